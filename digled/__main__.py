@@ -1,0 +1,5 @@
+import sys
+
+from digled.cli import main
+
+sys.exit(main())

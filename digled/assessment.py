@@ -1,0 +1,239 @@
+"""The leader's assessment: drafts saved answer by answer, submit, own history.
+
+An assessment row knows its respondent only by pseudonym (see anonymity.pseudonym), plus the
+round, day dates and the aggregation attributes (municipality, area, level) copied at start.
+A respondent has at most one draft (a unique partial index); every answer is written the
+moment it is given, so a reload, logout or server restart resumes where the leader left off.
+Submit computes the scores (scoring.score) and closes the draft in one transaction; a second
+submit of the same draft (double click, a second tab) returns the stored result.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+import sqlite_utils
+
+from . import scoring
+from .content import Framework
+from .db import write
+from .i18n import N_
+
+ROUNDS = ("start", "end", "extra")
+
+
+class AnswerError(ValueError):
+    """An answer was refused (unknown item, value outside the scale, closed assessment).
+    The message is a translatable message id; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One assessment of one respondent, as the leader sees it."""
+
+    id: int
+    round: str
+    status: str
+    started: str
+    submitted: str | None
+    step: int
+    scores: dict | None
+
+
+def _attempt(row) -> Attempt:
+    return Attempt(
+        id=row["id"],
+        round=row["round"],
+        status=row["status"],
+        started=row["started"],
+        submitted=row["submitted"],
+        step=row["step"],
+        scores=json.loads(row["scores"]) if row["scores"] else None,
+    )
+
+
+VALID_VALUES = range(0, scoring.SCALE_STEPS + 1)  # 0 = don't know, 1..steps
+
+
+def question_ids(framework: Framework) -> list[str]:
+    """All answerable ids in order: the items, then the purposes."""
+    return [i.id for i in framework.items] + [p.id for p in framework.purposes]
+
+
+def draft(db: sqlite_utils.Database, respondent: str) -> Attempt | None:
+    rows = list(
+        db.query(
+            "SELECT * FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent]
+        )
+    )
+    return _attempt(rows[0]) if rows else None
+
+
+def start(
+    db: sqlite_utils.Database,
+    respondent: str,
+    round_: str,
+    municipality: str = "",
+    area: str = "",
+    level: str = "",
+    today: date | None = None,
+) -> Attempt:
+    """Return the respondent's open draft, or start one for `round_` (idempotent)."""
+    if round_ not in ROUNDS:
+        raise AnswerError(N_("Unknown round."))
+    today = today or date.today()
+    with write(db):
+        existing = draft(db, respondent)
+        if existing:
+            return existing
+        db.execute(
+            "INSERT INTO assessments (respondent, round, status, started, municipality, area, level) "
+            "VALUES (?, ?, 'draft', ?, ?, ?, ?)",
+            [respondent, round_, today.isoformat(), municipality, area, level],
+        )
+        return draft(db, respondent)
+
+
+def save_answer(
+    db: sqlite_utils.Database, framework: Framework, assessment_id: int, item_id: str, value: int | None
+) -> None:
+    """Store (or with value None, clear) one answer of an open draft, durably, at once."""
+    if item_id not in set(question_ids(framework)):
+        raise AnswerError(N_("Unknown question."))
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value not in VALID_VALUES
+    ):
+        raise AnswerError(N_("The answer is outside the scale."))
+    with write(db):
+        status = db.execute("SELECT status FROM assessments WHERE id = ?", [assessment_id]).fetchone()
+        if status is None or status[0] != "draft":
+            raise AnswerError(N_("This assessment is already submitted."))
+        if value is None:
+            db.execute("DELETE FROM answers WHERE assessment_id = ? AND item = ?", [assessment_id, item_id])
+        else:
+            db.execute(
+                "INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(assessment_id, item) DO UPDATE SET value = excluded.value",
+                [assessment_id, item_id, value],
+            )
+
+
+def set_step(db: sqlite_utils.Database, assessment_id: int, step: int) -> None:
+    """Remember where the leader is in the draft (the page they return to)."""
+    with write(db):
+        db.execute(
+            "UPDATE assessments SET step = ? WHERE id = ? AND status = 'draft'", [step, assessment_id]
+        )
+
+
+def answers(db: sqlite_utils.Database, assessment_id: int) -> dict[str, int]:
+    return {
+        r[0]: r[1]
+        for r in db.execute("SELECT item, value FROM answers WHERE assessment_id = ?", [assessment_id])
+    }
+
+
+def stale_answers(framework: Framework, given: dict[str, int]) -> list[str]:
+    """Answers to questions no longer in the item bank (kept in the draft, not scored)."""
+    known = set(question_ids(framework))
+    return sorted(k for k in given if k not in known)
+
+
+def unanswered(framework: Framework, given: dict[str, int]) -> list[str]:
+    return [q for q in question_ids(framework) if q not in given]
+
+
+def submit(
+    db: sqlite_utils.Database, framework: Framework, assessment_id: int, today: date | None = None
+) -> Attempt:
+    """Score and close a draft in one transaction; submitting twice returns the first result."""
+    today = today or date.today()
+    with write(db):
+        row = db.execute(
+            "SELECT status FROM assessments WHERE id = ?", [assessment_id]
+        ).fetchone()
+        if row is None:
+            raise AnswerError(N_("The assessment does not exist."))
+        if row[0] == "draft":
+            given = answers(db, assessment_id)
+            current = {k: v for k, v in given.items() if k in set(question_ids(framework))}
+            item_ids = {i.id for i in framework.items}
+            if not any(v != scoring.DONT_KNOW for k, v in current.items() if k in item_ids):
+                raise AnswerError(N_("Answer at least one question before you submit."))
+            scores = scoring.score(framework, current)
+            db.execute(
+                "UPDATE assessments SET status = 'submitted', submitted = ?, scores = ? "
+                "WHERE id = ? AND status = 'draft'",
+                [today.isoformat(), json.dumps(scores), assessment_id],
+            )
+        result = list(db.query("SELECT * FROM assessments WHERE id = ?", [assessment_id]))
+    return _attempt(result[0])
+
+
+def history(db: sqlite_utils.Database, respondent: str) -> list[Attempt]:
+    """The respondent's submitted attempts, oldest first."""
+    return [
+        _attempt(r)
+        for r in db.query(
+            "SELECT * FROM assessments WHERE respondent = ? AND status = 'submitted' "
+            "ORDER BY submitted, id",
+            [respondent],
+        )
+    ]
+
+
+def discard_draft(db: sqlite_utils.Database, respondent: str) -> None:
+    with write(db):
+        db.execute("DELETE FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent])
+
+
+def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, today: date | None = None) -> None:
+    """Participation (yes/no and day) per user and round, never linked to the answers."""
+    today = today or date.today()
+    with write(db):
+        db.execute(
+            "INSERT OR IGNORE INTO participation (user_id, round, taken_on) VALUES (?, ?, ?)",
+            [user_id, round_, today.isoformat()],
+        )
+
+
+def open_round(taken: set[str], end_window_open: bool) -> str:
+    """The round a new attempt belongs to: start until taken, end when its window is open
+    and not yet taken, otherwise an extra retake."""
+    if "start" not in taken:
+        return "start"
+    if end_window_open and "end" not in taken:
+        return "end"
+    return "extra"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the questionnaire: a competence's items, the purposes, or the review."""
+
+    kind: str  # "competence" | "purposes" | "review"
+    competence: str | None
+    questions: tuple[str, ...]
+
+
+def steps(framework: Framework) -> list[Step]:
+    """The questionnaire's pages in order: one per competence, the purposes, then review."""
+    out = [
+        Step("competence", c.id, tuple(i.id for i in framework.items if i.competence == c.id))
+        for c in framework.competences
+    ]
+    out.append(Step("purposes", None, tuple(p.id for p in framework.purposes)))
+    out.append(Step("review", None, ()))
+    return out
+
+
+SECONDS_PER_QUESTION = 30 * 60 / 103  # the whole assessment takes about 30 minutes
+
+
+def minutes_left(framework: Framework, given: dict[str, int]) -> int:
+    """Estimated minutes to answer what is still unanswered (rounded up)."""
+    remaining = len(unanswered(framework, given))
+    return -(-int(remaining * SECONDS_PER_QUESTION) // 60)

@@ -1,0 +1,203 @@
+"""Open, migrate and write to digled's SQLite database.
+
+One SQLite file (WAL mode) holds everything. Rules every caller follows:
+
+- `connect(path)` opens a fresh connection; a connection is used by one thread only
+  (Streamlit runs each session in its own thread, so never cache one across sessions).
+- Every write runs inside `with write(db):`, which starts `BEGIN IMMEDIATE`, so a
+  read-then-write never fails with SQLITE_BUSY halfway; other writers wait up to the busy
+  timeout. sqlite-utils calls inside the block nest as savepoints.
+- The schema version lives in `PRAGMA user_version`; `migrate()` applies the missing steps of
+  MIGRATIONS in one transaction each, at start-up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+BUSY_TIMEOUT_S = 30
+
+
+class StorageError(Exception):
+    """The database file cannot be opened, created or migrated. The message names the path."""
+
+
+def connect(path: Path | str) -> sqlite_utils.Database:
+    """Open the database at `path` (created when missing) with digled's connection settings."""
+    path = Path(path)
+    try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        return sqlite_utils.Database(conn)
+    except (sqlite3.Error, OSError) as e:
+        raise StorageError(f"Cannot open the database {path}: {e}") from e
+
+
+@contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block as one immediate write transaction; roll back on any error."""
+    if db.conn.in_transaction:  # nested: the outer block owns the transaction
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+# --- migrations -------------------------------------------------------------------------------
+# Each step takes the database from version i to i+1. Never edit a released step: add one.
+
+
+def _v1_accounts(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL DEFAULT '',
+            municipality TEXT NOT NULL DEFAULT '',
+            area TEXT NOT NULL DEFAULT '',
+            level TEXT NOT NULL DEFAULT '',
+            roles TEXT NOT NULL DEFAULT 'leader',
+            password_hash TEXT,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL NOT NULL DEFAULT 0,
+            sessions_valid_after REAL NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            language TEXT NOT NULL DEFAULT 'da',
+            invited_at TEXT,
+            activated_at TEXT
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        """
+    )
+
+
+def _v2_assessments(db: sqlite_utils.Database) -> None:
+    # Assessment rows carry a pseudonym, never a user id: see anonymity.py.
+    db.executescript(
+        """
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            respondent TEXT NOT NULL,
+            round TEXT NOT NULL CHECK (round IN ('start', 'end', 'extra')),
+            status TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+            started TEXT NOT NULL,
+            submitted TEXT,
+            municipality TEXT NOT NULL DEFAULT '',
+            area TEXT NOT NULL DEFAULT '',
+            level TEXT NOT NULL DEFAULT '',
+            step INTEGER NOT NULL DEFAULT 0,
+            scores TEXT
+        );
+        CREATE UNIQUE INDEX one_draft_per_respondent
+            ON assessments (respondent) WHERE status = 'draft';
+        CREATE INDEX assessments_by_respondent ON assessments (respondent, status);
+        CREATE INDEX assessments_submitted ON assessments (status, round);
+        CREATE TABLE answers (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,
+            value INTEGER,
+            PRIMARY KEY (assessment_id, item)
+        ) WITHOUT ROWID;
+        CREATE TABLE participation (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            round TEXT NOT NULL,
+            taken_on TEXT NOT NULL,
+            PRIMARY KEY (user_id, round)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_accounts, _v2_assessments]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migration steps up to `target`; return the resulting version."""
+    current = version(db)
+    if current > SCHEMA_VERSION:
+        raise StorageError(
+            f"The database is at schema version {current}, newer than this digled "
+            f"({SCHEMA_VERSION}). Upgrade digled."
+        )
+    for number in range(current + 1, target + 1):
+        with write(db):
+            MIGRATIONS[number - 1](db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return version(db)
+
+
+def open_and_migrate(path: Path | str) -> sqlite_utils.Database:
+    """Open the database at `path`, migrate it, and turn any failure into a StorageError."""
+    db = connect(path)
+    try:
+        migrate(db)
+    except sqlite3.Error as e:
+        db.close()
+        raise StorageError(f"Cannot use the database {path}: {e}") from e
+    return db
+
+
+def backup(db: sqlite_utils.Database, target: Path | str) -> Path:
+    """Copy the live database to `target` with SQLite's online backup API (safe while writing)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+        ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dest.close()
+    if ok != "ok":
+        raise StorageError(f"The backup at {target} failed its integrity check: {ok}")
+    return target
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    with write(db):
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )

@@ -1,0 +1,99 @@
+"""Per-run plumbing shared by app.py and the pages: settings, database, language, current user.
+
+The only place (with the other digled/ui modules) where digled touches streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+import streamlit as st
+
+from digled import auth, config, db, demo, i18n
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: config.Settings
+
+
+@st.cache_resource(show_spinner=False)
+def _start(environ_key: tuple) -> AppContext:
+    """Once per process (per environment): validate settings, migrate, load the demo if empty."""
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    try:
+        if settings.demo:
+            demo.load_if_empty(database, settings)
+    finally:
+        database.close()
+    return AppContext(settings=settings)
+
+
+def _environ_key() -> tuple:
+    import os
+
+    return tuple(
+        os.environ.get(k, "")
+        for k in ("DIGLED_DB", "DIGLED_DEMO", "DIGLED_COOKIE_KEY", "DIGLED_PSEUDONYM_SECRET")
+    )
+
+
+def bootstrap() -> AppContext:
+    """Start digled or show one clear error (no traceback page) and stop the run."""
+    try:
+        return _start(_environ_key())
+    except (config.ConfigError, db.StorageError) as e:
+        t = translator()
+        st.error(t("digled cannot start."))
+        st.code(str(e), language=None)
+        st.stop()
+
+
+def context() -> AppContext:
+    return _start(_environ_key())
+
+
+def database() -> sqlite_utils.Database:
+    """This session's database connection (one per session, used by one run at a time)."""
+    path = str(context().settings.db_path)
+    cached = st.session_state.get("_db")
+    if cached is None or cached[0] != path:
+        st.session_state["_db"] = (path, db.connect(path))
+    return st.session_state["_db"][1]
+
+
+def language() -> str:
+    return i18n.normalise(st.session_state.get("lang"))
+
+
+def translator():
+    """The `_` function for the session's language."""
+    return i18n.translator(language())
+
+
+def current_user() -> auth.User | None:
+    """The logged-in user, re-read from the database, or None."""
+    if not st.session_state.get("authentication_status"):
+        return None
+    username = st.session_state.get("username")
+    return auth.get_user(database(), username) if username else None
+
+
+def page(file: str) -> tuple[auth.User, object]:
+    """Top of every page: check server-side that the user may open this page file.
+
+    Returns the user and the `_` translator; stops the run with a message otherwise."""
+    from digled import navigation
+
+    spec = navigation.spec_for(file)
+    user = current_user()
+    t = translator()
+    if user is None:
+        st.warning(t("Please log in."))
+        st.stop()
+    if not navigation.allowed(spec, user.roles):
+        st.error(t("You do not have access to this page."))
+        st.stop()
+    return user, t

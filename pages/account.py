@@ -1,0 +1,29 @@
+"""Min konto: who I am, my language, change my password (ends my other sessions)."""
+
+import streamlit as st
+
+from digled import auth
+from digled.ui import session
+
+user, t = session.page(__file__)
+db = session.database()
+
+st.title(t("My account"))
+st.write(f"**{user.name}** · {user.username} · {user.email}")
+st.caption(t("Roles: {roles}").format(roles=", ".join(t(r) for r in user.roles)))
+
+st.subheader(t("Change password"))
+with st.form("change_password", clear_on_submit=False):
+    old = st.text_input(t("Current password"), type="password", key="pw_old")
+    new = st.text_input(t("New password"), type="password", key="pw_new", help=t("At least 8 characters."))
+    repeat = st.text_input(t("Repeat the new password"), type="password", key="pw_repeat")
+    submitted = st.form_submit_button(t("Change password"), type="primary")
+if submitted:
+    problem = auth.change_password(db, user.username, old, new, repeat)
+    if problem:
+        st.error(t(problem))
+    else:
+        import time
+
+        st.session_state["login_at"] = time.time() + 0.001  # this session stays logged in
+        st.success(t("Your password is changed. You are logged out everywhere else."))

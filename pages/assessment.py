@@ -1,0 +1,174 @@
+"""Kompetenceafklaring: intro, one competence per step (answers saved as given), review, submit."""
+
+from datetime import date
+
+import streamlit as st
+
+from digled import anonymity, assessment, content, programme
+from digled.i18n import text
+from digled.ui import session, widgets
+
+user, t = session.page(__file__)
+db = session.database()
+fw = content.framework()
+lang = session.language()
+respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
+STEPS = assessment.steps(fw)
+ITEMS = {i.id: i for i in fw.items}
+PURPOSES = {p.id: p for p in fw.purposes}
+ROUND_TEXT = {
+    "start": t("This is your start assessment."),
+    "end": t("This is your end assessment."),
+    "extra": t("This is an extra assessment: take it any time to follow your development."),
+}
+
+
+def taken_rounds() -> set[str]:
+    return {r[0] for r in db.execute("SELECT round FROM participation WHERE user_id = ?", [user.id])}
+
+
+def next_round() -> str:
+    return assessment.open_round(taken_rounds(), programme.end_round_open(db, programme.programme()))
+
+
+def intro() -> None:
+    st.title(t("Your digital competence assessment"))
+    st.markdown(
+        t(
+            "The assessment gives you an overview of your own digital competences: knowledge, "
+            "skills and attitude across 16 competences in four areas. At the end you get your "
+            "own competence wheel with feedback."
+        )
+    )
+    st.markdown(
+        "- "
+        + t("It takes about 30 minutes. You can stop at any time: every answer is saved at once, and you continue where you left off.")
+        + "\n- "
+        + t("It is anonymous: your answers are stored under a code (a pseudonym), never with your name. Only you can see your own answers and wheel.")
+        + "\n- "
+        + t("Management only sees combined figures for groups of at least 5 leaders, never one person's answers.")
+        + "\n- "
+        + t("Answer from your daily work. 'Don't know / not relevant' is a fine answer: it is left out of your scores.")
+    )
+    st.info(ROUND_TEXT[next_round()])
+    guide = fw.guides["before_answering"]
+    with st.expander(t("Guide: how to answer"), expanded=True):
+        widgets.video_or_text(guide.video_url, text(guide.text, lang))
+    if st.button(t("Start the assessment"), type="primary", key="start_assessment"):
+        d = assessment.start(db, respondent, next_round(), user.municipality, user.area, user.level)
+        assessment.set_step(db, d.id, 0)
+        st.rerun()
+
+
+def save(draft_id: int, qid: str, key: str) -> None:
+    """Radio callback: write the answer to the database the moment it is given."""
+    try:
+        assessment.save_answer(db, fw, draft_id, qid, st.session_state[key])
+    except assessment.AnswerError as e:
+        st.session_state["_answer_error"] = str(e)
+
+
+def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
+    if qid in ITEMS:
+        item = ITEMS[qid]
+        scale, label, help_ = fw.scales[item.dimension], text(item.text, lang), text(item.example, lang)
+        dim = text(fw.dimensions[item.dimension], lang)
+    else:
+        scale, label, help_, dim = fw.scales["purpose"], text(PURPOSES[qid].text, lang), None, None
+    options = [v for v, _ in scale] + [0]
+    names = {v: text(words, lang) for v, words in scale} | {0: text(fw.dont_know, lang)}
+    key = f"q-{draft_id}-{qid}"
+    with st.container(border=True):
+        if dim:
+            st.caption(dim)
+        st.radio(
+            label,
+            options,
+            index=options.index(given[qid]) if qid in given else None,
+            format_func=names.get,
+            horizontal=True,
+            key=key,
+            on_change=save,
+            args=(draft_id, qid, key),
+        )
+        if help_:
+            st.caption(help_)
+
+
+def go_to(draft_id: int, step: int) -> None:
+    assessment.set_step(db, draft_id, step)
+
+
+@st.fragment
+def questionnaire(draft_id: int) -> None:
+    d = assessment.draft(db, respondent)
+    if d is None or d.id != draft_id:
+        st.rerun()
+    given = assessment.answers(db, draft_id)
+    total = len(assessment.question_ids(fw))
+    done = total - len(assessment.unanswered(fw, given))
+    step_no = min(max(d.step, 0), len(STEPS) - 1)
+    step = STEPS[step_no]
+    st.progress(
+        done / total,
+        text=t("{done} of {total} answered · about {minutes} minutes left").format(
+            done=done, total=total, minutes=assessment.minutes_left(fw, given)
+        ),
+    )
+    if error := st.session_state.pop("_answer_error", None):
+        st.error(t(error))
+    if step.kind == "competence":
+        comp = fw.competence_index[step.competence]
+        area = fw.area_index[comp.area]
+        st.subheader(f"{text(area.name, lang)} · {text(comp.name, lang)}")
+        st.caption(t("Step {n} of {total}").format(n=step_no + 1, total=len(STEPS)) + " · " + text(comp.description, lang))
+    elif step.kind == "purposes":
+        st.subheader(t("The programme's purposes"))
+        st.caption(t("To what degree does each statement describe you today?"))
+    for qid in step.questions:
+        question(draft_id, qid, given)
+    if step.kind == "review":
+        review(draft_id, given)
+    back, forward = st.columns(2)
+    if step_no > 0:
+        back.button(t("Back"), key="step_back", on_click=go_to, args=(draft_id, step_no - 1), icon=":material/arrow_back:")
+    if step_no < len(STEPS) - 1:
+        forward.button(t("Next"), key="step_next", type="primary", on_click=go_to, args=(draft_id, step_no + 1), icon=":material/arrow_forward:")
+
+
+def review(draft_id: int, given: dict[str, int]) -> None:
+    st.subheader(t("Review and submit"))
+    missing = assessment.unanswered(fw, given)
+    if missing:
+        st.warning(t("{n} questions are not answered yet. You can submit anyway: unanswered questions are left out of your scores.").format(n=len(missing)))
+        for n, s in enumerate(STEPS):
+            open_ = [q for q in s.questions if q in missing]
+            if open_:
+                title = text(fw.competence_index[s.competence].name, lang) if s.competence else t("The programme's purposes")
+                st.button(
+                    t("{title}: {n} unanswered").format(title=title, n=len(open_)),
+                    key=f"goto-{n}", on_click=go_to, args=(draft_id, n),
+                )
+    else:
+        st.success(t("All questions are answered."))
+    if st.button(t("Submit and see my wheel"), type="primary", key="submit_assessment"):
+        try:
+            attempt = assessment.submit(db, fw, draft_id)
+        except assessment.AnswerError as e:
+            st.error(t(str(e)))
+            return
+        assessment.record_participation(db, user.id, attempt.round, date.fromisoformat(attempt.submitted))
+        st.session_state["show_result_guide"] = True
+        st.switch_page("pages/my_results.py")
+
+
+current = assessment.draft(db, respondent)
+if current is None:
+    intro()
+else:
+    st.title(t("Your digital competence assessment"))
+    st.caption(ROUND_TEXT[current.round] + " " + t("Your answers are saved as you go."))
+    stale = assessment.stale_answers(fw, assessment.answers(db, current.id))
+    if stale:
+        st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
+    questionnaire(current.id)
