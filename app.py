@@ -46,7 +46,7 @@ def run() -> None:
         nav = st.navigation(sections)
         language_picker(user)
         st.sidebar.caption(t("Logged in as {name}").format(name=user.name))
-        if st.sidebar.button(t("Log out"), key="logout", icon=":material/logout:"):
+        if st.sidebar.button(t("Log out"), key="logout_button", icon=":material/logout:"):
             login.logout(user)
             st.rerun()
     nav.run()

@@ -1,0 +1,44 @@
+"""Helpers to run digled's pages in Streamlit's AppTest (no browser, no cookies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from digled import auth, db
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 30
+
+
+def app_as(username: str | None, page: str | None = None, lang: str = "en") -> AppTest:
+    """The app (or one page file run directly) with `username` logged in, not yet run."""
+    at = AppTest.from_file(str(ROOT / (page or "app.py")), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    if username:
+        d = db.connect(db_path())
+        user = auth.get_user(d, username)
+        d.close()
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = user.username
+        at.session_state["name"] = user.name
+        at.session_state["roles"] = list(user.roles)
+    return at
+
+
+def db_path() -> str:
+    import os
+
+    return os.environ["DIGLED_DB"]
+
+
+def page_text(at: AppTest) -> str:
+    """All visible text of a run (markdown, titles, captions, metrics, alerts, widget labels)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "error", "warning", "info", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for kind in ("button", "radio", "selectbox", "text_input"):
+        parts += [str(e.label) for e in getattr(at, kind)]
+    return "\n".join(parts)

@@ -1,0 +1,62 @@
+"""Shared fixtures: databases built from the real content in data/."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from digled import config, content, db, demo
+
+SECRET = "test-pseudonym-secret-" + "x" * 32
+COOKIE_KEY = "test-cookie-key-" + "y" * 32
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """Every test runs against its own database and known secrets, never data/digled.db."""
+    monkeypatch.setenv("DIGLED_DB", str(tmp_path / "digled.db"))
+    monkeypatch.setenv("DIGLED_PSEUDONYM_SECRET", SECRET)
+    monkeypatch.setenv("DIGLED_COOKIE_KEY", COOKIE_KEY)
+    monkeypatch.setenv("DIGLED_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+
+
+@pytest.fixture
+def settings() -> config.Settings:
+    return config.load_settings()
+
+
+@pytest.fixture(scope="session")
+def framework() -> content.Framework:
+    return content.framework()
+
+
+@pytest.fixture
+def database(tmp_path):
+    d = db.open_and_migrate(tmp_path / "digled.db")
+    yield d
+    d.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    """The demo database, generated once per test session (bcrypt is slow) and copied."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    d = db.open_and_migrate(path)
+    s = config.Settings(db_path=path, demo=True, cookie_key=COOKIE_KEY, pseudonym_secret=SECRET)
+    demo.load(d, s, today=date.today())
+    d.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    d.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template, tmp_path):
+    """A fresh copy of the demo database at DIGLED_DB, opened."""
+    target = tmp_path / "digled.db"
+    shutil.copy(_demo_template, target)
+    d = db.connect(target)
+    yield d
+    d.close()

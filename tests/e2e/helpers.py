@@ -1,0 +1,40 @@
+"""Browser helpers: wait for Streamlit to be idle, log in and out, read the page."""
+
+from __future__ import annotations
+
+import time
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def idle(page, settle: float = 0.25) -> None:
+    """Wait until the script run finished and the page rendered."""
+    page.wait_for_selector(IDLE, timeout=30_000)
+    time.sleep(settle)
+    page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    idle(page)
+
+
+def login(page, username: str, password: str = "demo") -> None:
+    page.locator(".st-key-login_username input").fill(username)
+    page.locator(".st-key-login_password input").fill(password)
+    page.locator("[data-testid='stFormSubmitButton'] button").click()
+    idle(page)
+
+
+def logout(page) -> None:
+    page.locator(".st-key-logout_button button").click()
+    idle(page)
+
+
+def body(page) -> str:
+    return page.inner_text("[data-testid='stApp']")
+
+
+def nav(page, label: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
+    idle(page)

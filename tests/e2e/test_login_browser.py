@@ -1,0 +1,52 @@
+"""The foundation's browser journey: log in, reload and stay logged in, log out for good."""
+
+from tests.e2e.helpers import body, idle, login, logout, open_app
+
+
+def test_login_reload_logout(page, server):
+    open_app(page, server.url)
+    assert "Brugernavn" in body(page)
+    assert "leder" in body(page)  # demo accounts are shown in demo mode
+    login(page, "leder")
+    assert "Velkommen, Lea" in body(page)
+    page.reload()
+    idle(page)
+    assert "Velkommen, Lea" in body(page), "a reload must keep the leader logged in"
+    cookies = page.context.cookies()
+    assert any(c["name"] == "digled_auth" for c in cookies)
+    logout(page)
+    assert "Brugernavn" in body(page)
+    page.reload()
+    idle(page)
+    assert "Brugernavn" in body(page) and "Velkommen" not in body(page)
+
+
+def test_old_cookie_is_refused_after_logout(browser, page, server):
+    open_app(page, server.url)
+    login(page, "ledelse")
+    old = [c for c in page.context.cookies() if c["name"] == "digled_auth"]
+    assert old
+    logout(page)
+    fresh = browser.new_context()
+    fresh.add_cookies(old)  # an attacker replays the cookie issued before the logout
+    p = fresh.new_page()
+    p.goto(server.url)
+    idle(p)
+    text = body(p)
+    fresh.close()
+    assert "Brugernavn" in text and "Overblik" not in text
+
+
+def test_no_legacy_page_list_before_login(page, server):
+    """st.navigation owns the menu: the pages/ folder's file names never show up."""
+    page.goto(server.url)
+    seen = set()
+    for _ in range(20):
+        nav = page.locator("[data-testid='stSidebarNav']")
+        if nav.count():
+            seen.add(nav.first.inner_text())
+        page.wait_for_timeout(50)
+    idle(page)
+    for text in seen | {body(page)}:
+        assert "admin participants" not in text.lower() and "management overview" not in text.lower()
+        assert "leader home" not in text.lower()

@@ -1,0 +1,174 @@
+import json
+import threading
+from datetime import date
+
+import pytest
+
+from digled import anonymity, assessment, auth, db, results, scoring
+
+SECRET = "s" * 40
+
+
+@pytest.fixture
+def leader(database):
+    uid = auth.create_user(database, username="mette", name="Mette Madsen", email="mette@kommune.dk",
+                           municipality="Glostrup", area="skole", level="mellemleder")
+    return auth.get_user_by_id(database, uid)
+
+
+@pytest.fixture
+def respondent(leader):
+    return anonymity.pseudonym(SECRET, leader.id)
+
+
+def test_start_is_idempotent_and_copies_aggregation_attributes(database, respondent):
+    a = assessment.start(database, respondent, "start", "Glostrup", "skole", "mellemleder")
+    b = assessment.start(database, respondent, "extra")
+    assert a.id == b.id and a.status == "draft" and b.round == "start"
+    row = database.execute("SELECT municipality, area, level FROM assessments").fetchone()
+    assert row == ("Glostrup", "skole", "mellemleder")
+
+
+def test_answers_are_saved_at_once_and_survive_a_new_connection(database, framework, respondent, tmp_path):
+    d = assessment.start(database, respondent, "start")
+    assessment.save_answer(database, framework, d.id, "info_search-k1", 3)
+    assessment.save_answer(database, framework, d.id, "info_search-k1", 4)  # changed mind
+    assessment.save_answer(database, framework, d.id, "purpose3", 0)
+    assessment.set_step(database, d.id, 5)
+    other = db.connect(tmp_path / "digled.db")  # e.g. after a server restart
+    again = assessment.draft(other, respondent)
+    assert again.step == 5
+    assert assessment.answers(other, again.id) == {"info_search-k1": 4, "purpose3": 0}
+
+
+@pytest.mark.parametrize("item, value", [("nope", 1), ("info_search-k1", 5), ("info_search-k1", -1), ("info_search-k1", True), ("info_search-k1", "3")])
+def test_bad_answers_are_refused_and_nothing_is_written(database, framework, respondent, item, value):
+    d = assessment.start(database, respondent, "start")
+    with pytest.raises(assessment.AnswerError):
+        assessment.save_answer(database, framework, d.id, item, value)
+    assert assessment.answers(database, d.id) == {}
+
+
+def test_clearing_an_answer(database, framework, respondent):
+    d = assessment.start(database, respondent, "start")
+    assessment.save_answer(database, framework, d.id, "info_search-k1", 2)
+    assessment.save_answer(database, framework, d.id, "info_search-k1", None)
+    assert assessment.answers(database, d.id) == {}
+
+
+def _answer_all(database, framework, draft_id, value=3):
+    for q in assessment.question_ids(framework):
+        assessment.save_answer(database, framework, draft_id, q, value)
+
+
+def test_submit_scores_closes_and_is_idempotent(database, framework, respondent):
+    d = assessment.start(database, respondent, "start")
+    _answer_all(database, framework, d.id)
+    first = assessment.submit(database, framework, d.id, today=date(2016, 1, 4))
+    second = assessment.submit(database, framework, d.id, today=date(2016, 2, 1))
+    assert first == second
+    assert first.status == "submitted" and first.submitted == "2016-01-04"
+    assert first.scores["total"] == pytest.approx(200 / 3)
+    assert assessment.draft(database, respondent) is None
+    with pytest.raises(assessment.AnswerError):
+        assessment.save_answer(database, framework, d.id, "info_search-k1", 1)
+    assert [a.id for a in assessment.history(database, respondent)] == [d.id]
+
+
+def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, respondent):
+    path = tmp_path / "digled.db"
+    d0 = db.open_and_migrate(path)
+    d = assessment.start(d0, respondent, "start")
+    _answer_all(d0, framework, d.id)
+    out, errors = [], []
+
+    def tab():
+        conn = db.connect(path)
+        try:
+            out.append(assessment.submit(conn, framework, d.id))
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+
+    threads = [threading.Thread(target=tab) for _ in range(6)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == [] and len({json.dumps(a.scores, sort_keys=True) for a in out}) == 1
+    assert d0.execute("SELECT COUNT(*) FROM assessments").fetchone()[0] == 1
+
+
+def test_empty_submit_is_refused(database, framework, respondent):
+    d = assessment.start(database, respondent, "start")
+    assessment.save_answer(database, framework, d.id, "info_search-k1", 0)
+    with pytest.raises(assessment.AnswerError):
+        assessment.submit(database, framework, d.id)
+    assert assessment.draft(database, respondent) is not None
+
+
+def test_answers_to_removed_questions_are_kept_but_not_scored(database, framework, respondent):
+    d = assessment.start(database, respondent, "start")
+    assessment.save_answer(database, framework, d.id, "info_search-k1", 4)
+    database.execute("INSERT INTO answers (assessment_id, item, value) VALUES (?, 'old-item', 1)", [d.id])
+    given = assessment.answers(database, d.id)
+    assert assessment.stale_answers(framework, given) == ["old-item"]
+    a = assessment.submit(database, framework, d.id)
+    assert a.scores["competences"]["info_search"]["knowledge"] == 100
+    assert a.scores["answered"] == 1
+
+
+def test_assessment_tables_hold_no_identity(database, framework, leader, respondent):
+    d = assessment.start(database, respondent, "start", leader.municipality, leader.area, leader.level)
+    _answer_all(database, framework, d.id)
+    assessment.submit(database, framework, d.id)
+    dump = "\n".join(database.conn.iterdump())
+    assessment_rows = [l for l in dump.splitlines() if l.startswith(('INSERT INTO "assessments"', 'INSERT INTO "answers"'))]
+    assert assessment_rows
+    text = "\n".join(assessment_rows)
+    for identity in (leader.username, leader.name, leader.email, "Mette"):
+        assert identity not in text
+    cols = {c.name for c in database["assessments"].columns} | {c.name for c in database["answers"].columns}
+    assert not cols & {"user_id", "username", "name", "email"}
+
+
+def test_a_different_secret_finds_no_history(database, framework, leader, respondent):
+    d = assessment.start(database, respondent, "start")
+    _answer_all(database, framework, d.id)
+    assessment.submit(database, framework, d.id)
+    assert len(assessment.history(database, anonymity.pseudonym(SECRET, leader.id))) == 1
+    assert assessment.history(database, anonymity.pseudonym("another" * 8, leader.id)) == []
+    assert anonymity.pseudonym(SECRET, leader.id) != anonymity.pseudonym(SECRET, leader.id + 1)
+
+
+def test_round_follows_the_schedule():
+    assert assessment.open_round(set(), end_window_open=True) == "start"
+    assert assessment.open_round({"start"}, end_window_open=False) == "extra"
+    assert assessment.open_round({"start"}, end_window_open=True) == "end"
+    assert assessment.open_round({"start", "end"}, end_window_open=True) == "extra"
+
+
+def test_steps_cover_every_question_once(framework):
+    steps = assessment.steps(framework)
+    asked = [q for s in steps for q in s.questions]
+    assert sorted(asked) == sorted(assessment.question_ids(framework))
+    assert steps[-1].kind == "review" and steps[-2].kind == "purposes"
+    assert len(steps) == 16 + 2
+
+
+def test_minutes_left(framework):
+    assert 28 <= assessment.minutes_left(framework, {}) <= 31
+    assert assessment.minutes_left(framework, {q: 1 for q in assessment.question_ids(framework)}) == 0
+
+
+def test_feedback_and_report(framework):
+    answers = {i.id: (4 if i.competence.startswith("comm") else 2) for i in framework.items}
+    s = scoring.score(framework, answers)
+    strong, recommend = results.feedback(framework, s, "da")
+    assert {e.competence for e in strong} <= {"comm_interact", "comm_share", "comm_citizens", "comm_collaborate"}
+    assert all(2 <= len(e.exercises) <= 3 for e in recommend)
+    report = results.personal_report(framework, s, "en", lambda m: m, "Start · 2016-01-04", previous=s)
+    assert report.startswith("<!doctype html>") and "@media print" in report
+    assert "<script src=" not in report and len(report) > 1_000_000  # plotly.js embedded: opens offline
+    import html as html_
+
+    _, recommend_en = results.feedback(framework, s, "en")
+    assert html_.escape(recommend_en[0].exercises[0]) in report
+    assert html_.escape(framework.purposes[0].text["en"]) in report

@@ -1,0 +1,125 @@
+import time
+
+import pytest
+
+from digled import auth
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture(scope="module")
+def demo_hash():
+    return auth.hash_password("correct horse", rounds=4)
+
+
+@pytest.fixture
+def ole(database, demo_hash):
+    auth.create_user(database, username="Ole", name="Ole Olsen", email="ole@x.dk", roles=["leader", "admin"],
+                     password_hash=demo_hash)
+    return auth.get_user(database, "ole")
+
+
+def test_usernames_are_normalised_and_roles_parsed(ole):
+    assert ole.username == "ole"
+    assert ole.roles == ("leader", "admin")
+    assert ole.has_role("admin") and not ole.has_role("management")
+    assert auth.parse_roles("leader, hacker ,management") == ("leader", "management")
+
+
+def test_password_check(ole):
+    assert auth.check_password("correct horse", ole.password_hash)
+    assert not auth.check_password("wrong", ole.password_hash)
+    assert not auth.check_password("x" * 100, ole.password_hash)  # over bcrypt's 72 bytes
+    assert not auth.check_password("anything", None)
+
+
+@pytest.mark.parametrize(
+    "password, repeat, problem",
+    [
+        ("short", "short", "at least 8"),
+        ("æ" * 40, "æ" * 40, "too long"),
+        (" padded password", " padded password", "space"),
+        ("long enough", "different", "not the same"),
+    ],
+)
+def test_password_rules(password, repeat, problem):
+    assert problem in auth.password_problem(password, repeat)
+
+
+def test_good_password_passes():
+    assert auth.password_problem("a good password", "a good password") is None
+
+
+def test_five_failures_lock_for_fifteen_minutes(database, ole):
+    for _ in range(4):
+        assert auth.record_failed_login(database, "ole", now=NOW) is False
+    assert auth.record_failed_login(database, "OLE", now=NOW) is True
+    user = auth.get_user(database, "ole")
+    assert user.locked(NOW + 14 * 60) and not user.locked(NOW + 15 * 60 + 1)
+    # still locked: further attempts do not extend or reset anything
+    assert auth.record_failed_login(database, "ole", now=NOW + 60) is True
+
+
+def test_success_resets_the_failure_count(database, ole):
+    for _ in range(4):
+        auth.record_failed_login(database, "ole", now=NOW)
+    auth.record_successful_login(database, "ole")
+    assert auth.get_user(database, "ole").failed_logins == 0
+    assert auth.record_failed_login(database, "ole", now=NOW) is False
+
+
+def test_unknown_user_failure_is_harmless(database):
+    assert auth.record_failed_login(database, "nobody") is False
+
+
+def test_locked_and_inactive_users_get_an_unusable_hash(database, ole, demo_hash):
+    auth.create_user(database, username="gone", name="Gone", password_hash=demo_hash)
+    database.execute("UPDATE users SET active = 0 WHERE username = 'gone'")
+    for _ in range(5):
+        auth.record_failed_login(database, "ole", now=time.time())
+    creds = auth.credentials_for_login(auth.all_users(database))
+    assert creds["usernames"]["ole"]["password"] == auth.UNUSABLE_HASH
+    assert creds["usernames"]["gone"]["password"] == auth.UNUSABLE_HASH
+    assert not auth.check_password("correct horse", auth.UNUSABLE_HASH)
+
+
+def _cookie(username, exp, key="k" * 40):
+    import jwt
+
+    return jwt.encode({"username": username, "exp_date": exp}, key, algorithm="HS256")
+
+
+def test_cookie_decoding_rejects_forgeries():
+    assert auth.decode_cookie(_cookie("ole", NOW), "k" * 40)["username"] == "ole"
+    assert auth.decode_cookie(_cookie("ole", NOW, key="other" * 10), "k" * 40) is None
+    assert auth.decode_cookie("not-a-jwt", "k" * 40) is None
+    assert auth.decode_cookie(None, "k" * 40) is None
+
+
+def test_a_cookie_issued_before_logout_is_refused(database, ole):
+    expiry_days = 7
+    issued = NOW
+    payload = {"username": "ole", "exp_date": issued + expiry_days * 86400}
+    assert auth.cookie_is_valid(payload, ole, expiry_days, now=NOW + 10)
+    auth.end_sessions(database, "ole", now=NOW + 5)  # logout
+    ole = auth.get_user(database, "ole")
+    assert not auth.cookie_is_valid(payload, ole, expiry_days, now=NOW + 10)
+    newer = {"username": "ole", "exp_date": NOW + 6 + expiry_days * 86400}
+    assert auth.cookie_is_valid(newer, ole, expiry_days, now=NOW + 10)
+
+
+def test_expired_cookie_and_inactive_user_are_refused(database, ole):
+    payload = {"username": "ole", "exp_date": NOW - 1}
+    assert not auth.cookie_is_valid(payload, ole, 7, now=NOW)
+    database.execute("UPDATE users SET active = 0")
+    fresh = {"username": "ole", "exp_date": NOW + 86400}
+    assert not auth.cookie_is_valid(fresh, auth.get_user(database, "ole"), 7, now=NOW)
+
+
+def test_changing_the_password_ends_other_sessions(database, ole):
+    before = time.time()
+    assert auth.change_password(database, "ole", "wrong", "new password", "new password") == "The current password is wrong."
+    assert auth.change_password(database, "ole", "correct horse", "new password", "new password") is None
+    user = auth.get_user(database, "ole")
+    assert auth.check_password("new password", user.password_hash)
+    assert user.sessions_valid_after >= before
