@@ -21,6 +21,18 @@ def _theta(framework: Framework) -> dict[str, float]:
     return {c.id: i * WEDGE + WEDGE / 2 for i, c in enumerate(framework.competences)}
 
 
+def wrap(label: str, width: int = 16) -> str:
+    """Break a long competence name over lines (plotly wraps nothing by itself)."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
+
+
 def _closed(values: list, thetas: list[float]) -> tuple[list, list]:
     return values + values[:1], thetas + thetas[:1]
 
@@ -111,6 +123,7 @@ def wheel(
     total = scores.get("total")
     fig.update_layout(
         polar=dict(
+            barmode="overlay",
             bargap=0,
             hole=0.18,
             radialaxis=dict(range=[0, 100], showticklabels=False, ticks="", gridcolor="#d0d5dd"),
@@ -119,7 +132,7 @@ def wheel(
                 rotation=90,
                 tickmode="array",
                 tickvals=list(theta.values()),
-                ticktext=[names[c] for c in ordered],
+                ticktext=[wrap(names[c]) for c in ordered],
                 tickfont=dict(size=11),
             ),
         ),

@@ -97,6 +97,7 @@ def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
 
 def go_to(draft_id: int, step: int) -> None:
     assessment.set_step(db, draft_id, step)
+    st.session_state["_step_changed"] = True
 
 
 @st.fragment
@@ -115,6 +116,8 @@ def questionnaire(draft_id: int) -> None:
             done=done, total=total, minutes=assessment.minutes_left(fw, given)
         ),
     )
+    if st.session_state.pop("_step_changed", False):
+        widgets.scroll_to_top()
     if error := st.session_state.pop("_answer_error", None):
         st.error(t(error))
     if step.kind == "competence":

@@ -43,15 +43,16 @@ with left:
         + (" " + t("Solid line: your previous attempt.") if previous else "")
     )
 strong, recommend = results.feedback(fw, scores, lang)
+level_word = t("level")
 with right:
     st.subheader(t("Your three strongest competences"))
     for e in strong:
-        st.markdown(f"**{e.name}** · {e.score:.0f} % · {t('level')} {e.level}")
+        st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
         st.write(e.text)
     st.subheader(t("Three competences to develop"))
     for e in recommend:
         with st.container(border=True):
-            st.markdown(f"**{e.name}** · {e.score:.0f} % · {t('level')} {e.level}")
+            st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
             st.write(e.text)
             st.markdown("\n".join(f"- {x}" for x in e.exercises))
 

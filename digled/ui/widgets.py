@@ -18,3 +18,12 @@ def video_or_text(url: str, text_md: str) -> None:
     if url:
         st.video(url)
     st.markdown(text_md)
+
+
+def scroll_to_top() -> None:
+    """Bring the top of the main area into view (after a step change at the bottom of a page)."""
+    st.html(
+        "<script>setTimeout(() => document.querySelector(\"[data-testid='stMainBlockContainer']\")"
+        "?.scrollIntoView({block: 'start'}), 30)</script>",
+        unsafe_allow_javascript=True,
+    )

@@ -1,0 +1,49 @@
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from digled import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "N_": None, "t": None}
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def used_messages() -> set[str]:
+    found = set()
+    method_map = [("app.py", "python"), ("pages/**.py", "python"), ("digled/**.py", "python")]
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalogue() -> dict[str, str]:
+    with i18n.po_path("da").open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id}
+
+
+def test_every_ui_string_has_a_danish_translation():
+    da = catalogue()
+    missing = sorted(m for m in used_messages() if not da.get(m))
+    assert missing == [], f"run pybabel extract/update and translate: {missing}"
+
+
+def test_translations_keep_their_placeholders():
+    for msgid, msgstr in catalogue().items():
+        if msgstr:
+            assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(msgstr)), msgid
+
+
+def test_danish_is_the_default_and_english_is_the_source():
+    assert i18n.DEFAULT_LANGUAGE == "da"
+    assert i18n.translator("da")("Log in") == "Log ind"
+    assert i18n.translator("en")("Log in") == "Log in"
+    assert i18n.translator("xx")("Log in") == "Log ind"  # unknown language falls back to Danish
+
+
+def test_content_text_picks_the_language():
+    assert i18n.text({"da": "Viden", "en": "Knowledge"}, "en") == "Knowledge"
+    assert i18n.text({"da": "Viden", "en": ""}, "en") == "Viden"
+    assert i18n.text(None, "da") == ""
