@@ -1,0 +1,126 @@
+"""Påmindelser og invitationer: preview and send the programme's reminders, see the send log,
+invite leaders who have not activated their account yet. The same functions as
+`python -m digled reminders` and `python -m digled invite`."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from digled import config, invitations, mailer, reminders
+from digled.ui import session
+
+user, t = session.page(__file__)
+db = session.database()
+settings = session.context().settings
+
+st.title(t("Reminders and invitations"))
+try:
+    mail = mailer.load(settings)
+except config.ConfigError as e:
+    st.error(t("The mail settings are invalid."))
+    st.code(str(e), language=None)
+    st.stop()
+if mail.uses_smtp:
+    st.caption(t("E-mails are sent through {server}.").format(server=mail.describe()))
+else:
+    st.caption(t("No SMTP server is set: e-mails are written as .eml files to {folder}.").format(
+        folder=str(mail.outbox)))
+
+# --- due reminders --------------------------------------------------------------------------
+st.subheader(t("Due reminders"))
+day = st.date_input(t("Date"), value=date.today(), key="reminders_date",
+                    min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+items = reminders.due(db, settings, day)
+st.caption(t("{n} reminders are due on this date and not sent yet.").format(n=len(items)))
+if items:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {t("Recipient"): r.user.name, t("E-mail"): r.user.email, t("Kind"): t(reminders.KIND_LABELS[r.kind]),
+                 t("Activity"): r.activity, t("Subject"): r.subject}
+                for r in items
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="due_table",
+    )
+    chosen = st.selectbox(
+        t("Preview a message"),
+        range(len(items)),
+        format_func=lambda i: f"{items[i].user.name}: {items[i].subject}",
+        key="preview_choice",
+    )
+    if items[chosen].kind == "invitation":
+        st.caption(t("The invitation link is created when the message is sent."))
+    st.code(reminders.preview(items[chosen]), language=None, wrap_lines=True)
+
+    if day != date.today():
+        st.info(t("Reminders are sent for today's date only; another date is a preview."))
+    else:
+        confirm = st.checkbox(t("Yes, send {n} e-mails now").format(n=len(items)), key="confirm_send")
+        if st.button(t("Send now"), type="primary", disabled=not confirm, key="send_now"):
+            with st.spinner(t("Sending...")):
+                summary = reminders.run(db, settings, day, mail=mail, actor=user.username)
+            st.session_state["_reminder_summary"] = (summary.sent, summary.failed, summary.skipped,
+                                                      dict(summary.errors))
+            st.session_state.pop("confirm_send", None)
+            st.rerun()
+
+result = st.session_state.pop("_reminder_summary", None)
+if result:
+    sent, failed, skipped, errors = result
+    message = t("Sent {sent}, failed {failed}, skipped {skipped}.").format(sent=sent, failed=failed, skipped=skipped)
+    (st.warning if failed else st.success)(message)
+    for key, error in errors.items():
+        st.caption(f"{key}: {error}")
+
+# --- invitations ----------------------------------------------------------------------------
+st.subheader(t("Invitations"))
+pending = invitations.pending(db)
+if not pending:
+    st.write(t("Every leader has activated their account."))
+else:
+    st.caption(t("{n} leaders have not chosen a password yet.").format(n=len(pending)))
+    with st.form("invite_form"):
+        picked = st.multiselect(
+            t("Leaders to invite"),
+            [u.id for u in pending],
+            format_func={u.id: f"{u.name} ({u.email or '-'})" for u in pending}.get,
+            key="invite_users",
+        )
+        by_mail = st.checkbox(t("Send the invitations by e-mail"), value=True, key="invite_by_mail")
+        go = st.form_submit_button(t("Create invitations"), type="primary")
+    if go and picked:
+        done = reminders.invite(db, settings, picked, user.username, mail=mail, send=by_mail)
+        st.session_state["_invited"] = [
+            {t("Name"): i.user.name, t("E-mail"): i.user.email, t("Link"): i.link,
+             t("Status"): t("sent") if by_mail and not i.error else (i.error or t("link only"))}
+            for i in done
+        ]
+    elif go:
+        st.warning(t("Choose at least one leader."))
+if st.session_state.get("_invited"):
+    st.success(t("New invitation links (each works once; older links of these leaders no longer work):"))
+    st.dataframe(pd.DataFrame(st.session_state["_invited"]), hide_index=True, width="stretch", key="invited_table")
+
+# --- send log -------------------------------------------------------------------------------
+st.subheader(t("Send log"))
+log = reminders.send_log(db)
+if not log:
+    st.write(t("No reminders have been sent yet."))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {t("Recipient"): r["name"], t("E-mail"): r["email"], t("Kind"): t(reminders.KIND_LABELS.get(r["kind"], r["kind"])),
+                 t("Activity"): r["activity"], t("Status"): t(reminders.STATUS_LABELS.get(r["status"], r["status"])),
+                 t("Sent"): r["sent_at"] or r["claimed_at"], t("Attempts"): r["attempts"], t("Error"): r["error"]}
+                for r in log
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="send_log",
+    )
