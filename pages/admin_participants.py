@@ -1,26 +1,164 @@
-"""Deltagere: the administrator's list of participants with search."""
+"""Deltagere: find participants (search and filters), add and edit them, change roles,
+deactivate or reactivate accounts, resend invitations; per-person participation."""
 
 import streamlit as st
 
-from digled import participants
+from digled import auth, organisation, participants
+from digled.config import ConfigError
 from digled.ui import session
 
 user, t = session.page(__file__)
 db = session.database()
+lang = session.language()
+org = organisation.current(db)
+ORG_FIELDS = (("municipality", "municipalities", t("Municipality")), ("area", "areas", t("Area")),
+              ("level", "levels", t("Leader level")))
+ADD_KEYS = ("add_name", "add_email", "add_municipality", "add_area", "add_level", "add_roles")
+
+
+def named(kind: str):
+    return lambda entry_id: organisation.label(org, kind, entry_id, lang)
+
+
+def role_name(role: str) -> str:
+    return t(participants.ROLE_LABELS[role])
+
+
+def show_problems(problems: list) -> None:
+    for p in problems:
+        st.error(t("{field}: {problem}").format(field=t(participants.FIELD_LABELS[p.field]),
+                                              problem=t(p.message).format(**p.params)))
+
+
+def day(value) -> str:
+    return value if isinstance(value, str) and value else "–"
+
+
+def flash(message: str) -> None:
+    st.session_state["_participants_flash"] = message
+    st.rerun()
+
+
+def participant_fields(prefix: str, person: auth.User | None) -> dict:
+    """The form fields (inside an st.form); values from `person` when editing."""
+    raw = {
+        "name": st.text_input(t("Name"), value=person.name if person else "", key=f"{prefix}_name"),
+        "email": st.text_input(t("E-mail"), value=person.email if person else "", key=f"{prefix}_email"),
+    }
+    for column, (field, kind, label) in zip(st.columns(3), ORG_FIELDS):
+        options = list(getattr(org, kind))
+        current = getattr(person, field) if person else None
+        raw[field] = column.selectbox(label, options, index=options.index(current) if current in options else None,
+                                      format_func=named(kind), placeholder=t("Choose"), key=f"{prefix}_{field}")
+    raw["roles"] = st.multiselect(t("Roles"), list(auth.ROLES), default=list(person.roles) if person else ["leader"],
+                                  format_func=role_name, key=f"{prefix}_roles")
+    return raw
+
 
 st.title(t("Participants"))
-search = st.text_input(t("Search name, e-mail or username"), key="participant_search")
-df = participants.participant_table(db, search)
+if message := st.session_state.pop("_participants_flash", None):
+    st.success(message)
+
+with st.expander(t("Add a participant"), icon=":material/person_add:"):
+    with st.form("add_participant"):
+        raw = participant_fields("add", None)
+        st.caption(t("The username is made from the e-mail address."))
+        add_clicked = st.form_submit_button(t("Add participant"), type="primary", key="add_submit")
+    if add_clicked:
+        try:
+            participants.add(db, raw, user.username)
+        except participants.InvalidParticipant as e:
+            show_problems(e.problems)
+        else:
+            for key in ADD_KEYS:
+                st.session_state.pop(key, None)
+            flash(t("{name} was added.").format(name=raw["name"].strip()))
+
+filters = st.columns([2, 1, 1, 1, 1, 1])
+search = filters[0].text_input(t("Search name, e-mail or username"), key="participant_search")
+chosen = {}
+for column, (field, kind, label) in zip(filters[1:4], ORG_FIELDS):
+    chosen[field] = column.selectbox(label, [None, *getattr(org, kind)], key=f"filter_{field}",
+                                     format_func=lambda i, kind=kind: t("All") if i is None else named(kind)(i))
+role = filters[4].selectbox(t("Role"), [None, *auth.ROLES], key="filter_role",
+                            format_func=lambda r: t("All") if r is None else role_name(r))
+STATUS = {None: t("All"), True: t("Active"), False: t("Deactivated")}
+active = filters[5].selectbox(t("Status"), list(STATUS), format_func=STATUS.get, key="filter_active")
+
+df = participants.participant_table(db, search, role=role, active=active, **chosen)
 st.caption(t("{n} participants").format(n=len(df)))
-st.dataframe(
-    df.drop(columns=["id"]).rename(
-        columns={
-            "name": t("Name"), "username": t("Username"), "email": t("E-mail"),
-            "municipality": t("Municipality"), "area": t("Area"), "level": t("Leader level"),
-            "roles": t("Roles"), "active": t("Active"), "activated_at": t("Activated"),
-            "start_taken": t("Start assessment"), "end_taken": t("End assessment"),
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+shown = df.drop(columns=["id"]).assign(
+    municipality=df["municipality"].map(named("municipalities")),
+    area=df["area"].map(named("areas")),
+    level=df["level"].map(named("levels")),
+    roles=df["roles"].map(lambda r: ", ".join(role_name(x) for x in auth.parse_roles(r))),
+    active=df["active"].astype(bool),
 )
+st.dataframe(
+    shown.rename(columns={
+        "name": t("Name"), "username": t("Username"), "email": t("E-mail"),
+        "municipality": t("Municipality"), "area": t("Area"), "level": t("Leader level"),
+        "roles": t("Roles"), "active": t("Active"), "invited_at": t("Invited"), "activated_at": t("Activated"),
+        "start_taken": t("Start assessment"), "end_taken": t("End assessment"),
+    }),
+    hide_index=True, width="stretch", key="participant_table",
+)
+
+st.subheader(t("Edit a participant"))
+if df.empty:
+    st.info(t("No participant matches the search and filters."))
+    st.stop()
+labels = {row.id: f"{row.name} ({row.email or row.username})" for row in df.itertuples()}
+picked = st.selectbox(t("Participant"), list(labels), format_func=labels.get, key="participant_pick")
+person = auth.get_user_by_id(db, picked)
+row = df[df["id"] == picked].iloc[0]
+st.caption(
+    t("Username {username} · invited {invited} · activated {activated} · start assessment {start} · "
+      "end assessment {end}").format(
+        username=person.username, invited=day(row["invited_at"]), activated=day(row["activated_at"]),
+        start=day(row["start_taken"]), end=day(row["end_taken"]))
+)
+if not person.active:
+    st.warning(t("This account is deactivated: the participant cannot log in."))
+
+with st.form(f"edit_participant_{picked}"):
+    raw = participant_fields(f"edit_{picked}", person)
+    save_clicked = st.form_submit_button(t("Save changes"), type="primary", key="edit_submit")
+if save_clicked:
+    try:
+        changed = participants.update(db, picked, raw, user.username)
+    except participants.InvalidParticipant as e:
+        show_problems(e.problems)
+    else:
+        flash(t("Saved.") if changed else t("Nothing was changed."))
+
+left, right = st.columns(2)
+if person.active:
+    if left.button(t("Deactivate the account"), key="deactivate", icon=":material/person_off:"):
+        try:
+            participants.set_active(db, picked, False, user.username)
+        except participants.InvalidParticipant as e:
+            show_problems(e.problems)
+        else:
+            flash(t("{name} was deactivated and logged out everywhere.").format(name=person.name))
+elif left.button(t("Reactivate the account"), key="reactivate", icon=":material/person_check:"):
+    participants.set_active(db, picked, True, user.username)
+    flash(t("{name} was reactivated.").format(name=person.name))
+
+if right.button(t("Resend the invitation"), key="resend_invitation", icon=":material/forward_to_inbox:"):
+    try:
+        link, error = participants.resend_invitation(db, session.context().settings, picked, user.username)
+    except participants.InvalidParticipant as e:
+        show_problems(e.problems)
+    except participants.InvitationsUnavailable:
+        st.warning(t("Invitations are not available in this version of digled."))
+    except ConfigError as e:
+        st.error(str(e))
+    else:
+        if error:
+            st.warning(t("The e-mail could not be sent ({error}). Give {name} this new link:").format(
+                error=error, name=person.name))
+        else:
+            st.success(t("A new invitation was sent to {email}. Older links no longer work. The new link:").format(
+                email=person.email))
+        st.code(link, language=None)

@@ -1,12 +1,14 @@
-"""Indstillinger og backup: programme start date and a consistent database backup."""
+"""Indstillinger og backup: programme start, minimum group size k, the organisation lists
+(municipalities, areas, leader levels), the audit log and a consistent database backup."""
 
 import tempfile
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from digled import audit, db as storage, programme
+from digled import audit, db as storage, organisation, programme
 from digled.ui import session
 
 user, t = session.page(__file__)
@@ -14,6 +16,15 @@ db = session.database()
 prog = programme.programme()
 
 st.title(t("Settings and backup"))
+if message := st.session_state.pop("_settings_flash", None):
+    st.success(message)
+
+
+def flash(message: str) -> None:
+    st.session_state["_settings_flash"] = message
+    st.rerun()
+
+
 st.subheader(t("Programme start"))
 with st.form("kickoff"):
     kickoff = st.date_input(t("Kick-off date"), value=programme.kickoff_date(db, prog), key="kickoff_date",
@@ -22,6 +33,68 @@ with st.form("kickoff"):
         storage.set_setting(db, "kickoff_date", kickoff.isoformat())
         audit.log(db, user.username, "set kickoff_date", kickoff.isoformat())
         st.success(t("Saved. All activity dates follow the kick-off date."))
+
+st.subheader(t("Anonymity"))
+with st.form("anonymity"):
+    k = st.number_input(
+        t("Minimum group size (k)"), min_value=organisation.MIN_GROUP_SIZE_FLOOR,
+        max_value=organisation.MIN_GROUP_SIZE_CEILING, step=1, value=organisation.min_group_size(db),
+        key="min_group_size",
+        help=t("Management sees no figure about fewer than k respondents. Never below 3."),
+    )
+    if st.form_submit_button(t("Save"), type="primary", key="save_min_group_size"):
+        try:
+            organisation.set_min_group_size(db, int(k), user.username)
+        except organisation.InvalidMinGroupSize as e:
+            st.error(t(str(e)))
+        else:
+            flash(t("Saved. Groups smaller than {k} are hidden from management.").format(k=int(k)))
+
+st.subheader(t("Municipalities, areas and leader levels"))
+st.caption(t("Participants store the id; the Danish and English names are shown. An id that a participant "
+             "still has cannot be removed. Related areas share a group (used for the workshop tables)."))
+LISTS = {"municipalities": t("Municipalities"), "areas": t("Areas"), "levels": t("Leader levels")}
+FIELD_NAMES = {"id": t("Id"), "da": t("Danish name"), "en": t("English name"), "group": t("Group")}
+for tab, (kind, title) in zip(st.tabs(list(LISTS.values())), LISTS.items()):
+    with tab, st.form(f"org_{kind}"):
+        columns = ["id", "da", "en", "group"] if kind == "areas" else ["id", "da", "en"]
+        edited = st.data_editor(
+            pd.DataFrame(organisation.entries(db, kind), columns=columns), num_rows="dynamic", hide_index=True,
+            width="stretch", key=f"org_editor_{kind}",
+            column_config={c: st.column_config.TextColumn(FIELD_NAMES[c]) for c in columns},
+        )
+        save, reset = st.columns(2)
+        saved = save.form_submit_button(t("Save the list"), type="primary", key=f"save_{kind}")
+        reverted = reset.form_submit_button(t("Back to the defaults"), key=f"reset_{kind}")
+    if saved or reverted:
+        try:
+            if saved:
+                organisation.save_entries(db, kind, edited.to_dict("records"), user.username)
+            else:
+                organisation.reset_entries(db, kind, user.username)
+        except organisation.InvalidList as e:
+            for p in e.problems:
+                where = t("{list}, row {row}") if p.row else t("{list}")
+                st.error(t("{where}, {field}: {problem}").format(
+                    where=where.format(list=title, row=p.row), field=FIELD_NAMES[p.field],
+                    problem=t(p.message).format(**p.params)))
+        else:
+            flash(t("{list} saved.").format(list=title))
+
+st.subheader(t("Audit log"))
+log = pd.DataFrame(audit.recent(db, 200), columns=["at", "actor", "action", "detail"])
+left, right = st.columns([2, 1])
+needle = left.text_input(t("Filter by user, action or detail"), key="audit_filter")
+action = right.selectbox(t("Action"), [None, *sorted(log["action"].unique())], key="audit_action",
+                         format_func=lambda a: t("All") if a is None else a)
+if needle:
+    hay = log["actor"] + " " + log["action"] + " " + log["detail"]
+    log = log[hay.str.contains(needle, case=False, regex=False)]
+if action:
+    log = log[log["action"] == action]
+st.caption(t("The latest 200 administrative actions; {n} shown.").format(n=len(log)))
+st.dataframe(log.rename(columns={"at": t("When (UTC)"), "actor": t("User"), "action": t("Action"),
+                                 "detail": t("Detail")}), hide_index=True, width="stretch", key="audit_table")
 
 st.subheader(t("Backup"))
 st.write(t("A consistent copy of the whole database, made while the app keeps running."))

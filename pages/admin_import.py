@@ -1,0 +1,63 @@
+"""Importér deltagere: upload a CSV or Excel file, read the preview and every problem (line,
+column, what is wrong), then import all participants at once, or none."""
+
+import streamlit as st
+
+from digled import importer, organisation
+from digled.ui import session
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+org = organisation.current(db)
+
+st.title(t("Import participants"))
+if message := st.session_state.pop("_import_flash", None):
+    st.success(message)
+st.markdown(t(
+    "Upload a list of participants, one per line: a CSV file (UTF-8, comma or semicolon) or an "
+    "Excel workbook (.xlsx). The first line names the columns: **name, e-mail, municipality, area, "
+    "leader level** and optionally **roles** (Danish headers work too: navn, e-mail, kommune, "
+    "fagområde, lederniveau, roller). Nothing is imported until every line is right."
+))
+with st.expander(t("Accepted values"), icon=":material/list:"):
+    for label, kind in ((t("Municipality"), "municipalities"), (t("Area"), "areas"), (t("Leader level"), "levels")):
+        names = [f"{i} ({organisation.label(org, kind, i, lang)})" for i in getattr(org, kind)]
+        st.markdown(f"**{label}:** " + ", ".join(names))
+    st.markdown(t("**Roles:** leader, management, admin (empty: leader)"))
+st.download_button(t("Download an empty list"), importer.template_csv(), file_name="deltagere.csv",
+                   mime="text/csv", key="import_template", icon=":material/download:")
+
+generation = st.session_state.setdefault("_import_generation", 0)
+upload = st.file_uploader(t("Participant list"), type=["csv", "xlsx"], key=f"import_file_{generation}")
+if upload is None:
+    st.stop()
+
+data = upload.getvalue()
+result = importer.parse(db, data, upload.name, org)
+COLUMNS = {
+    "line": t("Line"), "name": t("Name"), "email": t("E-mail"), "municipality": t("Municipality"),
+    "area": t("Area"), "level": t("Leader level"), "roles": t("Roles"), "username": t("Username"),
+    "column": t("Column"), "problem": t("Problem"),
+}
+if result.errors:
+    st.error(t("Problems in {file}: {n}. Nothing is imported until every line is right. Fix the file and "
+               "upload it again.").format(n=len(result.errors), file=upload.name))
+    with st.container(key="import_errors"):
+        st.dataframe(importer.error_table(result.errors, t).rename(columns=COLUMNS), hide_index=True,
+                     width="stretch")
+if result.rows:
+    st.subheader(t("Preview"))
+    with st.container(key="import_preview"):
+        st.dataframe(importer.preview_table(result, org, lang).rename(columns=COLUMNS), hide_index=True,
+                     width="stretch")
+if result.ok and st.button(t("Import {n} participants").format(n=len(result.rows)), type="primary",
+                           key="import_confirm"):
+    try:
+        count = importer.import_file(db, data, upload.name, user.username)
+    except importer.ImportRejected:
+        st.error(t("The participants changed while you were looking: upload the file again."))
+    else:
+        st.session_state["_import_generation"] = generation + 1
+        st.session_state["_import_flash"] = t("{n} participants were imported.").format(n=count)
+        st.rerun()
