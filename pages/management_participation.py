@@ -1,0 +1,69 @@
+"""Deltagelse: how far the cohort has come in the programme (counts only, never a person)."""
+
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from digled import cohort, organisation, participation, programme
+from digled.i18n import text
+from digled.ui import session, widgets
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+org = organisation.current(db)
+k = organisation.min_group_size(db)
+prog = programme.programme()
+steps = participation.steps(prog)
+ALL = "__all__"
+munis, areas = list(org.municipalities), list(org.areas)
+
+
+def step_label(s) -> str:
+    return text(s.label, lang) if isinstance(s.label, dict) else t(s.label)
+
+
+st.title(t("Programme overview"))
+st.caption(t("Counts of leaders per step. Groups with fewer than {k} leaders are hidden; no figure here is about one person.").format(k=k))
+c1, c2 = st.columns(2)
+mun = c1.selectbox(t("Municipality"), [ALL, *munis], key="part_municipality",
+                   format_func=lambda v: t("All") if v == ALL else text(org.municipalities[v], lang))
+area = c2.selectbox(t("Area"), [ALL, *areas], key="part_area",
+                    format_func=lambda v: t("All") if v == ALL else text(org.areas[v], lang))
+mun, area = (None if mun == ALL else mun), (None if area == ALL else area)
+
+n, counts = participation.funnel(db, prog, munis, areas, k, mun, area)
+if n is None:
+    st.info(t("Hidden: fewer than {k} leaders in this group.").format(k=k))
+else:
+    st.metric(t("Leaders in the group"), n)
+    table = pd.DataFrame({t("Step"): [step_label(s) for s in steps],
+                          t("Leaders"): [counts[s.id] for s in steps],
+                          t("Share (%)"): [round(counts[s.id] / n * 100) if n else 0 for s in steps]})
+    fig = go.Figure(go.Funnel(y=table[t("Step")], x=table[t("Leaders")], marker_color="#1c5a9e",
+                              textinfo="value+percent initial", textfont=dict(size=13)))
+    fig.update_layout(height=620, margin=dict(t=20, l=10, r=10))
+    widgets.chart_with_table(fig, table, t("The funnel as a table"), key="funnel")
+
+st.subheader(t("By municipality and area"))
+by = st.radio(t("Break down by"), ["municipality", "area"], horizontal=True, key="part_by",
+              format_func={"municipality": t("Municipality"), "area": t("Area")}.get)
+values = munis if by == "municipality" else areas
+names = org.municipalities if by == "municipality" else org.areas
+rows = []
+for v, size, cts in participation.breakdown(db, prog, by, values, munis, areas, k):
+    row = {t("Group"): text(names[v], lang), t("Leaders"): size if size is not None else t("Hidden: fewer than {k} leaders").format(k=k)}
+    for s in steps:
+        row[step_label(s)] = cts.get(s.id, "") if size is not None else ""
+    rows.append(row)
+breakdown = pd.DataFrame(rows).map(cohort.safe_cell)
+st.dataframe(breakdown, hide_index=True, width="stretch")
+buf = io.BytesIO()
+breakdown.to_excel(buf, index=False, sheet_name="deltagelse")
+d1, d2 = st.columns(2)
+d1.download_button(t("Download what is shown (CSV)"), breakdown.to_csv(index=False).encode("utf-8-sig"),
+                   file_name="digled-deltagelse.csv", mime="text/csv", key="part_csv")
+d2.download_button(t("Download what is shown (Excel)"), buf.getvalue(), file_name="digled-deltagelse.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="part_xlsx")
