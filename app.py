@@ -25,17 +25,33 @@ def language_picker(user=None) -> None:
         st.rerun()
 
 
+def menu(sections: dict[str, list]) -> None:
+    """Our own sidebar menu of page links, grouped under headings. Streamlit's built-in menu is
+    hidden (client.showSidebarNavigation = false): it would list the pages/ files to the first
+    visitor of a fresh server, and its grouped form fails WCAG (headings inside <ul>)."""
+    with st.sidebar:
+        for heading, pages in sections.items():
+            if heading:
+                st.markdown(f"**{heading}**")
+            for page in pages:
+                st.page_link(page)
+
+
 def run() -> None:
     st.set_page_config(page_title="Digital ledelse", page_icon=":material/hub:", layout="wide")
     session.bootstrap()
     user = login.current()
     t = session.translator()
     if user is None:
-        pages = [
+        visible = [
             st.Page(login.page, title=t("Log in"), icon=":material/login:", url_path="login", default=True),
-            st.Page("pages/accessibility.py", title=t("Accessibility statement"), icon=":material/accessibility_new:"),
+            st.Page("pages/accessibility.py", title=t("Accessibility statement"), icon=":material/accessibility_new:",
+                    url_path="accessibility"),
         ]
-        nav = st.navigation(pages)
+        invitation = st.Page("pages/accept_invitation.py", title=t("Accept invitation"), icon=":material/key:",
+                             url_path="accept-invitation")
+        nav = st.navigation([*visible, invitation], position="hidden")
+        menu({"": visible})
         language_picker()
     else:
         sections: dict[str, list] = {}
@@ -43,7 +59,8 @@ def run() -> None:
             sections.setdefault(t(spec.section), []).append(
                 st.Page(spec.path, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
             )
-        nav = st.navigation(sections)
+        nav = st.navigation([p for pages in sections.values() for p in pages], position="hidden")
+        menu(sections)
         language_picker(user)
         st.sidebar.caption(t("Logged in as {name}").format(name=user.name))
         if st.sidebar.button(t("Log out"), key="logout_button", icon=":material/logout:"):

@@ -4,6 +4,12 @@ the pages call (one implementation of everything).
     python -m digled init              create or migrate the database; load the demo when empty
     python -m digled backup PATH       consistent copy of the live database (online backup API)
     python -m digled check-content     validate data/ and print a summary line
+    python -m digled add-admin USER --name NAME   create an administrator (first account)
+    python -m digled export cohort --format csv   the anonymised cohort table to stdout
+    python -m digled workshop-groups N [--seed S] [--min 5] [--max 7]   tables of workshop N as CSV
+    python -m digled import-users FILE import participants from CSV/Excel; nothing when a line is bad
+    python -m digled reminders [--dry-run] [--today DATE]   send the due reminders, each once
+    python -m digled invite USERNAME   print a fresh personal invitation link
 """
 
 from __future__ import annotations
@@ -41,6 +47,143 @@ def _check_content(args) -> int:
     return 0
 
 
+def _import_users(args) -> int:
+    from pathlib import Path
+
+    from . import importer
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        print(f"error: cannot read {path}: {e.strerror}", file=sys.stderr)
+        return 1
+    database = db.open_and_migrate(config.load_settings().db_path)
+    try:
+        count = importer.import_file(database, data, path.name, actor="command line")
+    except importer.ImportRejected as e:
+        for error in e.errors:
+            print(error.describe())
+        print(f"nothing imported: {len(e.errors)} problem(s) in {path.name}", file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+    print(f"imported {count} participants")
+    return 0
+
+
+def _reminders(args) -> int:
+    from datetime import date
+
+    from . import reminders
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else date.today()
+    except ValueError:
+        print(f"error: --today must be a date like 2016-01-25, not {args.today!r}", file=sys.stderr)
+        return 2
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    try:
+        summary = reminders.run(database, settings, today, dry_run=args.dry_run, actor="command line")
+    finally:
+        database.close()
+    if args.dry_run:
+        for r in summary.due:
+            print(f"{r.user.email}\t{r.kind}\t{r.activity or '-'}\t{r.subject}")
+    else:
+        for key, error in summary.errors.items():
+            print(f"failed {key}: {error}", file=sys.stderr)
+    print(f"{today.isoformat()}: {summary.line()}" + (f" ({summary.delivered_to})" if summary.delivered_to else ""))
+    return 1 if summary.failed else 0
+
+
+def _invite(args) -> int:
+    from . import auth, invitations
+
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    try:
+        user = auth.get_user(database, args.username)
+        if user is None:
+            print(f"error: no user {args.username!r}", file=sys.stderr)
+            return 1
+        token = invitations.create(database, user.id, days=args.days, actor="command line")
+    finally:
+        database.close()
+    print(invitations.link(token))
+    return 0
+
+
+def _workshop_groups(args) -> int:
+    from . import workshops
+
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    try:
+        workshop = workshops.workshop_id(args.number)
+        if not workshops.saved_tables(database, workshop):
+            workshops.generate(database, "command line", workshop, args.seed, args.min, args.max)
+        sys.stdout.write(workshops.to_csv(workshops.table_frame(database, workshop)))
+    except workshops.WorkshopError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+    return 0
+
+
+def _add_admin(args) -> int:
+    """Create an administrator (the first account of an empty, non-demo installation)."""
+    import getpass
+
+    from . import auth
+
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    username = auth.normalise_username(args.username)
+    if not auth.USERNAME_RE.match(username):
+        print("error: a username has 2-64 characters: a-z, 0-9 and . _ @ -", file=sys.stderr)
+        return 2
+    if auth.get_user(database, username):
+        print(f"error: the user {username} already exists", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        repeat = getpass.getpass("Repeat the password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+        repeat = password
+    problem = auth.password_problem(password, repeat)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    auth.create_user(database, username=username, name=args.name, email=args.email, roles=["admin"],
+                     password_hash=auth.hash_password(password))
+    print(f"administrator {username} created")
+    return 0
+
+
+def _export(args) -> int:
+    """The anonymised cohort table (every group and figure) to stdout or a file."""
+    from . import cohort, organisation
+
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    k = organisation.min_group_size(database)
+    rows = cohort.export_rows(database, content.framework(), organisation.current(database), k)
+    df = cohort.dataframe(rows)
+    if args.format == "xlsx":
+        if not args.output:
+            print("error: --format xlsx needs --output FILE", file=sys.stderr)
+            return 2
+        df.to_excel(args.output, index=False, sheet_name="cohort")
+        print(f"{len(df)} rows written to {args.output}", file=sys.stderr)
+    else:
+        df.to_csv(args.output or sys.stdout, index=False)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m digled", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -49,6 +192,33 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("path")
     b.set_defaults(func=_backup)
     sub.add_parser("check-content", help="validate the content files in data/").set_defaults(func=_check_content)
+    iu = sub.add_parser("import-users", help="import participants from a CSV or Excel FILE (all or nothing)")
+    iu.add_argument("file")
+    iu.set_defaults(func=_import_users)
+    rm = sub.add_parser("reminders", help="send the due reminder e-mails (SMTP or outbox), each once")
+    rm.add_argument("--dry-run", action="store_true", help="print one line per due reminder; send nothing")
+    rm.add_argument("--today", metavar="YYYY-MM-DD", help="simulate another date")
+    rm.set_defaults(func=_reminders)
+    inv = sub.add_parser("invite", help="print a fresh personal invitation link for USERNAME")
+    inv.add_argument("username")
+    inv.add_argument("--days", type=int, default=14, help="days the link stays valid (default 14)")
+    inv.set_defaults(func=_invite)
+    wg = sub.add_parser("workshop-groups", help="print the tables of workshop N as CSV (generated and saved when none are saved)")
+    wg.add_argument("number", type=int, metavar="N", help="1 or 2")
+    wg.add_argument("--seed", type=int, default=0, help="seed for generating (default 0)")
+    wg.add_argument("--min", type=int, default=5, help="smallest table (default 5)")
+    wg.add_argument("--max", type=int, default=7, help="largest table (default 7)")
+    wg.set_defaults(func=_workshop_groups)
+    ad = sub.add_parser("add-admin", help="create an administrator account (password from a prompt or stdin)")
+    ad.add_argument("username")
+    ad.add_argument("--name", required=True)
+    ad.add_argument("--email", default="")
+    ad.set_defaults(func=_add_admin)
+    ex = sub.add_parser("export", help="write the anonymised cohort table (one row per group and figure)")
+    ex.add_argument("what", choices=["cohort"])
+    ex.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    ex.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout (required for xlsx)")
+    ex.set_defaults(func=_export)
     return p
 
 

@@ -68,12 +68,16 @@ def _read_toml(path: Path) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path} is not valid TOML: {e}") from e
+    except OSError as e:  # a directory, no permission, ...
+        raise ConfigError(f"{path} cannot be read: {e.strerror or e}") from e
 
 
 def weakness(value: str | None) -> str | None:
     """Why a secret is unusable (a short English reason), or None when it is strong enough."""
     if not value:
         return "missing"
+    if not isinstance(value, str):  # e.g. a number in secrets.toml
+        return "not a text in quotes"
     if value.strip().lower() in KNOWN_WEAK:
         return "a known default value"
     if len(value) < MIN_SECRET_LENGTH:
@@ -92,11 +96,14 @@ def _demo_secrets(db_path: Path) -> dict:
     if all(not weakness(existing.get(k)) for k in SECRET_SETTINGS):
         return existing
     values = {k: secrets.token_urlsafe(48) for k in SECRET_SETTINGS}
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = "# generated for the demo database beside this file; never commit\n"
     body += "".join(f'{k} = "{v}"\n' for k, v in values.items())
-    path.write_text(body, encoding="utf-8")
-    path.chmod(0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+        path.chmod(0o600)
+    except OSError as e:
+        raise ConfigError(f"Cannot write the demo secrets to {path}: {e.strerror or e}. Check DIGLED_DB.") from e
     return values
 
 

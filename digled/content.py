@@ -243,7 +243,7 @@ def _items_file(path: Path, competences: dict[str, Competence]):
         if iid in seen:
             c.fail(entry, "id is used twice")
         seen.add(iid)
-        if it.get("competence") not in competences:
+        if not isinstance(it.get("competence"), str) or it["competence"] not in competences:
             c.fail(entry, f"unknown competence {it.get('competence')!r}")
         if it.get("dimension") not in DIMENSIONS:
             c.fail(entry, f"dimension must be one of {', '.join(DIMENSIONS)}")

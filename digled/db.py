@@ -140,7 +140,76 @@ def _v2_assessments(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_accounts, _v2_assessments]
+def _v3_programme(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- a leader's progress per activity (films seen, meetings/workshops attended, ...)
+        CREATE TABLE progress (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            activity TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'attended', 'absent')),
+            on_day TEXT NOT NULL,
+            PRIMARY KEY (user_id, activity)
+        );
+        -- private reflection notes: visible only to the leader who wrote them
+        CREATE TABLE reflections (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            question TEXT NOT NULL,
+            activity TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, question)
+        );
+        CREATE TABLE service_slots (
+            id INTEGER PRIMARY KEY,
+            starts_at TEXT NOT NULL,
+            minutes INTEGER NOT NULL DEFAULT 30,
+            capacity INTEGER NOT NULL DEFAULT 1 CHECK (capacity >= 1),
+            place TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            slot_id INTEGER NOT NULL REFERENCES service_slots(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+            booked_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE help_requests (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE workshop_tables (
+            workshop TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            table_no INTEGER NOT NULL,
+            PRIMARY KEY (workshop, user_id)
+        );
+        CREATE TABLE invitations (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            used_at REAL
+        );
+        -- one row per reminder ever due: the key makes sending idempotent
+        CREATE TABLE reminders_sent (
+            key TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            activity TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed')),
+            claimed_at REAL NOT NULL,
+            sent_at REAL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT NOT NULL DEFAULT ''
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_accounts, _v2_assessments, _v3_programme]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,6 +22,9 @@ class PageSpec:
 
     @property
     def url_path(self) -> str:
+        """The file name with hyphens. Deliberately not the file name itself: until the first
+        st.navigation call of a server process Streamlit still routes by pages/ file names
+        (its v1 mode) and would run a page file without app.py's login gate."""
         return Path(self.path).stem.replace("_", "-")
 
 
@@ -29,8 +32,18 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/leader_home.py", N_("My programme"), ":material/route:", N_("Leader"), ("leader",)),
     PageSpec("pages/assessment.py", N_("Competence assessment"), ":material/donut_large:", N_("Leader"), ("leader",)),
     PageSpec("pages/my_results.py", N_("My wheel and history"), ":material/history:", N_("Leader"), ("leader",)),
-    PageSpec("pages/management_overview.py", N_("Overview"), ":material/monitoring:", N_("Management"), ("management",)),
+    PageSpec("pages/films.py", N_("Films and reflections"), ":material/movie:", N_("Leader"), ("leader",)),
+    PageSpec("pages/meetings.py", N_("Meetings and workshops"), ":material/groups:", N_("Leader"), ("leader",)),
+    PageSpec("pages/service_check.py", N_("Service check"), ":material/support_agent:", N_("Leader"), ("leader",)),
+    PageSpec("pages/materials.py", N_("Kick-off and handbook"), ":material/menu_book:", N_("Leader"), ("leader",)),
+    PageSpec("pages/management_participation.py", N_("Participation"), ":material/monitoring:", N_("Management"), ("management",)),
+    PageSpec("pages/management_competences.py", N_("Competences"), ":material/radar:", N_("Management"), ("management",)),
     PageSpec("pages/admin_participants.py", N_("Participants"), ":material/group:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_import.py", N_("Import participants"), ":material/upload_file:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_schedule.py", N_("Schedule and attendance"), ":material/calendar_month:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_workshops.py", N_("Workshop tables"), ":material/table_restaurant:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_service.py", N_("Service check slots"), ":material/event_available:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_reminders.py", N_("Reminders and invitations"), ":material/mail:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_settings.py", N_("Settings and backup"), ":material/settings:", N_("Administration"), ("admin",)),
     PageSpec("pages/account.py", N_("My account"), ":material/person:", N_("Account"), None),
     PageSpec("pages/accessibility.py", N_("Accessibility statement"), ":material/accessibility_new:", N_("Account"), None),

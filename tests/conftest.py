@@ -60,3 +60,53 @@ def demo_db(_demo_template, tmp_path):
     d = db.connect(target)
     yield d
     d.close()
+
+
+class _MailCollector:
+    """aiosmtpd handler: keeps every accepted message; can be told to reject or to dawdle."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.reject = False
+        self.delay = 0.0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        import email.policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.reject:
+            return "554 5.7.1 Rejected by the test server"
+        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(msg)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 at a free port; DIGLED_SMTP_* point at it.
+    Yields the handler: `.messages` (email.message.EmailMessage), `.reject`, `.delay`, `.port`."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = _MailCollector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    monkeypatch.setenv("DIGLED_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DIGLED_SMTP_PORT", str(port))
+    monkeypatch.setenv("DIGLED_SMTP_FROM", "Digital ledelse <forloeb@test.digled.dk>")
+    try:
+        yield handler
+    finally:
+        controller.stop()

@@ -75,7 +75,7 @@ def test_pages_of_other_roles_are_refused_server_side(demo_db, role, username):
 
 
 def test_logged_out_user_cannot_open_a_page_directly(demo_db):
-    at = app_as(None, page="pages/management_overview.py").run()
+    at = app_as(None, page="pages/management_participation.py").run()
     assert "Please log in." in [w.value for w in at.warning]
     assert not at.metric
 
@@ -103,3 +103,37 @@ def test_language_switch_to_english_and_back(demo_db):
     at.selectbox(key="lang_picker").set_value("en").run()
     assert "Welcome, Lea" in page_text(at)
     assert demo_db.execute("SELECT language FROM users WHERE username='leder'").fetchone()[0] == "en"
+
+
+def _fresh_app():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import ROOT
+
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+
+
+def test_corrupt_database_stops_with_the_path_and_no_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.db"
+    bad.write_bytes(b"garbage" * 500)
+    monkeypatch.setenv("DIGLED_DB", str(bad))
+    at = _fresh_app().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["digled kan ikke starte."]
+    assert str(bad) in at.code[0].value
+
+
+def test_missing_secrets_outside_demo_name_the_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGLED_DEMO", "0")
+    monkeypatch.delenv("DIGLED_PSEUDONYM_SECRET")
+    at = _fresh_app().run()
+    assert not at.exception and at.error
+    assert "DIGLED_PSEUDONYM_SECRET" in at.code[0].value and "pseudonym_secret" in at.code[0].value
+
+
+def test_empty_installation_explains_how_to_create_the_first_admin(monkeypatch):
+    monkeypatch.setenv("DIGLED_DEMO", "0")
+    at = app_as(None).run()
+    assert not at.exception
+    assert any("add-admin" in i.value for i in at.info)
+    assert "Demo accounts" not in page_text(at)

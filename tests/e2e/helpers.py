@@ -36,5 +36,13 @@ def body(page) -> str:
 
 
 def nav(page, label: str) -> None:
-    page.locator("[data-testid='stSidebarNav']").get_by_text(label, exact=True).click()
+    """Open a page from app.py's sidebar menu (page links)."""
+    page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text(label, exact=True).click()
     idle(page)
+
+
+def expect_text(page, text: str, timeout: float = 15_000) -> None:
+    """Wait (retrying) until the app shows `text`."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-testid='stApp']")).to_contain_text(text, timeout=timeout)

@@ -1,0 +1,161 @@
+"""Quality journeys in a real browser: accessibility (axe-core, WCAG 2.1 AA) in both
+languages, keyboard-only completion of the assessment, management pages without names,
+and a locked account that stays locked."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+axe = Axe()
+
+
+def serious_violations(page) -> list[str]:
+    idle(page)
+    result = axe.run(page, options=WCAG)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}"
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def set_language(page, label: str) -> None:
+    page.locator(".st-key-lang_picker").click()
+    page.get_by_role("option", name=label).click()
+    idle(page)
+
+
+def leader_with_assessment(server) -> str:
+    con = sqlite3.connect(server.db_path)
+    try:
+        return con.execute(
+            "SELECT u.username FROM users u JOIN participation p ON p.user_id = u.id "
+            "WHERE p.round = 'start' AND u.password_hash IS NOT NULL ORDER BY u.id LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+PAGES = {
+    "leader": [("", "home"), ("/assessment", "assessment"), ("/my-results", "wheel"), ("/films", "films")],
+    "management": [("/management-competences", "dashboard"), ("/", "participation")],
+}
+
+
+@pytest.mark.parametrize("lang", ["Dansk", "English"])
+def test_no_serious_accessibility_violations(page, server, lang):
+    problems = {}
+    open_app(page, server.url)
+    if lang == "English":
+        set_language(page, "English")
+    problems["login"] = serious_violations(page)
+    for who, pages in (("leader", PAGES["leader"]), ("ledelse", PAGES["management"])):
+        username = leader_with_assessment(server) if who == "leader" else who
+        open_app(page, server.url)
+        login(page, username)
+        if lang == "English":
+            set_language(page, "English")
+        for path, name in pages:
+            page.goto(server.url + path)
+            idle(page, settle=1.0)
+            problems[f"{name} ({lang})"] = serious_violations(page)
+        if lang == "English":
+            set_language(page, "Dansk")
+        logout(page)
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_assessment_step_has_no_serious_violations(page, server):
+    open_app(page, server.url)
+    login(page, "leder")
+    page.goto(server.url + "/assessment")
+    idle(page)
+    if page.locator(".st-key-start_assessment button").count():
+        page.locator(".st-key-start_assessment button").click()
+        idle(page)
+    page.locator("[data-testid='stRadio']").first.wait_for()
+    assert serious_violations(page) == []
+
+
+FOCUSED = """() => { const e = document.activeElement; if (!e) return null;
+  const main = e.closest("[data-testid='stMainBlockContainer']");
+  const key = [...(e.closest('[class*="st-key-"]')?.classList || [])].find(c => c.startsWith('st-key-')) || '';
+  const group = e.closest("[role='radiogroup']");
+  return {main: !!main, tag: e.tagName, type: e.type || '', key,
+          groupAnswered: group ? group.querySelectorAll('input:checked').length > 0 : null}; }"""
+
+
+def test_keyboard_only_completion_of_the_assessment(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_app(page, server.url)
+    # log in with the keyboard too
+    page.locator(".st-key-login_username input").focus()
+    page.keyboard.type("leder")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo")
+    page.keyboard.press("Enter")
+    idle(page)
+    expect_text(page, "Velkommen")
+    page.goto(server.url + "/assessment")
+    idle(page)
+    submitted = False
+    for _ in range(3000):
+        page.keyboard.press("Tab")
+        f = page.evaluate(FOCUSED)
+        if not f or not f["main"]:
+            continue
+        if f["type"] == "radio" and not f["groupAnswered"]:
+            page.keyboard.press("Space")
+            idle(page, settle=0.05)
+        elif f["key"] in ("st-key-start_assessment", "st-key-step_next", "st-key-submit_assessment"):
+            groups = page.locator("[data-testid='stMainBlockContainer'] [role='radiogroup']")
+            if all(groups.nth(i).locator("input:checked").count() for i in range(groups.count())):
+                page.keyboard.press("Enter")
+                idle(page, settle=0.2)
+                if f["key"] == "st-key-submit_assessment":
+                    submitted = True
+                    break
+    assert submitted, "the assessment could not be completed with the keyboard alone"
+    expect_text(page, "Dine tre stærkeste kompetencer")
+    context.close()
+
+
+def test_management_pages_show_no_names_or_emails(page, server):
+    con = sqlite3.connect(server.db_path)
+    identities = [x for row in con.execute("SELECT name, email FROM users WHERE username <> 'ledelse'") for x in row]
+    con.close()
+    open_app(page, server.url)
+    login(page, "ledelse")
+    for path in ("/", "/management-competences"):  # participation is their default page
+        page.goto(server.url + path)
+        idle(page, settle=1.0)
+        for tab in page.get_by_role("tab").all():
+            tab.click()
+            idle(page, settle=0.2)
+        text = page.content()
+        leaked = [i for i in identities if i and i in text]
+        assert leaked == [], path
+
+
+def test_a_locked_account_stays_locked(browser, server):
+    page = browser.new_page()
+    open_app(page, server.url)
+    for _ in range(5):
+        login(page, "admin", "wrong password")
+    expect_text(page, "låst i 15 minutter")
+    login(page, "admin", "demo")  # the right password does not help now
+    expect_text(page, "låst i 15 minutter")
+    assert "Deltagere" not in body(page)
+    other = browser.new_page()  # nor does another browser
+    open_app(other, server.url)
+    login(other, "admin", "demo")
+    expect_text(other, "låst i 15 minutter")
+    page.close()
+    other.close()
