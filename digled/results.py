@@ -109,6 +109,16 @@ def comparison_table(framework: Framework, before: dict, after: dict, lang: str,
     return pd.DataFrame(rows)
 
 
+def development_table(framework: Framework, attempts: list[tuple[str, dict]], lang: str, t: Callable[[str], str]) -> pd.DataFrame:
+    """Total and area scores per attempt (the table beside the development chart)."""
+    rows = []
+    for label, s in attempts:
+        row = {t("Attempt"): label, t("Total"): _pct(s["total"])}
+        row.update({text(a.name, lang): _pct(s["areas"][a.id]) for a in framework.areas})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "extra": N_("Extra")}
 
 

@@ -84,9 +84,11 @@ if len(attempts) >= 2:
         key="comparison",
     )
     st.subheader(t("Development over time"))
-    st.plotly_chart(
+    widgets.chart_with_table(
         wheel.development(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, labels),
-        width="stretch", key="development",
+        results.development_table(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, t),
+        t("The development as a table"),
+        key="development",
     )
 
 st.page_link("pages/assessment.py", label=t("Take the assessment again"), icon=":material/replay:")
