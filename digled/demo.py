@@ -138,3 +138,103 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
                 )
         set_setting(db, "kickoff_date", kickoff.isoformat())
         set_setting(db, "demo", "1")
+        _programme_progress(db, spec, today)
+
+
+# --- programme progress -----------------------------------------------------------------------
+
+_DEMO_REFLECTIONS = (
+    "Vi har mange gode initiativer, men ingen har rigtig ansvaret for at følge op på dem.",
+    "Jeg vil tage det op på næste personalemøde og høre, hvad medarbejderne oplever.",
+    "Det minder om det, vi gjorde med den digitale vagtplan: teknikken var let, vanerne var svære.",
+    "Jeg er usikker på, hvor vi står. Måske skal vi starte med at kortlægge vores arbejdsgange.",
+    "Borgerne forventer mere selvbetjening, end vi tilbyder i dag.",
+    "Jeg har en medarbejder, der allerede går forrest. Hun skal have mere plads og et mandat.",
+    "Vi effektiviserer mest; udviklingen af selve kerneopgaven halter bagefter.",
+    "Godt input. Jeg vil drøfte gevinstansvaret med min chef.",
+)
+_DEMO_HELP = (
+    "Jeg vil gerne have hjælp til at dele dokumenter i Teams med mine medarbejdere.",
+    "Hvordan sætter jeg min kalender op, så mødeindkaldelser kommer med lokale?",
+)
+
+
+def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> None:
+    """Plausible progress on `today` (mid-programme): films seen and reflected on, attendance
+    at past meetings and workshops, service check slots ahead with some bookings, workshop 1
+    tables. `leder` gets a little progress and no assessment. Deterministic for the seed."""
+    from . import programme, workshops
+
+    rng = random.Random(int(spec["seed"]) + 4)
+    prog = programme.programme()
+    dates = programme.schedule(db, prog)
+    leaders = list(
+        db.query(
+            "SELECT id, username FROM users WHERE password_hash IS NOT NULL "
+            "AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
+        )
+    )
+    progress, notes = [], []
+    stamp = today.isoformat() + "T12:00:00+00:00"
+    for u in leaders:
+        if u["username"] == "leder":
+            continue
+        diligence = rng.uniform(0.5, 1.0)
+        for a in prog.activities:
+            d = dates[a.id]
+            if d.opens > today:
+                continue
+            last = min(d.due, today)
+            if a.kind == "kickoff" and rng.random() < 0.8:
+                progress.append((u["id"], a.id, "done", d.opens.isoformat()))
+            elif a.kind in ("elearning", "kl_film") and rng.random() < diligence * (0.95 if d.due < today else 0.5):
+                day = d.opens + timedelta(days=rng.randint(0, (last - d.opens).days))
+                progress.append((u["id"], a.id, "done", day.isoformat()))
+                for r in a.reflections:
+                    if rng.random() < 0.35 * diligence:
+                        notes.append((u["id"], r.id, a.id, rng.choice(_DEMO_REFLECTIONS), stamp))
+            elif a.kind in ("meeting", "workshop") and d.due < today:
+                status = "attended" if rng.random() < 0.6 + 0.35 * diligence else "absent"
+                progress.append((u["id"], a.id, status, d.due.isoformat()))
+    leder = next((u["id"] for u in leaders if u["username"] == "leder"), None)
+    if leder is not None:
+        little = (("kickoff", "done"), ("film1", "done"), ("kl1", "done"),
+                  ("meeting1", "attended"), ("workshop1", "attended"))
+        for activity_id, status in little:
+            d = dates.get(activity_id)
+            if d is not None and d.due < today:
+                progress.append((leder, activity_id, status, min(d.opens + timedelta(days=3), d.due).isoformat()))
+        if "film1" in dates and dates["film1"].due < today:
+            notes.append((leder, "film1-r1", "film1", _DEMO_REFLECTIONS[5], stamp))
+    db.conn.executemany("INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, ?, ?)", progress)
+    db.conn.executemany(
+        "INSERT INTO reflections (user_id, question, activity, text, updated_at) VALUES (?, ?, ?, ?, ?)", notes
+    )
+    # service check: slots on weekdays in the weeks ahead, from the day it opens
+    opens = dates["service_check"].opens if "service_check" in dates else today
+    day = max(opens, today + timedelta(days=2))
+    slots = []
+    while len(slots) < 9:
+        if day.weekday() < 5:
+            for hour in (9, 13) if len(slots) % 3 else (10,):
+                place = "Albertslund Rådhus, mødelokale 2" if day.toordinal() % 2 else "Glostrup Rådhus, lokale 1.12"
+                slots.append((f"{day.isoformat()}T{hour:02d}:00", 45, 1 + len(slots) % 2, place))
+        day += timedelta(days=1)
+    db.conn.executemany("INSERT INTO service_slots (starts_at, minutes, capacity, place) VALUES (?, ?, ?, ?)", slots)
+    slot_ids = [r[0] for r in db.execute("SELECT id FROM service_slots ORDER BY starts_at, id")]
+    others = [u["id"] for u in leaders if u["username"] != "leder"]
+    booked = rng.sample(others, min(5, len(others)))
+    db.conn.executemany(
+        "INSERT INTO bookings (slot_id, user_id, booked_at, note) VALUES (?, ?, ?, '')",
+        [(slot_ids[2 * i], uid, stamp) for i, uid in enumerate(booked) if 2 * i < len(slot_ids)],
+    )
+    db.conn.executemany(
+        "INSERT INTO help_requests (user_id, text, created_at) VALUES (?, ?, ?)",
+        [(uid, msg, stamp) for uid, msg in zip(rng.sample(others, len(_DEMO_HELP)), _DEMO_HELP)],
+    )
+    ws = workshops.workshops(prog)
+    if ws and dates[ws[0].id].opens <= today + timedelta(days=14):
+        try:
+            workshops.generate(db, "demo", ws[0].id, seed=int(spec["seed"]))
+        except workshops.WorkshopError:
+            pass  # an organisation where mixing is impossible: the demo goes without tables

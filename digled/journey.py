@@ -1,0 +1,560 @@
+"""A leader's journey through the programme, and the administrator's schedule and attendance.
+
+The programme (data/programme.yaml, dates from programme.schedule) is the same for everyone;
+this module answers the per-leader questions: which activities are open, done or missed, how
+far along am I, what is my single next step, and it stores the leader's private reflections.
+
+Rules (the leader's home page and the tests read the same functions):
+
+- **Status** of an activity for a leader on a day is one of `not_open`, `open`, `done`, `missed`:
+  - `done`: a progress row `done` or `attended`; for an assessment, a participation row for its
+    round; for the service check, a booking or a help request; always wins.
+  - `missed`: attendance registered as `absent`, or the due date has passed without `done`.
+  - `not_open` before the open date, otherwise `open`.
+  - Kick-off and handbook are *informational*: they are never `missed`, and the handbook is
+    `not_open` until it is unlocked.
+- **Who marks what**: a leader marks films, the kick-off material and the handbook as done
+  themselves (`mark_done`); meetings and workshops count through the attendance the
+  administrator registers (`register_attendance`); assessments through their submission.
+- **Progress %** = done / all activities except the informational kick-off and handbook
+  (the kick-off is the starting event, the handbook the reward of completion), rounded.
+- **Next step**: the open, not-done activity due first (the kick-off only on its own day);
+  else the activity that opens next; else a missed film or assessment to catch up on; else none.
+- **Handbook** is unlocked when the leader has taken the end assessment, or from the day the
+  handbook opens in the schedule, whichever comes first.
+- **Reflections** are private notes, one row per question; saving empty text deletes the row.
+  Only the leader's own user id ever reads them; the leader can export them as Markdown.
+
+Every administrator change (kick-off, per-activity dates, attendance) writes the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Callable, Mapping
+
+import pandas as pd
+import sqlite_utils
+
+from . import audit
+from .db import get_setting, write
+from .i18n import N_, text
+from .programme import Activity, Dates, Programme, kickoff_date, programme, schedule
+
+STATUSES = ("not_open", "open", "done", "missed")
+ATTENDANCE_KINDS = ("meeting", "workshop")
+SELF_MARKED_KINDS = ("kickoff", "elearning", "kl_film", "handbook")
+INFORMATIONAL_KINDS = ("kickoff", "handbook")
+CATCH_UP_KINDS = ("elearning", "kl_film", "assessment")
+PAGE_FOR_KIND = {
+    "kickoff": "pages/materials.py",
+    "assessment": "pages/assessment.py",
+    "elearning": "pages/films.py",
+    "kl_film": "pages/films.py",
+    "meeting": "pages/meetings.py",
+    "workshop": "pages/meetings.py",
+    "service_check": "pages/service_check.py",
+    "handbook": "pages/materials.py",
+}
+MAX_REFLECTION_CHARS = 10_000
+KIND_NAMES = {
+    "kickoff": N_("Kick-off"),
+    "assessment": N_("Competence assessment"),
+    "elearning": N_("E-learning film"),
+    "kl_film": N_("KL film"),
+    "meeting": N_("Leader meeting"),
+    "workshop": N_("Joint workshop"),
+    "service_check": N_("Service check"),
+    "handbook": N_("Handbook"),
+}
+STATUS_NAMES = {
+    "not_open": N_("Not yet open"),
+    "open": N_("Open"),
+    "done": N_("Done"),
+    "missed": N_("Missed"),
+}
+STATUS_COLOURS = {"not_open": "gray", "open": "blue", "done": "green", "missed": "red"}
+
+
+class ProgrammeError(ValueError):
+    """A refusal a page shows to the user. `msg` is a message id (translated by the page with
+    `t`), `params` fill its placeholders; str(e) is the English text (CLI, logs)."""
+
+    def __init__(self, msg: str, **params):
+        self.msg = msg
+        self.params = params
+        super().__init__(msg.format(**params))
+
+    def text(self, t: Callable[[str], str]) -> str:
+        """The message in the page's language."""
+        return t(self.msg).format(**self.params)
+
+
+class JourneyError(ProgrammeError):
+    """A leader's action was refused (unknown activity or question, not open yet, not theirs
+    to mark). Nothing was written."""
+
+
+class ScheduleError(ProgrammeError):
+    """An administrator's schedule or attendance change was refused; the message names the
+    activity. Nothing was written."""
+
+
+# --- the leader's journey -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One activity on one leader's timeline."""
+
+    activity: Activity
+    opens: date
+    due: date
+    status: str
+    done_on: str | None = None
+
+    @property
+    def page(self) -> str:
+        return PAGE_FOR_KIND[self.activity.kind]
+
+    @property
+    def counted(self) -> bool:
+        return self.activity.kind not in INFORMATIONAL_KINDS
+
+    @property
+    def when(self) -> str:
+        """'YYYY-MM-DD' for a one-day activity, else 'YYYY-MM-DD – YYYY-MM-DD'."""
+        if self.opens == self.due:
+            return self.opens.isoformat()
+        return f"{self.opens.isoformat()} – {self.due.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A leader's whole timeline on one day, with progress and the next step."""
+
+    steps: tuple[Step, ...]
+    done: int
+    total: int
+    next_step: Step | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def step(self, activity_id: str) -> Step:
+        for s in self.steps:
+            if s.activity.id == activity_id:
+                return s
+        raise KeyError(activity_id)
+
+
+def _progress_rows(db: sqlite_utils.Database, user_id: int) -> dict[str, tuple[str, str]]:
+    return {
+        r[0]: (r[1], r[2])
+        for r in db.execute("SELECT activity, status, on_day FROM progress WHERE user_id = ?", [user_id])
+    }
+
+
+def handbook_opens(db: sqlite_utils.Database, prog: Programme | None = None) -> date | None:
+    """The day the handbook opens for everyone (None when the programme has no handbook)."""
+    prog = prog or programme()
+    dates = schedule(db, prog)
+    books = [dates[a.id].opens for a in prog.activities if a.kind == "handbook"]
+    return min(books) if books else None
+
+
+def handbook_unlocked(
+    db: sqlite_utils.Database, user_id: int, prog: Programme | None = None, today: date | None = None
+) -> bool:
+    """True once the leader has taken the end assessment, or from the handbook's open date."""
+    today = today or date.today()
+    taken = db.execute(
+        "SELECT 1 FROM participation WHERE user_id = ? AND round = 'end'", [user_id]
+    ).fetchone()
+    opens = handbook_opens(db, prog)
+    return bool(taken) or (opens is not None and today >= opens)
+
+
+def journey(
+    db: sqlite_utils.Database, user_id: int, prog: Programme | None = None, today: date | None = None
+) -> Journey:
+    """The leader's status for every activity on `today`, progress and the next step."""
+    prog = prog or programme()
+    today = today or date.today()
+    dates = schedule(db, prog)
+    rows = _progress_rows(db, user_id)
+    rounds = {
+        r[0]: r[1] for r in db.execute("SELECT round, taken_on FROM participation WHERE user_id = ?", [user_id])
+    }
+    service = db.execute(
+        "SELECT MIN(d) FROM (SELECT substr(booked_at, 1, 10) AS d FROM bookings WHERE user_id = ? "
+        "UNION ALL SELECT substr(created_at, 1, 10) FROM help_requests WHERE user_id = ?)",
+        [user_id, user_id],
+    ).fetchone()[0]
+    unlocked = handbook_unlocked(db, user_id, prog, today)
+    steps = []
+    for a in prog.activities:
+        d = dates[a.id]
+        row = rows.get(a.id)
+        done_on = None
+        if row and row[0] in ("done", "attended"):
+            done_on = row[1]
+        elif a.kind == "assessment" and a.round in rounds:
+            done_on = rounds[a.round]
+        elif a.kind == "service_check" and service:
+            done_on = service
+        if done_on:
+            status = "done"
+        elif row and row[0] == "absent":
+            status = "missed"
+        elif today < d.opens or (a.kind == "handbook" and not unlocked):
+            status = "not_open"
+        elif a.kind not in INFORMATIONAL_KINDS and today > d.due:
+            status = "missed"
+        else:
+            status = "open"
+        steps.append(Step(a, d.opens, d.due, status, done_on))
+    counted = [s for s in steps if s.counted]
+    return Journey(
+        steps=tuple(steps),
+        done=sum(1 for s in counted if s.status == "done"),
+        total=len(counted),
+        next_step=_next_step(steps, today),
+    )
+
+
+def _next_step(steps: list[Step], today: date) -> Step | None:
+    order = {s.activity.id: i for i, s in enumerate(steps)}
+    open_now = [
+        s for s in steps
+        if s.status == "open" and not (s.activity.kind == "kickoff" and today > s.due)
+    ]
+    if open_now:
+        return min(open_now, key=lambda s: (s.due, s.opens, order[s.activity.id]))
+    upcoming = [s for s in steps if s.status == "not_open" and s.opens > today]
+    if upcoming:
+        return min(upcoming, key=lambda s: (s.opens, order[s.activity.id]))
+    catch_up = [s for s in steps if s.status == "missed" and s.activity.kind in CATCH_UP_KINDS]
+    if catch_up:
+        return min(catch_up, key=lambda s: (s.due, order[s.activity.id]))
+    return None
+
+
+def _activity(prog: Programme, activity_id: str) -> Activity:
+    try:
+        return prog.activity(activity_id)
+    except KeyError:
+        raise JourneyError(N_("Unknown activity: {activity}."), activity=activity_id) from None
+
+
+def mark_done(
+    db: sqlite_utils.Database,
+    user_id: int,
+    activity_id: str,
+    prog: Programme | None = None,
+    today: date | None = None,
+) -> None:
+    """The leader marks a film, the kick-off material or the handbook as seen (idempotent)."""
+    prog = prog or programme()
+    today = today or date.today()
+    a = _activity(prog, activity_id)
+    if a.kind in ATTENDANCE_KINDS:
+        raise JourneyError(N_("Attendance at meetings and workshops is registered by the programme administrator."))
+    if a.kind not in SELF_MARKED_KINDS:
+        raise JourneyError(N_("This activity counts as done by itself when you complete it."))
+    opens = schedule(db, prog)[a.id].opens
+    if a.kind == "handbook":
+        if not handbook_unlocked(db, user_id, prog, today):
+            raise JourneyError(N_("The handbook is available when you have completed the programme."))
+    elif today < opens:
+        raise JourneyError(N_("This activity opens on {date}."), date=opens.isoformat())
+    with write(db):
+        db.execute(
+            "INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, 'done', ?) "
+            "ON CONFLICT(user_id, activity) DO NOTHING",
+            [user_id, a.id, today.isoformat()],
+        )
+
+
+def unmark_done(db: sqlite_utils.Database, user_id: int, activity_id: str, prog: Programme | None = None) -> None:
+    """Undo the leader's own 'seen' mark (attendance registered by the administrator stays)."""
+    a = _activity(prog or programme(), activity_id)
+    if a.kind not in SELF_MARKED_KINDS:
+        raise JourneyError(N_("This activity counts as done by itself when you complete it."))
+    with write(db):
+        db.execute(
+            "DELETE FROM progress WHERE user_id = ? AND activity = ? AND status = 'done'", [user_id, a.id]
+        )
+
+
+# --- reflections (private notes) ------------------------------------------------------------
+
+
+def _question_index(prog: Programme) -> dict[str, Activity]:
+    return {r.id: a for a in prog.activities for r in a.reflections}
+
+
+def save_reflection(
+    db: sqlite_utils.Database,
+    user_id: int,
+    question_id: str,
+    note: str | None,
+    prog: Programme | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Store the leader's answer to one reflection question at once; empty text deletes it."""
+    prog = prog or programme()
+    activity = _question_index(prog).get(question_id)
+    if activity is None:
+        raise JourneyError(N_("Unknown reflection question: {question}."), question=question_id)
+    note = note or ""
+    if len(note) > MAX_REFLECTION_CHARS:
+        raise JourneyError(N_("A reflection can be at most {n} characters."), n=MAX_REFLECTION_CHARS)
+    now = now or datetime.now(timezone.utc)
+    with write(db):
+        if not note.strip():
+            db.execute("DELETE FROM reflections WHERE user_id = ? AND question = ?", [user_id, question_id])
+        else:
+            db.execute(
+                "INSERT INTO reflections (user_id, question, activity, text, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(user_id, question) DO UPDATE SET text = excluded.text, "
+                "activity = excluded.activity, updated_at = excluded.updated_at",
+                [user_id, question_id, activity.id, note, now.isoformat(timespec="seconds")],
+            )
+
+
+def reflections(db: sqlite_utils.Database, user_id: int, activity_id: str | None = None) -> dict[str, str]:
+    """The leader's own reflections by question id (optionally for one activity)."""
+    sql = "SELECT question, text FROM reflections WHERE user_id = ?"
+    args: list = [user_id]
+    if activity_id is not None:
+        sql += " AND activity = ?"
+        args.append(activity_id)
+    return {r[0]: r[1] for r in db.execute(sql, args)}
+
+
+def export_reflections(
+    db: sqlite_utils.Database,
+    user_id: int,
+    lang: str,
+    t: Callable[[str], str],
+    prog: Programme | None = None,
+    today: date | None = None,
+) -> str:
+    """The leader's reflections as a Markdown document, in programme order ('' when none)."""
+    prog = prog or programme()
+    mine = reflections(db, user_id)
+    if not mine:
+        return ""
+    today = today or date.today()
+    lines = ["# " + t("My reflections") + ": " + text(prog.name, lang), "",
+             t("Exported on {date}.").format(date=today.isoformat()), ""]
+    for a in prog.activities:
+        answered = [r for r in a.reflections if mine.get(r.id, "").strip()]
+        if not answered:
+            continue
+        lines += [f"## {text(a.title, lang)}", ""]
+        for r in answered:
+            lines += [f"**{text(r.text, lang)}**", ""]
+            lines += [mine[r.id].strip(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- the administrator: schedule --------------------------------------------------------------
+
+
+def active_leaders(db: sqlite_utils.Database) -> list[dict]:
+    """Active users with the leader role, by name: id, name, municipality, area."""
+    return list(
+        db.query(
+            "SELECT id, name, municipality, area FROM users "
+            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY name, id"
+        )
+    )
+
+
+def _overrides(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
+    return json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
+
+
+def set_kickoff(db: sqlite_utils.Database, actor: str, day: date) -> None:
+    """Move the kick-off; every activity not moved by hand follows it."""
+    with write(db):
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES ('kickoff_date', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [day.isoformat()],
+        )
+        audit.log(db, actor, "set kickoff_date", day.isoformat())
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One activity in the schedule editor."""
+
+    id: str
+    kind: str
+    title: str
+    opens: date
+    due: date
+    moved: bool  # dates set by hand rather than following the kick-off
+
+
+def schedule_rows(db: sqlite_utils.Database, lang: str, prog: Programme | None = None) -> list[ScheduleRow]:
+    """The schedule as the administrator edits it, in programme order."""
+    prog = prog or programme()
+    dates = schedule(db, prog)
+    moved = _overrides(db)
+    return [
+        ScheduleRow(a.id, a.kind, text(a.title, lang), dates[a.id].opens, dates[a.id].due, a.id in moved)
+        for a in prog.activities
+    ]
+
+
+def schedule_problems(
+    edits: Mapping[str, tuple[date | None, date | None]], lang: str, prog: Programme | None = None
+) -> list[ScheduleError]:
+    """Every problem in a set of edited dates {activity id: (opens, due)}, each naming the activity."""
+    prog = prog or programme()
+    problems = []
+    for activity_id, (opens, due) in edits.items():
+        try:
+            name = text(prog.activity(activity_id).title, lang)
+        except KeyError:
+            problems.append(ScheduleError(N_("Unknown activity: {activity}."), activity=activity_id))
+            continue
+        if not isinstance(opens, date) or not isinstance(due, date):
+            problems.append(ScheduleError(N_("{activity}: both the open date and the due date are needed."), activity=name))
+        elif due < opens:
+            problems.append(
+                ScheduleError(
+                    N_("{activity}: the due date {due} is before the open date {opens}."),
+                    activity=name, opens=opens.isoformat(), due=due.isoformat(),
+                )
+            )
+    return problems
+
+
+def save_schedule(
+    db: sqlite_utils.Database,
+    actor: str,
+    edits: Mapping[str, tuple[date, date]],
+    lang: str = "da",
+    prog: Programme | None = None,
+) -> list[str]:
+    """Store edited dates; an activity whose dates equal kick-off + offsets follows the kick-off
+    again. Raises the first ScheduleError (nothing written); returns the ids that changed."""
+    prog = prog or programme()
+    problems = schedule_problems(edits, lang, prog)
+    if problems:
+        raise problems[0]
+    with write(db):
+        kickoff = kickoff_date(db, prog)
+        current = schedule(db, prog)
+        overrides = _overrides(db)
+        changed = []
+        for activity_id, (opens, due) in edits.items():
+            a = prog.activity(activity_id)
+            if current[a.id] == Dates(opens, due):
+                continue
+            changed.append(a.id)
+            if (opens - kickoff).days == a.opens and (due - kickoff).days == a.due:
+                overrides.pop(a.id, None)
+            else:
+                overrides[a.id] = {"opens": opens.isoformat(), "due": due.isoformat()}
+        if changed:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES ('schedule_overrides', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [json.dumps(overrides, sort_keys=True)],
+            )
+            audit.log(db, actor, "set schedule", ", ".join(
+                f"{i} {edits[i][0].isoformat()}..{edits[i][1].isoformat()}" for i in changed
+            ))
+    return changed
+
+
+def reset_schedule(db: sqlite_utils.Database, actor: str) -> None:
+    """Let every activity follow the kick-off again (drop all per-activity dates)."""
+    with write(db):
+        db.execute("DELETE FROM settings WHERE key = 'schedule_overrides'")
+        audit.log(db, actor, "reset schedule", "")
+
+
+# --- the administrator: attendance ------------------------------------------------------------
+
+
+def attendance_activities(prog: Programme | None = None) -> list[Activity]:
+    """The activities with registered attendance (meetings and workshops), in order."""
+    return [a for a in (prog or programme()).activities if a.kind in ATTENDANCE_KINDS]
+
+
+def attendance(db: sqlite_utils.Database, activity_id: str) -> pd.DataFrame:
+    """One row per active leader: user_id, name, municipality, area, status
+    ('attended', 'absent', or missing (NA) when not registered)."""
+    rows = [dict(r, status=None) for r in active_leaders(db)]
+    marks = {
+        r[0]: r[1]
+        for r in db.execute(
+            "SELECT user_id, status FROM progress WHERE activity = ? AND status IN ('attended', 'absent')",
+            [activity_id],
+        )
+    }
+    for r in rows:
+        r["status"] = marks.get(r["id"])
+    df = pd.DataFrame(rows, columns=["id", "name", "municipality", "area", "status"])
+    return df.rename(columns={"id": "user_id"})
+
+
+def register_attendance(
+    db: sqlite_utils.Database,
+    actor: str,
+    activity_id: str,
+    marks: Mapping[int, bool | None],
+    prog: Programme | None = None,
+    today: date | None = None,
+) -> int:
+    """Register attended (True), absent (False) or not registered (None) per leader for a
+    meeting or workshop; returns how many leaders changed."""
+    prog = prog or programme()
+    today = today or date.today()
+    try:
+        a = prog.activity(activity_id)
+    except KeyError:
+        raise ScheduleError(N_("Unknown activity: {activity}."), activity=activity_id) from None
+    if a.kind not in ATTENDANCE_KINDS:
+        raise ScheduleError(N_("{activity}: attendance is only registered for meetings and workshops."), activity=a.id)
+    with write(db):
+        before = {
+            r[0]: r[1] for r in db.execute("SELECT user_id, status FROM progress WHERE activity = ?", [a.id])
+        }
+        changed = 0
+        for user_id, mark in marks.items():
+            status = None if mark is None else ("attended" if mark else "absent")
+            if before.get(user_id) == status:
+                continue
+            changed += 1
+            if status is None:
+                db.execute("DELETE FROM progress WHERE user_id = ? AND activity = ?", [user_id, a.id])
+            else:
+                db.execute(
+                    "INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(user_id, activity) DO UPDATE SET status = excluded.status, on_day = excluded.on_day",
+                    [int(user_id), a.id, status, today.isoformat()],
+                )
+        if changed:
+            attended = sum(1 for m in marks.values() if m)
+            audit.log(db, actor, "register attendance", f"{a.id}: {changed} changed, {attended} attended")
+    return changed
+
+
+__all__ = [
+    "Journey", "JourneyError", "ProgrammeError", "ScheduleError", "ScheduleRow", "Step",
+    "active_leaders", "attendance", "attendance_activities", "export_reflections", "handbook_opens",
+    "handbook_unlocked", "journey", "mark_done", "reflections", "register_attendance",
+    "reset_schedule", "save_reflection", "save_schedule", "schedule_problems", "schedule_rows",
+    "set_kickoff", "unmark_done",
+]

@@ -1,0 +1,266 @@
+"""The one-to-one service check: the administrator's slots, the leaders' bookings and help requests.
+
+The administrator offers slots (start, minutes, capacity, place). A leader holds at most one
+booking (`bookings.user_id` is UNIQUE), can cancel it, or move it to another slot in one step.
+Capacity holds under concurrency: the check "is there a free seat" and the insert run in one
+`BEGIN IMMEDIATE` transaction, so two leaders taking the last seat at the same moment are
+serialised and the second one is refused. A leader who prefers to write what they need help
+with sends a help request instead (or as well). Refusals are ServiceError with a message id.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pandas as pd
+import sqlite_utils
+
+from . import audit
+from .db import write
+from .i18n import N_
+from .journey import ProgrammeError
+
+MAX_HELP_CHARS = 2000
+MAX_NOTE_CHARS = 500
+MINUTES_RANGE = (5, 480)
+CAPACITY_RANGE = (1, 50)
+
+
+class ServiceError(ProgrammeError):
+    """A slot, booking or help request was refused; the page shows `text(t)`. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A service check slot with its number of bookings."""
+
+    id: int
+    starts_at: datetime
+    minutes: int
+    capacity: int
+    place: str
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A leader's booking (the slot it is for included)."""
+
+    id: int
+    slot: Slot
+    booked_at: str
+    note: str
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now()
+
+
+def _slot(row) -> Slot:
+    return Slot(
+        id=row["id"],
+        starts_at=datetime.fromisoformat(row["starts_at"]),
+        minutes=row["minutes"],
+        capacity=row["capacity"],
+        place=row["place"],
+        booked=row["booked"],
+    )
+
+
+_SLOTS = (
+    "SELECT s.id, s.starts_at, s.minutes, s.capacity, s.place, "
+    "(SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id) AS booked FROM service_slots s"
+)
+
+
+def slots(db: sqlite_utils.Database, upcoming_from: datetime | None = None) -> list[Slot]:
+    """All slots by start time (only those starting at or after `upcoming_from` when given)."""
+    if upcoming_from is None:
+        return [_slot(r) for r in db.query(_SLOTS + " ORDER BY s.starts_at, s.id")]
+    return [
+        _slot(r)
+        for r in db.query(_SLOTS + " WHERE s.starts_at >= ? ORDER BY s.starts_at, s.id",
+                          [upcoming_from.isoformat(timespec="minutes")])
+    ]
+
+
+def free_slots(db: sqlite_utils.Database, now: datetime | None = None) -> list[Slot]:
+    """Upcoming slots with at least one free seat."""
+    now = _now(now)
+    return [s for s in slots(db, now) if s.free > 0 and s.starts_at > now]
+
+
+def get_slot(db: sqlite_utils.Database, slot_id: int) -> Slot | None:
+    rows = list(db.query(_SLOTS + " WHERE s.id = ?", [slot_id]))
+    return _slot(rows[0]) if rows else None
+
+
+# --- the administrator ----------------------------------------------------------------------
+
+
+def create_slot(
+    db: sqlite_utils.Database,
+    actor: str,
+    starts_at: datetime,
+    minutes: int = 30,
+    capacity: int = 1,
+    place: str = "",
+) -> int:
+    """Offer a new slot; returns its id."""
+    if not isinstance(starts_at, datetime):
+        raise ServiceError(N_("Give the slot a start date and time."))
+    if not MINUTES_RANGE[0] <= int(minutes) <= MINUTES_RANGE[1]:
+        raise ServiceError(N_("A slot lasts from {low} to {high} minutes."), low=MINUTES_RANGE[0], high=MINUTES_RANGE[1])
+    if not CAPACITY_RANGE[0] <= int(capacity) <= CAPACITY_RANGE[1]:
+        raise ServiceError(N_("A slot has room for {low} to {high} leaders."), low=CAPACITY_RANGE[0], high=CAPACITY_RANGE[1])
+    place = (place or "").strip()
+    if len(place) > 200:
+        raise ServiceError(N_("The place can be at most {n} characters."), n=200)
+    start = starts_at.replace(second=0, microsecond=0, tzinfo=None).isoformat(timespec="minutes")
+    with write(db):
+        cur = db.execute(
+            "INSERT INTO service_slots (starts_at, minutes, capacity, place) VALUES (?, ?, ?, ?)",
+            [start, int(minutes), int(capacity), place],
+        )
+        audit.log(db, actor, "create service slot", f"{start} {minutes} min, {capacity} seats, {place}")
+        return cur.lastrowid
+
+
+def delete_slot(db: sqlite_utils.Database, actor: str, slot_id: int) -> int:
+    """Remove a slot and its bookings; returns how many bookings were cancelled with it."""
+    with write(db):
+        slot = get_slot(db, slot_id)
+        if slot is None:
+            raise ServiceError(N_("This slot no longer exists."))
+        db.execute("DELETE FROM bookings WHERE slot_id = ?", [slot_id])
+        db.execute("DELETE FROM service_slots WHERE id = ?", [slot_id])
+        audit.log(db, actor, "delete service slot",
+                  f"{slot.starts_at.isoformat(timespec='minutes')} ({slot.booked} bookings cancelled)")
+    return slot.booked
+
+
+def bookings_table(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Every booking with its slot and leader, by slot start (the administrator's list)."""
+    rows = db.execute(
+        "SELECT s.starts_at, s.place, u.name, u.email, u.municipality, u.area, b.note, b.booked_at "
+        "FROM bookings b JOIN service_slots s ON s.id = b.slot_id JOIN users u ON u.id = b.user_id "
+        "ORDER BY s.starts_at, u.name"
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["starts_at", "place", "name", "email", "municipality", "area", "note", "booked_at"])
+
+
+def help_requests(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Every help request, newest first, with who wrote it (the administrator's list)."""
+    rows = db.execute(
+        "SELECT h.created_at, u.name, u.email, u.municipality, u.area, h.text "
+        "FROM help_requests h JOIN users u ON u.id = h.user_id ORDER BY h.created_at DESC, h.id DESC"
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["created_at", "name", "email", "municipality", "area", "text"])
+
+
+# --- the leader -----------------------------------------------------------------------------
+
+
+def my_booking(db: sqlite_utils.Database, user_id: int) -> Booking | None:
+    row = db.execute("SELECT id, slot_id, booked_at, note FROM bookings WHERE user_id = ?", [user_id]).fetchone()
+    if row is None:
+        return None
+    return Booking(id=row[0], slot=get_slot(db, row[1]), booked_at=row[2], note=row[3])
+
+
+def _take_seat(db, user_id: int, slot_id: int, now: datetime, note: str) -> None:
+    """Inside a write transaction: check the slot and insert the booking."""
+    slot = get_slot(db, slot_id)
+    if slot is None:
+        raise ServiceError(N_("This slot no longer exists."))
+    if slot.starts_at <= now:
+        raise ServiceError(N_("This slot has already started. Please choose a later one."))
+    if slot.free <= 0:
+        raise ServiceError(N_("This slot is full. Please choose another one."))
+    try:
+        db.execute(
+            "INSERT INTO bookings (slot_id, user_id, booked_at, note) VALUES (?, ?, ?, ?)",
+            [slot_id, user_id, datetime.now(timezone.utc).isoformat(timespec="seconds"), note],
+        )
+    except sqlite3.IntegrityError:
+        raise ServiceError(N_("You already have a booking. Cancel it, or move it to another slot.")) from None
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise ServiceError(N_("The note can be at most {n} characters."), n=MAX_NOTE_CHARS)
+    return note
+
+
+def book(
+    db: sqlite_utils.Database, user_id: int, slot_id: int, note: str = "", now: datetime | None = None
+) -> Booking:
+    """Book a seat in a slot (one booking per leader; capacity respected even under concurrency)."""
+    note = _clean_note(note)
+    with write(db):
+        if my_booking(db, user_id) is not None:
+            raise ServiceError(N_("You already have a booking. Cancel it, or move it to another slot."))
+        _take_seat(db, user_id, slot_id, _now(now), note)
+    return my_booking(db, user_id)
+
+
+def rebook(
+    db: sqlite_utils.Database, user_id: int, slot_id: int, note: str | None = None, now: datetime | None = None
+) -> Booking:
+    """Move the leader's booking to another slot in one step; when the new slot is refused the
+    old booking stays. Without a booking it books."""
+    with write(db):
+        current = my_booking(db, user_id)
+        if current is not None and current.slot.id == slot_id:
+            raise ServiceError(N_("You have already booked this slot."))
+        if current is not None:
+            if current.slot.starts_at <= _now(now):
+                raise ServiceError(N_("Your service check has already taken place."))
+            db.execute("DELETE FROM bookings WHERE user_id = ?", [user_id])
+        kept = current.note if current is not None and note is None else _clean_note(note or "")
+        _take_seat(db, user_id, slot_id, _now(now), kept)
+    return my_booking(db, user_id)
+
+
+def cancel(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) -> bool:
+    """Cancel the leader's booking; False when there was none."""
+    with write(db):
+        current = my_booking(db, user_id)
+        if current is None:
+            return False
+        if current.slot.starts_at <= _now(now):
+            raise ServiceError(N_("Your service check has already taken place."))
+        db.execute("DELETE FROM bookings WHERE user_id = ?", [user_id])
+    return True
+
+
+def ask_for_help(db: sqlite_utils.Database, user_id: int, request: str, now: datetime | None = None) -> int:
+    """Store what the leader needs help with; returns the request's id."""
+    request = (request or "").strip()
+    if not request:
+        raise ServiceError(N_("Write what you would like help with."))
+    if len(request) > MAX_HELP_CHARS:
+        raise ServiceError(N_("A help request can be at most {n} characters."), n=MAX_HELP_CHARS)
+    created = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    with write(db):
+        cur = db.execute(
+            "INSERT INTO help_requests (user_id, text, created_at) VALUES (?, ?, ?)", [user_id, request, created]
+        )
+        return cur.lastrowid
+
+
+def my_help_requests(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    """The leader's own help requests, newest first."""
+    return list(
+        db.query(
+            "SELECT id, text, created_at FROM help_requests WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+            [user_id],
+        )
+    )

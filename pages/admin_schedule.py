@@ -1,0 +1,117 @@
+"""Tidsplan og fremmøde: the kick-off date, open/due dates per activity, and attendance at the
+leader meetings and joint workshops."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from digled import journey, programme
+from digled.i18n import text
+from digled.ui import session
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+prog = programme.programme()
+rows = journey.schedule_rows(db, lang, prog)
+LIMITS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+
+
+def forget_date_widgets() -> None:
+    """Let the date fields show the stored dates again on the next run."""
+    for r in rows:
+        st.session_state.pop(f"opens_{r.id}", None)
+        st.session_state.pop(f"due_{r.id}", None)
+
+
+def save_kickoff() -> None:
+    journey.set_kickoff(db, user.username, st.session_state["schedule_kickoff"])
+    forget_date_widgets()
+    st.session_state["_schedule_ok"] = t("Saved. Activities without their own dates follow the kick-off.")
+
+
+def save_dates() -> None:
+    edits = {r.id: (st.session_state.get(f"opens_{r.id}"), st.session_state.get(f"due_{r.id}")) for r in rows}
+    problems = journey.schedule_problems(edits, lang, prog)
+    if problems:
+        st.session_state["_schedule_errors"] = [p.text(t) for p in problems]
+        return
+    changed = journey.save_schedule(db, user.username, edits, lang, prog)
+    forget_date_widgets()
+    st.session_state["_schedule_ok"] = t("Saved: {n} activities changed.").format(n=len(changed))
+
+
+def reset_dates() -> None:
+    journey.reset_schedule(db, user.username)
+    forget_date_widgets()
+    st.session_state["_schedule_ok"] = t("All activities follow the kick-off again.")
+
+
+st.title(t("Schedule and attendance"))
+for message in st.session_state.pop("_schedule_errors", []):
+    st.error(message)
+ok = st.session_state.pop("_schedule_ok", None)
+if ok:
+    st.success(ok)
+
+dates_tab, attendance_tab = st.tabs([t("Dates"), t("Attendance")])
+with dates_tab:
+    with st.form("kickoff_form"):
+        st.date_input(t("Kick-off date"), value=programme.kickoff_date(db, prog), key="schedule_kickoff", **LIMITS)
+        st.form_submit_button(t("Save the kick-off date"), on_click=save_kickoff)
+    st.caption(
+        t("Every activity opens and is due a fixed number of days after the kick-off, unless you give it "
+          "its own dates here. Activities with their own dates are marked as moved.")
+    )
+    with st.form("schedule_form"):
+        head = st.columns([4, 2, 2])
+        head[0].markdown("**" + t("Activity") + "**")
+        head[1].markdown("**" + t("Opens") + "**")
+        head[2].markdown("**" + t("Due") + "**")
+        for r in rows:
+            name, opens, due = st.columns([4, 2, 2], vertical_alignment="center")
+            name.markdown(
+                "**" + r.title + "**  \n" + t(journey.KIND_NAMES[r.kind])
+                + (" · " + t("moved") if r.moved else "")
+            )
+            opens.date_input(t("Opens: {activity}").format(activity=r.title), value=r.opens,
+                             key=f"opens_{r.id}", label_visibility="collapsed", **LIMITS)
+            due.date_input(t("Due: {activity}").format(activity=r.title), value=r.due,
+                           key=f"due_{r.id}", label_visibility="collapsed", **LIMITS)
+        st.form_submit_button(t("Save the dates"), type="primary", on_click=save_dates)
+    st.button(t("Let all activities follow the kick-off again"), key="reset_schedule", on_click=reset_dates)
+
+with attendance_tab:
+    events = journey.attendance_activities(prog)
+    titles = {a.id: text(a.title, lang) for a in events}
+    choice = st.selectbox(t("Meeting or workshop"), list(titles), format_func=titles.get, key="attendance_activity")
+    df = journey.attendance(db, choice)
+    attended_col = t("Attended")
+    counts = df["status"].value_counts()
+    st.caption(
+        t("{attended} attended, {absent} absent, {open} not registered.").format(
+            attended=int(counts.get("attended", 0)), absent=int(counts.get("absent", 0)),
+            open=int(df["status"].isna().sum()),
+        )
+    )
+    view = pd.DataFrame(
+        {
+            "user_id": df["user_id"],
+            t("Name"): df["name"],
+            t("Municipality"): df["municipality"],
+            t("Area"): df["area"],
+            attended_col: (df["status"] == "attended").astype(bool),
+        }
+    )
+    edited = st.data_editor(
+        view, key=f"attendance_editor_{choice}", hide_index=True, width="stretch",
+        disabled=[c for c in view.columns if c != attended_col],
+        column_config={"user_id": None, attended_col: st.column_config.CheckboxColumn(attended_col)},
+    )
+    st.caption(t("Saving registers every leader in the list: ticked as attended, the others as absent."))
+    if st.button(t("Save attendance"), key="save_attendance", type="primary"):
+        marks = {int(u): bool(a) for u, a in zip(edited["user_id"], edited[attended_col])}
+        n = journey.register_attendance(db, user.username, choice, marks, prog)
+        st.session_state["_schedule_ok"] = t("Attendance saved: {n} leaders changed.").format(n=n)
+        st.rerun()

@@ -1,0 +1,87 @@
+"""Kick off og håndbog: the kick-off and its materials, what the programme is and why, the seven
+purposes, and the closing handbook once it is unlocked."""
+
+import streamlit as st
+
+from digled import content, journey, programme
+from digled.i18n import text
+from digled.ui import session
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+prog = programme.programme()
+fw = content.framework()
+mine = journey.journey(db, user.id, prog)
+
+
+def materials(activity) -> None:
+    for m in activity.materials:
+        label = text(m.title, lang)
+        if m.url:
+            st.markdown("- [" + label + "](" + m.url + ")")
+        else:
+            st.markdown("- " + label + " (" + t("link follows") + ")")
+
+
+def set_done(activity_id: str) -> None:
+    try:
+        journey.mark_done(db, user.id, activity_id, prog)
+    except journey.JourneyError as e:
+        st.session_state["_materials_error"] = e.text(t)
+
+
+st.title(t("Kick-off and handbook"))
+error = st.session_state.pop("_materials_error", None)
+if error:
+    st.error(error)
+
+for step in mine.steps:
+    a = step.activity
+    if a.kind != "kickoff":
+        continue
+    with st.container(border=True, key=f"kickoff_{a.id}"):
+        st.subheader(text(a.title, lang))
+        st.caption(step.when)
+        st.markdown(text(a.description, lang))
+        materials(a)
+        if step.status == "done":
+            st.caption(":material/check: " + t("Seen on {date}.").format(date=step.done_on))
+        elif step.status != "not_open":
+            st.button(t("I have attended or seen the kick-off"), key=f"seen_{a.id}", on_click=set_done, args=(a.id,))
+
+st.header(t("About the programme"))
+st.subheader(t("Why digital leadership?"))
+st.markdown(text(prog.why, lang))
+st.subheader(t("What is digital leadership?"))
+st.markdown(text(prog.what, lang))
+st.subheader(t("Flipped learning"))
+st.markdown(text(prog.flipped_learning, lang))
+st.subheader(t("The seven purposes"))
+st.markdown(text(prog.purposes_intro, lang))
+st.markdown("\n".join(f"{i}. " + text(p.text, lang) for i, p in enumerate(fw.purposes, 1)))
+
+unlocked = journey.handbook_unlocked(db, user.id, prog)
+for step in mine.steps:
+    a = step.activity
+    if a.kind != "handbook":
+        continue
+    with st.container(border=True, key=f"handbook_{a.id}"):
+        st.subheader(text(a.title, lang))
+        st.markdown(text(a.description, lang))
+        if not unlocked:
+            st.info(
+                t("The handbook is unlocked when you have taken the end assessment, and for everyone from {date}.")
+                .format(date=step.opens.isoformat()),
+                icon=":material/lock:",
+            )
+            continue
+        materials(a)
+        for m in a.materials:
+            if m.url:
+                st.link_button(t("Open the handbook"), m.url, icon=":material/menu_book:", type="primary")
+                break
+        if step.status == "done":
+            st.caption(":material/check: " + t("Read on {date}.").format(date=step.done_on))
+        else:
+            st.button(t("I have read the handbook"), key=f"seen_{a.id}", on_click=set_done, args=(a.id,))

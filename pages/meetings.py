@@ -1,0 +1,99 @@
+"""Møder og workshops: the two leader meetings and the two joint workshops: date, place,
+questions to prepare with private notes, and for a workshop my table and who sits there."""
+
+import streamlit as st
+
+from digled import content, journey, programme, workshops
+from digled.i18n import text
+from digled.ui import session
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+prog = programme.programme()
+org = content.organisation()
+mine = journey.journey(db, user.id, prog)
+notes = journey.reflections(db, user.id)
+
+
+def save_note(question_id: str) -> None:
+    """on_change: write the note to the database at once (empty text deletes it)."""
+    try:
+        journey.save_reflection(db, user.id, question_id, st.session_state.get(f"refl_{question_id}", ""), prog)
+        st.session_state["_saved_note"] = question_id
+    except journey.JourneyError as e:
+        st.session_state["_meetings_error"] = e.text(t)
+
+
+def my_table(activity_id: str) -> None:
+    seat = workshops.my_table(db, activity_id, user.id)
+    if seat is None:
+        st.info(t("Your table is shown here when the tables for the workshop are ready."))
+        return
+    number, seated = seat
+    st.markdown("**" + t("Your table: table {number}").format(number=number) + "**")
+    st.dataframe(
+        [
+            {
+                t("Name"): x.name,
+                t("Municipality"): text(org.municipalities.get(x.municipality), lang) or x.municipality,
+                t("Area"): text(org.areas.get(x.area), lang) or x.area,
+            }
+            for x in seated
+        ],
+        hide_index=True, width="stretch", key=f"table_{activity_id}",
+    )
+
+
+def attendance_note(step) -> None:
+    if step.status == "done":
+        st.success(t("Your attendance is registered."))
+    elif step.status == "missed":
+        st.caption(t("Registered as not attended, or the date has passed."))
+
+
+def meeting(step) -> None:
+    a = step.activity
+    with st.container(border=True, key=f"meeting_{a.id}"):
+        st.subheader(text(a.title, lang))
+        facts = [t(journey.KIND_NAMES[a.kind]), step.when]
+        if a.place:
+            facts.append(text(a.place, lang))
+        st.caption(" · ".join(facts))
+        st.badge(t(journey.STATUS_NAMES[step.status]), color=journey.STATUS_COLOURS[step.status])
+        st.markdown(text(a.description, lang))
+        attendance_note(step)
+        if a.kind == "workshop":
+            my_table(a.id)
+        if a.materials:
+            st.markdown("**" + t("Materials") + "**")
+            for m in a.materials:
+                label = text(m.title, lang)
+                if m.url:
+                    st.markdown("- [" + label + "](" + m.url + ")")
+                else:
+                    st.markdown("- " + label + " (" + t("link follows") + ")")
+        if a.reflections:
+            with st.expander(t("Reflection questions to prepare, with your own notes"),
+                             expanded=step.status in ("open", "not_open")):
+                for r in a.reflections:
+                    st.text_area(
+                        text(r.text, lang), value=notes.get(r.id, ""), key=f"refl_{r.id}", height=100,
+                        on_change=save_note, args=(r.id,), max_chars=journey.MAX_REFLECTION_CHARS,
+                    )
+                    if st.session_state.get("_saved_note") == r.id:
+                        st.caption(":material/check: " + t("Saved."))
+
+
+st.title(t("Meetings and workshops"))
+st.markdown(
+    t("Before each joint workshop your leader group meets locally to discuss the reflection "
+      "questions. At the workshops, leaders from Glostrup and Albertslund with similar areas sit "
+      "together. Your notes are private and are saved as soon as you click outside the field.")
+)
+error = st.session_state.pop("_meetings_error", None)
+if error:
+    st.error(error)
+for s in mine.steps:
+    if s.activity.kind in journey.ATTENDANCE_KINDS:
+        meeting(s)

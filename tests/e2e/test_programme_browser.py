@@ -1,0 +1,69 @@
+"""A leader in a real browser: writes a reflection on a film that survives a reload, then books
+a service check. Elements are found by widget keys (`.st-key-<key>`) and menu links by their
+address, not by text (new UI text is translated to Danish later)."""
+
+import sqlite3
+import time
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import idle, login, open_app
+
+NOTE = "Vi skal have styr på gevinsterne, før vi køber et nyt system."
+
+
+def query(server, sql: str, params=()):
+    with sqlite3.connect(server.db_path) as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def eventually(check, timeout: float = 15.0):
+    """Poll until `check()` is truthy (the save runs when the browser reports the change)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the database")
+
+
+def menu(page, url_path: str) -> None:
+    side = "[data-testid='stSidebar']"
+    page.locator(f"{side} a[href='{url_path}'], {side} a[href$='/{url_path}']").first.click()
+    idle(page)
+
+
+def login_leader(page, server) -> None:
+    """Log in as `leder` and wait for the login cookie (written by JavaScript after the run)."""
+    open_app(page, server.url)
+    expect(page.locator(".st-key-login_username input")).to_be_editable()
+    idle(page)
+    login(page, "leder")
+    expect(page.locator(".st-key-logout_button")).to_be_visible()
+    eventually(lambda: any(c["name"] == "digled_auth" for c in page.context.cookies()))
+
+
+def test_reflection_survives_a_reload_and_a_service_check_is_booked(page, server):
+    login_leader(page, server)
+    menu(page, "films")
+    field = page.locator(".st-key-refl_film3-r1 textarea")
+    field.fill(NOTE)
+    field.press("Tab")  # leaving the field saves it
+    idle(page)
+    saved = "SELECT r.text FROM reflections r JOIN users u ON u.id = r.user_id WHERE u.username = 'leder' AND r.question = 'film3-r1'"
+    assert eventually(lambda: query(server, saved)) == (NOTE,)
+    page.reload()
+    idle(page)
+    assert page.locator(".st-key-refl_film3-r1 textarea").input_value() == NOTE
+
+    menu(page, "service-check")
+    booked = "SELECT b.slot_id FROM bookings b JOIN users u ON u.id = b.user_id WHERE u.username = 'leder'"
+    assert query(server, booked) is None
+    first = page.locator("[class*='st-key-book_']").first
+    slot_id = int(first.get_attribute("class").split("st-key-book_")[1].split()[0])
+    first.locator("button").click()
+    idle(page)
+    assert eventually(lambda: query(server, booked)) == (slot_id,)
+    page.locator(".st-key-cancel_booking button").wait_for()
+    assert page.locator(f".st-key-book_{slot_id}").count() == 0
