@@ -11,7 +11,6 @@ submit of the same draft (double click, a second tab) returns the stored result.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 

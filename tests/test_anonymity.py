@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import random
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from digled import anonymity, auth, cohort, content, db, scoring
+from digled import anonymity, cohort, content, db, scoring
 from digled.content import Organisation
 
 # --- the rules themselves ----------------------------------------------------------------------

@@ -1,8 +1,6 @@
 """AppTest: management dashboards show aggregates only, hide small groups, export what is shown."""
 
-import io
 
-import pandas as pd
 
 from tests.apptest import app_as, page_text
 

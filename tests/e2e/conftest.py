@@ -7,7 +7,6 @@ they must run. Screenshots of failing tests go to test-artifacts/ (the path is p
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
