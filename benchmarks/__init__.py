@@ -1,0 +1,1 @@
+"""digled benchmarks: run with `python benchmarks/run.py` (see run.py); workload.py is shared with tests/test_reliability.py."""

@@ -1,0 +1,591 @@
+"""digled's benchmarks: what leaders and management feel, measured as ratios in one run.
+
+    python benchmarks/run.py            # everything (30,000 assessments; about 5 minutes on 2 cores)
+    python benchmarks/run.py --quick    # smaller cohort and fewer repetitions (under 5 minutes)
+    python benchmarks/run.py --only answer,memory
+
+Every result is one line on stdout starting with its name (progress notes go to stderr):
+
+    answer:     click an answer on the assessment page -> app idle, median over >= 30 clicks,
+                divided by the same on a one-widget page (benchmarks/baseline_app.py). Target <= 1.5.
+    dashboard:  change the municipality filter on the management competence page with the
+                cohort loaded, warm, over the same baseline. Target <= 3. Also the cold first load.
+    concurrent: 50 leaders saving their answers at once (benchmarks/workload.py): answers/s,
+                p95 save latency, lost answers (must be 0).
+    memory:     added resident memory (VmRSS) of the streamlit server per open logged-in session.
+                Target <= 5 MB.
+    submit:     time of one submit (score + store + participation) at the cohort size.
+    export:     `python -m digled export cohort --format csv` (and cohort.export_rows) at the cohort size.
+
+Browser results need Debian's /usr/bin/chromium and Playwright (as the browser tests). A
+target out of reach is printed as measured with "target missed"; the measure is never loosened.
+The output is also written to benchmarks/results/latest-(quick|full).txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import browser as bb  # noqa: E402
+from benchmarks import cohort as cohort_gen  # noqa: E402
+from benchmarks import workload  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export")
+RADIOS = "[data-testid='stMainBlockContainer'] [data-testid='stRadio']"
+PROGRESS = "[data-testid='stProgress']"
+BASELINE_COUNTER = "[data-testid='stCaptionContainer']"
+ANSWER_TARGET, DASHBOARD_TARGET, MEMORY_TARGET_MB = 1.5, 3.0, 5.0
+
+
+def go_to(page, page_file: str) -> None:
+    """Open a page from the sidebar menu by its address (independent of the menu's language)."""
+    from digled import navigation
+
+    url_path = navigation.spec_for(page_file).url_path
+    links = f"[data-testid='stSidebar'] a[href='{url_path}'], [data-testid='stSidebar'] a[href$='/{url_path}']"
+    page.locator(links).first.click()
+    bb.idle(page)
+
+
+def profiled_server(base):
+    """tests/e2e's Server, but started through benchmarks/profiled_streamlit.py."""
+    import urllib.request
+
+    class ProfiledServer(base):
+        def start(self):
+            self.profile_out = self.db_path.parent / "profile.pstats"
+            self.env["DIGLED_PROFILE_OUT"] = str(self.profile_out)
+            self.proc = subprocess.Popen(
+                [sys.executable, str(ROOT / "benchmarks" / "profiled_streamlit.py"), "run", self.script,
+                 "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
+                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            )
+            deadline = time.time() + 60
+            while time.time() < deadline and self.proc.poll() is None:
+                try:
+                    with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                        if r.read().decode() == "ok":
+                            return self
+                except OSError:
+                    time.sleep(0.3)
+            raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
+
+    return ProfiledServer
+
+
+def report_profile(server, name: str) -> None:
+    """Write the server's script-run profile (top functions by cumulative time) to results/."""
+    import io
+    import pstats
+
+    out = getattr(server, "profile_out", None)
+    if out is None or not out.exists():
+        note(f"no profile for {name}")
+        return
+    text = io.StringIO()
+    text.write(f"# all script runs of the {name} server, by cumulative time\n")
+    pstats.Stats(str(out), stream=text).strip_dirs().sort_stats("cumulative").print_stats(40)
+    text.write("\n# digled's own code (digled/, pages/, app.py)\n")
+    own_code = re.escape(str(ROOT)) + r"/(digled|pages|app\.py)"
+    pstats.Stats(str(out), stream=text).sort_stats("cumulative").print_stats(own_code, 30)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"profile-{name}.txt"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    note(f"profile of the {name} server: {path}")
+
+
+def log_in(page, url: str, username: str) -> None:
+    """Open the app and log in (tests/e2e/helpers.login); wait until the menu shows the user."""
+    from tests.e2e.helpers import login
+
+    page.goto(url)
+    bb.idle(page)
+    page.locator(".st-key-login_username input").wait_for()
+    for attempt in range(3):  # a submit in the first moments of a fresh session can be lost
+        login(page, username)
+        try:
+            page.locator(".st-key-logout_button").wait_for(timeout=20_000)
+            break
+        except Exception:  # noqa: BLE001 - retried, then reported
+            if attempt == 2:
+                raise
+            note(f"login of {username} did not take; again")
+    bb.idle(page)
+
+
+def note(message: str) -> None:
+    print(f"  .. {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Config:
+    quick: bool
+    clicks: int  # measured clicks per browser measure (>= 30)
+    cohort_leaders: int
+    sessions: int
+    submits: int
+    workdir: Path
+    profile: bool = False
+
+
+@dataclass
+class Run:
+    """Shared state between the benchmarks of one run: servers, browser, cohort."""
+
+    cfg: Config
+    lines: list[str] = field(default_factory=list)
+    pw: object = None
+    browser: object = None
+    servers: dict = field(default_factory=dict)
+    cohort: object = None
+    pages: list = field(default_factory=list)
+
+    # -- infrastructure --------------------------------------------------------------------
+    def chromium(self):
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS
+
+            if not Path(CHROMIUM).exists():
+                raise RuntimeError(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+            self.pw = sync_playwright().start()
+            self.browser = self.pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        return self.browser
+
+    def server(self, name: str, script: str = "app.py", prepare=None):
+        """A streamlit server (tests/e2e's Server) on a fresh database, started once per run."""
+        if name not in self.servers:
+            from tests.e2e.conftest import Server
+
+            workdir = self.cfg.workdir / name
+            workdir.mkdir(parents=True, exist_ok=True)
+            s = (profiled_server(Server) if self.cfg.profile else Server)(workdir, script=script)
+            if prepare is not None:
+                prepare(s)
+            note(f"starting streamlit for {name}")
+            self.servers[name] = s.start()
+        return self.servers[name]
+
+    def stop_server(self, name: str) -> None:
+        s = self.servers.pop(name, None)
+        if s is not None:
+            s.stop()
+            if self.cfg.profile:
+                report_profile(s, name)
+
+    def new_page(self):
+        context = self.chromium().new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        self.pages.append(page)
+        return page
+
+    def screenshots(self, name: str) -> None:
+        """Keep a screenshot of every page still open and the servers' logs (after a failure)
+        in benchmarks/results/."""
+        RESULTS.mkdir(exist_ok=True)
+        for server_name, server in self.servers.items():
+            alive = server.proc.poll() is None
+            log = RESULTS / f"failure-{name}-{server_name}.log"
+            log.write_text(server.log.read_text(errors="replace")[-20000:], encoding="utf-8")
+            note(f"server {server_name}: {'running' if alive else f'exited {server.proc.returncode}'}; log {log}")
+        for n, page in enumerate(p for p in self.pages if not p.is_closed()):
+            try:
+                path = RESULTS / f"failure-{name}-{n}.png"
+                page.screenshot(path=str(path), full_page=True)
+                note(f"screenshot: {path}")
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+
+    def close(self) -> None:
+        for name in list(self.servers):
+            self.stop_server(name)
+        if self.browser is not None:
+            self.browser.close()
+            self.pw.stop()
+
+    # -- the baseline ----------------------------------------------------------------------
+    def baseline_page(self):
+        server = self.server("baseline", script="benchmarks/baseline_app.py")
+        page = self.new_page()
+        page.goto(server.url)
+        bb.idle(page)
+        return page
+
+    def baseline_click(self, page, i: int = 0):
+        """Click another option of the baseline's radio and time it like an answer."""
+        labels = page.locator("[data-testid='stRadio'] [role=radiogroup] label")
+        checked = page.evaluate(
+            "() => Array.from(document.querySelectorAll(\"[data-testid='stRadio'] input\")).findIndex(e => e.checked)"
+        )
+        return bb.click_until_count(page, labels.nth((checked + 1) % 5), BASELINE_COUNTER)
+
+
+def machine() -> list[str]:
+    import streamlit
+
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+    except OSError:
+        chromium = "none"
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo", encoding="ascii"):
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
+    except OSError:
+        pass
+    return [
+        f"machine: nproc {len(os.sched_getaffinity(0))}, {cpu}, {mem} RAM, {platform.system()} {platform.release()}",
+        f"versions: python {platform.python_version()}, streamlit {streamlit.__version__}, "
+        f"sqlite {sqlite3.sqlite_version}, {chromium or 'chromium ?'}",
+        f"date: {date.today().isoformat()}",
+    ]
+
+
+# --- the benchmarks ---------------------------------------------------------------------------
+
+
+def bench_concurrent(run: Run) -> str:
+    path = run.cfg.workdir / "concurrent.db"
+    from digled import db
+
+    db.open_and_migrate(path).close()
+    secret = "bench-pseudonym-secret-" + "b" * 40
+    leaders = 50
+    result = workload.run_leaders(path, secret, leaders=leaders, timeout=120)
+    check = workload.verify_leaders(path, secret, result)
+    lost = check.lost
+    extra = "" if check.ok else f"; PROBLEMS: {check}"
+    return (
+        f"concurrent: {leaders} leaders at once, each saving ~{result.saves // leaders} answers one by one and "
+        f"submitting: {result.saves:,} answers in {result.seconds:.2f} s = {result.saves / result.seconds:,.0f} answers/s, "
+        f"save p50 {result.median_latency * 1000:.1f} ms, p95 {result.latency_quantile(0.95) * 1000:.1f} ms, "
+        f"max {result.latency_quantile(1.0) * 1000:.0f} ms; 'database is locked' errors {result.locked_errors}, "
+        f"other errors {len(result.errors) - result.locked_errors}, duplicated {check.duplicated}, lost {lost}{extra}"
+    )
+
+
+def _start_assessment(run: Run):
+    server = run.server("app")
+    page = run.new_page()
+    log_in(page, server.url, "leder")
+    go_to(page, "pages/assessment.py")
+    page.locator(".st-key-start_assessment button").click()
+    bb.idle(page)
+    page.locator(RADIOS).first.wait_for()
+    return page
+
+
+def bench_answer(run: Run) -> str:
+    app = _start_assessment(run)
+    base = run.baseline_page()
+    per_step = app.locator(RADIOS).count()
+    app_samples, base_samples = [], []
+    done_on_step, clicks, warm = 0, 0, 3
+
+    def app_click():
+        nonlocal done_on_step
+        if done_on_step == app.locator(RADIOS).count():
+            app.locator(".st-key-step_next button").click()
+            bb.idle(app)
+            app.locator(RADIOS).first.wait_for()
+            done_on_step = 0
+        label = app.locator(RADIOS).nth(done_on_step).locator("[role=radiogroup] label").nth(clicks % 5)
+        sample = bb.click_until_count(app, label, PROGRESS)
+        done_on_step += 1
+        return sample
+
+    note(f"answer: {warm} warm-up clicks each, then {run.cfg.clicks} measured, alternating blocks of {per_step}")
+    for i in range(warm):
+        app_click()
+        run.baseline_click(base, i)
+        clicks += 1
+    while len(app_samples) < run.cfg.clicks:
+        for _ in range(per_step):
+            if len(app_samples) >= run.cfg.clicks:
+                break
+            app_samples.append(app_click())
+            clicks += 1
+        for _ in range(per_step):
+            if len(base_samples) >= run.cfg.clicks:
+                break
+            base_samples.append(run.baseline_click(base, clicks + len(base_samples)))
+    answered = bb.first_number(app, PROGRESS)
+    app.context.close()
+    base.context.close()
+    a_ready, a_settled = bb.summary(app_samples)
+    b_ready, b_settled = bb.summary(base_samples)
+    ratio = a_ready / b_ready
+    verdict = "target met" if ratio <= ANSWER_TARGET else "TARGET MISSED"
+    p90 = sorted(s.ready_ms for s in app_samples)[int(0.9 * len(app_samples))]
+    return (
+        f"answer: median {a_ready:.0f} ms (p90 {p90:.0f} ms, settled {a_settled:.0f} ms) from clicking an answer to the app idle "
+        f"over {len(app_samples)} clicks ({answered} answered); one-widget baseline {b_ready:.0f} ms (settled {b_settled:.0f} ms) "
+        f"over {len(base_samples)} clicks; ratio {ratio:.2f} (target <= {ANSWER_TARGET}: {verdict})"
+    )
+
+
+def bench_memory(run: Run) -> str:
+    from tests.e2e.helpers import login
+
+    server = run.server("app")
+    # One session first, so imports and caches are loaded before measuring. The other
+    # sessions are tabs of the same browser context: each tab is its own Streamlit session,
+    # logged in by the login cookie (the way a returning leader arrives).
+    warm = run.new_page()
+    log_in(warm, server.url, "leder")
+    go_to(warm, "pages/assessment.py")
+    time.sleep(1.0)
+    before = bb.rss_mb(server.proc.pid)
+    note(f"memory: opening {run.cfg.sessions} logged-in sessions (server {before:.0f} MB)")
+    pages = []
+    for _ in range(run.cfg.sessions):
+        page = warm.context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(server.url)
+        bb.idle(page)
+        if page.locator(".st-key-logout_button").count() == 0:
+            login(page, "leder")
+        go_to(page, "pages/assessment.py")
+        pages.append(page)
+    time.sleep(2.0)
+    for page in pages:  # every session still connected, logged in and idle
+        bb.idle(page, settle=0)
+        if page.locator(".st-key-logout_button").count() == 0:
+            raise RuntimeError("a session is not logged in")
+    after = bb.rss_mb(server.proc.pid)
+    warm.context.close()
+    per = (after - before) / len(pages)
+    verdict = "target met" if per <= MEMORY_TARGET_MB else "TARGET MISSED"
+    return (
+        f"memory: {len(pages)} more open logged-in sessions (each on the assessment page) added {after - before:.1f} MB "
+        f"resident memory to the server ({before:.0f} -> {after:.0f} MB VmRSS) = {per:.2f} MB per session "
+        f"(target <= {MEMORY_TARGET_MB:.0f} MB: {verdict})"
+    )
+
+
+def _cohort(run: Run, server) -> None:
+    note(f"generating a cohort of {run.cfg.cohort_leaders:,} leaders x 3 rounds")
+    run.cohort = cohort_gen.generate(
+        server.db_path, leaders=run.cfg.cohort_leaders, secret=server.env["DIGLED_PSEUDONYM_SECRET"]
+    )
+    note(run.cohort.line())
+
+
+def bench_dashboard(run: Run) -> str:
+    page_file = ROOT / "pages" / "management_competences.py"
+    if "filter_municipality" not in page_file.read_text(encoding="utf-8"):
+        return "dashboard: skipped (page not built yet)"
+    server = run.server("cohort", prepare=lambda s: _cohort(run, s))
+    size = run.cohort.assessments
+    page = run.new_page()
+    log_in(page, server.url, "ledelse")
+    started = time.perf_counter()
+    go_to(page, "pages/management_competences.py")  # the first visit of the page in this server process: cold caches
+    page.locator(".st-key-filter_municipality").wait_for()
+    bb.idle(page, settle=0)
+    cold = time.perf_counter() - started
+    select = page.locator(".st-key-filter_municipality [role='combobox']")
+    options = "[role='listbox'] [role='option']"
+
+    def change(index: int):
+        select.click()
+        page.locator(options).first.wait_for()
+        return bb.click_until_changed(page, page.locator(options).nth(index), ".st-key-filter_municipality")
+
+    order = [1, 0, 2, 0]  # a municipality, all, the other, all: every change changes the figures
+    base_page = run.baseline_page()
+    for i in range(2):  # warm-up
+        change(order[i % 4])
+        run.baseline_click(base_page, i)
+    samples, base_samples = [], []
+    while len(samples) < run.cfg.clicks:  # interleaved blocks: both see the same machine load
+        for _ in range(5):
+            samples.append(change(order[(len(samples) + 2) % 4]))
+            base_samples.append(run.baseline_click(base_page, len(base_samples) + 2))
+    page.context.close()
+    base_page.context.close()
+    ready, settled = bb.summary(samples)
+    base = bb.summary(base_samples)[0]
+    ratio = ready / base
+    verdict = "target met" if ratio <= DASHBOARD_TARGET else "TARGET MISSED"
+    return (
+        f"dashboard: {size:,} submitted assessments ({run.cohort.leaders:,} leaders x 3 rounds): changing the municipality "
+        f"filter, warm, median {ready:.0f} ms (settled {settled:.0f} ms) over {len(samples)} changes; baseline {base:.0f} ms; "
+        f"ratio {ratio:.2f} (target <= {DASHBOARD_TARGET:.0f}: {verdict}); cold first load {cold:.1f} s"
+    )
+
+
+def _cohort_db(run: Run) -> Path:
+    if run.cohort is None:
+        path = run.cfg.workdir / "cohort-only" / "digled.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        note(f"generating a cohort of {run.cfg.cohort_leaders:,} leaders x 3 rounds")
+        run.cohort = cohort_gen.generate(path, leaders=run.cfg.cohort_leaders, secret="bench-secret-" + "s" * 40)
+        note(run.cohort.line())
+    run.stop_server("cohort")
+    return run.cohort.path
+
+
+def bench_submit(run: Run) -> str:
+    from digled import anonymity, assessment, content, db
+
+    path = _cohort_db(run)
+    framework = content.framework()
+    d = db.connect(path)
+    try:
+        times = []
+        user_ids = [r[0] for r in d.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id LIMIT ?", [run.cfg.submits])]
+        for n, uid in enumerate(user_ids):
+            draft = assessment.start(d, anonymity.pseudonym("submit-bench", uid), "extra")
+            plan = workload.answer_plan(framework, 10_000 + n)
+            with db.write(d):  # the answers are already saved one by one: not timed here
+                d.conn.executemany(
+                    "INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT(assessment_id, item) DO UPDATE SET value = excluded.value",
+                    [(draft.id, q, v) for q, v in plan],
+                )
+            started = time.perf_counter()
+            attempt = assessment.submit(d, framework, draft.id)
+            assessment.record_participation(d, uid, attempt.round)
+            times.append(time.perf_counter() - started)
+        size = d.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]
+    finally:
+        d.close()
+    times.sort()
+    return (
+        f"submit: {len(times)} submits (score, store, participation) at {size:,} submitted assessments: "
+        f"median {statistics.median(times) * 1000:.1f} ms, p95 {times[int(0.95 * len(times))] * 1000:.1f} ms"
+    )
+
+
+def bench_export(run: Run) -> str:
+    try:
+        from digled import cohort
+    except ImportError:
+        return "export: skipped (not built yet)"
+    if not hasattr(cohort, "export_rows"):
+        return "export: skipped (not built yet)"
+    from digled import content, db, organisation
+
+    path = _cohort_db(run)
+    size = run.cohort.assessments
+    d = db.connect(path)
+    try:
+        started = time.perf_counter()
+        rows = cohort.export_rows(d, content.framework(), organisation.current(d), organisation.min_group_size(d))
+        in_process = time.perf_counter() - started
+    finally:
+        d.close()
+    env = {
+        **os.environ, "DIGLED_DB": str(path), "DIGLED_SECRETS_FILE": str(path.parent / "none.toml"),
+        "DIGLED_COOKIE_KEY": "bench-cookie-key-" + "k" * 40, "DIGLED_PSEUDONYM_SECRET": "bench-secret-" + "s" * 40,
+    }
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "digled", "export", "cohort", "--format", "csv"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    wall = time.perf_counter() - started
+    if out.returncode != 0:
+        return f"export: FAILED ({out.stderr.strip()[-300:]})"
+    lines = out.stdout.count("\n") - 1
+    return (
+        f"export: {size:,} submitted assessments: cohort.export_rows {in_process:.2f} s in-process ({len(rows):,} rows); "
+        f"`python -m digled export cohort --format csv` {wall:.2f} s wall incl. start-up ({lines:,} CSV rows, "
+        f"{len(out.stdout) / 1e6:.1f} MB)"
+    )
+
+
+BENCHES = {
+    "concurrent": bench_concurrent,
+    "answer": bench_answer,
+    "memory": bench_memory,
+    "dashboard": bench_dashboard,
+    "submit": bench_submit,
+    "export": bench_export,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="smaller cohort, fewer repetitions (under 5 minutes)")
+    p.add_argument("--only", help=f"comma-separated subset of {','.join(NAMES)}")
+    p.add_argument("--profile", action="store_true",
+                   help="profile every script run of the servers; reports in benchmarks/results/profile-*.txt")
+    p.add_argument("--leaders", type=int, help="cohort leaders (x 3 rounds); default 10000, --quick 1000")
+    args = p.parse_args(argv)
+    only = [n.strip() for n in args.only.split(",")] if args.only else list(NAMES)
+    unknown = set(only) - set(NAMES)
+    if unknown:
+        p.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="digled-bench-") as tmp:
+        cfg = Config(
+            quick=args.quick,
+            clicks=30 if args.quick else 60,
+            cohort_leaders=args.leaders or (1_000 if args.quick else 10_000),
+            sessions=30,
+            submits=30 if args.quick else 100,
+            workdir=Path(tmp),
+            profile=args.profile,
+        )
+        run = Run(cfg)
+        header = machine() + [f"mode: {'quick' if args.quick else 'full'}"]
+        for line in header:
+            print(line, flush=True)
+        try:
+            for name in only:
+                note(f"{name} ...")
+                t0 = time.perf_counter()
+                try:
+                    line = BENCHES[name](run)
+                except Exception as e:  # one broken benchmark must not hide the others
+                    traceback.print_exc()
+                    run.screenshots(name)
+                    line = f"{name}: ERROR {type(e).__name__}: {e}"
+                note(f"{name} took {time.perf_counter() - t0:.0f} s")
+                print(line, flush=True)
+                run.lines.append(line)
+        finally:
+            run.close()
+    total = f"total: {time.perf_counter() - started:.0f} s"
+    print(total, flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"latest-{'quick' if args.quick else 'full'}.txt").write_text(
+        "\n".join(header + run.lines + [total]) + "\n", encoding="utf-8"
+    )
+    return 1 if any(": ERROR" in line or "PROBLEMS" in line for line in run.lines) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
