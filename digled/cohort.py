@@ -107,6 +107,15 @@ def frame(db: sqlite_utils.Database, framework: Framework) -> pd.DataFrame:
     df = pd.DataFrame.from_records(records)
     if df.empty:
         df = pd.DataFrame(columns=["id", "respondent", "round", "municipality", "area", "level", "submitted", "total", "total_level"])
+    else:
+        # per respondent: each area's mean per dimension (what the dimension chart averages)
+        df = pd.concat(
+            [df, pd.DataFrame({
+                f"ad:{a.id}:{d}": df[[f"d:{cid}:{d}" for cid in a.competences]].mean(axis=1, skipna=True)
+                for a in framework.areas for d in DIMENSIONS
+            })],
+            axis=1,
+        )
     # the latest attempt per respondent and round counts (a retake replaces, never doubles)
     df = df.drop_duplicates(subset=["respondent", "round"], keep="last").reset_index(drop=True)
     if key:
@@ -153,26 +162,24 @@ def hidden_groups(df: pd.DataFrame, round_: str, values: list[list[str]], k: int
     return result
 
 
-def _mean(series: pd.Series) -> float | None:
-    s = series.dropna()
-    return float(s.mean()) if len(s) else None
-
-
 def figures(df: pd.DataFrame, framework: Framework, filters: Filters, hidden: set[tuple], k: int) -> Figures:
     """The released figures of one group, or a hidden Figures."""
     group = members(df, filters)
     if filters.key() in hidden or len(group) < k:
         return Figures(filters=filters, n=None, hidden=True)
     rel = anonymity.released(group, k)
+    numeric = [c for c in rel.columns if c[:2] in ("c:", "a:", "p:") or c.startswith("ad:") or c == "total"]
+    means = rel[numeric].astype(float).mean()
+
+    def mean(col: str) -> float | None:
+        v = means.get(col)
+        return None if v is None or pd.isna(v) else float(v)
+
     f = Figures(filters=filters, n=len(rel), hidden=False)
-    for c in framework.competences:
-        f.competences[c.id] = _mean(rel[f"c:{c.id}"])
-    for a in framework.areas:
-        f.areas[a.id] = _mean(rel[f"a:{a.id}"])
-        for d in DIMENSIONS:
-            cols = [f"d:{cid}:{d}" for cid in a.competences]
-            f.dimensions[(a.id, d)] = _mean(rel[cols].mean(axis=1, skipna=True))
-    f.total = _mean(rel["total"])
+    f.competences = {c.id: mean(f"c:{c.id}") for c in framework.competences}
+    f.areas = {a.id: mean(f"a:{a.id}") for a in framework.areas}
+    f.dimensions = {(a.id, d): mean(f"ad:{a.id}:{d}") for a in framework.areas for d in DIMENSIONS}
+    f.total = mean("total")
     totals = rel["total"].dropna()
     if len(totals) >= k:
         q = totals.quantile([0.25, 0.5, 0.75]).tolist()
@@ -181,9 +188,7 @@ def figures(df: pd.DataFrame, framework: Framework, filters: Filters, hidden: se
     if len(levels):
         bands = levels.map(scoring.band).value_counts()
         f.bands = {b: float(bands.get(b, 0)) / len(levels) * 100 for b in BANDS}
-    for p in framework.purposes:
-        col = f"p:{p.id}"
-        f.purposes[p.id] = _mean(rel[col]) if col in rel else None
+    f.purposes = {p.id: mean(f"p:{p.id}") for p in framework.purposes}
     return f
 
 

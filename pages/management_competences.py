@@ -62,9 +62,12 @@ else:
         m[2].metric(t("Middle half of totals"), f"{f.quartiles[0]:.0f}–{f.quartiles[2]:.0f} %",
                     help=t("Quartiles: half of the leaders have a total between these values; the median is {m:.0f} %.").format(m=f.quartiles[1]))
 
-    tabs = st.tabs([t("Cohort wheel"), t("Areas and dimensions"), t("Level bands"), t("Purposes"), t("Start and end"), t("Breakdown")])
+    # one view at a time: only what is shown is computed and drawn (a filter change stays fast)
+    views = {"wheel": t("Cohort wheel"), "dims": t("Areas and dimensions"), "bands": t("Level bands"),
+             "purposes": t("Purposes"), "change": t("Start and end"), "breakdown": t("Breakdown")}
+    view = st.radio(t("Show"), list(views), format_func=views.get, horizontal=True, key="cohort_view")
     labels = results.wheel_labels(t)
-    with tabs[0]:
+    if view == "wheel":
         fig = wheel.wheel(fw, cohort.as_scores(f, fw), lang, labels)
         table = pd.DataFrame({
             t("Competence"): [text(c.name, lang) for c in fw.competences],
@@ -73,7 +76,7 @@ else:
         })
         widgets.chart_with_table(fig, table, t("The wheel as a table"), key="cohort_wheel")
         st.caption(t("Filled wedges: the group's mean per competence. Dashed line: the digital leader target profile."))
-    with tabs[1]:
+    elif view == "dims":
         dims = pd.DataFrame([
             {t("Area"): text(a.name, lang), **{text(fw.dimensions[d], lang): round(f.dimensions[(a.id, d)] or 0) for d in DIMENSIONS}}
             for a in fw.areas
@@ -82,13 +85,13 @@ else:
                                 marker_color=c) for d, c in zip(DIMENSIONS, ("#1c5a9e", "#8a3b12", "#2e6b30"))])
         fig.update_layout(barmode="group", yaxis=dict(range=[0, 100], title="%"), height=380, margin=dict(t=20))
         widgets.chart_with_table(fig, dims, t("Areas and dimensions as a table"), key="dims")
-    with tabs[2]:
+    elif view == "bands":
         bands = pd.DataFrame({t("Level band"): [t(cohort.BAND_NAMES[b]) for b in f.bands],
                               t("Share of leaders (%)"): [round(v) for v in f.bands.values()]})
         fig = go.Figure(go.Bar(x=bands.iloc[:, 0], y=bands.iloc[:, 1], marker_color="#1c5a9e"))
         fig.update_layout(yaxis=dict(range=[0, 100], title="%"), height=360, margin=dict(t=20))
         widgets.chart_with_table(fig, bands, t("Level bands as a table"), key="bands")
-    with tabs[3]:
+    elif view == "purposes":
         start_f = cohort.figures(df, fw, cohort.Filters("start", mun, area, lvl), cohort.hidden_groups(df, "start", values, k, version), k)
         end_f = cohort.figures(df, fw, cohort.Filters("end", mun, area, lvl), cohort.hidden_groups(df, "end", values, k, version), k)
         ptable = pd.DataFrame({
@@ -103,7 +106,7 @@ else:
                                      x=[fx.purposes[p.id] for p in fw.purposes], orientation="h", marker_color=colour))
         fig.update_layout(barmode="group", xaxis=dict(range=[0, 100], title="%"), yaxis=dict(autorange="reversed", title=t("Purpose")), height=420, margin=dict(t=20))
         widgets.chart_with_table(fig, ptable, t("Purposes as a table"), key="purposes")
-    with tabs[4]:
+    elif view == "change":
         ch = cohort.paired_change(df, fw, filters, cohort.hidden_groups(df, "end", values, k, version), k)
         if ch.hidden:
             st.info(t("Hidden: fewer than {k} leaders have taken both the start and the end assessment in this group.").format(k=k))
@@ -115,7 +118,7 @@ else:
                                    marker_color=[fw.area_index[c.area].colour for c in fw.competences]))
             fig.update_layout(yaxis=dict(autorange="reversed"), height=520, margin=dict(t=20))
             widgets.chart_with_table(fig, ctable, t("The change as a table"), key="change")
-    with tabs[5]:
+    else:
         by = st.radio(t("Break down by"), ["municipalities", "areas", "levels"], horizontal=True, key="breakdown_by",
                       format_func={"municipalities": t("Municipality"), "areas": t("Area"), "levels": t("Leader level")}.get)
         pos = {"municipalities": 0, "areas": 1, "levels": 2}[by]

@@ -18,10 +18,14 @@ def _identities(demo_db):
 
 def test_competence_dashboard_shows_cohort_figures_without_names(demo_db):
     at = _open("pages/management_competences.py")
-    text = page_text(at)
-    assert "Competences in the cohort" in text and "Answers in the figures" in text
-    assert len(at.get("plotly_chart")) >= 5
-    everything = text + "\n".join(str(df.value) for df in at.dataframe)
+    assert "Competences in the cohort" in page_text(at) and "Answers in the figures" in page_text(at)
+    everything = ""
+    for view in ("wheel", "dims", "bands", "purposes", "change", "breakdown"):
+        at.radio(key="cohort_view").set_value(view).run()
+        assert not at.exception, view
+        if view != "breakdown":
+            assert len(at.get("plotly_chart")) == 1, view  # only the chosen view is drawn
+        everything += page_text(at) + "\n".join(str(df.value) for df in at.dataframe)
     for ident in _identities(demo_db):
         assert ident not in everything
 
