@@ -67,27 +67,12 @@ def go_to(page, page_file: str) -> None:
 
 def profiled_server(base):
     """tests/e2e's Server, but started through benchmarks/profiled_streamlit.py."""
-    import urllib.request
 
     class ProfiledServer(base):
-        def start(self):
+        def command(self):
             self.profile_out = self.db_path.parent / "profile.pstats"
             self.env["DIGLED_PROFILE_OUT"] = str(self.profile_out)
-            self.proc = subprocess.Popen(
-                [sys.executable, str(ROOT / "benchmarks" / "profiled_streamlit.py"), "run", self.script,
-                 "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-            )
-            deadline = time.time() + 60
-            while time.time() < deadline and self.proc.poll() is None:
-                try:
-                    with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                        if r.read().decode() == "ok":
-                            return self
-                except OSError:
-                    time.sleep(0.3)
-            raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
+            return [sys.executable, str(ROOT / "benchmarks" / "profiled_streamlit.py"), "run", self.script]
 
     return ProfiledServer
 
