@@ -66,7 +66,8 @@ def run() -> None:
         if st.sidebar.button(t("Log out"), key="logout_button", icon=":material/logout:"):
             login.logout(user)
             st.rerun()
-    nav.run()
+    with session.routed():
+        nav.run()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ The only place (with the other digled/ui modules) where digled touches streamlit
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -30,6 +32,25 @@ def _start(environ_key: tuple) -> AppContext:
         database.close()
     _freeze_startup_objects()
     return AppContext(settings=settings)
+
+
+def _via_router() -> bool:
+    """Run app.py's router for this run when app.py is the app being served; False when a page
+    file itself is the main script (AppTest runs a page directly to test its own check)."""
+    import importlib.util
+    from pathlib import Path
+
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    path = Path(config.ROOT) / "app.py"
+    ctx = get_script_run_ctx()
+    if ctx is None or Path(ctx.main_script_path).resolve() != path.resolve():
+        return False
+    spec = importlib.util.spec_from_file_location("digled_app_router", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.run()
+    return True
 
 
 def _freeze_startup_objects() -> None:
@@ -101,12 +122,29 @@ def current_user() -> auth.User | None:
     return auth.get_user(database(), username) if username else None
 
 
+_routed = threading.local()
+
+
+@contextmanager
+def routed():
+    """Mark this script run as going through app.py's router (login gate, menu)."""
+    _routed.active = True
+    try:
+        yield
+    finally:
+        _routed.active = False
+
+
 def page(file: str) -> tuple[auth.User, object]:
     """Top of every page: check server-side that the user may open this page file.
 
-    Returns the user and the `_` translator; stops the run with a message otherwise."""
+    Returns the user and the `_` translator; stops the run with a message otherwise.
+    A page run without app.py's router (Streamlit's legacy pages/ routing, which serves the
+    first visitor after a restart) is handed to the router instead: login gate, menu, page."""
     from digled import navigation
 
+    if not getattr(_routed, "active", False) and _via_router():
+        st.stop()
     spec = navigation.spec_for(file)
     user = current_user()
     t = translator()

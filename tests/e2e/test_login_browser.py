@@ -64,3 +64,30 @@ def _watch_menu(page, url):
     for text in seen | {body(page)}:
         assert "admin participants" not in text.lower() and "management overview" not in text.lower()
         assert "leader home" not in text.lower()
+
+
+def test_deep_link_to_the_first_fresh_server_goes_through_the_login_gate(browser, tmp_path):
+    """Right after a restart Streamlit still routes by pages/ file names for its first run;
+    a logged-in leader following a link (e.g. from a reminder) must still get the menu, the
+    login gate and the page, not a bare page file."""
+    from tests.e2e.conftest import Server
+
+    context = browser.new_context()
+    page = context.new_page()
+    first = Server(tmp_path).start()
+    try:
+        open_app(page, first.url)
+        login(page, "leder")
+        expect_text(page, "Velkommen, Lea")
+    finally:
+        first.stop()
+    second = Server(tmp_path).start()  # a new process on the same database
+    try:
+        page.goto(second.url + "/films")
+        idle(page, settle=1.0)
+        expect_text(page, "Film og refleksion")
+        expect_text(page, "Mit forløb")  # app.py's menu is there
+        assert "Du skal logge ind" not in body(page)
+    finally:
+        second.stop()
+        context.close()
