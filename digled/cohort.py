@@ -141,24 +141,25 @@ def dimension_values(org) -> list[list[str]]:
     return [list(org.municipalities), list(org.areas), list(org.levels)]
 
 
-_hidden_cache: dict[tuple, set] = {}
+_hidden_cache: dict[tuple, tuple[pd.DataFrame, set]] = {}
 
 
-def hidden_groups(df: pd.DataFrame, round_: str, values: list[list[str]], k: int, version: tuple = ()) -> set[tuple]:
-    """The group keys of a round that must not be shown (anonymity.suppress over all groups)."""
-    cache_key = (id(df), version, round_, k, tuple(map(tuple, values)))
-    if cache_key in _hidden_cache:
-        return _hidden_cache[cache_key]
-    sub = df[df["round"] == round_]
+def hidden_groups(df: pd.DataFrame, round_: str, values: list[list[str]], k: int) -> set[tuple]:
+    """The group keys of a round that must not be shown (anonymity.suppress over all groups).
+    Memoised per cohort frame: a new submission builds a new frame, so a new entry."""
+    cache_key = (id(df), round_, k, tuple(map(tuple, values)))
+    hit = _hidden_cache.get(cache_key)
+    if hit is not None and hit[0] is df:  # the entry holds df, so its id is not reused meanwhile
+        return hit[1]
     counts: dict[tuple, int] = {}
-    grouped = sub.groupby(list(DIMENSION_COLUMNS)).size() if not sub.empty else {}
-    for (m, a, l), n in (grouped.items() if len(sub) else []):
+    sub = df[df["round"] == round_]
+    for (m, a, l), n in sub.groupby(list(DIMENSION_COLUMNS)).size().items():
         for key in anonymity.lattice([[m], [a], [l]]):
             counts[key] = counts.get(key, 0) + int(n)
     result = anonymity.suppress(counts, values, k)
-    if len(_hidden_cache) > 64:
+    if len(_hidden_cache) >= 16:
         _hidden_cache.clear()
-    _hidden_cache[cache_key] = result
+    _hidden_cache[cache_key] = (df, result)
     return result
 
 
@@ -276,7 +277,7 @@ def export_rows(db: sqlite_utils.Database, framework: Framework, org, k: int) ->
     values = dimension_values(org)
     rows: list[dict] = []
     for rnd in ROUNDS:
-        hidden = hidden_groups(df, rnd, values, k, _version(db))
+        hidden = hidden_groups(df, rnd, values, k)
         for key in anonymity.lattice(values):
             rows += figure_rows(figures(df, framework, Filters(rnd, *key), hidden, k), framework)
     return rows
@@ -290,9 +291,4 @@ def dataframe(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     df["value"] = df["value"].map(round_value)
     return df
-
-
-def version(db: sqlite_utils.Database) -> tuple:
-    """The cohort data version (changes when an assessment is submitted)."""
-    return _version(db)
 

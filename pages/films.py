@@ -6,7 +6,7 @@ import streamlit as st
 
 from digled import journey, programme
 from digled.i18n import text
-from digled.ui import session
+from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -15,15 +15,6 @@ prog = programme.programme()
 mine = journey.journey(db, user.id, prog)
 notes = journey.reflections(db, user.id)
 nxt = mine.next_step.activity.id if mine.next_step else None
-
-
-def save_note(question_id: str) -> None:
-    """on_change: write the note to the database at once (empty text deletes it)."""
-    try:
-        journey.save_reflection(db, user.id, question_id, st.session_state.get(f"refl_{question_id}", ""), prog)
-        st.session_state["_saved_note"] = question_id
-    except journey.JourneyError as e:
-        st.session_state["_films_error"] = e.text(t)
 
 
 def set_seen(activity_id: str, seen: bool) -> None:
@@ -43,12 +34,8 @@ def reflection_fields(activity) -> None:
     for r in activity.reflections:
         if r.at_minute is not None:
             st.caption(t("At minute {minute}").format(minute=r.at_minute))
-        st.text_area(
-            text(r.text, lang), value=notes.get(r.id, ""), key=f"refl_{r.id}", height=110,
-            on_change=save_note, args=(r.id,), max_chars=journey.MAX_REFLECTION_CHARS,
-        )
-        if st.session_state.get("_saved_note") == r.id:
-            st.caption(":material/check: " + t("Saved."))
+        widgets.reflection_field(db, user.id, prog, r, notes.get(r.id, ""), text(r.text, lang), t,
+                                 "_films_error", height=110)
 
 
 def seen_control(step) -> None:

@@ -33,7 +33,7 @@ def picker(label: str, kind: str, key: str):
     return None if choice == ALL else choice
 
 
-ROUND_NAMES = {"start": t("Start"), "end": t("End"), "extra": t("Extra")}
+ROUND_NAMES = {r: t(name) for r, name in results.ROUND_NAMES.items()}
 cols = st.columns(4)
 with cols[0]:
     rnd = st.selectbox(t("Round"), list(ROUND_NAMES), format_func=ROUND_NAMES.get, key="filter_round")
@@ -47,8 +47,7 @@ with cols[3]:
 filters = cohort.Filters(rnd, mun, area, lvl)
 df = cohort.frame(db, fw)
 values = cohort.dimension_values(org)
-version = cohort.version(db)
-hidden = cohort.hidden_groups(df, rnd, values, k, version)
+hidden = cohort.hidden_groups(df, rnd, values, k)
 f = cohort.figures(df, fw, filters, hidden, k)
 shown_rows = cohort.figure_rows(f, fw)
 
@@ -92,8 +91,8 @@ else:
         fig.update_layout(yaxis=dict(range=[0, 100], title="%"), height=360, margin=dict(t=20))
         widgets.chart_with_table(fig, bands, t("Level bands as a table"), key="bands")
     elif view == "purposes":
-        start_f = cohort.figures(df, fw, cohort.Filters("start", mun, area, lvl), cohort.hidden_groups(df, "start", values, k, version), k)
-        end_f = cohort.figures(df, fw, cohort.Filters("end", mun, area, lvl), cohort.hidden_groups(df, "end", values, k, version), k)
+        start_f = cohort.figures(df, fw, cohort.Filters("start", mun, area, lvl), cohort.hidden_groups(df, "start", values, k), k)
+        end_f = cohort.figures(df, fw, cohort.Filters("end", mun, area, lvl), cohort.hidden_groups(df, "end", values, k), k)
         ptable = pd.DataFrame({
             t("Programme purpose"): [text(p.text, lang) for p in fw.purposes],
             t("Start"): [HIDDEN if start_f.hidden else round(start_f.purposes[p.id] or 0) for p in fw.purposes],
@@ -107,7 +106,7 @@ else:
         fig.update_layout(barmode="group", xaxis=dict(range=[0, 100], title="%"), yaxis=dict(autorange="reversed", title=t("Purpose")), height=420, margin=dict(t=20))
         widgets.chart_with_table(fig, ptable, t("Purposes as a table"), key="purposes")
     elif view == "change":
-        ch = cohort.paired_change(df, fw, filters, cohort.hidden_groups(df, "end", values, k, version), k)
+        ch = cohort.paired_change(df, fw, filters, cohort.hidden_groups(df, "end", values, k), k)
         if ch.hidden:
             st.info(t("Hidden: fewer than {k} leaders have taken both the start and the end assessment in this group.").format(k=k))
         else:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from digled import content, journey, programme
 from digled.i18n import text
-from digled.ui import session
+from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -13,15 +13,6 @@ lang = session.language()
 prog = programme.programme()
 fw = content.framework()
 mine = journey.journey(db, user.id, prog)
-
-
-def materials(activity) -> None:
-    for m in activity.materials:
-        label = text(m.title, lang)
-        if m.url:
-            st.markdown("- [" + label + "](" + m.url + ")")
-        else:
-            st.markdown("- " + label + " (" + t("link follows") + ")")
 
 
 def set_done(activity_id: str) -> None:
@@ -44,7 +35,7 @@ for step in mine.steps:
         st.subheader(text(a.title, lang))
         st.caption(step.when)
         st.markdown(text(a.description, lang))
-        materials(a)
+        widgets.material_links(a, lang, t)
         if step.status == "done":
             st.caption(":material/check: " + t("Seen on {date}.").format(date=step.done_on))
         elif step.status != "not_open":
@@ -76,7 +67,7 @@ for step in mine.steps:
                 icon=":material/lock:",
             )
             continue
-        materials(a)
+        widgets.material_links(a, lang, t)
         for m in a.materials:
             if m.url:
                 st.link_button(t("Open the handbook"), m.url, icon=":material/menu_book:", type="primary")

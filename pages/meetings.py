@@ -3,26 +3,17 @@ questions to prepare with private notes, and for a workshop my table and who sit
 
 import streamlit as st
 
-from digled import content, journey, programme, workshops
+from digled import journey, organisation, programme, workshops
 from digled.i18n import text
-from digled.ui import session
+from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 prog = programme.programme()
-org = content.organisation()
+org = organisation.current(db)
 mine = journey.journey(db, user.id, prog)
 notes = journey.reflections(db, user.id)
-
-
-def save_note(question_id: str) -> None:
-    """on_change: write the note to the database at once (empty text deletes it)."""
-    try:
-        journey.save_reflection(db, user.id, question_id, st.session_state.get(f"refl_{question_id}", ""), prog)
-        st.session_state["_saved_note"] = question_id
-    except journey.JourneyError as e:
-        st.session_state["_meetings_error"] = e.text(t)
 
 
 def my_table(activity_id: str) -> None:
@@ -67,22 +58,13 @@ def meeting(step) -> None:
             my_table(a.id)
         if a.materials:
             st.markdown("**" + t("Materials") + "**")
-            for m in a.materials:
-                label = text(m.title, lang)
-                if m.url:
-                    st.markdown("- [" + label + "](" + m.url + ")")
-                else:
-                    st.markdown("- " + label + " (" + t("link follows") + ")")
+            widgets.material_links(a, lang, t)
         if a.reflections:
             with st.expander(t("Reflection questions to prepare, with your own notes"),
                              expanded=step.status in ("open", "not_open")):
                 for r in a.reflections:
-                    st.text_area(
-                        text(r.text, lang), value=notes.get(r.id, ""), key=f"refl_{r.id}", height=100,
-                        on_change=save_note, args=(r.id,), max_chars=journey.MAX_REFLECTION_CHARS,
-                    )
-                    if st.session_state.get("_saved_note") == r.id:
-                        st.caption(":material/check: " + t("Saved."))
+                    widgets.reflection_field(db, user.id, prog, r, notes.get(r.id, ""), text(r.text, lang), t,
+                                             "_meetings_error")
 
 
 st.title(t("Meetings and workshops"))

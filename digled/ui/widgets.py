@@ -27,3 +27,33 @@ def scroll_to_top() -> None:
         "?.scrollIntoView({block: 'start'}), 30)</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def material_links(activity, lang: str, t) -> None:
+    """An activity's materials as a list of links ("link follows" where no address is set)."""
+    from digled.i18n import text
+
+    for m in activity.materials:
+        label = text(m.title, lang)
+        if m.url:
+            st.markdown("- [" + label + "](" + m.url + ")")
+        else:
+            st.markdown("- " + label + " (" + t("link follows") + ")")
+
+
+def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str, t, error_key: str, height: int = 100) -> None:
+    """A private reflection note, written to the database the moment the leader leaves the field."""
+    from digled import journey
+
+    key = f"refl_{reflection.id}"
+
+    def save() -> None:
+        try:
+            journey.save_reflection(db, user_id, reflection.id, st.session_state.get(key, ""), prog)
+            st.session_state["_saved_note"] = reflection.id
+        except journey.JourneyError as e:
+            st.session_state[error_key] = e.text(t)
+
+    st.text_area(label, value=saved, key=key, height=height, on_change=save, max_chars=journey.MAX_REFLECTION_CHARS)
+    if st.session_state.get("_saved_note") == reflection.id:
+        st.caption(":material/check: " + t("Saved."))
