@@ -19,11 +19,30 @@ def open_app(page, url: str) -> None:
     idle(page)
 
 
-def login(page, username: str, password: str = "demo") -> None:
+def login(page, username: str, password: str = "demo", succeed: bool = True) -> None:
+    """Log in through the form. With succeed (the default), wait until the session shows the
+    logout button and the login cookie exists: the cookie is written by JavaScript after the
+    run, so a navigation right after the click could otherwise start a session without it."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".st-key-login_username input")).to_be_editable()
     page.locator(".st-key-login_username input").fill(username)
     page.locator(".st-key-login_password input").fill(password)
     page.locator("[data-testid='stFormSubmitButton'] button").click()
     idle(page)
+    if not succeed:
+        return
+    expect(page.locator(".st-key-logout_button")).to_be_visible()
+    wait_for_login_cookie(page)
+
+
+def wait_for_login_cookie(page) -> None:
+    """The login cookie is written by JavaScript after the run: wait for it before navigating."""
+    for _ in range(100):
+        if any(c["name"] == "digled_auth" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("logged in, but no login cookie was written")
 
 
 def logout(page) -> None:

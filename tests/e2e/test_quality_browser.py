@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app
+from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app, wait_for_login_cookie
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 axe = Axe()
@@ -103,6 +103,7 @@ def test_keyboard_only_completion_of_the_assessment(browser, server):
     page.keyboard.press("Enter")
     idle(page)
     expect_text(page, "Velkommen")
+    wait_for_login_cookie(page)
     page.goto(server.url + "/assessment")
     idle(page)
     submitted = False
@@ -149,14 +150,14 @@ def test_a_locked_account_stays_locked(browser, server):
     page = browser.new_page()
     open_app(page, server.url)
     for _ in range(5):
-        login(page, "admin", "wrong password")
+        login(page, "admin", "wrong password", succeed=False)
     expect_text(page, "låst i 15 minutter")
-    login(page, "admin", "demo")  # the right password does not help now
+    login(page, "admin", "demo", succeed=False)  # the right password does not help now
     expect_text(page, "låst i 15 minutter")
     assert "Deltagere" not in body(page)
     other = browser.new_page()  # nor does another browser
     open_app(other, server.url)
-    login(other, "admin", "demo")
+    login(other, "admin", "demo", succeed=False)
     expect_text(other, "låst i 15 minutter")
     page.close()
     other.close()
