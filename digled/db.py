@@ -209,7 +209,47 @@ def _v3_programme(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_accounts, _v2_assessments, _v3_programme]
+def _v4_publications(db: sqlite_utils.Database) -> None:
+    # Management reads only publications (see anonymity.py and publications.py). A member is one
+    # submitted attempt, known by a random token that matches nothing elsewhere.
+    db.executescript(
+        """
+        ALTER TABLE assessments ADD COLUMN member TEXT;
+        CREATE TABLE publications (
+            id INTEGER PRIMARY KEY,
+            made_at TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '{}'
+        );
+        -- one row per group and publication: what management sees (figures) and, for the
+        -- audit only, the released member set (never shown, never in an administrator's backup)
+        CREATE TABLE released_groups (
+            publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('new', 'held', 'hidden')),
+            reason TEXT NOT NULL DEFAULT '',
+            since INTEGER,
+            n INTEGER,
+            figures TEXT,
+            PRIMARY KEY (publication_id, kind, grp)
+        );
+        CREATE TABLE released_sets (
+            publication_id INTEGER NOT NULL REFERENCES publications(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            members BLOB NOT NULL,
+            PRIMARY KEY (publication_id, kind, grp)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
+    # helpers: add later steps below this line, one function each
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
