@@ -1,20 +1,18 @@
-"""Management's view of the cohort: anonymised aggregates of submitted assessments.
+"""Management's figures about assessments: what one released member set shows.
 
-Every figure here is computed from stored scores (never rescored) and only for the members
-anonymity.py releases: groups below k are hidden, complementary suppression is decided once
-over the whole lattice of groups, and a group's figures change only in batches of k new
-respondents. Figures are means, shares of level bands and quartiles; never a row, a minimum
-or a maximum. The cohort frame is cached per database and rebuilt when a new assessment is
-submitted (the cache key is the count and the highest id of submitted assessments).
+Pure computation, no decisions: anonymity.py decides which member sets may be released and
+publications.py stores the figures computed here. A group's figures are computed from stored
+scores (never rescored) of submitted start and end attempts (extra retakes are private).
+Figures are means, level-band shares and quartiles, each only where anonymity allows it;
+never a row, a minimum or a maximum. To stay fast at hundreds of thousands of attempts, sums
+are taken once per *leaf* (round x municipality x area x level) and added up per group.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import dataclass, field
-from typing import Callable
-
+from dataclasses import asdict, dataclass, field
+import numpy as np
 import pandas as pd
 import sqlite_utils
 
@@ -22,7 +20,7 @@ from . import anonymity, scoring
 from .content import BANDS, DIMENSIONS, Framework
 from .i18n import N_
 
-ROUNDS = ("start", "end", "extra")
+ROUNDS = ("start", "end")  # extra retakes never enter management figures
 DIMENSION_COLUMNS = ("municipality", "area", "level")
 BAND_NAMES = {
     "foundation": N_("Foundation (levels 1-2)"),
@@ -47,150 +45,146 @@ class Filters:
 
 @dataclass
 class Figures:
-    """The released figures of one group, or `hidden` with the reason's message id."""
+    """The figures of one released member set (hidden: nothing but the reason)."""
 
-    filters: Filters
-    n: int | None
-    hidden: bool
-    competences: dict[str, float] = field(default_factory=dict)
-    dimensions: dict[tuple[str, str], float] = field(default_factory=dict)  # (area, dimension)
-    areas: dict[str, float] = field(default_factory=dict)
+    n: int | None = None
+    hidden: bool = True
+    competences: dict[str, float | None] = field(default_factory=dict)
+    dimensions: dict[str, float | None] = field(default_factory=dict)  # "area:dimension"
+    areas: dict[str, float | None] = field(default_factory=dict)
     total: float | None = None
-    quartiles: tuple[float, float, float] | None = None
+    quartiles: list[float] | None = None
     bands: dict[str, float] = field(default_factory=dict)  # share 0..100
-    purposes: dict[str, float] = field(default_factory=dict)
+    purposes: dict[str, float | None] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> "Figures":
+        return cls(**json.loads(raw)) if raw else cls()
 
 
-# --- the cached cohort frame ------------------------------------------------------------------
+@dataclass
+class Change:
+    """Mean start-to-end change of the leaders who took both rounds (percentage points)."""
 
-_cache: dict[str, tuple[tuple, pd.DataFrame]] = {}
-_lock = threading.Lock()
+    n: int | None = None
+    hidden: bool = True
+    competences: dict[str, float | None] = field(default_factory=dict)
+    total: float | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> "Change":
+        return cls(**json.loads(raw)) if raw else cls()
 
 
-def _version(db: sqlite_utils.Database) -> tuple:
-    return tuple(db.execute("SELECT COUNT(*), MAX(id) FROM assessments WHERE status = 'submitted'").fetchone())
+# --- the member frame -------------------------------------------------------------------------
 
 
-def _db_id(db: sqlite_utils.Database) -> str | None:
-    """The database file (the cache key); None for an in-memory database (never cached)."""
-    row = db.execute("PRAGMA database_list").fetchone()
-    return row[2] or None
+def value_columns(framework: Framework) -> list[str]:
+    """The numeric columns a group's means are taken over."""
+    return (["total"] + [f"c:{c.id}" for c in framework.competences] + [f"a:{a.id}" for a in framework.areas]
+            + [f"ad:{a.id}:{d}" for a in framework.areas for d in DIMENSIONS] + [f"p:{p.id}" for p in framework.purposes])
 
 
 def frame(db: sqlite_utils.Database, framework: Framework) -> pd.DataFrame:
-    """One row per submitted assessment: group attributes and flattened stored scores, the
-    latest per respondent and round, ordered by submission (id)."""
-    key = _db_id(db)
-    version = _version(db)
-    with _lock:
-        cached = _cache.get(key) if key else None
-        if cached and cached[0] == version:
-            return cached[1]
+    """One row per submitted start or end attempt that has a member token: member (int),
+    respondent, round, group attributes, band and the value columns. One attempt per
+    respondent and round (should there be two, the one with the larger member token)."""
     rows = db.execute(
-        "SELECT id, respondent, round, municipality, area, level, submitted, scores "
-        "FROM assessments WHERE status = 'submitted' ORDER BY id"
+        "SELECT member, respondent, round, municipality, area, level, scores FROM assessments "
+        "WHERE status = 'submitted' AND round IN ('start', 'end') AND member IS NOT NULL AND scores IS NOT NULL"
     ).fetchall()
+    cols = value_columns(framework)
+    area_comps = {a.id: a.competences for a in framework.areas}
     records = []
-    for id_, resp, rnd, mun, area, level, submitted, scores_json in rows:
+    for member, resp, rnd, mun, area, level, scores_json in rows:
         s = json.loads(scores_json)
-        rec = {"id": id_, "respondent": resp, "round": rnd, "municipality": mun, "area": area,
-               "level": level, "submitted": submitted, "total": s["total"], "total_level": s["total_level"]}
-        for cid, c in s["competences"].items():
-            rec[f"c:{cid}"] = c["score"]
+        comps = s["competences"]
+        rec = [int(member, 16), resp, rnd, mun, area, level, s.get("total_level"), s.get("total")]
+        rec += [comps[c.id]["score"] if c.id in comps else None for c in framework.competences]
+        rec += [s["areas"].get(a.id) for a in framework.areas]
+        for a in framework.areas:
             for d in DIMENSIONS:
-                rec[f"d:{cid}:{d}"] = c[d]
-        for aid, v in s["areas"].items():
-            rec[f"a:{aid}"] = v
-        for pid, v in s["purposes"].items():
-            rec[f"p:{pid}"] = v
+                vals = [comps[c][d] for c in area_comps[a.id] if c in comps and comps[c].get(d) is not None]
+                rec.append(sum(vals) / len(vals) if vals else None)
+        rec += [s["purposes"].get(p.id) for p in framework.purposes]
         records.append(rec)
-    df = pd.DataFrame.from_records(records)
-    if df.empty:
-        df = pd.DataFrame(columns=["id", "respondent", "round", "municipality", "area", "level", "submitted", "total", "total_level"])
-    else:
-        # per respondent: each area's mean per dimension (what the dimension chart averages)
-        df = pd.concat(
-            [df, pd.DataFrame({
-                f"ad:{a.id}:{d}": df[[f"d:{cid}:{d}" for cid in a.competences]].mean(axis=1, skipna=True)
-                for a in framework.areas for d in DIMENSIONS
-            })],
-            axis=1,
-        )
-    # the latest attempt per respondent and round counts (a retake replaces, never doubles)
-    df = df.drop_duplicates(subset=["respondent", "round"], keep="last").reset_index(drop=True)
-    if key:
-        with _lock:
-            _cache[key] = (version, df)
-    return df
+    df = pd.DataFrame.from_records(
+        records, columns=["member", "respondent", "round", "municipality", "area", "level", "total_level", *cols])
+    df[cols] = df[cols].astype(float)
+    df = df.sort_values("member").drop_duplicates(subset=["respondent", "round"], keep="last")
+    return df.set_index("member", drop=False)
 
 
-def members(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The group's respondents (all, not yet released), in submission order."""
-    mask = df["round"] == filters.round
-    for col, value in zip(DIMENSION_COLUMNS, filters.key()):
+def in_group(df: pd.DataFrame, round_: str, key: tuple) -> np.ndarray:
+    """A boolean mask of the frame's rows in one group."""
+    mask = (df["round"] == round_).to_numpy()
+    for col, value in zip(DIMENSION_COLUMNS, key):
         if value is not None:
-            mask &= df[col] == value
-    return df[mask]
+            mask = mask & (df[col] == value).to_numpy()
+    return mask
 
 
-# --- suppression over the lattice --------------------------------------------------------------
+# --- figures of one set -------------------------------------------------------------------------
 
 
-def dimension_values(org) -> list[list[str]]:
-    """The configured values of municipality, area and level (the lattice's dimensions)."""
-    return [list(org.municipalities), list(org.areas), list(org.levels)]
-
-
-_hidden_cache: dict[tuple, tuple[pd.DataFrame, set]] = {}
-
-
-def hidden_groups(df: pd.DataFrame, round_: str, values: list[list[str]], k: int) -> set[tuple]:
-    """The group keys of a round that must not be shown (anonymity.suppress over all groups).
-    Memoised per cohort frame: a new submission builds a new frame, so a new entry."""
-    cache_key = (id(df), round_, k, tuple(map(tuple, values)))
-    hit = _hidden_cache.get(cache_key)
-    if hit is not None and hit[0] is df:  # the entry holds df, so its id is not reused meanwhile
-        return hit[1]
-    counts: dict[tuple, int] = {}
-    sub = df[df["round"] == round_]
-    for (m, a, l), n in sub.groupby(list(DIMENSION_COLUMNS)).size().items():
-        for key in anonymity.lattice([[m], [a], [l]]):
-            counts[key] = counts.get(key, 0) + int(n)
-    result = anonymity.suppress(counts, values, k)
-    if len(_hidden_cache) >= 16:
-        _hidden_cache.clear()
-    _hidden_cache[cache_key] = (df, result)
-    return result
-
-
-def figures(df: pd.DataFrame, framework: Framework, filters: Filters, hidden: set[tuple], k: int) -> Figures:
-    """The released figures of one group, or a hidden Figures."""
-    group = members(df, filters)
-    if filters.key() in hidden or len(group) < k:
-        return Figures(filters=filters, n=None, hidden=True)
-    rel = anonymity.released(group, k)
-    numeric = [c for c in rel.columns if c[:2] in ("c:", "a:", "p:") or c.startswith("ad:") or c == "total"]
-    means = rel[numeric].astype(float).mean()
-
-    def mean(col: str) -> float | None:
-        v = means.get(col)
-        return None if v is None or pd.isna(v) else float(v)
-
-    f = Figures(filters=filters, n=len(rel), hidden=False)
-    f.competences = {c.id: mean(f"c:{c.id}") for c in framework.competences}
-    f.areas = {a.id: mean(f"a:{a.id}") for a in framework.areas}
-    f.dimensions = {(a.id, d): mean(f"ad:{a.id}:{d}") for a in framework.areas for d in DIMENSIONS}
-    f.total = mean("total")
-    totals = rel["total"].dropna()
-    if len(totals) >= k:
-        q = totals.quantile([0.25, 0.5, 0.75]).tolist()
-        f.quartiles = (q[0], q[1], q[2])
-    levels = rel["total_level"].dropna().astype(int)
-    if len(levels):
-        bands = levels.map(scoring.band).value_counts()
-        f.bands = {b: float(bands.get(b, 0)) / len(levels) * 100 for b in BANDS}
-    f.purposes = {p.id: mean(f"p:{p.id}") for p in framework.purposes}
+def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int) -> Figures:
+    """The figures of the frame rows under `mask` (a released member set)."""
+    rows = df[mask]
+    n = len(rows)
+    cols = value_columns(framework)
+    values = rows[cols].to_numpy(dtype=float)
+    counts = (~np.isnan(values)).sum(axis=0)
+    sums = np.nansum(values, axis=0)
+    mean = {}
+    for i, col in enumerate(cols):
+        mean[col] = float(sums[i] / counts[i]) if anonymity.mean_allowed(int(counts[i]), n, k) else None
+    f = Figures(n=n, hidden=False)
+    f.total = mean["total"]
+    f.competences = {c.id: mean[f"c:{c.id}"] for c in framework.competences}
+    f.areas = {a.id: mean[f"a:{a.id}"] for a in framework.areas}
+    f.dimensions = {f"{a.id}:{d}": mean[f"ad:{a.id}:{d}"] for a in framework.areas for d in DIMENSIONS}
+    f.purposes = {p.id: mean[f"p:{p.id}"] for p in framework.purposes}
+    totals = rows["total"].dropna()
+    if len(totals) == n and anonymity.quartiles_allowed(n, k):
+        f.quartiles = [float(q) for q in totals.quantile([0.25, 0.5, 0.75])]
+    levels = rows["total_level"].dropna().astype(int)
+    if len(levels) == n:
+        per_band = levels.map(scoring.band).value_counts()
+        band_counts = [int(per_band.get(b, 0)) for b in BANDS]
+        if anonymity.bands_allowed(band_counts, k):
+            f.bands = {b: c / n * 100 for b, c in zip(BANDS, band_counts)}
     return f
+
+
+def paired(df: pd.DataFrame) -> pd.DataFrame:
+    """Leaders who took both rounds: one row per pair with the end attempt's attributes and
+    members (`member` = end, `start_member` = start)."""
+    start = df[df["round"] == "start"].set_index("respondent")
+    end = df[df["round"] == "end"]
+    end = end[end["respondent"].isin(start.index)].copy()
+    end["start_member"] = start.loc[end["respondent"], "member"].to_numpy()
+    return end
+
+
+def change(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int) -> Change:
+    """Mean change from start to end of the pairs under `mask`."""
+    rows = pairs[mask]
+    before = df.loc[rows["start_member"].to_numpy()]
+    cols = ["total"] + [f"c:{c.id}" for c in framework.competences]
+    diff = rows[cols].to_numpy(dtype=float) - before[cols].to_numpy(dtype=float)
+    counts = (~np.isnan(diff)).sum(axis=0)
+    sums = np.nansum(diff, axis=0)
+    n = len(rows)
+    mean = {col: float(sums[i] / counts[i]) if anonymity.mean_allowed(int(counts[i]), n, k) else None
+            for i, col in enumerate(cols)}
+    return Change(n=n, hidden=False, total=mean["total"],
+                  competences={c.id: mean[f"c:{c.id}"] for c in framework.competences})
 
 
 def as_scores(f: Figures, framework: Framework) -> dict:
@@ -206,42 +200,9 @@ def as_scores(f: Figures, framework: Framework) -> dict:
     }
 
 
-@dataclass
-class Change:
-    """Start-to-end change of paired respondents in a group (percentage points)."""
-
-    n: int | None
-    hidden: bool
-    competences: dict[str, float] = field(default_factory=dict)
-    total: float | None = None
-
-
-def paired_change(df: pd.DataFrame, framework: Framework, filters: Filters, hidden_end: set[tuple], k: int) -> Change:
-    """Mean change from start to end of respondents who took both (grouped by their end
-    attributes), released in batches of k like every other figure."""
-    end = members(df, Filters("end", *filters.key()))
-    if filters.key() in hidden_end or len(end) < k:
-        return Change(n=None, hidden=True)
-    start = df[df["round"] == "start"].set_index("respondent")
-    paired = end[end["respondent"].isin(start.index)]
-    if len(paired) < k:
-        return Change(n=None, hidden=True)
-    rel = anonymity.released(paired, k)
-    before = start.loc[rel["respondent"]]
-    ch = Change(n=len(rel), hidden=False)
-    for c in framework.competences:
-        col = f"c:{c.id}"
-        diff = rel[col].to_numpy(dtype=float) - before[col].to_numpy(dtype=float)
-        s = pd.Series(diff).dropna()
-        ch.competences[c.id] = float(s.mean()) if len(s) else None
-    s = pd.Series(rel["total"].to_numpy(dtype=float) - before["total"].to_numpy(dtype=float)).dropna()
-    ch.total = float(s.mean()) if len(s) else None
-    return ch
-
-
 # --- export: one row per group and figure ------------------------------------------------------
 
-EXPORT_COLUMNS = ["round", "municipality", "area", "level", "n", "figure", "value"]
+EXPORT_COLUMNS = ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -252,10 +213,9 @@ def safe_cell(value):
     return value
 
 
-def figure_rows(f: Figures, framework: Framework, name: Callable[[str], str] = lambda s: s) -> list[dict]:
-    """The export rows of one group's figures (hidden: one row with blank n and value)."""
-    base = {"round": f.filters.round, "municipality": f.filters.municipality or "",
-            "area": f.filters.area or "", "level": f.filters.level or ""}
+def figure_rows(base: dict, f: Figures) -> list[dict]:
+    """The export rows of one group's figures (`base` holds publication, round, group and
+    status; a hidden group is one row with blank n and value)."""
     if f.hidden:
         return [{**base, "n": "", "figure": "hidden", "value": ""}]
     rows = [{**base, "n": f.n, "figure": "total", "value": f.total}]
@@ -264,23 +224,10 @@ def figure_rows(f: Figures, framework: Framework, name: Callable[[str], str] = l
             rows.append({**base, "n": f.n, "figure": f"total {label}", "value": v})
     rows += [{**base, "n": f.n, "figure": f"area {a}", "value": v} for a, v in f.areas.items()]
     rows += [{**base, "n": f.n, "figure": f"competence {c}", "value": v} for c, v in f.competences.items()]
-    rows += [{**base, "n": f.n, "figure": f"area {a} {d}", "value": v} for (a, d), v in f.dimensions.items()]
+    rows += [{**base, "n": f.n, "figure": f"area {ad.replace(':', ' ')}", "value": v} for ad, v in f.dimensions.items()]
     rows += [{**base, "n": f.n, "figure": f"share {b} %", "value": v} for b, v in f.bands.items()]
     rows += [{**base, "n": f.n, "figure": f"purpose {p}", "value": v} for p, v in f.purposes.items()]
-    return [{k: safe_cell(v) for k, v in r.items()} for r in rows]
-
-
-def export_rows(db: sqlite_utils.Database, framework: Framework, org, k: int) -> list[dict]:
-    """Every group of every round (all combinations of municipality, area and level), as rows
-    of EXPORT_COLUMNS; hidden groups carry blank n and value."""
-    df = frame(db, framework)
-    values = dimension_values(org)
-    rows: list[dict] = []
-    for rnd in ROUNDS:
-        hidden = hidden_groups(df, rnd, values, k)
-        for key in anonymity.lattice(values):
-            rows += figure_rows(figures(df, framework, Filters(rnd, *key), hidden, k), framework)
-    return rows
+    return [{key: safe_cell(v) for key, v in r.items()} for r in rows]
 
 
 def round_value(v, digits: int = 1):
@@ -288,6 +235,7 @@ def round_value(v, digits: int = 1):
 
 
 def dataframe(rows: list[dict]) -> pd.DataFrame:
+    """Export rows as a table with EXPORT_COLUMNS, values rounded to one decimal."""
     df = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     df["value"] = df["value"].map(round_value)
     return df

@@ -7,7 +7,8 @@ and replaces the default list; a list never edited keeps following the YAML file
 ids, so an id still used by a participant cannot be removed.
 
 The minimum group size k of the anonymity rules (DESIGN.md) is an administrator setting too:
-`min_group_size(db)` is the one place every anonymity check reads it from.
+`min_group_size(db)` is the setting; `round_k(db, round)` is what an assessment round uses: the
+setting, frozen for the round once it has answers (DESIGN.md, anonymity rule 2).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ MIN_GROUP_SIZE_SETTING = "min_group_size"
 DEFAULT_MIN_GROUP_SIZE = 5
 MIN_GROUP_SIZE_FLOOR = 3
 MIN_GROUP_SIZE_CEILING = 100
+ROUND_K_PREFIX = "round_k:"
+ASSESSMENT_ROUNDS = ("start", "end")
 
 
 @dataclass(frozen=True)
@@ -181,10 +184,37 @@ def min_group_size(db: sqlite_utils.Database) -> int:
     return max(MIN_GROUP_SIZE_FLOOR, k)
 
 
+def _round_has_answers(db: sqlite_utils.Database, round_: str) -> bool:
+    return db.execute(
+        "SELECT 1 FROM assessments WHERE round = ? AND status = 'submitted' LIMIT 1", [round_]
+    ).fetchone() is not None
+
+
+def round_k(db: sqlite_utils.Database, round_: str) -> int:
+    """The k of an assessment round: frozen (stored) once the round has a submitted answer,
+    else the current setting. Changing k later never changes a round that has answers."""
+    raw = get_setting(db, f"{ROUND_K_PREFIX}{round_}")
+    if raw is not None:
+        return max(MIN_GROUP_SIZE_FLOOR, int(json.loads(raw)))
+    k = min_group_size(db)
+    if _round_has_answers(db, round_):
+        with write(db):
+            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [f"{ROUND_K_PREFIX}{round_}", json.dumps(k)])
+        return round_k(db, round_)
+    return k
+
+
+def frozen_round_k(db: sqlite_utils.Database) -> dict[str, int]:
+    """The rounds whose k is frozen, with that k (for the settings page)."""
+    return {r: round_k(db, r) for r in ASSESSMENT_ROUNDS if _round_has_answers(db, r)}
+
+
 def set_min_group_size(db: sqlite_utils.Database, k: int, actor: str) -> None:
-    """Store k after checking it is a whole number from 3 to 100; audited."""
+    """Store k after checking it is a whole number from 3 to 100; audited. Rounds that
+    already have answers keep the k they had (frozen first)."""
     if isinstance(k, bool) or not isinstance(k, int) or not MIN_GROUP_SIZE_FLOOR <= k <= MIN_GROUP_SIZE_CEILING:
         raise InvalidMinGroupSize(N_("The minimum group size must be a whole number from 3 to 100."))
+    frozen_round_k(db)
     with write(db):
         set_setting(db, MIN_GROUP_SIZE_SETTING, json.dumps(k))
         audit.log(db, actor, "set min_group_size", str(k))

@@ -1,19 +1,21 @@
 """Programme participation as management sees it: counts per step, never a person.
 
 The funnel counts active leaders who reached each step (invited, activated, start assessment,
-each film, meetings and workshops attended, end assessment, handbook). Broken down by
-municipality and area, a group with fewer than k leaders is hidden, with complementary
-suppression over the breakdown (anonymity.suppress), like every other management figure.
+each film, meetings and workshops attended, end assessment, handbook), for all leaders and per
+municipality and area. Management reads these counts only from publications (publications.py),
+released under the same rules as every other figure (anonymity.py): a member is a leader in
+one state, so counts move only when at least k leaders of a group changed, joined or left.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import anonymity
 from .i18n import N_
 from .programme import Programme
 
@@ -61,41 +63,30 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
     return users
 
 
-def funnel(
-    db: sqlite_utils.Database, prog: Programme, municipalities: list[str], areas: list[str], k: int,
-    municipality: str | None = None, area: str | None = None,
-) -> tuple[int | None, dict[str, int]]:
-    """Counts per step for all leaders or one municipality/area group: (group size, counts),
-    or (None, {}) when the group is hidden."""
-    people = person_steps(db)
-    hidden = hidden_groups(people, municipalities, areas, k)
-    if (municipality, area) in hidden:
-        return None, {}
-    group = people
-    if municipality is not None:
-        group = group[group["municipality"] == municipality]
-    if area is not None:
-        group = group[group["area"] == area]
-    counts = {s.id: int(group[s.id].sum()) if s.id in group else 0 for s in steps(prog)}
-    return len(group), counts
+def member_ids(people: pd.DataFrame, prog: Programme) -> np.ndarray:
+    """One member id per leader *and* state: the user id in the high bits and a checksum of
+    the steps reached in the low 32 bits, so a step taken makes a new member (anonymity.py)."""
+    cols = [s.id for s in steps(prog) if s.id in people]
+    states = people[cols].astype(int).astype(str).agg("".join, axis=1) if cols else pd.Series("", index=people.index)
+    checks = states.map(lambda v: zlib.crc32(v.encode("ascii")))
+    return (people["id"].to_numpy(dtype=np.int64) << 32) | checks.to_numpy(dtype=np.int64)
 
 
-def hidden_groups(people: pd.DataFrame, municipalities: list[str], areas: list[str], k: int) -> set[tuple]:
-    counts: dict[tuple, int] = {}
-    for (m, a), n in people.groupby(["municipality", "area"]).size().items():
-        for key in anonymity.lattice([[m], [a]]):
-            counts[key] = counts.get(key, 0) + int(n)
-    return anonymity.suppress(counts, [municipalities, areas], k)
+def person_of(member: int) -> int:
+    """The user a participation member belongs to."""
+    return int(member) >> 32
 
 
-def breakdown(
-    db: sqlite_utils.Database, prog: Programme, by: str, values: list[str], municipalities: list[str],
-    areas: list[str], k: int,
-) -> list[tuple[str, int | None, dict[str, int]]]:
-    """Counts per municipality or per area: (value, group size or None if hidden, counts)."""
-    out = []
-    for v in values:
-        kw = {"municipality": v} if by == "municipality" else {"area": v}
-        n, counts = funnel(db, prog, municipalities, areas, k, **kw)
-        out.append((v, n, counts))
-    return out
+def counts(people: pd.DataFrame, mask: np.ndarray, prog: Programme) -> dict:
+    """The released figures of one set of leaders: its size and the count per step."""
+    group = people[mask]
+    return {"n": len(group), "counts": {s.id: int(group[s.id].sum()) if s.id in group else 0 for s in steps(prog)}}
+
+
+def in_group(people: pd.DataFrame, key: tuple) -> np.ndarray:
+    """A boolean mask of the leaders in one (municipality, area) group."""
+    mask = np.ones(len(people), dtype=bool)
+    for col, value in zip(("municipality", "area"), key):
+        if value is not None:
+            mask = mask & (people[col] == value).to_numpy()
+    return mask

@@ -1,0 +1,426 @@
+"""Publications: the only figures management ever sees.
+
+A publication is made at fixed moments: the first time (or after migrating an older
+database), when an assessment round's window closes, at most once per period while rounds are
+open (`publication_period_days`, default 7, never under 1), and on an administrator's explicit
+"publish" (at most once a day). `make` builds the candidate groups of three kinds (assessment
+groups per round, start->end change of leaders who took both, participation counts), lets
+anonymity.decide release, hold or hide each against every earlier publication, and stores:
+
+- `publications`: when, why, by whom, and a summary (k per round, counts, roster changes);
+- `released_groups`: per group what is shown (status new/held/hidden, n, figures, reason);
+- `released_sets`: the released member sets, for the next audit only (never shown, never in an
+  administrator's backup).
+
+Management pages and exports read `released_groups` of a chosen publication and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
+
+import numpy as np
+import sqlite_utils
+
+from . import anonymity, audit, cohort, organisation, participation, programme
+from .anonymity import Candidate, Previous, Row
+from .content import Framework
+from .db import get_setting, set_setting, write
+from .i18n import N_
+from .programme import Programme
+
+PERIOD_SETTING = "publication_period_days"
+DEFAULT_PERIOD_DAYS = 7
+MIN_PERIOD_DAYS = 1
+MAX_PERIOD_DAYS = 90
+ADMIN_INTERVAL = timedelta(days=1)
+KINDS = ("assessment", "paired", "participation")
+TRIGGERS = {
+    "first": N_("first publication"),
+    "window_closed": N_("a round's answer window closed"),
+    "schedule": N_("scheduled"),
+    "admin": N_("published by an administrator"),
+}
+
+
+class PublishRefused(ValueError):
+    """An administrator's publish came too soon after the previous one (message id + when)."""
+
+    def __init__(self, message: str, next_at: datetime):
+        super().__init__(message)
+        self.next_at = next_at
+
+
+class InvalidPeriod(ValueError):
+    """The publication period is not a whole number of days from 1 to 90 (message id)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    id: int
+    made_at: datetime
+    trigger: str
+    actor: str
+    summary: dict
+
+
+@dataclass
+class Shown:
+    """What one group of one publication shows."""
+
+    kind: str
+    key: tuple
+    status: str  # new | held | hidden
+    reason: str
+    since: int | None
+    n: int | None
+    figures: str | None  # JSON, parsed by the caller (cohort.Figures / Change, or counts)
+
+
+@dataclass
+class Plan:
+    """A publication as computed (stored unless a dry run)."""
+
+    made_at: datetime
+    trigger: str
+    shown: list[Shown] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    sets: list[tuple[str, str, bytes]] = field(default_factory=list)
+    id: int | None = None
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+# --- settings and timing ----------------------------------------------------------------------
+
+
+def period_days(db: sqlite_utils.Database) -> int:
+    """Days between scheduled publications while a round is open (the setting, 1..90)."""
+    try:
+        days = int(json.loads(get_setting(db, PERIOD_SETTING) or "null") or DEFAULT_PERIOD_DAYS)
+    except (TypeError, ValueError):
+        days = DEFAULT_PERIOD_DAYS
+    return min(MAX_PERIOD_DAYS, max(MIN_PERIOD_DAYS, days))
+
+
+def set_period_days(db: sqlite_utils.Database, days, actor: str) -> None:
+    """Store the publication period after checking it is a whole number of days, 1..90."""
+    if isinstance(days, bool) or not isinstance(days, int) or not MIN_PERIOD_DAYS <= days <= MAX_PERIOD_DAYS:
+        raise InvalidPeriod(N_("The publication period must be a whole number of days from 1 to 90."))
+    with write(db):
+        set_setting(db, PERIOD_SETTING, json.dumps(days))
+        audit.log(db, actor, "set publication period", str(days))
+
+
+def _publication(row) -> Publication:
+    made = datetime.fromisoformat(row[1])
+    return Publication(row[0], made if made.tzinfo else made.replace(tzinfo=timezone.utc), row[2], row[3], json.loads(row[4]))
+
+
+def latest(db: sqlite_utils.Database) -> Publication | None:
+    """The newest publication, or None before the first."""
+    row = db.execute("SELECT id, made_at, trigger, actor, summary FROM publications ORDER BY id DESC LIMIT 1").fetchone()
+    return _publication(row) if row else None
+
+
+def listing(db: sqlite_utils.Database) -> list[Publication]:
+    """Every publication, newest first (earlier ones stay viewable)."""
+    return [_publication(r) for r in db.execute("SELECT id, made_at, trigger, actor, summary FROM publications ORDER BY id DESC")]
+
+
+def get(db: sqlite_utils.Database, publication_id: int) -> Publication | None:
+    row = db.execute("SELECT id, made_at, trigger, actor, summary FROM publications WHERE id = ?", [publication_id]).fetchone()
+    return _publication(row) if row else None
+
+
+def window_closings(db: sqlite_utils.Database, prog: Programme) -> list[datetime]:
+    """The moments the assessment rounds' answer windows close (the day after the due date)."""
+    dates = programme.schedule(db, prog)
+    return sorted(datetime.combine(dates[a.id].due + timedelta(days=1), time(), timezone.utc)
+                  for a in prog.activities if a.kind == "assessment")
+
+
+def due(db: sqlite_utils.Database, prog: Programme, now: datetime | None = None) -> str | None:
+    """Why a publication is due now (a TRIGGERS key), or None."""
+    now = now or now_utc()
+    last = latest(db)
+    if last is None:
+        return "first"
+    if any(last.made_at < close <= now for close in window_closings(db, prog)):
+        return "window_closed"
+    if now - last.made_at >= timedelta(days=period_days(db)):
+        return "schedule"
+    return None
+
+
+def next_admin_publish(db: sqlite_utils.Database) -> datetime | None:
+    """When an administrator may publish next (None: now)."""
+    last = latest(db)
+    return None if last is None else last.made_at + ADMIN_INTERVAL
+
+
+# --- making a publication ---------------------------------------------------------------------
+
+
+def _key(kind: str, grp: tuple) -> tuple:
+    return (kind, json.dumps(list(grp)))
+
+
+def _pack(row: Row) -> bytes:
+    return np.array([len(row.plus), *sorted(row.plus), *sorted(row.minus)], dtype=np.uint64).tobytes()
+
+
+def _unpack(blob: bytes) -> Row:
+    arr = np.frombuffer(blob, dtype=np.uint64).tolist()
+    n = arr[0]
+    return Row(frozenset(arr[1 : 1 + n]), frozenset(arr[1 + n :]))
+
+
+def _history(db: sqlite_utils.Database) -> tuple[list[tuple[str, Row]], dict[tuple, Row]]:
+    """Every released row ever ((kind, row), deduplicated) and the rows by (publication, kind, grp)."""
+    by_id: dict[tuple, Row] = {}
+    seen: dict[tuple[str, Row], None] = {}
+    for pid, kind, grp, blob in db.execute("SELECT publication_id, kind, grp, members FROM released_sets WHERE kind != 'roster'"):
+        row = _unpack(blob)
+        by_id[(pid, kind, grp)] = row
+        seen[(kind, row)] = None
+    return list(seen), by_id
+
+
+def _previous(db: sqlite_utils.Database, rows_by_id: dict[tuple, Row]) -> tuple[dict[tuple, Previous], dict[tuple, str]]:
+    """Per group key of the latest publication: its shown row and the figures shown."""
+    last = latest(db)
+    prev: dict[tuple, Previous] = {}
+    figures: dict[tuple, str] = {}
+    if last is None:
+        return prev, figures
+    for kind, grp, since, figs in db.execute(
+        "SELECT kind, grp, since, figures FROM released_groups WHERE publication_id = ? AND since IS NOT NULL", [last.id]
+    ):
+        row = rows_by_id.get((since, kind, grp))
+        if row is not None:
+            prev[(kind, grp)] = Previous(row, since)
+            figures[(kind, grp)] = figs
+    return prev, figures
+
+
+def _rank(grp: tuple, size: int) -> tuple:
+    """Decide coarse groups first, then larger ones (so the finest, smallest give way)."""
+    return (sum(v is not None for v in grp), -size, json.dumps(list(grp)))
+
+
+def _assign_members(db: sqlite_utils.Database) -> None:
+    """Give every submitted attempt without one a random member token (older rows, migration)."""
+    with write(db):
+        db.execute(
+            "UPDATE assessments SET member = lower(hex(randomblob(8))) "
+            "WHERE status = 'submitted' AND member IS NULL"
+        )
+
+
+def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
+         now: datetime | None = None) -> Plan:
+    """Compute a publication (nothing stored): every group of every kind, decided against
+    every earlier publication."""
+    now = now or now_utc()
+    _assign_members(db)
+    history, rows_by_id = _history(db)
+    previous, prev_figures = _previous(db, rows_by_id)
+    out = Plan(made_at=now, trigger=trigger)
+    values = [list(org.municipalities), list(org.areas), list(org.levels)]
+    ks = {r: organisation.round_k(db, r) for r in cohort.ROUNDS}
+    k_now = organisation.min_group_size(db)
+
+    # assessments and start->end change: one universe (the audit sees both)
+    df = cohort.frame(db, framework)
+    pairs = cohort.paired(df)
+    respondents = dict(db.execute("SELECT member, respondent FROM assessments WHERE member IS NOT NULL").fetchall())
+    respondent_of = {int(m, 16): r for m, r in respondents.items()}
+    cands, masks, fams = [], {}, []
+    for rnd in cohort.ROUNDS:
+        for grp in anonymity.lattice(values):
+            mask = cohort.in_group(df, rnd, grp)
+            key = _key("assessment", (rnd, *grp))
+            masks[key] = mask
+            members = frozenset(df["member"].to_numpy()[mask].tolist())
+            cands.append(Candidate(key, "assessment", Row(members), ks[rnd], _rank(grp, len(members))))
+        fams += [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
+                 for p, ch in anonymity.families(values)]
+    k_pair = max(ks.values())
+    for grp in anonymity.lattice(values):
+        mask = cohort.in_group(pairs, "end", grp)
+        key = _key("paired", grp)
+        masks[key] = mask
+        row = Row(frozenset(pairs["member"].to_numpy()[mask].tolist()), frozenset(pairs["start_member"].to_numpy()[mask].tolist()))
+        cands.append(Candidate(key, "paired", row, k_pair, _rank(grp, len(row.plus))))
+    fams += [(_key("paired", p), [_key("paired", c) for c in ch]) for p, ch in anonymity.families(values)]
+    outcome = anonymity.decide(
+        cands, previous, [h for h in history if h[0] in ("assessment", "paired")], fams,
+        lambda m: respondent_of.get(m, m),
+    )
+
+    def compute(kind: str, key: tuple, k: int) -> str:
+        if kind == "assessment":
+            return cohort.figures(df, masks[key], framework, k).to_json()
+        return cohort.change(df, pairs, masks[key], framework, k).to_json()
+
+    _collect(out, cands, outcome, prev_figures, compute)
+
+    # participation: a member is a leader in one state
+    people = participation.person_steps(db)
+    people = people.assign(member=participation.member_ids(people, prog))
+    munis_areas = [list(org.municipalities), list(org.areas)]
+    pcands, pmasks = [], {}
+    for grp in anonymity.lattice(munis_areas):
+        mask = participation.in_group(people, grp)
+        key = _key("participation", grp)
+        pmasks[key] = mask
+        members = frozenset(people["member"].to_numpy()[mask].tolist())
+        pcands.append(Candidate(key, "participation", Row(members), k_now, _rank(grp, len(members))))
+    pfams = [(_key("participation", p), [_key("participation", c) for c in ch]) for p, ch in anonymity.families(munis_areas)]
+    poutcome = anonymity.decide(
+        pcands, previous, [h for h in history if h[0] == "participation"], pfams, participation.person_of,
+    )
+    _collect(out, pcands, poutcome, prev_figures,
+             lambda kind, key, k: json.dumps(participation.counts(people, pmasks[key], prog)))
+
+    # the roster, to tell management how many joined or left since the previous publication
+    roster = frozenset(int(u) for u in people["id"].tolist())
+    old = db.execute("SELECT members FROM released_sets WHERE kind = 'roster' ORDER BY publication_id DESC LIMIT 1").fetchone()
+    old_roster = _unpack(old[0]).plus if old else None
+    out.sets.append(("roster", "[]", _pack(Row(roster))))
+    counts = {kind: {s: 0 for s in ("new", "held", "hidden")} for kind in KINDS}
+    for s in out.shown:
+        counts[s.kind][s.status] += 1
+    out.summary = {
+        "k": {**ks, "participation": k_now},
+        "counts": counts,
+        "roster": {"n": len(roster), "added": None if old_roster is None else len(roster - old_roster),
+                   "removed": None if old_roster is None else len(old_roster - roster)},
+        "audit_rounds": outcome.audit_rounds + poutcome.audit_rounds,
+    }
+    return out
+
+
+def _collect(out: Plan, cands: list[Candidate], outcome: anonymity.Outcome, prev_figures: dict,
+             compute: Callable[[str, tuple, int], str]) -> None:
+    for c in cands:
+        d = outcome.decisions[c.key]
+        kind, grp = c.key
+        figs, n = None, None
+        if d.status == "new":
+            figs = compute(kind, c.key, c.k)
+            out.sets.append((kind, grp, _pack(d.row)))
+        elif d.status == "held":
+            figs = prev_figures.get(c.key)
+        if figs is not None:
+            n = json.loads(figs).get("n")
+        out.shown.append(Shown(kind, tuple(json.loads(grp)), d.status, d.reason, d.since, n, figs))
+
+
+def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
+         actor: str = "", now: datetime | None = None, dry_run: bool = False) -> Plan:
+    """Compute and (unless a dry run) store a publication; returns the plan with its id."""
+    if trigger not in TRIGGERS:
+        raise ValueError(f"unknown trigger {trigger!r}")
+    result = plan(db, framework, org, prog, trigger, now)
+    if dry_run:
+        return result
+    with write(db):
+        cur = db.execute(
+            "INSERT INTO publications (made_at, trigger, actor, summary) VALUES (?, ?, ?, ?)",
+            [result.made_at.isoformat(), trigger, actor, json.dumps(result.summary)],
+        )
+        pid = cur.lastrowid
+        db.conn.executemany(
+            "INSERT INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(pid, s.kind, json.dumps(list(s.key)), s.status, s.reason, pid if s.status == "new" else s.since, s.n, s.figures)
+             for s in result.shown],
+        )
+        db.conn.executemany(
+            "INSERT INTO released_sets (publication_id, kind, grp, members) VALUES (?, ?, ?, ?)",
+            [(pid, kind, grp, blob) for kind, grp, blob in result.sets],
+        )
+        if actor:
+            audit.log(db, actor, "publish", str(pid))
+    result.id = pid
+    for s in result.shown:
+        if s.status == "new":
+            s.since = pid
+    return result
+
+
+def publish_if_due(db: sqlite_utils.Database, framework: Framework, org, prog: Programme,
+                   now: datetime | None = None) -> Plan | None:
+    """Make a publication when one is due (first, window closed, or period passed)."""
+    reason = due(db, prog, now)
+    return make(db, framework, org, prog, reason, now=now) if reason else None
+
+
+def publish_by_admin(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, actor: str,
+                     now: datetime | None = None) -> Plan:
+    """An administrator's explicit publication, at most once a day (PublishRefused)."""
+    now = now or now_utc()
+    nxt = next_admin_publish(db)
+    if nxt is not None and now < nxt:
+        raise PublishRefused(N_("A publication was made less than a day ago. The next one can be made from {when}."), nxt)
+    return make(db, framework, org, prog, "admin", actor=actor, now=now)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def shown(db: sqlite_utils.Database, publication_id: int, kind: str, key: tuple) -> Shown | None:
+    """One group of one publication."""
+    row = db.execute(
+        "SELECT status, reason, since, n, figures FROM released_groups WHERE publication_id = ? AND kind = ? AND grp = ?",
+        [publication_id, kind, json.dumps(list(key))],
+    ).fetchone()
+    return Shown(kind, tuple(key), *row) if row else None
+
+
+def shown_all(db: sqlite_utils.Database, publication_id: int, kind: str) -> list[Shown]:
+    """Every group of one kind in one publication."""
+    return [
+        Shown(kind, tuple(json.loads(grp)), status, reason, since, n, figs)
+        for grp, status, reason, since, n, figs in db.execute(
+            "SELECT grp, status, reason, since, n, figures FROM released_groups WHERE publication_id = ? AND kind = ? ORDER BY rowid",
+            [publication_id, kind],
+        )
+    ]
+
+
+def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
+    """Every assessment group of a publication as export rows (cohort.EXPORT_COLUMNS)."""
+    rows: list[dict] = []
+    for s in shown_all(db, publication_id, "assessment"):
+        rnd, mun, area, level = s.key
+        base = {"publication": publication_id, "round": rnd, "municipality": mun or "", "area": area or "",
+                "level": level or "", "status": s.status}
+        rows += cohort.figure_rows(base, cohort.Figures.from_json(s.figures))
+    return rows
+
+
+def report(result: Plan) -> list[str]:
+    """Plain lines for the CLI: what was released, held back and why."""
+    lines = []
+    for s in result.shown:
+        label = " / ".join(str(v) if v is not None else "*" for v in s.key)
+        why = anonymity.REASONS.get(s.reason, s.reason).format(k=max(result.summary.get("k", {"": anonymity.DEFAULT_K}).values()))
+        n = "" if s.n is None else f" n={s.n}"
+        lines.append(f"{s.kind:13} {label:40} {s.status:6}{n}" + (f"  ({why})" if s.reason else ""))
+    return lines
+
+
+def at_date(day: date) -> datetime:
+    """Midnight UTC of a day (for tests and the CLI's --now)."""
+    return datetime.combine(day, time(), timezone.utc)
+
+
+__all__ = ["Publication", "Plan", "Shown", "make", "plan", "latest", "listing", "shown", "shown_all", "due",
+           "publish_if_due", "publish_by_admin", "export_rows", "report", "period_days", "set_period_days"]

@@ -1,0 +1,53 @@
+"""The management pages' publication picker: which stored publication to read, and the words
+that say what a publication is and what changed since the previous one."""
+
+from __future__ import annotations
+
+import streamlit as st
+from babel.dates import format_datetime
+
+from digled import anonymity, content, organisation, programme, publications
+
+
+def moment(at, lang: str) -> str:
+    """A moment in the reader's language (e.g. '1. dec. 2026 06.00')."""
+    return format_datetime(at, format="medium", locale="da_DK" if lang == "da" else "en_GB")
+
+
+def when(pub: publications.Publication, lang: str) -> str:
+    """When a publication was made, in the reader's language."""
+    return moment(pub.made_at, lang)
+
+
+def pick(db, t, lang: str) -> publications.Publication | None:
+    """Make a publication when one is due, then let the reader pick one (newest first).
+    Returns None (after saying so) when there is none."""
+    publications.publish_if_due(db, content.framework(), organisation.current(db), programme.programme())
+    pubs = publications.listing(db)
+    if not pubs:
+        st.info(t("Nothing has been published yet."))
+        return None
+    by_id = {p.id: p for p in pubs}
+    choice = st.selectbox(
+        t("Publication"), list(by_id), key="publication",
+        format_func=lambda pid: t("{when} ({why})").format(when=when(by_id[pid], lang), why=t(publications.TRIGGERS[by_id[pid].trigger])),
+    )
+    pub = by_id[choice]
+    roster = pub.summary.get("roster", {})
+    if roster.get("added") is not None:
+        st.caption(t("Since the previous publication: {added} participants added, {removed} removed.").format(
+            added=roster["added"], removed=roster["removed"]))
+    return pub
+
+
+def explain(shown: publications.Shown | None, k: int, t, lang: str, db) -> bool:
+    """Say why a group is held or hidden; True when it has figures to show."""
+    if shown is None or shown.status == "hidden":
+        reason = anonymity.REASONS.get(shown.reason if shown else "small", anonymity.REASONS["small"])
+        st.info(t("Hidden: {reason}.").format(reason=t(reason).format(k=k)))
+        return False
+    if shown.status == "held" and shown.reason:
+        earlier = publications.get(db, shown.since)
+        st.caption(t("Figures as published {when}; newer answers are held back: {reason}.").format(
+            when=when(earlier, lang) if earlier else "", reason=t(anonymity.REASONS[shown.reason]).format(k=k)))
+    return True

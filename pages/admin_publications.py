@@ -1,0 +1,59 @@
+"""Offentliggørelser: when management's figures were published, what was held back and why;
+the publication period and an explicit "publish now" (at most once a day)."""
+
+import pandas as pd
+import streamlit as st
+
+from digled import content, organisation, programme, publications
+from digled.ui import publication, session
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+prog = programme.programme()
+
+st.title(t("Publications"))
+st.markdown(t("Management sees only *publications*: figures computed at fixed moments and stored, never live answers. "
+              "A publication is made when a round's answer window closes, at most once per period while rounds are open, "
+              "and when you publish here (at most once a day). Every new publication is checked against all earlier ones, "
+              "so that no combination of published figures singles anyone out; a group that would fail keeps its earlier "
+              "figures or stays hidden."))
+if message := st.session_state.pop("_publish_flash", None):
+    st.success(message)
+
+with st.form("publication_period"):
+    days = st.number_input(t("Days between scheduled publications"), min_value=publications.MIN_PERIOD_DAYS,
+                           max_value=publications.MAX_PERIOD_DAYS, step=1, value=publications.period_days(db),
+                           key="publication_period_days")
+    if st.form_submit_button(t("Save"), key="save_period"):
+        try:
+            publications.set_period_days(db, int(days), user.username)
+        except publications.InvalidPeriod as e:
+            st.error(t(str(e)))
+        else:
+            st.success(t("Saved."))
+
+nxt = publications.next_admin_publish(db)
+if nxt is not None and publications.now_utc() < nxt:
+    st.info(t("The next publication can be made from {when}.").format(when=publication.moment(nxt, lang)))
+elif st.button(t("Publish now"), type="primary", key="publish_now"):
+    try:
+        made = publications.publish_by_admin(db, content.framework(), organisation.current(db), prog, user.username)
+    except publications.PublishRefused as e:
+        st.error(t(str(e)).format(when=publication.moment(e.next_at, lang)))
+    else:
+        st.session_state["_publish_flash"] = t("Publication {id} made.").format(id=made.id)
+        st.rerun()
+
+st.subheader(t("Earlier publications"))
+KIND_NAMES = {"assessment": t("Assessment groups"), "paired": t("Start and end"), "participation": t("Participation")}
+rows = []
+for pub in publications.listing(db):
+    row = {t("Made"): publication.when(pub, lang), t("Why"): t(publications.TRIGGERS[pub.trigger])}
+    for kind, counts in pub.summary.get("counts", {}).items():
+        row[KIND_NAMES[kind]] = t("{new} new, {held} held, {hidden} hidden").format(**counts)
+    rows.append(row)
+if rows:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+else:
+    st.info(t("Nothing has been published yet."))
