@@ -9,7 +9,6 @@ one state, so counts move only when at least k leaders of a group changed, joine
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,12 +63,15 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
 
 
 def member_ids(people: pd.DataFrame, prog: Programme) -> np.ndarray:
-    """One member id per leader *and* state: the user id in the high bits and a checksum of
-    the steps reached in the low 32 bits, so a step taken makes a new member (anonymity.py)."""
+    """One member id per leader *and* state: the user id in the high 32 bits and the steps
+    reached as bits in the low 32 (folded when there are more), so a step taken makes a new
+    member (anonymity.py)."""
     cols = [s.id for s in steps(prog) if s.id in people]
-    states = people[cols].astype(int).astype(str).agg("".join, axis=1) if cols else pd.Series("", index=people.index)
-    checks = states.map(lambda v: zlib.crc32(v.encode("ascii")))
-    return (people["id"].to_numpy(dtype=np.int64) << 32) | checks.to_numpy(dtype=np.int64)
+    flags = people[cols].to_numpy(dtype=np.int64) if cols else np.zeros((len(people), 0), dtype=np.int64)
+    state = np.zeros(len(people), dtype=np.int64)
+    for i in range(flags.shape[1]):
+        state ^= flags[:, i] << (i % 32)
+    return (people["id"].to_numpy(dtype=np.int64) << 32) | state
 
 
 def person_of(member: int) -> int:
