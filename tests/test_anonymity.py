@@ -1,23 +1,28 @@
-"""The anonymity promise, proved over every filter combination: on the demo data and on
-random cohorts (hypothesis, including tiny and lopsided groups)."""
+"""The release rules one by one (anonymity.py), the figure rules (cohort.py) and the demo
+publication (publications.py). Random histories: test_anonymity_properties.py; attacks:
+test_attacks_management.py."""
 
 from __future__ import annotations
 
 import json
-import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+import numpy as np
+import pandas as pd
 
-from digled import anonymity, cohort, content, db, scoring
-from digled.content import Organisation
-
-# --- the rules themselves ----------------------------------------------------------------------
+from digled import anonymity, cohort, content, organisation, programme, publications
+from digled.anonymity import Candidate, Previous, Row
 
 
-def test_released_in_batches_of_k():
-    assert anonymity.released(list(range(4)), 5) == []
-    assert anonymity.released(list(range(9)), 5) == list(range(5))
-    assert anonymity.released(list(range(10)), 5) == list(range(10))
+def cand(key, members, k=5, rank=None, kind="x"):
+    members = frozenset(members)
+    return Candidate(key, kind, Row(members), k, rank if rank is not None else (0, -len(members)))
+
+
+def decide(cands, previous=None, history=(), fams=()):
+    return anonymity.decide(cands, previous or {}, list(history), list(fams), lambda m: m).decisions
+
+
+# --- the rules ----------------------------------------------------------------------------------
 
 
 def test_k_is_never_below_three():
@@ -26,88 +31,110 @@ def test_k_is_never_below_three():
     assert anonymity.valid_k(3) == 3 and anonymity.valid_k("7") == 7
 
 
-def test_single_hidden_cell_hides_the_next_smallest():
-    values = [["a", "b", "c"]]
-    counts = {(None,): 20, ("a",): 10, ("b",): 7, ("c",): 3}
-    assert anonymity.suppress(counts, values, 5) == {("b",), ("c",)}
-
-
-def test_empty_cells_need_no_partner():
-    values = [["a", "b", "c"]]
-    counts = {(None,): 17, ("a",): 10, ("b",): 7, ("c",): 0}
-    assert anonymity.suppress(counts, values, 5) == {("c",)}
-
-
-def test_two_small_hidden_cells_still_below_k_hide_a_third():
-    values = [["a", "b", "c", "d"]]
-    counts = {(None,): 25, ("a",): 2, ("b",): 1, ("c",): 12, ("d",): 10}
-    assert anonymity.suppress(counts, values, 5) == {("a",), ("b",), ("d",)}
-
-
 def test_pseudonym_depends_on_secret_and_user():
     a = anonymity.pseudonym("s" * 40, 1)
     assert a == anonymity.pseudonym("s" * 40, 1) and len(a) == 64
     assert a != anonymity.pseudonym("t" * 40, 1) and a != anonymity.pseudonym("s" * 40, 2)
 
 
-# --- checking every group of a cohort -----------------------------------------------------------
+def test_a_group_under_k_is_hidden():
+    d = decide([cand("g", range(4))])
+    assert d["g"].status == "hidden" and d["g"].reason == "small"
 
 
-def check_all_groups(df, framework, org, k):
-    """Assert the promise for every round and filter combination; return the visible count."""
-    values = cohort.dimension_values(org)
-    visible = 0
-    for rnd in cohort.ROUNDS:
-        hidden = cohort.hidden_groups(df, rnd, values, k)
-        raw = {key: len(cohort.members(df, cohort.Filters(rnd, *key))) for key in anonymity.lattice(values)}
-        released = {}
-        for key in anonymity.lattice(values):
-            f = cohort.figures(df, framework, cohort.Filters(rnd, *key), hidden, k)
-            if f.hidden:
-                assert not f.competences and f.total is None and f.n is None
-                continue
-            visible += 1
-            # rule 2: no figure about fewer than k respondents
-            assert f.n >= k and raw[key] >= k
-            # rule 3: released in batches of k, so any two figures differ by 0 or >= k people
-            assert f.n % k == 0
-            released[key] = set(anonymity.released(cohort.members(df, cohort.Filters(rnd, *key)), k)["id"])
-        # rule 3 for nested groups: where one released set contains another, 0 or >= k apart
-        for x, rx in released.items():
-            for y, ry in released.items():
-                if x != y and ry <= rx:
-                    assert len(rx) - len(ry) == 0 or len(rx) - len(ry) >= k
-        # rule 4 (complementary): "parent minus the visible children" never isolates 1..k-1
-        for fam in anonymity.families(values):
-            hidden_n = sum(raw[g] for g in fam if g in hidden)
-            if 0 < hidden_n < k:  # only possible when the whole breakdown, and its parent, is hidden
-                parent = tuple(None if len({g[i] for g in fam}) > 1 else fam[0][i] for i in range(len(values)))
-                assert all(g in hidden for g in fam) and parent in hidden, (rnd, fam)
-    return visible
+def test_a_group_grows_only_by_k_at_a_time():
+    first = Row(frozenset(range(5)))
+    prev = {"g": Previous(first, 1)}
+    d = decide([cand("g", range(6))], prev, [("x", first)])
+    assert d["g"].status == "held" and d["g"].row == first and d["g"].since == 1 and d["g"].reason == "difference"
+    d = decide([cand("g", range(10))], prev, [("x", first)])
+    assert d["g"].status == "new" and d["g"].row.plus == frozenset(range(10))
 
 
-def test_demo_cohort_every_filter_combination(demo_db):
-    framework = content.framework()
-    from digled import organisation
-
-    org = organisation.current(demo_db)
-    df = cohort.frame(demo_db, framework)
-    for k in (3, 5, 8):
-        visible = check_all_groups(df, framework, org, k)
-        assert visible > 0  # the dashboards are not simply empty
+def test_an_unchanged_group_is_held_without_a_reason():
+    first = Row(frozenset(range(5)))
+    d = decide([cand("g", range(5))], {"g": Previous(first, 3)}, [("x", first)])
+    assert d["g"].status == "held" and d["g"].reason == "" and d["g"].since == 3
 
 
-def test_no_identity_in_the_export(demo_db):
-    framework = content.framework()
-    from digled import organisation
+def test_lowering_k_does_not_release_a_difference_under_the_old_k():
+    first = Row(frozenset(range(5)))
+    d = decide([cand("g", range(6), k=3)], {"g": Previous(first, 1)}, [("x", first)])
+    assert d["g"].status == "held"  # 6 - 5 = 1 < 3 whatever k is now
 
-    rows = cohort.export_rows(demo_db, framework, organisation.current(demo_db), 5)
-    text = json.dumps(rows, ensure_ascii=False, default=str).lower()
-    for name, username, email in demo_db.execute("SELECT name, username, email FROM users"):
-        for ident in (name, email, username if "." in username else name):
-            assert ident.lower() not in text
-    assert all(set(r) == set(cohort.EXPORT_COLUMNS) for r in rows)
-    assert any(r["figure"] == "hidden" and r["n"] == "" for r in rows)
+
+def test_a_swap_is_a_difference_too():
+    first = Row(frozenset(range(5)))
+    d = decide([cand("g", [0, 1, 2, 3, 9])], {"g": Previous(first, 1)}, [("x", first)])
+    assert d["g"].status == "held"
+
+
+def test_groups_of_one_publication_differ_by_zero_or_k():
+    d = decide([cand("all", range(12), rank=(0,)), cand("a", range(10), rank=(1,))])
+    assert d["all"].status == "new" and d["a"].status == "hidden" and d["a"].reason == "difference"
+
+
+def test_a_parent_minus_two_visible_children_never_isolates_a_third():
+    fams = [("all", ["a", "b", "c"])]
+    cands = [cand("all", range(12), rank=(0,)), cand("a", range(5), rank=(1, -5)),
+             cand("b", range(5, 11), rank=(1, -6)), cand("c", [11], rank=(1, -1))]
+    d = decide(cands, fams=fams)
+    shown = [g for g in "abc" if d[g].row is not None]
+    residual = set(range(12)) - set().union(*(d[g].row.plus for g in shown))
+    assert d["all"].status == "new" and (len(residual) == 0 or len(residual) >= 5)
+    assert d["a"].reason == "breakdown" or d["b"].reason == "breakdown"
+
+
+def test_the_audit_withdraws_what_only_a_combination_reveals():
+    # all (8) and A-x (4) published at k=4; at k=3 G (3) would reveal member 4 = all - Ax - G
+    everyone, ax, g = Row(frozenset(range(8))), Row(frozenset(range(4))), frozenset(range(5, 8))
+    prev = {"all": Previous(everyone, 1), "ax": Previous(ax, 1)}
+    d = decide([cand("all", range(8), 3), cand("ax", range(4), 3), cand("g", g, 3)], prev, [("x", everyone), ("x", ax)])
+    assert d["g"].status == "hidden" and d["g"].reason == "audit"
+
+
+def test_the_audit_sees_a_change_against_start_figures():
+    start, end = frozenset(range(5)), frozenset(range(10, 15))
+    rows = [Row(start), Row(end), Row(end - {14}, start - {4})]
+    assert anonymity.exposed_classes(rows, lambda m: m % 10, 5)  # leader 4's own change
+
+
+def test_quartiles_need_4k_and_bands_need_spread():
+    assert not anonymity.quartiles_allowed(19, 5) and anonymity.quartiles_allowed(20, 5)
+    assert not anonymity.bands_allowed([0, 10, 0, 0], 5)  # all in one band
+    assert not anonymity.bands_allowed([1, 9, 0, 0], 5)  # all but one
+    assert anonymity.bands_allowed([5, 5, 0, 0], 5)
+    assert anonymity.mean_allowed(10, 10, 5) and not anonymity.mean_allowed(9, 10, 5) and anonymity.mean_allowed(5, 10, 5)
+
+
+# --- figures of a released set -------------------------------------------------------------------
+
+
+def _frame(framework, totals, levels):
+    cols = cohort.value_columns(framework)
+    df = pd.DataFrame({c: np.full(len(totals), 50.0) for c in cols})
+    df["total"] = totals
+    df["total_level"] = levels
+    for col, v in (("round", "start"), ("municipality", "A"), ("area", "x"), ("level", "top")):
+        df[col] = v
+    return df
+
+
+def test_figures_hide_quartiles_and_lopsided_bands(framework):
+    df = _frame(framework, [40.0] * 6, [4] * 6)
+    f = cohort.figures(df, np.ones(6, dtype=bool), framework, 5)
+    assert f.n == 6 and f.total == 40.0 and f.quartiles is None and f.bands == {}
+    df = _frame(framework, list(np.linspace(10, 90, 20)), [1, 2, 3, 4, 5] * 4)
+    f = cohort.figures(df, np.ones(20, dtype=bool), framework, 5)
+    assert f.quartiles is not None and set(f.bands) == set(content.BANDS)
+
+
+def test_a_mean_with_a_few_blanks_is_not_shown(framework):
+    df = _frame(framework, [40.0] * 8, [4] * 8)
+    cid = framework.competences[0].id
+    df.loc[0, f"c:{cid}"] = np.nan
+    f = cohort.figures(df, np.ones(8, dtype=bool), framework, 5)
+    assert f.competences[cid] is None and f.competences[framework.competences[1].id] == 50.0
 
 
 def test_export_cells_are_neutralised_against_formulas():
@@ -116,81 +143,21 @@ def test_export_cells_are_neutralised_against_formulas():
     assert cohort.safe_cell("Albertslund") == "Albertslund" and cohort.safe_cell(-2.5) == -2.5
 
 
-# --- random cohorts -------------------------------------------------------------------------------
-
-ORG = Organisation(
-    municipalities={"A": {"da": "A", "en": "A"}, "G": {"da": "G", "en": "G"}},
-    areas={x: {"da": x, "en": x} for x in ("x", "y", "z")},
-    area_groups={"x": "x", "y": "y", "z": "z"},
-    levels={"top": {"da": "t", "en": "t"}, "mid": {"da": "m", "en": "m"}},
-)
+# --- the demo's first publication --------------------------------------------------------------------
 
 
-def _scores(framework, rng):
-    answers = {i.id: rng.randint(0, 4) for i in framework.items}
-    answers.update({p.id: rng.randint(1, 4) for p in framework.purposes})
-    return scoring.score(framework, answers)
-
-
-def build(framework, people, seed=0):
-    """An in-memory database with one submitted assessment per (respondent, round, attrs)."""
-    d = db.open_and_migrate(":memory:")
-    rng = random.Random(seed)
-    templates = [json.dumps(_scores(framework, rng)) for _ in range(6)]
-    with db.write(d):
-        for i, (rnd, m, a, l) in enumerate(people):
-            d.execute(
-                "INSERT INTO assessments (respondent, round, status, started, submitted, municipality, area, level, scores) "
-                "VALUES (?, ?, 'submitted', '2016-01-01', '2016-01-01', ?, ?, ?, ?)",
-                [f"r{i % 997}" if rnd == "end" else f"r{i}", rnd, m, a, l, templates[i % len(templates)]],
-            )
-    return d
-
-
-person = st.tuples(
-    st.sampled_from(["start", "start", "end", "extra"]),
-    st.sampled_from(["A", "A", "A", "G"]),  # lopsided on purpose
-    st.sampled_from(["x", "x", "y", "z"]),
-    st.sampled_from(["top", "mid", "mid"]),
-)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(people=st.lists(person, min_size=0, max_size=45), k=st.integers(3, 6))
-def test_random_cohorts_keep_the_promise(framework, people, k):
-    d = build(framework, people)
-    df = cohort.frame(d, framework)
-    check_all_groups(df, framework, ORG, k)
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(people=st.lists(person, min_size=5, max_size=40), extra=st.lists(person, min_size=1, max_size=5), k=st.integers(3, 6))
-def test_figures_change_only_with_k_new_respondents(framework, people, extra, k):
-    """Adding fewer than k new respondents to a group never changes a figure it shows."""
-    extra = [p for p in extra][: k - 1]
-    before_db = build(framework, people)
-    after_db = build(framework, people + extra)
-    values = cohort.dimension_values(ORG)
-    before_df, after_df = cohort.frame(before_db, framework), cohort.frame(after_db, framework)
-    for rnd in cohort.ROUNDS:
-        hb = cohort.hidden_groups(before_df, rnd, values, k)
-        ha = cohort.hidden_groups(after_df, rnd, values, k)
-        for key in anonymity.lattice(values):
-            fb = cohort.figures(before_df, framework, cohort.Filters(rnd, *key), hb, k)
-            fa = cohort.figures(after_df, framework, cohort.Filters(rnd, *key), ha, k)
-            if fb.hidden or fa.hidden:
-                continue
-            if fa.n == fb.n:
-                assert fa.competences == fb.competences and fa.total == fb.total and fa.bands == fb.bands
-            else:
-                assert fa.n - fb.n >= k
-
-
-def test_paired_change_uses_only_people_with_both_rounds(framework):
-    people = [("start", "A", "x", "mid")] * 7 + [("end", "A", "x", "mid")] * 7
-    d = build(framework, people)
-    df = cohort.frame(d, framework)
-    values = cohort.dimension_values(ORG)
-    ch = cohort.paired_change(df, framework, cohort.Filters("end"), cohort.hidden_groups(df, "end", values, 5), 5)
-    # respondents r0..r6 started; end rows are r7..r13 -> r7 % 997 = 7...: no pairs at all
-    assert ch.hidden
+def test_demo_publication_shows_figures_and_no_identity(demo_db):
+    fw = content.framework()
+    made = publications.publish_if_due(demo_db, fw, organisation.current(demo_db), programme.programme())
+    assert made is not None and made.trigger == "first"
+    rows = publications.export_rows(demo_db, made.id)
+    assert any(r["status"] == "new" for r in rows) and any(r["figure"] == "hidden" for r in rows)
+    assert all(set(r) == set(cohort.EXPORT_COLUMNS) for r in rows)
+    text = json.dumps(rows, ensure_ascii=False, default=str).lower()
+    for name, email in demo_db.execute("SELECT name, email FROM users"):
+        assert name.lower() not in text and (not email or email.lower() not in text)
+    # extra retakes never enter; every released n is at least k
+    assert {r["round"] for r in rows} == {"start", "end"}
+    assert all(r["n"] == "" or r["n"] >= 5 for r in rows)
+    # a second call the same day publishes nothing new
+    assert publications.publish_if_due(demo_db, fw, organisation.current(demo_db), programme.programme()) is None
