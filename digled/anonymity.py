@@ -238,28 +238,41 @@ def _breakdowns(out: Outcome, by_key, previous, families_, bits: "_BitIndex") ->
 
 
 def _audit(out: Outcome, by_key, previous, history, person) -> None:
-    """Rule 3c: withdraw new releases until no small class or pair is in the row space. The
-    release withdrawn is the lowest-ranked new one that takes part in the exposing
-    combination (found by least squares over the rows)."""
+    """Rule 3c: withdraw new releases until no small class or pair is in the row space. For
+    each exposing combination (found by least squares over the rows) the lowest-ranked new
+    release taking part in it is withdrawn; members are classed once, each round only merges
+    classes (a withdrawn row can only make classes coarser)."""
     k = max((c.k for c in by_key.values()), default=DEFAULT_K)
-    released_before = {row for _, row in history}
+    before = [row for _, row in history]
+    released_before = set(before)
+    rows = list(dict.fromkeys(before + [d.row for d in out.decisions.values() if d.row is not None]))
+    if not rows:
+        return
+    classes = _Classes(rows, person)
     while True:
         out.audit_rounds += 1
-        rows = list(dict.fromkeys([row for _, row in history] + [d.row for d in out.decisions.values() if d.row is not None]))
-        classes = _Classes(rows, person)
-        exposures = classes.exposures(k)
+        shown = {d.row for d in out.decisions.values() if d.row is not None} | released_before
+        keep = np.array([row in shown for row in rows])
+        matrix, persons, _ = classes.view(keep)
+        exposures = _exposures(matrix, persons, k)
         if not exposures:
             return
-        target = np.zeros(len(classes.members))
-        for c, coef in exposures[0].items():
-            target[c] = coef
-        weights = np.linalg.lstsq(classes.matrix.T, target, rcond=None)[0]
-        involved = {rows[i] for i in np.nonzero(np.abs(weights) > TOLERANCE)[0]} - released_before
+        kept_rows = [row for row in rows if row in shown]
         new = [d for d in out.decisions.values() if d.status == "new" and d.row not in released_before]
         if not new:  # cannot happen when history passed; never loop forever
             return
-        victim = max([d for d in new if d.row in involved] or new, key=lambda d: by_key[d.key].rank)
-        _withdraw(out, by_key[victim.key], previous, "audit")
+        targets = np.zeros((matrix.shape[1], len(exposures)))
+        for j, exposure in enumerate(exposures):
+            for c, coef in exposure.items():
+                targets[c, j] = coef
+        weights = np.linalg.pinv(matrix.T) @ targets  # rows x exposures: the combinations
+        victims = {}
+        for j in range(len(exposures)):
+            involved = {kept_rows[i] for i in np.nonzero(np.abs(weights[:, j]) > TOLERANCE)[0]}
+            victim = max([d for d in new if d.row in involved] or new, key=lambda d: by_key[d.key].rank)
+            victims[victim.key] = victim
+        for victim in victims.values():
+            _withdraw(out, by_key[victim.key], previous, "audit")
 
 
 class _Classes:
@@ -290,23 +303,37 @@ class _Classes:
             self.members[c].append(members[i])
         self.persons = [frozenset(map(person, ms)) for ms in self.members]
 
-    def exposures(self, k: int) -> list[dict[int, float]]:
-        """Classes, and pairs of classes, of fewer than k persons whose indicator (a pair's sum
-        or difference: a start->end change is a difference) lies in the row space: found by
-        projecting onto an orthonormal basis of the row space from the SVD."""
-        small = [c for c in range(len(self.members)) if len(self.persons[c]) < k]
-        if not small or not self.matrix.size:
-            return []
-        proj = _row_space(self.matrix)[:, small]
-        lev = (proj * proj).sum(axis=0)
-        found = [{small[i]: 1.0} for i in range(len(small)) if lev[i] > 1 - TOLERANCE]
-        gram = proj.T @ proj
-        for sign in (1.0, -1.0):
-            pair = lev[:, None] + lev[None, :] + 2 * sign * gram > 2 - TOLERANCE
-            for i, j in zip(*np.nonzero(np.triu(pair, 1))):
-                if len(self.persons[small[i]] | self.persons[small[j]]) < k:
-                    found.append({small[i]: 1.0, small[j]: sign})
-        return found
+    def view(self, keep: np.ndarray) -> tuple[np.ndarray, list[frozenset], list[list[int]]]:
+        """The kept rows over the classes they induce (classes with identical columns merge):
+        (matrix, persons per class, the classes of this object each merged class holds)."""
+        matrix = self.matrix[keep]
+        if matrix.size == 0:
+            return matrix.reshape(0, 0), [], []
+        columns, inverse = np.unique(matrix, axis=1, return_inverse=True)
+        groups: list[list[int]] = [[] for _ in range(columns.shape[1])]
+        for fine, c in enumerate(np.ravel(inverse)):
+            groups[c].append(fine)
+        persons = [frozenset().union(*(self.persons[f] for f in g)) for g in groups]
+        return columns, persons, groups
+
+
+def _exposures(matrix: np.ndarray, persons: list[frozenset], k: int) -> list[dict[int, float]]:
+    """Classes, and pairs of classes, of fewer than k persons whose indicator (a pair's sum or
+    difference: a start->end change is a difference) lies in the row space: found by
+    projecting onto an orthonormal basis of the row space from the SVD."""
+    small = [c for c in range(len(persons)) if len(persons[c]) < k]
+    if not small or not matrix.size:
+        return []
+    proj = _row_space(matrix)[:, small]
+    lev = (proj * proj).sum(axis=0)
+    found = [{small[i]: 1.0} for i in range(len(small)) if lev[i] > 1 - TOLERANCE]
+    gram = proj.T @ proj
+    for sign in (1.0, -1.0):
+        pair = lev[:, None] + lev[None, :] + 2 * sign * gram > 2 - TOLERANCE
+        for i, j in zip(*np.nonzero(np.triu(pair, 1))):
+            if len(persons[small[i]] | persons[small[j]]) < k:
+                found.append({small[i]: 1.0, small[j]: sign})
+    return found
 
 
 def exposed_classes(rows: Sequence[Row], person: Callable[[Hashable], Hashable], k: int) -> list[frozenset]:
@@ -316,7 +343,8 @@ def exposed_classes(rows: Sequence[Row], person: Callable[[Hashable], Hashable],
     if not rows:
         return []
     classes = _Classes(rows, person)
-    return [frozenset(m for c in e for m in classes.members[c]) for e in classes.exposures(k)]
+    matrix, persons, groups = classes.view(np.ones(len(rows), dtype=bool))
+    return [frozenset(m for c in e for f in groups[c] for m in classes.members[f]) for e in _exposures(matrix, persons, k)]
 
 
 def _row_space(matrix: np.ndarray) -> np.ndarray:
