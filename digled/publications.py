@@ -328,26 +328,39 @@ def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     """Compute and (unless a dry run) store a publication; returns the plan with its id."""
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown trigger {trigger!r}")
-    result = plan(db, framework, org, prog, trigger, now)
-    if dry_run:
-        return result
-    with write(db):
-        cur = db.execute(
-            "INSERT INTO publications (made_at, trigger, actor, summary) VALUES (?, ?, ?, ?)",
-            [result.made_at.isoformat(), trigger, actor, json.dumps(result.summary)],
-        )
-        pid = cur.lastrowid
-        db.conn.executemany(
-            "INSERT INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(pid, s.kind, json.dumps(list(s.key)), s.status, s.reason, pid if s.status == "new" else s.since, s.n, s.figures)
-             for s in result.shown],
-        )
-        db.conn.executemany(
-            "INSERT INTO released_sets (publication_id, kind, grp, members) VALUES (?, ?, ?, ?)",
-            [(pid, kind, grp, blob) for kind, grp, blob in result.sets],
-        )
-        if actor:
-            audit.log(db, actor, "publish", str(pid))
+    for _ in range(5):  # another process may publish meanwhile: decide again against it
+        before = latest(db)
+        result = plan(db, framework, org, prog, trigger, now)
+        if dry_run:
+            return result
+        with write(db):
+            now_latest = latest(db)
+            if (now_latest and now_latest.id) != (before and before.id):
+                if trigger != "admin":  # a due publication was made by someone else: that one counts
+                    return Plan(made_at=now_latest.made_at, trigger=now_latest.trigger, summary=now_latest.summary, id=now_latest.id)
+                continue
+            return _store(db, result, trigger, actor)
+    raise RuntimeError("publications kept changing while a new one was being decided")
+
+
+def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) -> Plan:
+    """Store a decided publication (inside the caller's write transaction)."""
+    cur = db.execute(
+        "INSERT INTO publications (made_at, trigger, actor, summary) VALUES (?, ?, ?, ?)",
+        [result.made_at.isoformat(), trigger, actor, json.dumps(result.summary)],
+    )
+    pid = cur.lastrowid
+    db.conn.executemany(
+        "INSERT INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(pid, s.kind, json.dumps(list(s.key)), s.status, s.reason, pid if s.status == "new" else s.since, s.n, s.figures)
+         for s in result.shown],
+    )
+    db.conn.executemany(
+        "INSERT INTO released_sets (publication_id, kind, grp, members) VALUES (?, ?, ?, ?)",
+        [(pid, kind, grp, blob) for kind, grp, blob in result.sets],
+    )
+    if actor:
+        audit.log(db, actor, "publish", str(pid))
     result.id = pid
     for s in result.shown:
         if s.status == "new":

@@ -78,3 +78,23 @@ def test_a_database_from_before_publications_migrates_and_publishes(tmp_path, fr
     # every old attempt got a member token that matches nothing else
     tokens = [r[0] for r in d.execute("SELECT member FROM assessments")]
     assert len(set(tokens)) == 12 and all(len(t) == 16 for t in tokens)
+
+
+def test_a_publication_made_meanwhile_is_decided_against(database, monkeypatch):
+    t0 = publications.at_date(programme.kickoff_date(database, PROG))
+    real, raced = publications.plan, []
+
+    def racing(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not raced:  # another process stores a publication while this one is being decided
+            raced.append(True)
+            make(database, t0, "first")
+        return result
+
+    monkeypatch.setattr(publications, "plan", racing)
+    mine = publications.make(database, content.framework(), organisation.current(database), PROG, "admin", now=t0)
+    assert [p.id for p in publications.listing(database)] == [mine.id, 1] and mine.id == 2
+    # a due publication that someone else already made is not made twice
+    raced.clear()
+    other = publications.make(database, content.framework(), organisation.current(database), PROG, "schedule", now=t0)
+    assert other.id == 3 and len(publications.listing(database)) == 3
