@@ -64,10 +64,22 @@ TOLERANCE = 1e-6
 REASONS = {
     "small": N_("fewer than {k} answers"),
     "difference": N_("the new answers would differ from figures already published by fewer than {k}"),
+    "overlap": N_("it would differ from another group shown by fewer than {k}"),
     "breakdown": N_("shown together with the other groups it would isolate fewer than {k}"),
     "audit": N_("combined with earlier publications it would isolate fewer than {k}"),
     "values": N_("too few answers with a value"),
 }
+
+
+PARTICIPATION_REASONS = {
+    "small": N_("fewer than {k} leaders"),
+    "difference": N_("the counts would differ from counts already published by fewer than {k} leaders"),
+}
+
+
+def reasons(kind: str) -> dict[str, str]:
+    """The reason message ids for a kind of figure (participation counts leaders)."""
+    return {**REASONS, **(PARTICIPATION_REASONS if kind == "participation" else {})}
 
 
 def pseudonym(secret: str, user_id: int) -> str:
@@ -193,12 +205,16 @@ def decide(
             out.decisions[c.key] = _fallback(c.key, prev, "small")
             continue
         s = bits.of(support)
-        clash = any(
-            kind == c.kind and (_bad((s & ~x).bit_count(), c.k) or _bad((x & ~s).bit_count(), c.k))
-            for kind, x in [*hist, *((kd, x) for kd, x, _ in accepted)]
-        )
-        if clash:
+
+        def clash(sets) -> bool:
+            return any(kind == c.kind and (_bad((s & ~x).bit_count(), c.k) or _bad((x & ~s).bit_count(), c.k))
+                       for kind, x in sets)
+
+        if clash(hist):
             out.decisions[c.key] = _fallback(c.key, prev, "difference")
+            continue
+        if clash((kd, x) for kd, x, _ in accepted):
+            out.decisions[c.key] = _fallback(c.key, prev, "overlap")
             continue
         out.decisions[c.key] = Decision(c.key, "new", c.row, None, "")
         accepted.append((c.kind, s, len(support)))

@@ -421,10 +421,15 @@ def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
 
 def report(result: Plan) -> list[str]:
     """Plain lines for the CLI: what was released, held back and why."""
+    ks = result.summary.get("k", {})
     lines = []
     for s in result.shown:
+        k = ks.get(s.key[0] if s.kind == "assessment" else "participation" if s.kind == "participation" else "end",
+                   anonymity.DEFAULT_K)
+        if s.kind == "paired":
+            k = max(ks.get("start", k), ks.get("end", k))
         label = " / ".join(str(v) if v is not None else "*" for v in s.key)
-        why = anonymity.REASONS.get(s.reason, s.reason).format(k=max(result.summary.get("k", {"": anonymity.DEFAULT_K}).values()))
+        why = anonymity.reasons(s.kind).get(s.reason, s.reason).format(k=k)
         n = "" if s.n is None else f" n={s.n}"
         lines.append(f"{s.kind:13} {label:40} {s.status:6}{n}" + (f"  ({why})" if s.reason else ""))
     return lines

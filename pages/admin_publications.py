@@ -22,8 +22,9 @@ if message := st.session_state.pop("_publish_flash", None):
     st.success(message)
 
 with st.form("publication_period"):
-    days = st.number_input(t("Days between scheduled publications"), min_value=publications.MIN_PERIOD_DAYS,
-                           max_value=publications.MAX_PERIOD_DAYS, step=1, value=publications.period_days(db),
+    # no min/max on the widget: an out-of-range value would be clamped silently and "Saved."
+    # shown; set_period_days refuses it with the rule in words instead
+    days = st.number_input(t("Days between scheduled publications"), step=1, value=publications.period_days(db),
                            key="publication_period_days")
     if st.form_submit_button(t("Save"), key="save_period"):
         try:

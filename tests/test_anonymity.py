@@ -71,7 +71,7 @@ def test_a_swap_is_a_difference_too():
 
 def test_groups_of_one_publication_differ_by_zero_or_k():
     d = decide([cand("all", range(12), rank=(0,)), cand("a", range(10), rank=(1,))])
-    assert d["all"].status == "new" and d["a"].status == "hidden" and d["a"].reason == "difference"
+    assert d["all"].status == "new" and d["a"].status == "hidden" and d["a"].reason == "overlap"
 
 
 def test_a_parent_minus_two_visible_children_never_isolates_a_third():

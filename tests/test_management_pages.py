@@ -1,84 +1,299 @@
-"""AppTest: management dashboards show aggregates only, hide small groups, export what is shown."""
+"""AppTest: management dashboards read stored publications only: aggregates, no names, small
+groups hidden with their reason, held-back answers said so, earlier publications viewable,
+exports equal to what is shown."""
 
+from __future__ import annotations
 
+import os
+from datetime import timedelta
 
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import app_test
+
+from digled import (anonymity, assessment, cohort, content, organisation, participants, participation, programme,
+                    publications, scoring)
+from digled.db import write
+from digled.ui import publication as pub_ui
 from tests.apptest import app_as, page_text
 
+COMPETENCES = "pages/management_competences.py"
+PARTICIPATION = "pages/management_participation.py"
+VIEWS = ("wheel", "dims", "bands", "purposes", "change", "breakdown")
 
-def _open(page):
-    at = app_as("ledelse").run()
+# --- helpers ---------------------------------------------------------------------------------
+
+_files: dict[str, bytes] = {}
+
+
+class _KeepingStorage(MemoryMediaFileStorage):
+    """AppTest's media storage, but keeping every file's bytes after the run (downloads)."""
+
+    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+        file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+        _files[file_id] = self._files_by_id[file_id].content
+        return file_id
+
+
+@pytest.fixture(autouse=True)
+def _keep_downloads(monkeypatch):
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeepingStorage)
+    _files.clear()
+
+
+def download(at, key: str) -> bytes:
+    """The bytes a download button (by key) of the last run serves."""
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))  # "$$ID-<hash>-<key>"
+    return _files[os.path.splitext(os.path.basename(button.proto.url))[0]]
+
+
+def _open(page: str, lang: str = "en", username: str = "ledelse"):
+    at = app_as(username, lang=lang).run()
+    assert not at.exception, at.exception
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
 
 
+def _ctx(db):
+    return content.framework(), organisation.current(db), programme.programme()
+
+
+def _publish(db, trigger: str, now):
+    fw, org, prog = _ctx(db)
+    return publications.make(db, fw, org, prog, trigger, now=now)
+
+
 def _identities(demo_db):
-    return [r for row in demo_db.execute("SELECT name, email FROM users WHERE username NOT IN ('ledelse')") for r in row]
+    return [r for row in demo_db.execute("SELECT name, email FROM users WHERE username NOT IN ('ledelse')") for r in row if r]
 
 
-def test_competence_dashboard_shows_cohort_figures_without_names(demo_db):
-    at = _open("pages/management_competences.py")
-    assert "Competences in the cohort" in page_text(at) and "Answers in the figures" in page_text(at)
+def _leaders_without_start(db):
+    secret = os.environ["DIGLED_PSEUDONYM_SECRET"]
+    taken = {r[0] for r in db.execute("SELECT respondent FROM assessments WHERE round = 'start' AND status = 'submitted'")}
+    rows = db.execute(
+        "SELECT id, municipality, area, level FROM users WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
+    ).fetchall()
+    return [r for r in rows if anonymity.pseudonym(secret, r[0]) not in taken]
+
+
+def _submit_start(db, leader) -> None:
+    """One more submitted start attempt, through the assessment functions the page uses."""
+    secret = os.environ["DIGLED_PSEUDONYM_SECRET"]
+    fw = content.framework()
+    uid, mun, area, level = leader
+    draft = assessment.start(db, anonymity.pseudonym(secret, uid), "start", mun, area, level, secret=secret)
+    for i, q in enumerate(assessment.question_ids(fw)):
+        assessment.save_answer(db, fw, draft.id, q, 1 + i % scoring.SCALE_STEPS)
+    assessment.submit(db, fw, draft.id, secret=secret)
+
+
+def _metric(at, label: str):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _t0():
+    """A moment shortly before now: publications made from it are not followed by an automatic
+    one when a page opens (none is due yet)."""
+    return publications.now_utc() - timedelta(minutes=10)
+
+
+# --- competences ------------------------------------------------------------------------------
+
+
+def test_every_competence_view_renders_without_names(demo_db):
+    at = _open(COMPETENCES)
+    text = page_text(at)
+    assert "Competences in the cohort" in text and "Answers in the figures" in text
+    assert len(publications.listing(demo_db)) == 1  # the first publication, made on first open
     everything = ""
-    for view in ("wheel", "dims", "bands", "purposes", "change", "breakdown"):
+    for view in VIEWS:
         at.radio(key="cohort_view").set_value(view).run()
-        assert not at.exception, view
+        assert not at.exception, (view, at.exception)
         if view != "breakdown":
             assert len(at.get("plotly_chart")) == 1, view  # only the chosen view is drawn
         everything += page_text(at) + "\n".join(str(df.value) for df in at.dataframe)
+        everything += download(at, "export_csv").decode("utf-8-sig")
+    everything += download(at, "export_publication").decode("utf-8-sig")
     for ident in _identities(demo_db):
-        assert ident not in everything
+        assert ident not in everything, ident
 
 
 def test_a_small_group_is_hidden_with_the_reason_not_the_count(demo_db):
-    at = _open("pages/management_competences.py")
+    at = _open(COMPETENCES)
     at.selectbox(key="filter_municipality").set_value("Glostrup").run()
     at.selectbox(key="filter_area").set_value("kultur").run()
     at.selectbox(key="filter_level").set_value("topleder").run()
-    assert "Hidden: fewer than 5 answers" in [i.value for i in at.info]
-    assert not at.metric  # no count, no mean
+    assert not at.exception
+    assert "Hidden: fewer than 5 answers." in [i.value for i in at.info]
+    assert not at.metric and not at.get("plotly_chart")  # no count, no mean, no chart
+    rows = download(at, "export_csv").decode("utf-8-sig").splitlines()
+    assert rows[0] == "publication,round,municipality,area,level,status,n,figure,value"
+    assert rows[1:] == ["1,start,Glostrup,kultur,topleder,hidden,,hidden,"]
 
 
-def test_changing_a_filter_changes_the_figures(demo_db):
-    at = _open("pages/management_competences.py")
-    n_all = next(m.value for m in at.metric if m.label == "Answers in the figures")
+def test_the_picker_lists_publications_and_an_earlier_one_stays_viewable(demo_db):
+    t0 = _t0()
+    first = _publish(demo_db, "first", t0)
+    for leader in _leaders_without_start(demo_db)[:5]:
+        _submit_start(demo_db, leader)
+    second = _publish(demo_db, "admin", t0 + timedelta(minutes=5))
+    n_first = publications.shown(demo_db, first.id, "assessment", ("start", None, None, None)).n
+    n_second = publications.shown(demo_db, second.id, "assessment", ("start", None, None, None)).n
+    assert n_second == n_first + 5  # five new answers: released in the newer publication
+
+    at = _open(COMPETENCES)
+    picker = at.selectbox(key="publication")
+    assert picker.value == second.id  # the newest first
+    assert picker.options == [
+        f"{pub_ui.moment(t0 + timedelta(minutes=5), 'en')} (published by an administrator)",
+        f"{pub_ui.moment(t0, 'en')} (first publication)",
+    ]
+    assert int(_metric(at, "Answers in the figures")) == n_second
+    assert "Since the previous publication: 0 participants added, 0 removed." in page_text(at)
+
+    picker.set_value(first.id).run()
+    assert not at.exception
+    assert int(_metric(at, "Answers in the figures")) == n_first
+    assert "held back" not in page_text(at)
+    for view in VIEWS:  # every view of the earlier publication still renders
+        at.radio(key="cohort_view").set_value(view).run()
+        assert not at.exception, (view, at.exception)
+    assert len(publications.listing(demo_db)) == 2  # opening made none
+
+
+def test_a_group_with_held_answers_says_figures_as_published(demo_db):
+    t0 = _t0()
+    first = _publish(demo_db, "first", t0)
+    shown_before = {s.key: s for s in publications.shown_all(demo_db, first.id, "assessment") if s.status == "new"}
+    leader = next(l for l in _leaders_without_start(demo_db) if ("start", l[1], None, None) in shown_before)
+    _submit_start(demo_db, leader)  # one more answer in a shown group: fewer than k new
+    second = _publish(demo_db, "admin", t0 + timedelta(minutes=5))
+    held = publications.shown(demo_db, second.id, "assessment", ("start", leader[1], None, None))
+    assert (held.status, held.reason, held.since) == ("held", "difference", first.id)
+
+    at = _open(COMPETENCES)
+    assert at.selectbox(key="publication").value == second.id
+    at.selectbox(key="filter_municipality").set_value(leader[1]).run()
+    assert not at.exception
+    expected = (f"Figures as published {pub_ui.moment(t0, 'en')}; newer answers are held back: "
+                "the new answers would differ from figures already published by fewer than 5.")
+    assert expected in [c.value for c in at.caption]
+    assert int(_metric(at, "Answers in the figures")) == shown_before[("start", leader[1], None, None)].n
+    # the same group in the earlier publication: its own figures, nothing held
+    at.selectbox(key="publication").set_value(first.id).run()
+    assert expected not in [c.value for c in at.caption]
+    assert int(_metric(at, "Answers in the figures")) == shown_before[("start", leader[1], None, None)].n
+
+
+def _expected_csv(db, pub_id: int, rnd: str, keys: list[tuple]) -> bytes:
+    rows = []
+    for key in keys:
+        s = publications.shown(db, pub_id, "assessment", (rnd, *key))
+        base = {"publication": pub_id, "round": rnd, "municipality": key[0] or "", "area": key[1] or "",
+                "level": key[2] or "", "status": s.status if s else "hidden"}
+        rows += cohort.figure_rows(base, cohort.Figures.from_json(s.figures if s else None))
+    return cohort.dataframe(rows).to_csv(index=False).encode("utf-8-sig")
+
+
+def test_the_csv_download_is_exactly_the_shown_rows(demo_db):
+    at = _open(COMPETENCES)
+    pub = publications.latest(demo_db)
+    assert download(at, "export_csv") == _expected_csv(demo_db, pub.id, "start", [(None, None, None)])
+    rows = download(at, "export_csv").decode("utf-8-sig").splitlines()
+    assert rows[1].startswith(f"{pub.id},start,,,,new,") and ",total," in rows[1]
+
     at.selectbox(key="filter_municipality").set_value("Albertslund").run()
-    n_alb = next(m.value for m in at.metric if m.label == "Answers in the figures")
-    assert int(n_alb) < int(n_all) and int(n_alb) % 5 == 0
-
-
-def test_export_is_exactly_the_shown_anonymised_rows(demo_db):
-    at = _open("pages/management_competences.py")
-    data = at.get("download_button")
-    csv = next(d for d in data if d.proto.label.endswith("(CSV)"))
-    assert csv is not None
-    # the export is built from cohort.figure_rows of the same figures the page shows
-    from digled import cohort, content, organisation
-
-    fw = content.framework()
-    df = cohort.frame(demo_db, fw)
+    at.radio(key="cohort_view").set_value("breakdown").run()
+    at.radio(key="breakdown_by").set_value("levels").run()
+    assert not at.exception
     org = organisation.current(demo_db)
-    hidden = cohort.hidden_groups(df, "start", cohort.dimension_values(org), 5)
-    f = cohort.figures(df, fw, cohort.Filters("start"), hidden, 5)
-    rows = cohort.dataframe(cohort.figure_rows(f, fw))
-    assert rows.iloc[0]["figure"] == "total" and rows.iloc[0]["n"] == f.n
+    keys = [("Albertslund", None, None)] + [("Albertslund", None, lvl) for lvl in org.levels]
+    assert download(at, "export_csv") == _expected_csv(demo_db, pub.id, "start", keys)
+
+    # the whole publication: every assessment group, as publications.export_rows
+    whole = download(at, "export_publication")
+    assert whole == cohort.dataframe(publications.export_rows(demo_db, pub.id)).to_csv(index=False).encode("utf-8-sig")
+    hidden = [line for line in whole.decode("utf-8-sig").splitlines() if ",hidden," in line]
+    assert hidden and all(line.split(",")[6] == "" for line in hidden)  # no n for a hidden group
 
 
-def test_participation_dashboard_counts_only(demo_db):
-    at = _open("pages/management_participation.py")
+# --- participation ----------------------------------------------------------------------------
+
+
+def _participation_view(at) -> tuple:
+    return _metric(at, "Leaders in the group"), [df.value.to_csv() for df in at.dataframe]
+
+
+def test_participation_shows_the_publication_not_live_counts(demo_db):
+    at = _open(PARTICIPATION)
     text = page_text(at)
-    assert "Leaders in the group" in text and "Programme overview" in text
-    everything = text + "\n".join(str(df.value) for df in at.dataframe)
+    assert "Programme overview" in text and "Leaders in the group" in text
+    everything = text + "\n".join(str(df.value) for df in at.dataframe) + download(at, "part_csv").decode("utf-8-sig")
     for ident in _identities(demo_db):
-        assert ident not in everything
+        assert ident not in everything, ident
+    pub = publications.latest(demo_db)
+    assert int(_metric(at, "Leaders in the group")) == publications.shown(demo_db, pub.id, "participation", (None, None)).n
+    before = _participation_view(at)
+
+    # after the publication: a leader leaves, another marks a film as seen
+    prog = programme.programme()
+    film = next(a.id for a in prog.activities if a.kind == "kl_film")
+    live_before = participation.person_steps(demo_db)
+    leaders = demo_db.execute("SELECT id FROM users WHERE (',' || roles || ',') LIKE '%,leader,%' AND active = 1 ORDER BY id").fetchall()
+    participants.set_active(demo_db, leaders[0][0], False, "admin")
+    with write(demo_db):
+        demo_db.execute("INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, 'done', '2026-01-01') "
+                        "ON CONFLICT(user_id, activity) DO UPDATE SET status = 'done'", [leaders[1][0], film])
+    live_after = participation.person_steps(demo_db)
+    assert len(live_after) == len(live_before) - 1  # live, the counts did change
+
+    at.run()
+    assert not at.exception
+    assert _participation_view(at) == before  # the page still shows the publication
+    assert len(publications.listing(demo_db)) == 1
+
+    # a new publication: one leader fewer is fewer than k changes, so the counts are held back
+    second = _publish(demo_db, "admin", pub.made_at + timedelta(minutes=1))
+    at.run()  # the picker lists the new publication; the reader's choice stays until changed
+    assert at.selectbox(key="publication").value == pub.id and _participation_view(at) == before
+    at.selectbox(key="publication").set_value(second.id).run()
+    assert not at.exception
+    assert _participation_view(at) == before
+    assert (f"Counts as published {pub_ui.moment(pub.made_at, 'en')}; newer changes are held back: the counts would "
+            "differ from counts already published by fewer than 5 leaders.") in [c.value for c in at.caption]
+    assert "Since the previous publication: 0 participants added, 1 removed." in [c.value for c in at.caption]
+
+
+def test_participation_hides_a_small_group_with_the_reason(demo_db):
+    at = _open(PARTICIPATION)
     at.selectbox(key="part_municipality").set_value("Glostrup").run()
     at.selectbox(key="part_area").set_value("kultur").run()
-    assert any("Hidden: fewer than 5 leaders" in i.value for i in at.info)
+    assert not at.exception
+    assert "Hidden: fewer than 5 leaders." in [i.value for i in at.info]
+    assert not at.metric and not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_management_pages_run_in_both_languages(demo_db, lang):
+    titles = {"da": ("Kompetencer på holdet", "Offentliggørelse"), "en": ("Competences in the cohort", "Publication")}
+    at = _open(COMPETENCES, lang=lang)
+    assert titles[lang][0] in page_text(at)
+    assert at.selectbox(key="publication").label == titles[lang][1]
+    for view in VIEWS:
+        at.radio(key="cohort_view").set_value(view).run()
+        assert not at.exception, (lang, view, at.exception)
+    at.switch_page(PARTICIPATION).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="publication").label == titles[lang][1]
+    at.radio(key="part_by").set_value("area").run()
+    assert not at.exception
 
 
 def test_leader_and_admin_cannot_open_management_pages(demo_db):
     for username in ("leder", "admin"):
-        for page in ("pages/management_competences.py", "pages/management_participation.py"):
+        for page in (COMPETENCES, PARTICIPATION):
             at = app_as(username, page=page).run()
             assert "You do not have access to this page." in [e.value for e in at.error]
             assert not at.get("plotly_chart")
+    assert publications.listing(demo_db) == []  # a refused visit publishes nothing

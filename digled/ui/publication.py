@@ -4,14 +4,17 @@ that say what a publication is and what changed since the previous one."""
 from __future__ import annotations
 
 import streamlit as st
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone
 
 from digled import anonymity, content, organisation, programme, publications
 
+# publications are stored in UTC; readers are in Albertslund and Glostrup
+TIMEZONE = get_timezone("Europe/Copenhagen")
 
+# participation counts are about leaders, not answers: its own words where the general ones say "answers"
 def moment(at, lang: str) -> str:
-    """A moment in the reader's language (e.g. '1. dec. 2026 06.00')."""
-    return format_datetime(at, format="medium", locale="da_DK" if lang == "da" else "en_GB")
+    """A moment in the reader's language and Danish time (e.g. '1. dec. 2026 07.00.00')."""
+    return format_datetime(at, format="medium", tzinfo=TIMEZONE, locale="da_DK" if lang == "da" else "en_GB")
 
 
 def when(pub: publications.Publication, lang: str) -> str:
@@ -40,14 +43,19 @@ def pick(db, t, lang: str) -> publications.Publication | None:
     return pub
 
 
-def explain(shown: publications.Shown | None, k: int, t, lang: str, db) -> bool:
-    """Say why a group is held or hidden; True when it has figures to show."""
+def explain(shown: publications.Shown | None, k: int, t, lang: str, db, kind: str = "assessment") -> bool:
+    """Say why a group is held or hidden; True when it has figures to show. `kind` names the
+    publication kind when the group has no row at all."""
+    kind = shown.kind if shown is not None else kind
+    reasons = anonymity.reasons(kind)
     if shown is None or shown.status == "hidden":
-        reason = anonymity.REASONS.get(shown.reason if shown else "small", anonymity.REASONS["small"])
+        reason = reasons.get(shown.reason if shown else "small", reasons["small"])
         st.info(t("Hidden: {reason}.").format(reason=t(reason).format(k=k)))
         return False
     if shown.status == "held" and shown.reason:
         earlier = publications.get(db, shown.since)
-        st.caption(t("Figures as published {when}; newer answers are held back: {reason}.").format(
-            when=when(earlier, lang) if earlier else "", reason=t(anonymity.REASONS[shown.reason]).format(k=k)))
+        message = (t("Counts as published {when}; newer changes are held back: {reason}.") if kind == "participation"
+                   else t("Figures as published {when}; newer answers are held back: {reason}."))
+        st.caption(message.format(when=when(earlier, lang) if earlier else "",
+                                  reason=t(reasons.get(shown.reason, shown.reason)).format(k=k)))
     return True
