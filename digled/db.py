@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -211,10 +212,9 @@ def _v3_programme(db: sqlite_utils.Database) -> None:
 
 def _v4_publications(db: sqlite_utils.Database) -> None:
     # Management reads only publications (see anonymity.py and publications.py). A member is one
-    # submitted attempt, known by a random token that matches nothing elsewhere.
+    # submitted attempt, known by its random id (never shown; see step 5).
     db.executescript(
         """
-        ALTER TABLE assessments ADD COLUMN member TEXT;
         CREATE TABLE publications (
             id INTEGER PRIMARY KEY,
             made_at TEXT NOT NULL,
@@ -246,9 +246,81 @@ def _v4_publications(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v5_sealed_dates_and_duties(db: sqlite_utils.Database) -> None:
+    # No linkage: an assessment row's dates move into `sealed` (encrypted per respondent, see
+    # sealing.py; existing rows are sealed at start-up, where the secret is known).
+    # No impersonation: invitation tokens get a purpose (first password or reset by e-mail) and
+    # remember whether the link was shown in the app. Notices are told to a user at next login.
+    # Separation of duties: an account holds at most one of admin and management, ever (`duty`
+    # remembers which); an account holding both keeps admin only, and the audit log says so.
+    db.executescript(
+        """
+        ALTER TABLE assessments ADD COLUMN sealed TEXT NOT NULL DEFAULT '';
+        CREATE INDEX assessments_unsealed ON assessments (id) WHERE sealed = '';
+        ALTER TABLE invitations ADD COLUMN purpose TEXT NOT NULL DEFAULT 'invitation'
+            CHECK (purpose IN ('invitation', 'reset'));
+        ALTER TABLE invitations ADD COLUMN shown INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            message TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            seen_at TEXT
+        );
+        CREATE INDEX notices_unseen ON notices (user_id) WHERE seen_at IS NULL;
+        ALTER TABLE users ADD COLUMN duty TEXT NOT NULL DEFAULT ''
+            CHECK (duty IN ('', 'admin', 'management'));
+        """
+    )
+    both = db.execute(
+        "SELECT id, username, roles FROM users WHERE (',' || roles || ',') LIKE '%,admin,%' "
+        "AND (',' || roles || ',') LIKE '%,management,%' ORDER BY id"
+    ).fetchall()
+    for user_id, username, roles in both:
+        kept = ",".join(r for r in roles.split(",") if r.strip() and r.strip() != "management")
+        db.execute("UPDATE users SET roles = ? WHERE id = ?", [kept, user_id])
+        db.execute(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'migration', 'separate duties', ?)",
+            [datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             f"{username}: held admin and management; kept admin, removed management"],
+        )
+    db.executescript(
+        """
+        UPDATE users SET duty = 'admin' WHERE (',' || roles || ',') LIKE '%,admin,%';
+        UPDATE users SET duty = 'management' WHERE (',' || roles || ',') LIKE '%,management,%';
+        CREATE TRIGGER users_one_duty_insert BEFORE INSERT ON users
+        WHEN ((',' || NEW.roles || ',') LIKE '%,admin,%' AND ((',' || NEW.roles || ',') LIKE '%,management,%'
+                                                         OR NEW.duty = 'management'))
+          OR ((',' || NEW.roles || ',') LIKE '%,management,%' AND NEW.duty = 'admin')
+        BEGIN SELECT RAISE(ABORT, 'an account cannot be both administrator and management'); END;
+        CREATE TRIGGER users_one_duty_update BEFORE UPDATE OF roles, duty ON users
+        WHEN ((',' || NEW.roles || ',') LIKE '%,admin,%' AND ((',' || NEW.roles || ',') LIKE '%,management,%'
+                                                         OR NEW.duty = 'management'))
+          OR ((',' || NEW.roles || ',') LIKE '%,management,%' AND NEW.duty = 'admin')
+        BEGIN SELECT RAISE(ABORT, 'an account cannot be both administrator and management'); END;
+        CREATE TRIGGER users_duty_insert AFTER INSERT ON users WHEN NEW.duty = ''
+        BEGIN
+            UPDATE users SET duty = CASE
+                WHEN (',' || NEW.roles || ',') LIKE '%,admin,%' THEN 'admin'
+                WHEN (',' || NEW.roles || ',') LIKE '%,management,%' THEN 'management' ELSE '' END
+            WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER users_duty_update AFTER UPDATE OF roles ON users WHEN NEW.duty = ''
+        BEGIN
+            UPDATE users SET duty = CASE
+                WHEN (',' || NEW.roles || ',') LIKE '%,admin,%' THEN 'admin'
+                WHEN (',' || NEW.roles || ',') LIKE '%,management,%' THEN 'management' ELSE '' END
+            WHERE id = NEW.id;
+        END;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
+    _v5_sealed_dates_and_duties,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -284,12 +356,49 @@ def open_and_migrate(path: Path | str) -> sqlite_utils.Database:
 
 
 def backup(db: sqlite_utils.Database, target: Path | str) -> Path:
-    """Copy the live database to `target` with SQLite's online backup API (safe while writing)."""
+    """Copy the live database to `target` with SQLite's online backup API (safe while writing).
+
+    The full copy, answers included: for the server operator (`python -m digled backup`). The
+    administrator's download in the app is `admin_backup`."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     dest = sqlite3.connect(str(target))
     try:
         db.conn.backup(dest)
+        ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        dest.close()
+    if ok != "ok":
+        raise StorageError(f"The backup at {target} failed its integrity check: {ok}")
+    return target
+
+
+# What an administrator's backup leaves out: every assessment row and answer (the pseudonyms,
+# scores and sealed dates), the member sets of the anonymity audit, and management's published
+# figures (separation of duties: an administrator who invented leaders and knows their answers
+# could subtract them from a published group). Children first.
+ADMIN_BACKUP_EXCLUDES = ("answers", "released_sets", "released_groups", "assessments")
+
+
+def admin_backup(db: sqlite_utils.Database, target: Path | str) -> Path:
+    """The administrator's backup: an online copy of the live database without assessment rows,
+    answers, `released_sets` and the published figures (ADMIN_BACKUP_EXCLUDES); everything else
+    is kept. The rows are
+    deleted in the copy, which is then vacuumed so no freed page still holds them. The full
+    backup is the operator's `python -m digled backup` (`backup`)."""
+    target = Path(target)
+    backup(db, target)
+    dest = sqlite3.connect(str(target), isolation_level=None)
+    try:
+        dest.execute("PRAGMA journal_mode = DELETE")  # everything lands in the one file
+        dest.execute("PRAGMA secure_delete = ON")
+        tables = {r[0] for r in dest.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        dest.execute("BEGIN IMMEDIATE")
+        for table in ADMIN_BACKUP_EXCLUDES:
+            if table in tables:
+                dest.execute(f"DELETE FROM {table}")
+        dest.execute("COMMIT")
+        dest.execute("VACUUM")
         ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         dest.close()

@@ -214,21 +214,11 @@ def _rank(grp: tuple, size: int) -> tuple:
     return (sum(v is not None for v in grp), -size, json.dumps(list(grp)))
 
 
-def _assign_members(db: sqlite_utils.Database) -> None:
-    """Give every submitted attempt without one a random member token (older rows, migration)."""
-    with write(db):
-        db.execute(
-            "UPDATE assessments SET member = lower(hex(randomblob(8))) "
-            "WHERE status = 'submitted' AND member IS NULL"
-        )
-
-
 def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
          now: datetime | None = None) -> Plan:
     """Compute a publication (nothing stored): every group of every kind, decided against
     every earlier publication."""
     now = now or now_utc()
-    _assign_members(db)
     history, rows_by_id = _history(db)
     previous, prev_figures = _previous(db, rows_by_id)
     out = Plan(made_at=now, trigger=trigger)
@@ -239,8 +229,7 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     # assessments and start->end change: one universe (the audit sees both)
     df = cohort.frame(db, framework)
     pairs = cohort.paired(df)
-    respondents = dict(db.execute("SELECT member, respondent FROM assessments WHERE member IS NOT NULL").fetchall())
-    respondent_of = {int(m, 16): r for m, r in respondents.items()}
+    respondent_of = dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall())
     cands, masks, fams = [], {}, []
     for rnd in cohort.ROUNDS:
         for grp in anonymity.lattice(values):

@@ -36,7 +36,7 @@ class World:
     def __init__(self, db, framework):
         self.db, self.fw = db, framework
         self.rng = random.Random(42)
-        self.truth: dict[str, dict] = {}  # member token -> scores
+        self.truth: dict[int, dict] = {}  # member (the attempt's random id) -> scores
         self.when = T0
         self.org = organisation.current(db)
         self.prog = programme.programme()
@@ -49,17 +49,17 @@ class World:
                 [name, name, municipality, area, level])
         return cur.lastrowid
 
-    def submit(self, respondent: str, round_: str, municipality: str, area: str, level: str) -> str:
-        """A submitted attempt with random answers; returns its member token (as stored)."""
+    def submit(self, respondent: str, round_: str, municipality: str, area: str, level: str) -> int:
+        """A submitted attempt with random answers; returns its member (the attempt's id)."""
         answers = {i.id: self.rng.randint(1, scoring.SCALE_STEPS) for i in self.fw.items}
         answers.update({p.id: self.rng.randint(1, scoring.SCALE_STEPS) for p in self.fw.purposes})
         scores = scoring.score(self.fw, answers)
-        token = f"{self.rng.getrandbits(63):016x}"
+        token = self.rng.getrandbits(62)
         with storage.write(self.db):
             self.db.execute(
-                "INSERT INTO assessments (id, respondent, round, status, started, submitted, municipality, area, level, scores, member) "
-                "VALUES (?, ?, ?, 'submitted', '', '', ?, ?, ?, ?, ?)",
-                [self.rng.getrandbits(62), respondent, round_, municipality, area, level, json.dumps(scores), token])
+                "INSERT INTO assessments (id, respondent, round, status, started, submitted, municipality, area, level, scores) "
+                "VALUES (?, ?, ?, 'submitted', '', '', ?, ?, ?, ?)",
+                [token, respondent, round_, municipality, area, level, json.dumps(scores)])
         self.truth[token] = scores
         return token
 
@@ -77,8 +77,7 @@ class World:
                 self.db.execute("SELECT kind, members FROM released_sets").fetchall() if kind in kinds]
 
     def respondent_of(self):
-        rows = self.db.execute("SELECT member, respondent FROM assessments WHERE member IS NOT NULL").fetchall()
-        lookup = {int(m, 16): r for m, r in rows}
+        lookup = dict(self.db.execute("SELECT id, respondent FROM assessments").fetchall())
         return lambda m: lookup.get(m, m)
 
 
