@@ -47,6 +47,7 @@ def run() -> None:
             st.Page(login.page, title=t("Log in"), icon=":material/login:", url_path="login", default=True),
             st.Page("pages/accessibility.py", title=t("Accessibility statement"), icon=":material/accessibility_new:",
                     url_path="accessibility"),
+            st.Page("pages/privacy.py", title=t("Privacy"), icon=":material/policy:", url_path="privacy"),
         ]
         invitation = st.Page("pages/accept_invitation.py", title=t("Accept invitation"), icon=":material/key:",
                              url_path="accept-invitation")

@@ -2,7 +2,8 @@
 
 Writes leaders (plus the demo accounts `leder`, `ledelse`, `admin`, password `demo`), their
 submitted assessments with every answer and the scores stored exactly as `assessment.submit`
-stores them (`scoring.score`), and participation, into a digled database. Fast: one bcrypt
+stores them (`scoring.score`: random 62-bit ids, the days sealed with the pseudonym secret), and
+participation, into a digled database. Fast: one bcrypt
 hash for everyone, bulk inserts in one transaction, answers generated in batches.
 
     python benchmarks/cohort.py PATH [--leaders 10000] [--rounds start,end,extra] [--seed 2015]
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from digled import anonymity, auth, config, content, db as dbm, scoring  # noqa: E402
+from digled import anonymity, auth, config, content, db as dbm, scoring, sealing  # noqa: E402
 from digled.db import set_setting, write  # noqa: E402
 
 ROUNDS = ("start", "end", "extra")
@@ -124,7 +125,7 @@ def generate(
             def flush() -> None:
                 database.conn.executemany(
                     "INSERT INTO assessments (id, respondent, round, status, started, submitted, "
-                    "municipality, area, level, step, scores) VALUES (?,?,?,'submitted',?,?,?,?,?,0,?)",
+                    "municipality, area, level, step, scores, sealed) VALUES (?,?,?,'submitted','','',?,?,?,0,?,?)",
                     pending_assessments,
                 )
                 database.conn.executemany(
@@ -151,10 +152,13 @@ def generate(
                         day = today - timedelta(days=rng.randint(0, 4))
                     given = _answers(rng, framework, ability, growth=0.07 * k)
                     scores = scoring.score(framework, given)
+                    row_id = sealing.random_id()
+                    sealed = sealing.seal(secret, respondent, {"started": day.isoformat(), "submitted": day.isoformat(),
+                                                               "order": float(next_id)})
                     pending_assessments.append(
-                        (next_id, respondent, round_, day.isoformat(), day.isoformat(), mun, area, level, json.dumps(scores))
+                        (row_id, respondent, round_, mun, area, level, json.dumps(scores), sealed)
                     )
-                    pending_answers.extend((next_id, q, v) for q, v in given.items())
+                    pending_answers.extend((row_id, q, v) for q, v in given.items())
                     pending_participation.append((uid, round_, day.isoformat()))
                     answers_written += len(given)
                     assessments_written += 1

@@ -129,7 +129,7 @@ def _leader_process(
         go.wait()
         for r, plan in enumerate(plans):
             try:
-                draft = assessment.start(database, respondent, "start" if r == 0 else "extra")
+                draft = assessment.start(database, respondent, "start" if r == 0 else "extra", secret=secret)
             except Exception as e:  # reported, never retried: this is what a user would see
                 result.errors.append(f"start: {type(e).__name__}: {e}")
                 continue
@@ -150,7 +150,7 @@ def _leader_process(
                 if pause:
                     time.sleep(pause)
             try:
-                attempt = assessment.submit(database, framework, draft.id)
+                attempt = assessment.submit(database, framework, draft.id, secret=secret)
                 assessment.record_participation(database, user_id, attempt.round)
                 if attempt.status == "submitted":
                     result.submitted.append(draft.id)
@@ -334,6 +334,9 @@ def crash_respondent(seed: int) -> str:
     return f"crash-writer-{seed}"
 
 
+CRASH_SECRET = "crash-writer-secret-" + "c" * 32  # seals the crash writer's dates (never read)
+
+
 def crash_writer(db_path: str, out_path: str, seed: int) -> None:
     """Follow `crash_plan(seed)` for ever; after each operation *returned*, append
     "ok <n>" (n = operations done) to `out_path` and flush it to the OS. Killed from outside."""
@@ -345,11 +348,11 @@ def crash_writer(db_path: str, out_path: str, seed: int) -> None:
     draft_id = None
     for n, op in enumerate(crash_plan(framework, seed), start=1):
         if op[0] == "start":
-            draft_id = assessment.start(database, respondent, "extra").id
+            draft_id = assessment.start(database, respondent, "extra", secret=CRASH_SECRET).id
         elif op[0] == "save":
             assessment.save_answer(database, framework, draft_id, op[1], op[2])
         else:
-            assessment.submit(database, framework, draft_id)
+            assessment.submit(database, framework, draft_id, secret=CRASH_SECRET)
         os.write(fd, f"ok {n}\n".encode())
 
 
@@ -378,10 +381,8 @@ def replay(framework: content.Framework, seed: int, ops: int) -> list[tuple[dict
 
 def stored_drafts(database, seed: int) -> list[tuple[dict[str, int], bool]]:
     """The writer's drafts as the database holds them, oldest first."""
-    rows = database.execute(
-        "SELECT id, status FROM assessments WHERE respondent = ? ORDER BY id", [crash_respondent(seed)]
-    ).fetchall()
-    return [(assessment.answers(database, aid), status == "submitted") for aid, status in rows]
+    rows = assessment.attempts(database, crash_respondent(seed), CRASH_SECRET)  # ids are random: sealed order
+    return [(assessment.answers(database, a.id), a.status == "submitted") for a in rows]
 
 
 def integrity(path: Path | str) -> str:

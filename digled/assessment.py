@@ -1,7 +1,10 @@
 """The leader's assessment: drafts saved answer by answer, submit, own history.
 
 An assessment row knows its respondent only by pseudonym (see anonymity.pseudonym), plus the
-round, day dates and the aggregation attributes (municipality, area, level) copied at start.
+round and the aggregation attributes (municipality, area, level) copied at start. It holds no
+date and no order: its id is a random 62-bit number, and the days it was started and submitted
+are leader-only fields sealed with the server secret (sealing.py), so functions that write or
+show them take the `secret`. The leader's history decrypts them and sorts by them.
 A respondent has at most one draft (a unique partial index); every answer is written the
 moment it is given, so a reload, logout or server restart resumes where the leader left off.
 Submit computes the scores (scoring.score) and closes the draft in one transaction; a second
@@ -11,12 +14,14 @@ submit of the same draft (double click, a second tab) returns the stored result.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import date
 
 import sqlite_utils
 
-from . import scoring
+from . import scoring, sealing
 from .content import Framework
 from .db import write
 from .i18n import N_
@@ -31,7 +36,9 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class Attempt:
-    """One assessment of one respondent, as the leader sees it."""
+    """One assessment of one respondent, as the leader sees it. `started` and `submitted` are
+    the days (ISO) from the sealed fields: '' (and None for a draft's `submitted`) when read
+    without the secret."""
 
     id: int
     round: str
@@ -40,17 +47,34 @@ class Attempt:
     submitted: str | None
     step: int
     scores: dict | None
+    order: float = 0.0  # when it was submitted (sealed; for sorting the leader's history)
 
 
-def _attempt(row) -> Attempt:
+def leader_fields(row, secret: str | None) -> dict:
+    """The leader-only fields of a row (started, submitted, order), opened with the secret.
+    A row from before schema step 5 that is not sealed yet keeps its plaintext columns."""
+    if row["sealed"]:
+        if not secret:
+            return {}
+        try:
+            return sealing.unseal(secret, row["respondent"], row["sealed"])
+        except sealing.SealError:
+            return {}
+    return {"started": row["started"] or "", "submitted": row["submitted"] or "", "order": row["id"]}
+
+
+def _attempt(row, secret: str | None = None) -> Attempt:
+    fields = leader_fields(row, secret)
+    submitted = fields.get("submitted", "") if row["status"] == "submitted" else None
     return Attempt(
         id=row["id"],
         round=row["round"],
         status=row["status"],
-        started=row["started"],
-        submitted=row["submitted"],
+        started=fields.get("started", ""),
+        submitted=submitted,
         step=row["step"],
         scores=json.loads(row["scores"]) if row["scores"] else None,
+        order=float(fields.get("order") or 0),
     )
 
 
@@ -62,13 +86,57 @@ def question_ids(framework: Framework) -> list[str]:
     return [i.id for i in framework.items] + [p.id for p in framework.purposes]
 
 
-def draft(db: sqlite_utils.Database, respondent: str) -> Attempt | None:
+def draft(db: sqlite_utils.Database, respondent: str, secret: str | None = None) -> Attempt | None:
+    """The respondent's open draft or None; its `started` day only when `secret` is given."""
     rows = list(
         db.query(
             "SELECT * FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent]
         )
     )
-    return _attempt(rows[0]) if rows else None
+    return _attempt(rows[0], secret) if rows else None
+
+
+def _insert(db: sqlite_utils.Database, columns: dict) -> int:
+    """Insert an assessment row under a fresh random id (drawn again on the rare collision)."""
+    names = ", ".join(["id", *columns])
+    marks = ", ".join("?" * (len(columns) + 1))
+    for _ in range(5):
+        new_id = sealing.random_id()
+        try:
+            db.execute(f"INSERT INTO assessments ({names}) VALUES ({marks})", [new_id, *columns.values()])
+        except sqlite3.IntegrityError:
+            if db.execute("SELECT 1 FROM assessments WHERE id = ?", [new_id]).fetchone() is None:
+                raise  # not an id collision (e.g. a second draft): the caller's problem
+            continue
+        return new_id
+    raise RuntimeError("no free random assessment id")
+
+
+def insert_submitted(
+    db: sqlite_utils.Database,
+    secret: str,
+    respondent: str,
+    round_: str,
+    day: date,
+    municipality: str,
+    area: str,
+    level: str,
+    scores: dict,
+    answers_: dict[str, int] | None = None,
+) -> int:
+    """Write an already submitted attempt at once (the demo, imports of past data): random id,
+    sealed dates, optionally its answers. Returns the id. The caller holds the write lock."""
+    sealed = sealing.seal(secret, respondent, {"started": day.isoformat(), "submitted": day.isoformat(),
+                                                "order": time.time()})
+    new_id = _insert(db, {"respondent": respondent, "round": round_, "status": "submitted", "started": "",
+                          "submitted": "", "municipality": municipality, "area": area, "level": level,
+                          "scores": json.dumps(scores), "sealed": sealed})
+    if answers_:
+        db.conn.executemany(
+            "INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?)",
+            [(new_id, k, v) for k, v in answers_.items()],
+        )
+    return new_id
 
 
 def start(
@@ -79,21 +147,22 @@ def start(
     area: str = "",
     level: str = "",
     today: date | None = None,
+    *,
+    secret: str,
 ) -> Attempt:
-    """Return the respondent's open draft, or start one for `round_` (idempotent)."""
+    """Return the respondent's open draft, or start one for `round_` (idempotent). The day it
+    was started is sealed with `secret` (the server's pseudonym secret)."""
     if round_ not in ROUNDS:
         raise AnswerError(N_("Unknown round."))
     today = today or date.today()
+    sealed = sealing.seal(secret, respondent, {"started": today.isoformat()})
     with write(db):
-        existing = draft(db, respondent)
+        existing = draft(db, respondent, secret)
         if existing:
             return existing
-        db.execute(
-            "INSERT INTO assessments (respondent, round, status, started, municipality, area, level) "
-            "VALUES (?, ?, 'draft', ?, ?, ?, ?)",
-            [respondent, round_, today.isoformat(), municipality, area, level],
-        )
-        return draft(db, respondent)
+        _insert(db, {"respondent": respondent, "round": round_, "status": "draft", "started": "",
+                     "municipality": municipality, "area": area, "level": level, "sealed": sealed})
+        return draft(db, respondent, secret)
 
 
 def save_answer(
@@ -146,42 +215,57 @@ def unanswered(framework: Framework, given: dict[str, int]) -> list[str]:
 
 
 def submit(
-    db: sqlite_utils.Database, framework: Framework, assessment_id: int, today: date | None = None
+    db: sqlite_utils.Database,
+    framework: Framework,
+    assessment_id: int,
+    today: date | None = None,
+    *,
+    secret: str,
 ) -> Attempt:
-    """Score and close a draft in one transaction; submitting twice returns the first result."""
+    """Score and close a draft in one transaction; submitting twice returns the first result.
+    The day of submission is sealed with `secret` beside the day it was started."""
     today = today or date.today()
     with write(db):
-        row = db.execute(
-            "SELECT status FROM assessments WHERE id = ?", [assessment_id]
-        ).fetchone()
-        if row is None:
+        rows = list(db.query("SELECT * FROM assessments WHERE id = ?", [assessment_id]))
+        if not rows:
             raise AnswerError(N_("The assessment does not exist."))
-        if row[0] == "draft":
+        row = rows[0]
+        if row["status"] == "draft":
             given = answers(db, assessment_id)
             current = {k: v for k, v in given.items() if k in set(question_ids(framework))}
             item_ids = {i.id for i in framework.items}
             if not any(v != scoring.DONT_KNOW for k, v in current.items() if k in item_ids):
                 raise AnswerError(N_("Answer at least one question before you submit."))
             scores = scoring.score(framework, current)
+            fields = leader_fields(row, secret)
+            sealed = sealing.seal(secret, row["respondent"], {
+                "started": fields.get("started", ""), "submitted": today.isoformat(), "order": time.time()})
             db.execute(
-                "UPDATE assessments SET status = 'submitted', submitted = ?, scores = ? "
-                "WHERE id = ? AND status = 'draft'",
-                [today.isoformat(), json.dumps(scores), assessment_id],
+                "UPDATE assessments SET status = 'submitted', started = '', submitted = '', sealed = ?, "
+                "scores = ? WHERE id = ? AND status = 'draft'",
+                [sealed, json.dumps(scores), assessment_id],
             )
         result = list(db.query("SELECT * FROM assessments WHERE id = ?", [assessment_id]))
-    return _attempt(result[0])
+    return _attempt(result[0], secret)
 
 
-def history(db: sqlite_utils.Database, respondent: str) -> list[Attempt]:
-    """The respondent's submitted attempts, oldest first."""
-    return [
-        _attempt(r)
+def history(db: sqlite_utils.Database, respondent: str, secret: str) -> list[Attempt]:
+    """The respondent's submitted attempts, oldest first: sorted by the sealed day and moment
+    of submission, opened with `secret` (rows carry no order of their own)."""
+    attempts = [
+        _attempt(r, secret)
         for r in db.query(
-            "SELECT * FROM assessments WHERE respondent = ? AND status = 'submitted' "
-            "ORDER BY submitted, id",
-            [respondent],
+            "SELECT * FROM assessments WHERE respondent = ? AND status = 'submitted'", [respondent]
         )
     ]
+    return sorted(attempts, key=lambda a: (a.submitted or "", a.order, a.id))
+
+
+def attempts(db: sqlite_utils.Database, respondent: str, secret: str) -> list[Attempt]:
+    """Every attempt of the respondent in the order they were made: the submitted ones oldest
+    first (`history`), then the open draft. Ids and row order say nothing about time."""
+    current = draft(db, respondent, secret)
+    return history(db, respondent, secret) + ([current] if current else [])
 
 
 def discard_draft(db: sqlite_utils.Database, respondent: str) -> None:
@@ -190,7 +274,8 @@ def discard_draft(db: sqlite_utils.Database, respondent: str) -> None:
 
 
 def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, today: date | None = None) -> None:
-    """Participation (yes/no and day) per user and round, never linked to the answers."""
+    """Participation (yes/no and day) per user and round, for reminders and the administrator.
+    Never linked to the answers: the assessment row holds neither this day nor an order."""
     today = today or date.today()
     with write(db):
         db.execute(

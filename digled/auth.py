@@ -53,12 +53,43 @@ class User:
     sessions_valid_after: float
     active: bool
     language: str
+    activated_at: str | None = None
+    duty: str = ""  # 'admin' or 'management' once the account has held one of them (never both)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
+    @property
+    def activated(self) -> bool:
+        """True once the account has a password or has been activated: from then on no
+        invitation link exists for it, only a password reset sent to its own e-mail address."""
+        return bool(self.password_hash) or self.activated_at is not None
+
     def locked(self, now: float | None = None) -> bool:
         return self.locked_until > (time.time() if now is None else now)
+
+
+# Separation of duties: the administrator manages accounts and invitations, management reads
+# published figures. One account never holds both, not even one after the other (`duty`), so an
+# administrator cannot read figures about leaders it created or moved.
+DUTIES = ("admin", "management")
+BOTH_DUTIES = N_("an account cannot be both administrator and management")
+OTHER_DUTY = {
+    "management": N_("this account has been an administrator, so it can never get the management role"),
+    "admin": N_("this account has had the management role, so it can never be an administrator"),
+}
+
+
+def duty_problem(roles, duty: str = "") -> str | None:
+    """Why these roles are not allowed for an account whose first duty was `duty` (a message
+    id), or None. Admin and management never go together on one account, nor one after the other."""
+    roles = set(roles)
+    if set(DUTIES) <= roles:
+        return BOTH_DUTIES
+    for role in DUTIES:
+        if role in roles and duty and duty != role:
+            return OTHER_DUTY[role]
+    return None
 
 
 def parse_roles(text: str) -> tuple[str, ...]:
@@ -82,6 +113,8 @@ def _user(row: dict) -> User:
         sessions_valid_after=row["sessions_valid_after"],
         active=bool(row["active"]),
         language=row["language"],
+        activated_at=row.get("activated_at"),
+        duty=row.get("duty") or "",
     )
 
 
@@ -267,7 +300,10 @@ def create_user(
     invited_at: str | None = None,
     activated_at: str | None = None,
 ) -> int:
-    """Insert a user and return its id (the caller validated the fields)."""
+    """Insert a user and return its id (the caller validated the fields). Raises ValueError for
+    roles that break the separation of duties (admin and management on one account)."""
+    if duty_problem(roles):
+        raise ValueError(BOTH_DUTIES)
     with write(db):
         cur = db.execute(
             "INSERT INTO users (username, name, email, municipality, area, level, roles, "

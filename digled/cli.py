@@ -2,14 +2,17 @@
 the pages call (one implementation of everything).
 
     python -m digled init              create or migrate the database; load the demo when empty
-    python -m digled backup PATH       consistent copy of the live database (online backup API)
+    python -m digled backup PATH       full consistent copy of the live database, answers included
+                                       (online backup API; the app's download leaves answers out)
     python -m digled check-content     validate data/ and print a summary line
     python -m digled add-admin USER --name NAME   create an administrator (first account)
-    python -m digled export cohort --format csv   the anonymised cohort table to stdout
+    python -m digled export cohort --format csv   the latest publication's cohort table to stdout
+    python -m digled publish [--dry-run]   make a publication when one is due; say what was held back
     python -m digled workshop-groups N [--seed S] [--min 5] [--max 7]   tables of workshop N as CSV
     python -m digled import-users FILE import participants from CSV/Excel; nothing when a line is bad
     python -m digled reminders [--dry-run] [--today DATE]   send the due reminders, each once
-    python -m digled invite USERNAME   print a fresh personal invitation link
+    python -m digled invite USERNAME   print a fresh personal invitation link (never-activated accounts)
+    python -m digled retention [--dry-run] [--now]   delete raw answers when the deletion date is due
 """
 
 from __future__ import annotations
@@ -21,8 +24,13 @@ from . import config, content, db, demo
 
 
 def _init(args) -> int:
+    from . import sealing
+
     settings = config.load_settings()
     database = db.open_and_migrate(settings.db_path)
+    sealed = sealing.seal_legacy_rows(database, settings.pseudonym_secret)  # needs the secret
+    if sealed:
+        print(f"sealed the dates of {sealed} assessment rows written before schema version 5")
     loaded = settings.demo and demo.load_if_empty(database, settings)
     users = database.execute("SELECT COUNT(*) FROM users").fetchone()[0]
     print(
@@ -41,8 +49,11 @@ def _backup(args) -> int:
 
 
 def _check_content(args) -> int:
+    from . import privacy
+
     framework = content.load_framework()
     content.load_organisation()
+    privacy.load_statement()
     print(framework.summary())
     return 0
 
@@ -108,7 +119,11 @@ def _invite(args) -> int:
         if user is None:
             print(f"error: no user {args.username!r}", file=sys.stderr)
             return 1
-        token = invitations.create(database, user.id, days=args.days, actor="command line")
+        try:
+            token = invitations.create(database, user.id, days=args.days, actor="command line")
+        except invitations.InvitationRefused as e:
+            print(f"error: {user.username}: {e}", file=sys.stderr)
+            return 1
     finally:
         database.close()
     print(invitations.link(token))
@@ -158,21 +173,28 @@ def _add_admin(args) -> int:
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    auth.create_user(database, username=username, name=args.name, email=args.email, roles=["admin"],
+    roles = ["admin"]
+    problem = auth.duty_problem(roles)  # separation of duties: never also management
+    if problem:
+        print(f"error: roles: {problem}", file=sys.stderr)
+        return 2
+    auth.create_user(database, username=username, name=args.name, email=args.email, roles=roles,
                      password_hash=auth.hash_password(password))
     print(f"administrator {username} created")
     return 0
 
 
 def _export(args) -> int:
-    """The anonymised cohort table (every group and figure) to stdout or a file."""
-    from . import cohort, organisation
+    """The latest publication's anonymised cohort table (every group and figure)."""
+    from . import cohort, publications
 
     settings = config.load_settings()
     database = db.open_and_migrate(settings.db_path)
-    k = organisation.min_group_size(database)
-    rows = cohort.export_rows(database, content.framework(), organisation.current(database), k)
-    df = cohort.dataframe(rows)
+    pub = publications.latest(database)
+    if pub is None:
+        print("error: nothing has been published yet (python -m digled publish)", file=sys.stderr)
+        return 1
+    df = cohort.dataframe(publications.export_rows(database, pub.id))
     if args.format == "xlsx":
         if not args.output:
             print("error: --format xlsx needs --output FILE", file=sys.stderr)
@@ -181,6 +203,72 @@ def _export(args) -> int:
         print(f"{len(df)} rows written to {args.output}", file=sys.stderr)
     else:
         df.to_csv(args.output or sys.stdout, index=False)
+    return 0
+
+
+def _publish(args) -> int:
+    """Make a publication when one is due (for cron); --dry-run shows what one made now would
+    release and hold back, storing nothing."""
+    from datetime import date
+
+    from . import organisation, programme, publications
+
+    try:
+        now = publications.at_date(date.fromisoformat(args.today)) if args.today else publications.now_utc()
+    except ValueError:
+        print(f"error: --today must be a date like 2016-01-25, not {args.today!r}", file=sys.stderr)
+        return 2
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    fw, org, prog = content.framework(), organisation.current(database), programme.programme()
+    reason = publications.due(database, prog, now)
+    if args.dry_run:
+        result = publications.make(database, fw, org, prog, reason or "schedule", now=now, dry_run=True)
+    elif reason is None:
+        last = publications.latest(database)
+        print(f"no publication due (the last was made {last.made_at.isoformat()}; "
+              f"every {publications.period_days(database)} days, or when a round's window closes)")
+        return 0
+    else:
+        result = publications.make(database, fw, org, prog, reason, now=now)
+    for line in publications.report(result):
+        print(line)
+    c = result.summary["counts"]
+    head = "dry run, nothing stored" if args.dry_run else f"publication {result.id} ({reason})"
+    print(f"{head}: " + "; ".join(f"{kind}: {v['new']} new, {v['held']} held, {v['hidden']} hidden" for kind, v in c.items()))
+    return 0
+
+
+def _retention(args) -> int:
+    """Apply the deletion date when it is due (for cron), or with --now delete the raw answers
+    of submitted assessments at once; print what was deleted (--dry-run: what would be)."""
+    from datetime import date
+
+    from . import retention
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else date.today()
+    except ValueError:
+        print(f"error: --today must be a date like 2016-01-25, not {args.today!r}", file=sys.stderr)
+        return 2
+    settings = config.load_settings()
+    database = db.open_and_migrate(settings.db_path)
+    verb = "would delete" if args.dry_run else "deleted"
+    try:
+        result = retention.apply_due(database, today, "command line", settings.pseudonym_secret, dry_run=args.dry_run)
+        if result.due:
+            print(f"deletion date {result.day.isoformat()} is due: {verb} {result.plan.describe()}; scores kept")
+        elif args.now:
+            done = retention.plan(database) if args.dry_run else retention.delete(database, "command line")
+            print(f"{verb} {done.describe()}; scores kept, unfinished drafts left alone")
+        else:
+            when = f"the deletion date {result.day.isoformat()} is not due yet" if result.day else "no deletion date is set"
+            print(f"{when}: nothing deleted (--now deletes the raw answers of submitted assessments at once)")
+    except retention.RetentionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        database.close()
     return 0
 
 
@@ -219,6 +307,15 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     ex.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout (required for xlsx)")
     ex.set_defaults(func=_export)
+    pb = sub.add_parser("publish", help="make a publication of anonymised figures when one is due (for cron)")
+    pb.add_argument("--dry-run", action="store_true", help="print what would be released and held back; store nothing")
+    pb.add_argument("--today", metavar="YYYY-MM-DD", help="simulate another date")
+    pb.set_defaults(func=_publish)
+    rt = sub.add_parser("retention", help="delete the raw answers the deletion date says should go (for cron); --now: at once")
+    rt.add_argument("--dry-run", action="store_true", help="print what would be deleted; delete nothing")
+    rt.add_argument("--now", action="store_true", help="delete the raw answers of submitted assessments now, without a date")
+    rt.add_argument("--today", metavar="YYYY-MM-DD", help="simulate another date")
+    rt.set_defaults(func=_retention)
     return p
 
 

@@ -8,13 +8,12 @@ documented accounts `leder`, `ledelse` and `admin` (password `demo`).
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import date, timedelta
 
 import sqlite_utils
 
-from . import anonymity, auth, content, scoring
+from . import anonymity, assessment, auth, content, scoring
 from .config import DATA_DIR, Settings
 from .db import set_setting, write
 
@@ -49,17 +48,10 @@ def _answers(rng: random.Random, framework: content.Framework, ability: dict[str
     return out
 
 
-def _insert_assessment(db, framework, respondent, round_, day, user, answers_) -> None:
-    scores = scoring.score(framework, answers_)
-    cur = db.execute(
-        "INSERT INTO assessments (respondent, round, status, started, submitted, municipality, "
-        "area, level, scores) VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?)",
-        [respondent, round_, day, day, user["municipality"], user["area"], user["level"], json.dumps(scores)],
-    )
-    db.conn.executemany(
-        "INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?)",
-        [(cur.lastrowid, k, v) for k, v in answers_.items()],
-    )
+def _insert_assessment(db, framework, secret, respondent, round_, day, user, answers_) -> None:
+    """A submitted attempt as the app writes one: random id, the days sealed (no linkage)."""
+    assessment.insert_submitted(db, secret, respondent, round_, date.fromisoformat(day), user["municipality"],
+                                user["area"], user["level"], scoring.score(framework, answers_), answers_)
 
 
 def load(db: sqlite_utils.Database, settings: Settings, today: date | None = None) -> None:
@@ -125,14 +117,16 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
             ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
             ability["_purpose"] = base
             day = (kickoff + timedelta(days=rng.randint(0, 14))).isoformat()
-            _insert_assessment(db, framework, respondent, "start", day, u, _answers(rng, framework, ability))
+            _insert_assessment(db, framework, settings.pseudonym_secret, respondent, "start", day, u,
+                               _answers(rng, framework, ability))
             db.execute(
                 "INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)", [u["id"], day]
             )
             if rng.random() < float(spec["end_assessment_share"]):
                 grown = {k: min(1.0, v + rng.uniform(0.05, 0.2)) for k, v in ability.items()}
                 day = (today - timedelta(days=rng.randint(1, 20))).isoformat()
-                _insert_assessment(db, framework, respondent, "end", day, u, _answers(rng, framework, grown))
+                _insert_assessment(db, framework, settings.pseudonym_secret, respondent, "end", day, u,
+                                   _answers(rng, framework, grown))
                 db.execute(
                     "INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'end', ?)", [u["id"], day]
                 )

@@ -18,7 +18,7 @@ from pathlib import PurePath
 import pandas as pd
 import sqlite_utils
 
-from . import audit, auth, organisation, participants
+from . import accounts, audit, auth, organisation, participants
 from .content import Organisation
 from .db import write
 from .i18n import N_, text
@@ -213,15 +213,19 @@ def parse(db: sqlite_utils.Database, data: bytes, filename: str = "", org: Organ
 
 
 def import_file(db: sqlite_utils.Database, data: bytes, filename: str, actor: str) -> int:
-    """Parse and import in one write transaction: every participant, or none (ImportRejected)."""
+    """Parse and import in one write transaction: every participant, or none (ImportRejected).
+    A line giving one person both the administrator and the management role is refused (its
+    roles column names why): see participants, separation of duties."""
     with write(db):
         result = parse(db, data, filename)
         if not result.ok:
             raise ImportRejected(result.errors)
         for row in result.rows:
             p = row.participant
-            auth.create_user(db, username=row.username, name=p.name, email=p.email, municipality=p.municipality,
-                             area=p.area, level=p.level, roles=p.roles)
+            user_id = auth.create_user(db, username=row.username, name=p.name, email=p.email,
+                                       municipality=p.municipality, area=p.area, level=p.level, roles=p.roles)
+            if "management" in p.roles:
+                accounts.announce_management(db, user_id, actor)
         audit.log(db, actor, "import participants", f"{PurePath(filename).name}: {len(result.rows)}")
     return len(result.rows)
 

@@ -44,9 +44,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_workshops.py", N_("Workshop tables"), ":material/table_restaurant:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_service.py", N_("Service check slots"), ":material/event_available:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_reminders.py", N_("Reminders and invitations"), ":material/mail:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_publications.py", N_("Publications"), ":material/publish:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_settings.py", N_("Settings and backup"), ":material/settings:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_data.py", N_("Data and retention"), ":material/delete_sweep:", N_("Administration"), ("admin",)),
     PageSpec("pages/account.py", N_("My account"), ":material/person:", N_("Account"), None),
     PageSpec("pages/accessibility.py", N_("Accessibility statement"), ":material/accessibility_new:", N_("Account"), None),
+    PageSpec("pages/privacy.py", N_("Privacy"), ":material/policy:", N_("Account"), None),
 )
 
 

@@ -5,6 +5,13 @@ Every change an administrator makes goes through this module: it validates the f
 the same rules and message ids as the import (`digled.validation`), derives a unique username
 from the e-mail address, guards against an administrator locking themselves out, ends the
 sessions of a deactivated account and writes the audit log.
+
+Separation of duties and no impersonation (issue 9): an account never holds both the
+administrator and the management role, nor one after the other (auth.duty_problem; a database
+trigger enforces the same); an account whose invitation link was shown in the app never gets
+the management role; the e-mail address of an activated account is its holder's to change
+(accounts.change_email); an activated account gets no invitation, only a password reset sent
+to its own address (`send_password_reset`), and a link is never shown for it.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlite_utils
 
-from . import audit, auth, organisation
+from . import accounts, audit, auth, invitations, organisation
 from .config import Settings
 from .content import Organisation
 from .db import write
@@ -34,7 +41,13 @@ FIELD_LABELS = {
     "level": N_("leader level"),
     "roles": N_("roles"),
     "active": N_("active"),
+    "account": N_("account"),
 }
+EMAIL_IS_THE_HOLDERS = N_("only the participant can change the e-mail address of an activated account (on My "
+                          "account)")
+LINK_WAS_SHOWN = N_("an invitation link for this account was shown in the app, so it cannot get the management "
+                    "role: add management accounts with the management role from the start (their link goes by "
+                    "e-mail only)")
 ROLE_LABELS = {"leader": N_("Leader"), "management": N_("Management"), "admin": N_("Administrator")}
 ROLE_ALIASES = {
     "leader": "leader", "leder": "leader",
@@ -164,6 +177,8 @@ def _roles(raw, default: tuple[str, ...] = ()) -> tuple[tuple[str, ...], FieldPr
         return (), FieldProblem("roles", N_("unknown role “{value}”"), {"value": unknown[0]})
     if not roles and not default:
         return (), FieldProblem("roles", N_("choose at least one role"))
+    if auth.duty_problem(roles or default):
+        return (), FieldProblem("roles", auth.duty_problem(roles or default))
     return roles or default, None
 
 
@@ -214,6 +229,8 @@ def add(db: sqlite_utils.Database, raw: dict, actor: str) -> int:
             roles=participant.roles,
         )
         audit.log(db, actor, "add participant", f"{username} ({','.join(participant.roles)})")
+        if "management" in participant.roles:
+            accounts.announce_management(db, user_id, actor)
     return user_id
 
 
@@ -223,8 +240,8 @@ def update(db: sqlite_utils.Database, user_id: int, raw: dict, actor: str) -> li
         user = _require(db, user_id)
         participant, problems = check(db, raw, user_id=user_id)
         if participant is not None:
-            guard = _guard_own_admin(actor, user, participant.roles)
-            problems = [guard] if guard else []
+            problems = [p for p in (_guard_own_admin(actor, user, participant.roles),
+                                    _guard_duties(db, user, participant)) if p]
         if problems:
             raise InvalidParticipant(problems)
         changed = [f for f in FIELDS if getattr(participant, f) != getattr(user, f)]
@@ -236,7 +253,21 @@ def update(db: sqlite_utils.Database, user_id: int, raw: dict, actor: str) -> li
         if changed:
             roles = f" (roles {','.join(participant.roles)})" if "roles" in changed else ""
             audit.log(db, actor, "edit participant", f"{user.username}: {', '.join(changed)}{roles}")
+        if "management" in participant.roles and "management" not in user.roles:
+            accounts.announce_management(db, user_id, actor)
     return changed
+
+
+def _guard_duties(db: sqlite_utils.Database, user: auth.User, participant: Participant) -> FieldProblem | None:
+    """The separation-of-duties rules for a change to an existing account (see the module)."""
+    duty = auth.duty_problem(participant.roles, user.duty)
+    if duty:
+        return FieldProblem("roles", duty)
+    if "management" in participant.roles and "management" not in user.roles and invitations.link_was_shown(db, user.id):
+        return FieldProblem("roles", LINK_WAS_SHOWN)
+    if user.activated and participant.email.casefold() != user.email.casefold():
+        return FieldProblem("email", EMAIL_IS_THE_HOLDERS)
+    return None
 
 
 def set_active(db: sqlite_utils.Database, user_id: int, active: bool, actor: str) -> None:
@@ -252,8 +283,11 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool, actor: str
 
 
 def resend_invitation(db: sqlite_utils.Database, settings: Settings, user_id: int, actor: str) -> tuple[str, str | None]:
-    """Make a fresh invitation link for an active account (older links stop working) and e-mail
-    it (SMTP, or the outbox); audited. Returns the link and the delivery error, None when sent.
+    """Make a fresh invitation link for an active, never-activated account (older links stop
+    working) and e-mail it (SMTP, or the outbox); audited. Returns the link and the delivery
+    error, None when sent; the link is '' unless it could not be e-mailed and may be shown
+    (reminders.link_may_be_shown). An activated account is refused (InvalidParticipant):
+    it gets a password reset by e-mail instead (`send_password_reset`).
 
     Raises InvitationsUnavailable while digled has no invitations."""
     try:
@@ -263,8 +297,23 @@ def resend_invitation(db: sqlite_utils.Database, settings: Settings, user_id: in
     user = _require(db, user_id)
     if not user.active:
         raise InvalidParticipant([FieldProblem("active", N_("the account is deactivated: reactivate it first"))])
+    if user.activated:
+        raise InvalidParticipant([FieldProblem("account", invitations.ACTIVATED)])
     [invited] = reminders.invite(db, settings, [user_id], actor)
     return invited.link, invited.error
+
+
+def send_password_reset(db: sqlite_utils.Database, settings: Settings, user_id: int, actor: str) -> accounts.ResetSent:
+    """E-mail a password-reset link to an activated account's own address (never shown here).
+    Raises InvalidParticipant when no reset may be sent, mailer.MailError when delivery failed."""
+    user = _require(db, user_id)
+    try:
+        return accounts.request_reset(db, settings, user_id, actor)
+    except accounts.AccountError as e:
+        field_ = "active" if not user.active else "account"
+        raise InvalidParticipant([FieldProblem(field_, e.message, e.params)]) from e
+    except invitations.InvitationRefused as e:
+        raise InvalidParticipant([FieldProblem("account", str(e))]) from e
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -167,7 +167,8 @@ def due(
     tx = texts()
     users = {u.id: u for u in auth.all_users(db)}
     rows = db.execute(
-        "SELECT id, invited_at, activated_at FROM users WHERE active = 1 AND email != '' "
+        "SELECT id, invited_at, CASE WHEN password_hash IS NULL THEN activated_at ELSE "
+        "COALESCE(activated_at, 'password set') END FROM users WHERE active = 1 AND email != '' "
         "AND (',' || roles || ',') LIKE '%,leader,%'"
     ).fetchall()
     done = {(u, a) for u, a in db.execute("SELECT user_id, activity FROM progress").fetchall()}
@@ -204,7 +205,7 @@ def due(
                 expires = format_date(today + timedelta(days=invitations.DEFAULT_DAYS), lang)
                 add(user, "invitation", "", "", _week(today), expires=expires)
             continue
-        draft = assessment.draft(db, anonymity.pseudonym(settings.pseudonym_secret, user_id))
+        draft = assessment.draft(db, anonymity.pseudonym(settings.pseudonym_secret, user_id), settings.pseudonym_secret)
         for a in prog.activities:
             d = dates[a.id]
             p = {
@@ -223,7 +224,7 @@ def due(
             elif a.kind == "assessment" and d.opens <= today <= d.due and (user_id, a.round) not in taken:
                 if draft is None or draft.round != a.round:
                     add(user, "assessment", a.id, page_link(PAGE_OF_KIND["assessment"]), **p)
-        if draft is not None and date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= today:
+        if draft is not None and draft.started and date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= today:
             a = round_activity.get(draft.round)
             activity = a.id if a else f"assessment_{draft.round}"
             title = _title(a, lang) if a else tx.common["extra_assessment"][lang]
@@ -417,8 +418,19 @@ def run(
 @dataclass(frozen=True)
 class Invited:
     user: auth.User
-    link: str
-    error: str | None  # None when the e-mail went out (or into the outbox)
+    link: str  # '' unless the link may be shown (a leader's link that could not be e-mailed)
+    error: str | None  # None when the e-mail went out (or into the outbox); may be a message id
+
+
+NO_EMAIL_ADDRESS = N_("no e-mail address")
+BY_EMAIL_ONLY = N_("a management or administrator account gets its invitation by e-mail only")
+
+
+def link_may_be_shown(user: auth.User) -> bool:
+    """An invitation link may be shown in the app only for a never-activated account that is
+    only a leader: whoever sees the link could choose the password, and an account whose link
+    an administrator saw never gets the management role (participants.update)."""
+    return not user.activated and set(user.roles) <= {"leader"}
 
 
 def invite(
@@ -431,8 +443,11 @@ def invite(
     send: bool = True,
     today: date | None = None,
 ) -> list[Invited]:
-    """Create a fresh invitation for each user and (with `send`) e-mail it; logged in
-    reminders_sent as kind 'invitation' so the administrator sees it in the send log."""
+    """Create a fresh invitation for each never-activated user and (with `send`) e-mail it;
+    logged in reminders_sent as kind 'invitation' so the administrator sees it in the send log.
+
+    The link is returned (to be shown) only where it could not be e-mailed and
+    `link_may_be_shown`; an activated account gets no invitation at all (its error says so)."""
     today = today or date.today()
     mail = mail or mailer.load(settings)
     out = []
@@ -441,10 +456,17 @@ def invite(
             user = auth.get_user_by_id(db, user_id)
             if user is None:
                 continue
-            token = invitations.create(db, user.id, actor=actor)
+            if user.activated:
+                out.append(Invited(user, "", invitations.ACTIVATED))
+                continue
+            showable = link_may_be_shown(user)
+            if not (send and user.email) and not showable:
+                out.append(Invited(user, "", BY_EMAIL_ONLY))
+                continue
+            token = invitations.create(db, user.id, actor=actor, shown=not (send and user.email))
             url = invitations.link(token)
             if not send or not user.email:
-                out.append(Invited(user, url, None if not send else "no e-mail address"))
+                out.append(Invited(user, url, None if not send else NO_EMAIL_ADDRESS))
                 continue
             lang = normalise(user.language)
             tx = texts()
@@ -457,10 +479,12 @@ def invite(
                 m.send(compose(reminder, url), name=key)
             except Exception as e:  # noqa: BLE001
                 _finish(db, key, str(e) or type(e).__name__)
-                out.append(Invited(user, url, str(e)))
+                if showable:
+                    invitations.mark_shown(db, token)
+                out.append(Invited(user, url if showable else "", str(e) or type(e).__name__))
             else:
                 _finish(db, key, None)
-                out.append(Invited(user, url, None))
+                out.append(Invited(user, "", None))
     return out
 
 

@@ -156,28 +156,33 @@ def personal_report(
     fig = wheel.wheel(framework, scores, lang, wheel_labels(t), previous=previous)
     chart = fig.to_html(full_html=False, include_plotlyjs=True, config={"displayModeBar": False})
     strong, recommend = feedback(framework, scores, lang)
+    # translate first, then format: pybabel cannot see t() inside an f-string
+    title, total, level = html.escape(t("My digital competence wheel")), html.escape(t("Total")), html.escape(t("Level"))
+    level_lower, exercises = html.escape(t("level")), html.escape(t("Exercises"))
+    per_competence, strongest = html.escape(t("Scores per competence")), html.escape(t("Your three strongest competences"))
+    develop, purposes = html.escape(t("Three competences to develop")), html.escape(t("The programme purposes"))
+    closing = html.escape(t("This report is yours. Your answers are stored under a pseudonym and are never shown to anyone else."))
     parts = [
         f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-        f"<title>{html.escape(t('My digital competence wheel'))}</title><style>{REPORT_CSS}</style></head><body>",
-        f"<h1>{html.escape(t('My digital competence wheel'))}</h1>",
-        f"<p class='muted'>{html.escape(label)} · {html.escape(t('Total'))}: {_pct(scores['total'])}"
-        f" · {html.escape(t('Level'))} {scores['total_level'] or '–'}</p>",
+        f"<title>{title}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<h1>{title}</h1>",
+        f"<p class='muted'>{html.escape(label)} · {total}: {_pct(scores['total'])} · {level} {scores['total_level'] or '–'}</p>",
         f"<div class='chart'>{chart}</div>",
-        f"<h2>{html.escape(t('Scores per competence'))}</h2>",
+        f"<h2>{per_competence}</h2>",
         _html_table(table(framework, scores, lang, t)),
-        f"<h2>{html.escape(t('Your three strongest competences'))}</h2>",
+        f"<h2>{strongest}</h2>",
     ]
     for e in strong:
-        parts.append(f"<div class='fb'><h3>{html.escape(e.name)} ({_pct(e.score)}, {html.escape(t('level'))} {e.level})</h3><p>{html.escape(e.text)}</p></div>")
-    parts.append(f"<h2>{html.escape(t('Three competences to develop'))}</h2>")
+        parts.append(f"<div class='fb'><h3>{html.escape(e.name)} ({_pct(e.score)}, {level_lower} {e.level})</h3><p>{html.escape(e.text)}</p></div>")
+    parts.append(f"<h2>{develop}</h2>")
     for e in recommend:
         items = "".join(f"<li>{html.escape(x)}</li>" for x in e.exercises)
         parts.append(
-            f"<div class='fb'><h3>{html.escape(e.name)} ({_pct(e.score)}, {html.escape(t('level'))} {e.level})</h3>"
-            f"<p>{html.escape(e.text)}</p><p><b>{html.escape(t('Exercises'))}</b></p><ul>{items}</ul></div>"
+            f"<div class='fb'><h3>{html.escape(e.name)} ({_pct(e.score)}, {level_lower} {e.level})</h3>"
+            f"<p>{html.escape(e.text)}</p><p><b>{exercises}</b></p><ul>{items}</ul></div>"
         )
-    parts.append(f"<h2>{html.escape(t('The programme purposes'))}</h2>")
+    parts.append(f"<h2>{purposes}</h2>")
     parts.append(_html_table(purposes_table(framework, scores, lang, t)))
-    parts.append(f"<p class='muted'>{html.escape(t('This report is yours. Your answers are stored under a pseudonym and are never shown to anyone else.'))}</p>")
+    parts.append(f"<p class='muted'>{closing}</p>")
     parts.append("</body></html>")
     return "".join(parts)

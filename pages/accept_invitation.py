@@ -1,4 +1,6 @@
 """Accept an invitation (public): a leader opens their personal link and chooses a password.
+The same page takes a password-reset link (sent by e-mail only) and then tells the holder by
+e-mail that the password was changed.
 
 Reachable logged out (app.py registers it in the logged-out menu); the token in the link is
 the only credential, so there is no session.page() check here.
@@ -6,7 +8,7 @@ the only credential, so there is no session.page() check here.
 
 import streamlit as st
 
-from digled import invitations
+from digled import accounts, invitations
 from digled.ui import login, session
 
 db = session.database()
@@ -34,9 +36,14 @@ if not verdict.ok:
     st.error(t(verdict.message))
     st.stop()
 
-st.write(t("Welcome to the programme in digital leadership, {name}.").format(name=verdict.user.name))
-st.write(t("Choose a password to finish setting up your account (username: {username}).").format(
-    username=verdict.user.username))
+reset = verdict.purpose == "reset"
+if reset:
+    st.write(t("Choose a new password for your account, {name} (username: {username}).").format(
+        name=verdict.user.name, username=verdict.user.username))
+else:
+    st.write(t("Welcome to the programme in digital leadership, {name}.").format(name=verdict.user.name))
+    st.write(t("Choose a password to finish setting up your account (username: {username}).").format(
+        username=verdict.user.username))
 st.caption(t("At least 8 characters. The link works once."))
 with st.form("accept_invitation"):
     password = st.text_input(t("New password"), type="password", key="invite_password",
@@ -49,6 +56,8 @@ if submitted:
     if problem:
         st.error(t(problem))
     else:
+        if reset:
+            accounts.tell_password_changed(db, session.context().settings, verdict.user.id)
         st.session_state.setdefault("_invitations_accepted", {})[token] = verdict.user.name
         st.session_state["login_username"] = verdict.user.username
         st.rerun()

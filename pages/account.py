@@ -1,8 +1,9 @@
-"""Min konto: who I am, my language, change my password (ends my other sessions)."""
+"""Min konto: who I am, my language, change my password (ends my other sessions; I get an
+e-mail), change my e-mail address (only I can, once my account is activated)."""
 
 import streamlit as st
 
-from digled import auth
+from digled import accounts, auth
 from digled.ui import session
 
 user, t = session.page(__file__)
@@ -26,4 +27,20 @@ if submitted:
         import time
 
         st.session_state["login_at"] = time.time() + 0.001  # this session stays logged in
+        accounts.tell_password_changed(db, session.context().settings, user.id)
         st.success(t("Your password is changed. You are logged out everywhere else."))
+
+st.subheader(t("Change e-mail address"))
+st.caption(t("Reminders and password resets go to this address. Only you can change it."))
+with st.form("change_email", clear_on_submit=False):
+    new_email = st.text_input(t("New e-mail address"), key="email_new", autocomplete="email")
+    confirm = st.text_input(t("Current password"), type="password", key="email_password")
+    email_submitted = st.form_submit_button(t("Change e-mail address"))
+if email_submitted:
+    try:
+        accounts.change_email(db, session.context().settings, user.username, confirm, new_email)
+    except accounts.AccountError as e:
+        st.error(e.text(t))
+    else:
+        st.success(t("Your e-mail address is changed to {email}. Your old address was told.").format(
+            email=new_email.strip()))

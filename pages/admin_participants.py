@@ -1,9 +1,10 @@
 """Deltagere: find participants (search and filters), add and edit them, change roles,
-deactivate or reactivate accounts, resend invitations; per-person participation."""
+deactivate or reactivate accounts, resend invitations (never-activated accounts) or send a
+password reset by e-mail (activated accounts; the link is never shown); per-person participation."""
 
 import streamlit as st
 
-from digled import auth, organisation, participants
+from digled import auth, mailer, organisation, participants
 from digled.config import ConfigError
 from digled.ui import session
 
@@ -43,7 +44,10 @@ def participant_fields(prefix: str, person: auth.User | None) -> dict:
     """The form fields (inside an st.form); values from `person` when editing."""
     raw = {
         "name": st.text_input(t("Name"), value=person.name if person else "", key=f"{prefix}_name"),
-        "email": st.text_input(t("E-mail"), value=person.email if person else "", key=f"{prefix}_email"),
+        "email": st.text_input(t("E-mail"), value=person.email if person else "", key=f"{prefix}_email",
+                               disabled=bool(person and person.activated),
+                               help=t("Only the participant can change the e-mail address of an activated account "
+                                      "(on My account).") if person and person.activated else None),
     }
     for column, (field, kind, label) in zip(st.columns(3), ORG_FIELDS):
         options = list(getattr(org, kind))
@@ -145,7 +149,25 @@ elif left.button(t("Reactivate the account"), key="reactivate", icon=":material/
     participants.set_active(db, picked, True, user.username)
     flash(t("{name} was reactivated.").format(name=person.name))
 
-if right.button(t("Resend the invitation"), key="resend_invitation", icon=":material/forward_to_inbox:"):
+if person.activated:
+    if right.button(t("Send a password reset by e-mail"), key="send_reset", icon=":material/lock_reset:"):
+        try:
+            sent = participants.send_password_reset(db, session.context().settings, picked, user.username)
+        except participants.InvalidParticipant as e:
+            show_problems(e.problems)
+        except (ConfigError, mailer.MailError) as e:
+            st.error(t("The e-mail could not be sent ({error}).").format(error=str(e)))
+        else:
+            if sent.via_smtp:
+                st.success(t("A link to choose a new password was e-mailed to {email}. The link is not shown here.")
+                           .format(email=sent.email))
+            else:
+                st.warning(t("No SMTP server is set: the e-mail with the link was written to the outbox on the "
+                             "server, which only the server operator can read and forward. {name} is also told at "
+                             "next login.").format(name=person.name))
+    st.caption(t("This account is activated: invitation links cannot be made for it, and no password link is "
+                 "ever shown here. A password reset goes to the participant's own e-mail address."))
+elif right.button(t("Resend the invitation"), key="resend_invitation", icon=":material/forward_to_inbox:"):
     try:
         link, error = participants.resend_invitation(db, session.context().settings, picked, user.username)
     except participants.InvalidParticipant as e:
@@ -155,10 +177,12 @@ if right.button(t("Resend the invitation"), key="resend_invitation", icon=":mate
     except ConfigError as e:
         st.error(str(e))
     else:
-        if error:
+        if error and link:
             st.warning(t("The e-mail could not be sent ({error}). Give {name} this new link:").format(
-                error=error, name=person.name))
+                error=t(error), name=person.name))
+            st.code(link, language=None)
+        elif error:
+            st.error(t("The invitation could not be sent ({error}).").format(error=t(error)))
         else:
-            st.success(t("A new invitation was sent to {email}. Older links no longer work. The new link:").format(
+            st.success(t("A new invitation was sent to {email}. Older links no longer work.").format(
                 email=person.email))
-        st.code(link, language=None)

@@ -1,5 +1,6 @@
 """Påmindelser og invitationer: preview and send the programme's reminders, see the send log,
-invite leaders who have not activated their account yet. The same functions as
+invite leaders who have not activated their account yet (never an activated account: see
+participants.send_password_reset). The same functions as
 `python -m digled reminders` and `python -m digled invite`."""
 
 from datetime import date
@@ -95,14 +96,15 @@ else:
     if go and picked:
         done = reminders.invite(db, settings, picked, user.username, mail=mail, send=by_mail)
         st.session_state["_invited"] = [
-            {t("Name"): i.user.name, t("E-mail"): i.user.email, t("Link"): i.link,
-             t("Status"): t("sent") if by_mail and not i.error else (i.error or t("link only"))}
+            {t("Name"): i.user.name, t("E-mail"): i.user.email, t("Link"): i.link or "–",
+             t("Status"): t("sent") if by_mail and not i.error else (t(i.error) if i.error else t("link only"))}
             for i in done
         ]
     elif go:
         st.warning(t("Choose at least one leader."))
 if st.session_state.get("_invited"):
-    st.success(t("New invitation links (each works once; older links of these leaders no longer work):"))
+    st.success(t("Invitations made: each link works once, and older links of these leaders no longer work. A link "
+                 "is shown only where it could not be e-mailed, and only for an account that is just a leader."))
     st.dataframe(pd.DataFrame(st.session_state["_invited"]), hide_index=True, width="stretch", key="invited_table")
 
 # --- send log -------------------------------------------------------------------------------

@@ -35,12 +35,16 @@ with st.form("kickoff"):
         st.success(t("Saved. All activity dates follow the kick-off date."))
 
 st.subheader(t("Anonymity"))
+frozen = organisation.frozen_round_k(db)
+ROUND_LABELS = {"start": t("Start"), "end": t("End")}
+for rnd, fk in frozen.items():
+    st.caption(t("{round} round: k = {k}, fixed because the round has answers. Changing k for a round with answers would let the figures before and after the change be subtracted.").format(round=ROUND_LABELS[rnd], k=fk))
 with st.form("anonymity"):
     k = st.number_input(
         t("Minimum group size (k)"), min_value=organisation.MIN_GROUP_SIZE_FLOOR,
         max_value=organisation.MIN_GROUP_SIZE_CEILING, step=1, value=organisation.min_group_size(db),
         key="min_group_size",
-        help=t("Management sees no figure about fewer than k respondents. Never below 3."),
+        help=t("Management sees no figure about fewer than k respondents. Never below 3. It applies to rounds without answers and to participation counts."),
     )
     if st.form_submit_button(t("Save"), type="primary", key="save_min_group_size"):
         try:
@@ -48,7 +52,10 @@ with st.form("anonymity"):
         except organisation.InvalidMinGroupSize as e:
             st.error(t(str(e)))
         else:
-            flash(t("Saved. Groups smaller than {k} are hidden from management.").format(k=int(k)))
+            if organisation.frozen_round_k(db):  # those rounds keep their k: do not claim the new one for them
+                flash(t("Saved. From now on groups smaller than {k} are hidden in rounds without answers and in participation counts; rounds with answers keep their k.").format(k=int(k)))
+            else:
+                flash(t("Saved. Groups smaller than {k} are hidden from management.").format(k=int(k)))
 
 st.subheader(t("Municipalities, areas and leader levels"))
 st.caption(t("Participants store the id; the Danish and English names are shown. An id that a participant "
@@ -97,10 +104,12 @@ st.dataframe(log.rename(columns={"at": t("When (UTC)"), "actor": t("User"), "act
                                  "detail": t("Detail")}), hide_index=True, width="stretch", key="audit_table")
 
 st.subheader(t("Backup"))
-st.write(t("A consistent copy of the whole database, made while the app keeps running."))
+st.write(t("A consistent copy of the database, made while the app keeps running, without the assessments, their "
+           "answers and management's published figures (so no one can link answers to people with it); the full "
+           "backup is made by the server operator with `python -m digled backup` on the server."))
 if st.button(t("Make a backup"), key="make_backup"):
     with tempfile.TemporaryDirectory() as tmp:
-        path = storage.backup(db, Path(tmp) / "digled-backup.db")
+        path = storage.admin_backup(db, Path(tmp) / "digled-backup.db")
         st.session_state["_backup"] = path.read_bytes()
     audit.log(db, user.username, "backup", "")
 if "_backup" in st.session_state:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from digled import anonymity, assessment, content, programme
+from digled import anonymity, assessment, content, privacy, programme
 from digled.i18n import text
 from digled.ui import session, widgets
 
@@ -12,7 +12,8 @@ user, t = session.page(__file__)
 db = session.database()
 fw = content.framework()
 lang = session.language()
-respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
+secret = session.context().settings.pseudonym_secret
+respondent = anonymity.pseudonym(secret, user.id)
 STEPS = assessment.steps(fw)
 ITEMS = {i.id: i for i in fw.items}
 PURPOSES = {p.id: p for p in fw.purposes}
@@ -44,18 +45,18 @@ def intro() -> None:
         "- "
         + t("It takes about 30 minutes. You can stop at any time: every answer is saved at once, and you continue where you left off.")
         + "\n- "
-        + t("It is anonymous: your answers are stored under a code (a pseudonym), never with your name. Only you can see your own answers and wheel.")
-        + "\n- "
-        + t("Management only sees combined figures for groups of at least 5 leaders, never one person's answers.")
-        + "\n- "
         + t("Answer from your daily work. 'Don't know / not relevant' is a fine answer: it is left out of your scores.")
     )
+    st.header(t("Who sees your answers"))
+    st.markdown(t("Your answers are stored under a code (a pseudonym), never with your name."))
+    st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db))))
+    st.page_link("pages/privacy.py", label=t("Read the privacy statement"), icon=":material/policy:")
     st.info(ROUND_TEXT[next_round()])
     guide = fw.guides["before_answering"]
     with st.expander(t("Guide: how to answer"), expanded=True):
         widgets.video_or_text(guide.video_url, text(guide.text, lang))
     if st.button(t("Start the assessment"), type="primary", key="start_assessment"):
-        d = assessment.start(db, respondent, next_round(), user.municipality, user.area, user.level)
+        d = assessment.start(db, respondent, next_round(), user.municipality, user.area, user.level, secret=secret)
         assessment.set_step(db, d.id, 0)
         st.rerun()
 
@@ -156,11 +157,11 @@ def review(draft_id: int, given: dict[str, int]) -> None:
         st.success(t("All questions are answered."))
     if st.button(t("Submit and see my wheel"), type="primary", key="submit_assessment"):
         try:
-            attempt = assessment.submit(db, fw, draft_id)
+            attempt = assessment.submit(db, fw, draft_id, secret=secret)
         except assessment.AnswerError as e:
             st.error(t(str(e)))
             return
-        assessment.record_participation(db, user.id, attempt.round, date.fromisoformat(attempt.submitted))
+        assessment.record_participation(db, user.id, attempt.round, date.today())
         st.session_state["show_result_guide"] = True
         st.switch_page("pages/my_results.py")
 

@@ -38,14 +38,14 @@ with st.container(border=True, key="next_step_card"):
             st.switch_page(nxt.page)
 
 draft = assessment.draft(db, respondent)
-attempts = assessment.history(db, respondent)
+attempts = assessment.history(db, respondent, session.context().settings.pseudonym_secret)
 with st.container(border=True):
     st.subheader(t("Your digital competence assessment"))
     if draft:
         st.write(t("You have an unfinished assessment. Continue where you left off."))
         st.page_link("pages/assessment.py", label=t("Continue the assessment"), icon=":material/play_arrow:")
     elif not attempts:
-        st.write(t("Start with the assessment: about 30 minutes, anonymous, and you can pause."))
+        st.write(t("Start with the assessment: about 30 minutes, no one else in the app sees your answers, and you can pause."))
         st.page_link("pages/assessment.py", label=t("Start the assessment"), icon=":material/play_arrow:")
     else:
         st.write(t("You have taken the assessment {n} times.").format(n=len(attempts)))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from digled import anonymity, assessment, content, results, wheel
+from digled import anonymity, assessment, content, results, retention, wheel
 from digled.i18n import text
 from digled.ui import session, widgets
 
@@ -10,8 +10,9 @@ user, t = session.page(__file__)
 db = session.database()
 fw = content.framework()
 lang = session.language()
-respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
-attempts = assessment.history(db, respondent)
+secret = session.context().settings.pseudonym_secret
+respondent = anonymity.pseudonym(secret, user.id)
+attempts = assessment.history(db, respondent, secret)
 labels = results.wheel_labels(t)
 
 st.title(t("My wheel and history"))
@@ -31,6 +32,8 @@ chosen = st.selectbox(
 current = attempts[chosen]
 previous = attempts[chosen - 1] if chosen > 0 else None
 scores = current.scores
+if not retention.has_raw_answers(db, current.id):
+    st.caption(t("The individual answers of this attempt have been deleted (data retention). Your scores, wheel, history and report are kept."))
 
 st.metric(t("Total"), f"{scores['total']:.0f} %" if scores["total"] is not None else "–",
           help=t("Level {level} of 8").format(level=scores["total_level"] or "–"))

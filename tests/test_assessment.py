@@ -22,15 +22,15 @@ def respondent(leader):
 
 
 def test_start_is_idempotent_and_copies_aggregation_attributes(database, respondent):
-    a = assessment.start(database, respondent, "start", "Glostrup", "skole", "mellemleder")
-    b = assessment.start(database, respondent, "extra")
+    a = assessment.start(database, respondent, "start", "Glostrup", "skole", "mellemleder", secret=SECRET)
+    b = assessment.start(database, respondent, "extra", secret=SECRET)
     assert a.id == b.id and a.status == "draft" and b.round == "start"
     row = database.execute("SELECT municipality, area, level FROM assessments").fetchone()
     assert row == ("Glostrup", "skole", "mellemleder")
 
 
 def test_answers_are_saved_at_once_and_survive_a_new_connection(database, framework, respondent, tmp_path):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     assessment.save_answer(database, framework, d.id, "info_search-k1", 3)
     assessment.save_answer(database, framework, d.id, "info_search-k1", 4)  # changed mind
     assessment.save_answer(database, framework, d.id, "purpose3", 0)
@@ -43,14 +43,14 @@ def test_answers_are_saved_at_once_and_survive_a_new_connection(database, framew
 
 @pytest.mark.parametrize("item, value", [("nope", 1), ("info_search-k1", 5), ("info_search-k1", -1), ("info_search-k1", True), ("info_search-k1", "3")])
 def test_bad_answers_are_refused_and_nothing_is_written(database, framework, respondent, item, value):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     with pytest.raises(assessment.AnswerError):
         assessment.save_answer(database, framework, d.id, item, value)
     assert assessment.answers(database, d.id) == {}
 
 
 def test_clearing_an_answer(database, framework, respondent):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     assessment.save_answer(database, framework, d.id, "info_search-k1", 2)
     assessment.save_answer(database, framework, d.id, "info_search-k1", None)
     assert assessment.answers(database, d.id) == {}
@@ -62,30 +62,30 @@ def _answer_all(database, framework, draft_id, value=3):
 
 
 def test_submit_scores_closes_and_is_idempotent(database, framework, respondent):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     _answer_all(database, framework, d.id)
-    first = assessment.submit(database, framework, d.id, today=date(2016, 1, 4))
-    second = assessment.submit(database, framework, d.id, today=date(2016, 2, 1))
+    first = assessment.submit(database, framework, d.id, today=date(2016, 1, 4), secret=SECRET)
+    second = assessment.submit(database, framework, d.id, today=date(2016, 2, 1), secret=SECRET)
     assert first == second
     assert first.status == "submitted" and first.submitted == "2016-01-04"
     assert first.scores["total"] == pytest.approx(200 / 3)
     assert assessment.draft(database, respondent) is None
     with pytest.raises(assessment.AnswerError):
         assessment.save_answer(database, framework, d.id, "info_search-k1", 1)
-    assert [a.id for a in assessment.history(database, respondent)] == [d.id]
+    assert [a.id for a in assessment.history(database, respondent, SECRET)] == [d.id]
 
 
 def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, respondent):
     path = tmp_path / "digled.db"
     d0 = db.open_and_migrate(path)
-    d = assessment.start(d0, respondent, "start")
+    d = assessment.start(d0, respondent, "start", secret=SECRET)
     _answer_all(d0, framework, d.id)
     out, errors = [], []
 
     def tab():
         conn = db.connect(path)
         try:
-            out.append(assessment.submit(conn, framework, d.id))
+            out.append(assessment.submit(conn, framework, d.id, secret=SECRET))
         except Exception as e:  # pragma: no cover
             errors.append(e)
 
@@ -97,28 +97,28 @@ def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, re
 
 
 def test_empty_submit_is_refused(database, framework, respondent):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     assessment.save_answer(database, framework, d.id, "info_search-k1", 0)
     with pytest.raises(assessment.AnswerError):
-        assessment.submit(database, framework, d.id)
+        assessment.submit(database, framework, d.id, secret=SECRET)
     assert assessment.draft(database, respondent) is not None
 
 
 def test_answers_to_removed_questions_are_kept_but_not_scored(database, framework, respondent):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     assessment.save_answer(database, framework, d.id, "info_search-k1", 4)
     database.execute("INSERT INTO answers (assessment_id, item, value) VALUES (?, 'old-item', 1)", [d.id])
     given = assessment.answers(database, d.id)
     assert assessment.stale_answers(framework, given) == ["old-item"]
-    a = assessment.submit(database, framework, d.id)
+    a = assessment.submit(database, framework, d.id, secret=SECRET)
     assert a.scores["competences"]["info_search"]["knowledge"] == 100
     assert a.scores["answered"] == 1
 
 
 def test_assessment_tables_hold_no_identity(database, framework, leader, respondent):
-    d = assessment.start(database, respondent, "start", leader.municipality, leader.area, leader.level)
+    d = assessment.start(database, respondent, "start", leader.municipality, leader.area, leader.level, secret=SECRET)
     _answer_all(database, framework, d.id)
-    assessment.submit(database, framework, d.id)
+    assessment.submit(database, framework, d.id, secret=SECRET)
     dump = "\n".join(database.conn.iterdump())
     assessment_rows = [l for l in dump.splitlines() if l.startswith(('INSERT INTO "assessments"', 'INSERT INTO "answers"'))]
     assert assessment_rows
@@ -130,11 +130,11 @@ def test_assessment_tables_hold_no_identity(database, framework, leader, respond
 
 
 def test_a_different_secret_finds_no_history(database, framework, leader, respondent):
-    d = assessment.start(database, respondent, "start")
+    d = assessment.start(database, respondent, "start", secret=SECRET)
     _answer_all(database, framework, d.id)
-    assessment.submit(database, framework, d.id)
-    assert len(assessment.history(database, anonymity.pseudonym(SECRET, leader.id))) == 1
-    assert assessment.history(database, anonymity.pseudonym("another" * 8, leader.id)) == []
+    assessment.submit(database, framework, d.id, secret=SECRET)
+    assert len(assessment.history(database, anonymity.pseudonym(SECRET, leader.id), SECRET)) == 1
+    assert assessment.history(database, anonymity.pseudonym("another" * 8, leader.id), "another" * 8) == []
     assert anonymity.pseudonym(SECRET, leader.id) != anonymity.pseudonym(SECRET, leader.id + 1)
 
 

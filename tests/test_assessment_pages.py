@@ -47,7 +47,7 @@ def test_answers_are_saved_the_moment_they_are_given_and_resume(demo_db):
 def test_review_lists_unanswered_and_submit_shows_the_wheel(demo_db):
     fw = content.framework()
     respondent = _leder_respondent(demo_db)
-    d = assessment.start(demo_db, respondent, "start")
+    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
     for q in assessment.question_ids(fw)[:-3]:
         assessment.save_answer(demo_db, fw, d.id, q, 3)
     assessment.set_step(demo_db, d.id, len(assessment.steps(fw)) - 1)
@@ -58,7 +58,7 @@ def test_review_lists_unanswered_and_submit_shows_the_wheel(demo_db):
     at.button(key="submit_assessment").click().run()
     assert not at.exception
     assert assessment.draft(demo_db, respondent) is None
-    assert len(assessment.history(demo_db, respondent)) == 1
+    assert len(assessment.history(demo_db, respondent, SECRET)) == 1
     user = auth.get_user(demo_db, "leder")
     assert demo_db.execute("SELECT round FROM participation WHERE user_id = ?", [user.id]).fetchall() == [("start",)]
     res = app_as("leder").run()
@@ -72,10 +72,10 @@ def test_results_page_compares_two_attempts(demo_db):
     fw = content.framework()
     respondent = _leder_respondent(demo_db)
     for value in (2, 3):
-        d = assessment.start(demo_db, respondent, "start" if value == 2 else "extra")
+        d = assessment.start(demo_db, respondent, "start" if value == 2 else "extra", secret=SECRET)
         for q in assessment.question_ids(fw):
             assessment.save_answer(demo_db, fw, d.id, q, value)
-        assessment.submit(demo_db, fw, d.id)
+        assessment.submit(demo_db, fw, d.id, secret=SECRET)
     at = app_as("leder").run()
     at.switch_page("pages/my_results.py").run()
     assert not at.exception

@@ -11,7 +11,7 @@ def test_help_lists_the_commands(capsys):
     except SystemExit as e:
         assert e.code == 0
     out = capsys.readouterr().out
-    for command in ("init", "backup", "check-content", "add-admin", "export"):
+    for command in ("init", "backup", "check-content", "add-admin", "export", "publish"):
         assert command in out
 
 
@@ -67,10 +67,102 @@ def test_add_admin_from_stdin(tmp_path, monkeypatch):
     assert run("a good password\n").returncode == 2  # exists
 
 
-def test_export_cohort_csv(demo_db, capsys):
+def test_export_cohort_needs_a_publication(demo_db, capsys):
+    assert main(["export", "cohort", "--format", "csv"]) == 1
+    assert "nothing has been published yet" in capsys.readouterr().err
+
+
+def test_export_cohort_csv_is_the_latest_publication(demo_db, capsys):
+    import io
+
+    import pandas as pd
+
+    from digled import cohort, publications
+    from digled.db import write
+
+    assert main(["publish"]) == 0
+    capsys.readouterr()
     assert main(["export", "cohort", "--format", "csv"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "round,municipality,area,level,n,figure,value"
-    assert lines[1].startswith("start,,,,") and ",total," in lines[1]
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "publication,round,municipality,area,level,status,n,figure,value"
+    assert lines[1].startswith("1,start,,,,new,") and ",total," in lines[1]
     hidden = [l for l in lines if ",hidden," in l]
-    assert hidden and all(l.split(",")[4] == "" for l in hidden)
+    assert hidden and all(l.split(",")[6] == "" and l.split(",")[8] == "" for l in hidden)
+    expected = cohort.dataframe(publications.export_rows(demo_db, publications.latest(demo_db).id))
+    assert out == expected.to_csv(index=False)
+    assert len(pd.read_csv(io.StringIO(out))) == len(expected)
+    # the export is the publication, not the live answers: removing every end answer changes nothing
+    with write(demo_db):
+        demo_db.execute("DELETE FROM assessments WHERE round = 'end'")
+    assert main(["export", "cohort", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_export_cohort_xlsx(demo_db, tmp_path, capsys):
+    import pandas as pd
+
+    assert main(["publish"]) == 0
+    assert main(["export", "cohort", "--format", "xlsx"]) == 2  # needs --output
+    target = tmp_path / "cohort.xlsx"
+    assert main(["export", "cohort", "--format", "xlsx", "--output", str(target)]) == 0
+    df = pd.read_excel(target)
+    assert list(df.columns) == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
+    assert set(df["publication"]) == {1}
+
+
+def test_publish_first_then_nothing_due_the_same_day(demo_db, capsys):
+    from digled import publications
+
+    assert main(["publish"]) == 0
+    out = capsys.readouterr().out
+    last = out.splitlines()[-1]
+    assert last.startswith("publication 1 (first): assessment: ") and "participation: " in last
+    assert any(l.startswith("assessment ") and " new " in l for l in out.splitlines())
+    assert any("(fewer than 5 answers)" in l and " hidden" in l for l in out.splitlines())  # why, in words
+    pubs = publications.listing(demo_db)
+    assert [(p.id, p.trigger) for p in pubs] == [(1, "first")]
+
+    assert main(["publish"]) == 0  # the same day again: nothing due, not an error (cron)
+    out = capsys.readouterr().out
+    assert out.startswith("no publication due") and "every 7 days" in out
+    assert len(publications.listing(demo_db)) == 1
+
+
+def test_publish_when_the_period_has_passed(demo_db, capsys):
+    from datetime import date, timedelta
+
+    from digled import publications
+
+    assert main(["publish"]) == 0
+    later = (date.today() + timedelta(days=publications.DEFAULT_PERIOD_DAYS + 1)).isoformat()
+    assert main(["publish", "--today", later]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("publication 2 (") and "first" not in last
+    assert [p.id for p in publications.listing(demo_db)] == [2, 1]
+
+
+def test_publish_dry_run_stores_nothing(demo_db, capsys):
+    from digled import publications
+
+    before = {t: demo_db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+              for t in ("publications", "released_groups", "released_sets")}
+    assert main(["publish", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith("dry run, nothing stored: assessment: ")
+    assert publications.listing(demo_db) == []
+    assert {t: demo_db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in before} == before
+    # after a real publication, a dry run shows what one made now would hold back, still storing nothing
+    assert main(["publish"]) == 0
+    capsys.readouterr()
+    assert main(["publish", "--dry-run"]) == 0
+    assert "dry run, nothing stored" in capsys.readouterr().out
+    assert len(publications.listing(demo_db)) == 1
+
+
+def test_publish_with_a_bad_date_exits_2(demo_db, capsys):
+    from digled import publications
+
+    assert main(["publish", "--today", "25-01-2016"]) == 2
+    assert "--today must be a date like" in capsys.readouterr().err
+    assert publications.listing(demo_db) == []

@@ -255,10 +255,11 @@ def _state(d) -> tuple:
 
 def test_any_answer_is_stored_exactly_or_refused_without_a_write(tmp_path, framework):
     d = db.open_and_migrate(tmp_path / "answers.db")
-    open_draft = assessment.start(d, "fuzz-open", "start", today=date(2025, 1, 6))
-    closed = assessment.start(d, "fuzz-closed", "start", today=date(2025, 1, 6))
+    secret = "fuzz-secret-" + "f" * 32
+    open_draft = assessment.start(d, "fuzz-open", "start", today=date(2025, 1, 6), secret=secret)
+    closed = assessment.start(d, "fuzz-closed", "start", today=date(2025, 1, 6), secret=secret)
     assessment.save_answer(d, framework, closed.id, framework.items[0].id, 3)
-    assessment.submit(d, framework, closed.id, today=date(2025, 1, 7))
+    assessment.submit(d, framework, closed.id, today=date(2025, 1, 7), secret=secret)
     questions = assessment.question_ids(framework)
     outcomes = {"stored": 0, "refused": 0}
 

@@ -47,3 +47,19 @@ def test_content_text_picks_the_language():
     assert i18n.text({"da": "Viden", "en": "Knowledge"}, "en") == "Knowledge"
     assert i18n.text({"da": "Viden", "en": ""}, "en") == "Viden"
     assert i18n.text(None, "da") == ""
+
+
+def test_no_translation_call_inside_an_f_string():
+    """pybabel cannot see t("...") inside an f-string: translate first, then format."""
+    import ast
+
+    found = []
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "digled").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in {*KEYWORDS, "ngettext"}
+                            and inner.args and isinstance(inner.args[0], ast.Constant)):
+                        found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert found == [], found

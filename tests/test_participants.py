@@ -1,5 +1,6 @@
 """Participants: add, edit, deactivate, roles, invitations, the list with its filters."""
 
+import re
 import time
 
 import pytest
@@ -123,12 +124,16 @@ def test_an_admin_cannot_deactivate_themselves(database, admin):
 
 def test_resend_invitation_mails_a_fresh_link_and_retires_the_old(database, admin, settings, smtp_server):
     user_id = participants.add(database, LEA, "anne")
-    first, error = participants.resend_invitation(database, settings, user_id, "anne")
-    second, error = participants.resend_invitation(database, settings, user_id, "anne")
-    assert error is None and first != second
+    shown, error = participants.resend_invitation(database, settings, user_id, "anne")
+    assert shown == "" and error is None  # e-mailed: the link is not shown in the app
+    shown, error = participants.resend_invitation(database, settings, user_id, "anne")
+    assert shown == "" and error is None
     assert len(smtp_server.messages) == 2
     assert all("Lea.Dam@albertslund.dk" in m["To"] for m in smtp_server.messages)
-    assert second in smtp_server.messages[1].get_body(("plain",)).get_content()
+    first, second = (re.search(r"https?://\S+token=\S+", m.get_body(("plain",)).get_content()).group(0)
+                     for m in smtp_server.messages)
+    assert first != second
+    assert not invitations.link_was_shown(database, user_id)
     assert not invitations.verify(database, first.split("token=")[1]).ok
     assert invitations.verify(database, second.split("token=")[1]).ok
     assert "create invitation" in [e["action"] for e in audit.recent(database)]

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import workload
-from digled import anonymity, db, scoring
+from digled import anonymity, assessment, db, scoring
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "reliability-pseudonym-secret-" + "r" * 32
@@ -122,10 +122,11 @@ def _snapshot_problems(copy: Path, framework, leaders: dict[str, int], rounds: i
     try:
         states_cache: dict[int, tuple[set, frozenset]] = {}
         per_respondent: dict[str, list] = {}
-        for aid, respondent, status, scores in d.execute(
-            "SELECT id, respondent, status, scores FROM assessments ORDER BY id"
-        ):
-            per_respondent.setdefault(respondent, []).append((aid, status, scores))
+        for (respondent,) in d.execute("SELECT DISTINCT respondent FROM assessments"):
+            per_respondent[respondent] = [  # in the order they were made (ids are random)
+                (a.id, a.status, d.execute("SELECT scores FROM assessments WHERE id = ?", [a.id]).fetchone()[0])
+                for a in assessment.attempts(d, respondent, SECRET)
+            ]
         for respondent, rows in per_respondent.items():
             number = leaders.get(respondent)
             if number is None:

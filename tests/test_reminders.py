@@ -96,7 +96,8 @@ def test_meetings_and_workshops_are_reminded_days_before(database, settings, coh
 
 def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort):
     lea = cohort["lea"]
-    assessment.start(database, anonymity.pseudonym(settings.pseudonym_secret, lea), "start", today=date(2015, 11, 20))
+    assessment.start(database, anonymity.pseudonym(settings.pseudonym_secret, lea), "start", today=date(2015, 11, 20),
+                     secret=settings.pseudonym_secret)
     mine = [r for r in reminders.due(database, settings, FILM_DAY) if r.user.id == lea]
     assert f"draft:assessment_start:{lea}:2015-W48" in keys(mine)
     assert f"assessment:assessment_start:{lea}" not in keys(mine)  # started already
@@ -108,7 +109,8 @@ def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort)
     assert [r for r in reminders.due(database, settings, date(2015, 11, 30)) if r.kind == "draft"]  # next week
     # a draft started just now waits for the grace period
     emma = cohort["emma"]
-    assessment.start(database, anonymity.pseudonym(settings.pseudonym_secret, emma), "start", today=FILM_DAY)
+    assessment.start(database, anonymity.pseudonym(settings.pseudonym_secret, emma), "start", today=FILM_DAY,
+                     secret=settings.pseudonym_secret)
     assert not [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "draft" and r.user.id == emma]
 
 

@@ -95,6 +95,8 @@ def page() -> None:
     error = st.session_state.pop("_login_error", None)
     if error:
         st.error(t(error))
+    st.page_link("pages/privacy.py", label=t("How your personal data is processed (privacy statement)"),
+                 icon=":material/policy:")
     if session.database().execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0:
         st.info(t("There are no accounts yet. Create the first administrator on the server: `python -m digled add-admin USERNAME --name \"Full name\"`."))
     if session.context().settings.demo:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlite_utils
 import streamlit as st
 
-from digled import auth, config, db, demo, i18n
+from digled import auth, config, db, demo, i18n, sealing
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,12 @@ class AppContext:
 
 @st.cache_resource(show_spinner=False)
 def _start(environ_key: tuple) -> AppContext:
-    """Once per process (per environment): validate settings, migrate, load the demo if empty."""
+    """Once per process (per environment): validate settings, migrate, seal the dates of rows
+    written before schema step 5 (the secret is known here), load the demo if empty."""
     settings = config.load_settings()
     database = db.open_and_migrate(settings.db_path)
     try:
+        sealing.seal_legacy_rows(database, settings.pseudonym_secret)
         if settings.demo:
             demo.load_if_empty(database, settings)
     finally:
@@ -63,10 +65,11 @@ def _freeze_startup_objects() -> None:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    from digled import cohort, content, programme, results, wheel  # noqa: F401
+    from digled import cohort, content, privacy, programme, results, wheel  # noqa: F401
 
     content.framework()
     content.organisation()
+    privacy.statement()
     programme.programme()
     gc.collect()
     gc.freeze()
@@ -135,6 +138,14 @@ def routed():
         _routed.active = False
 
 
+def public_page():
+    """Top of a public page (no login needed): returns the `_` translator. Like page(), a run
+    from Streamlit's legacy pages/ routing is handed to app.py's router (menu, language)."""
+    if not getattr(_routed, "active", False) and _via_router():
+        st.stop()
+    return translator()
+
+
 def page(file: str) -> tuple[auth.User, object]:
     """Top of every page: check server-side that the user may open this page file.
 
@@ -154,4 +165,23 @@ def page(file: str) -> tuple[auth.User, object]:
     if not navigation.allowed(spec, user.roles):
         st.error(t("You do not have access to this page."))
         st.stop()
+    show_notices(user, t)
     return user, t
+
+
+def show_notices(user: auth.User, t) -> None:
+    """What happened to the account since the user last looked (a password reset or change,
+    a new e-mail address, a new management user): shown at the top of every page until the
+    user confirms reading it (digled.notices)."""
+    from digled import notices
+
+    unseen = notices.unseen(database(), user.id)
+    if not unseen:
+        return
+    with st.container(border=True, key="account_notices"):
+        st.markdown(":material/notifications: **" + t("About your account") + "**")
+        for notice in unseen:
+            st.text(notice.text(t))  # plain text: names and addresses are never markup
+        if st.button(t("I have read this"), key="notices_seen", icon=":material/done:"):
+            notices.mark_seen(database(), user.id, [n.id for n in unseen])
+            st.rerun()
