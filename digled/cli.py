@@ -83,15 +83,22 @@ def _import_users(args) -> int:
     return 0
 
 
-def _reminders(args) -> int:
+def _today(args):
+    """The --today date (default today), or None after saying what is wrong with it."""
     from datetime import date
 
-    from . import reminders
-
     try:
-        today = date.fromisoformat(args.today) if args.today else date.today()
+        return date.fromisoformat(args.today) if args.today else date.today()
     except ValueError:
         print(f"error: --today must be a date like 2016-01-25, not {args.today!r}", file=sys.stderr)
+        return None
+
+
+def _reminders(args) -> int:
+    from . import reminders
+
+    today = _today(args)
+    if today is None:
         return 2
     settings = config.load_settings()
     database = db.open_and_migrate(settings.db_path)
@@ -209,15 +216,12 @@ def _export(args) -> int:
 def _publish(args) -> int:
     """Make a publication when one is due (for cron); --dry-run shows what one made now would
     release and hold back, storing nothing."""
-    from datetime import date
-
     from . import organisation, programme, publications
 
-    try:
-        now = publications.at_date(date.fromisoformat(args.today)) if args.today else publications.now_utc()
-    except ValueError:
-        print(f"error: --today must be a date like 2016-01-25, not {args.today!r}", file=sys.stderr)
+    today = _today(args)
+    if today is None:
         return 2
+    now = publications.at_date(today) if args.today else publications.now_utc()
     settings = config.load_settings()
     database = db.open_and_migrate(settings.db_path)
     fw, org, prog = content.framework(), organisation.current(database), programme.programme()
@@ -242,14 +246,10 @@ def _publish(args) -> int:
 def _retention(args) -> int:
     """Apply the deletion date when it is due (for cron), or with --now delete the raw answers
     of submitted assessments at once; print what was deleted (--dry-run: what would be)."""
-    from datetime import date
-
     from . import retention
 
-    try:
-        today = date.fromisoformat(args.today) if args.today else date.today()
-    except ValueError:
-        print(f"error: --today must be a date like 2016-01-25, not {args.today!r}", file=sys.stderr)
+    today = _today(args)
+    if today is None:
         return 2
     settings = config.load_settings()
     database = db.open_and_migrate(settings.db_path)

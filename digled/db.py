@@ -220,6 +220,7 @@ def _v4_publications(db: sqlite_utils.Database) -> None:
             made_at TEXT NOT NULL,
             trigger TEXT NOT NULL,
             actor TEXT NOT NULL DEFAULT '',
+            audience TEXT NOT NULL DEFAULT 'management',
             summary TEXT NOT NULL DEFAULT '{}'
         );
         -- one row per group and publication: what management sees (figures) and, for the

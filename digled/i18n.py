@@ -28,6 +28,20 @@ LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
 
 
+class MessageError(ValueError):
+    """A refusal a page shows to the user. `msg` is a message id (translated by the page with
+    `t`), `params` fill its placeholders; str(e) is the English text (CLI, logs)."""
+
+    def __init__(self, msg: str, **params):
+        self.msg = msg
+        self.params = params
+        super().__init__(msg.format(**params))
+
+    def text(self, t: Callable[[str], str]) -> str:
+        """The message in the page's language."""
+        return t(self.msg).format(**self.params)
+
+
 def N_(message: str) -> str:
     """Mark a message id for extraction without translating it (translated where shown)."""
     return message

@@ -40,7 +40,7 @@ import sqlite_utils
 
 from . import audit
 from .db import get_setting, write
-from .i18n import N_, text
+from .i18n import MessageError, N_, text
 from .programme import Activity, Dates, Programme, kickoff_date, programme, schedule
 
 STATUSES = ("not_open", "open", "done", "missed")
@@ -78,18 +78,8 @@ STATUS_NAMES = {
 STATUS_COLOURS = {"not_open": "gray", "open": "blue", "done": "green", "missed": "red"}
 
 
-class ProgrammeError(ValueError):
-    """A refusal a page shows to the user. `msg` is a message id (translated by the page with
-    `t`), `params` fill its placeholders; str(e) is the English text (CLI, logs)."""
-
-    def __init__(self, msg: str, **params):
-        self.msg = msg
-        self.params = params
-        super().__init__(msg.format(**params))
-
-    def text(self, t: Callable[[str], str]) -> str:
-        """The message in the page's language."""
-        return t(self.msg).format(**self.params)
+class ProgrammeError(MessageError):
+    """A refusal about the programme a page shows to the user (see i18n.MessageError)."""
 
 
 class JourneyError(ProgrammeError):

@@ -7,7 +7,8 @@ open (`publication_period_days`, default 7, never under 1), and on an administra
 groups per round, start->end change of leaders who took both, participation counts), lets
 anonymity.decide release, hold or hide each against every earlier publication, and stores:
 
-- `publications`: when, why, by whom, and a summary (k per round, counts, roster changes);
+- `publications`: when, why, by whom, to whom it is shown (the management role), and a summary
+  (k per round, counts, roster changes);
 - `released_groups`: per group what is shown (status new/held/hidden, n, figures, reason);
 - `released_sets`: the released member sets, for the next audit only (never shown, never in an
   administrator's backup).

@@ -38,7 +38,7 @@ import sqlite_utils
 from . import audit
 from .assessment import leader_fields
 from .db import get_setting, set_setting, write
-from .i18n import N_
+from .i18n import MessageError, N_
 
 SETTING = "retention_date"
 MAX_YEARS_AHEAD = 10
@@ -46,19 +46,9 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CHUNK = 500  # ids per IN (...) list
 
 
-class RetentionError(ValueError):
-    """A deletion date was refused (or the stored one is unreadable). `msg` is a message id the
-    page translates with `t`, `params` fill its placeholders; str(e) is the English text (CLI).
+class RetentionError(MessageError):
+    """A deletion date was refused (or the stored one is unreadable); see i18n.MessageError.
     Nothing was written."""
-
-    def __init__(self, msg: str, **params):
-        self.msg = msg
-        self.params = params
-        super().__init__(msg.format(**params))
-
-    def text(self, t: Callable[[str], str]) -> str:
-        """The message in the page's language."""
-        return t(self.msg).format(**self.params)
 
 
 @dataclass(frozen=True)

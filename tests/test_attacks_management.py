@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from digled import content, db as storage, organisation, programme, publications, scoring
+from digled import db as storage, organisation, programme, publications, scoring
 from digled.anonymity import Row
 from tests import attacker
 
