@@ -19,6 +19,8 @@ Management pages and exports read `released_groups` of a chosen publication and 
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
@@ -363,6 +365,43 @@ def publish_if_due(db: sqlite_utils.Database, framework: Framework, org, prog: P
     """Make a publication when one is due (first, window closed, or period passed)."""
     reason = due(db, prog, now)
     return make(db, framework, org, prog, reason, now=now) if reason else None
+
+
+_running: set[str] = set()
+_running_lock = threading.Lock()
+
+
+def publish_in_background(path: str, framework: Framework, org, prog: Programme) -> threading.Thread | None:
+    """Make a due publication in a thread with its own connection, so a reader keeps reading
+    the latest one meanwhile (a publication takes about 25 s at 300,000 assessments). At most
+    one such thread per database in this process; returns it, or None when one is running."""
+    with _running_lock:
+        if path in _running:
+            return None
+        _running.add(path)
+
+    def work() -> None:
+        from .db import connect
+
+        own = connect(path)
+        try:
+            publish_if_due(own, framework, org, prog)
+        except Exception:  # the next reader or the daily cron tries again; never kill the server
+            logging.getLogger(__name__).exception("the background publication failed")
+        finally:
+            own.close()
+            with _running_lock:
+                _running.discard(path)
+
+    thread = threading.Thread(target=work, name="digled-publish", daemon=True)
+    thread.start()
+    return thread
+
+
+def running_in_background(path: str) -> bool:
+    """True while a background publication for this database runs in this process."""
+    with _running_lock:
+        return path in _running
 
 
 def publish_by_admin(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, actor: str,

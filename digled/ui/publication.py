@@ -23,9 +23,17 @@ def when(pub: publications.Publication, lang: str) -> str:
 
 
 def pick(db, t, lang: str) -> publications.Publication | None:
-    """Make a publication when one is due, then let the reader pick one (newest first).
-    Returns None (after saying so) when there is none."""
-    publications.publish_if_due(db, content.framework(), organisation.current(db), programme.programme())
+    """Make a due publication (the first at once, later ones in the background while the
+    reader reads the latest), then let the reader pick one (newest first). Returns None
+    (after saying so) when there is none."""
+    prog = programme.programme()
+    if publications.latest(db) is None:
+        publications.publish_if_due(db, content.framework(), organisation.current(db), prog)
+    elif publications.due(db, prog):
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        publications.publish_in_background(path, content.framework(), organisation.current(db), prog)
+    if publications.running_in_background(db.execute("PRAGMA database_list").fetchone()[2]):
+        st.caption(t("A new publication is being made; it appears here when it is ready."))
     pubs = publications.listing(db)
     if not pubs:
         st.info(t("Nothing has been published yet."))
