@@ -42,6 +42,7 @@ def run() -> None:
     session.bootstrap()
     user = login.current()
     t = session.translator()
+    session.demo_banner(t)
     if user is None:
         visible = [
             st.Page(login.page, title=t("Log in"), icon=":material/login:", url_path="login", default=True),
@@ -63,7 +64,7 @@ def run() -> None:
         nav = st.navigation([p for pages in sections.values() for p in pages], position="hidden")
         menu(sections)
         language_picker(user)
-        st.sidebar.caption(t("Logged in as {name}").format(name=user.name))
+        st.sidebar.text(t("Logged in as {name}").format(name=user.name))  # plain text: a name is never Markdown
         if st.sidebar.button(t("Log out"), key="logout_button", icon=":material/logout:"):
             login.logout(user)
             st.rerun()
@@ -73,3 +74,10 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
+elif __name__ == "app":
+    # `streamlit run app.py` imports this file as "app", finds this ASGI app and serves it:
+    # Streamlit, plus digled's own HTTP routes that set and delete the HttpOnly session cookie
+    # (digled/ui/web.py; a script talking over the websocket cannot set an HttpOnly cookie).
+    from digled.ui import web
+
+    app = st.App(__file__, routes=web.routes())

@@ -509,7 +509,8 @@ def bench_export(run: Run) -> str:
         d.close()
     env = {
         **os.environ, "DIGLED_DB": str(path), "DIGLED_SECRETS_FILE": str(path.parent / "none.toml"),
-        "DIGLED_COOKIE_KEY": "bench-cookie-key-" + "k" * 40, "DIGLED_PSEUDONYM_SECRET": "bench-secret-" + "s" * 40,
+        "DIGLED_COOKIE_KEY": "bench-cookie-key-Wd5Kq8TzLm3RvX7cNf2HsJ9pGb4YaE6u",
+        "DIGLED_PSEUDONYM_SECRET": "bench-secret-Pf3Lq7VzTm9KxR2nWc6HsJ4bYd8GaE5u", "DIGLED_DEMO": "1",
     }
     started = time.perf_counter()
     out = subprocess.run(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 
 import sqlite_utils
 
@@ -76,7 +76,7 @@ def _compose(user: auth.User, subject: str, paragraphs: list[str], to: str | Non
     body = "\n\n".join([greeting, *paragraphs, common["sign_off"][lang], f"-- \n{common['footer'][lang]}"]) + "\n"
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["To"] = formataddr((user.name, to or user.email))
+    msg["To"] = mailer.address(user.name, to or user.email)  # never rewritten by the name
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="digled.local")
     msg["Auto-Submitted"] = "auto-generated"

@@ -1,14 +1,20 @@
-"""Accounts, roles, passwords, lockout and login-cookie revocation.
+"""Accounts, roles, passwords, the login decision, lockout and per-client limits.
 
-The truth about users lives in the `users` table. streamlit-authenticator gets a fresh
-credentials dict built from it on every run (`credentials_for_login`), with bcrypt hashes
-(`auto_hash=False`). What the library does not do, this module does:
+The truth about users lives in the `users` table; passwords are bcrypt hashes. The login cookie
+and the server-side sessions it points to are in `sessions.py`. This module decides a login
+(`attempt_login`) so that a failed login tells nothing about whether the name exists:
 
-- **Lockout**: 5 failed logins lock an account for 15 minutes (`record_failed_login`). A locked
-  or deactivated account is handed to the library with a hash no password matches.
-- **Cookie revocation**: the library's cookie is a JWT of `{username, exp_date}` with no
-  server-side state. Its issue time is `exp_date - expiry`; a cookie issued before the user's
-  last logout or password change (`sessions_valid_after`) is refused (`cookie_is_valid`).
+- **One answer, one timing.** Every attempt runs bcrypt once: against the account's hash, or
+  against a dummy hash of the same cost for an unknown, deactivated or not yet activated name.
+  Every failure answers "Wrong username or password."
+- **Lockout per name, known or not.** 5 failed logins with one username lock that username for
+  15 minutes (`record_failed_login`), counted in `login_throttle` for existing and unknown names
+  alike; the users table mirrors the count for existing accounts. A locked name answers the
+  same message whether or not an account has it.
+- **Limit per client.** Besides the per-name lockout, a client address with too many failed
+  logins in 15 minutes is refused for 15 minutes (`sessions.Policy.client_max_failures`).
+- **Revocation**: `end_sessions` ends every server-side session of the user (logout, password
+  change, deactivation) and records the moment in `sessions_valid_after`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import bcrypt
-import jwt
 import sqlite_utils
 
 from .db import write
@@ -30,8 +35,21 @@ MAX_FAILED_LOGINS = 5
 LOCK_SECONDS = 15 * 60
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt >= 5 raises beyond it
-# A valid bcrypt hash that no password matches (hash of random bytes, salt fixed).
+# A valid bcrypt hash that no password matches (hash of random bytes, salt fixed). Its cost (12)
+# is the cost of `hash_password`, so checking a password against it takes as long as against a
+# real account: used for unknown, deactivated and not yet activated names.
 UNUSABLE_HASH = "$2b$12$eVbwsoK3OmrFvdr5NuaTAeA1bD9Jz4jNKmP2qgE4Hy9RVgVcSMA2u"
+DUMMY_HASH = UNUSABLE_HASH
+# Failed logins are forgotten a day after the last one (known and unknown names alike).
+FORGET_FAILURES_SECONDS = 24 * 3600
+CLIENT_WINDOW_SECONDS = 15 * 60
+CLIENT_LOCK_SECONDS = 15 * 60
+
+# The answers of the login form: none of them depends on whether the username exists.
+ENTER_BOTH = N_("Enter both username and password.")
+WRONG = N_("Wrong username or password.")
+LOCKED = N_("Too many failed logins with this username: it is locked for 15 minutes.")
+CLIENT_LOCKED = N_("Too many failed logins from your network. Try again in 15 minutes.")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 
 
@@ -163,100 +181,162 @@ def password_problem(password: str, repeat: str | None = None) -> str | None:
     return None
 
 
-def credentials_for_login(users: list[User], now: float | None = None) -> dict:
-    """The credentials dict streamlit-authenticator expects, built fresh from the database."""
+def _throttle_locked(db: sqlite_utils.Database, key: str, now: float) -> bool:
+    row = db.execute("SELECT locked_until FROM login_throttle WHERE key = ?", [key]).fetchone()
+    return bool(row) and row[0] > now
+
+
+def _throttle_fail(
+    db: sqlite_utils.Database, key: str, limit: int, window: float | None, lock: float, now: float
+) -> tuple[int, float]:
+    """Count one failure for `key` (inside a write block); lock it at `limit` failures within
+    `window` seconds (None: no window). Returns (failures, locked_until)."""
+    row = db.execute(
+        "SELECT failures, window_start, locked_until, updated_at FROM login_throttle WHERE key = ?", [key]
+    ).fetchone()
+    failures, window_start, locked_until = 0, now, 0.0
+    if row is not None:
+        failures, window_start, locked_until, updated_at = row
+        if locked_until > now:
+            return failures, locked_until  # still locked: nothing is extended or reset
+        if now - updated_at > FORGET_FAILURES_SECONDS or (window is not None and now - window_start > window):
+            failures, window_start = 0, now
+    failures += 1
+    if failures >= limit:
+        failures, locked_until = 0, now + lock
+    db.execute(
+        "INSERT INTO login_throttle (key, failures, window_start, locked_until, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+        "window_start = excluded.window_start, locked_until = excluded.locked_until, "
+        "updated_at = excluded.updated_at",
+        [key, failures, window_start, locked_until, now],
+    )
+    return failures, locked_until
+
+
+def _name_key(username: str) -> str:
+    return "name:" + normalise_username(username)
+
+
+def _client_key(client: str | None) -> str:
+    return "client:" + (client or "local")
+
+
+def name_locked(db: sqlite_utils.Database, username: str, now: float | None = None) -> bool:
+    """True while logins with this username are locked (the same for unknown names)."""
     now = time.time() if now is None else now
-    usernames = {}
-    for u in users:
-        usable = u.active and not u.locked(now) and u.password_hash
-        usernames[u.username] = {
-            "name": u.name,
-            "email": u.email,
-            "password": u.password_hash if usable else UNUSABLE_HASH,
-            "roles": list(u.roles),
-            "failed_login_attempts": 0,
-            "logged_in": False,
-        }
-    return {"usernames": usernames}
-
-
-def failed_usernames(credentials: dict) -> list[str]:
-    """Usernames the library counted a failed password for during this run (dict is mutated)."""
-    return [u for u, c in credentials["usernames"].items() if c.get("failed_login_attempts")]
+    return _throttle_locked(db, _name_key(username), now)
 
 
 def record_failed_login(db: sqlite_utils.Database, username: str, now: float | None = None) -> bool:
-    """Count a failed login; lock the account after MAX_FAILED_LOGINS. True when now locked."""
+    """Count a failed login for a username, whether an account has it or not; lock the name
+    after MAX_FAILED_LOGINS for LOCK_SECONDS. True when the name is (now) locked. An existing
+    account mirrors the count and the lock in `users.failed_logins` / `users.locked_until`."""
+    now = time.time() if now is None else now
+    name = normalise_username(username)
+    with write(db):
+        failures, locked_until = _throttle_fail(db, _name_key(name), MAX_FAILED_LOGINS, None, LOCK_SECONDS, now)
+        db.execute(
+            "UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
+            [failures, locked_until, name],
+        )
+    return locked_until > now
+
+
+def client_locked(db: sqlite_utils.Database, client: str | None, now: float | None = None) -> bool:
+    now = time.time() if now is None else now
+    return _throttle_locked(db, _client_key(client), now)
+
+
+def record_client_failure(
+    db: sqlite_utils.Database, client: str | None, limit: int, now: float | None = None
+) -> bool:
+    """Count a failed login from a client address; refuse the address for CLIENT_LOCK_SECONDS
+    once it had `limit` failures within CLIENT_WINDOW_SECONDS. True when now refused."""
     now = time.time() if now is None else now
     with write(db):
-        row = db.execute(
-            "SELECT failed_logins, locked_until FROM users WHERE username = ?",
-            [normalise_username(username)],
-        ).fetchone()
-        if row is None:
-            return False
-        failed, locked_until = row
-        if locked_until > now:
-            return True
-        failed += 1
-        if failed >= MAX_FAILED_LOGINS:
-            db.execute(
-                "UPDATE users SET failed_logins = 0, locked_until = ? WHERE username = ?",
-                [now + LOCK_SECONDS, normalise_username(username)],
-            )
-            return True
-        db.execute(
-            "UPDATE users SET failed_logins = ? WHERE username = ?",
-            [failed, normalise_username(username)],
+        _, locked_until = _throttle_fail(
+            db, _client_key(client), limit, CLIENT_WINDOW_SECONDS, CLIENT_LOCK_SECONDS, now
         )
-        return False
+    return locked_until > now
+
+
+def forget_old_failures(db: sqlite_utils.Database, now: float | None = None) -> None:
+    """Delete failure counts nobody added to for a day and that lock nothing (they hold names
+    tried and client addresses)."""
+    now = time.time() if now is None else now
+    with write(db):
+        db.execute(
+            "DELETE FROM login_throttle WHERE updated_at < ? AND locked_until < ?",
+            [now - FORGET_FAILURES_SECONDS, now],
+        )
 
 
 def record_successful_login(db: sqlite_utils.Database, username: str) -> None:
     with write(db):
         db.execute(
-            "UPDATE users SET failed_logins = 0, "
+            "UPDATE users SET failed_logins = 0, locked_until = 0, "
             "activated_at = COALESCE(activated_at, ?) WHERE username = ?",
             [date.today().isoformat(), normalise_username(username)],
         )
+        db.execute("DELETE FROM login_throttle WHERE key = ?", [_name_key(username)])
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The result of one login attempt: the user, or the message id to show (never both)."""
+
+    user: User | None
+    error: str | None
+
+
+def attempt_login(
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    client: str | None,
+    client_limit: int,
+    now: float | None = None,
+) -> LoginOutcome:
+    """Decide a login. The answer and the time it takes do not depend on whether the username
+    exists: bcrypt runs exactly once for every attempt that gets that far (against DUMMY_HASH
+    for names without a usable account), every failure says WRONG, and a name with too many
+    failures says LOCKED whether it exists or not. `client` is the client's address (None
+    for a local connection): `client_limit` failures from it in 15 minutes refuse it."""
+    now = time.time() if now is None else now
+    if not (username or "").strip() or not password:
+        return LoginOutcome(None, ENTER_BOTH)
+    if client_locked(db, client, now):
+        return LoginOutcome(None, CLIENT_LOCKED)
+    name = normalise_username(username)
+    user = get_user(db, name)
+    usable = user is not None and user.active and bool(user.password_hash)
+    matches = check_password(password, user.password_hash if usable else DUMMY_HASH)
+    locked = name_locked(db, name, now) or (user is not None and user.locked(now))
+    if locked or not (usable and matches):
+        client_refused = record_client_failure(db, client, client_limit, now)
+        locked = record_failed_login(db, name, now) or locked
+        if client_refused:
+            return LoginOutcome(None, CLIENT_LOCKED)
+        return LoginOutcome(None, LOCKED if locked else WRONG)
+    record_successful_login(db, name)
+    return LoginOutcome(get_user(db, name), None)
 
 
 def end_sessions(db: sqlite_utils.Database, username: str, now: float | None = None) -> None:
-    """Invalidate every login cookie issued so far (logout, password change)."""
+    """End every login session of the user (logout, password change, deactivation): each
+    server-side session is ended, so its cookie logs nobody in any more."""
     now = time.time() if now is None else now
     with write(db):
         db.execute(
             "UPDATE users SET sessions_valid_after = ? WHERE username = ?",
             [now, normalise_username(username)],
         )
-
-
-def decode_cookie(token: str | None, key: str) -> dict | None:
-    """The payload of a login cookie signed with `key`, or None when absent or forged."""
-    if not token:
-        return None
-    try:
-        payload = jwt.decode(token, key, algorithms=["HS256"])
-    except jwt.PyJWTError:
-        return None
-    if not isinstance(payload, dict) or "username" not in payload or "exp_date" not in payload:
-        return None
-    return payload
-
-
-def cookie_is_valid(
-    payload: dict | None, user: User | None, expiry_days: float, now: float | None = None
-) -> bool:
-    """True when a decoded cookie may log `user` in: unexpired, issued after the last logout."""
-    now = time.time() if now is None else now
-    if payload is None or user is None or not user.active:
-        return False
-    try:
-        exp = float(payload["exp_date"])
-    except (TypeError, ValueError):
-        return False
-    issued = exp - expiry_days * 86400
-    return exp > now and issued >= user.sessions_valid_after
+        db.execute(
+            "UPDATE login_sessions SET ended_at = ? WHERE ended_at IS NULL "
+            "AND user_id = (SELECT id FROM users WHERE username = ?)",
+            [now, normalise_username(username)],
+        )
 
 
 def change_password(

@@ -27,7 +27,7 @@ def _init(args) -> int:
     from . import sealing
 
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     sealed = sealing.seal_legacy_rows(database, settings.pseudonym_secret)  # needs the secret
     if sealed:
         print(f"sealed the dates of {sealed} assessment rows written before schema version 5")
@@ -42,7 +42,7 @@ def _init(args) -> int:
 
 def _backup(args) -> int:
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     target = db.backup(database, args.path)
     print(f"backup written to {target}")
     return 0
@@ -69,7 +69,7 @@ def _import_users(args) -> int:
     except OSError as e:
         print(f"error: cannot read {path}: {e.strerror}", file=sys.stderr)
         return 1
-    database = db.open_and_migrate(config.load_settings().db_path)
+    database = config.open_database(config.load_settings())
     try:
         count = importer.import_file(database, data, path.name, actor="command line")
     except importer.ImportRejected as e:
@@ -101,7 +101,7 @@ def _reminders(args) -> int:
     if today is None:
         return 2
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     try:
         summary = reminders.run(database, settings, today, dry_run=args.dry_run, actor="command line")
     finally:
@@ -120,7 +120,7 @@ def _invite(args) -> int:
     from . import auth, invitations
 
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     try:
         user = auth.get_user(database, args.username)
         if user is None:
@@ -141,12 +141,14 @@ def _workshop_groups(args) -> int:
     from . import workshops
 
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     try:
         workshop = workshops.workshop_id(args.number)
         if not workshops.saved_tables(database, workshop):
             workshops.generate(database, "command line", workshop, args.seed, args.min, args.max)
-        sys.stdout.write(workshops.to_csv(workshops.table_frame(database, workshop)))
+        from . import exports
+
+        sys.stdout.write(exports.csv_text(workshops.table_frame(database, workshop)))  # ; for Danish Excel
     except workshops.WorkshopError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -160,9 +162,16 @@ def _add_admin(args) -> int:
     import getpass
 
     from . import auth
+    from .validation import clean_name, email_problem, name_problem
 
+    for field, problem in (("--name", name_problem(args.name)),
+                           ("--email", email_problem(args.email) if args.email.strip() else None)):
+        if problem:  # the same rules as the participant form and the import
+            print(f"error: {field}: {problem[0].format(**problem[1])}", file=sys.stderr)
+            return 2
+    args.name, args.email = clean_name(args.name), args.email.strip()
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     username = auth.normalise_username(args.username)
     if not auth.USERNAME_RE.match(username):
         print("error: a username has 2-64 characters: a-z, 0-9 and . _ @ -", file=sys.stderr)
@@ -196,7 +205,7 @@ def _export(args) -> int:
     from . import cohort, publications
 
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     pub = publications.latest(database)
     if pub is None:
         print("error: nothing has been published yet (python -m digled publish)", file=sys.stderr)
@@ -209,7 +218,13 @@ def _export(args) -> int:
         df.to_excel(args.output, index=False, sheet_name="cohort")
         print(f"{len(df)} rows written to {args.output}", file=sys.stderr)
     else:
-        df.to_csv(args.output or sys.stdout, index=False)
+        from . import exports
+
+        if args.output:  # a file for Excel: with the byte order mark
+            with open(args.output, "wb") as f:
+                f.write(exports.csv_bytes(df))
+        else:
+            sys.stdout.write(exports.csv_text(df))
     return 0
 
 
@@ -223,7 +238,7 @@ def _publish(args) -> int:
         return 2
     now = publications.at_date(today) if args.today else publications.now_utc()
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     fw, org, prog = content.framework(), organisation.current(database), programme.programme()
     reason = publications.due(database, prog, now)
     if args.dry_run:
@@ -252,7 +267,7 @@ def _retention(args) -> int:
     if today is None:
         return 2
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    database = config.open_database(settings)
     verb = "would delete" if args.dry_run else "deleted"
     try:
         result = retention.apply_due(database, today, "command line", settings.pseudonym_secret, dry_run=args.dry_run)

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from . import anonymity, scoring
 from .content import BANDS, DIMENSIONS, Framework
+from .exports import FORMULA_START, safe_cell  # noqa: F401  (kept here for callers of cohort.safe_cell)
 from .i18n import N_
 
 ROUNDS = ("start", "end")  # extra retakes never enter management figures
@@ -215,14 +216,7 @@ def as_scores(f: Figures, framework: Framework) -> dict:
 # --- export: one row per group and figure ------------------------------------------------------
 
 EXPORT_COLUMNS = ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise text that a spreadsheet would run as a formula (prefix with ')."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
-        return "'" + value
-    return value
+# safe_cell: one rule for every export and table (digled.exports, issue 14)
 
 
 def figure_rows(base: dict, f: Figures) -> list[dict]:

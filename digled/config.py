@@ -6,27 +6,48 @@ message naming the setting to fix instead of failing later on a page.
 | setting            | environment variable        | secrets.toml key   | default                |
 |--------------------|-----------------------------|--------------------|------------------------|
 | database file      | DIGLED_DB                   |                    | data/digled.db         |
-| demo mode          | DIGLED_DEMO (1/0)           |                    | 1 (on)                 |
+| demo mode          | DIGLED_DEMO (1/0)           |                    | 1 only when no secret is configured |
 | cookie signing key | DIGLED_COOKIE_KEY           | cookie_key         | generated in demo mode |
 | pseudonym secret   | DIGLED_PSEUDONYM_SECRET     | pseudonym_secret   | generated in demo mode |
 | secrets file       | DIGLED_SECRETS_FILE         |                    | .streamlit/secrets.toml|
+| public address     | DIGLED_BASE_URL             |                    | required outside demo; http://localhost:8501 in demo |
 
 In demo mode missing secrets are generated once into `<database>.secrets.toml` beside the
-database (never committed): the pseudonyms in a database only make sense with its own secret.
+database (never committed, created 0600): the pseudonyms in a database only make sense with
+its own secret.
+
+Demo by mistake: demo mode (which serves `admin`/`demo`) is the default only while neither
+secret is configured (environment or secrets file); with a secret configured the default is
+off, so a deployment that forgets `DIGLED_DEMO=0` starts outside demo (and asks for what is
+missing). `open_database` remembers in the database (settings row STARTED_OUTSIDE_DEMO) the
+first start outside demo and from then on refuses to run that database in demo mode.
+
+Secrets are checked for entropy, not length alone (`weakness`): at least 32 characters, not a
+known default, an estimated entropy of at least MIN_SECRET_BITS bits (Shannon entropy of the
+secret's own character frequencies times its length: 32 random hex digits give about 110,
+`secrets.token_urlsafe(32)` about 200, 40 times "a" gives 0), no repeated pattern (at least
+three quarters of its three-character pieces differ) and no run (at most half of neighbouring
+characters equal or next to each other, as in "abcdef" or "112233").
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "digled.db"
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 96
+DEMO_BASE_URL = "http://localhost:8501"
+STARTED_OUTSIDE_DEMO = "started_outside_demo"  # settings row: when the database first ran outside demo
 KNOWN_WEAK = {"some_key", "change-me", "changeme", "secret", "demo", "random_signature_key"}
 SECRET_SETTINGS = {
     "cookie_key": "DIGLED_COOKIE_KEY",
@@ -48,6 +69,7 @@ class Settings:
     pseudonym_secret: str
     cookie_name: str = "digled_auth"
     cookie_expiry_days: float = 7.0
+    base_url: str = DEMO_BASE_URL
 
 
 def _flag(value: str | None, name: str, default: bool) -> bool:
@@ -82,6 +104,31 @@ def weakness(value: str | None) -> str | None:
         return "a known default value"
     if len(value) < MIN_SECRET_LENGTH:
         return f"shorter than {MIN_SECRET_LENGTH} characters"
+    if entropy_bits(value) < MIN_SECRET_BITS:
+        return f"too predictable (about {abs(entropy_bits(value)):.0f} bits of entropy, at least {MIN_SECRET_BITS} needed)"
+    trigrams = [value[i:i + 3] for i in range(len(value) - 2)]
+    if len(set(trigrams)) < 0.75 * len(trigrams):
+        return "too predictable (a repeated pattern)"
+    steps = [abs(ord(a) - ord(b)) <= 1 for a, b in zip(value, value[1:])]
+    if sum(steps) > len(steps) / 2:
+        return "too predictable (runs of equal or consecutive characters)"
+    return None
+
+
+def entropy_bits(value: str) -> float:
+    """Shannon entropy of the value's own character frequencies, times its length (bits)."""
+    counts = Counter(value)
+    n = len(value)
+    return -n * sum(c / n * math.log2(c / n) for c in counts.values()) if n else 0.0
+
+
+def base_url_problem(value: str) -> str | None:
+    """Why DIGLED_BASE_URL is unusable (English), or None."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an address starting with https:// (or http://)"
+    if parts.query or parts.fragment or parts.username or parts.password:
+        return "an address with a query, fragment or login in it"
     return None
 
 
@@ -94,14 +141,23 @@ def _demo_secrets(db_path: Path) -> dict:
     path = demo_secrets_path(db_path)
     existing = _read_toml(path)
     if all(not weakness(existing.get(k)) for k in SECRET_SETTINGS):
+        try:
+            if path.stat().st_mode & 0o077:  # written by an older digled: owner only now
+                path.chmod(0o600)
+        except OSError:
+            pass
         return existing
     values = {k: secrets.token_urlsafe(48) for k in SECRET_SETTINGS}
     body = "# generated for the demo database beside this file; never commit\n"
     body += "".join(f'{k} = "{v}"\n' for k, v in values.items())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-        path.chmod(0o600)
+        # created 0600 (never readable by others, not even for a moment), fchmod-ed when it
+        # existed before with a wider mode
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            os.fchmod(f.fileno(), 0o600)
+            f.write(body)
     except OSError as e:
         raise ConfigError(f"Cannot write the demo secrets to {path}: {e.strerror or e}. Check DIGLED_DB.") from e
     return values
@@ -111,24 +167,60 @@ def load_settings(environ: dict | None = None) -> Settings:
     """Build validated Settings from the environment and secrets.toml; raise ConfigError."""
     env = os.environ if environ is None else environ
     db_path = Path(env.get("DIGLED_DB") or DEFAULT_DB).expanduser()
-    demo = _flag(env.get("DIGLED_DEMO"), "DIGLED_DEMO", True)
     secrets_file = Path(env.get("DIGLED_SECRETS_FILE") or ROOT / ".streamlit" / "secrets.toml")
     file_values = _read_toml(secrets_file)
     values = {k: env.get(var) or file_values.get(k) for k, var in SECRET_SETTINGS.items()}
+    # demo by mistake: with a secret configured, demo mode has to be asked for (DIGLED_DEMO=1)
+    demo = _flag(env.get("DIGLED_DEMO"), "DIGLED_DEMO", not any(values.values()))
+    base_url = (env.get("DIGLED_BASE_URL") or "").strip()
+    if base_url and (why := base_url_problem(base_url)):
+        raise ConfigError(f"DIGLED_BASE_URL is {why}: {base_url!r}")
+    missing_url = [] if base_url or demo else [
+        "- DIGLED_BASE_URL is missing: set it to the public address leaders open the app at (used in "
+        "the links of invitation and reset e-mails), e.g. https://digled.kommune.dk"
+    ]
     problems = {k: weakness(v) for k, v in values.items() if weakness(v)}
     if problems and demo:
         generated = _demo_secrets(db_path)
         values = {k: (generated[k] if k in problems else v) for k, v in values.items()}
-    elif problems:
-        lines = [
+    elif problems or missing_url:
+        lines = missing_url + [
             f"- {key} is {why}: set the environment variable {SECRET_SETTINGS[key]} or add "
-            f'{key} = "<at least {MIN_SECRET_LENGTH} random characters>" to {secrets_file}'
+            f'{key} = "<at least {MIN_SECRET_LENGTH} random characters>" to {secrets_file} '
+            f"(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             for key, why in problems.items()
         ]
-        raise ConfigError("digled will not start without strong secrets:\n" + "\n".join(lines))
+        raise ConfigError("digled will not start outside demo mode without these settings:\n" + "\n".join(lines))
     return Settings(
         db_path=db_path,
         demo=demo,
         cookie_key=values["cookie_key"],
         pseudonym_secret=values["pseudonym_secret"],
+        base_url=(base_url or DEMO_BASE_URL).rstrip("/"),
     )
+
+
+def open_database(settings: Settings):
+    """Open and migrate the settings' database, and hold it to its mode: the first start outside
+    demo is remembered in the database, and a database so marked is never run in demo mode
+    (ConfigError). The app's start-up and every command line use this."""
+    from datetime import datetime, timezone
+
+    from . import db
+
+    database = db.open_and_migrate(settings.db_path)
+    try:
+        since = db.get_setting(database, STARTED_OUTSIDE_DEMO)
+        if settings.demo and since:
+            raise ConfigError(
+                f"This database ran outside demo mode (first on {since}); digled will not serve it in "
+                "demo mode, whose accounts have known passwords. Start it with DIGLED_DEMO=0 and its "
+                "secrets, or point DIGLED_DB at a new file for a demo."
+            )
+        if not settings.demo and not since:
+            db.set_setting(database, STARTED_OUTSIDE_DEMO,
+                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    except BaseException:
+        database.close()
+        raise
+    return database

@@ -9,10 +9,15 @@ One SQLite file (WAL mode) holds everything. Rules every caller follows:
   timeout. sqlite-utils calls inside the block nest as savepoints.
 - The schema version lives in `PRAGMA user_version`; `migrate()` applies the missing steps of
   MIGRATIONS in one transaction each, at start-up.
+- Files holding data are readable by the owner only (mode 0600): `connect` sets the process
+  umask to (at least) 0o077 before SQLite creates anything and chmods an existing database file
+  to 0600. SQLite creates the -wal and -shm files itself, with the mode of the database file
+  (and the umask), so they are 0600 too. Backups are created 0600 (`private_file`).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,12 +33,47 @@ class StorageError(Exception):
     """The database file cannot be opened, created or migrated. The message names the path."""
 
 
+PRIVATE_UMASK = 0o077
+
+
+def private_umask() -> None:
+    """Make every file this process creates from now on private to its owner (umask 0o077
+    added to the current one). Process-wide on purpose: SQLite creates -wal/-shm files and
+    journals on its own, the outbox and backups are written from several places."""
+    current = os.umask(PRIVATE_UMASK)
+    os.umask(current | PRIVATE_UMASK)
+
+
+def private_file(path: Path | str) -> Path:
+    """Create `path` (or keep it) with mode 0600, before anything is written into it."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
+
+
+def _make_private(path: Path) -> None:
+    """chmod 0600 the database and its -wal/-shm/-journal where they exist and are ours
+    (files created before digled made them private)."""
+    for p in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        try:
+            if p.exists() and p.stat().st_uid == os.getuid() and p.stat().st_mode & 0o077:
+                p.chmod(0o600)
+        except OSError:
+            pass  # not ours or gone: SQLite reports a real problem when it opens the file
+
+
 def connect(path: Path | str) -> sqlite_utils.Database:
     """Open the database at `path` (created when missing) with digled's connection settings."""
     path = Path(path)
+    private_umask()
     try:
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+            _make_private(path)
         conn = sqlite3.connect(
             str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
@@ -318,10 +358,41 @@ def _v5_sealed_dates_and_duties(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6_login_sessions(db: sqlite_utils.Database) -> None:
+    # The login cookie holds only a random id (digled/sessions.py): the server keeps the session
+    # (HMAC of the id, never the id itself), ends it at logout, password change, deactivation and
+    # after an idle time. `login_throttle` counts failed logins per name (known or not, so both
+    # answer alike) and per client address.
+    for statement in (
+        """CREATE TABLE login_sessions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT UNIQUE,
+            ticket_hash TEXT UNIQUE,
+            ticket_expires REAL NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            last_seen REAL NOT NULL,
+            confirmed_at REAL,
+            ended_at REAL,
+            cleared_at REAL
+        )""",
+        "CREATE INDEX login_sessions_user ON login_sessions (user_id) WHERE ended_at IS NULL",
+        """CREATE TABLE login_throttle (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            window_start REAL NOT NULL,
+            locked_until REAL NOT NULL DEFAULT 0,
+            updated_at REAL NOT NULL
+        )""",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
     _v5_sealed_dates_and_duties,
+    _v6_login_sessions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -362,7 +433,9 @@ def backup(db: sqlite_utils.Database, target: Path | str) -> Path:
     The full copy, answers included: for the server operator (`python -m digled backup`). The
     administrator's download in the app is `admin_backup`."""
     target = Path(target)
+    private_umask()
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(target)
     dest = sqlite3.connect(str(target))
     try:
         db.conn.backup(dest)

@@ -4,14 +4,30 @@ The municipalities send their leader lists as Excel exports, often saved as CSV 
 Excel (semicolons) or by hand (commas), with Danish or English column headers. `parse` reads
 such a file into preview rows and a list of `LineError`s: each names its file line (the header
 is line 1), the column and the problem, as a message id the page or the command line
-translates. `import_file` parses again inside one write transaction and imports every row or,
-when any line is bad, nothing. The page and `python -m digled import-users` share both.
+translates. `import_file` validates again inside one write transaction and imports every row
+or, when any line is bad, nothing. The page and `python -m digled import-users` share both.
+
+An uploaded workbook is untrusted: an .xlsx is a zip of XML files, and a few hundred kilobytes
+can unpack to gigabytes (a "zip bomb"). `check_workbook` therefore reads only the zip's
+directory first and refuses a workbook with more than MAX_MEMBERS files, a file larger than
+MAX_MEMBER_BYTES unpacked, more than MAX_UNPACKED_BYTES in all, or a file that unpacks to more
+than MAX_RATIO times its packed size (once past RATIO_FLOOR bytes). Python's zipfile never
+yields more than the size the directory declares (a lying entry fails its CRC check), so the
+limits hold while openpyxl reads. `_check_xml` then counts the XML's elements and cells with
+expat, building nothing (MAX_XML_ELEMENTS, MAX_CELLS; no DOCTYPE). The sheet is then streamed
+(`read_only=True`), at most MAX_COLUMNS columns wide, and reading stops after MAX_ROWS
+participants (or MAX_LINES lines, empty ones included). A CSV file is read to the same line
+limits, and a line with more than MAX_LINE_DELIMITERS separators is refused before it is split.
+`read_lines` returns a `Lines` value that `parse` and `import_file` take instead of the bytes,
+so the page reads an upload once (cached by content hash).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -26,6 +42,18 @@ from .validation import clean
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5000
+MAX_LINES = MAX_ROWS + 1000  # lines read from a sheet, empty ones included (header too)
+MAX_COLUMNS = 50  # cells kept per line; a participant list has 6 columns
+MAX_LINE_DELIMITERS = 1000  # a CSV line with more separators is refused before it is split
+# an .xlsx is a zip of XML: limits checked on its directory before anything is unpacked
+MAX_MEMBERS = 200
+MAX_MEMBER_BYTES = 8_000_000  # 5,000 participants in Excel's own format: about 2 MB per file
+MAX_UNPACKED_BYTES = 24_000_000
+MAX_RATIO = 100  # Excel's XML packs 5-20 times; a bomb packs hundreds or thousands of times
+RATIO_FLOOR = 1_000_000  # small files (styles, themes) may pack better than MAX_RATIO
+# ... and on the XML itself, in one quick streaming pass (expat) before openpyxl builds cells
+MAX_XML_ELEMENTS = 400_000  # 5,000 participants in 6 columns: about 100,000
+MAX_CELLS = (MAX_ROWS + 1) * 16  # <c> elements in all sheets: 16 columns per participant
 REQUIRED = ("name", "email", "municipality", "area", "level")
 HEADERS = {
     "name": ("navn", "name", "fulde navn", "full name"),
@@ -103,15 +131,101 @@ def _excel_cell(value) -> str:
     return str(value)
 
 
-def _read_excel(data: bytes) -> tuple[list[tuple[int, list[str]]], list[LineError]]:
-    import openpyxl
+_UNREADABLE = N_("the file cannot be read as an Excel workbook (.xlsx)")
+_TOO_BIG = N_("the workbook unpacks to too much data to be a participant list; save the list alone in a "
+              "new workbook, or as CSV")
+
+
+def check_workbook(data: bytes) -> LineError | None:
+    """Why a workbook is refused before it is unpacked (see the module text), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return LineError(1, "", _UNREADABLE)
+    if len(members) > MAX_MEMBERS:
+        return LineError(1, "", _TOO_BIG)
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
+            return LineError(1, "", _TOO_BIG)
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            return LineError(1, "", _TOO_BIG)
+    return _check_xml(data, members)
+
+
+def _check_xml(data: bytes, members: list[zipfile.ZipInfo]) -> LineError | None:
+    """Count the elements of every XML file with expat, building nothing (bounded by the limits
+    above): too many cells or elements, or a DOCTYPE (entities; Excel never writes one), is
+    refused before openpyxl builds a single cell."""
+    from xml.parsers import expat
+
+    class Refused(Exception):
+        pass
+
+    counts = {"elements": 0, "cells": 0}
+
+    def start(name, attributes):
+        counts["elements"] += 1
+        if name == "c" or name.endswith((":c", " c")):
+            counts["cells"] += 1
+        if counts["elements"] > MAX_XML_ELEMENTS or counts["cells"] > MAX_CELLS:
+            raise Refused
+
+    def doctype(*args):
+        raise expat.ExpatError("DOCTYPE")
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in members:
+                if not member.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                parser = expat.ParserCreate(namespace_separator=" ")
+                parser.StartElementHandler = start
+                parser.StartDoctypeDeclHandler = doctype
+                parser.EntityDeclHandler = doctype
+                with archive.open(member) as stream:
+                    while chunk := stream.read(65536):
+                        parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+    except Refused:
+        return LineError(1, "", _TOO_BIG)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return LineError(1, "", _UNREADABLE)
+    return None
+
+
+def _read_excel(data: bytes) -> tuple[list[tuple[int, list[str]]], list[LineError]]:
+    refused = check_workbook(data)
+    if refused:
+        return [], [refused]
+    import openpyxl
+
+    lines: list[tuple[int, list[str]]] = []
+    book = None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = book.worksheets[0]
-        lines = [(n, [_excel_cell(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        filled = 0
+        # max_col and max_row given: the sheet's own <dimension> (attacker-controlled) would
+        # otherwise set the width of every line and the number of lines
+        rows = sheet.iter_rows(min_row=1, max_row=MAX_LINES, max_col=MAX_COLUMNS, values_only=True)
+        for n, row in enumerate(rows, start=1):
+            cells = [_excel_cell(v) for v in row]
+            while cells and cells[-1] == "":
+                cells.pop()
+            lines.append((n, cells))
+            filled += any(c.strip() for c in cells)
+            if filled > MAX_ROWS + 1:  # the header and one line too many: parse() names it
+                break
     except Exception:  # openpyxl raises many kinds of errors on a damaged file; all mean the same here
-        return [], [LineError(1, "", N_("the file cannot be read as an Excel workbook (.xlsx)"))]
+        return [], [LineError(1, "", _UNREADABLE)]
+    finally:
+        if book is not None:
+            book.close()
+    if len(lines) >= MAX_LINES and filled <= MAX_ROWS + 1:
+        return [], [LineError(MAX_LINES, "", N_("too many lines in one file (at most {n})"), {"n": MAX_LINES})]
     return lines, []
 
 
@@ -123,24 +237,58 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list[str]]], list[LineError]
         return [], [LineError(line, "", N_("the file is not UTF-8 text: save it as “CSV UTF-8”"))]
     first = body.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    lines, start = [], 1
+
+    class TooWide(Exception):
+        pass
+
+    def bounded(stream):
+        for text_line in stream:
+            if text_line.count(delimiter) > MAX_LINE_DELIMITERS:  # 5 MB of ";": millions of cells
+                raise TooWide
+            yield text_line
+
+    reader = csv.reader(bounded(io.StringIO(body, newline="")), delimiter=delimiter)
+    lines, start, filled = [], 1, 0
     try:
         for cells in reader:
-            lines.append((start, cells))
+            lines.append((start, cells[:MAX_COLUMNS]))
             start = reader.line_num + 1
+            filled += any(c.strip() for c in cells)
+            if filled > MAX_ROWS + 1:  # the header and one line too many: parse() names it
+                break
+            if len(lines) >= MAX_LINES:  # 5 MB of empty lines would be millions of them
+                return [], [LineError(start, "", N_("too many lines in one file (at most {n})"), {"n": MAX_LINES})]
     except csv.Error:
         return [], [LineError(start, "", N_("this line cannot be read as CSV (check the quotes)"))]
+    except TooWide:
+        return [], [LineError(start, "", N_("this line has too many cells to be a participant list (at most {n})"),
+                              {"n": MAX_LINE_DELIMITERS})]
     return lines, []
 
 
-def read_lines(data: bytes, filename: str = "") -> tuple[list[tuple[int, list[str]]], list[LineError]]:
+@dataclass(frozen=True)
+class Lines:
+    """A file read once: its (line number, cells) pairs, or the errors that make it unreadable.
+    `digest` (SHA-256 of the bytes) lets a caller keep it per upload."""
+
+    digest: str
+    lines: list[tuple[int, list[str]]]
+    errors: list[LineError]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_lines(data: bytes, filename: str = "") -> Lines:
     """The file as (line number, cells) pairs, or the error that makes it unreadable."""
     if len(data) > MAX_BYTES:
-        return [], [LineError(1, "", N_("the file is too large (at most {mb} MB)"), {"mb": MAX_BYTES // 1_000_000})]
-    if not data.strip():
-        return [], [LineError(1, "", N_("the file is empty"))]
-    return _read_excel(data) if _is_excel(data, filename) else _read_csv(data)
+        found = [], [LineError(1, "", N_("the file is too large (at most {mb} MB)"), {"mb": MAX_BYTES // 1_000_000})]
+    elif not data.strip():
+        found = [], [LineError(1, "", N_("the file is empty"))]
+    else:
+        found = _read_excel(data) if _is_excel(data, filename) else _read_csv(data)
+    return Lines(digest(data), *found)
 
 
 def header_key(cell: str) -> str:
@@ -165,9 +313,12 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[LineError]]:
 # --- validating ----------------------------------------------------------------------------------
 
 
-def parse(db: sqlite_utils.Database, data: bytes, filename: str = "", org: Organisation | None = None) -> ParseResult:
-    """Read and validate a participant file: preview rows and every error, nothing written."""
-    lines, errors = read_lines(data, filename)
+def parse(db: sqlite_utils.Database, data: bytes | Lines, filename: str = "",
+          org: Organisation | None = None) -> ParseResult:
+    """Read and validate a participant file (its bytes, or the `Lines` read from them once):
+    preview rows and every error, nothing written."""
+    read = data if isinstance(data, Lines) else read_lines(data, filename)
+    lines, errors = read.lines, list(read.errors)
     if errors:
         return ParseResult([], errors)
     header_line, header = lines[0]
@@ -212,8 +363,9 @@ def parse(db: sqlite_utils.Database, data: bytes, filename: str = "", org: Organ
     return ParseResult(rows, errors)
 
 
-def import_file(db: sqlite_utils.Database, data: bytes, filename: str, actor: str) -> int:
-    """Parse and import in one write transaction: every participant, or none (ImportRejected).
+def import_file(db: sqlite_utils.Database, data: bytes | Lines, filename: str, actor: str) -> int:
+    """Validate and import in one write transaction: every participant, or none (ImportRejected).
+    `data` is the file's bytes or the `Lines` already read from them (the page's preview).
     A line giving one person both the administrator and the management role is refused (its
     roles column names why): see participants, separation of duties."""
     with write(db):

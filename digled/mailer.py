@@ -12,6 +12,7 @@
 With credentials, digled logs in only over an encrypted connection (STARTTLS when the server
 offers it, or port 465); it refuses to send a password in clear. Without a host every message
 becomes one `.eml` file in the outbox, which an administrator can open in any mail program.
+The `.eml` files are created mode 0600 (they hold live invitation and reset links).
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from .config import ROOT, ConfigError, Settings, _read_toml
@@ -85,6 +90,49 @@ def load(settings: Settings, environ: dict | None = None) -> MailSettings:
     )
 
 
+def address(name: str | None, email: str) -> Address:
+    """A recipient for a To header (issue 14): built with `email.headerregistry.Address` from a
+    validated address only, with the name reduced to letters, spaces, hyphens, apostrophes and
+    periods (`validation.display_name`; left out when nothing is left). When Python folds a
+    long display name it drops the quotes, so a name holding `<other@address>` could otherwise
+    become the recipient. Raise MailError for an address that is not valid."""
+    from .validation import display_name, email_problem
+
+    email = (email or "").strip()
+    if email_problem(email):
+        raise MailError(f"not a valid e-mail address: {email!r}")
+    local, _, domain = email.rpartition("@")
+    return Address(display_name=display_name(name or ""), username=local, domain=domain)
+
+
+def sender_address(sender: str) -> Address:
+    """The configured sender (`noreply@localhost` or `Name <a@b.dk>`) as an Address."""
+    name, addr = parseaddr(sender)
+    local, at, domain = addr.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() or c in '<>",;' for c in addr):
+        raise MailError(f"the sender {sender!r} is not an e-mail address")
+    from .validation import display_name
+
+    return Address(display_name=display_name(name), username=local, domain=domain)
+
+
+def recipients_as_sent(msg: EmailMessage) -> list[str]:
+    """The recipients a mail program reads from the message's bytes (To, Cc, Bcc)."""
+    parsed = BytesParser(policy=email_policy.default).parsebytes(msg.as_bytes(), headersonly=True)
+    values = [v for h in ("To", "Cc", "Bcc") for v in parsed.get_all(h, [])]
+    legacy = [a.casefold() for _, a in getaddresses([str(v) for v in values])]
+    structured = [a.addr_spec.casefold() for v in values for a in getattr(v, "addresses", ())]
+    return legacy if legacy == structured else legacy + ["<parsers disagree>"]
+
+
+def check_recipients(msg: EmailMessage) -> None:
+    """Refuse a message whose bytes would go to anyone other than its intended recipients."""
+    intended = [a.addr_spec.casefold() for h in ("To", "Cc", "Bcc") for v in msg.get_all(h, [])
+                for a in getattr(v, "addresses", ())]
+    if not intended or recipients_as_sent(msg) != intended:
+        raise MailError("the message's recipients change when it is written out: not sent")
+
+
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "message"
 
@@ -138,7 +186,8 @@ class Mailer:
     def send(self, msg: EmailMessage, name: str = "") -> str:
         """Deliver one message; return where it went. Raise MailError when it could not."""
         if "From" not in msg:
-            msg["From"] = self.mail.sender
+            msg["From"] = sender_address(self.mail.sender)
+        check_recipients(msg)  # the .eml or SMTP message goes to exactly the intended recipients
         if not self.mail.uses_smtp:
             return self._write_outbox(msg, name)
         try:
@@ -162,10 +211,14 @@ class Mailer:
 
     def _write_outbox(self, msg: EmailMessage, name: str) -> str:
         try:
-            self.mail.outbox.mkdir(parents=True, exist_ok=True)
+            self.mail.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
             path = self.mail.outbox / f"{_safe_name(name or msg['Message-ID'] or 'message')}.eml"
             tmp = path.with_suffix(".eml.tmp")
-            tmp.write_bytes(msg.as_bytes())
+            # 0600 from the start: an invitation's .eml holds a live link to set a password
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                os.fchmod(f.fileno(), 0o600)
+                f.write(msg.as_bytes())
             tmp.replace(path)
         except OSError as e:
             raise MailError(f"cannot write to the outbox {self.mail.outbox}: {e}") from e

@@ -27,7 +27,7 @@ from .config import Settings
 from .content import Organisation
 from .db import write
 from .i18n import N_
-from .validation import clean, email_problem, text_problem
+from .validation import clean, clean_name, email_problem, name_problem, text_problem
 
 MAX_NAME_LENGTH = 100
 MAX_ORG_LENGTH = 100
@@ -142,7 +142,8 @@ def check(
         if problem:
             problems.append(FieldProblem(f, problem[0], problem[1]))
 
-    add("name", text_problem(str(raw.get("name") or ""), MAX_NAME_LENGTH))
+    values["name"] = clean_name(raw.get("name"))
+    add("name", name_problem(raw.get("name"), MAX_NAME_LENGTH))  # the one rule for form, import and CLI
     add("email", email_problem(str(raw.get("email") or "")))
     if not any(p.field == "email" for p in problems):
         owner = owners.get(values["email"].casefold())

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
 
@@ -284,7 +284,7 @@ def compose(reminder: Reminder, link: str | None = None, **params: str) -> Email
     )
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["To"] = formataddr((reminder.user.name, reminder.user.email))
+    msg["To"] = mailer.address(reminder.user.name, reminder.user.email)  # never rewritten by the name
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="digled.local")
     msg["Auto-Submitted"] = "auto-generated"
@@ -299,7 +299,7 @@ def preview(reminder: Reminder) -> str:
     """The message as the recipient reads it in plain text, headed by To and Subject."""
     msg = compose(reminder)
     body = msg.get_body(("plain",)).get_content()
-    return f"To: {reminder.user.name} <{reminder.user.email}>\nSubject: {msg['Subject']}\n\n{body}"
+    return f"To: {msg['To']}\nSubject: {msg['Subject']}\n\n{body}"
 
 
 # --- sending, idempotently ----------------------------------------------------------------

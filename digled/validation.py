@@ -8,6 +8,7 @@ the field, and pages translate the message with `t(message).format(**params)`.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .i18n import N_
 
@@ -55,3 +56,70 @@ def clean(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return " ".join(str(value).split())
+
+
+# --- names of people (issue 14): one rule for the form, the import and the command line -------
+
+MAX_NAME_LENGTH = 100
+NAME_PUNCTUATION = frozenset(" -'.\u2019\u2010")  # space, hyphen, apostrophe (also ’ and ‐), period
+NAME_CHARACTERS = N_("may only contain letters, spaces, hyphens (-), apostrophes (') and periods (.), not “{char}”")
+NAME_START = N_("must start with a letter")
+
+
+def _name_char(ch: str) -> bool:
+    """A letter of any script (with its combining marks), or one of NAME_PUNCTUATION."""
+    return ch in NAME_PUNCTUATION or unicodedata.category(ch)[0] in ("L", "M")
+
+
+def clean_name(value) -> str:
+    """A name as stored: whitespace collapsed, composed Unicode (å, not a + ring)."""
+    return unicodedata.normalize("NFC", clean(value))
+
+
+def name_problem(value, limit: int = MAX_NAME_LENGTH) -> Problem | None:
+    """The first problem with a person's name, or None.
+
+    A name holds letters of any script (æ, ø, å, é, ß, ...), spaces, hyphens, apostrophes and
+    periods, starts with a letter and is at most `limit` characters long. Nothing else, so a
+    name can neither change an e-mail recipient (<, >, @, comma, quotes) nor be read as
+    Markdown, HTML or a spreadsheet formula wherever it is shown or exported."""
+    raw = "" if value is None else str(value)
+    problem = text_problem(raw, limit)
+    if problem:
+        return problem
+    name = clean_name(raw)
+    if len(name) > limit:
+        return N_("too long (at most {limit} characters)"), {"limit": limit}
+    bad = next((ch for ch in name if not _name_char(ch)), None)
+    if bad is not None:
+        return NAME_CHARACTERS, {"char": bad}
+    if unicodedata.category(name[0])[0] != "L":
+        return NAME_START, {}
+    return None
+
+
+def display_name(value, limit: int = MAX_NAME_LENGTH) -> str:
+    """A name reduced to what `name_problem` allows, for an e-mail's display name: every other
+    character is dropped (a stored name from before the rule cannot smuggle in an address)."""
+    kept = "".join(ch for ch in clean_name(value) if _name_char(ch))
+    kept = " ".join(kept.split())
+    while kept and unicodedata.category(kept[0])[0] != "L":
+        kept = kept[1:].lstrip()
+    return kept[:limit].rstrip()
+
+
+# --- showing user text in Streamlit (issue 14): never Markdown, never HTML --------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def escape_markdown(value) -> str:
+    """User text (a name, an address, a place) made safe to put into a Markdown string for
+    st.markdown, st.title, st.caption, st.success, st.write, st.table cells, ...: every ASCII
+    punctuation character is backslash-escaped (CommonMark shows it literally), so no link,
+    image, emphasis, heading, HTML tag, autolink, LaTeX or Streamlit directive can form; line
+    breaks become spaces. Only for Markdown contexts: st.text and st.dataframe need the raw text."""
+    if value is None:
+        return ""
+    text = CONTROL.sub(" ", str(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -24,8 +24,6 @@ The rule, for n leaders and a size range [min, max] (default 5-7):
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import random
@@ -370,17 +368,9 @@ def table_frame(db: sqlite_utils.Database, workshop: str, lang: str = "da") -> p
     return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
 
-def _safe_cell(value) -> str:
-    """Protect a CSV cell against formula injection in spreadsheet programs."""
-    s = str(value)
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+def to_csv(df: pd.DataFrame) -> bytes:
+    """The list as a CSV file for Danish Excel (header row first, `;`, quoted, formulas
+    neutralised, UTF-8 with BOM): see digled.exports."""
+    from . import exports
 
-
-def to_csv(df: pd.DataFrame) -> str:
-    """The list as CSV (header row first), safe to open in a spreadsheet."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(list(df.columns))
-    for row in df.itertuples(index=False):
-        w.writerow([_safe_cell(v) for v in row])
-    return buf.getvalue()
+    return exports.csv_bytes(df)

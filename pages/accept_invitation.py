@@ -10,6 +10,7 @@ import streamlit as st
 
 from digled import accounts, invitations
 from digled.ui import login, session
+from digled.ui.widgets import md
 
 db = session.database()
 t = session.translator()
@@ -19,7 +20,7 @@ token = st.query_params.get("token", "")
 done = st.session_state.get("_invitations_accepted", {}).get(token)
 
 if done:
-    st.success(t("Your password is saved, {name}. You can now log in.").format(name=done))
+    st.success(t("Your password is saved, {name}. You can now log in.").format(name=md(done)))
     st.page_link(
         st.Page(login.page, title=t("Log in"), icon=":material/login:", url_path="login"),
         label=t("Go to log in"),
@@ -39,11 +40,11 @@ if not verdict.ok:
 reset = verdict.purpose == "reset"
 if reset:
     st.write(t("Choose a new password for your account, {name} (username: {username}).").format(
-        name=verdict.user.name, username=verdict.user.username))
+        name=md(verdict.user.name), username=md(verdict.user.username)))
 else:
-    st.write(t("Welcome to the programme in digital leadership, {name}.").format(name=verdict.user.name))
+    st.write(t("Welcome to the programme in digital leadership, {name}.").format(name=md(verdict.user.name)))
     st.write(t("Choose a password to finish setting up your account (username: {username}).").format(
-        username=verdict.user.username))
+        username=md(verdict.user.username)))
 st.caption(t("At least 8 characters. The link works once."))
 with st.form("accept_invitation"):
     password = st.text_input(t("New password"), type="password", key="invite_password",

@@ -5,12 +5,13 @@ import streamlit as st
 
 from digled import accounts, auth
 from digled.ui import session
+from digled.ui.widgets import md
 
 user, t = session.page(__file__)
 db = session.database()
 
 st.title(t("My account"))
-st.write(f"**{user.name}** · {user.username} · {user.email}")
+st.markdown(f"**{md(user.name)}** · {md(user.username)} · {md(user.email)}")  # user text escaped
 st.caption(t("Roles: {roles}").format(roles=", ".join(t(r) for r in user.roles)))
 
 st.subheader(t("Change password"))
@@ -24,9 +25,9 @@ if submitted:
     if problem:
         st.error(t(problem))
     else:
-        import time
+        from digled.ui import login
 
-        st.session_state["login_at"] = time.time() + 0.001  # this session stays logged in
+        login.keep_this_session()  # this browser stays logged in: a new session and cookie
         accounts.tell_password_changed(db, session.context().settings, user.id)
         st.success(t("Your password is changed. You are logged out everywhere else."))
 
@@ -43,4 +44,4 @@ if email_submitted:
         st.error(e.text(t))
     else:
         st.success(t("Your e-mail address is changed to {email}. Your old address was told.").format(
-            email=new_email.strip()))
+            email=md(new_email.strip())))

@@ -31,10 +31,15 @@ st.download_button(t("Download an empty list"), importer.template_csv(), file_na
 generation = st.session_state.setdefault("_import_generation", 0)
 upload = st.file_uploader(t("Participant list"), type=["csv", "xlsx"], key=f"import_file_{generation}")
 if upload is None:
+    st.session_state.pop("_import_read", None)
     st.stop()
 
 data = upload.getvalue()
-result = importer.parse(db, data, upload.name, org)
+# read (unzip, parse) each upload once: every rerun of this page (the confirm button too) reuses it
+read = st.session_state.get("_import_read")
+if read is None or read.digest != importer.digest(data):
+    read = st.session_state["_import_read"] = importer.read_lines(data, upload.name)
+result = importer.parse(db, read, upload.name, org)
 COLUMNS = {
     "line": t("Line"), "name": t("Name"), "email": t("E-mail"), "municipality": t("Municipality"),
     "area": t("Area"), "level": t("Leader level"), "roles": t("Roles"), "username": t("Username"),
@@ -54,10 +59,11 @@ if result.rows:
 if result.ok and st.button(t("Import {n} participants").format(n=len(result.rows)), type="primary",
                            key="import_confirm"):
     try:
-        count = importer.import_file(db, data, upload.name, user.username)
+        count = importer.import_file(db, read, upload.name, user.username)
     except importer.ImportRejected:
         st.error(t("The participants changed while you were looking: upload the file again."))
     else:
         st.session_state["_import_generation"] = generation + 1
+        st.session_state.pop("_import_read", None)
         st.session_state["_import_flash"] = t("{n} participants were imported.").format(n=count)
         st.rerun()

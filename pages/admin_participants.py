@@ -7,6 +7,7 @@ import streamlit as st
 from digled import auth, mailer, organisation, participants
 from digled.config import ConfigError
 from digled.ui import session
+from digled.ui.widgets import md, message_md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -28,7 +29,7 @@ def role_name(role: str) -> str:
 def show_problems(problems: list) -> None:
     for p in problems:
         st.error(t("{field}: {problem}").format(field=t(participants.FIELD_LABELS[p.field]),
-                                              problem=t(p.message).format(**p.params)))
+                                              problem=message_md(p.message, p.params, t)))
 
 
 def day(value) -> str:
@@ -76,7 +77,7 @@ with st.expander(t("Add a participant"), icon=":material/person_add:"):
         else:
             for key in ADD_KEYS:
                 st.session_state.pop(key, None)
-            flash(t("{name} was added.").format(name=raw["name"].strip()))
+            flash(t("{name} was added.").format(name=md(raw["name"].strip())))
 
 filters = st.columns([2, 1, 1, 1, 1, 1])
 search = filters[0].text_input(t("Search name, e-mail or username"), key="participant_search")
@@ -119,7 +120,7 @@ row = df[df["id"] == picked].iloc[0]
 st.caption(
     t("Username {username} · invited {invited} · activated {activated} · start assessment {start} · "
       "end assessment {end}").format(
-        username=person.username, invited=day(row["invited_at"]), activated=day(row["activated_at"]),
+        username=md(person.username), invited=day(row["invited_at"]), activated=day(row["activated_at"]),
         start=day(row["start_taken"]), end=day(row["end_taken"]))
 )
 if not person.active:
@@ -144,10 +145,10 @@ if person.active:
         except participants.InvalidParticipant as e:
             show_problems(e.problems)
         else:
-            flash(t("{name} was deactivated and logged out everywhere.").format(name=person.name))
+            flash(t("{name} was deactivated and logged out everywhere.").format(name=md(person.name)))
 elif left.button(t("Reactivate the account"), key="reactivate", icon=":material/person_check:"):
     participants.set_active(db, picked, True, user.username)
-    flash(t("{name} was reactivated.").format(name=person.name))
+    flash(t("{name} was reactivated.").format(name=md(person.name)))
 
 if person.activated:
     if right.button(t("Send a password reset by e-mail"), key="send_reset", icon=":material/lock_reset:"):
@@ -156,15 +157,15 @@ if person.activated:
         except participants.InvalidParticipant as e:
             show_problems(e.problems)
         except (ConfigError, mailer.MailError) as e:
-            st.error(t("The e-mail could not be sent ({error}).").format(error=str(e)))
+            st.error(t("The e-mail could not be sent ({error}).").format(error=md(str(e))))
         else:
             if sent.via_smtp:
                 st.success(t("A link to choose a new password was e-mailed to {email}. The link is not shown here.")
-                           .format(email=sent.email))
+                           .format(email=md(sent.email)))
             else:
                 st.warning(t("No SMTP server is set: the e-mail with the link was written to the outbox on the "
                              "server, which only the server operator can read and forward. {name} is also told at "
-                             "next login.").format(name=person.name))
+                             "next login.").format(name=md(person.name)))
     st.caption(t("This account is activated: invitation links cannot be made for it, and no password link is "
                  "ever shown here. A password reset goes to the participant's own e-mail address."))
 elif right.button(t("Resend the invitation"), key="resend_invitation", icon=":material/forward_to_inbox:"):
@@ -179,10 +180,10 @@ elif right.button(t("Resend the invitation"), key="resend_invitation", icon=":ma
     else:
         if error and link:
             st.warning(t("The e-mail could not be sent ({error}). Give {name} this new link:").format(
-                error=t(error), name=person.name))
+                error=md(t(error)), name=md(person.name)))
             st.code(link, language=None)
         elif error:
-            st.error(t("The invitation could not be sent ({error}).").format(error=t(error)))
+            st.error(t("The invitation could not be sent ({error}).").format(error=md(t(error))))
         else:
             st.success(t("A new invitation was sent to {email}. Older links no longer work.").format(
-                email=person.email))
+                email=md(person.email)))

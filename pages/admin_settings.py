@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from digled import audit, db as storage, organisation, programme
-from digled.ui import session
+from digled.ui import downloads, session
 
 user, t = session.page(__file__)
 db = session.database()
@@ -107,12 +107,16 @@ st.subheader(t("Backup"))
 st.write(t("A consistent copy of the database, made while the app keeps running, without the assessments, their "
            "answers and management's published figures (so no one can link answers to people with it); the full "
            "backup is made by the server operator with `python -m digled backup` on the server."))
-if st.button(t("Make a backup"), key="make_backup"):
+
+
+def _backup(connection) -> bytes:
+    """Made when the button is clicked (digled.ui.downloads: no lasting /media/ URL)."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = storage.admin_backup(db, Path(tmp) / "digled-backup.db")
-        st.session_state["_backup"] = path.read_bytes()
-    audit.log(db, user.username, "backup", "")
-if "_backup" in st.session_state:
-    st.download_button(t("Download the backup"), st.session_state["_backup"],
-                       file_name=f"digled-backup-{date.today().isoformat()}.db",
-                       mime="application/vnd.sqlite3", key="download_backup")
+        data = storage.admin_backup(connection, Path(tmp) / "digled-backup.db").read_bytes()
+    audit.log(connection, user.username, "backup", "")
+    return data
+
+
+st.download_button(t("Download the backup"), downloads.with_database(_backup, user.username, "admin"),
+                   file_name=f"digled-backup-{date.today().isoformat()}.db",
+                   mime="application/vnd.sqlite3", key="download_backup", icon=":material/download:")

@@ -6,6 +6,7 @@ import streamlit as st
 from digled import organisation, workshops
 from digled.i18n import text
 from digled.ui import session
+from digled.ui.widgets import md, message_md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -50,7 +51,7 @@ with st.container(border=True, key="ws_generate_box"):
                                       int(st.session_state["ws_min"]), int(st.session_state["ws_max"]))
             st.session_state["_ws_ok"] = t("{n} tables generated.").format(n=len(plan))
         except workshops.WorkshopError as e:
-            st.session_state["_ws_error"] = e.text(t)
+            st.session_state["_ws_error"] = message_md(e.msg, e.params, t)
         st.session_state.pop("ws_replace", None)
         st.rerun()
 
@@ -59,7 +60,7 @@ if not saved:
     st.stop()
 
 for problem in workshops.problems(db, workshop, int(st.session_state["ws_min"]), int(st.session_state["ws_max"])):
-    st.warning(problem.text(t))
+    st.warning(message_md(problem.msg, problem.params, t))  # names stay text
 
 
 def area_name(area: str) -> str:
@@ -95,12 +96,13 @@ if move_go.button(t("Move"), key="ws_move"):
 
 frame = workshops.table_frame(db, workshop, lang)
 st.download_button(
-    t("Download the list (CSV)"), workshops.to_csv(frame), file_name=f"{workshop}-tables.csv",
+    t("Download the list (CSV)"), lambda frame=frame: workshops.to_csv(frame),  # made on click: no lasting URL
+    file_name=f"{workshop}-tables.csv",
     mime="text/csv", key="ws_csv", on_click="ignore", icon=":material/download:",
 )
 if st.toggle(t("Printable list"), key="ws_print"):
     for no, part in frame.groupby("table", sort=True):
         st.markdown("#### " + t("Table {number}").format(number=no))
-        st.table(part.drop(columns=["table"]).rename(
+        st.table(part.drop(columns=["table"]).map(md).rename(  # st.table renders Markdown: names escaped
             columns={"name": t("Name"), "municipality": t("Municipality"), "area": t("Area")}
         ).reset_index(drop=True))

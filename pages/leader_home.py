@@ -5,6 +5,7 @@ import streamlit as st
 from digled import anonymity, assessment, journey, programme
 from digled.i18n import text
 from digled.ui import session
+from digled.ui.widgets import md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -13,7 +14,7 @@ prog = programme.programme()
 respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
 mine = journey.journey(db, user.id, prog)
 
-st.title(t("Welcome, {name}").format(name=user.name.split(" ")[0]))
+st.title(t("Welcome, {name}").format(name=md(user.name.split(" ")[0])))
 st.progress(
     mine.percent / 100,
     text=t("{percent} % of the programme done ({done} of {total} activities)").format(

@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import cohort, content, organisation, publications, results, wheel
+from digled import cohort, content, exports, organisation, publications, results, wheel
 from digled.content import DIMENSIONS
 from digled.i18n import text
-from digled.ui import publication, session, widgets
+from digled.ui import downloads, publication, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -142,12 +142,22 @@ if publication.explain(shown, k, t, lang, db):
 
 export = cohort.dataframe(shown_rows)
 c1, c2, c3 = st.columns(3)
-c1.download_button(t("Download what is shown (CSV)"), export.to_csv(index=False).encode("utf-8-sig"),
+# every export is made on click: no lasting /media/ URL (digled/ui/downloads.py)
+c1.download_button(t("Download what is shown (CSV)"), lambda frame=export: exports.csv_bytes(frame),
                    file_name="digled-kompetencer.csv", mime="text/csv", key="export_csv")
-buf = io.BytesIO()
-export.to_excel(buf, index=False, sheet_name="kompetencer")
-c2.download_button(t("Download what is shown (Excel)"), buf.getvalue(), file_name="digled-kompetencer.xlsx",
+
+
+def _excel(frame, sheet: str) -> bytes:
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False, sheet_name=sheet)
+    return buf.getvalue()
+
+
+c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: _excel(frame, "kompetencer"),
+                   file_name="digled-kompetencer.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
 c3.download_button(t("Download the whole publication (CSV)"),
-                   cohort.dataframe(publications.export_rows(db, pub.id)).to_csv(index=False).encode("utf-8-sig"),
+                   downloads.with_database(
+                       lambda d, pub_id=pub.id: exports.csv_bytes(cohort.dataframe(publications.export_rows(d, pub_id))),
+                       user.username, "management"),
                    file_name=f"digled-publication-{pub.id}.csv", mime="text/csv", key="export_publication")

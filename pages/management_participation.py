@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import cohort, organisation, participation, programme, publications
+from digled import cohort, exports, organisation, participation, programme, publications
 from digled.i18n import text
 from digled.ui import publication, session, widgets
 
@@ -72,10 +72,18 @@ for v in values:
     rows.append(row)
 breakdown = pd.DataFrame(rows).map(cohort.safe_cell)
 st.dataframe(breakdown, hide_index=True, width="stretch")
-buf = io.BytesIO()
-breakdown.to_excel(buf, index=False, sheet_name="deltagelse")
+
+
+def _excel(frame) -> bytes:
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False, sheet_name="deltagelse")
+    return buf.getvalue()
+
+
+# made on click: no lasting /media/ URL (digled/ui/downloads.py)
 d1, d2 = st.columns(2)
-d1.download_button(t("Download what is shown (CSV)"), breakdown.to_csv(index=False).encode("utf-8-sig"),
+d1.download_button(t("Download what is shown (CSV)"), lambda frame=breakdown: exports.csv_bytes(frame),
                    file_name="digled-deltagelse.csv", mime="text/csv", key="part_csv")
-d2.download_button(t("Download what is shown (Excel)"), buf.getvalue(), file_name="digled-deltagelse.xlsx",
+d2.download_button(t("Download what is shown (Excel)"), lambda frame=breakdown: _excel(frame),
+                   file_name="digled-deltagelse.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="part_xlsx")

@@ -67,7 +67,9 @@ st.dataframe(
 
 st.download_button(
     t("Download my report (HTML, opens offline, prints well)"),
-    results.personal_report(fw, scores, lang, t, names[chosen], previous.scores if previous else None),
+    # made on click: no lasting /media/ URL holds the report (digled/ui/downloads.py)
+    lambda name=names[chosen], before=(previous.scores if previous else None):
+        results.personal_report(fw, scores, lang, t, name, before),
     file_name=f"kompetencehjul-{current.submitted}.html",
     mime="text/html",
     icon=":material/download:",

@@ -42,3 +42,28 @@ def page_text(at: AppTest) -> str:
     for kind in ("button", "radio", "selectbox", "text_input"):
         parts += [str(e.label) for e in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def deferred_downloads(monkeypatch) -> dict:
+    """Record the callables download buttons are given as data (made on click, issue 14): the
+    returned dict maps a button's deferred file id to its callable; see `click_download`."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return made
+
+
+def click_download(at: AppTest, made: dict, key: str) -> bytes:
+    """What the download button `key` of the last run gives when clicked (its callable run)."""
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
+    assert not button.proto.url and button.proto.deferred_file_id, "made on click, no /media/ URL"
+    data = made[button.proto.deferred_file_id]()
+    return data.encode("utf-8") if isinstance(data, str) else data

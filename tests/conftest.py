@@ -10,8 +10,9 @@ import pytest
 
 from digled import config, content, db, demo
 
-SECRET = "test-pseudonym-secret-" + "x" * 32
-COOKIE_KEY = "test-cookie-key-" + "y" * 32
+# fixed, but random enough for config.weakness (entropy, no pattern)
+SECRET = "test-pseudonym-secret-Qm7ZkP2vXc9LrT4wNf8BhJ3sGd6YaE1u"
+COOKIE_KEY = "test-cookie-key-Vx4Nq8TzRb2MwK7cLh5PjF9sYd3GeA6u"
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,9 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("DIGLED_PSEUDONYM_SECRET", SECRET)
     monkeypatch.setenv("DIGLED_COOKIE_KEY", COOKIE_KEY)
     monkeypatch.setenv("DIGLED_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
+    # secrets are configured above, so demo mode must be asked for (issue 14: demo by mistake)
+    monkeypatch.setenv("DIGLED_DEMO", "1")
+    monkeypatch.setenv("DIGLED_BASE_URL", "http://localhost:8501")  # required outside demo
 
 
 @pytest.fixture

@@ -200,7 +200,7 @@ def test_attack_8_invented_leaders_give_the_administrator_no_figure(database, fr
     known: dict[int, str] = {anne: "anne-password"}  # accounts whose password the attacker holds
     fakes = []
     for n in range(4):
-        fake = participants.add(database, {"name": f"Fake {n}", "email": f"fake{n}@example.dk", "roles": ["leader"],
+        fake = participants.add(database, {"name": f"Fake {'ABCD'[n]}", "email": f"fake{n}@example.dk", "roles": ["leader"],
                                            **group}, "anne")
         [shown] = reminders.invite(database, settings, [fake], "anne", send=False)  # the page shows this link
         assert invitations.accept(database, shown.link.split("token=")[1], "fake-password", "fake-password") is None

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from digled import auth
+from digled import auth, sessions
 
 NOW = 1_800_000_000.0
 
@@ -72,48 +72,40 @@ def test_unknown_user_failure_is_harmless(database):
     assert auth.record_failed_login(database, "nobody") is False
 
 
-def test_locked_and_inactive_users_get_an_unusable_hash(database, ole, demo_hash):
+def test_locked_and_inactive_users_cannot_log_in(database, ole, demo_hash):
     auth.create_user(database, username="gone", name="Gone", password_hash=demo_hash)
     database.execute("UPDATE users SET active = 0 WHERE username = 'gone'")
     for _ in range(5):
         auth.record_failed_login(database, "ole", now=time.time())
-    creds = auth.credentials_for_login(auth.all_users(database))
-    assert creds["usernames"]["ole"]["password"] == auth.UNUSABLE_HASH
-    assert creds["usernames"]["gone"]["password"] == auth.UNUSABLE_HASH
+    for name in ("ole", "gone"):
+        outcome = auth.attempt_login(database, name, "correct horse", None, 30)
+        assert outcome.user is None and outcome.error in (auth.LOCKED, auth.WRONG)
     assert not auth.check_password("correct horse", auth.UNUSABLE_HASH)
 
 
-def _cookie(username, exp, key="k" * 40):
-    import jwt
-
-    return jwt.encode({"username": username, "exp_date": exp}, key, algorithm="HS256")
-
-
-def test_cookie_decoding_rejects_forgeries():
-    assert auth.decode_cookie(_cookie("ole", NOW), "k" * 40)["username"] == "ole"
-    assert auth.decode_cookie(_cookie("ole", NOW, key="other" * 10), "k" * 40) is None
-    assert auth.decode_cookie("not-a-jwt", "k" * 40) is None
-    assert auth.decode_cookie(None, "k" * 40) is None
-
-
-def test_a_cookie_issued_before_logout_is_refused(database, ole):
-    expiry_days = 7
-    issued = NOW
-    payload = {"username": "ole", "exp_date": issued + expiry_days * 86400}
-    assert auth.cookie_is_valid(payload, ole, expiry_days, now=NOW + 10)
+def test_a_session_begun_before_logout_is_refused(database, ole):
+    policy = sessions.Policy()
+    session_id, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW)
+    token = sessions.redeem(database, ticket, "k" * 40, now=NOW + 1)
+    found = sessions.from_token(database, token, "k" * 40)
+    assert found.id == session_id and found.problem(ole, policy, now=NOW + 10) is None
     auth.end_sessions(database, "ole", now=NOW + 5)  # logout
     ole = auth.get_user(database, "ole")
-    assert not auth.cookie_is_valid(payload, ole, expiry_days, now=NOW + 10)
-    newer = {"username": "ole", "exp_date": NOW + 6 + expiry_days * 86400}
-    assert auth.cookie_is_valid(newer, ole, expiry_days, now=NOW + 10)
+    assert sessions.from_token(database, token, "k" * 40).problem(ole, policy, now=NOW + 10) == "ended"
+    newer, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW + 6)
+    sessions.redeem(database, ticket, "k" * 40, now=NOW + 6)
+    assert sessions.get(database, newer).problem(ole, policy, now=NOW + 10) is None
 
 
-def test_expired_cookie_and_inactive_user_are_refused(database, ole):
-    payload = {"username": "ole", "exp_date": NOW - 1}
-    assert not auth.cookie_is_valid(payload, ole, 7, now=NOW)
+def test_idle_session_and_inactive_user_are_refused(database, ole):
+    policy = sessions.Policy()
+    session_id, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW)
+    sessions.redeem(database, ticket, "k" * 40, now=NOW)
+    found = sessions.get(database, session_id)
+    assert found.problem(ole, policy, now=NOW + 3599) is None  # ole is an admin: one hour
+    assert found.problem(ole, policy, now=NOW + 3601) == "idle"
     database.execute("UPDATE users SET active = 0")
-    fresh = {"username": "ole", "exp_date": NOW + 86400}
-    assert not auth.cookie_is_valid(fresh, auth.get_user(database, "ole"), 7, now=NOW)
+    assert found.problem(auth.get_user(database, "ole"), policy, now=NOW + 10) == "no active account"
 
 
 def test_changing_the_password_ends_other_sessions(database, ole):

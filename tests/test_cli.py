@@ -77,21 +77,21 @@ def test_export_cohort_csv_is_the_latest_publication(demo_db, capsys):
 
     import pandas as pd
 
-    from digled import cohort, publications
+    from digled import cohort, exports, publications
     from digled.db import write
 
     assert main(["publish"]) == 0
     capsys.readouterr()
     assert main(["export", "cohort", "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert lines[0] == "publication,round,municipality,area,level,status,n,figure,value"
-    assert lines[1].startswith("1,start,,,,new,") and ",total," in lines[1]
-    hidden = [l for l in lines if ",hidden," in l]
-    assert hidden and all(l.split(",")[6] == "" and l.split(",")[8] == "" for l in hidden)
+    rows = exports.read_csv_text(out)  # ; and quotes for Danish Excel (digled.exports)
+    assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
+    assert rows[1][:6] == ["1", "start", "", "", "", "new"] and rows[1][7] == "total"
+    hidden = [r for r in rows if r[5] == "hidden"]
+    assert hidden and all(r[6] == "" and r[8] == "" for r in hidden)
     expected = cohort.dataframe(publications.export_rows(demo_db, publications.latest(demo_db).id))
-    assert out == expected.to_csv(index=False)
-    assert len(pd.read_csv(io.StringIO(out))) == len(expected)
+    assert out == exports.csv_text(expected)
+    assert len(pd.read_csv(io.StringIO(out), sep=";", decimal=",")) == len(expected)
     # the export is the publication, not the live answers: removing every end answer changes nothing
     with write(demo_db):
         demo_db.execute("DELETE FROM assessments WHERE round = 'end'")

@@ -2,26 +2,31 @@ import pytest
 
 from digled import config
 
+COOKIE = "Kc7Lq2VzTm9XrB4nWf8HsJ3pGd6YaE1u"  # random enough (config.weakness)
+PSEUDO = "Ps4Nq8TzRm2WvK7cLh5XjF9sYd3GbA6e"
+URL = "https://digled.example.dk"
+
 
 def test_strong_secrets_from_the_environment(tmp_path):
     s = config.load_settings({
-        "DIGLED_DB": str(tmp_path / "a.db"), "DIGLED_DEMO": "0",
-        "DIGLED_COOKIE_KEY": "k" * 40, "DIGLED_PSEUDONYM_SECRET": "p" * 40,
+        "DIGLED_DB": str(tmp_path / "a.db"), "DIGLED_DEMO": "0", "DIGLED_BASE_URL": URL,
+        "DIGLED_COOKIE_KEY": COOKIE, "DIGLED_PSEUDONYM_SECRET": PSEUDO,
         "DIGLED_SECRETS_FILE": str(tmp_path / "none.toml"),
     })
-    assert s.cookie_key == "k" * 40 and s.pseudonym_secret == "p" * 40 and not s.demo
+    assert s.cookie_key == COOKIE and s.pseudonym_secret == PSEUDO and not s.demo and s.base_url == URL
 
 
 def test_secrets_file_is_read(tmp_path):
     f = tmp_path / "secrets.toml"
-    f.write_text(f'cookie_key = "{"c" * 40}"\npseudonym_secret = "{"s" * 40}"\n')
-    s = config.load_settings({"DIGLED_DB": str(tmp_path / "a.db"), "DIGLED_DEMO": "0", "DIGLED_SECRETS_FILE": str(f)})
-    assert s.cookie_key == "c" * 40
+    f.write_text(f'cookie_key = "{COOKIE}"\npseudonym_secret = "{PSEUDO}"\n')
+    s = config.load_settings({"DIGLED_DB": str(tmp_path / "a.db"), "DIGLED_BASE_URL": URL, "DIGLED_SECRETS_FILE": str(f)})
+    assert s.cookie_key == COOKIE and not s.demo  # secrets configured: demo is off by default
 
 
-@pytest.mark.parametrize("value", [None, "", "some_key", "short"])
+@pytest.mark.parametrize("value", [None, "", "some_key", "short", "a" * 40])
 def test_outside_demo_missing_or_weak_secrets_refuse_to_start(tmp_path, value):
-    env = {"DIGLED_DB": str(tmp_path / "a.db"), "DIGLED_DEMO": "0", "DIGLED_PSEUDONYM_SECRET": "p" * 40,
+    env = {"DIGLED_DB": str(tmp_path / "a.db"), "DIGLED_DEMO": "0", "DIGLED_PSEUDONYM_SECRET": PSEUDO,
+           "DIGLED_BASE_URL": URL,
            "DIGLED_SECRETS_FILE": str(tmp_path / "none.toml")}
     if value is not None:
         env["DIGLED_COOKIE_KEY"] = value

@@ -11,7 +11,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import app_test
 
-from digled import (anonymity, assessment, cohort, content, organisation, participants, participation, programme,
+from digled import (anonymity, assessment, cohort, content, exports, organisation, participants, participation, programme,
                     publications, scoring)
 from digled.db import write
 from digled.ui import publication as pub_ui
@@ -35,15 +35,26 @@ class _KeepingStorage(MemoryMediaFileStorage):
         return file_id
 
 
+_made: dict = {}
+
+
 @pytest.fixture(autouse=True)
 def _keep_downloads(monkeypatch):
+    from tests.apptest import deferred_downloads
+
+    global _made
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeepingStorage)
     _files.clear()
+    _made = deferred_downloads(monkeypatch)  # exports are made on click (issue 14)
 
 
 def download(at, key: str) -> bytes:
-    """The bytes a download button (by key) of the last run serves."""
+    """The bytes a download button (by key) of the last run serves (made on click: issue 14)."""
+    from tests.apptest import click_download
+
     button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))  # "$$ID-<hash>-<key>"
+    if button.proto.deferred_file_id:
+        return click_download(at, _made, key)
     return _files[os.path.splitext(os.path.basename(button.proto.url))[0]]
 
 
@@ -127,9 +138,9 @@ def test_a_small_group_is_hidden_with_the_reason_not_the_count(demo_db):
     assert not at.exception
     assert "Hidden: fewer than 5 answers." in [i.value for i in at.info]
     assert not at.metric and not at.get("plotly_chart")  # no count, no mean, no chart
-    rows = download(at, "export_csv").decode("utf-8-sig").splitlines()
-    assert rows[0] == "publication,round,municipality,area,level,status,n,figure,value"
-    assert rows[1:] == ["1,start,Glostrup,kultur,topleder,hidden,,hidden,"]
+    rows = exports.read_csv_text(download(at, "export_csv").decode("utf-8-sig"))  # ; for Danish Excel
+    assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
+    assert rows[1:] == [["1", "start", "Glostrup", "kultur", "topleder", "hidden", "", "hidden", ""]]
 
 
 def test_the_picker_lists_publications_and_an_earlier_one_stays_viewable(demo_db):
@@ -193,15 +204,15 @@ def _expected_csv(db, pub_id: int, rnd: str, keys: list[tuple]) -> bytes:
         base = {"publication": pub_id, "round": rnd, "municipality": key[0] or "", "area": key[1] or "",
                 "level": key[2] or "", "status": s.status if s else "hidden"}
         rows += cohort.figure_rows(base, cohort.Figures.from_json(s.figures if s else None))
-    return cohort.dataframe(rows).to_csv(index=False).encode("utf-8-sig")
+    return exports.csv_bytes(cohort.dataframe(rows))
 
 
 def test_the_csv_download_is_exactly_the_shown_rows(demo_db):
     at = _open(COMPETENCES)
     pub = publications.latest(demo_db)
     assert download(at, "export_csv") == _expected_csv(demo_db, pub.id, "start", [(None, None, None)])
-    rows = download(at, "export_csv").decode("utf-8-sig").splitlines()
-    assert rows[1].startswith(f"{pub.id},start,,,,new,") and ",total," in rows[1]
+    rows = exports.read_csv_text(download(at, "export_csv").decode("utf-8-sig"))
+    assert rows[1][:6] == [str(pub.id), "start", "", "", "", "new"] and rows[1][7] == "total"
 
     at.selectbox(key="filter_municipality").set_value("Albertslund").run()
     at.radio(key="cohort_view").set_value("breakdown").run()
@@ -213,9 +224,9 @@ def test_the_csv_download_is_exactly_the_shown_rows(demo_db):
 
     # the whole publication: every assessment group, as publications.export_rows
     whole = download(at, "export_publication")
-    assert whole == cohort.dataframe(publications.export_rows(demo_db, pub.id)).to_csv(index=False).encode("utf-8-sig")
-    hidden = [line for line in whole.decode("utf-8-sig").splitlines() if ",hidden," in line]
-    assert hidden and all(line.split(",")[6] == "" for line in hidden)  # no n for a hidden group
+    assert whole == exports.csv_bytes(cohort.dataframe(publications.export_rows(demo_db, pub.id)))
+    hidden = [r for r in exports.read_csv_text(whole.decode("utf-8-sig")) if r[5] == "hidden"]
+    assert hidden and all(r[6] == "" for r in hidden)  # no n for a hidden group
 
 
 # --- participation ----------------------------------------------------------------------------

@@ -103,13 +103,16 @@ def test_an_admin_cannot_remove_their_own_admin_role(database, admin):
 def test_deactivation_ends_every_session_and_reactivation_restores_login(database, admin):
     user_id = participants.add(database, LEA, "anne")
     lea = auth.get_user_by_id(database, user_id)
-    cookie = {"username": lea.username, "exp_date": time.time() - 1 + 7 * 86400}  # issued a second ago
-    assert auth.cookie_is_valid(cookie, lea, 7)
+    from digled import sessions
+
+    session_id, ticket = sessions.begin(database, lea.id, "k" * 40)  # a login a moment ago
+    sessions.redeem(database, ticket, "k" * 40)
+    assert sessions.get(database, session_id).problem(lea, sessions.Policy()) is None
     participants.set_active(database, user_id, False, "anne")
     lea = auth.get_user_by_id(database, user_id)
     assert not lea.active and lea.sessions_valid_after > time.time() - 5
-    assert not auth.cookie_is_valid(cookie, lea, 7)
-    assert auth.credentials_for_login([lea])["usernames"]["lea.dam"]["password"] == auth.UNUSABLE_HASH
+    assert sessions.get(database, session_id).problem(lea, sessions.Policy()) == "ended"
+    assert auth.attempt_login(database, "lea.dam", "any password", None, 30).user is None
     assert audit.recent(database, 1)[0]["action"] == "deactivate participant"
     participants.set_active(database, user_id, True, "anne")
     assert auth.get_user_by_id(database, user_id).active

@@ -158,9 +158,9 @@ def test_the_csv_has_the_four_columns_and_resists_formula_injection(demo_db):
     frame = workshops.table_frame(demo_db, "workshop2", "en")
     assert list(frame.columns) == ["table", "name", "municipality", "area"]
     assert set(frame["area"]) <= {ORG.areas[a]["en"] for a in AREAS}
-    csv_text = workshops.to_csv(frame)
-    assert csv_text.splitlines()[0] == "table,name,municipality,area"
-    assert "'=HYPERLINK(1)" in csv_text and ",=HYPERLINK" not in csv_text
+    csv_text = workshops.to_csv(frame).decode("utf-8-sig")  # ; and quotes for Danish Excel (digled.exports)
+    assert csv_text.splitlines()[0] == '"table";"name";"municipality";"area"'
+    assert "\"'=HYPERLINK(1)\"" in csv_text and '"=HYPERLINK' not in csv_text
     assert uid in {p.id for t in workshops.saved_tables(demo_db, "workshop2").values() for p in t}
 
 
@@ -168,14 +168,14 @@ def test_cli_prints_saved_tables_or_generates_them(demo_db, capsys):
     assert cli.main(["workshop-groups", "1"]) == 0  # the demo saved workshop 1's tables
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == "table,name,municipality,area"
+    assert lines[0] == '"table";"name";"municipality";"area"'
     assert len(lines) - 1 == len(journey.active_leaders(demo_db))
     assert cli.main(["workshop-groups", "1", "--seed", "99"]) == 0
     assert capsys.readouterr().out == out  # saved tables are printed, not regenerated
     assert workshops.saved_tables(demo_db, "workshop2") == {}
     assert cli.main(["workshop-groups", "2", "--seed", "3", "--min", "6", "--max", "8"]) == 0
     rows = capsys.readouterr().out.splitlines()[1:]
-    sizes = [sum(1 for r in rows if r.split(",")[0] == str(n)) for n in range(1, 12)]
+    sizes = [sum(1 for r in rows if r.split(";")[0] == f'"{n}"') for n in range(1, 12)]
     assert all(6 <= s <= 8 for s in sizes if s) and workshops.plan_info(demo_db, "workshop2")["min"] == 6
 
 

@@ -1,43 +1,130 @@
-"""The login gate: cookie re-login through streamlit-authenticator, our own translated form.
+"""The login gate: our own translated form, server-side sessions, an HttpOnly session cookie.
 
-streamlit-authenticator owns the login cookie (set, read, delete). digled owns the password
-check (bcrypt against the users table), the lockout and the revocation of old cookies: a
-session is valid only while it began after the user's last logout or password change.
+digled owns the whole login (streamlit-authenticator is no longer used: its cookie is a JWT
+holding the username, set from JavaScript so never HttpOnly, with no server-side state):
+
+- `auth.attempt_login` decides a login with one answer and one timing for every failure, a
+  per-name lockout (known and unknown names alike) and a per-client limit.
+- `digled.sessions` keeps the session on the server; the cookie holds only its random id.
+  The browser receives the cookie from digled's HTTP route (`digled/ui/web.py`) in exchange for
+  a one-time ticket, so the cookie is HttpOnly. The script run waits until the browser has sent
+  the cookie back (the confirm route) before it shows the user as logged in: a reload at any
+  moment after that keeps the login.
+- Every run checks the session (ended, idle, too old, account deactivated); logout ends every
+  session of the user and deletes the cookie from the browser through the logout route.
 """
 
 from __future__ import annotations
 
+import json
 import time
 
 import streamlit as st
-import streamlit_authenticator as stauth
 
-from digled import auth
+from digled import auth, sessions
 from digled.i18n import N_
-from digled.ui import session
+from digled.ui import session, web
 
-AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles", "login_at")
-
-
-def _authenticator(users: list[auth.User]) -> stauth.Authenticate:
-    s = session.context().settings
-    return stauth.Authenticate(
-        auth.credentials_for_login(users),
-        s.cookie_name,
-        s.cookie_key,
-        s.cookie_expiry_days,
-        auto_hash=False,
-        login_sleep_time=0,
-    )
+AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles", "login_at", "login_session")
+HANDOVER_WAIT_SECONDS = 10.0
+LOGOUT_WAIT_SECONDS = 3.0
+IDLE_LOGOUT = N_("You were logged out after a time without activity. Please log in again.")
+NO_COOKIE = N_("The login could not be completed. Allow cookies and JavaScript for this site and try again.")
 
 
-def _cookie_payload() -> dict | None:
-    s = session.context().settings
+def _key() -> str:
+    return session.context().settings.cookie_key
+
+
+def _policy() -> sessions.Policy:
+    return sessions.policy()
+
+
+def _browser() -> bool:
+    """True when a real browser is connected (AppTest runs have no headers, no cookies)."""
     try:
-        token = st.context.cookies.get(s.cookie_name)
+        return bool(st.context.headers.get("Host"))
+    except Exception:
+        return False
+
+
+def client_address() -> str | None:
+    """The client's address for the per-client limit (None for a local connection). Behind a
+    reverse proxy this is the proxy's unless the server trusts its X-Forwarded-For (uvicorn
+    trusts it from 127.0.0.1, or from FORWARDED_ALLOW_IPS; see the README)."""
+    try:
+        address = st.context.ip_address
+    except Exception:
+        return None
+    return address if isinstance(address, str) else None  # AppTest hands out a mock
+
+
+def _cookie_token() -> str | None:
+    try:
+        return sessions.cookie_value(st.context.cookies)
     except Exception:  # no browser context (AppTest, bare mode)
-        token = None
-    return auth.decode_cookie(token, s.cookie_key)
+        return None
+
+
+def _post(path: str, ticket: str | None, then: str | None = None) -> None:
+    """Make the browser POST a ticket to one of digled's routes (the response sets or deletes
+    the HttpOnly cookie, which no script can), and once that answer arrived, POST to `then`."""
+    options = ("{method: 'POST', credentials: 'same-origin', cache: 'no-store', headers: "
+               + json.dumps({"Content-Type": "application/json", web.HEADER: "1"}))
+    script = "fetch(" + json.dumps(path) + ", " + options + ", body: " + json.dumps(json.dumps({"ticket": ticket})) + "})"
+    if then:
+        script += ".then(r => r.ok && fetch(" + json.dumps(then) + ", " + options + ", body: '{}'}))"
+    st.html("<script>" + script + ";</script>", unsafe_allow_javascript=True)
+
+
+def _wait(done, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if done():
+            return True
+        time.sleep(0.03)
+    return done()
+
+
+def _start_session(db, user: auth.User) -> int | None:
+    """Begin a server-side session for `user` and hand its cookie to the browser. Returns the
+    session id once the browser has the cookie, None when it never arrived."""
+    session_id, ticket = sessions.begin(db, user.id, _key())
+    sessions.purge(db, _policy())  # housekeeping, once per login: old sessions, old failure counts
+    auth.forget_old_failures(db)
+    if not _browser():  # AppTest: nobody to hand a cookie to; the session lives in this state
+        sessions.confirm(db, sessions.redeem(db, ticket, _key()), _key())
+        return session_id
+    _post(web.SESSION_PATH, ticket, then=web.CONFIRM_PATH)
+    if _wait(lambda: getattr(sessions.get(db, session_id), "handed_over", False), HANDOVER_WAIT_SECONDS):
+        return session_id
+    sessions.discard(db, session_id)
+    return None
+
+
+def _clear_cookie(db, session_id: int | None) -> None:
+    """Delete the session cookie from the browser (after the session ended on the server)."""
+    st.session_state["_cookie_cleared"] = True
+    if not _browser():
+        return
+    ticket = sessions.logout_ticket(db, session_id, _key()) if session_id is not None else None
+    _post(web.LOGOUT_PATH, ticket)
+    if session_id is not None:
+        _wait(lambda: getattr(sessions.get(db, session_id), "cleared_at", None) is not None, LOGOUT_WAIT_SECONDS)
+
+
+def _remember(user: auth.User, session_id: int, login_at: float) -> None:
+    st.session_state.update(
+        name=user.name,
+        username=user.username,
+        email=user.email,
+        roles=list(user.roles),
+        authentication_status=True,
+        login_at=login_at,
+        login_session=session_id,
+        lang=user.language,
+        _cookie_cleared=False,
+    )
 
 
 def _forget_session() -> None:
@@ -45,26 +132,26 @@ def _forget_session() -> None:
         st.session_state[key] = None
 
 
-def _restore_from_cookie(authenticator: stauth.Authenticate, db) -> None:
-    """Let the library log in from its cookie, unless we revoked that cookie."""
-    if st.session_state.get("authentication_status"):
+def _restore_from_cookie(db) -> None:
+    """Log this browser session in from its session cookie, when that session is still valid;
+    a cookie of an ended or expired session is deleted from the browser."""
+    if st.session_state.get("authentication_status") or st.session_state.get("_cookie_cleared"):
         return
-    payload = _cookie_payload()
-    if payload is None:
+    token = _cookie_token()
+    if not token:
         return
-    s = session.context().settings
-    user = auth.get_user(db, str(payload.get("username", "")))
-    if not auth.cookie_is_valid(payload, user, s.cookie_expiry_days):
-        st.session_state["logout"] = True  # the library ignores the cookie from now on
+    found = sessions.from_token(db, token, _key())
+    user = auth.get_user_by_id(db, found.user_id) if found else None
+    problem = found.problem(user, _policy()) if found else "unknown"
+    if problem:
+        if found is not None and found.ended_at is None:
+            sessions.end(db, found.id)
+        if problem == "idle":
+            st.session_state["_login_error"] = IDLE_LOGOUT
+        _clear_cookie(db, None)
         return
-    try:
-        authenticator.login(location="unrendered")
-    except stauth.LoginError:
-        _forget_session()
-        return
-    if st.session_state.get("authentication_status"):
-        st.session_state["login_at"] = float(payload["exp_date"]) - s.cookie_expiry_days * 86400
-        st.session_state["lang"] = user.language
+    sessions.touch(db, found)
+    _remember(user, found.id, found.created_at)
 
 
 def _still_valid(db) -> auth.User | None:
@@ -75,9 +162,24 @@ def _still_valid(db) -> auth.User | None:
     login_at = st.session_state.get("login_at")
     if login_at is None:  # a session set up without the form or cookie (tests)
         login_at = st.session_state["login_at"] = time.time()
+    session_id = st.session_state.get("login_session")
     if not user.active or login_at < user.sessions_valid_after:
         _forget_session()
+        _clear_cookie(db, session_id)
         return None
+    if session_id is None:  # AppTest sessions seeded without a login
+        return user
+    found = sessions.get(db, session_id)
+    problem = found.problem(user, _policy()) if found else "unknown"
+    if problem:
+        if found is not None and found.ended_at is None:
+            sessions.end(db, session_id)
+        _forget_session()
+        if problem == "idle":
+            st.session_state["_login_error"] = IDLE_LOGOUT
+        _clear_cookie(db, session_id)
+        return None
+    sessions.touch(db, found)
     return user
 
 
@@ -110,61 +212,56 @@ def page() -> None:
             )
 
 
-LOCKED = N_("This account is locked for 15 minutes after 5 failed logins.")
-
-
 def _attempt() -> None:
-    """Form callback: check the password, count failures, start the session."""
+    """Form callback: decide the login (one answer and one timing for every failure); the
+    session starts in this run's `current()`, which hands the cookie to the browser."""
     db = session.database()
     username = st.session_state.get("login_username", "")
     password = st.session_state.get("login_password", "")
-    if not username.strip() or not password:
-        st.session_state["_login_error"] = N_("Enter both username and password.")
+    outcome = auth.attempt_login(db, username, password, client_address(), _policy().client_max_failures)
+    st.session_state["login_password"] = ""
+    if outcome.error:
+        st.session_state["_login_error"] = outcome.error
         return
-    user = auth.get_user(db, username)
-    if user is not None and user.locked():
-        auth.record_failed_login(db, username)
-        st.session_state["_login_error"] = LOCKED
-        return
-    usable = user is not None and user.active
-    if not usable or not auth.check_password(password, user.password_hash):
-        locked = user is not None and auth.record_failed_login(db, username)
-        st.session_state["_login_error"] = LOCKED if locked else N_("Wrong username or password.")
-        return
-    auth.record_successful_login(db, user.username)
-    st.session_state.update(
-        name=user.name,
-        username=user.username,
-        email=user.email,
-        roles=list(user.roles),
-        authentication_status=True,
-        login_at=time.time(),
-        lang=user.language,
-        logout=None,
-        login_password="",
-        _set_cookie=True,
-    )
+    st.session_state["_login_user"] = outcome.user.id
 
 
 def current() -> auth.User | None:
-    """The logged-in user (from this session or a valid cookie), or None. Renders nothing
-    visible; sets the login cookie right after a successful login."""
+    """The logged-in user (from this session or a valid session cookie), or None. Starts the
+    session of a login that just succeeded, and deletes the cookie after a logout."""
     db = session.database()
-    payload = _cookie_payload()
-    cookie_user = auth.get_user(db, str(payload.get("username", ""))) if payload else None
-    authenticator = _authenticator([cookie_user] if cookie_user else [])
-    st.session_state["_authenticator"] = authenticator
-    _restore_from_cookie(authenticator, db)
-    user = _still_valid(db)
-    if user is not None and st.session_state.pop("_set_cookie", False):
-        authenticator.cookie_controller.set_cookie()
-    return user
+    for key in AUTH_KEYS:
+        st.session_state.setdefault(key, None)
+    if "_logged_out" in st.session_state:
+        _clear_cookie(db, st.session_state.pop("_logged_out"))
+    user_id = st.session_state.pop("_login_user", None)
+    if user_id is not None:
+        user = auth.get_user_by_id(db, user_id)
+        session_id = _start_session(db, user) if user is not None else None
+        if session_id is None:
+            st.session_state["_login_error"] = NO_COOKIE
+        else:
+            _remember(user, session_id, time.time())
+    _restore_from_cookie(db)
+    return _still_valid(db)
+
+
+def keep_this_session() -> None:
+    """After the user changed their own password (which ended every session, this one too):
+    this browser stays logged in, with a new session and a new cookie."""
+    db = session.database()
+    user = session.current_user()
+    if user is None:
+        return
+    st.session_state["login_at"] = time.time() + 0.001
+    session_id = _start_session(db, user)
+    if session_id is not None:
+        st.session_state["login_session"] = session_id
 
 
 def logout(user: auth.User) -> None:
-    """End this and every other session of the user, delete the cookie."""
+    """End this and every other session of the user; the next run deletes the cookie."""
+    session_id = st.session_state.get("login_session")
     auth.end_sessions(session.database(), user.username)
-    authenticator = st.session_state.get("_authenticator")
-    if authenticator is not None and st.session_state.get("authentication_status"):
-        authenticator.logout(location="unrendered")
     _forget_session()
+    st.session_state["_logged_out"] = session_id

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlite_utils
 import streamlit as st
 
-from digled import auth, config, db, demo, i18n, sealing
+from digled import auth, config, db, demo, i18n, sealing, sessions
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,28 @@ class AppContext:
     settings: config.Settings
 
 
-@st.cache_resource(show_spinner=False)
+_started: dict[tuple, AppContext] = {}
+_start_lock = threading.Lock()
+
+
 def _start(environ_key: tuple) -> AppContext:
-    """Once per process (per environment): validate settings, migrate, seal the dates of rows
-    written before schema step 5 (the secret is known here), load the demo if empty."""
+    """Once per process and environment (`_started_once`; kept in a module dict, not in
+    st.cache_resource: any client, logged in or not, can send Streamlit's "clear cache" message
+    over the websocket, which the server obeys without asking who, emptying st.cache_resource
+    for everyone; digled keeps nothing there)."""
+    with _start_lock:
+        if environ_key not in _started:
+            _started[environ_key] = _started_once()
+        return _started[environ_key]
+
+
+def _started_once() -> AppContext:
+    """Validate settings, migrate, hold the database to its mode (never demo once it ran
+    outside demo: config.open_database), seal the dates of rows written before schema step 5
+    (the secret is known here), load the demo if empty."""
     settings = config.load_settings()
-    database = db.open_and_migrate(settings.db_path)
+    sessions.policy()  # refuse a bad DIGLED_IDLE_HOURS & co. at start, not at the first login
+    database = config.open_database(settings)
     try:
         sealing.seal_legacy_rows(database, settings.pseudonym_secret)
         if settings.demo:
@@ -80,19 +96,32 @@ def _environ_key() -> tuple:
 
     return tuple(
         os.environ.get(k, "")
-        for k in ("DIGLED_DB", "DIGLED_DEMO", "DIGLED_COOKIE_KEY", "DIGLED_PSEUDONYM_SECRET")
+        for k in ("DIGLED_DB", "DIGLED_DEMO", "DIGLED_COOKIE_KEY", "DIGLED_PSEUDONYM_SECRET",
+                  "DIGLED_SECRETS_FILE", "DIGLED_BASE_URL")
     )
 
 
 def bootstrap() -> AppContext:
-    """Start digled or show one clear error (no traceback page) and stop the run."""
+    """Start digled or show one clear error (no traceback page) and stop the run. Anonymous
+    visitors see this page: it says only that digled cannot start; what to fix (paths and
+    settings named) goes to the server log, where the operator looks."""
     try:
         return _start(_environ_key())
     except (config.ConfigError, db.StorageError) as e:
+        import logging
+
+        logging.getLogger("digled").error("digled cannot start: %s", e)
         t = translator()
         st.error(t("digled cannot start."))
-        st.code(str(e), language=None)
+        st.info(t("The server log says why. If you run this installation, look there."))
         st.stop()
+
+
+def demo_banner(t) -> None:
+    """A visible DEMO notice at the top of every page while demo mode is on."""
+    if context().settings.demo:
+        st.warning(t("DEMO: invented people, and accounts whose passwords everyone knows. Never enter "
+                     "real data here."), icon=":material/science:")
 
 
 def context() -> AppContext:

@@ -57,3 +57,16 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
     st.text_area(label, value=saved, key=key, height=height, on_change=save, max_chars=journey.MAX_REFLECTION_CHARS)
     if st.session_state.get("_saved_note") == reflection.id:
         st.caption(":material/check: " + t("Saved."))
+
+
+def md(value) -> str:
+    """User text (a name, an address, a file name) for a Markdown element (st.markdown, st.title,
+    st.caption, st.success, st.table, ...): shown literally, never as a link, image or markup."""
+    from digled.validation import escape_markdown
+
+    return escape_markdown(value)
+
+
+def message_md(message: str, params: dict, t) -> str:
+    """A translated message id filled with escaped params (names stay text), for Markdown elements."""
+    return t(message).format(**{k: md(v) if isinstance(v, str) else v for k, v in params.items()})

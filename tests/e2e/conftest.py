@@ -56,8 +56,9 @@ class Server:
             **os.environ,
             "DIGLED_DB": str(self.db_path),
             "DIGLED_SECRETS_FILE": str(workdir / "none.toml"),
-            "DIGLED_COOKIE_KEY": "e2e-cookie-key-" + "c" * 40,
-            "DIGLED_PSEUDONYM_SECRET": "e2e-pseudonym-secret-" + "p" * 40,
+            "DIGLED_COOKIE_KEY": "e2e-cookie-key-Hs3Lq9VzTm6KxB2nRf7WcJ4pYd8GaE5u",
+            "DIGLED_PSEUDONYM_SECRET": "e2e-pseudonym-secret-Nb6Tq2XzLm9RvK4cWf7HsJ3pGd8YaE5u",
+            "DIGLED_DEMO": "1",  # secrets are configured: demo mode must be asked for
             **(env_extra or {}),
         }
         self.script = script

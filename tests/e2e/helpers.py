@@ -19,10 +19,18 @@ def open_app(page, url: str) -> None:
     idle(page)
 
 
+SESSION_COOKIES = ("digled_session", "__Host-digled_session")
+
+
+def session_cookies(page) -> list[dict]:
+    """The browser's login cookies (HttpOnly: only the browser context sees them, no script)."""
+    return [c for c in page.context.cookies() if c["name"] in SESSION_COOKIES]
+
+
 def login(page, username: str, password: str = "demo", succeed: bool = True) -> None:
     """Log in through the form. With succeed (the default), wait until the session shows the
-    logout button and the login cookie exists: the cookie is written by JavaScript after the
-    run, so a navigation right after the click could otherwise start a session without it."""
+    logout button and check the session cookie exists: the app shows a login only once the
+    browser has its cookie (see digled/ui/login.py), so a reload right after keeps it."""
     from playwright.sync_api import expect
 
     expect(page.locator(".st-key-login_username input")).to_be_editable()
@@ -37,12 +45,12 @@ def login(page, username: str, password: str = "demo", succeed: bool = True) -> 
 
 
 def wait_for_login_cookie(page) -> None:
-    """The login cookie is written by JavaScript after the run: wait for it before navigating."""
-    for _ in range(100):
-        if any(c["name"] == "digled_auth" for c in page.context.cookies()):
+    """The session cookie exists once the app shows the login (checked, with a short grace)."""
+    for _ in range(20):
+        if session_cookies(page):
             return
         page.wait_for_timeout(100)
-    raise AssertionError("logged in, but no login cookie was written")
+    raise AssertionError("logged in, but no session cookie was set")
 
 
 def logout(page) -> None:

@@ -1,6 +1,6 @@
 """The foundation's browser journey: log in, reload and stay logged in, log out for good."""
 
-from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app
+from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app, session_cookies
 
 
 def test_login_reload_logout(page, server):
@@ -12,8 +12,7 @@ def test_login_reload_logout(page, server):
     page.reload()
     idle(page)
     expect_text(page, "Velkommen, Lea")  # a reload keeps the leader logged in
-    cookies = page.context.cookies()
-    assert any(c["name"] == "digled_auth" for c in cookies)
+    assert session_cookies(page)
     logout(page)
     expect_text(page, "Brugernavn")
     page.reload()
@@ -25,7 +24,7 @@ def test_login_reload_logout(page, server):
 def test_old_cookie_is_refused_after_logout(browser, page, server):
     open_app(page, server.url)
     login(page, "ledelse")
-    old = [c for c in page.context.cookies() if c["name"] == "digled_auth"]
+    old = session_cookies(page)
     assert old
     logout(page)
     fresh = browser.new_context()

@@ -1,0 +1,46 @@
+"""Downloads that leave no lasting /media/ URL (issue 14).
+
+Streamlit serves a download button's file at a `/media/<hash>` URL that answers anyone who has
+it, logged in or not, for as long as the page showing the button stays open. digled's backups
+and exports therefore pass `st.download_button` a *callable* (Streamlit >= 1.5x, "deferred"
+data): nothing is made and no URL exists until the logged-in user clicks; the file is then
+made for that click and held by no session, so Streamlit's clean-up after the next script runs
+deletes it (and the callable goes when the page shows the button no more, e.g. after logout).
+
+The callable runs on a Streamlit worker thread, not in the script run: `with_database` gives it
+a connection of its own (the session's connection belongs to the script thread) and checks
+again, at the click, that the user is still active and holds the role.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+from digled import auth, db
+
+
+class NotAllowed(Exception):
+    """The user lost the role or the account since the page was drawn: nothing is made."""
+
+
+def with_database(make: Callable[[sqlite_utils.Database], bytes | str], username: str,
+                  role: str | None = None) -> Callable[[], bytes | str]:
+    """A no-argument callable for `st.download_button(data=...)` that opens its own connection,
+    checks `username` (still active, still holding `role`) and returns `make(connection)`."""
+    from digled.ui import session
+
+    path = str(session.context().settings.db_path)
+
+    def made_on_click() -> bytes | str:
+        connection = db.connect(path)
+        try:
+            user = auth.get_user(connection, username)
+            if user is None or not user.active or (role and role not in user.roles):
+                raise NotAllowed(username)
+            return make(connection)
+        finally:
+            connection.close()
+
+    return made_on_click

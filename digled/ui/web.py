@@ -1,0 +1,152 @@
+"""digled's own HTTP routes, served beside Streamlit by app.py's `st.App`.
+
+Only an HTTP response can set an HttpOnly cookie; a Streamlit script talks to the browser over a
+websocket. So the login page hands the browser a one-time ticket, and the browser POSTs it here
+(see digled/sessions.py):
+
+- `POST /api/digled/session` `{"ticket": ...}`: redeems a login ticket and sets the session
+  cookie (HttpOnly, SameSite=Strict, Path=/, Secure on https).
+- `POST /api/digled/confirm`: sent right after, with that cookie: proves the browser keeps it.
+- `POST /api/digled/logout` `{"ticket": ...}`: confirms the ticket of an ended session and
+  deletes the cookie (and digled's older cookies) unless it belongs to a live session.
+
+Both refuse requests from other sites: the custom header `X-Digled-Handover` (which a page of
+another site cannot send without a CORS preflight that is never granted), a matching `Origin`
+when the browser sends one, and `Sec-Fetch-Site: same-origin` when it sends that.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from digled import config, db, sessions
+
+SESSION_PATH = "/api/digled/session"
+CONFIRM_PATH = "/api/digled/confirm"
+LOGOUT_PATH = "/api/digled/logout"
+HEADER = "X-Digled-Handover"
+
+
+@functools.lru_cache(maxsize=4)
+def _settings(environ_key: tuple) -> config.Settings:
+    return config.load_settings()
+
+
+def settings() -> config.Settings:
+    return _settings(tuple(os.environ.get(k, "") for k in (
+        "DIGLED_DB", "DIGLED_DEMO", "DIGLED_COOKIE_KEY", "DIGLED_PSEUDONYM_SECRET", "DIGLED_SECRETS_FILE")))
+
+
+def base_url(s: config.Settings) -> str:
+    """The public address (DIGLED_BASE_URL), wherever the settings keep it."""
+    value = getattr(s, "base_url", None)
+    if value:
+        return value
+    from digled import invitations
+
+    return invitations.base_url()
+
+
+def same_origin(request: Request) -> bool:
+    """True for a request the app's own page made (see the module docstring)."""
+    headers = request.headers
+    if headers.get(HEADER) != "1":
+        return False
+    site = headers.get("sec-fetch-site")
+    if site is not None and site != "same-origin":
+        return False
+    origin = headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != (headers.get("host") or "").lower():
+        return False
+    return True
+
+
+async def _ticket(request: Request) -> str | None:
+    try:
+        body = await request.json()
+    except Exception:
+        return None
+    ticket = body.get("ticket") if isinstance(body, dict) else None
+    return ticket if isinstance(ticket, str) else None
+
+
+def _response(ok: bool, status: int = 200) -> JSONResponse:
+    return JSONResponse({"ok": ok}, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+async def session_endpoint(request: Request) -> JSONResponse:
+    if not same_origin(request):
+        return _response(False, 403)
+    ticket = await _ticket(request)
+    s = settings()
+
+    def redeem() -> str | None:
+        database = db.connect(s.db_path)
+        try:
+            return sessions.redeem(database, ticket or "", s.cookie_key)
+        finally:
+            database.close()
+
+    token = await run_in_threadpool(redeem)
+    if token is None:
+        return _response(False, 403)
+    response = _response(True)
+    is_secure = sessions.secure(base_url(s), request.url.scheme)
+    max_age = sessions.policy().max_age_seconds
+    response.headers.append("Set-Cookie", sessions.set_cookie_header(token, is_secure, max_age))
+    return response
+
+
+async def confirm_endpoint(request: Request) -> JSONResponse:
+    if not same_origin(request):
+        return _response(False, 403)
+    token = sessions.cookie_value(request.cookies)
+    s = settings()
+
+    def confirm() -> bool:
+        database = db.connect(s.db_path)
+        try:
+            return sessions.confirm(database, token, s.cookie_key)
+        finally:
+            database.close()
+
+    ok = await run_in_threadpool(confirm)
+    return _response(ok, 200 if ok else 403)
+
+
+async def logout_endpoint(request: Request) -> JSONResponse:
+    if not same_origin(request):
+        return _response(False, 403)
+    ticket = await _ticket(request)
+    token = sessions.cookie_value(request.cookies)
+    s = settings()
+
+    def clear() -> bool:
+        database = db.connect(s.db_path)
+        try:
+            return sessions.clear(database, s.cookie_key, ticket, token)
+        finally:
+            database.close()
+
+    delete = await run_in_threadpool(clear)
+    response = _response(True)
+    if delete:
+        is_secure = sessions.secure(base_url(s), request.url.scheme)
+        for header in sessions.delete_cookie_headers(is_secure or sessions.SECURE_COOKIE in request.cookies):
+            response.headers.append("Set-Cookie", header)
+    return response
+
+
+def routes() -> list[Route]:
+    return [
+        Route(SESSION_PATH, session_endpoint, methods=["POST"]),
+        Route(CONFIRM_PATH, confirm_endpoint, methods=["POST"]),
+        Route(LOGOUT_PATH, logout_endpoint, methods=["POST"]),
+    ]
