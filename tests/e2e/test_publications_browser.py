@@ -71,8 +71,13 @@ def test_publications_in_the_browser(browser, server, screen):
 
         # a small group: its reason, no figure
         for key, option in (("filter_municipality", "Glostrup"), ("filter_area", "Kultur"), ("filter_level", "Topleder")):
-            page.locator(f".st-key-{key}").get_by_role("combobox").click()
-            page.get_by_role("option", name=option, exact=False).first.click()
+            box = page.locator(f".st-key-{key}").get_by_role("combobox")
+            box.scroll_into_view_if_needed()
+            box.click()
+            # type and confirm: on a phone the list may open past the screen's edge
+            page.keyboard.type(option)
+            page.get_by_role("option", name=option, exact=False).first.wait_for()
+            page.keyboard.press("Enter")
             idle(page)
         expect(page.locator("[data-testid='stMainBlockContainer']").get_by_text("Skjult: færre end 5 besvarelser.")).to_be_visible()
         assert page.locator("[data-testid='stMainBlockContainer'] [data-testid='stMetric']").count() == 0
