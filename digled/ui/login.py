@@ -21,7 +21,7 @@ import time
 
 import streamlit as st
 
-from digled import auth, sessions
+from digled import auth, sessions, sso
 from digled.i18n import N_
 from digled.ui import session, web
 
@@ -194,6 +194,9 @@ def page() -> None:
             t("Password"), type="password", key="login_password", autocomplete="current-password"
         )
         st.form_submit_button(t("Log in"), type="primary", on_click=_attempt)
+    if sso.configured():
+        if st.button(t(sso.BUTTON), key="sso_login", icon=":material/account_balance:"):
+            st.login()  # to the identity provider; back at /oauth2callback, then `_take_sso_identity`
     error = st.session_state.pop("_login_error", None)
     if error:
         st.error(t(error))
@@ -226,6 +229,37 @@ def _attempt() -> None:
     st.session_state["_login_user"] = outcome.user.id
 
 
+def _sso_claims() -> dict | None:
+    """The identity Streamlit's OpenID Connect login left in this session (`st.user`), or None."""
+    try:
+        claims = dict(st.user)
+    except Exception:  # no script context (AppTest without a runtime)
+        return None
+    return claims if claims.get("is_logged_in") is True else None
+
+
+def _take_sso_identity(db) -> None:
+    """Single sign-on (digled/sso.py): once per Streamlit session, map the identity from
+    `st.login` to an active account; on success the login continues as a password login does
+    (the `_login_user` handover below), on refusal the page says why and the browser's
+    identity cookie is deleted (so a reload does not try again)."""
+    if st.session_state.get("authentication_status") or st.session_state.get("_sso_seen"):
+        return
+    if not sso.configured():
+        return
+    claims = _sso_claims()
+    if claims is None:
+        return
+    st.session_state["_sso_seen"] = True
+    outcome = sso.map_identity(db, claims)
+    if outcome.error:
+        st.session_state["_login_error"] = outcome.error
+        if _browser():
+            _post(web.LOGOUT_PATH, None)  # deletes Streamlit's identity cookie (web.py)
+        return
+    st.session_state["_login_user"] = outcome.user.id
+
+
 def current() -> auth.User | None:
     """The logged-in user (from this session or a valid session cookie), or None. Starts the
     session of a login that just succeeded, and deletes the cookie after a logout."""
@@ -234,6 +268,7 @@ def current() -> auth.User | None:
         st.session_state.setdefault(key, None)
     if "_logged_out" in st.session_state:
         _clear_cookie(db, st.session_state.pop("_logged_out"))
+    _take_sso_identity(db)
     user_id = st.session_state.pop("_login_user", None)
     if user_id is not None:
         user = auth.get_user_by_id(db, user_id)

@@ -10,6 +10,11 @@ websocket. So the login page hands the browser a one-time ticket, and the browse
 - `POST /api/digled/logout` `{"ticket": ...}`: confirms the ticket of an ended session and
   deletes the cookie (and digled's older cookies) unless it belongs to a live session.
 
+Both the session and the logout route also delete Streamlit's identity cookies
+(`_streamlit_user`, `_streamlit_user_tokens`, left by single sign-on's `st.login`, see
+digled/sso.py): once digled's own session holds the login, or the identity was refused, nothing
+must be left in the browser that could log it in again after digled's logout.
+
 Both refuse requests from other sites: the custom header `X-Digled-Handover` (which a page of
 another site cannot send without a CORS preflight that is never granted), a matching `Origin`
 when the browser sends one, and `Sec-Fetch-Site: same-origin` when it sends that.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -77,6 +83,16 @@ async def _ticket(request: Request) -> str | None:
     return ticket if isinstance(ticket, str) else None
 
 
+def _streamlit_identity_headers(cookies) -> list[str]:
+    """Set-Cookie values deleting Streamlit's identity cookies (and their chunks) that the
+    request carries (st.login sets them HttpOnly, SameSite=Lax, Path=/)."""
+    names = [n for n in cookies or () if _STREAMLIT_IDENTITY.fullmatch(n)]
+    return [f"{n}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax" for n in names]
+
+
+_STREAMLIT_IDENTITY = re.compile(r"_streamlit_user(_tokens)?(_[0-9]+)?")
+
+
 def _response(ok: bool, status: int = 200) -> JSONResponse:
     return JSONResponse({"ok": ok}, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -101,6 +117,8 @@ async def session_endpoint(request: Request) -> JSONResponse:
     is_secure = sessions.secure(base_url(s), request.url.scheme)
     max_age = sessions.policy().max_age_seconds
     response.headers.append("Set-Cookie", sessions.set_cookie_header(token, is_secure, max_age))
+    for header in _streamlit_identity_headers(request.cookies):
+        response.headers.append("Set-Cookie", header)
     return response
 
 
@@ -141,6 +159,8 @@ async def logout_endpoint(request: Request) -> JSONResponse:
         is_secure = sessions.secure(base_url(s), request.url.scheme)
         for header in sessions.delete_cookie_headers(is_secure or sessions.SECURE_COOKIE in request.cookies):
             response.headers.append("Set-Cookie", header)
+    for header in _streamlit_identity_headers(request.cookies):
+        response.headers.append("Set-Cookie", header)
     return response
 
 
