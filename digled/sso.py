@@ -104,36 +104,6 @@ def missing_settings(section: Mapping | None) -> list[str]:
     return [k for k in (*SHARED_KEYS, *PROVIDER_KEYS) if not section.get(k)]
 
 
-def auth_section() -> Mapping | None:
-    """Streamlit's `[auth]` secrets, or None (no secrets file, no section, not a table)."""
-    try:
-        import streamlit as st
-
-        section = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
-    except Exception:
-        return None
-    return section if isinstance(section, Mapping) else None
-
-
-def _authlib_ok() -> bool:
-    try:
-        from streamlit.auth_util import is_authlib_installed
-
-        return is_authlib_installed()
-    except Exception:
-        return False
-
-
-_warned: set[str] = set()
-
-
-def _off(reason: str) -> bool:
-    if reason not in _warned:  # once per process, not on every script run
-        _warned.add(reason)
-        LOG.warning("single sign-on is off: %s", reason)
-    return False
-
-
 def problem(section: Mapping | None) -> str | None:
     """Why an `[auth]` section does not switch single sign-on on (English, for the server log),
     or None. Its `cookie_secret` signs Streamlit's identity cookie: whoever can guess it can
@@ -149,18 +119,3 @@ def problem(section: Mapping | None) -> str | None:
     if weak:
         return "[auth] cookie_secret is too weak (" + weak + ")"
     return None
-
-
-def configured() -> bool:
-    """True when single sign-on is set up: a complete `[auth]` section (the default provider:
-    redirect_uri, cookie_secret, client_id, client_secret, server_metadata_url) with a strong
-    cookie_secret, and Authlib installed."""
-    section = auth_section()
-    if section is None:
-        return False
-    reason = problem(section)
-    if reason:
-        return _off(reason)
-    if not _authlib_ok():
-        return _off("install Authlib (requirements.txt)")
-    return True

@@ -23,7 +23,7 @@ import streamlit as st
 
 from digled import auth, sessions, sso
 from digled.i18n import N_
-from digled.ui import session, web
+from digled.ui import session, sso_settings, web
 
 AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles", "login_at", "login_session")
 HANDOVER_WAIT_SECONDS = 10.0
@@ -194,7 +194,7 @@ def page() -> None:
             t("Password"), type="password", key="login_password", autocomplete="current-password"
         )
         st.form_submit_button(t("Log in"), type="primary", on_click=_attempt)
-    if sso.configured():
+    if sso_settings.configured():
         if st.button(t(sso.BUTTON), key="sso_login", icon=":material/account_balance:"):
             st.login()  # to the identity provider; back at /oauth2callback, then `_take_sso_identity`
     error = st.session_state.pop("_login_error", None)
@@ -245,7 +245,7 @@ def _take_sso_identity(db) -> None:
     identity cookie is deleted (so a reload does not try again)."""
     if st.session_state.get("authentication_status") or st.session_state.get("_sso_seen"):
         return
-    if not sso.configured():
+    if not sso_settings.configured():
         return
     claims = _sso_claims()
     if claims is None:
