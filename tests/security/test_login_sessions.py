@@ -5,7 +5,6 @@ checks is tests/e2e/test_session_browser.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import sqlite3
@@ -14,6 +13,7 @@ import pytest
 
 from digled import auth, config, sessions
 from digled.ui import web
+from tests.security import asyncrun
 
 NOW = 1_800_000_000.0
 KEY = ""  # the app's cookie key, as the routes read it (set per test below)
@@ -193,7 +193,7 @@ SAME_ORIGIN = {"X-Digled-Handover": "1", "Origin": "http://127.0.0.1:8501", "Sec
 
 def _call(endpoint, request):
     web._settings.cache_clear()
-    return asyncio.run(endpoint(request))
+    return asyncrun.run(endpoint(request))
 
 
 def _set_cookies(response):

@@ -4,7 +4,6 @@ unless `[auth]` is configured; the identity cookie Streamlit leaves is deleted b
 
 from __future__ import annotations
 
-import asyncio
 import json
 import urllib.request
 
@@ -12,6 +11,7 @@ import pytest
 
 from digled import audit, auth, i18n, sessions, sso
 from digled.ui import web
+from tests.security import asyncrun
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -126,14 +126,14 @@ def test_the_session_route_deletes_streamlits_identity_cookie(people, settings):
     lea = auth.get_user(people, "lea")
     _, ticket = sessions.begin(people, lea.id, settings.cookie_key)
     web._settings.cache_clear()
-    response = asyncio.run(web.session_endpoint(_request(web.SESSION_PATH, {"ticket": ticket}, STREAMLIT)))
+    response = asyncrun.run(web.session_endpoint(_request(web.SESSION_PATH, {"ticket": ticket}, STREAMLIT)))
     assert response.status_code == 200
     assert _deleted(response) == {"_streamlit_user", "_streamlit_user_tokens", "_streamlit_user_1"}
 
 
 def test_the_logout_route_deletes_streamlits_identity_cookie(people):
     web._settings.cache_clear()
-    response = asyncio.run(web.logout_endpoint(_request(web.LOGOUT_PATH, {"ticket": None}, STREAMLIT)))
+    response = asyncrun.run(web.logout_endpoint(_request(web.LOGOUT_PATH, {"ticket": None}, STREAMLIT)))
     assert {"_streamlit_user", "_streamlit_user_tokens", "_streamlit_user_1"} <= _deleted(response)
     assert "_streamlit_xsrf" not in _deleted(response)
 
