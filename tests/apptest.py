@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -59,6 +60,33 @@ def deferred_downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
     return made
+
+
+class Downloads:
+    """What the download buttons of AppTest runs serve: files stored at once are kept after the
+    run (AppTest's media storage forgets them), callables made on click are recorded."""
+
+    def __init__(self, monkeypatch):
+        from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+        from streamlit.testing.v1 import app_test
+
+        files = self.files = {}
+
+        class Keeping(MemoryMediaFileStorage):
+            def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+                file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+                files[file_id] = self._files_by_id[file_id].content
+                return file_id
+
+        monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Keeping)
+        self.made = deferred_downloads(monkeypatch)
+
+    def get(self, at: AppTest, key: str) -> bytes:
+        """The bytes the download button `key` of the last run gives (made on click or stored)."""
+        button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))  # "$$ID-<hash>-<key>"
+        if button.proto.deferred_file_id:
+            return click_download(at, self.made, key)
+        return self.files[os.path.splitext(os.path.basename(button.proto.url))[0]]
 
 
 def click_download(at: AppTest, made: dict, key: str) -> bytes:

@@ -8,14 +8,12 @@ import os
 from datetime import timedelta
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import app_test
 
 from digled import (anonymity, assessment, cohort, content, exports, organisation, participants, participation, programme,
                     publications, scoring)
 from digled.db import write
 from digled.ui import publication as pub_ui
-from tests.apptest import app_as, page_text
+from tests.apptest import Downloads, app_as, page_text
 
 COMPETENCES = "pages/management_competences.py"
 PARTICIPATION = "pages/management_participation.py"
@@ -23,39 +21,18 @@ VIEWS = ("wheel", "dims", "bands", "purposes", "change", "breakdown")
 
 # --- helpers ---------------------------------------------------------------------------------
 
-_files: dict[str, bytes] = {}
-
-
-class _KeepingStorage(MemoryMediaFileStorage):
-    """AppTest's media storage, but keeping every file's bytes after the run (downloads)."""
-
-    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-        file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-        _files[file_id] = self._files_by_id[file_id].content
-        return file_id
-
-
-_made: dict = {}
+_downloads = None
 
 
 @pytest.fixture(autouse=True)
 def _keep_downloads(monkeypatch):
-    from tests.apptest import deferred_downloads
-
-    global _made
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeepingStorage)
-    _files.clear()
-    _made = deferred_downloads(monkeypatch)  # exports are made on click (issue 14)
+    global _downloads
+    _downloads = Downloads(monkeypatch)  # exports are made on click (issue 14)
 
 
 def download(at, key: str) -> bytes:
-    """The bytes a download button (by key) of the last run serves (made on click: issue 14)."""
-    from tests.apptest import click_download
-
-    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))  # "$$ID-<hash>-<key>"
-    if button.proto.deferred_file_id:
-        return click_download(at, _made, key)
-    return _files[os.path.splitext(os.path.basename(button.proto.url))[0]]
+    """The bytes the download button `key` of the last run gives."""
+    return _downloads.get(at, key)
 
 
 def _open(page: str, lang: str = "en", username: str = "ledelse"):

@@ -9,61 +9,29 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import app_test
 
 from digled import auth, cli, exports, workshops
 from digled.db import write
-from tests.apptest import ROOT, app_as
+from tests.apptest import ROOT, Downloads, app_as
 
 ATTACK = "Fp;=1+2;"  # the issue's probe
 
-_files: dict[str, bytes] = {}
-
-
-class _KeepingStorage(MemoryMediaFileStorage):
-    """AppTest's media storage, keeping every file's bytes after the run (downloads)."""
-
-    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
-        file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
-        _files[file_id] = self._files_by_id[file_id].content
-        return file_id
-
-
-_made: dict = {}
+_downloads = None
 
 
 @pytest.fixture(autouse=True)
 def _keep_downloads(monkeypatch):
-    """Keep what download buttons serve: files stored at once, and callables made on click."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", _KeepingStorage)
-    _files.clear()
-    _made.clear()
-    original = getattr(MediaFileManager, "add_deferred", None)
-    if original is not None:
-        def recording(self, data_callable, *args, **kwargs):
-            file_id = original(self, data_callable, *args, **kwargs)
-            _made[file_id] = data_callable
-            return file_id
-
-        monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    global _downloads
+    _downloads = Downloads(monkeypatch)  # exports are made on click (issue 14)
 
 
 def download(at, key: str) -> bytes:
-    """The bytes the download button `key` of the last run gives (made on click or stored)."""
-    button = next(b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}"))
-    deferred = getattr(button.proto, "deferred_file_id", "")
-    if deferred:
-        data = _made[deferred]()
-        return data.encode("utf-8") if isinstance(data, str) else data
-    return _files[os.path.splitext(os.path.basename(button.proto.url))[0]]
+    """The bytes the download button `key` of the last run gives."""
+    return _downloads.get(at, key)
 
 
 def danish_excel(data: bytes) -> list[list[str]]:
