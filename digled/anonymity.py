@@ -194,7 +194,7 @@ def decide(
     bits = _BitIndex()
     hist = [(kind, bits.of(row.support)) for kind, row in history]
     out = Outcome()
-    accepted: list[tuple[str, int, int]] = []  # (kind, support bitset, size)
+    accepted: list[tuple[str, int]] = []  # (kind, support bitset) released by this decision
     for c in sorted(candidates, key=lambda c: c.rank):
         prev = previous.get(c.key)
         support = c.row.support
@@ -213,11 +213,11 @@ def decide(
         if clash(hist):
             out.decisions[c.key] = _fallback(c.key, prev, "difference")
             continue
-        if clash((kd, x) for kd, x, _ in accepted):
+        if clash(accepted):
             out.decisions[c.key] = _fallback(c.key, prev, "overlap")
             continue
         out.decisions[c.key] = Decision(c.key, "new", c.row, None, "")
-        accepted.append((c.kind, s, len(support)))
+        accepted.append((c.kind, s))
     by_key = {c.key: c for c in candidates}
     _breakdowns(out, by_key, previous, families_, bits)
     _audit(out, by_key, previous, history, person)

@@ -14,13 +14,14 @@ import io
 import json
 import warnings
 from dataclasses import asdict, dataclass, field
+
 import numpy as np
 import pandas as pd
 import sqlite_utils
 
 from . import anonymity, scoring
 from .content import BANDS, DIMENSIONS, Framework
-from .exports import FORMULA_START, safe_cell  # noqa: F401  (kept here for callers of cohort.safe_cell)
+from .exports import safe_cell
 from .i18n import N_
 
 ROUNDS = ("start", "end")  # extra retakes never enter management figures
@@ -32,19 +33,6 @@ BAND_NAMES = {
     "advanced": N_("Advanced (levels 5-6)"),
     "highly_specialised": N_("Highly specialised (levels 7-8)"),
 }
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which group to look at; None means all in that dimension."""
-
-    round: str = "start"
-    municipality: str | None = None
-    area: str | None = None
-    level: str | None = None
-
-    def key(self) -> tuple:
-        return (self.municipality, self.area, self.level)
 
 
 @dataclass
@@ -216,7 +204,6 @@ def as_scores(f: Figures, framework: Framework) -> dict:
 # --- export: one row per group and figure ------------------------------------------------------
 
 EXPORT_COLUMNS = ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
-# safe_cell: one rule for every export and table (digled.exports, issue 14)
 
 
 def figure_rows(base: dict, f: Figures) -> list[dict]:

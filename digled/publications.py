@@ -448,15 +448,22 @@ def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
     return rows
 
 
+def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
+    """The k a publication used for a group: its round's for an assessment group, the larger
+    of start's and end's for a start->end change, participation's for counts of leaders."""
+    ks, default = summary.get("k", {}), anonymity.DEFAULT_K
+    if kind == "assessment":
+        return ks.get(key[0], default)
+    if kind == "paired":
+        return max(ks.get("start", default), ks.get("end", default))
+    return ks.get("participation", default)
+
+
 def report(result: Plan) -> list[str]:
     """Plain lines for the CLI: what was released, held back and why."""
-    ks = result.summary.get("k", {})
     lines = []
     for s in result.shown:
-        k = ks.get(s.key[0] if s.kind == "assessment" else "participation" if s.kind == "participation" else "end",
-                   anonymity.DEFAULT_K)
-        if s.kind == "paired":
-            k = max(ks.get("start", k), ks.get("end", k))
+        k = k_of(result.summary, s.kind, s.key)
         label = " / ".join(str(v) if v is not None else "*" for v in s.key)
         why = anonymity.reasons(s.kind).get(s.reason, s.reason).format(k=k)
         n = "" if s.n is None else f" n={s.n}"

@@ -44,7 +44,7 @@ with cols[2]:
 with cols[3]:
     lvl = picker(t("Leader level"), "levels", "filter_level")
 
-k = pub.summary["k"][rnd]
+k = publications.k_of(pub.summary, "assessment", (rnd,))
 HIDDEN = t("Hidden")
 
 
@@ -115,7 +115,7 @@ if publication.explain(shown, k, t, lang, db):
     elif view == "change":
         pshown = publications.shown(db, pub.id, "paired", key)
         ch = cohort.Change.from_json(pshown.figures if pshown else None)
-        if publication.explain(pshown, max(pub.summary["k"]["start"], pub.summary["k"]["end"]), t, lang, db):
+        if publication.explain(pshown, publications.k_of(pub.summary, "paired"), t, lang, db):
             st.metric(t("Mean change of the total"), "–" if ch.total is None else f"{ch.total:+.1f}", help=t("Percentage points, {n} leaders who took both rounds").format(n=ch.n))
             ctable = pd.DataFrame({t("Competence"): [text(c.name, lang) for c in fw.competences],
                                    t("Change (percentage points)"): [round(ch.competences[c.id] or 0, 1) for c in fw.competences]})
@@ -138,7 +138,7 @@ if publication.explain(shown, k, t, lang, db):
                          **{text(a.name, lang): round(fx.areas[a.id]) if visible and fx.areas.get(a.id) is not None else "" for a in fw.areas}})
             shown_rows += cohort.figure_rows({**base, **dict(zip(("municipality", "area", "level"), [x or "" for x in ckey])),
                                               "status": cs.status if cs else "hidden"}, fx)
-        st.dataframe(pd.DataFrame(rows).map(cohort.safe_cell), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows).map(exports.safe_cell), hide_index=True, width="stretch")
 
 export = cohort.dataframe(shown_rows)
 c1, c2, c3 = st.columns(3)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import cohort, exports, organisation, participation, programme, publications
+from digled import exports, organisation, participation, programme, publications
 from digled.i18n import text
 from digled.ui import publication, session, widgets
 
@@ -31,7 +31,7 @@ st.caption(t("Published counts of leaders per step. A group is shown only when i
 pub = publication.pick(db, t, lang)
 if pub is None:
     st.stop()
-k = pub.summary["k"]["participation"]
+k = publications.k_of(pub.summary, "participation")
 
 
 def funnel(key: tuple) -> tuple[publications.Shown | None, int | None, dict]:
@@ -70,7 +70,7 @@ for v in values:
     for s in steps:
         row[step_label(s)] = cts.get(s.id, "") if size is not None else ""
     rows.append(row)
-breakdown = pd.DataFrame(rows).map(cohort.safe_cell)
+breakdown = pd.DataFrame(rows).map(exports.safe_cell)
 st.dataframe(breakdown, hide_index=True, width="stretch")
 
 

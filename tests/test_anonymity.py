@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from digled import anonymity, cohort, content, organisation, programme, publications
+from digled import anonymity, cohort, content, exports, organisation, programme, publications
 from digled.anonymity import Candidate, Previous, Row
 
 
@@ -138,9 +138,9 @@ def test_a_mean_with_a_few_blanks_is_not_shown(framework):
 
 
 def test_export_cells_are_neutralised_against_formulas():
-    assert cohort.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert cohort.safe_cell(" +1") == "' +1" and cohort.safe_cell("@x") == "'@x" and cohort.safe_cell("-2") == "'-2"
-    assert cohort.safe_cell("Albertslund") == "Albertslund" and cohort.safe_cell(-2.5) == -2.5
+    assert exports.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert exports.safe_cell(" +1") == "' +1" and exports.safe_cell("@x") == "'@x" and exports.safe_cell("-2") == "'-2"
+    assert exports.safe_cell("Albertslund") == "Albertslund" and exports.safe_cell(-2.5) == -2.5
 
 
 # --- the demo's first publication --------------------------------------------------------------------
