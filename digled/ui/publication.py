@@ -7,6 +7,7 @@ import streamlit as st
 from babel.dates import format_datetime, get_timezone
 
 from digled import anonymity, content, organisation, programme, publications
+from digled.ui import session
 
 # publications are stored in UTC; readers are in Albertslund and Glostrup
 TIMEZONE = get_timezone("Europe/Copenhagen")
@@ -26,13 +27,12 @@ def pick(db, t, lang: str) -> publications.Publication | None:
     """Make a due publication (the first at once, later ones in the background while the
     reader reads the latest), then let the reader pick one (newest first). Returns None
     (after saying so) when there is none."""
-    prog = programme.programme()
+    prog, path = programme.programme(), str(session.context().settings.db_path)
     if publications.latest(db) is None:
         publications.publish_if_due(db, content.framework(), organisation.current(db), prog)
     elif publications.due(db, prog):
-        path = db.execute("PRAGMA database_list").fetchone()[2]
         publications.publish_in_background(path, content.framework(), organisation.current(db), prog)
-    if publications.running_in_background(db.execute("PRAGMA database_list").fetchone()[2]):
+    if publications.running_in_background(path):
         st.caption(t("A new publication is being made; it appears here when it is ready."))
     pubs = publications.listing(db)
     if not pubs:
