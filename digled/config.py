@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import sessions
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "digled.db"
@@ -70,6 +72,7 @@ class Settings:
     cookie_name: str = "digled_auth"
     cookie_expiry_days: float = 7.0
     base_url: str = DEMO_BASE_URL
+    policy: "sessions.Policy" = None  # idle times and the per-client login limit (sessions.policy)
 
 
 def _flag(value: str | None, name: str, default: bool) -> bool:
@@ -197,6 +200,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         cookie_key=values["cookie_key"],
         pseudonym_secret=values["pseudonym_secret"],
         base_url=(base_url or DEMO_BASE_URL).rstrip("/"),
+        policy=sessions.policy(env),
     )
 
 

@@ -37,7 +37,7 @@ def _key() -> str:
 
 
 def _policy() -> sessions.Policy:
-    return sessions.policy()
+    return session.context().settings.policy
 
 
 def _browser() -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlite_utils
 import streamlit as st
 
-from digled import auth, config, db, demo, i18n, sealing, sessions
+from digled import auth, config, db, demo, i18n, sealing
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,6 @@ def _started_once() -> AppContext:
     outside demo: config.open_database), seal the dates of rows written before schema step 5
     (the secret is known here), load the demo if empty."""
     settings = config.load_settings()
-    sessions.policy()  # refuse a bad DIGLED_IDLE_HOURS & co. at start, not at the first login
     database = config.open_database(settings)
     try:
         sealing.seal_legacy_rows(database, settings.pseudonym_secret)

@@ -115,7 +115,7 @@ async def session_endpoint(request: Request) -> JSONResponse:
         return _response(False, 403)
     response = _response(True)
     is_secure = sessions.secure(base_url(s), request.url.scheme)
-    max_age = sessions.policy().max_age_seconds
+    max_age = s.policy.max_age_seconds
     response.headers.append("Set-Cookie", sessions.set_cookie_header(token, is_secure, max_age))
     for header in _streamlit_identity_headers(request.cookies):
         response.headers.append("Set-Cookie", header)
