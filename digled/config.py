@@ -69,8 +69,6 @@ class Settings:
     demo: bool
     cookie_key: str
     pseudonym_secret: str
-    cookie_name: str = "digled_auth"
-    cookie_expiry_days: float = 7.0
     base_url: str = DEMO_BASE_URL
     policy: "sessions.Policy" = None  # idle times and the per-client login limit (sessions.policy)
 
