@@ -3,7 +3,7 @@
 import streamlit as st
 
 from digled import i18n, navigation
-from digled.ui import login, session
+from digled.ui import login, session, style
 
 
 def language_picker(user=None) -> None:
@@ -40,6 +40,7 @@ def menu(sections: dict[str, list]) -> None:
 def run() -> None:
     st.set_page_config(page_title="Digital ledelse", page_icon=":material/hub:", layout="wide")
     session.bootstrap()
+    style.apply()
     user = login.current()
     t = session.translator()
     session.demo_banner(t)
