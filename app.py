@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from digled import i18n, navigation
-from digled.ui import login, session, style
+from digled import i18n
+from digled.ui import login, router, session, style
 
 
 def language_picker(user=None) -> None:
@@ -37,6 +37,30 @@ def menu(sections: dict[str, list]) -> None:
                 st.page_link(page)
 
 
+PHONE_WIDTH = 768  # below this Streamlit draws the sidebar over the page
+CLOSE_MENU = """<script>
+(() => {
+  if (window.innerWidth >= %d) return;
+  const bar = document.querySelector("[data-testid='stSidebar']");
+  if (!bar || bar.getAttribute("data-collapsed") !== "false") return;
+  const close = document.querySelector(
+    "[data-testid='stSidebarCollapseButton'] button, button[data-testid='stSidebarCollapseButton']");
+  if (close) close.click();
+})(); /* %s */
+</script>""" % (PHONE_WIDTH, "{page}")
+
+
+def close_menu_on_phones(page) -> None:
+    """On a phone the opened menu covers the page: close it once the user chose another page.
+    (Streamlit leaves it open; a narrow screen gets no other menu.)"""
+    if st.session_state.get("_shown_page") == page.url_path:
+        return
+    first = "_shown_page" not in st.session_state
+    st.session_state["_shown_page"] = page.url_path
+    if not first:
+        st.html(CLOSE_MENU.replace("{page}", page.url_path), unsafe_allow_javascript=True)
+
+
 def run() -> None:
     st.set_page_config(page_title="Digital ledelse", page_icon=":material/hub:", layout="wide")
     session.bootstrap()
@@ -44,31 +68,18 @@ def run() -> None:
     user = login.current()
     t = session.translator()
     session.demo_banner(t)
+    found = router.routes(user, t)
+    nav = st.navigation(found.pages, position="hidden")
+    menu(found.menu)
     if user is None:
-        visible = [
-            st.Page(login.page, title=t("Log in"), icon=":material/login:", url_path="login", default=True),
-            st.Page("pages/accessibility.py", title=t("Accessibility statement"), icon=":material/accessibility_new:",
-                    url_path="accessibility"),
-            st.Page("pages/privacy.py", title=t("Privacy"), icon=":material/policy:", url_path="privacy"),
-        ]
-        invitation = st.Page("pages/accept_invitation.py", title=t("Accept invitation"), icon=":material/key:",
-                             url_path="accept-invitation")
-        nav = st.navigation([*visible, invitation], position="hidden")
-        menu({"": visible})
         language_picker()
     else:
-        sections: dict[str, list] = {}
-        for spec in navigation.pages_for(user.roles):
-            sections.setdefault(t(spec.section), []).append(
-                st.Page(spec.path, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
-            )
-        nav = st.navigation([p for pages in sections.values() for p in pages], position="hidden")
-        menu(sections)
         language_picker(user)
         st.sidebar.text(t("Logged in as {name}").format(name=user.name))  # plain text: a name is never Markdown
         if st.sidebar.button(t("Log out"), key="logout_button", icon=":material/logout:"):
             login.logout(user)
             st.rerun()
+    close_menu_on_phones(nav)
     with session.routed():
         nav.run()
 
@@ -79,6 +90,14 @@ elif __name__ == "app":
     # `streamlit run app.py` imports this file as "app", finds this ASGI app and serves it:
     # Streamlit, plus digled's own HTTP routes that set and delete the HttpOnly session cookie
     # (digled/ui/web.py; a script talking over the websocket cannot set an HttpOnly cookie).
+    from streamlit.runtime.pages_manager import PagesManager
+
     from digled.ui import web
 
+    # Streamlit routes the very first script run of a process by the pages/ folder's file names
+    # (its multipage v1 mode) until the first st.navigation call turns that off: the first
+    # visitor after a restart to /my-results or /login would get its English "Page not found"
+    # box. Turn it off before anyone connects, as st.navigation itself does (digled/ui/router.py
+    # answers every address).
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=web.routes())
