@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -114,3 +115,14 @@ def smtp_server(monkeypatch):
         yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's AppTest runs a page as `__main__` and leaves it in sys.modules; a
+    multiprocessing forkserver started later (tests/test_reliability.py) would then re-run that
+    page in every child. Each test ends with the real `__main__` in place."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

@@ -45,6 +45,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, seconds: float, proc=None) -> bool:
+    """Poll Streamlit's /_stcore/health at `url` until it answers ok (False after `seconds`, or
+    once `proc` exited)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().decode() == "ok":
+                    return True
+        except OSError:
+            time.sleep(0.3)
+        if proc is not None and proc.poll() is not None:
+            return False
+    return False
+
+
 class Server:
     """A streamlit process serving app.py on a fresh database."""
 
@@ -79,16 +95,8 @@ class Server:
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
-                    if r.read().decode() == "ok":
-                        return self
-            except OSError:
-                time.sleep(0.3)
-            if self.proc.poll() is not None:
-                break
+        if wait_healthy(self.url, 60, self.proc):
+            return self
         raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
@@ -103,8 +111,11 @@ class Server:
 @pytest.fixture(scope="session")
 def browser():
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions retry for up to 15 s (Playwright's default is 5 s): a script run on a loaded
+    # 2-core machine can take longer than that; a failing assertion still fails, later.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield b
