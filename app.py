@@ -6,23 +6,28 @@ from digled import i18n
 from digled.ui import login, router, session, style
 
 
+def _language_chosen(user) -> None:
+    choice = st.session_state["lang_picker"]
+    st.session_state["lang"] = choice
+    if user is not None:
+        from digled import auth
+
+        auth.set_language(session.database(), user.username, choice)
+
+
 def language_picker(user=None) -> None:
-    """Dansk / English; remembered for the user (also used for their e-mails)."""
-    current = session.language()
-    choice = st.sidebar.selectbox(
+    """Dansk / English; remembered for the user (also used for their e-mails). The session's
+    language is the truth: the picker shows it (after a login it is the account's language, not
+    whatever the login page's picker showed) and only a choice in the picker changes it."""
+    st.session_state["lang_picker"] = session.language()
+    st.sidebar.selectbox(
         "Sprog / Language",
         list(i18n.LANGUAGES),
-        index=list(i18n.LANGUAGES).index(current),
         format_func=i18n.LANGUAGES.get,
         key="lang_picker",
+        on_change=_language_chosen,
+        args=(user,),
     )
-    if choice != current:
-        st.session_state["lang"] = choice
-        if user is not None:
-            from digled import auth
-
-            auth.set_language(session.database(), user.username, choice)
-        st.rerun()
 
 
 def menu(sections: dict[str, list]) -> None:

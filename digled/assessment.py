@@ -214,6 +214,13 @@ def unanswered(framework: Framework, given: dict[str, int]) -> list[str]:
     return [q for q in question_ids(framework) if q not in given]
 
 
+def missing_competences(framework: Framework, given: dict[str, int]) -> list[str]:
+    """The minimum to submit: the competences (ids, in wheel order) with no answer at all.
+    "Don't know" is an answer. Submitting with any missing needs an explicit confirmation."""
+    answered = {item.competence for item in framework.items if item.id in given}
+    return [c.id for c in framework.competences if c.id not in answered]
+
+
 def submit(
     db: sqlite_utils.Database,
     framework: Framework,
@@ -221,9 +228,12 @@ def submit(
     today: date | None = None,
     *,
     secret: str,
+    confirmed_missing: bool = True,
 ) -> Attempt:
     """Score and close a draft in one transaction; submitting twice returns the first result.
-    The day of submission is sealed with `secret` beside the day it was started."""
+    The day of submission is sealed with `secret` beside the day it was started. With
+    `confirmed_missing=False` (the leader's page until they confirm), a draft with a competence
+    that has no answer (missing_competences) is refused."""
     today = today or date.today()
     with write(db):
         rows = list(db.query("SELECT * FROM assessments WHERE id = ?", [assessment_id]))
@@ -236,6 +246,8 @@ def submit(
             item_ids = {i.id for i in framework.items}
             if not any(v != scoring.DONT_KNOW for k, v in current.items() if k in item_ids):
                 raise AnswerError(N_("Answer at least one question before you submit."))
+            if not confirmed_missing and missing_competences(framework, current):
+                raise AnswerError(N_("Some competences have no answer yet: answer at least one question in each, or confirm that you submit without them."))
             scores = scoring.score(framework, current)
             fields = leader_fields(row, secret)
             sealed = sealing.seal(secret, row["respondent"], {

@@ -73,12 +73,6 @@ class Feedback:
 
 
 @dataclass(frozen=True)
-class Guide:
-    video_url: str
-    text: Text
-
-
-@dataclass(frozen=True)
 class Framework:
     """Everything the assessment needs, validated."""
 
@@ -93,7 +87,6 @@ class Framework:
     target_description: Text
     target_levels: dict[str, int]
     feedback: dict[tuple[str, str], Feedback]
-    guides: dict[str, Guide]
     competence_index: dict[str, Competence] = field(default_factory=dict)
     area_index: dict[str, Area] = field(default_factory=dict)
 
@@ -244,7 +237,7 @@ def _items_file(path: Path, competences: dict[str, Competence]):
             c.fail(entry, "id is used twice")
         seen.add(iid)
         if not isinstance(it.get("competence"), str) or it["competence"] not in competences:
-            c.fail(entry, f"unknown competence {it.get('competence')!r}")
+            c.fail(entry, f"unknown competence {it.get('competence')!r} (the competences are in framework.yaml)")
         if it.get("dimension") not in DIMENSIONS:
             c.fail(entry, f"dimension must be one of {', '.join(DIMENSIONS)}")
         items.append(
@@ -283,20 +276,11 @@ def _profile_file(path: Path, competences: dict[str, Competence]):
             c.fail(f"target_profile: levels: {cid}", "must be a whole number from 1 to 8")
     for cid in levels:
         if cid not in competences:
-            c.fail(f"target_profile: levels: {cid}", "unknown competence")
-    guides = {}
-    raw = c.mapping(data.get("guides"), "guides")
-    for key in ("before_answering", "before_result"):
-        g = c.mapping(raw.get(key), f"guides: {key}")
-        url = g.get("video_url") or ""
-        if not isinstance(url, str) or (url and not url.startswith("https://")):
-            c.fail(f"guides: {key}: video_url", "must be empty or an https:// address")
-        guides[key] = Guide(url, c.text(g.get("text"), f"guides: {key}: text"))
+            c.fail(f"target_profile: levels: {cid}", "unknown competence (the competences are in framework.yaml)")
     return (
         c.text(target.get("name"), "target_profile: name"),
         c.text(target.get("description"), "target_profile: description"),
         {cid: levels[cid] for cid in competences},
-        guides,
     )
 
 
@@ -322,7 +306,7 @@ def _feedback_file(path: Path, competences: dict[str, Competence]):
             )
     for cid in raw:
         if cid not in competences:
-            c.fail(f"feedback: {cid}", "unknown competence")
+            c.fail(f"feedback: {cid}", "unknown competence (the competences are in framework.yaml)")
     return result
 
 
@@ -332,7 +316,7 @@ def load_framework(directory: Path | None = None) -> Framework:
     dims, areas, competences, scales, dont_know = _framework_file(directory / "framework.yaml")
     index = {c.id: c for c in competences}
     items, purposes = _items_file(directory / "items.yaml", index)
-    name, description, levels, guides = _profile_file(directory / "profile.yaml", index)
+    name, description, levels = _profile_file(directory / "profile.yaml", index)
     feedback = _feedback_file(directory / "feedback.yaml", index)
     return Framework(
         dimensions=dims,
@@ -346,7 +330,6 @@ def load_framework(directory: Path | None = None) -> Framework:
         target_description=description,
         target_levels=levels,
         feedback=feedback,
-        guides=guides,
         competence_index=index,
         area_index={a.id: a for a in areas},
     )

@@ -1,25 +1,37 @@
 """A leader's journey through the programme, and the administrator's schedule and attendance.
 
 The programme (data/programme.yaml, dates from programme.schedule) is the same for everyone;
-this module answers the per-leader questions: which activities are open, done or missed, how
-far along am I, what is my single next step, and it stores the leader's private reflections.
+this module answers the per-leader questions: which activities are open, booked, done, missed
+or passed before the leader joined, how far along am I, what is my single next step, and it
+stores the leader's private reflections.
 
 Rules (the leader's home page and the tests read the same functions):
 
-- **Status** of an activity for a leader on a day is one of `not_open`, `open`, `done`, `missed`:
-  - `done`: a progress row `done` or `attended`; for an assessment, a participation row for its
-    round; for the service check, a booking or a help request; always wins.
+- **Joined**: the day the leader was invited (`users.invited_at`, else `activated_at`). A leader
+  is a *late joiner* when some activity's window closed before that day.
+- **Status** of an activity for a leader on a day is one of `not_open`, `open`, `booked`,
+  `done`, `missed`, `passed`:
+  - `done`: a progress row `done` or `attended` (for the service check: the administrator
+    registered it, service.register_done); for an assessment, a participation row for its round; for the service
+    check, a help request, or a booked slot whose time has passed; always wins.
+  - `booked`: the service check is booked for a slot that has not ended yet (booking is not
+    attending).
   - `missed`: attendance registered as `absent`, or the due date has passed without `done`.
+  - `passed`: the window closed before the leader joined: shown neutrally, never as missed.
+    An untaken start assessment is the exception: it stays `open` for a late joiner.
   - `not_open` before the open date, otherwise `open`.
   - Kick-off and handbook are *informational*: they are never `missed`, and the handbook is
     `not_open` until it is unlocked.
 - **Who marks what**: a leader marks films, the kick-off material and the handbook as done
   themselves (`mark_done`); meetings and workshops count through the attendance the
-  administrator registers (`register_attendance`); assessments through their submission.
+  administrator registers (`register_attendance`), the service check through its slot having
+  passed or `service.register_done`; assessments through their submission.
 - **Progress %** = done / all activities except the informational kick-off and handbook
   (the kick-off is the starting event, the handbook the reward of completion), rounded.
-- **Next step**: the open, not-done activity due first (the kick-off only on its own day);
-  else the activity that opens next; else a missed film or assessment to catch up on; else none.
+- **Next step** (`next_step`, the one function every page reads): an untaken start assessment
+  once it has opened; else the open, not-done activity due first (the kick-off only on its own
+  day); else the activity that opens next; else a missed (or passed-before-joining) film or
+  assessment to catch up on; else none.
 - **Handbook** is unlocked when the leader has taken the end assessment, or from the day the
   handbook opens in the schedule, whichever comes first.
 - **Reflections** are private notes, one row per question; saving empty text deletes the row.
@@ -32,18 +44,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable, Mapping
 
 import pandas as pd
 import sqlite_utils
 
-from . import audit
+from . import audit, dates
 from .db import get_setting, write
 from .i18n import MessageError, N_, text
 from .programme import Activity, Dates, Programme, kickoff_date, programme, schedule
 
-STATUSES = ("not_open", "open", "done", "missed")
+STATUSES = ("not_open", "open", "booked", "done", "missed", "passed")
 ATTENDANCE_KINDS = ("meeting", "workshop")
 SELF_MARKED_KINDS = ("kickoff", "elearning", "kl_film", "handbook")
 INFORMATIONAL_KINDS = ("kickoff", "handbook")
@@ -74,8 +86,12 @@ STATUS_NAMES = {
     "open": N_("Open"),
     "done": N_("Done"),
     "missed": N_("Missed"),
+    "booked": N_("Booked"),
+    "passed": N_("Before you joined"),
 }
-STATUS_COLOURS = {"not_open": "gray", "open": "blue", "done": "green", "missed": "red"}
+STATUS_COLOURS = {
+    "not_open": "gray", "open": "blue", "booked": "violet", "done": "green", "missed": "red", "passed": "gray",
+}
 
 
 class ProgrammeError(MessageError):
@@ -104,21 +120,28 @@ class Step:
     due: date
     status: str
     done_on: str | None = None
+    booked_for: datetime | None = None  # the service check slot's start, when booked
 
     @property
     def page(self) -> str:
         return PAGE_FOR_KIND[self.activity.kind]
 
     @property
+    def link(self) -> dict[str, str]:
+        """The query parameters that make the activity's page show exactly this item."""
+        return {"item": self.activity.id}
+
+    @property
     def counted(self) -> bool:
         return self.activity.kind not in INFORMATIONAL_KINDS
 
-    @property
-    def when(self) -> str:
-        """'YYYY-MM-DD' for a one-day activity, else 'YYYY-MM-DD – YYYY-MM-DD'."""
-        if self.opens == self.due:
-            return self.opens.isoformat()
-        return f"{self.opens.isoformat()} – {self.due.isoformat()}"
+    def when(self, lang: str, length: str = "medium") -> str:
+        """The activity's day or window in the user's language ('13. aug. 2026 – 3. sep. 2026')."""
+        return dates.day_range(self.opens, self.due, lang, length)
+
+    def done_day(self, lang: str) -> str:
+        """The day it was done, in the user's language ('' when not done)."""
+        return dates.day(date.fromisoformat(self.done_on[:10]), lang, "medium") if self.done_on else ""
 
 
 @dataclass(frozen=True)
@@ -129,10 +152,26 @@ class Journey:
     done: int
     total: int
     next_step: Step | None
+    joined: date | None = None
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def late(self) -> bool:
+        """True when some activity's window closed before the leader joined."""
+        return self.joined is not None and any(s.due < self.joined for s in self.steps)
+
+    @property
+    def still_ahead(self) -> tuple[Step, ...]:
+        """The leader's personal plan: what is open, booked or still to come."""
+        return tuple(s for s in self.steps if s.status in ("open", "booked", "not_open"))
+
+    @property
+    def before_joining(self) -> tuple[Step, ...]:
+        """What took place before the leader joined (shown neutrally)."""
+        return tuple(s for s in self.steps if s.status == "passed")
 
     def step(self, activity_id: str) -> Step:
         for s in self.steps:
@@ -168,56 +207,105 @@ def handbook_unlocked(
     return bool(taken) or (opens is not None and today >= opens)
 
 
+def joined_on(db: sqlite_utils.Database, user_id: int) -> date | None:
+    """The day the leader joined the programme: invited, else activated (None when unknown)."""
+    row = db.execute("SELECT invited_at, activated_at FROM users WHERE id = ?", [user_id]).fetchone()
+    for value in row or ():
+        if value:
+            try:
+                return date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _service_check(db: sqlite_utils.Database, user_id: int, now: datetime) -> tuple[str | None, datetime | None]:
+    """(done_on, booked_for) of the service check: done by a help request or by a booked slot
+    that has ended (service.status); booked_for is the start of a slot still ahead or under way.
+    The administrator's registration is a progress row, read with the other activities."""
+    from . import service  # service imports this module
+
+    helped = db.execute("SELECT MIN(substr(created_at, 1, 10)) FROM help_requests WHERE user_id = ?",
+                        [user_id]).fetchone()[0]
+    booking = service.my_booking(db, user_id)
+    state = service.status(booking, now) if booking is not None and booking.slot is not None else None
+    if state == "done":
+        held = booking.slot.starts_at.date().isoformat()
+        return (min(held, helped) if helped else held), None
+    if state == "booked" and not helped:
+        return None, booking.slot.starts_at
+    return helped, None
+
+
 def journey(
-    db: sqlite_utils.Database, user_id: int, prog: Programme | None = None, today: date | None = None
+    db: sqlite_utils.Database,
+    user_id: int,
+    prog: Programme | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> Journey:
-    """The leader's status for every activity on `today`, progress and the next step."""
+    """The leader's status for every activity on `today` (at the local time `now`, which decides
+    whether a booked slot has taken place), progress and the next step."""
     prog = prog or programme()
-    today = today or date.today()
-    dates = schedule(db, prog)
+    if now is None:
+        now = datetime.now() if today is None or today == date.today() else datetime.combine(today, time.min)
+    today = today or now.date()
+    dated = schedule(db, prog)
     rows = _progress_rows(db, user_id)
     rounds = {
         r[0]: r[1] for r in db.execute("SELECT round, taken_on FROM participation WHERE user_id = ?", [user_id])
     }
-    service = db.execute(
-        "SELECT MIN(d) FROM (SELECT substr(booked_at, 1, 10) AS d FROM bookings WHERE user_id = ? "
-        "UNION ALL SELECT substr(created_at, 1, 10) FROM help_requests WHERE user_id = ?)",
-        [user_id, user_id],
-    ).fetchone()[0]
+    service_done, booked_for = _service_check(db, user_id, now)
+    joined = joined_on(db, user_id)
     unlocked = handbook_unlocked(db, user_id, prog, today)
     steps = []
     for a in prog.activities:
-        d = dates[a.id]
+        d = dated[a.id]
         row = rows.get(a.id)
-        done_on = None
+        done_on, booked = None, None
         if row and row[0] in ("done", "attended"):
             done_on = row[1]
         elif a.kind == "assessment" and a.round in rounds:
             done_on = rounds[a.round]
-        elif a.kind == "service_check" and service:
-            done_on = service
+        elif a.kind == "service_check":
+            done_on, booked = service_done, booked_for
+        before_joining = joined is not None and d.due < joined
         if done_on:
             status = "done"
+        elif booked is not None:
+            status = "booked"
         elif row and row[0] == "absent":
             status = "missed"
         elif today < d.opens or (a.kind == "handbook" and not unlocked):
             status = "not_open"
+        elif before_joining and a.kind == "assessment" and a.round == "start":
+            status = "open"  # the late joiner's first step: still theirs to take
+        elif before_joining:
+            status = "passed"
         elif a.kind not in INFORMATIONAL_KINDS and today > d.due:
             status = "missed"
         else:
             status = "open"
-        steps.append(Step(a, d.opens, d.due, status, done_on))
+        steps.append(Step(a, d.opens, d.due, status, done_on, booked))
     counted = [s for s in steps if s.counted]
     return Journey(
         steps=tuple(steps),
         done=sum(1 for s in counted if s.status == "done"),
         total=len(counted),
-        next_step=_next_step(steps, today),
+        next_step=next_step(steps, today),
+        joined=joined,
     )
 
 
-def _next_step(steps: list[Step], today: date) -> Step | None:
+def next_step(steps, today: date) -> Step | None:
+    """The single next step (see the module's rules): every page that names a next step (and
+    anything else that does, such as reminders) should read this and nothing else."""
+    steps = list(steps)
     order = {s.activity.id: i for i, s in enumerate(steps)}
+    for s in steps:
+        if (s.activity.kind == "assessment" and s.activity.round == "start"
+                and s.status in ("open", "missed", "passed")):
+            return s
     open_now = [
         s for s in steps
         if s.status == "open" and not (s.activity.kind == "kickoff" and today > s.due)
@@ -227,9 +315,9 @@ def _next_step(steps: list[Step], today: date) -> Step | None:
     upcoming = [s for s in steps if s.status == "not_open" and s.opens > today]
     if upcoming:
         return min(upcoming, key=lambda s: (s.opens, order[s.activity.id]))
-    catch_up = [s for s in steps if s.status == "missed" and s.activity.kind in CATCH_UP_KINDS]
+    catch_up = [s for s in steps if s.status in ("missed", "passed") and s.activity.kind in CATCH_UP_KINDS]
     if catch_up:
-        return min(catch_up, key=lambda s: (s.due, order[s.activity.id]))
+        return min(catch_up, key=lambda s: (s.status == "passed", s.due, order[s.activity.id]))
     return None
 
 
@@ -260,7 +348,7 @@ def mark_done(
         if not handbook_unlocked(db, user_id, prog, today):
             raise JourneyError(N_("The handbook is available when you have completed the programme."))
     elif today < opens:
-        raise JourneyError(N_("This activity opens on {date}."), date=opens.isoformat())
+        raise JourneyError(N_("This activity is not open yet."))
     with write(db):
         db.execute(
             "INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, 'done', ?) "
@@ -326,6 +414,18 @@ def reflections(db: sqlite_utils.Database, user_id: int, activity_id: str | None
     return {r[0]: r[1] for r in db.execute(sql, args)}
 
 
+def reflections_saved_at(db: sqlite_utils.Database, user_id: int) -> dict[str, datetime]:
+    """When each of the leader's reflections was last saved (aware datetimes), by question id."""
+    out = {}
+    for question, at in db.execute("SELECT question, updated_at FROM reflections WHERE user_id = ?", [user_id]):
+        try:
+            value = datetime.fromisoformat(at)
+        except (TypeError, ValueError):
+            continue
+        out[question] = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return out
+
+
 def export_reflections(
     db: sqlite_utils.Database,
     user_id: int,
@@ -341,7 +441,7 @@ def export_reflections(
         return ""
     today = today or date.today()
     lines = ["# " + t("My reflections") + ": " + text(prog.name, lang), "",
-             t("Exported on {date}.").format(date=today.isoformat()), ""]
+             t("Exported on {date}.").format(date=dates.day(today, lang)), ""]
     for a in prog.activities:
         answered = [r for r in a.reflections if mine.get(r.id, "").strip()]
         if not answered:
@@ -422,7 +522,7 @@ def schedule_problems(
             problems.append(
                 ScheduleError(
                     N_("{activity}: the due date {due} is before the open date {opens}."),
-                    activity=name, opens=opens.isoformat(), due=due.isoformat(),
+                    activity=name, opens=dates.day(opens, lang), due=dates.day(due, lang),
                 )
             )
     return problems
@@ -544,7 +644,7 @@ def register_attendance(
 __all__ = [
     "Journey", "JourneyError", "ProgrammeError", "ScheduleError", "ScheduleRow", "Step",
     "active_leaders", "attendance", "attendance_activities", "export_reflections", "handbook_opens",
-    "handbook_unlocked", "journey", "mark_done", "reflections", "register_attendance",
+    "handbook_unlocked", "joined_on", "journey", "mark_done", "next_step", "reflections", "reflections_saved_at", "register_attendance",
     "reset_schedule", "save_reflection", "save_schedule", "schedule_problems", "schedule_rows",
     "set_kickoff", "unmark_done",
 ]

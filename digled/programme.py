@@ -3,13 +3,17 @@
 Activities carry day offsets from the kick-off; the real dates are the kick-off date (a
 setting the administrator changes) plus the offsets, unless the administrator moved a single
 activity (per-activity overrides stored in the settings table as JSON).
+
+An activity may also say when and where it takes place (for calendar files): `start` and
+`end` as "HH:MM" (quoted in the YAML), `day` (a day offset from the kick-off within
+opens..due; default: opens) and `place`. Without `start` it is a whole-day event.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +54,9 @@ class Activity:
     place: Text | None = None
     reflections: tuple[Reflection, ...] = ()
     materials: tuple[Material, ...] = ()
+    start: time | None = None  # time of day in Europe/Copenhagen; None: a whole-day event
+    end: time | None = None
+    day: int | None = None  # the day it takes place (offset like opens); None: the opening day
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,34 @@ def _url(c: _Checker, value, entry: str) -> str:
     if not isinstance(value, str) or (value and not value.startswith(("https://", "http://"))):
         c.fail(entry, "must be empty or a web address")
     return value
+
+
+def _clock(c: _Checker, value, entry: str) -> time | None:
+    """An optional "HH:MM" time of day."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            hours, minutes = value.strip().split(":")
+            if len(minutes) == 2 and hours.isdigit() and minutes.isdigit():
+                return time(int(hours), int(minutes))
+        except ValueError:
+            pass
+    c.fail(entry, f'must be a time of day like "09:30" in quotes, not {value!r}')
+
+
+def _when(c: _Checker, a: dict, entry: str, opens: int, due: int) -> tuple[time | None, time | None, int | None]:
+    """Check the optional start, end and day of an activity."""
+    start = _clock(c, a.get("start"), f"{entry}: start")
+    end = _clock(c, a.get("end"), f"{entry}: end")
+    if end is not None and start is None:
+        c.fail(entry, "end needs a start")
+    if start is not None and end is not None and end <= start:
+        c.fail(entry, f"end ({end:%H:%M}) must be after start ({start:%H:%M})")
+    day = a.get("day")
+    if day is not None and (not isinstance(day, int) or isinstance(day, bool) or not opens <= day <= due):
+        c.fail(entry, f"day must be a whole number of days between opens ({opens}) and due ({due})")
+    return start, end, day
 
 
 def load_programme(path: Path | None = None) -> Programme:
@@ -108,6 +143,7 @@ def load_programme(path: Path | None = None) -> Programme:
             )
             for k, r in enumerate(a.get("reflections") or [])
         )
+        start, end, day = _when(c, a, entry, opens, due)
         materials = tuple(
             Material(
                 title=c.text(m.get("title"), f"{entry}: materials[{k}]: title"),
@@ -130,6 +166,9 @@ def load_programme(path: Path | None = None) -> Programme:
                 place=c.text(a["place"], f"{entry}: place") if a.get("place") else None,
                 reflections=reflections,
                 materials=materials,
+                start=start,
+                end=end,
+                day=day,
             )
         )
     return Programme(
@@ -171,6 +210,13 @@ def schedule(db: sqlite_utils.Database, prog: Programme) -> dict[str, Dates]:
         else:
             out[a.id] = Dates(kickoff + timedelta(days=a.opens), kickoff + timedelta(days=a.due))
     return out
+
+
+def event_day(activity: Activity, dates: Dates) -> date:
+    """The day an activity takes place: its `day` (moved with its opening day), else it opens."""
+    if activity.day is None:
+        return dates.opens
+    return dates.opens + timedelta(days=activity.day - activity.opens)
 
 
 def end_round_open(db: sqlite_utils.Database, prog: Programme, today: date | None = None) -> bool:

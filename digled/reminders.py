@@ -1,11 +1,19 @@
-"""Programme reminders: each leader gets a personal e-mail when something opens for them.
+"""Programme reminders: each leader gets at most one e-mail a day, listing what opened or
+falls due for them (a digest), plus the service check confirmations.
 
-What is due on a day (`due`): a film is released (open, not yet seen), a meeting or workshop
+What is due on a day (`due`): a film is released (open, online, not yet seen: a film without
+a link is not "open" in an e-mail, as its page says it is not online yet) or falls due within
+DAYS_BEFORE days (once, unless its release reminder is still unsent), a meeting or workshop
 approaches (from DAYS_BEFORE days before it opens until it is over, not yet registered), an
 assessment round is open and not yet taken, an unfinished assessment draft waits (at most once
 per ISO week), and an invitation is still unused (a fresh invitation link, at most once per
 week, starting a week after the first invitation). Each reminder has a deterministic key, so
 the same reminder is never sent twice.
+
+One e-mail a day (`digests`): the due reminders of a leader are sent together in one e-mail
+whose key is `digest:<user id>:<day>` and whose row lists the reminder keys it carried. A
+leader already e-mailed on a day gets nothing more that day, even from a second run; what
+became due since waits for the next day's e-mail.
 
 Sending (`run`) is idempotent and safe to overlap: before sending, a run claims the key with
 an INSERT in an immediate write transaction (the claim is the lock: a second run sees it and
@@ -14,7 +22,8 @@ the next run (up to MAX_ATTEMPTS). A run that died between claim and send leaves
 row; after STALE_CLAIM_S (far longer than the SMTP timeout) the next run takes it over.
 
 All message text lives in data/reminders.yaml ({da, en}); messages go out in the user's
-language with a plain-text and an HTML part.
+language with a plain-text and an HTML part. Links go to the exact page (`/films?item=film1`);
+only an invitation link is personal, and only then does the footer say so.
 """
 
 from __future__ import annotations
@@ -30,18 +39,24 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import anonymity, assessment, audit, auth, invitations, mailer, navigation, programme
+from . import anonymity, assessment, audit, auth, dates, guides, invitations, mailer, navigation, programme
 from .config import DATA_DIR, Settings
-from .content import LANGS, ContentError, _Checker, read_yaml
+from .content import ContentError, _Checker, read_yaml
 from .db import write
 from .i18n import N_, normalise
 
-KINDS = ("invitation", "assessment", "draft", "film", "meeting", "workshop")
+KINDS = ("invitation", "assessment", "draft", "film", "film_due", "meeting", "workshop")
+DIGEST = "digest"
+SERVICE_KINDS = ("service_booked", "service_cancelled")
 KIND_LABELS = {
+    DIGEST: N_("Daily e-mail"),
+    "service_booked": N_("Service check booked"),
+    "service_cancelled": N_("Service check cancelled"),
     "invitation": N_("Invitation"),
     "assessment": N_("Assessment open"),
     "draft": N_("Unfinished assessment"),
     "film": N_("Film released"),
+    "film_due": N_("Film due soon"),
     "meeting": N_("Leader meeting coming up"),
     "workshop": N_("Workshop coming up"),
 }
@@ -52,14 +67,17 @@ DRAFT_GRACE_DAYS = 2
 INVITATION_GRACE_DAYS = 7
 STALE_CLAIM_S = 10 * 60
 MAX_ATTEMPTS = 5
-PLACEHOLDERS = ("name", "activity", "opens", "due", "date", "place", "programme", "expires")
+PLACEHOLDERS = ("name", "activity", "opens", "due", "date", "when", "place", "programme", "expires", "count")
 PAGE_OF_KIND = {
     "film": "pages/films.py",
+    "film_due": "pages/films.py",
     "meeting": "pages/meetings.py",
     "workshop": "pages/meetings.py",
     "assessment": "pages/assessment.py",
     "draft": "pages/assessment.py",
+    "service": "pages/service_check.py",
 }
+ITEM_KINDS = ("film", "film_due", "meeting", "workshop")  # their links carry ?item=<activity id>
 
 
 # --- texts ---------------------------------------------------------------------------------
@@ -69,9 +87,10 @@ PAGE_OF_KIND = {
 class Texts:
     """The validated contents of data/reminders.yaml."""
 
-    common: dict[str, dict[str, str]]  # programme, extra_assessment, greeting, sign_off, footer, date_format
-    months: dict[str, tuple[str, ...]]
+    common: dict[str, dict[str, str]]  # programme, extra_assessment, greeting, sign_off, footer, footer_general
     kinds: dict[str, dict[str, dict[str, str]]]  # kind -> subject/body/button -> lang -> text
+    digest: dict[str, dict[str, str]]  # subject, intro
+    service: dict[str, dict]  # summary, no_place, booked/cancelled -> subject/body/button
 
 
 def load_texts(path: Path | None = None) -> Texts:
@@ -79,7 +98,7 @@ def load_texts(path: Path | None = None) -> Texts:
     path = path or DATA_DIR / "reminders.yaml"
     c = _Checker(path)
     data = read_yaml(path)
-    sample = {p: "x" for p in PLACEHOLDERS} | {"day": 1, "month": "m", "year": 2000}
+    sample = {p: "x" for p in PLACEHOLDERS}
 
     def checked(value, entry: str) -> dict[str, str]:
         text = c.text(value, entry)
@@ -90,17 +109,21 @@ def load_texts(path: Path | None = None) -> Texts:
                 c.fail(entry, f"the {lang} text has an unknown or broken placeholder: {e}")
         return text
 
-    common = {k: checked(data.get(k), k) for k in ("programme", "extra_assessment", "greeting", "sign_off", "footer", "date_format")}
-    months = c.mapping(data.get("months"), "months")
-    for lang in LANGS:
-        if not isinstance(months.get(lang), list) or len(months[lang]) != 12:
-            c.fail("months", f"the {lang} list must name the 12 months")
+    common = {k: checked(data.get(k), k) for k in
+              ("programme", "extra_assessment", "greeting", "sign_off", "footer", "footer_general")}
     kinds_data = c.mapping(data.get("kinds"), "kinds")
     kinds = {}
     for kind in KINDS:
         entry = c.mapping(kinds_data.get(kind), f"kinds: {kind}")
         kinds[kind] = {f: checked(entry.get(f), f"kinds: {kind}: {f}") for f in ("subject", "body", "button")}
-    return Texts(common, {lang: tuple(months[lang]) for lang in LANGS}, kinds)
+    digest_data = c.mapping(data.get("digest"), "digest")
+    digest = {f: checked(digest_data.get(f), f"digest: {f}") for f in ("subject", "intro")}
+    service_data = c.mapping(data.get("service"), "service")
+    service = {f: checked(service_data.get(f), f"service: {f}") for f in ("summary", "no_place")}
+    for action in ("booked", "cancelled"):
+        entry = c.mapping(service_data.get(action), f"service: {action}")
+        service[action] = {f: checked(entry.get(f), f"service: {action}: {f}") for f in ("subject", "body", "button")}
+    return Texts(common, kinds, digest, service)
 
 
 @lru_cache(maxsize=1)
@@ -109,9 +132,21 @@ def texts() -> Texts:
 
 
 def format_date(day: date, lang: str) -> str:
-    """A day as people write it: '16. november 2015' / '16 November 2015'."""
-    tx, lang = texts(), normalise(lang)
-    return tx.common["date_format"][lang].format(day=day.day, month=tx.months[lang][day.month - 1], year=day.year)
+    """A day as people write it: '16. november 2015' / '16 November 2015' (an alias of
+    `dates.day`, kept for the pages that import it)."""
+    return dates.day(day, lang)
+
+
+def when_text(activity: programme.Activity, on: date, lang: str) -> str:
+    """The day an activity takes place, with its time when it has one:
+    '25. februar 2016 kl. 09.00–13.00' / '25 February 2016, 09:00–13:00'."""
+    text = dates.day(on, lang)
+    if activity.start is None:
+        return text
+    clock = dates.clock(activity.start, lang)
+    if activity.end is not None:
+        clock += "–" + dates.clock(activity.end, lang).removeprefix("kl. ")
+    return text + (" " if normalise(lang) == "da" else ", ") + clock
 
 
 # --- what is due ---------------------------------------------------------------------------
@@ -134,8 +169,15 @@ class Reminder:
         return normalise(self.user.language)
 
 
-def page_link(page: str) -> str:
-    return f"{invitations.base_url()}/{navigation.spec_for(page).url_path}"
+def page_link(page: str, item: str = "") -> str:
+    """The deep link to a page of the app, landing on one item when given (`/films?item=film1`)."""
+    url = f"{invitations.base_url()}/{navigation.spec_for(page).url_path}"
+    return f"{url}?item={item}" if item else url
+
+
+def link_for(kind: str, activity_id: str = "") -> str:
+    """The link a reminder of `kind` carries (films, meetings and workshops name their item)."""
+    return page_link(PAGE_OF_KIND[kind], activity_id if kind in ITEM_KINDS else "")
 
 
 def _week(day: date) -> str:
@@ -143,14 +185,45 @@ def _week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _carried(key: str, record: str) -> list[str]:
+    """The reminder keys a reminders_sent row stands for: a digest lists them, any other row
+    (an e-mail from before digests) is one reminder."""
+    return record.split() if key.startswith(DIGEST + ":") else [key]
+
+
 def _finished_keys(db: sqlite_utils.Database) -> set[str]:
+    rows = db.execute(
+        "SELECT key, activity FROM reminders_sent WHERE status = 'sent' OR (status = 'failed' AND attempts >= ?)",
+        [MAX_ATTEMPTS],
+    ).fetchall()
+    return {k for key, record in rows for k in _carried(key, record)}
+
+
+def _retrying_keys(db: sqlite_utils.Database) -> set[str]:
+    rows = db.execute("SELECT key, activity FROM reminders_sent WHERE status != 'sent'").fetchall()
+    return {k for key, record in rows for k in _carried(key, record)}
+
+
+def digest_key(user_id: int, day: date) -> str:
+    return f"{DIGEST}:{user_id}:{day.isoformat()}"
+
+
+def mailed_on(db: sqlite_utils.Database, day: date) -> set[int]:
+    """The leaders whose reminder e-mail of `day` went out (or was given up)."""
     return {
         r[0]
         for r in db.execute(
-            "SELECT key FROM reminders_sent WHERE status = 'sent' OR (status = 'failed' AND attempts >= ?)",
-            [MAX_ATTEMPTS],
+            "SELECT user_id FROM reminders_sent WHERE key LIKE ? AND (status = 'sent' OR attempts >= ?)",
+            [f"{DIGEST}:%:{day.isoformat()}", MAX_ATTEMPTS],
         ).fetchall()
     }
+
+
+def online_films(db: sqlite_utils.Database, prog: programme.Programme) -> set[str]:
+    """The films that have a link: set in data/programme.yaml or by the administrator in the
+    app (guides.video_url). Only these are "open" in an e-mail; the films page shows the same."""
+    set_in_app = guides.videos(db)
+    return {a.id for a in prog.activities if a.kind in FILM_KINDS and (set_in_app.get(a.id) or a.video_url)}
 
 
 def due(
@@ -163,7 +236,7 @@ def due(
     """Every reminder due on `today` that has not been sent yet, sorted by recipient."""
     today = today or date.today()
     prog = prog or programme.programme()
-    dates = programme.schedule(db, prog)
+    schedule = programme.schedule(db, prog)
     tx = texts()
     users = {u.id: u for u in auth.all_users(db)}
     rows = db.execute(
@@ -174,9 +247,10 @@ def due(
     done = {(u, a) for u, a in db.execute("SELECT user_id, activity FROM progress").fetchall()}
     taken = {(u, r) for u, r in db.execute("SELECT user_id, round FROM participation").fetchall()}
     finished = _finished_keys(db)
-    retrying = {r[0] for r in db.execute("SELECT key FROM reminders_sent WHERE status != 'sent'").fetchall()}
+    retrying = _retrying_keys(db)
+    online = online_films(db, prog)
     round_activity = {a.round: a for a in prog.activities if a.kind == "assessment"}
-    programme_end = max(d.due for d in dates.values())
+    programme_end = max(d.due for d in schedule.values())
     out: list[Reminder] = []
 
     def add(user: auth.User, kind: str, activity_id: str, link: str, suffix: str = "", **params: str) -> None:
@@ -207,31 +281,90 @@ def due(
             continue
         draft = assessment.draft(db, anonymity.pseudonym(settings.pseudonym_secret, user_id), settings.pseudonym_secret)
         for a in prog.activities:
-            d = dates[a.id]
+            d = schedule[a.id]
+            on = programme.event_day(a, d)
             p = {
                 "activity": _title(a, lang),
                 "opens": format_date(d.opens, lang),
                 "due": format_date(d.due, lang),
-                "date": format_date(d.opens, lang),
+                "date": format_date(on, lang),
+                "when": when_text(a, on, lang),
                 "place": _title_of(a.place, lang),
             }
             if a.kind in FILM_KINDS and d.opens <= today <= d.due and (user_id, a.id) not in done:
-                add(user, "film", a.id, page_link(PAGE_OF_KIND["film"]), **p)
+                if a.id not in online:  # a film without a link is not open yet
+                    continue
+                if f"film:{a.id}:{user_id}" not in finished:
+                    add(user, "film", a.id, link_for("film", a.id), **p)
+                elif today >= d.due - timedelta(days=days_before):
+                    add(user, "film_due", a.id, link_for("film_due", a.id), **p)
             elif a.kind in ("meeting", "workshop") and (
                 d.opens - timedelta(days=days_before) <= today <= d.due and (user_id, a.id) not in done
             ):
-                add(user, a.kind, a.id, page_link(PAGE_OF_KIND[a.kind]), **p)
+                add(user, a.kind, a.id, link_for(a.kind, a.id), **p)
             elif a.kind == "assessment" and d.opens <= today <= d.due and (user_id, a.round) not in taken:
                 if draft is None or draft.round != a.round:
-                    add(user, "assessment", a.id, page_link(PAGE_OF_KIND["assessment"]), **p)
+                    add(user, "assessment", a.id, link_for("assessment"), **p)
         if draft is not None and draft.started and date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= today:
             a = round_activity.get(draft.round)
             activity = a.id if a else f"assessment_{draft.round}"
             title = _title(a, lang) if a else tx.common["extra_assessment"][lang]
-            add(user, "draft", activity, page_link(PAGE_OF_KIND["draft"]), _week(today), activity=title)
+            add(user, "draft", activity, link_for("draft"), _week(today), activity=title)
     order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda r: (r.user.name, r.user.id, order[r.kind], r.key))
     return out
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The one e-mail a leader gets on a day: every reminder due for them."""
+
+    key: str
+    user: auth.User
+    items: tuple[Reminder, ...]
+
+    @property
+    def lang(self) -> str:
+        return normalise(self.user.language)
+
+    @property
+    def kind(self) -> str:
+        return self.items[0].kind if len(self.items) == 1 else DIGEST
+
+    @property
+    def activity(self) -> str:
+        return " ".join(r.activity or "-" for r in self.items)
+
+    @property
+    def record(self) -> str:
+        """What its reminders_sent row stores: the reminder keys it carries."""
+        return " ".join(r.key for r in self.items)
+
+    @property
+    def subject(self) -> str:
+        if len(self.items) == 1:
+            return self.items[0].subject
+        tx = texts()
+        return tx.digest["subject"][self.lang].format(
+            **_all({"programme": tx.common["programme"][self.lang], "count": str(len(self.items))}))
+
+
+def digests(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    today: date | None = None,
+    days_before: int = DAYS_BEFORE,
+    prog: programme.Programme | None = None,
+) -> list[Digest]:
+    """The e-mails due on `today`: one per leader not yet e-mailed that day, listing all
+    their due reminders."""
+    today = today or date.today()
+    already = mailed_on(db, today)
+    grouped: dict[int, list[Reminder]] = {}
+    for r in due(db, settings, today, days_before, prog):
+        if r.user.id not in already:
+            grouped.setdefault(r.user.id, []).append(r)
+    return [Digest(digest_key(uid, today), items[0].user, tuple(items)) for uid, items in grouped.items()]
 
 
 def _title(activity: programme.Activity, lang: str) -> str:
@@ -256,59 +389,148 @@ def invitation_placeholder_link() -> str:
     return invitations.link("…")
 
 
-def compose(reminder: Reminder, link: str | None = None, **params: str) -> EmailMessage:
-    """The e-mail for a reminder in the user's language: plain text and HTML alternative."""
-    tx, lang = texts(), reminder.lang
-    values = _all(reminder.params | params)
-    kind = tx.kinds[reminder.kind]
-    link = link or reminder.link or invitation_placeholder_link()
-    greeting = tx.common["greeting"][lang].format(**values)
-    body = [p.strip() for p in kind["body"][lang].format(**values).split("\n\n") if p.strip()]
-    button = kind["button"][lang]
-    sign_off = tx.common["sign_off"][lang]
-    footer = tx.common["footer"][lang]
-    subject = kind["subject"][lang].format(**values)
-
-    plain = "\n\n".join([greeting, *body, f"{button}:\n{link}", sign_off, f"-- \n{footer}"]) + "\n"
+def _button_html(link: str, label: str) -> str:
     e = html.escape
-    paragraphs = "".join(f"<p>{e(p)}</p>" for p in body)
+    return (f'<p><a href="{e(link)}" style="display: inline-block; padding: 10px 16px; background: #1d4e89; '
+            f'color: #ffffff; text-decoration: none; border-radius: 4px">{e(label)}</a></p>'
+            f'<p style="font-size: 90%">{e(link)}</p>')
+
+
+def message(
+    user: auth.User,
+    subject: str,
+    sections: list[tuple[str, list[str], str, str]],
+    *,
+    intro: str = "",
+    personal: bool = False,
+    key: str = "",
+) -> EmailMessage:
+    """An e-mail in the user's language, plain text with an HTML alternative: the greeting,
+    an optional intro, then per section (heading or '', paragraphs, button label, link), the
+    sign-off and the footer (saying the link is personal only when `personal`)."""
+    tx, lang = texts(), normalise(user.language)
+    greeting = tx.common["greeting"][lang].format(**_all({"name": user.name}))
+    sign_off = tx.common["sign_off"][lang]
+    footer = tx.common["footer" if personal else "footer_general"][lang]
+    e = html.escape
+    plain_parts, rich_parts = [greeting], [f"<p>{e(greeting)}</p>"]
+    if intro:
+        plain_parts.append(intro)
+        rich_parts.append(f"<p>{e(intro)}</p>")
+    for n, (heading, paragraphs, button, link) in enumerate(sections, 1):
+        if heading:
+            plain_parts.append(f"{n}. {heading}")
+            rich_parts.append(f'<h2 style="font-size: 110%; margin-top: 1.5em">{e(heading)}</h2>')
+        plain_parts.extend(paragraphs)
+        rich_parts.extend(f"<p>{e(p)}</p>" for p in paragraphs)
+        if link:
+            plain_parts.append(f"{button}:\n{link}")
+            rich_parts.append(_button_html(link, button))
+    plain = "\n\n".join([*plain_parts, sign_off, f"-- \n{footer}"]) + "\n"
     rich = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(subject)}</title></head>'
         '<body style="font-family: Arial, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40em">'
-        f"<p>{e(greeting)}</p>{paragraphs}"
-        f'<p><a href="{e(link)}" style="display: inline-block; padding: 10px 16px; background: #1d4e89; '
-        f'color: #ffffff; text-decoration: none; border-radius: 4px">{e(button)}</a></p>'
-        f'<p style="font-size: 90%">{e(link)}</p>'
-        f"<p>{'<br>'.join(e(line) for line in sign_off.splitlines())}</p>"
+        + "".join(rich_parts)
+        + f"<p>{'<br>'.join(e(line) for line in sign_off.splitlines())}</p>"
         f'<hr><p style="font-size: 85%; color: #555555">{e(footer)}</p></body></html>'
     )
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["To"] = mailer.address(reminder.user.name, reminder.user.email)  # never rewritten by the name
+    msg["To"] = mailer.address(user.name, user.email)  # never rewritten by the name
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="digled.local")
     msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Digled-Reminder"] = reminder.key
+    if key:
+        msg["X-Digled-Reminder"] = key
     msg.set_content(plain)
     msg.add_alternative(rich, subtype="html")
     msg["Content-Language"] = lang  # after set_content, which clears Content-* headers
     return msg
 
 
-def preview(reminder: Reminder) -> str:
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def compose(reminder: Reminder | Digest, link: str | None = None, **params: str) -> EmailMessage:
+    """The e-mail for a day's digest (or a single reminder) in the user's language. `link`
+    and `params` apply to an invitation (its fresh personal link and expiry day)."""
+    tx = texts()
+    items = reminder.items if isinstance(reminder, Digest) else (reminder,)
+    lang = normalise(reminder.user.language)
+    several = len(items) > 1
+    sections = []
+    for r in items:
+        kind = tx.kinds[r.kind]
+        values = _all(r.params | (params if r.kind == "invitation" else {}))
+        url = (link if r.kind == "invitation" else None) or r.link or invitation_placeholder_link()
+        heading = kind["subject"][lang].format(**values) if several else ""
+        sections.append((heading, _paragraphs(kind["body"][lang].format(**values)), kind["button"][lang], url))
+    subject = reminder.subject if several else tx.kinds[items[0].kind]["subject"][lang].format(
+        **_all(items[0].params | params))
+    return message(
+        reminder.user, subject, sections,
+        intro=tx.digest["intro"][lang] if several else "",
+        personal=any(r.kind == "invitation" for r in items),
+        key=reminder.key,
+    )
+
+
+def preview(reminder: Reminder | Digest) -> str:
     """The message as the recipient reads it in plain text, headed by To and Subject."""
     msg = compose(reminder)
     body = msg.get_body(("plain",)).get_content()
     return f"To: {msg['To']}\nSubject: {msg['Subject']}\n\n{body}"
 
 
+# --- service check confirmations -----------------------------------------------------------
+
+
+def service_message(
+    user: auth.User,
+    starts_at: datetime,
+    minutes: int,
+    place: str,
+    action: str,
+    changed_at: datetime,
+    *,
+    organizer: str = "",
+) -> EmailMessage:
+    """The confirmation of a booked (or moved) service check, or of its cancellation
+    (`action` 'booked' / 'cancelled'), with a calendar file (.ics) attached: METHOD:REQUEST or
+    CANCEL, one UID per leader, so the calendar moves or removes the event it already holds."""
+    from . import calendar_files
+
+    if action not in ("booked", "cancelled"):
+        raise ValueError("action must be 'booked' or 'cancelled'")
+    tx, lang = texts(), normalise(user.language)
+    texts_for = tx.service[action]
+    when = dates.day(starts_at, lang) + (" " if lang == "da" else ", ") + dates.clock(starts_at, lang)
+    values = _all({"name": user.name, "programme": tx.common["programme"][lang], "when": when,
+                   "place": place or tx.service["no_place"][lang], "date": dates.day(starts_at, lang)})
+    subject = texts_for["subject"][lang].format(**values)
+    link = page_link(PAGE_OF_KIND["service"])
+    msg = message(user, subject, [("", _paragraphs(texts_for["body"][lang].format(**values)),
+                                   texts_for["button"][lang], link)])
+    method = "REQUEST" if action == "booked" else "CANCEL"
+    ics = calendar_files.service_ics(
+        user.id, starts_at, minutes, tx.service["summary"][lang], location=place, url=link,
+        changed_at=changed_at, method=method, organizer=organizer, attendee=user.email,
+    )
+    msg.add_attachment(ics, maintype="text", subtype="calendar", filename=calendar_files.file_name(
+        tx.service["summary"][lang]), params={"method": method, "charset": "utf-8"})
+    return msg
+
+
 # --- sending, idempotently ----------------------------------------------------------------
 
 
-def claim(db: sqlite_utils.Database, reminder: Reminder, now: float | None = None) -> bool:
-    """Take the reminder's key for this run. False when it is sent, given up, or another
-    run holds a fresh claim. A failed key or a stale claim is taken over."""
+def claim(db: sqlite_utils.Database, reminder: Reminder | Digest, now: float | None = None) -> bool:
+    """Take the e-mail's key for this run. False when it is sent, given up, or another
+    run holds a fresh claim. A failed key or a stale claim is taken over (a digest's row then
+    lists the reminders it carries this time)."""
     now = time.time() if now is None else now
+    record = getattr(reminder, "record", reminder.activity)
     with write(db):
         row = db.execute(
             "SELECT status, claimed_at, attempts FROM reminders_sent WHERE key = ?", [reminder.key]
@@ -317,7 +539,8 @@ def claim(db: sqlite_utils.Database, reminder: Reminder, now: float | None = Non
             db.execute(
                 "INSERT INTO reminders_sent (key, user_id, kind, activity, status, claimed_at) "
                 "VALUES (?, ?, ?, ?, 'claimed', ?)",
-                [reminder.key, reminder.user.id, reminder.kind, reminder.activity, now],
+                [reminder.key, reminder.user.id, DIGEST if isinstance(reminder, Digest) else reminder.kind,
+                 record, now],
             )
             return True
         status, claimed_at, attempts = row
@@ -326,7 +549,8 @@ def claim(db: sqlite_utils.Database, reminder: Reminder, now: float | None = Non
         )
         if not retry:
             return False
-        db.execute("UPDATE reminders_sent SET status = 'claimed', claimed_at = ? WHERE key = ?", [now, reminder.key])
+        db.execute("UPDATE reminders_sent SET status = 'claimed', claimed_at = ?, activity = ? WHERE key = ?",
+                   [now, record, reminder.key])
         return True
 
 
@@ -348,9 +572,9 @@ def _finish(db: sqlite_utils.Database, key: str, error: str | None, now: float |
 
 @dataclass
 class Summary:
-    """What a run did."""
+    """What a run did (`due`: the day's e-mails, one per leader)."""
 
-    due: list[Reminder]
+    due: list[Digest]
     sent: int = 0
     failed: int = 0
     skipped: int = 0
@@ -364,15 +588,15 @@ class Summary:
         return f"sent {self.sent}, failed {self.failed}, skipped {self.skipped}"
 
 
-def _deliver(db, m: mailer.Mailer, reminder: Reminder, actor: str | None) -> None:
-    """Compose and send one reminder (an invitation gets its fresh link here)."""
-    if reminder.kind == "invitation":
-        token = invitations.create(db, reminder.user.id, actor=actor)
-        expires = format_date(date.today() + timedelta(days=invitations.DEFAULT_DAYS), reminder.lang)
-        msg = compose(reminder, invitations.link(token), expires=expires)
+def _deliver(db, m: mailer.Mailer, digest: Digest, actor: str | None) -> None:
+    """Compose and send one day's e-mail (an invitation gets its fresh link here)."""
+    if any(r.kind == "invitation" for r in digest.items):
+        token = invitations.create(db, digest.user.id, actor=actor)
+        expires = format_date(date.today() + timedelta(days=invitations.DEFAULT_DAYS), digest.lang)
+        msg = compose(digest, invitations.link(token), expires=expires)
     else:
-        msg = compose(reminder)
-    m.send(msg, name=reminder.key)
+        msg = compose(digest)
+    m.send(msg, name=digest.key)
 
 
 def run(
@@ -384,9 +608,11 @@ def run(
     now: float | None = None,
     mail: mailer.MailSettings | None = None,
     actor: str | None = None,
+    prog: programme.Programme | None = None,
 ) -> Summary:
-    """Compute the due reminders and send each one once (or, dry run, only compute them)."""
-    items = due(db, settings, today)
+    """Send each leader one e-mail listing their due reminders, at most one a day (or, dry
+    run, only compute them)."""
+    items = digests(db, settings, today, prog=prog)
     summary = Summary(due=items, dry_run=dry_run)
     if dry_run:
         return summary
@@ -489,7 +715,8 @@ def invite(
 
 
 def send_log(db: sqlite_utils.Database, limit: int = 300) -> list[dict]:
-    """The newest rows of reminders_sent with the recipient's name and e-mail."""
+    """The newest e-mails of reminders_sent with the recipient's name and e-mail; times are
+    datetimes (None when not sent); a digest's `activity` names the activities it listed."""
     rows = db.query(
         "SELECT r.key, u.name, u.email, r.kind, r.activity, r.status, r.claimed_at, r.sent_at, "
         "r.attempts, r.error FROM reminders_sent r JOIN users u ON u.id = r.user_id "
@@ -499,9 +726,12 @@ def send_log(db: sqlite_utils.Database, limit: int = 300) -> list[dict]:
     out = []
     for r in rows:
         for k in ("claimed_at", "sent_at"):
-            r[k] = datetime.fromtimestamp(r[k]).isoformat(sep=" ", timespec="seconds") if r[k] else ""
+            r[k] = datetime.fromtimestamp(r[k]) if r[k] else None
+        if r["key"].startswith(DIGEST + ":"):
+            r["activity"] = " ".join(k.split(":")[1] or k.split(":")[0] for k in r["activity"].split())
         out.append(r)
     return out
 
 
-__all__ = ["ContentError", "Reminder", "Summary", "due", "compose", "run", "invite", "send_log", "claim"]
+__all__ = ["ContentError", "Reminder", "Digest", "Summary", "due", "digests", "compose", "run", "invite", "send_log",
+           "claim", "service_message"]

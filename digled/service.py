@@ -6,13 +6,17 @@ Capacity holds under concurrency: the check "is there a free seat" and the inser
 `BEGIN IMMEDIATE` transaction, so two leaders taking the last seat at the same moment are
 serialised and the second one is refused. A leader who prefers to write what they need help
 with sends a help request instead (or as well). Refusals are ServiceError with a message id.
+
+Booking is not attending: `status` says "booked" until the slot has passed, "done" after it
+(or when the administrator registers it, `register_done`). Booking, moving and cancelling send
+the leader a confirmation e-mail with a calendar file (`confirm`, texts in reminders.yaml).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 import sqlite_utils
@@ -47,6 +51,10 @@ class Slot:
     def free(self) -> int:
         return max(0, self.capacity - self.booked)
 
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
 
 @dataclass(frozen=True)
 class Booking:
@@ -56,6 +64,48 @@ class Booking:
     slot: Slot
     booked_at: str
     note: str
+
+
+STATUS_NAMES = {"booked": N_("Booked"), "done": N_("Done")}
+ACTIVITY = "service_check"  # its row in `progress` when the administrator registers it
+
+
+def status(booking: Booking | None, now: datetime, registered: bool = False) -> str | None:
+    """'done' when the administrator registered the check or the booked slot has ended,
+    'booked' for a booking still ahead (or under way), None without either. Pure."""
+    if registered:
+        return "done"
+    if booking is None:
+        return None
+    return "done" if booking.slot.ends_at <= now else "booked"
+
+
+def registered(db: sqlite_utils.Database, user_id: int) -> str | None:
+    """The day the administrator registered the leader's service check as held, else None."""
+    row = db.execute(
+        "SELECT on_day FROM progress WHERE user_id = ? AND activity = ? AND status = 'attended'", [user_id, ACTIVITY]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def status_of(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) -> str | None:
+    """`status` for a leader, read from the database."""
+    return status(my_booking(db, user_id), _now(now), registered(db, user_id) is not None)
+
+
+def register_done(db: sqlite_utils.Database, actor: str, user_id: int, held: bool = True,
+                  today: date | None = None) -> None:
+    """The administrator registers (or, `held=False`, unregisters) a leader's service check as held."""
+    with write(db):
+        if held:
+            db.execute(
+                "INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, 'attended', ?) "
+                "ON CONFLICT(user_id, activity) DO UPDATE SET status = 'attended', on_day = excluded.on_day",
+                [user_id, ACTIVITY, (today or date.today()).isoformat()],
+            )
+        else:
+            db.execute("DELETE FROM progress WHERE user_id = ? AND activity = ?", [user_id, ACTIVITY])
+        audit.log(db, actor, "register service check" if held else "unregister service check", f"user {user_id}")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -145,14 +195,23 @@ def delete_slot(db: sqlite_utils.Database, actor: str, slot_id: int) -> int:
     return slot.booked
 
 
-def bookings_table(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Every booking with its slot and leader, by slot start (the administrator's list)."""
+def bookings_table(db: sqlite_utils.Database, now: datetime | None = None) -> pd.DataFrame:
+    """Every booking with its slot and leader, by slot start (the administrator's list);
+    `status` is 'booked' or 'done' (see `status`)."""
+    now = _now(now)
     rows = db.execute(
-        "SELECT s.starts_at, s.place, u.name, u.email, u.municipality, u.area, b.note, b.booked_at "
+        "SELECT s.starts_at, s.minutes, s.place, u.id, u.name, u.email, u.municipality, u.area, b.note, b.booked_at, "
+        "(SELECT 1 FROM progress p WHERE p.user_id = u.id AND p.activity = ? AND p.status = 'attended') "
         "FROM bookings b JOIN service_slots s ON s.id = b.slot_id JOIN users u ON u.id = b.user_id "
-        "ORDER BY s.starts_at, u.name"
+        "ORDER BY s.starts_at, u.name", [ACTIVITY]
     ).fetchall()
-    return pd.DataFrame(rows, columns=["starts_at", "place", "name", "email", "municipality", "area", "note", "booked_at"])
+    out = []
+    for starts, minutes, place, uid, name, email, municipality, area, note, booked_at, reg in rows:
+        ends = datetime.fromisoformat(starts) + timedelta(minutes=minutes)
+        state = "done" if reg or ends <= now else "booked"
+        out.append((datetime.fromisoformat(starts), place, uid, name, email, municipality, area, note, booked_at, state))
+    return pd.DataFrame(out, columns=["starts_at", "place", "user_id", "name", "email", "municipality", "area",
+                                      "note", "booked_at", "status"])
 
 
 def help_requests(db: sqlite_utils.Database) -> pd.DataFrame:
@@ -264,3 +323,41 @@ def my_help_requests(db: sqlite_utils.Database, user_id: int) -> list[dict]:
             [user_id],
         )
     )
+
+
+# --- confirmations --------------------------------------------------------------------------
+
+
+def confirm(db: sqlite_utils.Database, settings, user_id: int, action: str, slot: Slot,
+            *, changed_at: datetime | None = None, mail=None) -> str | None:
+    """E-mail the leader a confirmation with a calendar file: `action` 'booked' (also for a
+    move: the same calendar event gets the new time) or 'cancelled'. Logged in the send log.
+    Returns None when it went out, else the error (the booking itself stands either way)."""
+    import time as _time
+
+    from . import auth, mailer, reminders
+
+    user = auth.get_user_by_id(db, user_id)
+    if user is None or not user.email:
+        return N_("no e-mail address")
+    changed_at = changed_at or datetime.now(timezone.utc)
+    key = f"service_{action}:{slot.id}:{user_id}:{_time.time_ns()}"
+    try:
+        mail = mail or mailer.load(settings)
+        msg = reminders.service_message(user, slot.starts_at, slot.minutes, slot.place, action, changed_at,
+                                        organizer=mailer.sender_address(mail.sender).addr_spec)
+        msg["X-Digled-Reminder"] = key
+        with mailer.Mailer(mail) as m:
+            m.send(msg, name=key)
+        error = None
+    except Exception as e:  # noqa: BLE001 - the booking stands; the page says the mail failed
+        error = str(e) or type(e).__name__
+    now = _time.time()
+    with write(db):
+        db.execute(
+            "INSERT INTO reminders_sent (key, user_id, kind, activity, status, claimed_at, sent_at, attempts, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            [key, user_id, f"service_{action}", ACTIVITY, "failed" if error else "sent", now,
+             None if error else now, (error or "")[:500]],
+        )
+    return error

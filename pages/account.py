@@ -3,7 +3,7 @@ e-mail), change my e-mail address (only I can, once my account is activated)."""
 
 import streamlit as st
 
-from digled import accounts, auth
+from digled import accounts, auth, participants
 from digled.ui import session
 from digled.ui.widgets import md
 
@@ -12,7 +12,7 @@ db = session.database()
 
 st.title(t("My account"))
 st.markdown(f"**{md(user.name)}** · {md(user.username)} · {md(user.email)}")  # user text escaped
-st.caption(t("Roles: {roles}").format(roles=", ".join(t(r) for r in user.roles)))
+st.caption(t("Roles: {roles}").format(roles=", ".join(t(participants.ROLE_LABELS[r]) for r in user.roles)))
 
 st.subheader(t("Change password"))
 with st.form("change_password", clear_on_submit=False):

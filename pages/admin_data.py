@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from digled import reminders, retention
+from digled import dates, retention
 from digled.ui import session
 
 user, t = session.page(__file__)
@@ -27,7 +27,7 @@ def flash(message: str) -> None:
 
 
 def day_text(day: date) -> str:
-    return reminders.format_date(day, lang)
+    return dates.day(day, lang)
 
 
 st.markdown(t(
@@ -97,7 +97,7 @@ elif day is not None:
         n=ahead.assessments, drafts=ahead.drafts))
 with st.form("retention_date_form"):
     chosen = st.date_input(t("Deletion date"), value=day, min_value=date(2000, 1, 1), max_value=date(2100, 12, 31),
-                           key="retention_date", format="YYYY-MM-DD")
+                           key="retention_date", format=dates.picker_format(lang))
     save, clear = st.columns(2)
     saved = save.form_submit_button(t("Save the date"), type="primary", key="save_retention_date")
     cleared = clear.form_submit_button(t("Remove the date"), key="clear_retention_date")

@@ -2,9 +2,12 @@
 deactivate or reactivate accounts, resend invitations (never-activated accounts) or send a
 password reset by e-mail (activated accounts; the link is never shown); per-person participation."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from digled import auth, mailer, organisation, participants
+from digled import auth, dates, mailer, organisation, participants
 from digled.config import ConfigError
 from digled.ui import session
 from digled.ui.widgets import md, message_md
@@ -32,8 +35,17 @@ def show_problems(problems: list) -> None:
                                               problem=message_md(p.message, p.params, t)))
 
 
+DATE_COLUMNS = ("invited_at", "activated_at", "start_taken", "end_taken")
+
+
 def day(value) -> str:
-    return value if isinstance(value, str) and value else "–"
+    """A stored ISO day shown in the user's language ('–' when there is none)."""
+    return dates.day(date.fromisoformat(value[:10]), lang, "medium") if isinstance(value, str) and value else "–"
+
+
+def as_dates(column: pd.Series) -> pd.Series:
+    """Stored ISO days as dates, so the table shows them in the user's format and sorts them."""
+    return column.map(lambda v: date.fromisoformat(v[:10]) if isinstance(v, str) and v else None)
 
 
 def flash(message: str) -> None:
@@ -98,15 +110,19 @@ shown = df.drop(columns=["id"]).assign(
     level=df["level"].map(named("levels")),
     roles=df["roles"].map(lambda r: ", ".join(role_name(x) for x in auth.parse_roles(r))),
     active=df["active"].astype(bool),
+    **{c: as_dates(df[c]) for c in DATE_COLUMNS},
 )
+HEADINGS = {
+    "name": t("Name"), "username": t("Username"), "email": t("E-mail"),
+    "municipality": t("Municipality"), "area": t("Area"), "level": t("Leader level"),
+    "roles": t("Roles"), "active": t("Active"), "invited_at": t("Invited"), "activated_at": t("Activated"),
+    "start_taken": t("Start assessment"), "end_taken": t("End assessment"),
+}
 st.dataframe(
-    shown.rename(columns={
-        "name": t("Name"), "username": t("Username"), "email": t("E-mail"),
-        "municipality": t("Municipality"), "area": t("Area"), "level": t("Leader level"),
-        "roles": t("Roles"), "active": t("Active"), "invited_at": t("Invited"), "activated_at": t("Activated"),
-        "start_taken": t("Start assessment"), "end_taken": t("End assessment"),
-    }),
+    shown.rename(columns=HEADINGS),
     hide_index=True, width="stretch", key="participant_table",
+    column_config={HEADINGS[c]: st.column_config.DateColumn(HEADINGS[c], format=dates.picker_format(lang))
+                   for c in DATE_COLUMNS},
 )
 
 st.subheader(t("Edit a participant"))

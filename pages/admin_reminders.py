@@ -8,12 +8,20 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import config, invitations, mailer, reminders
+from digled import config, dates, invitations, mailer, reminders
 from digled.ui import session
 
 user, t = session.page(__file__)
 db = session.database()
 settings = session.context().settings
+lang = session.language()
+
+
+def moment(value) -> str:
+    """A send-log time as people read it: '1. december 2026 kl. 10.42'."""
+    if not value:
+        return ""
+    return dates.day(value, lang, "medium") + " " + dates.clock(value, lang)
 
 st.title(t("Reminders and invitations"))
 try:
@@ -30,17 +38,24 @@ else:
 
 # --- due reminders --------------------------------------------------------------------------
 st.subheader(t("Due reminders"))
-day = st.date_input(t("Date"), value=date.today(), key="reminders_date",
+st.info(t("Each leader gets at most one reminder e-mail a day, listing everything that opened or falls "
+          "due for them. A leader already e-mailed today gets nothing more today: what became due since goes "
+          "out with the next day's e-mail. A film is only announced once its video is online."),
+        icon=":material/mark_email_unread:")
+day = st.date_input(t("Date"), value=date.today(), key="reminders_date", format=dates.picker_format(lang),
                     min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
-items = reminders.due(db, settings, day)
-st.caption(t("{n} reminders are due on this date and not sent yet.").format(n=len(items)))
+items = reminders.digests(db, settings, day)
+st.caption(t("{n} e-mails are due on this date and not sent yet, listing {m} reminders.").format(
+    n=len(items), m=sum(len(d.items) for d in items)))
 if items:
     st.dataframe(
         pd.DataFrame(
             [
-                {t("Recipient"): r.user.name, t("E-mail"): r.user.email, t("Kind"): t(reminders.KIND_LABELS[r.kind]),
-                 t("Activity"): r.activity, t("Subject"): r.subject}
-                for r in items
+                {t("Recipient"): d.user.name, t("E-mail"): d.user.email, t("Kind"): t(reminders.KIND_LABELS[d.kind]),
+                 t("Lists"): ", ".join(t(reminders.KIND_LABELS[r.kind]) + (f" ({r.activity})" if r.activity else "")
+                                      for r in d.items),
+                 t("Subject"): d.subject}
+                for d in items
             ]
         ),
         hide_index=True,
@@ -53,7 +68,7 @@ if items:
         format_func=lambda i: f"{items[i].user.name}: {items[i].subject}",
         key="preview_choice",
     )
-    if items[chosen].kind == "invitation":
+    if any(r.kind == "invitation" for r in items[chosen].items):
         st.caption(t("The invitation link is created when the message is sent."))
     st.code(reminders.preview(items[chosen]), language=None, wrap_lines=True)
 
@@ -118,7 +133,7 @@ else:
             [
                 {t("Recipient"): r["name"], t("E-mail"): r["email"], t("Kind"): t(reminders.KIND_LABELS.get(r["kind"], r["kind"])),
                  t("Activity"): r["activity"], t("Status"): t(reminders.STATUS_LABELS.get(r["status"], r["status"])),
-                 t("Sent"): r["sent_at"] or r["claimed_at"], t("Attempts"): r["attempts"], t("Error"): r["error"]}
+                 t("Sent"): moment(r["sent_at"] or r["claimed_at"]), t("Attempts"): r["attempts"], t("Error"): r["error"]}
                 for r in log
             ]
         ),

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import journey, programme
+from digled import dates, journey, programme
 from digled.i18n import text
 from digled.ui import session
 
@@ -15,7 +15,7 @@ db = session.database()
 lang = session.language()
 prog = programme.programme()
 rows = journey.schedule_rows(db, lang, prog)
-LIMITS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+LIMITS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31), "format": dates.picker_format(lang)}
 
 
 def forget_date_widgets() -> None:

@@ -1,15 +1,30 @@
-"""Servicetjek-tider: the administrator offers service check slots, deletes them, and sees the
-bookings and the help requests."""
+"""Servicetjek-tider: the administrator offers service check slots, deletes them, sees the
+bookings (booked, or done once the slot has passed) and the help requests, and registers a
+leader's service check as held."""
 
 from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from digled import service
+from digled import dates, service
 from digled.ui import session
 
 user, t = session.page(__file__)
 db = session.database()
+lang = session.language()
+
+
+def moment(value: datetime) -> str:
+    return dates.day(value, lang, "medium") + " " + dates.clock(value, lang)
+
+
+def register() -> None:
+    picked = st.session_state.get("register_held") or []
+    for user_id in picked:
+        service.register_done(db, user.username, int(user_id))
+    if picked:
+        st.session_state["_service_ok"] = t("Registered as held: {n}.").format(n=len(picked))
+    st.session_state["register_held"] = []
 
 
 def create() -> None:
@@ -45,7 +60,7 @@ with st.form("new_slot", border=True):
     st.subheader(t("New slot"))
     day, start, minutes, capacity = st.columns(4)
     day.date_input(t("Date"), value=date.today() + timedelta(days=7), key="slot_date",
-                   min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+                   format=dates.picker_format(lang), min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
     start.time_input(t("Start"), value=time(9, 0), key="slot_time", step=timedelta(minutes=15))
     minutes.number_input(t("Minutes"), min_value=service.MINUTES_RANGE[0], max_value=service.MINUTES_RANGE[1],
                          value=45, step=5, key="slot_minutes")
@@ -62,7 +77,7 @@ confirm = st.session_state.get("_confirm_delete")
 for slot in all_slots:
     with st.container(border=True, key=f"admin_slot_{slot.id}"):
         info, action = st.columns([4, 2], vertical_alignment="center")
-        info.markdown("**" + slot.starts_at.strftime("%Y-%m-%d %H:%M") + "** · "
+        info.markdown("**" + moment(slot.starts_at) + "** · "
                       + t("{minutes} minutes").format(minutes=slot.minutes))
         info.caption((slot.place + " · " if slot.place else "")
                      + t("{booked} of {capacity} booked").format(booked=slot.booked, capacity=slot.capacity))
@@ -79,19 +94,32 @@ for slot in all_slots:
 
 st.subheader(t("Bookings"))
 bookings = service.bookings_table(db)
+st.caption(t("A booking shows as done once its time has passed, or when you register it as held below."))
+shown = bookings.drop(columns=["user_id", "booked_at"]).assign(
+    starts_at=[moment(v) for v in bookings["starts_at"]],
+    status=[t(service.STATUS_NAMES[v]) for v in bookings["status"]],
+)
 st.dataframe(
-    bookings.rename(columns={
+    shown.rename(columns={
         "starts_at": t("Time"), "place": t("Place"), "name": t("Name"), "email": t("E-mail"),
-        "municipality": t("Municipality"), "area": t("Area"), "note": t("Note"), "booked_at": t("Booked"),
+        "municipality": t("Municipality"), "area": t("Area"), "note": t("Note"), "status": t("Status"),
     }),
     hide_index=True, width="stretch", key="bookings_table",
 )
+open_ones = bookings[bookings["status"] == "booked"]
+if not open_ones.empty:
+    names = dict(zip(open_ones["user_id"].astype(int), open_ones["name"]))
+    st.multiselect(t("Register the service check as held for"), list(names), format_func=names.get,
+                   key="register_held")
+    st.button(t("Register as held"), key="register_held_button", on_click=register, icon=":material/task_alt:")
 
 st.subheader(t("Help requests"))
 requests = service.help_requests(db)
 if requests.empty:
     st.caption(t("No help requests yet."))
 else:
+    requests = requests.assign(created_at=[dates.day(datetime.fromisoformat(v), lang, "medium")
+                                           for v in requests["created_at"]])
     st.dataframe(
         requests.rename(columns={
             "created_at": t("Written"), "name": t("Name"), "email": t("E-mail"),

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from digled import audit, db as storage, organisation, programme
+from digled import audit, dates, db as storage, organisation, programme
 from digled.ui import downloads, session
 
 user, t = session.page(__file__)
 db = session.database()
+lang = session.language()
 prog = programme.programme()
 
 st.title(t("Settings and backup"))
@@ -28,7 +29,8 @@ def flash(message: str) -> None:
 st.subheader(t("Programme start"))
 with st.form("kickoff"):
     kickoff = st.date_input(t("Kick-off date"), value=programme.kickoff_date(db, prog), key="kickoff_date",
-                            min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+                            min_value=date(2000, 1, 1), max_value=date(2100, 12, 31),
+                            format=dates.picker_format(lang))
     if st.form_submit_button(t("Save"), type="primary"):
         storage.set_setting(db, "kickoff_date", kickoff.isoformat())
         audit.log(db, user.username, "set kickoff_date", kickoff.isoformat())
@@ -100,8 +102,11 @@ if needle:
 if action:
     log = log[log["action"] == action]
 st.caption(t("The latest 200 administrative actions; {n} shown.").format(n=len(log)))
+log = log.assign(at=pd.to_datetime(log["at"], utc=True, format="ISO8601"))
 st.dataframe(log.rename(columns={"at": t("When (UTC)"), "actor": t("User"), "action": t("Action"),
-                                 "detail": t("Detail")}), hide_index=True, width="stretch", key="audit_table")
+                                 "detail": t("Detail")}), hide_index=True, width="stretch", key="audit_table",
+             column_config={t("When (UTC)"): st.column_config.DatetimeColumn(
+                 t("When (UTC)"), format=dates.picker_format(lang) + " HH:mm", timezone="UTC")})
 
 st.subheader(t("Backup"))
 st.write(t("A consistent copy of the database, made while the app keeps running, without the assessments, their "

@@ -6,7 +6,7 @@ import streamlit as st
 
 from digled import anonymity, assessment, content, privacy, programme
 from digled.i18n import text
-from digled.ui import session, widgets
+from digled.ui import guides, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -52,9 +52,8 @@ def intro() -> None:
     st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db))))
     st.page_link("pages/privacy.py", label=t("Read the privacy statement"), icon=":material/policy:")
     st.info(ROUND_TEXT[next_round()])
-    guide = fw.guides["before_answering"]
     with st.expander(t("Guide: how to answer"), expanded=True):
-        widgets.video_or_text(guide.video_url, text(guide.text, lang))
+        guides.show("assessment", t, lang, db)
     if st.button(t("Start the assessment"), type="primary", key="start_assessment"):
         d = assessment.start(db, respondent, next_round(), user.municipality, user.area, user.level, secret=secret)
         assessment.set_step(db, d.id, 0)
@@ -133,11 +132,14 @@ def questionnaire(draft_id: int) -> None:
         question(draft_id, qid, given)
     if step.kind == "review":
         review(draft_id, given)
-    back, forward = st.columns(2)
-    if step_no > 0:
-        back.button(t("Back"), key="step_back", on_click=go_to, args=(draft_id, step_no - 1), icon=":material/arrow_back:")
-    if step_no < len(STEPS) - 1:
-        forward.button(t("Next"), key="step_next", type="primary", on_click=go_to, args=(draft_id, step_no + 1), icon=":material/arrow_forward:")
+    has_back, has_next = step_no > 0, step_no < len(STEPS) - 1
+    # one row on every screen (columns would stack Back above Next on a phone): Back left, Next right
+    align = "distribute" if has_back and has_next else ("right" if has_next else "left")
+    with st.container(horizontal=True, horizontal_alignment=align, wrap=False, key="step_nav"):
+        if has_back:
+            st.button(t("Back"), key="step_back", on_click=go_to, args=(draft_id, step_no - 1), icon=":material/arrow_back:")
+        if has_next:
+            st.button(t("Next"), key="step_next", type="primary", on_click=go_to, args=(draft_id, step_no + 1), icon=":material/arrow_forward:")
 
 
 def review(draft_id: int, given: dict[str, int]) -> None:
@@ -155,9 +157,19 @@ def review(draft_id: int, given: dict[str, int]) -> None:
                 )
     else:
         st.success(t("All questions are answered."))
-    if st.button(t("Submit and see my wheel"), type="primary", key="submit_assessment"):
+    empty = assessment.missing_competences(fw, given)
+    confirmed = True
+    if empty:
+        names = "; ".join(text(fw.competence_index[c].name, lang) for c in empty)  # names hold commas
+        st.error(
+            t("These competences have no answer yet, so your wheel would show no score for them: {names}. Answer at least one question in each (the buttons above take you there), or confirm below.").format(names=names)
+        )
+        confirmed = st.checkbox(
+            t("Submit without answers for these {n} competences").format(n=len(empty)), key="confirm_missing"
+        )
+    if st.button(t("Submit and see my wheel"), type="primary", key="submit_assessment", disabled=not confirmed):
         try:
-            attempt = assessment.submit(db, fw, draft_id, secret=secret)
+            attempt = assessment.submit(db, fw, draft_id, secret=secret, confirmed_missing=confirmed)
         except assessment.AnswerError as e:
             st.error(t(str(e)))
             return

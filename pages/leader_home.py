@@ -1,8 +1,9 @@
-"""Mit forløb: where the leader is in the programme, the single next step, and the timeline."""
+"""Mit forløb: where the leader is in the programme, the single next step (journey.next_step),
+a personal plan for a leader who joined late, and the timeline with a link to every item."""
 
 import streamlit as st
 
-from digled import anonymity, assessment, journey, programme
+from digled import anonymity, assessment, dates, journey, programme
 from digled.i18n import text
 from digled.ui import session
 from digled.ui.widgets import md
@@ -13,6 +14,21 @@ lang = session.language()
 prog = programme.programme()
 respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
 mine = journey.journey(db, user.id, prog)
+
+
+def status_note(step) -> str:
+    """One line under an item saying what its status means for the leader ('' for none)."""
+    if step.status == "not_open":
+        return t("Opens on {date}.").format(date=dates.day(step.opens, lang))
+    if step.status == "booked" and step.booked_for is not None:
+        return t("Booked for {date} {time}.").format(
+            date=dates.day(step.booked_for, lang), time=dates.clock(step.booked_for, lang))
+    if step.status == "passed":
+        return t("This took place before you joined.")
+    if step.status == "missed" and step.activity.kind in journey.CATCH_UP_KINDS:
+        return t("The date has passed, but you can still catch up.")
+    return ""
+
 
 st.title(t("Welcome, {name}").format(name=md(user.name.split(" ")[0])))
 st.progress(
@@ -29,35 +45,55 @@ with st.container(border=True, key="next_step_card"):
         st.success(t("You have been through the whole programme. Well done!"))
     else:
         title = text(nxt.activity.title, lang)
-        st.markdown("**" + title + "** · " + t(journey.KIND_NAMES[nxt.activity.kind]) + " · " + nxt.when)
-        if nxt.status == "not_open":
-            st.caption(t("Opens on {date}.").format(date=nxt.opens.isoformat()))
-        elif nxt.status == "missed":
-            st.caption(t("The date has passed, but you can still catch up."))
+        st.markdown("**" + title + "** · " + t(journey.KIND_NAMES[nxt.activity.kind]) + " · " + nxt.when(lang))
+        if nxt.activity.kind == "assessment" and nxt.activity.round == "start":
+            st.write(t("Start with the assessment: about 30 minutes, no one else in the app sees your answers, and you can pause."))
+        note = status_note(nxt)
+        if note:
+            st.caption(note)
         if st.button(t("Go to: {activity}").format(activity=title), type="primary", key="next_step",
                      icon=":material/arrow_forward:", width="stretch"):
-            st.switch_page(nxt.page)
+            st.switch_page(nxt.page, query_params=nxt.link)
+
+if mine.late:
+    with st.container(border=True, key="personal_plan"):
+        st.subheader(t("Your personal plan"))
+        st.write(t("You joined the programme on {date}, after it had begun. Here is what is still ahead of you; "
+                   "what took place before you joined is not held against you.").format(
+            date=dates.day(mine.joined, lang)))
+        for step in mine.still_ahead:
+            st.markdown("- **" + text(step.activity.title, lang) + "** · " + step.when(lang))
+        if mine.before_joining:
+            with st.expander(t("Before you joined ({n})").format(n=len(mine.before_joining))):
+                st.caption(t("You may still watch the films and read the material from these activities whenever it suits you."))
+                for step in mine.before_joining:
+                    st.markdown("- " + text(step.activity.title, lang) + " · " + step.when(lang))
 
 draft = assessment.draft(db, respondent)
 attempts = assessment.history(db, respondent, session.context().settings.pseudonym_secret)
-with st.container(border=True):
-    st.subheader(t("Your digital competence assessment"))
-    if draft:
-        st.write(t("You have an unfinished assessment. Continue where you left off."))
-        st.page_link("pages/assessment.py", label=t("Continue the assessment"), icon=":material/play_arrow:")
-    elif not attempts:
-        st.write(t("Start with the assessment: about 30 minutes, no one else in the app sees your answers, and you can pause."))
-        st.page_link("pages/assessment.py", label=t("Start the assessment"), icon=":material/play_arrow:")
-    else:
-        st.write(t("You have taken the assessment {n} times.").format(n=len(attempts)))
-        st.page_link("pages/my_results.py", label=t("See my wheel"), icon=":material/donut_large:")
+if draft or attempts:
+    with st.container(border=True):
+        st.subheader(t("Your digital competence assessment"))
+        if draft:
+            st.write(t("You have an unfinished assessment. Continue where you left off."))
+            st.page_link("pages/assessment.py", label=t("Continue the assessment"), icon=":material/play_arrow:")
+        else:
+            st.write(t("You have taken the assessment {n} times.").format(n=len(attempts)))
+            st.page_link("pages/my_results.py", label=t("See my wheel"), icon=":material/donut_large:")
 
 st.subheader(t("Timeline"))
 for step in mine.steps:
     with st.container(key=f"timeline_{step.activity.id}"):
         when, what, badge = st.columns([2, 5, 2], vertical_alignment="center")
-        when.markdown(step.when)
-        what.markdown("**" + text(step.activity.title, lang) + "**  \n" + t(journey.KIND_NAMES[step.activity.kind]))
+        when.markdown(md(step.when(lang)))  # escaped: "13. aug." would start a Markdown list
+        with what:
+            title = text(step.activity.title, lang)
+            if step.status == "not_open":
+                st.markdown("**" + title + "**")
+            else:  # the title links to the item itself on its page
+                st.page_link(step.page, label=title, query_params=step.link)
+            note = status_note(step)
+            st.caption(t(journey.KIND_NAMES[step.activity.kind]) + (" · " + note if note else ""))
         with badge:
             st.badge(t(journey.STATUS_NAMES[step.status]), color=journey.STATUS_COLOURS[step.status])
 

@@ -1,11 +1,12 @@
 """Møder og workshops: the two leader meetings and the two joint workshops: date, place,
-questions to prepare with private notes, and for a workshop my table and who sits there."""
+questions to prepare with private notes (saved while typing), and for a workshop my table and
+who sits there. A "Go to" link (`?item=<activity id>`) scrolls to the meeting or workshop."""
 
 import streamlit as st
 
 from digled import journey, organisation, programme, workshops
 from digled.i18n import text
-from digled.ui import session, widgets
+from digled.ui import calendar, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -14,6 +15,8 @@ prog = programme.programme()
 org = organisation.current(db)
 mine = journey.journey(db, user.id, prog)
 notes = journey.reflections(db, user.id)
+saved_at = journey.reflections_saved_at(db, user.id)
+target, arrived = widgets.target_item("meetings")
 
 
 def my_table(activity_id: str) -> None:
@@ -41,17 +44,21 @@ def attendance_note(step) -> None:
         st.success(t("Your attendance is registered."))
     elif step.status == "missed":
         st.caption(t("Registered as not attended, or the date has passed."))
+    elif step.status == "passed":
+        st.caption(t("This took place before you joined."))
 
 
 def meeting(step) -> None:
     a = step.activity
     with st.container(border=True, key=f"meeting_{a.id}"):
         st.subheader(text(a.title, lang))
-        facts = [t(journey.KIND_NAMES[a.kind]), step.when]
+        facts = [t(journey.KIND_NAMES[a.kind]), step.when(lang, "long")]
         if a.place:
             facts.append(text(a.place, lang))
         st.caption(" · ".join(facts))
         st.badge(t(journey.STATUS_NAMES[step.status]), color=journey.STATUS_COLOURS[step.status])
+        if step.status in ("open", "not_open"):
+            calendar.ics_download(a, step, t, lang, key=f"ics_{a.id}")
         st.markdown(text(a.description, lang))
         attendance_note(step)
         if a.kind == "workshop":
@@ -61,17 +68,17 @@ def meeting(step) -> None:
             widgets.material_links(a, lang, t)
         if a.reflections:
             with st.expander(t("Reflection questions to prepare, with your own notes"),
-                             expanded=step.status in ("open", "not_open")):
+                             expanded=a.id == target or step.status in ("open", "not_open")):
                 for r in a.reflections:
                     widgets.reflection_field(db, user.id, prog, r, notes.get(r.id, ""), text(r.text, lang), t,
-                                             "_meetings_error")
+                                             "_meetings_error", saved_at=saved_at.get(r.id))
 
 
 st.title(t("Meetings and workshops"))
 st.markdown(
     t("Before each joint workshop your leader group meets locally to discuss the reflection "
       "questions. At the workshops, leaders from Glostrup and Albertslund with similar areas sit "
-      "together. Your notes are private and are saved as soon as you click outside the field.")
+      "together. Your notes are private and are saved while you type.")
 )
 error = st.session_state.pop("_meetings_error", None)
 if error:
@@ -79,3 +86,5 @@ if error:
 for s in mine.steps:
     if s.activity.kind in journey.ATTENDANCE_KINDS:
         meeting(s)
+if arrived and target in {s.activity.id for s in mine.steps if s.activity.kind in journey.ATTENDANCE_KINDS}:
+    widgets.scroll_to_item(f"meeting_{target}")

@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from digled import privacy, reminders, retention
+from digled import dates, privacy, retention
 from digled.i18n import text
 from digled.ui import session
 
@@ -22,7 +22,7 @@ statement = privacy.statement()  # validated at start-up (session._freeze_startu
 
 
 def day_text(day: date) -> str:
-    return reminders.format_date(day, lang)
+    return dates.day(day, lang)
 
 
 try:

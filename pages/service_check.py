@@ -1,30 +1,49 @@
 """Servicetjek: book one of the administrator's slots (cancel or move it), or write what you
-need help with. No question is too small."""
+need help with. No question is too small. Booking, moving and cancelling e-mail a confirmation
+with a calendar file; the booked time can also be downloaded as .ics here."""
+
+from datetime import datetime
 
 import streamlit as st
 
-from digled import programme, service
+from digled import dates, programme, reminders, service
 from digled.i18n import text
-from digled.ui import session
+from digled.ui import calendar, session
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
+settings = session.context().settings
 prog = programme.programme()
 check = next((a for a in prog.activities if a.kind == "service_check"), None)
+STATUS_COLOURS = {"booked": "blue", "done": "green"}
 
 
 def when(slot: service.Slot) -> str:
-    return slot.starts_at.strftime("%Y-%m-%d %H:%M") + " · " + t("{minutes} minutes").format(minutes=slot.minutes)
+    start = dates.day(slot.starts_at, lang, "full") + " " + dates.clock(slot.starts_at, lang)
+    return start + " · " + t("{minutes} minutes").format(minutes=slot.minutes)
 
 
 def act(action, *args) -> None:
-    """Button callback: run a booking action; remember the outcome to show after the rerun."""
+    """Button callback: run a booking action, e-mail the confirmation (with a calendar file),
+    remember the outcome to show after the rerun."""
+    before = service.my_booking(db, user.id)
     try:
         action(db, user.id, *args)
-        st.session_state["_service_ok"] = True
     except service.ServiceError as e:
         st.session_state["_service_error"] = e.text(t)
+        return
+    after = service.my_booking(db, user.id)
+    if after is not None:
+        error = service.confirm(db, settings, user.id, "booked", after.slot,
+                                changed_at=datetime.fromisoformat(after.booked_at))
+    elif before is not None:
+        error = service.confirm(db, settings, user.id, "cancelled", before.slot)
+    else:
+        error = None
+    st.session_state["_service_ok"] = "booked" if after is not None else "cancelled"
+    if error:
+        st.session_state["_service_mail_error"] = error
 
 
 def send_help() -> None:
@@ -42,24 +61,43 @@ if check is not None:
 error = st.session_state.pop("_service_error", None)
 if error:
     st.error(error)
-if st.session_state.pop("_service_ok", False):
-    st.success(t("Done. Your booking is updated."))
+outcome = st.session_state.pop("_service_ok", None)
+mail_error = st.session_state.pop("_service_mail_error", None)
+if outcome:
+    message = (t("Your service check is booked.") if outcome == "booked"
+               else t("Your booking is cancelled."))
+    if mail_error:
+        st.success(message)
+        st.warning(t("The confirmation e-mail could not be sent: {error}").format(error=t(mail_error)))
+    else:
+        st.success(message + " " + t("A confirmation with a calendar file is on its way to {email}.").format(
+            email=user.email), icon=":material/mark_email_read:")
 
 booking = service.my_booking(db, user.id)
+state = service.status(booking, datetime.now(), service.registered(db, user.id) is not None)
 with st.container(border=True, key="my_booking"):
     st.subheader(t("My booking"))
+    if state is not None:
+        st.badge(t(service.STATUS_NAMES[state]), color=STATUS_COLOURS[state])
     if booking is None:
         st.write(t("You have not booked a service check yet."))
     else:
         st.markdown("**" + when(booking.slot) + "**")
         if booking.slot.place:
             st.caption(booking.slot.place)
-        st.button(t("Cancel my booking"), key="cancel_booking", icon=":material/event_busy:",
-                  on_click=act, args=(service.cancel,))
+        if state == "booked":
+            summary = reminders.texts().service["summary"][lang]
+            calendar.service_download(booking, user.id, summary, t, lang, key="booking_ics")
+            if booking.slot.starts_at > datetime.now():
+                st.button(t("Cancel my booking"), key="cancel_booking", icon=":material/event_busy:",
+                          on_click=act, args=(service.cancel,))
 
 st.subheader(t("Free times"))
 free = [s for s in service.free_slots(db) if booking is None or s.id != booking.slot.id]
-if not free:
+if state == "done":
+    free = []
+    st.caption(t("Your service check has taken place. Write below if you need more help."))
+elif not free:
     st.info(t("There are no free times right now. Write what you need help with below, and we will contact you."))
 for slot in free:
     with st.container(border=True, key=f"slot_{slot.id}"):
@@ -83,5 +121,5 @@ sent = service.my_help_requests(db, user.id)
 if sent:
     with st.expander(t("What I have written ({n})").format(n=len(sent))):
         for h in sent:
-            st.caption(h["created_at"][:10])
+            st.caption(dates.day(datetime.fromisoformat(h["created_at"]), lang))
             st.text(h["text"])

@@ -1,5 +1,7 @@
 """AppTest: the administrator's participants, import and settings pages."""
 
+import json
+
 import pytest
 
 from digled import audit, auth, invitations, organisation
@@ -170,3 +172,117 @@ def test_leaders_and_management_are_refused(demo_db, username, page):
     at = app_as(username, page=page).run()
     assert "You do not have access to this page." in [e.value for e in at.error]
     assert not at.dataframe and not at.file_uploader and not at.text_input
+
+
+# --- Vejledninger og videoer (guide and film videos) ------------------------------------------
+
+CONTENT = "pages/admin_content.py"
+
+
+def test_admin_saves_a_video_address_and_the_preview_plays_it(demo_db):
+    from digled import guides
+
+    at = _open(CONTENT)
+    assert at.title[0].value == "Guides and videos"
+    at.text_input(key="video_assessment").input("https://video.albertslund.dk/guide.mp4")
+    at.text_input(key="video_film1").input("https://vimeo.com/123456")
+    at.button(key="save_videos").click().run()
+    assert not at.exception, at.exception
+    assert "Saved: 2 changed." in [s.value for s in at.success]
+    assert guides.video_url(demo_db, "assessment") == "https://video.albertslund.dk/guide.mp4"
+    assert guides.video_url(demo_db, "film1") == "https://vimeo.com/123456"
+    assert [r["action"] for r in audit.recent(demo_db, 2)] == ["set guide video", "set guide video"]
+    assert at.text_input(key="video_assessment").value == "https://video.albertslund.dk/guide.mp4"
+    videos = at.get("video")
+    assert len(videos) == 1 and videos[0].proto.url == "https://video.albertslund.dk/guide.mp4"
+
+
+def test_a_bad_address_is_refused_naming_the_field_and_nothing_typed_is_lost(demo_db):
+    from digled import guides, programme
+
+    at = app_as("admin", page=CONTENT, lang="da").run()
+    assert at.title[0].value == "Vejledninger og videoer"
+    at.text_input(key="video_wheel").input("http://video.albertslund.dk/hjul.mp4")
+    at.text_input(key="video_films").input("https://video.albertslund.dk/film.mp4")
+    at.text_input(key="video_kl1").input("https://video.albertslund.dk/kl 1.mp4")
+    at.button(key="save_videos").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert "Vejledning før kompetencehjulet: adressen skal begynde med https://" in errors
+    kl1 = programme.programme().activity("kl1").title["da"]
+    assert kl1 + " (KL-film): adressen må ikke indeholde mellemrum" in errors
+    assert guides.videos(demo_db) == {}  # all or nothing: the good one is not saved either
+    assert at.text_input(key="video_wheel").value == "http://video.albertslund.dk/hjul.mp4"
+    assert at.text_input(key="video_films").value == "https://video.albertslund.dk/film.mp4"
+    assert at.text_input(key="video_kl1").value == "https://video.albertslund.dk/kl 1.mp4"
+
+
+def test_without_a_video_the_text_guide_stands_alone(demo_db):
+    at = _open(CONTENT)
+    at.selectbox(key="preview_guide").set_value("films").run()
+    assert not at.exception, at.exception
+    assert not at.get("video") and not at.get("link_button")
+    assert "About the e-learning and the films" in [s.value for s in at.subheader]
+    assert any("your own digital habits" in m.value for m in at.markdown)
+
+
+def test_the_content_page_is_for_administrators_only(demo_db):
+    leader = demo_db.execute("SELECT username FROM users WHERE roles = 'leader' AND active = 1 LIMIT 1").fetchone()[0]
+    at = app_as(leader, page=CONTENT).run()
+    assert not at.get("text_input")
+    assert "You do not have access to this page." in [e.value for e in at.error]
+
+
+# --- Danish dates and role names (issue 10) -----------------------------------------------------
+
+
+def test_my_account_names_the_roles_in_the_users_language(demo_db):
+    at = app_as("admin", page="pages/account.py", lang="da").run()
+    assert not at.exception, at.exception
+    assert "Roller: Administrator" in [c.value for c in at.caption]
+    leader = demo_db.execute("SELECT username FROM users WHERE roles = 'leader' AND active = 1 LIMIT 1").fetchone()[0]
+    at = app_as(leader, page="pages/account.py", lang="da").run()
+    assert "Roller: Leder" in [c.value for c in at.caption]
+    at = app_as(leader, page="pages/account.py", lang="en").run()
+    assert "Roles: Leader" in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize("page, key", [(SETTINGS, "kickoff_date"), ("pages/admin_schedule.py", "schedule_kickoff"),
+                                       ("pages/admin_data.py", "retention_date")])
+@pytest.mark.parametrize("lang, expected", [("da", "DD.MM.YYYY"), ("en", "DD/MM/YYYY")])
+def test_date_pickers_use_the_users_format(demo_db, page, key, lang, expected):
+    at = app_as("admin", page=page, lang=lang).run()
+    assert not at.exception, at.exception
+    assert at.date_input(key=key).proto.format == expected
+
+
+def test_participant_dates_are_shown_in_danish(demo_db):
+    from datetime import date
+
+    from digled import dates
+
+    person = demo_db.execute(
+        "SELECT u.id, u.invited_at, p.taken_on FROM users u JOIN participation p ON p.user_id = u.id "
+        "WHERE p.round = 'start' AND u.invited_at IS NOT NULL ORDER BY u.id LIMIT 1").fetchone()
+    at = app_as("admin", page=PARTICIPANTS, lang="da").run()
+    at.selectbox(key="participant_pick").set_value(person[0]).run()
+    assert not at.exception, at.exception
+    caption = next(c.value for c in at.caption if c.value.startswith("Brugernavn ") and "inviteret" in c.value)
+    assert "inviteret " + dates.day(date.fromisoformat(person[1]), "da", "medium") in caption
+    assert dates.day(date.fromisoformat(person[2]), "da", "medium") in caption
+    assert person[2] not in caption  # no ISO date
+    (table,) = [d for d in at.dataframe if "Inviteret" in d.value.columns]
+    config = json.loads(table.proto.columns)
+    assert config["Inviteret"]["type_config"]["format"] == "DD.MM.YYYY"
+    assert table.value["Inviteret"].map(type).isin([date, type(None)]).all()  # dates, not ISO text
+
+
+def test_a_publication_moment_is_danish_time_in_the_readers_language():
+    from datetime import datetime, timezone
+
+    from digled.ui import publication
+
+    winter = datetime(2026, 12, 1, 6, 5, tzinfo=timezone.utc)
+    assert publication.moment(winter, "da") == "1. dec. 2026 kl. 07.05"
+    assert publication.moment(winter, "en") == "1 Dec 2026 07:05"
+    assert publication.moment(datetime(2026, 7, 1, 6, 5), "da") == "1. jul. 2026 kl. 08.05"  # naive = UTC, summer time

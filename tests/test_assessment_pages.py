@@ -1,5 +1,7 @@
 """AppTest: the leader's assessment flow and the result page."""
 
+from datetime import date
+
 from digled import anonymity, assessment, auth, content
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
@@ -89,3 +91,63 @@ def test_no_history_points_to_the_assessment(demo_db):
     at = app_as("leder").run()
     at.switch_page("pages/my_results.py").run()
     assert "You have not submitted an assessment yet." in page_text(at)
+
+
+def test_submit_needs_an_answer_per_competence_or_a_confirmation(demo_db):
+    fw = content.framework()
+    respondent = _leder_respondent(demo_db)
+    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
+    assessment.save_answer(demo_db, fw, d.id, "info_search-k1", 3)
+    assessment.set_step(demo_db, d.id, len(assessment.steps(fw)) - 1)
+    at = _open_assessment(demo_db)
+    error = " ".join(e.value for e in at.error)
+    assert "These competences have no answer yet" in error
+    named = [c for c in fw.competences if c.name["en"] in error]
+    assert len(named) == 15 and fw.competence_index["info_search"] not in named
+    assert at.button(key="submit_assessment").disabled
+    at.checkbox(key="confirm_missing").check().run()
+    assert not at.button(key="submit_assessment").disabled
+    at.button(key="submit_assessment").click().run()
+    assert not at.exception
+    assert assessment.draft(demo_db, respondent) is None
+
+
+def test_no_confirmation_needed_when_every_competence_has_an_answer(demo_db):
+    fw = content.framework()
+    respondent = _leder_respondent(demo_db)
+    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
+    for c in fw.competences:
+        assessment.save_answer(demo_db, fw, d.id, next(i.id for i in fw.items if i.competence == c.id), 0)
+    assessment.save_answer(demo_db, fw, d.id, "info_search-k2", 4)
+    assessment.set_step(demo_db, d.id, len(assessment.steps(fw)) - 1)
+    at = _open_assessment(demo_db)
+    assert not at.error and not at.checkbox
+    assert not at.button(key="submit_assessment").disabled
+
+
+def test_results_page_in_danish_lists_the_numbered_competences_and_days(demo_db):
+    fw = content.framework()
+    respondent = _leder_respondent(demo_db)
+    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
+    for q in assessment.question_ids(fw):
+        assessment.save_answer(demo_db, fw, d.id, q, 3)
+    assessment.submit(demo_db, fw, d.id, today=date(2026, 8, 13), secret=SECRET)
+    at = app_as("leder", lang="da").run()
+    at.switch_page("pages/my_results.py").run()
+    assert not at.exception
+    assert at.selectbox(key="attempt").value == 0
+    assert "Start · 13. august 2026" in at.selectbox(key="attempt").options
+    listing = " ".join(str(e.proto.body) for e in at.get("html"))
+    assert listing.count("<li value=") == 16 and fw.competences[0].name["da"] in listing
+    assert "De 16 kompetencer" in page_text(at)
+
+
+def test_the_stylesheet_survives_streamlits_html_sanitiser():
+    """DOMPurify drops a whole <style> whose text holds '<' + letter or '/' (seen in the browser:
+    the phone layout silently vanished)."""
+    import re
+
+    from digled.ui import style
+
+    assert not re.search(r"<[/\w!]", style.CSS)
+    assert "st-key-q-" in style.CSS and "st-key-step_nav" in style.CSS

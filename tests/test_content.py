@@ -56,7 +56,6 @@ def _edit(path, change):
         ("framework.yaml", lambda d: d["scales"]["skills"][1].update(value=7), "scales: skills[1]: value must be 2"),
         ("profile.yaml", lambda d: d["target_profile"]["levels"].update(info_search=9), "target_profile: levels: info_search: must be a whole number from 1 to 8"),
         ("feedback.yaml", lambda d: d["feedback"]["prod_rights"]["advanced"].update(exercises=["x"]), "feedback: prod_rights: advanced: exercises: must have 2 or 3"),
-        ("profile.yaml", lambda d: d["guides"]["before_result"].update(video_url="ftp://x"), "guides: before_result: video_url"),
     ],
 )
 def test_invalid_content_names_file_entry_and_problem(content_copy, file, change, expected):

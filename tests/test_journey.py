@@ -58,7 +58,7 @@ def test_marking_a_film_done_counts_towards_progress_but_the_kickoff_does_not(da
 def test_mark_done_refusals(database, leader):
     with pytest.raises(journey.JourneyError) as e:
         journey.mark_done(database, leader, "film2", PROG, day(10))
-    assert e.value.msg == "This activity opens on {date}." and e.value.params == {"date": day(49).isoformat()}
+    assert e.value.msg == "This activity is not open yet."
     with pytest.raises(journey.JourneyError, match="registered by the programme administrator"):
         journey.mark_done(database, leader, "meeting1", PROG, day(80))
     with pytest.raises(journey.JourneyError, match="counts as done by itself"):
@@ -74,15 +74,57 @@ def test_unmark_undoes_only_the_leaders_own_mark(database, leader):
     assert statuses(database, leader, day(20))["film1"] == "open"
 
 
-def test_assessment_is_done_by_participation_and_service_check_by_booking_or_help(database, leader, other):
+def test_assessment_is_done_by_participation_and_service_check_by_help(database, leader, other):
     database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)",
                      [leader, day(3).isoformat()])
     assert statuses(database, leader, day(30))["assessment_start"] == "done"
-    slot = service.create_slot(database, "admin", datetime(2016, 4, 20, 9, 0), 45, 1, "Rådhuset")
-    service.book(database, leader, slot, now=datetime(2016, 4, 1, 12, 0))
     service.ask_for_help(database, other, "Outlook", now=datetime(2016, 4, 1, 12, 0))
-    assert statuses(database, leader, day(150))["service_check"] == "done"
     assert statuses(database, other, day(150))["service_check"] == "done"
+
+
+# a slot on 20 April 2016 (day 156) 09:00-09:45, booked on 1 April (day 137)
+SLOT_START = datetime(2016, 4, 20, 9, 0)
+
+
+@pytest.mark.parametrize(
+    "now, expected",
+    [
+        (datetime(2016, 4, 1, 12, 0), "booked"),    # booked before the window opens (day 147)
+        (datetime(2016, 4, 15, 8, 0), "booked"),    # window open, slot ahead
+        (datetime(2016, 4, 20, 9, 10), "booked"),   # during the slot
+        (datetime(2016, 4, 20, 9, 45), "done"),     # the slot has ended
+        (datetime(2016, 7, 1, 12, 0), "done"),      # long after, past the due date too
+    ],
+)
+def test_a_booked_service_check_is_booked_until_its_slot_has_passed(database, leader, now, expected):
+    slot = service.create_slot(database, "admin", SLOT_START, 45, 1, "Rådhuset")
+    service.book(database, leader, slot, now=datetime(2016, 4, 1, 12, 0))
+    step = journey.journey(database, leader, PROG, now.date(), now).step("service_check")
+    assert step.status == expected
+    assert step.booked_for == (SLOT_START if expected == "booked" else None)
+    assert step.done_on == (SLOT_START.date().isoformat() if expected == "done" else None)
+    assert (journey.journey(database, leader, PROG, now.date(), now).done == 1) == (expected == "done")
+
+
+def test_the_administrator_registers_a_service_check_as_attended(database, leader):
+    slot = service.create_slot(database, "admin", SLOT_START, 45, 1, "Rådhuset")
+    service.book(database, leader, slot, now=datetime(2016, 4, 1, 12, 0))
+    early = datetime(2016, 4, 15, 8, 0)
+    assert journey.journey(database, leader, PROG, early.date(), early).step("service_check").status == "booked"
+    service.register_done(database, "admin", leader, today=early.date())
+    assert journey.journey(database, leader, PROG, early.date(), early).step("service_check").status == "done"
+
+
+def test_a_booked_service_check_is_not_the_next_step(database, leader):
+    database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)",
+                     [leader, day(3).isoformat()])
+    for a in ("meeting2",):
+        journey.register_attendance(database, "admin", a, {leader: True}, PROG, day(150))
+    slot = service.create_slot(database, "admin", datetime(2016, 5, 20, 9, 0), 45, 1, "Rådhuset")
+    service.book(database, leader, slot, now=datetime(2016, 4, 1, 12, 0))
+    j = journey.journey(database, leader, PROG, day(160), datetime(2016, 4, 24, 12, 0))
+    assert j.step("service_check").status == "booked"
+    assert j.next_step.activity.id != "service_check"
 
 
 def test_attendance_decides_meetings_and_workshops(database, leader, other):
@@ -107,6 +149,8 @@ def test_attendance_table_and_refusals(database, leader, other):
 
 
 def test_next_step_is_the_open_activity_due_first(database, leader):
+    database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)",
+                     [leader, day(3).isoformat()])
     # day 90: meeting1 (70-91) and film3/kl4 (84-119) are open; meeting1 is due first
     assert journey.journey(database, leader, PROG, day(90)).next_step.activity.id == "meeting1"
     journey.register_attendance(database, "admin", "meeting1", {leader: True}, PROG, day(90))
@@ -124,12 +168,89 @@ def test_next_step_is_the_next_to_open_when_nothing_is_open(database, leader):
     assert nxt.activity.id == "kl2" and nxt.status == "not_open"
 
 
-def test_after_the_end_the_handbook_then_catching_up(database, leader):
+def test_after_the_end_the_untaken_start_assessment_then_the_handbook_then_catching_up(database, leader):
+    nxt = journey.journey(database, leader, PROG, day(300)).next_step
+    assert nxt.activity.id == "assessment_start" and nxt.status == "missed"
+    database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)",
+                     [leader, day(300).isoformat()])
     j = journey.journey(database, leader, PROG, day(300))
     assert j.next_step.activity.id == "handbook" and j.next_step.status == "open"
     journey.mark_done(database, leader, "handbook", PROG, day(300))
     nxt = journey.journey(database, leader, PROG, day(300)).next_step
-    assert nxt.activity.id == "assessment_start" and nxt.status == "missed"
+    assert nxt.activity.id == "film1" and nxt.status == "missed"  # catching up: due first
+
+
+# --- the one next step, over dates and states ---------------------------------------------------
+
+EARLY = -14  # invited two weeks before the kick-off, like the demo cohort
+PASSED_BY_DAY_110 = {"kickoff", "film1", "kl1", "kl2", "film2", "kl3", "meeting1", "workshop1"}
+
+
+@pytest.mark.parametrize(
+    "today, invited, taken, marks, expected_next, expected",
+    [
+        # on time, before the kick-off: the kick-off is next, everything is ahead
+        (-3, EARLY, False, (), "kickoff", {"assessment_start": "not_open", "film1": "not_open"}),
+        # on time, start assessment open and untaken: it comes first, before any film
+        (8, EARLY, False, (), "assessment_start", {"assessment_start": "open", "film1": "open"}),
+        # taken: the film due first
+        (8, EARLY, True, (), "film1", {"assessment_start": "done", "film1": "open", "kl1": "open"}),
+        # on time and behind: the untaken start assessment is still the next step (catch up)
+        (30, EARLY, False, (), "assessment_start", {"assessment_start": "missed", "film1": "missed"}),
+        (30, None, False, (), "assessment_start", {"assessment_start": "missed", "kl2": "open"}),
+        # invited on the kick-off day: not a late joiner
+        (20, 0, True, ("film1",), "kl1", {"kickoff": "open", "film1": "done", "kl1": "open"}),
+        # invited today, day 110: the start assessment is open to them, the past is neutral
+        (110, 110, False, (), "assessment_start",
+         {"assessment_start": "open", "film3": "open", "film4": "open", **{a: "passed" for a in PASSED_BY_DAY_110}}),
+        # ... assessment taken: the open film due first
+        (110, 110, True, (), "film3", {"assessment_start": "done", "film3": "open", "workshop1": "passed"}),
+        # ... a film from before they joined watched anyway counts as done
+        (110, 110, True, ("film1",), "film3", {"film1": "done", "kl1": "passed"}),
+        # twenty days later: what they let pass after joining is missed, the rest stays neutral
+        (130, 110, True, (), "film4", {"film3": "missed", "film1": "passed", "film4": "open"}),
+        # after the end: a missed film before a passed one when catching up
+        (300, 110, True, ("handbook",), "film3", {"film3": "missed", "film1": "passed", "handbook": "done"}),
+    ],
+)
+def test_next_step_and_statuses_over_dates_and_states(database, today, invited, taken, marks, expected_next, expected):
+    lea = auth.create_user(database, username="lea", name="Lea Dam",
+                           invited_at=None if invited is None else day(invited).isoformat())
+    if taken:
+        database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)",
+                         [lea, day(max(invited or 0, 0)).isoformat()])
+    for a in marks:
+        journey.mark_done(database, lea, a, PROG, day(today))
+    j = journey.journey(database, lea, PROG, day(today))
+    assert j.next_step.activity.id == expected_next
+    got = {s.activity.id: s.status for s in j.steps}
+    assert {k: got[k] for k in expected} == expected
+    assert set(got.values()) <= set(journey.STATUSES)
+    late = invited is not None and invited > 0
+    assert j.late == late
+    if late and today == invited:
+        assert "missed" not in got.values()  # never a red failure for a leader who joined today
+        assert {s.activity.id for s in j.before_joining} == PASSED_BY_DAY_110 - set(marks)
+        assert j.next_step in j.still_ahead
+
+
+def test_joined_is_the_invitation_day_else_the_activation_day(database):
+    a = auth.create_user(database, username="a", name="A", invited_at="2016-03-05", activated_at="2016-03-09")
+    b = auth.create_user(database, username="b", name="B", activated_at="2016-03-09T10:00:00")
+    c = auth.create_user(database, username="c", name="C")
+    assert journey.joined_on(database, a) == date(2016, 3, 5)
+    assert journey.joined_on(database, b) == date(2016, 3, 9)
+    assert journey.joined_on(database, c) is None
+
+
+def test_step_dates_are_shown_in_the_users_language(database, leader):
+    j = journey.journey(database, leader, PROG, day(10))
+    assert j.step("film1").when("da") == "23. nov. 2015 – 14. dec. 2015"
+    assert j.step("film1").when("en") == "23 Nov 2015 – 14 Dec 2015"
+    assert j.step("kickoff").when("da", "long") == "16. november 2015"
+    journey.mark_done(database, leader, "film1", PROG, day(10))
+    assert journey.journey(database, leader, PROG, day(10)).step("film1").done_day("da") == "26. nov. 2015"
+    assert j.step("film1").link == {"item": "film1"}
 
 
 def test_handbook_unlocks_with_the_end_assessment_or_on_its_date(database, leader, other):
@@ -175,7 +296,7 @@ def test_export_holds_only_my_reflections_in_programme_order(database, leader, o
     journey.save_reflection(database, other, "film1-r1", "SECRET of Ole", PROG)
     md = journey.export_reflections(database, leader, "en", lambda s: s, PROG, today=day(60))
     assert md.startswith("# My reflections: Digital leadership\n")
-    assert "Exported on 2016-01-15." in md
+    assert "Exported on 15 January 2016." in md
     assert "SECRET" not in md
     film1 = PROG.activity("film1")
     assert md.index(film1.title["en"]) < md.index("Goals first") < md.index("Self-service booking")
@@ -209,7 +330,7 @@ def test_invalid_dates_are_refused_naming_the_activity_and_nothing_is_written(da
     edits = {"film1": (day(10), day(9)), "kl1": (day(7), None), "film2": (day(50), day(60))}
     problems = journey.schedule_problems(edits, "en", PROG)
     assert [p.text(lambda s: s) for p in problems] == [
-        "Digital leadership in the organisation: the due date 2015-11-25 is before the open date 2015-11-26.",
+        "Digital leadership in the organisation: the due date 25 November 2015 is before the open date 26 November 2015.",
         "Two tracks: Efficiency and development of core tasks: both the open date and the due date are needed.",
     ]
     with pytest.raises(journey.ScheduleError, match="Digital leadership in the organisation"):

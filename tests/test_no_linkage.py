@@ -183,7 +183,7 @@ def test_the_app_seals_old_rows_at_start_up_and_shows_the_leader_her_dates(tmp_p
     at.switch_page("pages/my_results.py").run()
     assert not at.exception, at.exception
     labels = at.selectbox(key="attempt").options
-    assert labels[0].endswith("2015-11-21") and labels[-1].endswith("2016-02-01")
+    assert labels[0].endswith("21 November 2015") and labels[-1].endswith("1 February 2016")  # the user's language
     d = db.connect(path)
     assert d.execute("SELECT COUNT(*) FROM assessments WHERE sealed = '' OR started != ''").fetchone()[0] == 0
     d.close()

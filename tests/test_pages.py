@@ -2,7 +2,7 @@
 
 import pytest
 
-from digled import navigation
+from digled import auth, navigation
 from tests.apptest import app_as, page_text
 
 ROLE_USERS = {"leader": "leder", "management": "ledelse", "admin": "admin"}
@@ -53,7 +53,10 @@ def test_correct_login_shows_the_leader_home(demo_db):
     at.button[0].click().run()
     assert not at.exception
     assert at.session_state["authentication_status"] is True
-    assert "Welcome, Lea" in page_text(at)
+    # the account's saved language (Danish) wins over the login page's (English), and stays saved
+    assert "Velkommen, Lea" in page_text(at)
+    assert at.selectbox(key="lang_picker").value == "da"
+    assert auth.get_user(demo_db, "leder").language == "da"
 
 
 @pytest.mark.parametrize("role, username", ROLE_USERS.items())

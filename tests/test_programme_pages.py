@@ -1,11 +1,13 @@
 """AppTest: the programme pages of the leader (home, films, meetings, service check, materials)
 and of the administrator (schedule and attendance, service slots, workshop tables)."""
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
 
-from digled import auth, journey, programme, service, workshops
+from digled import auth, dates, i18n, journey, programme, service, workshops
 from tests.apptest import app_as, page_text
 
 ADMIN_PAGES = ["pages/admin_schedule.py", "pages/admin_service.py", "pages/admin_workshops.py"]
@@ -25,52 +27,149 @@ def uid(db, username: str) -> int:
 # --- leader -----------------------------------------------------------------------------------
 
 
-def test_home_shows_progress_timeline_and_the_next_step(demo_db):
+def tab_container(at):
+    """The first st.tabs block of the page (its proto says which tab is shown)."""
+    todo = [at._tree]
+    while todo:
+        node = todo.pop(0)
+        if getattr(node, "type", "") == "tab_container":
+            return node
+        todo += list(getattr(node, "children", {}).values())
+    raise AssertionError("no tabs on the page")
+
+
+def badge_labels(at) -> list[str]:
+    return [m.value.split("[")[1].rstrip("]") for m in at.markdown if "-badge[" in m.value]
+
+
+def autosave_fields(at) -> dict[str, dict]:
+    """The reflection fields (autosave components) by widget key: their label, text and status."""
+    return {e.proto.id.split("-", 2)[2]: json.loads(e.proto.json) for e in at.get("bidi_component")}
+
+
+def test_home_shows_progress_timeline_and_one_next_step_the_start_assessment(demo_db):
     at = open_page("leder", "pages/leader_home.py")
     text = page_text(at)
     mine = journey.journey(demo_db, uid(demo_db, "leder"))
     assert mine.percent == 25  # film1, kl1, meeting1, workshop1 of 16
     bar = at.get("progress")[0]
     assert bar.value == 25 and bar.text == "25 % of the programme done (4 of 16 activities)"
-    assert "Welcome, Lea" in text and "Your digital competence assessment" in text
+    assert "Welcome, Lea" in text
+    links = {(x.proto.label, x.proto.page, x.proto.query_string) for x in at.get("page_link")}
     for a in programme.programme().activities:
-        assert a.title["en"] in text, a.id
-    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+        assert a.title["en"] in text or any(label == a.title["en"] for label, _, _ in links), a.id
+    # every timeline title links to its own item (?item=<id>), films to the films page
+    film2 = programme.programme().activity("film2").title["en"]
+    assert (film2, "films", "item=film2") in links, links
+    badges = badge_labels(at)
     assert len(badges) == len(programme.programme().activities)
-    assert {b.split("[")[1].rstrip("]") for b in badges} == {"Done", "Missed", "Open", "Not yet open"}
+    assert set(badges) == {"Done", "Missed", "Open", "Not yet open"}
+    # one first step: the untaken start assessment, and no second card saying something else
     nxt = mine.next_step
-    assert nxt.activity.id == "film3"
+    assert nxt.activity.id == "assessment_start"
+    assert "Your digital competence assessment" not in text and "Your personal plan" not in text
+    assert text.count("Start with the assessment") == 1
     button = at.button(key="next_step")
     assert button.label == "Go to: " + nxt.activity.title["en"]
-    button.click().run()
-    assert "Films and reflections" in [t.value for t in at.title]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO dates
 
 
-def test_a_reflection_is_saved_as_typed_and_shown_in_a_new_session(demo_db):
-    at = open_page("leder", "pages/films.py")
-    at.text_area(key="refl_film3-r2").input("Vi mangler mål for vores nye app.").run()
+def test_home_in_danish_shows_danish_dates_and_statuses(demo_db):
+    at = app_as("leder", lang="da").run()
+    at.switch_page("pages/leader_home.py").run()
     assert not at.exception
-    assert journey.reflections(demo_db, uid(demo_db, "leder"), "film3") == {"film3-r2": "Vi mangler mål for vores nye app."}
-    again = open_page("leder", "pages/films.py")
-    assert again.text_area(key="refl_film3-r2").value == "Vi mangler mål for vores nye app."
-    assert again.text_area(key="refl_film1-r1").value == journey.reflections(demo_db, uid(demo_db, "leder"))["film1-r1"]
-    again.text_area(key="refl_film3-r2").input("").run()
-    assert "film3-r2" not in journey.reflections(demo_db, uid(demo_db, "leder"))
+    text = page_text(at)
+    kickoff = programme.schedule(demo_db, programme.programme())["kickoff"].opens
+    assert dates.day(kickoff, "da", "medium") in text
+    assert kickoff.isoformat() not in text
+    assert set(badge_labels(at)) == {"Gennemført", "Ikke nået", "Åben", "Ikke åben endnu"}
+    assert at.button(key="next_step").label.startswith("Gå til: ")
 
 
-def test_films_mark_as_seen_and_films_not_yet_open(demo_db):
+@pytest.mark.parametrize("lang, passed, heading", [("en", "Before you joined", "Your personal plan"),
+                                                   ("da", "Før du kom med", "Din personlige plan")])
+def test_a_leader_invited_today_gets_a_personal_plan_and_no_red_failures(demo_db, lang, passed, heading):
+    today = date.today()
+    auth.create_user(demo_db, username="nina", name="Nina Ny", municipality="Glostrup", area="skole",
+                     invited_at=today.isoformat(), password_hash=auth.hash_password("demo-password-1"))
+    at = app_as("nina", lang=lang).run()
+    at.switch_page("pages/leader_home.py").run()
+    assert not at.exception, at.exception
+    mine = journey.journey(demo_db, uid(demo_db, "nina"))
+    badges = badge_labels(at)
+    missed = "Missed" if lang == "en" else "Ikke nået"
+    assert missed not in badges
+    assert badges.count(passed) == len(mine.before_joining) >= 5
+    assert heading in [h.value for h in at.subheader]
+    assert mine.next_step.activity.id == "assessment_start" and mine.next_step.status == "open"
+
+
+def test_a_booked_service_check_shows_as_booked_not_done(demo_db):
+    lea = uid(demo_db, "leder")
+    slot = service.free_slots(demo_db)[0]
+    service.book(demo_db, lea, slot.id)
+    at = open_page("leder", "pages/leader_home.py")
+    row = [m.value for m in at.markdown if "-badge[" in m.value]
+    steps = [s.activity.id for s in journey.journey(demo_db, lea).steps]
+    assert row[steps.index("service_check")].endswith("[Booked]")
+    assert "Booked for " + dates.day(slot.starts_at, "en") + " " + dates.clock(slot.starts_at, "en") in page_text(at)
+
+
+def test_reflections_render_as_autosave_fields_with_their_saved_text(demo_db):
+    lea = uid(demo_db, "leder")
+    journey.save_reflection(demo_db, lea, "film3-r2", "Vi mangler mål for vores nye app.")
+    at = open_page("leder", "pages/films.py")
+    fields = autosave_fields(at)
+    film3 = programme.programme().activity("film3")
+    assert fields["refl_film3-r2"]["value"] == "Vi mangler mål for vores nye app."
+    assert fields["refl_film3-r2"]["label"] == film3.reflections[1].text["en"]
+    assert fields["refl_film3-r2"]["status"].startswith("Saved at ")
+    assert fields["refl_film1-r1"]["value"] == journey.reflections(demo_db, lea)["film1-r1"]
+    assert fields["refl_film3-r1"]["value"] == "" and fields["refl_film3-r1"]["status"] == ""
+    assert "saved while you type" in page_text(at)
+
+
+def test_saved_status_says_when_in_the_users_language():
+    from datetime import datetime, timezone
+
+    from digled.ui.widgets import saved_status
+
+    now = datetime(2026, 12, 1, 10, 42, tzinfo=timezone.utc)
+    assert saved_status(now, "da", i18n.translator("da"), now) == "Gemt kl. 10.42."
+    assert saved_status(now, "en", i18n.translator("en"), now) == "Saved at 10:42."
+    earlier = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+    assert saved_status(earlier, "da", i18n.translator("da"), now) == "Gemt 28. nov. 2026."
+    assert saved_status(None, "da", i18n.translator("da"), now) == ""
+
+
+def test_films_mark_as_seen_with_confirmation_and_films_not_yet_open(demo_db):
     later = date.today() + timedelta(days=20)
     journey.save_schedule(demo_db, "admin", {"film4": (later, later + timedelta(days=30))}, "en")
     at = open_page("leder", "pages/films.py")
-    assert f"Opens on {later.isoformat()}." in page_text(at)
-    keys = {a.key for a in at.text_area}
+    assert "Opens on " + dates.day(later, "en") + "." in page_text(at)
+    keys = set(autosave_fields(at))
     assert "refl_film3-r1" in keys and not any(k.startswith("refl_film4") for k in keys)
     assert not any(b.key == "seen_film4" for b in at.button)
     assert "The film is not online yet: the link follows here." in page_text(at)
     at.button(key="seen_film3").click().run()
     assert journey.journey(demo_db, uid(demo_db, "leder")).step("film3").status == "done"
+    assert [x.value for x in at.toast] == ["Marked as seen: " + programme.programme().activity("film3").title["en"] + "."]
+    assert "Seen on " + dates.day(date.today(), "en", "medium") + "." in [x.value for x in at.success]
     assert at.button(key="unseen_film3")
     assert at.get("download_button")  # the export of my reflections
+
+
+@pytest.mark.parametrize("item, tab", [("kl2", "KL films"), ("film2", "E-learning films")])
+def test_a_go_to_link_opens_the_tab_holding_the_film_and_expands_it(demo_db, item, tab):
+    at = app_as("leder").run()
+    at.query_params["item"] = item
+    at.switch_page("pages/films.py").run()
+    assert not at.exception, at.exception
+    container = tab_container(at)
+    labels = [c.label for c in container.children.values()]
+    assert labels[container.proto.tab_container.default_tab_index] == tab
+    expanded = [e for e in at.expander if e.proto.expanded]
+    assert [e.label.split(" · ")[0] for e in expanded] == [programme.programme().activity(item).title["en"]]
 
 
 def test_meetings_show_my_workshop_table_and_who_sits_there(demo_db):
@@ -83,8 +182,19 @@ def test_meetings_show_my_workshop_table_and_who_sits_there(demo_db):
     assert set(table[0].value["Name"]) == {p.name for p in seated}
     assert "Your table is shown here when the tables for the workshop are ready." in text  # workshop 2
     assert "Albertslund Town Hall" in text
-    at.text_area(key="refl_workshop2-r1").input("Forberedelse").run()
-    assert journey.reflections(demo_db, uid(demo_db, "leder"))["workshop2-r1"] == "Forberedelse"
+    assert "refl_workshop2-r1" in autosave_fields(at)
+
+
+def test_a_go_to_link_to_a_workshop_opens_its_questions(demo_db):
+    at = app_as("leder").run()
+    at.switch_page("pages/meetings.py").run()
+    assert not at.expander[0].proto.expanded  # meeting 1 has passed: its questions are folded
+    at = app_as("leder").run()
+    at.query_params["item"] = "meeting1"
+    at.switch_page("pages/meetings.py").run()
+    assert not at.exception
+    assert "item" not in at.query_params  # dropped after arrival: later reruns keep the view
+    assert at.expander[0].proto.expanded  # meeting 1 comes first in the programme
 
 
 def test_booking_a_slot_respects_capacity(demo_db):
@@ -206,3 +316,11 @@ def test_admin_generates_tables_and_moves_a_leader(demo_db):
     at.checkbox(key="ws_replace").check()
     at.button(key="ws_generate").click().run()
     assert workshops.plan_info(demo_db, "workshop2")["seed"] == 6
+
+
+def test_meetings_ahead_offer_a_calendar_file(demo_db):
+    at = open_page("leder", "pages/meetings.py")
+    keys = {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
+    ahead = {s.activity.id for s in journey.journey(demo_db, uid(demo_db, "leder")).steps
+             if s.activity.kind in journey.ATTENDANCE_KINDS and s.status in ("open", "not_open")}
+    assert ahead and keys == {f"ics_{a}" for a in ahead}

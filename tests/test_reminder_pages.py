@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from email import message_from_bytes, policy
 
 import pytest
 
-from digled import auth, invitations
+from digled import auth, config, invitations
 from tests.apptest import app_as, page_text
 
 
@@ -27,16 +28,35 @@ def admin_page():
     return at.switch_page("pages/admin_reminders.py").run()
 
 
-def test_admin_previews_and_sends_the_due_reminders(demo_db, tmp_path):
+def films_online(database) -> int:
+    """The administrator sets a video for every film (the seed has none); returns how many."""
+    from digled import guides, programme, reminders
+
+    prog = programme.programme()
+    films = {a.id: f"https://www.youtube.com/watch?v=abcdefghij{i}"
+             for i, a in enumerate(prog.activities) if a.kind in reminders.FILM_KINDS}
+    guides.save(database, films, "admin", prog)
+    return len(films)
+
+
+def test_admin_previews_and_sends_one_email_per_leader(demo_db, tmp_path):
+    from digled import reminders
+
+    films_online(demo_db)
+    due = reminders.due(demo_db, config.load_settings())
     at = admin_page()
     assert not at.exception and not at.error
     text = page_text(at)
     assert "Due reminders" in text
+    assert "Each leader gets at most one reminder e-mail a day" in text  # the rule is stated
     due_table = table(at, "Subject")
-    assert list(due_table.columns) == ["Recipient", "E-mail", "Kind", "Activity", "Subject"]
-    due = len(due_table)
-    assert due > 0 and "Film released" in set(due_table["Kind"])
+    assert list(due_table.columns) == ["Recipient", "E-mail", "Kind", "Lists", "Subject"]
+    emails = len(due_table)
+    assert 0 < emails < len(due)  # several reminders share one e-mail
+    assert due_table["E-mail"].is_unique  # one e-mail per leader
+    assert {"Daily e-mail", "Invitation"} <= set(due_table["Kind"])
     assert all("@demo.digled.dk" in e for e in due_table["E-mail"])
+    assert f"{emails} e-mails are due on this date and not sent yet, listing {len(due)} reminders." in text
     preview = at.code[0].value
     assert preview.startswith(f"To: {due_table['Recipient'][0]} <{due_table['E-mail'][0]}>")
     assert at.button(key="send_now").disabled  # needs the confirmation first
@@ -44,10 +64,14 @@ def test_admin_previews_and_sends_the_due_reminders(demo_db, tmp_path):
     at.checkbox(key="confirm_send").check().run()
     at.button(key="send_now").click().run()
     assert not at.exception
-    assert f"Sent {due}, failed 0, skipped 0." in [s.value for s in at.success]
-    assert len(list((tmp_path / "outbox").glob("*.eml"))) == due
-    assert len(table(at, "Attempts")) == due
-    assert "0 reminders are due on this date and not sent yet." in page_text(at)
+    assert f"Sent {emails}, failed 0, skipped 0." in [s.value for s in at.success]
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails
+    log = table(at, "Attempts")
+    assert len(log) == emails and set(log["Kind"]) >= {"Daily e-mail"}
+    assert not any(re.match(r"\d{4}-\d{2}-\d{2}", str(v)) for v in log["Sent"])  # no ISO dates
+    assert "0 e-mails are due on this date and not sent yet, listing 0 reminders." in page_text(at)
+    # a second "Send now" the same day sends nothing
+    assert reminders.run(demo_db, config.load_settings()).sent == 0
     assert ("admin", "send reminders") in {
         (r[0], r[1]) for r in demo_db.execute("SELECT actor, action FROM audit_log").fetchall()
     }

@@ -1,24 +1,44 @@
-"""Reminders: what is due on a simulated date, sent once through a real SMTP server (aiosmtpd),
-idempotent across repeated, overlapping and crashed runs; Danish and English; outbox files."""
+"""Reminders: what is due on a simulated date, one e-mail per leader per day (a digest) sent once
+through a real SMTP server (aiosmtpd), idempotent across repeated, overlapping and crashed runs;
+films only when online; deep links; Danish and English; outbox files; service confirmations."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
-from datetime import date
+from datetime import date, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
-from digled import anonymity, assessment, auth, cli, config, db, invitations, mailer, reminders
+from digled import anonymity, assessment, auth, cli, config, db, invitations, mailer, programme, reminders
 from digled.content import ContentError
 
 # The programme's default kick-off is Monday 16 November 2015 (data/programme.yaml):
 # assessment_start is open 16-30 Nov, film1 and kl1 open 23 Nov, meeting1 25 Jan - 15 Feb 2016,
 # workshop1 on 25 Feb 2016.
 FILM_DAY = date(2015, 11, 23)
+# On FILM_DAY: Lea and Emma each have 3 reminders (assessment, film1, kl1), Nina an invitation:
+# 7 reminders in 3 e-mails.
+EMAILS = 3
+
+
+def online(prog: programme.Programme) -> programme.Programme:
+    """The programme with every film online (the seed has no film links yet)."""
+    return dataclasses.replace(prog, activities=tuple(
+        dataclasses.replace(a, video_url=f"https://video.example.dk/{a.id}") if a.kind in reminders.FILM_KINDS else a
+        for a in prog.activities))
+
+
+@pytest.fixture(autouse=True)
+def _films_online(monkeypatch):
+    """Every film has a link unless a test says otherwise (test_a_film_without_a_link...)."""
+    prog = online(programme.load_programme())
+    monkeypatch.setattr(programme, "programme", lambda: prog)
+    return prog
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +111,9 @@ def test_meetings_and_workshops_are_reminded_days_before(database, settings, coh
     workshop = next(r for r in reminders.due(database, settings, date(2016, 2, 22))
                     if r.activity == "workshop1" and r.user.id == cohort["emma"])
     assert workshop.subject == "Joint workshop 1 on 25 February 2016"
-    assert workshop.link == "http://localhost:8501/meetings"
+    assert workshop.link == "http://localhost:8501/meetings?item=workshop1"
+    body = reminders.preview(workshop)
+    assert "on 25 February 2016, 09:00–13:00 (Example: Albertslund Town Hall)" in body
 
 
 def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort):
@@ -114,24 +136,84 @@ def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort)
     assert not [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "draft" and r.user.id == emma]
 
 
-def test_each_reminder_arrives_once_through_smtp(database, settings, cohort, smtp_server):
+def test_one_email_per_leader_per_day_lists_everything_due(database, settings, cohort, smtp_server):
     due = reminders.due(database, settings, FILM_DAY)
+    assert len(due) == 7
     summary = reminders.run(database, settings, FILM_DAY)
-    assert (summary.sent, summary.failed, summary.skipped) == (len(due), 0, 0) == (7, 0, 0)
-    got = sorted(m["X-Digled-Reminder"] for m in smtp_server.messages)
-    assert got == sorted(keys(due))
-    assert {m["To"].addresses[0].addr_spec for m in smtp_server.messages} == {"lea@a.dk", "emma@g.dk", "nina@a.dk"}
+    assert (summary.sent, summary.failed, summary.skipped) == (EMAILS, 0, 0)
+    to = sorted(m["To"].addresses[0].addr_spec for m in smtp_server.messages)
+    assert to == ["emma@g.dk", "lea@a.dk", "nina@a.dk"]  # one each
+    assert sorted(m["X-Digled-Reminder"] for m in smtp_server.messages) == sorted(
+        f"digest:{cohort[n]}:2015-11-23" for n in ("lea", "emma", "nina"))
     assert all(m["From"] == "Digital ledelse <forloeb@test.digled.dk>" for m in smtp_server.messages)
+    lea = next(m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == "lea@a.dk")
+    assert lea["Subject"] == "Digital ledelse: 3 ting til dig"
+    text, _ = _parts(lea)
+    for line in ("1. Kompetenceafklaringen er åben: Kompetenceafklaring – start",
+                 "2. Ny film i forløbet: Digital ledelse i organisationen",
+                 "3. Ny film i forløbet: To spor: Effektivisering og udvikling af kerneopgaver",
+                 "Se filmen:\nhttp://localhost:8501/films?item=film1",
+                 "Se filmen:\nhttp://localhost:8501/films?item=kl1",
+                 "Start kompetenceafklaringen:\nhttp://localhost:8501/assessment\n"):
+        assert line in text, line
+    # a second run the same day sends nothing, and nothing is due on the page
     again = reminders.run(database, settings, FILM_DAY)
     assert (again.sent, again.failed, len(again.due)) == (0, 0, 0)
-    assert len(smtp_server.messages) == 7
+    assert reminders.digests(database, settings, FILM_DAY) == []
+    assert len(smtp_server.messages) == EMAILS
     statuses = database.execute("SELECT status, attempts, COUNT(*) FROM reminders_sent GROUP BY 1, 2").fetchall()
-    assert statuses == [("sent", 1, 7)]
+    assert statuses == [("sent", 1, EMAILS)]
+    # the next day, what was in the e-mail is not repeated
+    assert [r for r in reminders.due(database, settings, date(2015, 11, 24)) if r.kind == "film"] == []
+
+
+def test_two_activities_opening_the_same_day_make_one_email(database, settings, cohort, smtp_server):
+    lea = cohort["lea"]
+    with db.write(database):  # Lea has taken the start assessment: only the two films are new
+        database.execute("INSERT INTO participation VALUES (?, 'start', '2015-11-20')", [lea])
+    [digest] = [d for d in reminders.digests(database, settings, FILM_DAY) if d.user.id == lea]
+    assert [r.activity for r in digest.items] == ["film1", "kl1"]
+    assert digest.subject == "Digital ledelse: 2 ting til dig"
+    reminders.run(database, settings, FILM_DAY)
+    mine = [m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == "lea@a.dk"]
+    assert len(mine) == 1
+    text, html = _parts(mine[0])
+    assert "Digital ledelse i organisationen" in text and "To spor: Effektivisering" in text
+    assert html.count("<h2") == 2
+
+
+def test_something_new_later_the_same_day_waits_for_the_next_day(database, settings, cohort, smtp_server):
+    lea = cohort["lea"]
+    reminders.run(database, settings, date(2015, 11, 16))  # the start assessment opens
+    first = len(smtp_server.messages)
+    # the same day a film comes out early (the administrator moves it): no second e-mail today
+    db.set_setting(database, "schedule_overrides", '{"film1": {"opens": "2015-11-16", "due": "2015-12-14"}}')
+    assert any(r.activity == "film1" for r in reminders.due(database, settings, date(2015, 11, 16)) if r.user.id == lea)
+    assert not [d for d in reminders.digests(database, settings, date(2015, 11, 16)) if d.user.id == lea]
+    assert reminders.run(database, settings, date(2015, 11, 16)).sent == 0
+    assert len(smtp_server.messages) == first
+    # the next day it comes
+    nxt = [d for d in reminders.digests(database, settings, date(2015, 11, 17)) if d.user.id == lea]
+    assert [r.activity for d in nxt for r in d.items] == ["film1"]
+
+
+def test_a_film_without_a_link_is_never_open_in_an_email(database, settings, cohort, monkeypatch):
+    seed = programme.load_programme()
+    assert not any(a.video_url for a in seed.activities if a.kind in reminders.FILM_KINDS)
+    monkeypatch.setattr(programme, "programme", lambda: seed)
+    assert [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "film"] == []
+    # the administrator sets the film's video in the app: now it is open
+    from digled import guides
+
+    guides.save(database, {"film1": "https://www.youtube.com/watch?v=abcdefghijk"}, "admin", seed)
+    films = [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "film"]
+    assert {r.activity for r in films} == {"film1"}
+    assert all(r.link == "http://localhost:8501/films?item=film1" for r in films)
 
 
 def test_overlapping_runs_send_each_reminder_once(database, settings, cohort, smtp_server, tmp_path):
     smtp_server.delay = 0.02  # keep both runs busy at the same time
-    expected = keys(reminders.due(database, settings, FILM_DAY))
+    expected = keys(reminders.digests(database, settings, FILM_DAY))
     barrier = threading.Barrier(2)
     summaries = []
 
@@ -157,16 +239,17 @@ def test_overlapping_runs_send_each_reminder_once(database, settings, cohort, sm
 def test_a_rejecting_server_marks_failed_and_the_next_run_retries(database, settings, cohort, smtp_server):
     smtp_server.reject = True
     first = reminders.run(database, settings, FILM_DAY)
-    assert (first.sent, first.failed) == (0, 7)
+    assert (first.sent, first.failed) == (0, EMAILS)
     rows = database.execute("SELECT status, attempts, error FROM reminders_sent").fetchall()
     assert {(s, a) for s, a, _ in rows} == {("failed", 1)}
     assert all("554" in e for _, _, e in rows)
     assert len(reminders.due(database, settings, FILM_DAY)) == 7  # still due
+    assert len(reminders.digests(database, settings, FILM_DAY)) == EMAILS
     smtp_server.reject = False
     second = reminders.run(database, settings, FILM_DAY)
-    assert (second.sent, second.failed) == (7, 0)
+    assert (second.sent, second.failed) == (EMAILS, 0)
     assert database.execute("SELECT DISTINCT status, attempts, error FROM reminders_sent").fetchall() == [("sent", 2, "")]
-    assert len(smtp_server.messages) == 7
+    assert len(smtp_server.messages) == EMAILS
 
 
 def test_a_closed_port_marks_failed_and_a_later_run_succeeds(database, settings, cohort, smtp_server, monkeypatch):
@@ -177,11 +260,11 @@ def test_a_closed_port_marks_failed_and_a_later_run_succeeds(database, settings,
         closed = s.getsockname()[1]
     monkeypatch.setenv("DIGLED_SMTP_PORT", str(closed))
     down = reminders.run(database, settings, FILM_DAY)
-    assert down.failed == 7 and down.sent == 0
+    assert down.failed == EMAILS and down.sent == 0
     assert "Connection" in next(iter(down.errors.values()))
     monkeypatch.setenv("DIGLED_SMTP_PORT", str(smtp_server.port))
     up = reminders.run(database, settings, FILM_DAY)
-    assert (up.sent, up.failed) == (7, 0)
+    assert (up.sent, up.failed) == (EMAILS, 0)
 
 
 def test_a_reminder_is_given_up_after_max_attempts(database, settings, cohort, smtp_server):
@@ -189,6 +272,7 @@ def test_a_reminder_is_given_up_after_max_attempts(database, settings, cohort, s
     for _ in range(reminders.MAX_ATTEMPTS):
         reminders.run(database, settings, FILM_DAY)
     assert reminders.due(database, settings, FILM_DAY) == []
+    assert reminders.digests(database, settings, FILM_DAY) == []
     smtp_server.reject = False
     assert reminders.run(database, settings, FILM_DAY).sent == 0
 
@@ -208,18 +292,18 @@ def test_a_crash_after_the_claim_is_retried_after_the_stale_period(database, set
         return real_send(self, msg, name)
 
     monkeypatch.setattr(mailer.Mailer, "send", dying_send)
-    first_key = reminders.due(database, settings, FILM_DAY)[0].key
+    first_key = reminders.digests(database, settings, FILM_DAY)[0].key
     with pytest.raises(Crash):
         reminders.run(database, settings, FILM_DAY)
     assert database.execute("SELECT status FROM reminders_sent WHERE key = ?", [first_key]).fetchone() == ("claimed",)
     assert smtp_server.messages == []
 
     soon = reminders.run(database, settings, FILM_DAY)  # the claim is fresh: maybe still sending
-    assert (soon.sent, soon.skipped) == (6, 1)
+    assert (soon.sent, soon.skipped) == (EMAILS - 1, 1)
     later = reminders.run(database, settings, FILM_DAY, now=time.time() + reminders.STALE_CLAIM_S + 1)
     assert (later.sent, later.skipped) == (1, 0)
     assert sorted(m["X-Digled-Reminder"] for m in smtp_server.messages).count(first_key) == 1
-    assert len(smtp_server.messages) == 7
+    assert len(smtp_server.messages) == EMAILS
 
 
 def _parts(msg):
@@ -228,19 +312,26 @@ def _parts(msg):
 
 
 def test_messages_in_danish_and_english_with_text_and_html(database, settings, cohort, smtp_server):
+    with db.write(database):  # only film1 is new for them: a single-item e-mail
+        for who in ("lea", "emma"):
+            database.execute("INSERT INTO participation VALUES (?, 'start', '2015-11-20')", [cohort[who]])
+            database.execute("INSERT INTO progress VALUES (?, 'kl1', 'done', '2015-11-20')", [cohort[who]])
     reminders.run(database, settings, FILM_DAY)
     by_key = {m["X-Digled-Reminder"]: m for m in smtp_server.messages}
-    da = by_key[f"film:film1:{cohort['lea']}"]
-    en = by_key[f"film:film1:{cohort['emma']}"]
+    da = by_key[f"digest:{cohort['lea']}:2015-11-23"]
+    en = by_key[f"digest:{cohort['emma']}:2015-11-23"]
     assert da["Subject"] == "Ny film i forløbet: Digital ledelse i organisationen"
     assert en["Subject"] == "New film in the programme: Digital leadership in the organisation"
     assert da["Content-Language"] == "da" and en["Content-Language"] == "en"
     da_text, da_html = _parts(da)
     en_text, en_html = _parts(en)
     assert da_text.startswith("Kære Lea <b>Dam</b>,") and "14. december 2015" in da_text
-    assert "Se filmen:\nhttp://localhost:8501/films" in da_text and "Venlig hilsen" in da_text
+    assert "Se filmen:\nhttp://localhost:8501/films?item=film1" in da_text and "Venlig hilsen" in da_text
     assert en_text.startswith("Dear Emma Stone,") and "14 December 2015" in en_text and "Kind regards" in en_text
-    assert '<a href="http://localhost:8501/films"' in en_html and "Watch the film" in en_html
+    assert '<a href="http://localhost:8501/films?item=film1"' in en_html and "Watch the film" in en_html
+    # a generic link never carries the personal-link wording
+    assert "personligt" not in da_text and "personal" not in en_text
+    assert "Linkene åbner appen" in da_text
     assert "Lea &lt;b&gt;Dam&lt;/b&gt;" in da_html and "<b>Dam</b>" not in da_html  # never rendered as HTML
     assert 'lang="da"' in da_html and "Kære" in da_html
 
@@ -249,9 +340,10 @@ def test_the_invitation_reminder_carries_a_fresh_working_link(database, settings
     monkeypatch.setenv("DIGLED_BASE_URL", "https://digled.example.dk")
     old = invitations.create(database, cohort["nina"], now=time.time() - 30 * 86400)
     reminders.run(database, settings, FILM_DAY)
-    msg = next(m for m in smtp_server.messages if m["X-Digled-Reminder"].startswith("invitation:"))
+    msg = next(m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == "nina@a.dk")
     text, html = _parts(msg)
     assert msg["Subject"] == "Din invitation til Digital ledelse"
+    assert "Linket er personligt" in text  # an invitation link is personal, and says so
     token = re.search(r"https://digled\.example\.dk/accept-invitation\?token=([\w-]+)", text).group(1)
     assert invitations.verify(database, token).user.username == "nina"
     assert invitations.verify(database, old).reason == "expired"
@@ -261,12 +353,12 @@ def test_the_invitation_reminder_carries_a_fresh_working_link(database, settings
 def test_without_smtp_every_message_is_an_eml_file_in_the_outbox(database, settings, cohort, tmp_path):
     summary = reminders.run(database, settings, FILM_DAY)
     files = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert summary.sent == len(files) == 7
+    assert summary.sent == len(files) == EMAILS
     assert summary.delivered_to == f"outbox {tmp_path / 'outbox'}"
     msg = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert msg["X-Digled-Reminder"] and msg.get_body(("plain",)) and msg.get_body(("html",))
     assert reminders.run(database, settings, FILM_DAY).sent == 0
-    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 7
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == EMAILS
 
 
 def test_the_default_outbox_is_beside_the_database(settings, monkeypatch):
@@ -293,7 +385,7 @@ def test_credentials_are_never_sent_without_encryption(database, settings, cohor
     monkeypatch.setenv("DIGLED_SMTP_USER", "digled")
     monkeypatch.setenv("DIGLED_SMTP_PASSWORD", "hemmelig")
     summary = reminders.run(database, settings, FILM_DAY)
-    assert summary.failed == 7 and smtp_server.messages == []
+    assert summary.failed == EMAILS and smtp_server.messages == []
     assert "STARTTLS" in next(iter(summary.errors.values()))
 
 
@@ -309,21 +401,21 @@ def test_a_broken_text_file_is_named(tmp_path):
 def test_cli_dry_run_prints_one_line_per_due_reminder_and_sends_nothing(database, settings, cohort, capsys, tmp_path):
     assert cli.main(["reminders", "--dry-run", "--today", "2015-11-23"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 8  # 7 reminders and the summary
-    assert "lea@a.dk\tfilm\tfilm1\tNy film i forløbet: Digital ledelse i organisationen" in out
-    assert "emma@g.dk\tassessment\tassessment_start\tThe competence assessment is open: Competence assessment – start" in out
+    assert len(out) == EMAILS + 1  # one e-mail per leader and the summary
+    assert "lea@a.dk\tdigest\tassessment_start film1 kl1\tDigital ledelse: 3 ting til dig" in out
+    assert "emma@g.dk\tdigest\tassessment_start film1 kl1\tDigital leadership: 3 things for you" in out
     assert any(line.startswith("nina@a.dk\tinvitation\t-\t") for line in out)
-    assert out[-1] == "2015-11-23: dry run: 7 due, nothing sent"
+    assert out[-1] == f"2015-11-23: dry run: {EMAILS} due, nothing sent"
     assert database.execute("SELECT COUNT(*) FROM reminders_sent").fetchone()[0] == 0
     assert not (tmp_path / "outbox").exists()
 
 
 def test_cli_sends_and_prints_a_summary(database, settings, cohort, capsys, smtp_server):
     assert cli.main(["reminders", "--today", "2015-11-23"]) == 0
-    assert capsys.readouterr().out.strip() == f"2015-11-23: sent 7, failed 0, skipped 0 (SMTP 127.0.0.1:{smtp_server.port})"
+    assert capsys.readouterr().out.strip() == f"2015-11-23: sent {EMAILS}, failed 0, skipped 0 (SMTP 127.0.0.1:{smtp_server.port})"
     assert cli.main(["reminders", "--today", "2015-11-23"]) == 0
     assert "sent 0, failed 0, skipped 0" in capsys.readouterr().out
-    assert len(smtp_server.messages) == 7
+    assert len(smtp_server.messages) == EMAILS
     assert cli.main(["reminders", "--today", "23-11-2015"]) == 2
 
 
@@ -346,3 +438,28 @@ def test_a_recent_invitation_link_postpones_the_invitation_reminder(database, se
     assert invitation_due()
     invitations.create(database, cohort["nina"], actor="admin")
     assert not invitation_due()
+
+
+def test_a_film_falling_due_is_reminded_once_days_before(database, settings, cohort):
+    lea = cohort["lea"]
+
+    def due_soon(day):
+        return {r.activity for r in reminders.due(database, settings, day) if r.user.id == lea and r.kind == "film_due"}
+
+    # not while the release reminder is still unsent (it names the due day itself)
+    assert due_soon(date(2015, 12, 11)) == set()
+    reminders.run(database, settings, FILM_DAY)
+    assert due_soon(date(2015, 12, 10)) == set()  # film1 and kl1 are due on 14 December
+    assert due_soon(date(2015, 12, 11)) == {"film1", "kl1"}
+    with db.write(database):
+        database.execute("INSERT INTO progress VALUES (?, 'kl1', 'done', '2015-12-11')", [lea])
+    [digest] = [d for d in reminders.digests(database, settings, date(2015, 12, 11)) if d.user.id == lea]
+    # kl2 opened on 7 December (its release) and film1 falls due: one e-mail lists both
+    assert [(r.kind, r.activity) for r in digest.items] == [("film", "kl2"), ("film_due", "film1")]
+    assert digest.subject == "Digital ledelse: 2 ting til dig"
+    assert digest.items[1].link == "http://localhost:8501/films?item=film1"
+    preview = reminders.preview(digest)
+    assert "2. Snart sidste frist: Digital ledelse i organisationen" in preview
+    assert "Husk at se »Digital ledelse i organisationen« senest 14. december 2015." in preview
+    reminders.run(database, settings, date(2015, 12, 11))
+    assert due_soon(date(2015, 12, 12)) == set()  # once

@@ -152,3 +152,174 @@ def test_concurrent_bookings_of_the_last_seat_never_overbook(database, leaders, 
     assert outcomes.count("booked") == 1
     assert outcomes.count("This slot is full. Please choose another one.") == len(contenders) - 1
     assert database.execute("SELECT COUNT(*) FROM bookings WHERE slot_id = ?", [sid]).fetchone()[0] == 2
+
+
+# --- status: booking is not attending -------------------------------------------------------
+
+
+@pytest.mark.parametrize("start, now, registered, expected", [
+    (None, NOW, False, None),                                    # nothing booked
+    (None, NOW, True, "done"),                                   # registered by the administrator
+    (LATER, NOW, False, "booked"),                               # booked for later
+    (NOW - timedelta(minutes=30), NOW, False, "booked"),         # under way (45 minutes)
+    (NOW - timedelta(minutes=45), NOW, False, "done"),           # the slot has passed
+    (LATER, NOW, True, "done"),                                  # registered before the slot
+])
+def test_status_is_booked_until_the_slot_has_passed_or_it_is_registered(start, now, registered, expected):
+    booking = None
+    if start is not None:
+        booking = service.Booking(1, service.Slot(1, start, 45, 1, "", 1), "2016-03-01T10:00:00+00:00", "")
+    assert service.status(booking, now, registered) == expected
+
+
+def test_a_check_booked_for_january_is_not_done_in_december(database, leaders):
+    january = datetime(2027, 1, 8, 10, 0)
+    s = slot(database, when=january)
+    service.book(database, leaders[0], s, now=datetime(2026, 11, 20))
+    assert service.status_of(database, leaders[0], now=datetime(2026, 12, 1)) == "booked"
+    assert service.status_of(database, leaders[0], now=datetime(2027, 1, 8, 10, 45)) == "done"
+    table = service.bookings_table(database, now=datetime(2026, 12, 1))
+    assert list(table["status"]) == ["booked"]
+
+
+def test_the_administrator_registers_a_check_as_held(database, leaders):
+    lea = leaders[0]
+    assert service.status_of(database, lea, now=NOW) is None
+    service.register_done(database, "admin", lea, today=NOW.date())
+    assert service.registered(database, lea) == "2016-04-01"
+    assert service.status_of(database, lea, now=NOW) == "done"
+    service.register_done(database, "admin", lea, held=False)
+    assert service.status_of(database, lea, now=NOW) is None
+    actions = [r["action"] for r in audit.recent(database)]
+    assert "register service check" in actions and "unregister service check" in actions
+
+
+# --- confirmations with a calendar file -----------------------------------------------------
+
+
+def _calendar_of(msg):
+    from icalendar import Calendar
+
+    [part] = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return part, Calendar.from_ical(part.get_content())
+
+
+def test_booking_and_cancelling_send_confirmations_with_a_calendar_file(database, settings, smtp_server):
+    lea = auth.create_user(database, username="lea", name="Lea Dam", email="lea@a.dk")
+    s = slot(database, when=datetime(2027, 1, 8, 10, 0), place="Glostrup Rådhus, lokale 1.12")
+    booking = service.book(database, lea, s, now=NOW)
+    assert service.confirm(database, settings, lea, "booked", booking.slot) is None
+    service.cancel(database, lea, now=NOW)
+    assert service.confirm(database, settings, lea, "cancelled", booking.slot) is None
+    booked, cancelled = smtp_server.messages
+    assert booked["Subject"] == "Bekræftelse: servicetjek 8. januar 2027 kl. 10.00"
+    assert cancelled["Subject"] == "Aflyst: servicetjek 8. januar 2027 kl. 10.00"
+    text = booked.get_body(("plain",)).get_content()
+    assert "booket til 8. januar 2027 kl. 10.00 (Glostrup Rådhus, lokale 1.12)" in text
+    assert "http://localhost:8501/service-check" in text and "personligt" not in text
+    part, cal = _calendar_of(booked)
+    assert part.get_param("method") == "REQUEST" and part.get_filename().endswith(".ics")
+    [event] = cal.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Europe/Copenhagen"
+    assert event.decoded("dtstart").replace(tzinfo=None) == datetime(2027, 1, 8, 10, 0)
+    assert str(event["LOCATION"]) == "Glostrup Rådhus, lokale 1.12"
+    assert str(event["ORGANIZER"]) == "mailto:forloeb@test.digled.dk"
+    part, cancel = _calendar_of(cancelled)
+    [gone] = cancel.walk("VEVENT")
+    assert str(cancel["METHOD"]) == "CANCEL" and part.get_param("method") == "CANCEL"
+    assert str(gone["UID"]) == str(event["UID"]) and gone["SEQUENCE"] >= event["SEQUENCE"]
+    log = database.execute("SELECT kind, status FROM reminders_sent ORDER BY claimed_at").fetchall()
+    assert log == [("service_booked", "sent"), ("service_cancelled", "sent")]
+
+
+def test_a_failed_confirmation_keeps_the_booking_and_is_logged(database, settings, smtp_server):
+    lea = auth.create_user(database, username="lea", name="Lea Dam", email="lea@a.dk", language="en")
+    booking = service.book(database, lea, slot(database), now=NOW)
+    smtp_server.reject = True
+    error = service.confirm(database, settings, lea, "booked", booking.slot)
+    assert error and "554" in error
+    assert service.my_booking(database, lea) is not None
+    assert database.execute("SELECT status FROM reminders_sent").fetchall() == [("failed",)]
+
+
+def test_the_booking_page_books_mails_the_calendar_file_and_offers_the_download(demo_db, smtp_server, monkeypatch):
+    from tests.apptest import Downloads, app_as, page_text
+
+    downloads = Downloads(monkeypatch)
+    lea = auth.get_user(demo_db, "leder")
+    at = app_as("leder", lang="da").run()
+    at.switch_page("pages/service_check.py").run()
+    assert not at.exception
+    first = service.free_slots(demo_db)[0]
+    at.button(key=f"book_{first.id}").click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Dit servicetjek er booket." in text
+    assert f"En bekræftelse med en kalenderfil er på vej til {lea.email}." in text
+    assert ":blue-badge[Booket]" in [m.value for m in at.markdown]
+    [msg] = smtp_server.messages
+    assert msg["To"].addresses[0].addr_spec == lea.email
+    part, cal = _calendar_of(msg)
+    [event] = cal.walk("VEVENT")
+    assert event.decoded("dtstart").replace(tzinfo=None) == first.starts_at
+    # the download on the page is the same event
+    from icalendar import Calendar
+
+    got = Calendar.from_ical(downloads.get(at, "booking_ics"))
+    [same] = got.walk("VEVENT")
+    assert str(same["UID"]) == str(event["UID"]) and same["SEQUENCE"] == event["SEQUENCE"]
+    assert str(got["METHOD"]) == "PUBLISH"
+    # cancelling sends the CANCEL
+    at.button(key="cancel_booking").click().run()
+    assert "Din booking er aflyst." in page_text(at)
+    assert len(smtp_server.messages) == 2
+    assert str(_calendar_of(smtp_server.messages[1])[1]["METHOD"]) == "CANCEL"
+
+
+def test_the_page_says_done_only_after_the_slot_or_when_registered(demo_db):
+    from tests.apptest import app_as
+
+    lea = auth.get_user(demo_db, "leder").id
+    first = service.free_slots(demo_db)[0]
+    service.book(demo_db, lea, first.id)
+
+    def badges(lang="en"):
+        at = app_as("leder", lang=lang).run()
+        at.switch_page("pages/service_check.py").run()
+        assert not at.exception
+        return at, [m.value for m in at.markdown if "-badge[" in m.value]
+
+    at, shown = badges("da")
+    assert shown == [":blue-badge[Booket]"]
+    assert at.button(key="cancel_booking") and at.get("download_button")
+    service.register_done(demo_db, "admin", lea)  # the administrator registers it as held
+    at, shown = badges("da")
+    assert shown == [":green-badge[Gennemført]"]
+    assert not [b for b in at.button if b.key == "cancel_booking"] and not at.get("download_button")
+    service.register_done(demo_db, "admin", lea, held=False)
+    with db.write(demo_db):  # the slot has passed
+        demo_db.execute("UPDATE service_slots SET starts_at = ? WHERE id = ?",
+                        [(datetime.now() - timedelta(days=1)).isoformat(timespec="minutes"), first.id])
+    at, shown = badges("en")
+    assert shown == [":green-badge[Done]"]
+    assert "Your service check has taken place. Write below if you need more help." in [c.value for c in at.caption]
+
+
+def test_the_administrator_sees_booked_and_registers_it_as_held(demo_db):
+    from tests.apptest import app_as
+
+    lea = auth.get_user(demo_db, "leder").id
+    service.book(demo_db, lea, service.free_slots(demo_db)[0].id)
+    at = app_as("admin").run()
+    at.switch_page("pages/admin_service.py").run()
+    assert not at.exception
+    bookings = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert set(bookings["Status"]) == {"Booked"}  # demo bookings are all ahead
+    assert not bookings["Time"].str.contains(r"\d{4}-\d{2}-\d{2}").any()  # no ISO dates
+    at.multiselect(key="register_held").select(lea).run()
+    at.button(key="register_held_button").click().run()
+    assert not at.exception
+    assert "Registered as held: 1." in [s.value for s in at.success]
+    assert service.status_of(demo_db, lea) == "done"
+    bookings = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert list(bookings.loc[bookings["Name"] == auth.get_user(demo_db, "leder").name, "Status"]) == ["Done"]

@@ -3,19 +3,23 @@ that say what a publication is and what changed since the previous one."""
 
 from __future__ import annotations
 
-import streamlit as st
-from babel.dates import format_datetime, get_timezone
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
-from digled import anonymity, content, organisation, programme, publications
+import streamlit as st
+
+from digled import anonymity, content, dates, organisation, programme, publications
 from digled.ui import session
 
 # publications are stored in UTC; readers are in Albertslund and Glostrup
-TIMEZONE = get_timezone("Europe/Copenhagen")
+TIMEZONE = ZoneInfo("Europe/Copenhagen")
 
 # participation counts are about leaders, not answers: its own words where the general ones say "answers"
 def moment(at, lang: str) -> str:
-    """A moment in the reader's language and Danish time (e.g. '1. dec. 2026 07.00.00')."""
-    return format_datetime(at, format="medium", tzinfo=TIMEZONE, locale="da_DK" if lang == "da" else "en_GB")
+    """A moment in the reader's language and Danish time (digled.dates): '1. dec. 2026 kl. 07.00' /
+    '1 Dec 2026 07:00'. A moment without a time zone is UTC."""
+    local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(TIMEZONE)
+    return dates.day(local, lang, "medium") + " " + dates.clock(local, lang)
 
 
 def when(pub: publications.Publication, lang: str) -> str:

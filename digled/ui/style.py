@@ -1,12 +1,58 @@
-"""The app's own CSS, injected once per script run by app.py (phone-first layout fixes)."""
+"""The app's own CSS, injected once per script run by app.py (phone-first layout fixes).
+
+Selectors hang on stable hooks only: widget keys (`.st-key-K`) and Streamlit's data-testids.
+Never a less-than sign in CSS (not even in a comment): Streamlit's HTML sanitiser (DOMPurify)
+then drops the whole style element (checked in the browser; tests/test_assessment_pages.py guards it).
+Phone widths are 360-414 px; Streamlit stacks columns below 640 px.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 CSS = """
-/* Titles wrap between words, never inside one (a phone at 390 px broke "kompetenceafklaring"). */
+/* Titles wrap between words, never inside one (a phone at 390 px broke "kompetenceafklaring"):
+   smaller headings on a phone so the longest Danish word fits the line. */
 h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+@media (max-width: 640px) {
+  [data-testid="stHeading"] h1, [data-testid="stMarkdownContainer"] h1 { font-size: 1.75rem; line-height: 1.25; }
+  [data-testid="stHeading"] h2, [data-testid="stMarkdownContainer"] h2 { font-size: 1.4rem; }
+  [data-testid="stHeading"] h3, [data-testid="stMarkdownContainer"] h3 { font-size: 1.2rem; }
+}
+@media (max-width: 359px) {
+  [data-testid="stHeading"] h1, [data-testid="stMarkdownContainer"] h1 { font-size: 1.45rem; }
+}
+
+/* Assessment answers (st.radio keyed q-DRAFT-QUESTION): the options in scale order, one per
+   line on a phone and a tablet, one row of equal cells on a wide screen (never 3 + 2); every
+   option is a target of at least 44 px. */
+[class*="st-key-q-"] { width: 100%; }
+[class*="st-key-q-"] [data-testid="stRadioGroup"] {
+  display: flex; flex-direction: column; flex-wrap: nowrap; align-items: stretch; gap: 0; width: 100%;
+}
+[class*="st-key-q-"] [data-testid="stRadioOption"] {
+  min-height: 44px; width: 100%; box-sizing: border-box; margin: 0; padding: 0.25rem 0.25rem;
+  align-items: center; justify-content: flex-start; cursor: pointer;
+}
+@media (min-width: 1024px) {
+  [class*="st-key-q-"] [data-testid="stRadioGroup"] {
+    display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); column-gap: 0.75rem; align-items: start;
+  }
+  [class*="st-key-q-"] [data-testid="stRadioOption"] { align-items: flex-start; padding-top: 0.6rem; }
+}
+
+/* Back / Next of the assessment: one row (Back left, Next right), also on a phone. */
+.st-key-step_nav { flex-wrap: nowrap; }
+.st-key-step_nav button { min-height: 44px; }
+
+/* The numbered wheel's list: beside the wheel on a wide screen, under it on a phone. */
+.wheel-list ol { margin-top: 0; }
+.wheel-list li { padding: 0.1rem 0; }
+
+/* Tables never push the page wider than the screen: they scroll inside their own box. */
+[data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
+[data-testid="stMainBlockContainer"] { min-width: 0; }
+.st-key-purposes td + td, .st-key-purposes th + th { white-space: nowrap; }  /* "33 %" on one line */
 """
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
+
+from digled import dates
 
 
 def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
@@ -11,13 +15,6 @@ def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
     with st.expander(table_label, expanded=False):
         st.dataframe(df, hide_index=True, width="stretch")
-
-
-def video_or_text(url: str, text_md: str) -> None:
-    """Embed a video when a URL is set; otherwise show the text guide."""
-    if url:
-        st.video(url)
-    st.markdown(text_md)
 
 
 def scroll_to_top() -> None:
@@ -41,22 +38,65 @@ def material_links(activity, lang: str, t) -> None:
             st.markdown("- " + label + " (" + t("link follows") + ")")
 
 
-def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str, t, error_key: str, height: int = 100) -> None:
-    """A private reflection note, written to the database the moment the leader leaves the field."""
+def saved_status(when: datetime | None, lang: str, t, now: datetime | None = None) -> str:
+    """'Gemt kl. 10.42.' for a save today, 'Gemt 1. dec. 2026.' for an earlier one ('' for none)."""
+    if when is None:
+        return ""
+    local = when.astimezone() if when.tzinfo else when
+    today = (now or datetime.now(local.tzinfo)).date()
+    if local.date() == today:
+        return t("Saved at {time}.").format(time=dates.clock(local, lang))
+    return t("Saved on {date}.").format(date=dates.day(local.date(), lang, "medium"))
+
+
+def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str, t, error_key: str,
+                     height: int = 100, saved_at: datetime | None = None) -> None:
+    """A private reflection note, saved while the leader types (debounced in the browser) with a
+    visible "Gemt kl. 10.42"; a refusal goes to `st.session_state[error_key]` and the status."""
     from digled import journey
+    from digled.ui import autosave, session
 
-    key = f"refl_{reflection.id}"
+    lang = session.language()
 
-    def save() -> None:
+    def save(note: str) -> str:
         try:
-            journey.save_reflection(db, user_id, reflection.id, st.session_state.get(key, ""), prog)
-            st.session_state["_saved_note"] = reflection.id
+            journey.save_reflection(db, user_id, reflection.id, note, prog)
         except journey.JourneyError as e:
             st.session_state[error_key] = e.text(t)
+            return e.text(t)
+        return saved_status(datetime.now().astimezone(), lang, t)
 
-    st.text_area(label, value=saved, key=key, height=height, on_change=save, max_chars=journey.MAX_REFLECTION_CHARS)
-    if st.session_state.get("_saved_note") == reflection.id:
-        st.caption(":material/check: " + t("Saved."))
+    autosave.autosave_text_area(
+        label, saved, f"refl_{reflection.id}", save, status=saved_status(saved_at, lang, t),
+        pending=t("Saving when you pause…"), max_chars=journey.MAX_REFLECTION_CHARS, height=height,
+    )
+
+
+def scroll_to_item(key: str) -> None:
+    """Bring the element with widget key `key` (class st-key-<key>) into view once it renders
+    (the target of a "Go to" link)."""
+    import json
+
+    st.html(
+        "<script>(() => { let n = 0; const go = () => { const el = document.querySelector("
+        + json.dumps(".st-key-" + key)
+        + "); if (el) { el.scrollIntoView({block: 'start', behavior: 'instant'}); el.focus?.(); } "
+        "else if (n++ < 40) setTimeout(go, 100); }; setTimeout(go, 150); })()</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def target_item(page_key: str) -> tuple[str | None, bool]:
+    """The item a "Go to" link asked for (`?item=<activity id>`) and whether it just arrived.
+
+    On arrival the query parameter is dropped (later reruns keep the user's scroll position) and
+    the item is remembered for the session, so the page keeps the same tab and expander open."""
+    item = st.query_params.get("item")
+    if item:
+        del st.query_params["item"]
+        st.session_state[f"_target_{page_key}"] = item
+        return item, True
+    return st.session_state.get(f"_target_{page_key}"), False
 
 
 def md(value) -> str:

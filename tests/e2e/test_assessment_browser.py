@@ -75,5 +75,9 @@ def test_full_assessment_with_reload_half_way(page, server):
         page.locator(".st-key-download_report button").click()
     report = dl.value.path().read_text(encoding="utf-8")
     assert report.startswith("<!doctype html>") and "Dine tre stærkeste kompetencer" in report
+    # small and self-contained: a static SVG wheel, no script (it was 4.8 MB with plotly.js)
+    assert dl.value.path().stat().st_size < 100_000
+    assert report.count("<svg") == 1 and "<script" not in report.lower()
+    assert "Resultat pr. kompetence" in report and "Scores per competence" not in report
     nav(page, "Mit forløb")
     expect_text(page, "Antal gange, du har taget kompetenceafklaringen: 1.")

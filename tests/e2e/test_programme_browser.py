@@ -44,7 +44,7 @@ def test_reflection_survives_a_reload_and_a_service_check_is_booked(page, server
     menu(page, "films")
     field = page.locator(".st-key-refl_film3-r1 textarea")
     field.fill(NOTE)
-    field.press("Tab")  # leaving the field saves it
+    field.press("Tab")  # leaving the field sends it at once (it is also saved while typing)
     idle(page)
     saved = "SELECT r.text FROM reflections r JOIN users u ON u.id = r.user_id WHERE u.username = 'leder' AND r.question = 'film3-r1'"
     assert eventually(lambda: query(server, saved)) == (NOTE,)

@@ -296,6 +296,7 @@ def test_a_form_login_starts_a_server_side_session_and_logout_ends_it(demo_app):
 def test_an_idle_session_is_logged_out_with_a_message(demo_app):
     from tests.apptest import app_as, page_text
 
+    demo_app.execute("UPDATE users SET language = 'en' WHERE username = 'admin'")  # the account's language
     at = _login_form(app_as(None).run(), "admin", "demo")
     assert at.session_state["authentication_status"] is True
     demo_app.execute("UPDATE login_sessions SET last_seen = last_seen - 2 * 3600")  # admin: 1 hour
@@ -316,6 +317,7 @@ def test_a_session_ended_elsewhere_logs_this_one_out(demo_app):
 def test_a_password_change_keeps_this_session_with_a_new_id(demo_app):
     from tests.apptest import app_as
 
+    demo_app.execute("UPDATE users SET language = 'en' WHERE username = 'leder'")  # the account's language
     at = _login_form(app_as(None).run(), "leder", "demo")
     first = at.session_state["login_session"]
     at.switch_page("pages/account.py").run()
