@@ -19,6 +19,11 @@ Every result is one line on stdout starting with its name (progress notes go to 
     publish:    making a publication (anonymity.decide over every group, the audit, figures, storage) at the
                 cohort size: the first, and the next one checked against it. Target < 30 s. Also reading one
                 group of a stored publication (what a management page does per figure).
+    capacity:   N leaders at once as real Streamlit sessions over the websocket (benchmarks/
+                sessions.py: log in, open the assessment, answer at 3-8 s think time), N = 25, 50,
+                100, 200, 400 on a fresh server each: p50/p95/p99 per answer, errors, lost answers,
+                server RSS and CPU; the largest N whose p95 stays under 2x the single-user p95
+                with 0 errors and 0 lost.
 
 Browser results need Debian's /usr/bin/chromium and Playwright (as the browser tests). A
 target out of reach is printed as measured with "target missed"; the measure is never loosened.
@@ -51,7 +56,7 @@ from benchmarks import cohort as cohort_gen  # noqa: E402
 from benchmarks import workload  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export", "publish")
+NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export", "publish", "capacity")
 RADIOS = "[data-testid='stMainBlockContainer'] [data-testid='stRadio']"
 PROGRESS = "[data-testid='stProgress']"
 BASELINE_COUNTER = "[data-testid='stCaptionContainer']"
@@ -559,6 +564,48 @@ def bench_publish(run: Run) -> str:
     )
 
 
+CAPACITY_STEPS = (25, 50, 100, 200, 400)
+CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-user p95
+
+
+def bench_capacity(run: Run) -> str:
+    """How many leaders at once one server holds: real Streamlit sessions (benchmarks/
+    sessions.py) logging in and answering at a human pace (3-8 s think time); N steps through
+    CAPACITY_STEPS while p95 stays under CAPACITY_FACTOR x the single-user p95 with no error
+    and no lost answer. Every N runs on a fresh server."""
+    from benchmarks import sessions
+
+    seconds = 45 if run.cfg.quick else 90
+    lines = []
+
+    def step(n: int, think=(3.0, 8.0), secs=seconds) -> "sessions.Report":
+        name = f"capacity-{n}"
+        server = run.server(name)
+        try:
+            report = sessions.run(server.url, server.db_path, [server.proc.pid], n, secs, think)
+        finally:
+            run.stop_server(name)
+        note(report.line())
+        return report
+
+    single = step(1, think=(0.3, 0.8), secs=30)  # one leader, many answers: the reference p95
+    limit = CAPACITY_FACTOR * single.p95
+    lines.append(f"capacity: single user p95 {single.p95 * 1000:.0f} ms (p50 {single.p50 * 1000:.0f} ms, "
+                 f"{single.answers} answers); limit {limit * 1000:.0f} ms")
+    held = 0
+    steps = CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
+    for n in steps:
+        report = step(n)
+        ok = report.errors == 0 and report.lost == 0 and report.p95 is not None and report.p95 < limit
+        lines.append("capacity: " + report.line() + (" - holds" if ok else " - DOES NOT HOLD"))
+        if not ok:
+            break
+        held = n
+    lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once "
+                 f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost)")
+    return "\n".join(lines)
+
+
 BENCHES = {
     "concurrent": bench_concurrent,
     "answer": bench_answer,
@@ -567,6 +614,7 @@ BENCHES = {
     "submit": bench_submit,
     "export": bench_export,
     "publish": bench_publish,
+    "capacity": bench_capacity,
 }
 
 

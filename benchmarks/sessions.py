@@ -1,0 +1,425 @@
+"""Simulated leaders as real Streamlit sessions: a load generator speaking Streamlit's own
+protocol (BackMsg / ForwardMsg protobufs over the websocket), loopback only.
+
+Each simulated leader does what a browser does for a leader at a kick-off:
+
+1. opens the app (a websocket to /_stcore/stream and a script run),
+2. logs in through digled's login form, and hands the session cookie over exactly as the
+   browser's script would (POST the one-time ticket to /api/digled/session, then confirm),
+3. opens the assessment, starts it and answers the questions one by one at a human pace
+   (think time, default 3-8 s), pressing "Next" at the end of each step.
+
+For every answer it times the script run it caused: from the BackMsg sent to the ForwardMsg
+`script_finished`. Afterwards `lost_answers` compares every answer the app confirmed with the
+database. `run` reports per N: p50/p95/p99, errors, lost answers, server RSS and CPU.
+
+    python benchmarks/sessions.py --sessions 20 --seconds 30      # against a fresh demo server
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import websockets  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
+
+PASSWORD = "load-test-password"
+TICKET = re.compile(r'ticket\\?"\s*:\s*\\?"([^"\\]+)')
+RUN_TIMEOUT = 60.0
+
+
+class SessionError(Exception):
+    """A simulated leader could not go on (the app showed an error, or did not answer)."""
+
+
+@dataclass
+class Widget:
+    kind: str  # the element type: radio, button, text_input, ...
+    id: str
+    element: object
+
+
+@dataclass
+class Run:
+    """What one script run showed."""
+
+    seconds: float
+    widgets: dict[str, Widget]  # by user key
+    texts: list[str]
+    errors: list[str]
+    scripts: list[str]  # bodies of st.html elements
+
+
+def user_key(widget_id: str) -> str:
+    """`$$ID-<hash>-<key>` -> key (Streamlit's id of a keyed widget)."""
+    parts = widget_id.split("-", 2)
+    return parts[2] if len(parts) == 3 else widget_id
+
+
+class Client:
+    """One browser tab: a websocket session and the cookies of the site."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.cookies: dict[str, str] = {}
+        self.ws = None
+        self.values: dict[str, WidgetState] = {}  # widget id -> its current state
+        self.page_hash = ""
+        self.last: Run | None = None
+
+    async def connect(self) -> None:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        self.ws = await websockets.connect(
+            self.base_url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+            origin=self.base_url, additional_headers=headers, max_size=None, open_timeout=RUN_TIMEOUT,
+        )
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def run(self, page_name: str | None = None, set_values: dict[str, WidgetState] | None = None,
+                  trigger: str | None = None) -> Run:
+        """One rerun: the current widget states (with `set_values` changed and the button
+        `trigger` pressed), then read until the script run finished."""
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = ""
+        if page_name is not None:
+            state.page_name = page_name
+        else:
+            state.page_script_hash = self.page_hash
+        values = dict(self.values)
+        values.update(set_values or {})
+        for wid, ws in values.items():
+            state.widget_states.widgets.add().CopyFrom(ws)
+        if trigger is not None:
+            state.widget_states.widgets.add().CopyFrom(WidgetState(id=trigger, trigger_value=True))
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        run = await self._read(started)
+        self.values = {wid: ws for wid, ws in values.items() if wid in {w.id for w in run.widgets.values()}}
+        self.last = run
+        return run
+
+    async def _read(self, started: float) -> Run:
+        widgets: dict[str, Widget] = {}
+        texts: list[str] = []
+        errors: list[str] = []
+        scripts: list[str] = []
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT)
+            f = ForwardMsg()
+            f.ParseFromString(raw)
+            kind = f.WhichOneof("type")
+            if kind == "navigation":
+                self.page_hash = f.navigation.page_script_hash
+            elif kind == "delta" and f.delta.WhichOneof("type") == "new_element":
+                element = f.delta.new_element
+                etype = element.WhichOneof("type")
+                el = getattr(element, etype)
+                if etype == "exception":
+                    errors.append(el.message or el.type)
+                elif etype == "alert" and element.alert.format == element.alert.ERROR:
+                    errors.append(el.body)
+                elif etype == "html":
+                    scripts.append(el.body)
+                    await self._hand_over(el.body)
+                elif etype in ("markdown", "heading"):
+                    texts.append(el.body)
+                wid = getattr(el, "id", "")
+                if wid.startswith("$$ID-"):
+                    widgets[user_key(wid)] = Widget(etype, wid, el)
+            elif kind == "script_finished":
+                if f.script_finished in (f.FINISHED_SUCCESSFULLY, f.FINISHED_WITH_COMPILE_ERROR):
+                    seconds = time.perf_counter() - started
+                    if f.script_finished == f.FINISHED_WITH_COMPILE_ERROR:
+                        errors.append("compile error")
+                    return Run(seconds, widgets, texts, errors, scripts)
+                # FINISHED_EARLY_FOR_RERUN (st.rerun in a callback or page): the next run follows
+
+    async def _hand_over(self, body: str) -> None:
+        """Do what the login page's script asks the browser: POST the ticket to digled's route
+        (which sets the HttpOnly cookie), then POST the confirmation with that cookie."""
+        found = TICKET.search(body)
+        if "/api/digled/session" not in body or not found:
+            return
+        await asyncio.to_thread(self._post, "/api/digled/session", {"ticket": found.group(1)})
+        await asyncio.to_thread(self._post, "/api/digled/confirm", {})
+
+    def _post(self, path: str, payload: dict) -> None:
+        request = urllib.request.Request(
+            self.base_url + path, data=json.dumps(payload).encode(), method="POST",
+            headers={"Content-Type": "application/json", "X-Digled-Handover": "1", "Origin": self.base_url,
+                     "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
+        )
+        with urllib.request.urlopen(request, timeout=RUN_TIMEOUT) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                value = rest.split(";", 1)[0]
+                if value:
+                    self.cookies[name.strip()] = value
+                else:
+                    self.cookies.pop(name.strip(), None)
+
+    def widget(self, key: str) -> Widget:
+        if self.last is None or key not in self.last.widgets:
+            shown = sorted(self.last.widgets) if self.last else []
+            raise SessionError(f"no widget {key!r} on the page (shown: {shown[:12]})")
+        return self.last.widgets[key]
+
+    def form_submitter(self, form: str) -> Widget:
+        for key, w in (self.last.widgets if self.last else {}).items():
+            if key.startswith(f"FormSubmitter:{form}-"):
+                return w
+        raise SessionError(f"no submit button of form {form!r}")
+
+
+@dataclass
+class Leader:
+    """One simulated leader's account, timings and confirmed answers."""
+
+    username: str
+    answer_seconds: list[float] = field(default_factory=list)
+    confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> value
+    errors: list[str] = field(default_factory=list)
+
+
+async def log_in(client: Client, leader: Leader) -> None:
+    await client.connect()
+    await client.run(page_name="")
+    submit = client.form_submitter("login")
+    values = {
+        client.widget("login_username").id: WidgetState(id=client.widget("login_username").id,
+                                                        string_value=leader.username),
+        client.widget("login_password").id: WidgetState(id=client.widget("login_password").id,
+                                                        string_value=PASSWORD),
+    }
+    run = await client.run(set_values=values, trigger=submit.id)
+    if "logout_button" not in run.widgets:
+        raise SessionError(f"{leader.username}: not logged in ({run.errors or run.texts[:3]})")
+
+
+QUESTION = re.compile(r"^q-(\d+)-(.+)$")
+
+
+async def answer(client: Client, leader: Leader, rng: random.Random, think: tuple[float, float],
+                 deadline: float) -> None:
+    """Open the assessment, start it and answer until the deadline, at a human pace."""
+    run = await client.run(page_name="assessment")
+    if "start_assessment" in run.widgets:
+        run = await client.run(trigger=run.widgets["start_assessment"].id)
+    while time.monotonic() < deadline:
+        questions = [(k, w) for k, w in run.widgets.items() if QUESTION.match(k) and w.kind == "radio"]
+        open_ = [(k, w) for k, w in questions if w.id not in client.values and not w.element.HasField("default")]
+        if not open_:
+            if "step_next" not in run.widgets:
+                return  # the last step: this leader has answered everything
+            await asyncio.sleep(rng.uniform(*think) / 2)
+            run = await client.run(trigger=run.widgets["step_next"].id)
+            continue
+        key, w = open_[0]
+        await asyncio.sleep(rng.uniform(*think))
+        if time.monotonic() >= deadline:
+            return
+        index = rng.randrange(len(w.element.options))
+        run = await client.run(set_values={w.id: WidgetState(id=w.id, string_value=w.element.options[index])})
+        leader.answer_seconds.append(run.seconds)
+        if run.errors:
+            leader.errors.extend(run.errors)
+            continue
+        draft, item = QUESTION.match(key).groups()
+        leader.confirmed[(int(draft), item)] = _stored_value(w.element, index)
+
+
+def _stored_value(radio, index: int) -> int:
+    """The value the app stores for option `index` (its options are the scale's values, then
+    0 for "don't know", shown by their words: the page's format_func)."""
+    return index  # resolved against the database by position, see lost_answers
+
+
+async def leader_session(base_url: str, leader: Leader, seed: int, think: tuple[float, float],
+                         start_delay: float, deadline: float) -> None:
+    rng = random.Random(seed)
+    client = Client(base_url)
+    await asyncio.sleep(start_delay)
+    try:
+        await log_in(client, leader)
+        await answer(client, leader, rng, think, deadline)
+    except (SessionError, OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
+        leader.errors.append(f"{type(e).__name__}: {e}")
+    finally:
+        await client.close()
+
+
+async def warm_up(base_url: str) -> None:
+    """One visit to the front page."""
+    client = Client(base_url)
+    await client.connect()
+    await client.run(page_name="")
+    await client.close()
+
+
+def create_leaders(db_path: Path, count: int) -> list[Leader]:
+    """`count` leader accounts (load001...) with one known password, in the server's database."""
+    from digled import auth, db
+
+    database = db.connect(db_path)
+    try:
+        password_hash = auth.hash_password(PASSWORD, rounds=10)
+        leaders = []
+        for i in range(1, count + 1):
+            username = f"load{i:03d}"
+            if auth.get_user(database, username) is None:
+                auth.create_user(database, username=username, name=f"Load Leader {i}", email=f"{username}@example.org",
+                                 municipality="albertslund", area="skole", level="mellemleder",
+                                 password_hash=password_hash, activated_at="2026-01-01")
+            leaders.append(Leader(username))
+        return leaders
+    finally:
+        database.close()
+
+
+def lost_answers(db_path: Path, leaders: list[Leader]) -> int:
+    """Answers the app confirmed (its script run finished without error) that the database does
+    not hold. The radio's option index maps to the stored value through the item's scale."""
+    from digled import content
+
+    fw = content.framework()
+    options = {}
+    for item in fw.items:
+        options[item.id] = [v for v, _ in fw.scales[item.dimension]] + [0]
+    for purpose in fw.purposes:
+        options[purpose.id] = [v for v, _ in fw.scales["purpose"]] + [0]
+    con = sqlite3.connect(db_path)
+    try:
+        lost = 0
+        for leader in leaders:
+            for (draft, item), index in leader.confirmed.items():
+                row = con.execute("SELECT value FROM answers WHERE assessment_id = ? AND item = ?", [draft, item]).fetchone()
+                if row is None or row[0] != options[item][index]:
+                    lost += 1
+        return lost
+    finally:
+        con.close()
+
+
+def process_usage(pid: int) -> tuple[float, float]:
+    """(RSS in MB, CPU seconds used so far) of a process, from /proc."""
+    with open(f"/proc/{pid}/statm") as f:
+        rss_pages = int(f.read().split()[1])
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    return rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, cpu
+
+
+@dataclass
+class Report:
+    sessions: int
+    seconds: float
+    answers: int
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    errors: int
+    lost: int
+    rss_mb: float
+    cpu_share: float  # server CPU seconds per wall second (2.0 = both cores busy)
+    first_errors: list[str]
+
+    def line(self) -> str:
+        ms = lambda v: "-" if v is None else f"{v * 1000:.0f} ms"  # noqa: E731
+        return (f"N={self.sessions}: {self.answers} answers in {self.seconds:.0f} s, p50 {ms(self.p50)}, "
+                f"p95 {ms(self.p95)}, p99 {ms(self.p99)}, errors {self.errors}, lost {self.lost}, "
+                f"server RSS {self.rss_mb:.0f} MB, CPU {self.cpu_share:.2f} cores")
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _run_async(coro):
+    """asyncio.run in a thread of its own: the caller may already run an event loop in this
+    thread (Playwright's sync API does, while browser tests run in the same process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, seconds: float,
+        think: tuple[float, float] = (3.0, 8.0), ramp: float | None = None, seed: int = 1) -> Report:
+    """N simulated leaders against a running server for `seconds` (they start spread over
+    `ramp` seconds, default a quarter of the run), then the report."""
+    _run_async(warm_up(base_url))  # the app creates (and fills) its database at its first run
+    leaders = create_leaders(db_path, sessions)
+    ramp = seconds / 4 if ramp is None else ramp
+    before = [process_usage(p) for p in server_pids]
+    started = time.monotonic()
+    deadline = started + seconds
+
+    async def all_leaders():
+        await asyncio.gather(*(
+            leader_session(base_url, leader, seed * 1000 + i, think, ramp * i / max(1, sessions), deadline)
+            for i, leader in enumerate(leaders)
+        ))
+
+    _run_async(all_leaders())
+    wall = time.monotonic() - started
+    after = [process_usage(p) for p in server_pids]
+    times = [s for leader in leaders for s in leader.answer_seconds]
+    errors = [e for leader in leaders for e in leader.errors]
+    return Report(
+        sessions=sessions, seconds=wall, answers=len(times),
+        p50=_quantile(times, 0.5), p95=_quantile(times, 0.95), p99=_quantile(times, 0.99),
+        errors=len(errors), lost=lost_answers(db_path, leaders),
+        rss_mb=sum(a[0] for a in after), cpu_share=sum(a[1] - b[1] for a, b in zip(after, before)) / wall,
+        first_errors=errors[:5],
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", default="3,8", help="think time range in seconds, e.g. 3,8")
+    args = parser.parse_args()
+    from tests.e2e.conftest import Server
+
+    server = Server(Path(tempfile.mkdtemp(prefix="digled-load-"))).start()
+    try:
+        low, high = (float(x) for x in args.think.split(","))
+        report = run(server.url, server.db_path, [server.proc.pid], args.sessions, args.seconds, (low, high))
+        print(report.line())
+        for e in report.first_errors:
+            print("  error:", e)
+        return 0 if report.errors == 0 and report.lost == 0 else 1
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
