@@ -49,11 +49,15 @@ def _backup(args) -> int:
 
 
 def _check_content(args) -> int:
-    from . import privacy
+    from . import guides, privacy, programme, reminders, training
 
     framework = content.load_framework()
     content.load_organisation()
     privacy.load_statement()
+    programme.load_programme()
+    reminders.load_texts()
+    guides.load_guides()
+    training.load()
     print(framework.summary())
     return 0
 

@@ -3,8 +3,10 @@
 Pure computation, no decisions: anonymity.py decides which member sets may be released and
 publications.py stores the figures computed here. A group's figures are computed from stored
 scores (never rescored) of submitted start and end attempts (extra retakes are private).
-Figures are means, level-band shares and quartiles, each only where anonymity allows it;
-never a row, a minimum or a maximum. To stay fast at hundreds of thousands of attempts, sums
+Figures are means, level-band shares, quartiles and importance shares (from the frozen
+`published_importance` snapshot, see `importance_codes`), each only where anonymity allows it;
+never a row, a minimum or a maximum. A start->end change also carries the sample standard
+deviation of the paired differences. To stay fast at hundreds of thousands of attempts, sums
 are taken once per *leaf* (round x municipality x area x level) and added up per group.
 """
 
@@ -25,6 +27,9 @@ from .exports import safe_cell
 from .i18n import N_
 
 ROUNDS = ("start", "end")  # extra retakes never enter management figures
+# an attempt's importance mark per competence, as published (codes are the positions)
+IMPORTANCE = ("important", "less", "not_relevant", "unanswered")
+UNANSWERED = IMPORTANCE.index("unanswered")
 DIMENSION_COLUMNS = ("municipality", "area", "level")
 FRAME_META = ("respondent", "round", *DIMENSION_COLUMNS)
 BAND_NAMES = {
@@ -48,6 +53,9 @@ class Figures:
     quartiles: list[float] | None = None
     bands: dict[str, float] = field(default_factory=dict)  # share 0..100
     purposes: dict[str, float | None] = field(default_factory=dict)
+    # competence -> {IMPORTANCE value: share 0..100 of the n members} (None: withheld for that
+    # competence); empty in publications made before importance existed
+    importance: dict[str, dict[str, float] | None] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -65,6 +73,11 @@ class Change:
     hidden: bool = True
     competences: dict[str, float | None] = field(default_factory=dict)
     total: float | None = None
+    # sample standard deviation of the paired differences (percentage points; None when fewer
+    # than 2 pairs have a value or the mean is blank); empty / None in older publications
+    sd: dict[str, float | None] = field(default_factory=dict)
+    sd_total: float | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # pairs with a value, per competence
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -134,8 +147,10 @@ def in_group(df: pd.DataFrame, round_: str, key: tuple) -> np.ndarray:
 # --- figures of one set -------------------------------------------------------------------------
 
 
-def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int) -> Figures:
-    """The figures of the frame rows under `mask` (a released member set)."""
+def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int,
+            marks: np.ndarray | None = None) -> Figures:
+    """The figures of the frame rows under `mask` (a released member set). `marks`: the
+    importance codes (rows aligned with `df`, columns in framework order; see `importance_codes`)."""
     rows = df[mask]
     n = len(rows)
     cols = value_columns(framework)
@@ -160,7 +175,50 @@ def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int) ->
         band_counts = [int(per_band.get(b, 0)) for b in BANDS]
         if anonymity.bands_allowed(band_counts, k):
             f.bands = {b: c / n * 100 for b, c in zip(BANDS, band_counts)}
+    if marks is not None and n:
+        f.importance = importance_shares(marks[mask], framework, k)
     return f
+
+
+def importance_shares(codes: np.ndarray, framework: Framework, k: int) -> dict[str, dict[str, float] | None]:
+    """Per competence the share (0..100) of the members (rows of `codes`) per IMPORTANCE value.
+    Withheld (None) for a competence where one value holds all, or all but fewer than k, of the
+    members (the rule of level bands: otherwise the shares would tell each member's mark)."""
+    n = len(codes)
+    out: dict[str, dict[str, float] | None] = {}
+    for j, c in enumerate(framework.competences):
+        counts = [int((codes[:, j] == v).sum()) for v in range(len(IMPORTANCE))]
+        out[c.id] = ({name: cnt / n * 100 for name, cnt in zip(IMPORTANCE, counts)}
+                     if anonymity.bands_allowed(counts, k) else None)
+    return out
+
+
+def importance_codes(db: sqlite_utils.Database, framework: Framework, members) -> tuple[np.ndarray, np.ndarray]:
+    """The importance codes of `members` (rows, in their order; columns in framework order) as
+    publications see them: an attempt's `published_importance` snapshot where it has one, else its
+    current `importance` marks (what a snapshot taken now holds; a missing mark is unanswered).
+    Also returns a boolean array: which members already have a snapshot."""
+    index = pd.Index([int(m) for m in members])
+    col = {c.id: j for j, c in enumerate(framework.competences)}
+    value = {v: i for i, v in enumerate(IMPORTANCE)}
+    codes = np.full((len(index), len(col)), UNANSWERED, dtype=np.int8)
+    published = np.zeros(len(index), dtype=bool)
+    for table, frozen in (("published_importance", True), ("importance", False)):
+        rows = pd.DataFrame(db.execute(f"SELECT assessment_id, competence, value FROM {table}").fetchall(),
+                            columns=["member", "competence", "value"])
+        if rows.empty:
+            continue
+        i = index.get_indexer(rows["member"])
+        j = rows["competence"].map(col).fillna(-1).to_numpy(dtype=int)
+        v = rows["value"].map(value).fillna(UNANSWERED).to_numpy(dtype=np.int8)
+        if frozen:
+            published[i[i >= 0]] = True
+            keep = (i >= 0) & (j >= 0)
+        else:  # current marks only where no snapshot exists
+            keep = (i >= 0) & (j >= 0)
+            keep[keep] = ~published[i[keep]]
+        codes[i[keep], j[keep]] = v[keep]
+    return codes, published
 
 
 def paired(df: pd.DataFrame) -> pd.DataFrame:
@@ -184,8 +242,17 @@ def change(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, framework: F
     n = len(rows)
     mean = {col: float(sums[i] / counts[i]) if anonymity.mean_allowed(int(counts[i]), n, k) else None
             for i, col in enumerate(cols)}
+    sd = {col: sample_sd(diff[:, i]) if mean[col] is not None else None for i, col in enumerate(cols)}
     return Change(n=n, hidden=False, total=mean["total"],
-                  competences={c.id: mean[f"c:{c.id}"] for c in framework.competences})
+                  competences={c.id: mean[f"c:{c.id}"] for c in framework.competences},
+                  sd={c.id: sd[f"c:{c.id}"] for c in framework.competences}, sd_total=sd["total"],
+                  counts={c.id: int(counts[i + 1]) for i, c in enumerate(framework.competences)})
+
+
+def sample_sd(values: np.ndarray) -> float | None:
+    """The sample standard deviation (n - 1) of the values that are not NaN; None under 2."""
+    v = values[~np.isnan(values)]
+    return float(np.std(v, ddof=1)) if len(v) >= 2 else None
 
 
 def as_scores(f: Figures, framework: Framework) -> dict:
@@ -220,6 +287,8 @@ def figure_rows(base: dict, f: Figures) -> list[dict]:
     rows += [{**base, "n": f.n, "figure": f"area {ad.replace(':', ' ')}", "value": v} for ad, v in f.dimensions.items()]
     rows += [{**base, "n": f.n, "figure": f"share {b} %", "value": v} for b, v in f.bands.items()]
     rows += [{**base, "n": f.n, "figure": f"purpose {p}", "value": v} for p, v in f.purposes.items()]
+    rows += [{**base, "n": f.n, "figure": f"importance {c} {name} %", "value": None if shares is None else shares[name]}
+             for c, shares in f.importance.items() for name in IMPORTANCE]
     return [{key: safe_cell(v) for key, v in r.items()} for r in rows]
 
 

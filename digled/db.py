@@ -388,11 +388,74 @@ def _v6_login_sessions(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def _v7_guide_videos(db: sqlite_utils.Database) -> None:
+    # The video (or narrated slides) of each guide and film, set by the administrator in the app
+    # (digled/guides.py): key is a guide key or a film's activity id; https addresses only.
+    db.execute(
+        """CREATE TABLE guide_videos (
+            key TEXT PRIMARY KEY,
+            url TEXT NOT NULL CHECK (url LIKE 'https://%'),
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        )"""
+    )
+
+
+def _v8_development(db: sqlite_utils.Database) -> None:
+    # The development loop (issue 11). Importance is an answer of the attempt (its random id,
+    # like `answers`); the plan is private and kept under the respondent pseudonym, never a user
+    # id, with no timestamps (dates could be matched with logins); target profiles per leader
+    # level are set by an administrator, labelled provisional until approved. Publications read
+    # `published_importance`: an attempt's marks as they stood when it first entered a released
+    # figure (later edits serve the leader only), so a published member's values never change.
+    db.executescript(
+        """
+        CREATE TABLE importance (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            competence TEXT NOT NULL,
+            value TEXT NOT NULL CHECK (value IN ('important', 'less', 'not_relevant')),
+            PRIMARY KEY (assessment_id, competence)
+        ) WITHOUT ROWID;
+        CREATE TABLE published_importance (
+            assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+            competence TEXT NOT NULL,
+            value TEXT NOT NULL CHECK (value IN ('important', 'less', 'not_relevant', 'unanswered')),
+            PRIMARY KEY (assessment_id, competence)
+        ) WITHOUT ROWID;
+        CREATE TABLE plan_needs (
+            respondent TEXT NOT NULL,
+            competence TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (respondent, competence)
+        ) WITHOUT ROWID;
+        CREATE TABLE plan_actions (
+            id INTEGER PRIMARY KEY,
+            respondent TEXT NOT NULL,
+            competence TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'own' CHECK (source IN ('exercise', 'own')),
+            due TEXT NOT NULL DEFAULT '',
+            done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+        );
+        CREATE INDEX plan_actions_by_respondent ON plan_actions (respondent);
+        CREATE TABLE target_profiles (
+            level TEXT PRIMARY KEY,
+            levels TEXT NOT NULL,
+            approved INTEGER NOT NULL DEFAULT 0 CHECK (approved IN (0, 1)),
+            changed_by TEXT NOT NULL DEFAULT '',
+            changed_at TEXT NOT NULL DEFAULT ''
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
     _v5_sealed_dates_and_duties,
     _v6_login_sessions,
+    _v7_guide_videos,
+    _v8_development,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -451,7 +514,8 @@ def backup(db: sqlite_utils.Database, target: Path | str) -> Path:
 # scores and sealed dates), the member sets of the anonymity audit, and management's published
 # figures (separation of duties: an administrator who invented leaders and knows their answers
 # could subtract them from a published group). Children first.
-ADMIN_BACKUP_EXCLUDES = ("answers", "released_sets", "released_groups", "assessments")
+ADMIN_BACKUP_EXCLUDES = ("answers", "importance", "published_importance", "plan_actions", "plan_needs",
+                         "released_sets", "released_groups", "assessments")
 
 
 def admin_backup(db: sqlite_utils.Database, target: Path | str) -> Path:

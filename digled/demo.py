@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from . import anonymity, assessment, auth, content, scoring
+from . import anonymity, assessment, auth, content, importance, plan, scoring
 from .config import DATA_DIR, Settings
 from .db import set_setting, write
 
@@ -133,6 +133,10 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
         set_setting(db, "kickoff_date", kickoff.isoformat())
         set_setting(db, "demo", "1")
         _programme_progress(db, spec, today)
+        # the development loop (issue 11): importance marks, then plans that follow them
+        importance.demo_marks(db, random.Random(int(spec["seed"]) + 11), framework)
+        plan.demo_plans(db, settings.pseudonym_secret, random.Random(int(spec["seed"]) + 12), today=today,
+                        framework=framework)
 
 
 # --- programme progress -----------------------------------------------------------------------

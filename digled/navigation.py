@@ -19,6 +19,8 @@ class PageSpec:
     icon: str
     section: str  # message id
     roles: tuple[str, ...] | None
+    public: bool = False  # also open to visitors who are not logged in
+    in_menu: bool = True
 
     @property
     def url_path(self) -> str:
@@ -46,10 +48,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_reminders.py", N_("Reminders and invitations"), ":material/mail:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_publications.py", N_("Publications"), ":material/publish:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_settings.py", N_("Settings and backup"), ":material/settings:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_content.py", N_("Guides and videos"), ":material/smart_display:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_profiles.py", N_("Target profiles"), ":material/target:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_data.py", N_("Data and retention"), ":material/delete_sweep:", N_("Administration"), ("admin",)),
     PageSpec("pages/account.py", N_("My account"), ":material/person:", N_("Account"), None),
-    PageSpec("pages/accessibility.py", N_("Accessibility statement"), ":material/accessibility_new:", N_("Account"), None),
-    PageSpec("pages/privacy.py", N_("Privacy"), ":material/policy:", N_("Account"), None),
+    PageSpec("pages/accessibility.py", N_("Accessibility statement"), ":material/accessibility_new:", N_("Account"), None,
+             public=True),
+    PageSpec("pages/privacy.py", N_("Privacy"), ":material/policy:", N_("Account"), None, public=True),
+    PageSpec("pages/accept_invitation.py", N_("Accept invitation"), ":material/key:", N_("Account"), None,
+             public=True, in_menu=False),
 )
 
 

@@ -1,8 +1,10 @@
 """Programme participation as management sees it: counts per step, never a person.
 
-The funnel counts active leaders who reached each step (invited, activated, start assessment,
-each film, meetings and workshops attended, end assessment, handbook), for all leaders and per
-municipality and area. Management reads these counts only from publications (publications.py),
+`counts` gives, per group of active leaders, the count per step (invited, activated, kick-off,
+start assessment, each film, meetings and workshops attended, end assessment, handbook) and the
+funnel (`STAGES`: kick-off -> start assessment -> films -> meetings -> workshops -> end
+assessment), where a stage counts a leader only when they also passed every earlier stage, so
+it never widens. Counts are per municipality and area. Management reads these counts only from publications (publications.py),
 released under the same rules as every other figure (anonymity.py): a member is a leader in
 one state, so counts move only when at least k leaders of a group changed, joined or left.
 """
@@ -10,6 +12,7 @@ one state, so counts move only when at least k leaders of a group changed, joine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -28,8 +31,9 @@ class Step:
 
 def steps(prog: Programme) -> list[Step]:
     """The funnel's steps in programme order."""
-    out = [Step("invited", N_("Invited")), Step("activated", N_("Activated")),
-           Step("start", N_("Start assessment taken"))]
+    out = [Step("invited", N_("Invited")), Step("activated", N_("Activated"))]
+    out += [Step(a.id, a.title, a.id) for a in prog.activities if a.kind == "kickoff"]
+    out.append(Step("start", N_("Start assessment taken")))
     for a in prog.activities:
         if a.kind in ("elearning", "kl_film", "meeting", "workshop", "service_check"):
             out.append(Step(a.id, a.title, a.id))
@@ -62,11 +66,18 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
     return users
 
 
+def state_columns(prog: Programme) -> list[str]:
+    """The steps a member's state is made of, in a fixed bit order: the kick-off came later, so
+    it takes the next bit and every earlier state keeps its member id."""
+    kickoff = [a.id for a in prog.activities if a.kind == "kickoff"]
+    return [s.id for s in steps(prog) if s.id not in kickoff] + kickoff
+
+
 def member_ids(people: pd.DataFrame, prog: Programme) -> np.ndarray:
     """One member id per leader *and* state: the user id in the high 32 bits and the steps
     reached as bits in the low 32 (folded when there are more), so a step taken makes a new
     member (anonymity.py)."""
-    cols = [s.id for s in steps(prog) if s.id in people]
+    cols = [c for c in state_columns(prog) if c in people]
     flags = people[cols].to_numpy(dtype=np.int64) if cols else np.zeros((len(people), 0), dtype=np.int64)
     state = np.zeros(len(people), dtype=np.int64)
     for i in range(flags.shape[1]):
@@ -82,7 +93,8 @@ def person_of(member: int) -> int:
 def counts(people: pd.DataFrame, mask: np.ndarray, prog: Programme) -> dict:
     """The released figures of one set of leaders: its size and the count per step."""
     group = people[mask]
-    return {"n": len(group), "counts": {s.id: int(group[s.id].sum()) if s.id in group else 0 for s in steps(prog)}}
+    return {"n": len(group), "counts": {s.id: int(group[s.id].sum()) if s.id in group else 0 for s in steps(prog)},
+            "funnel": funnel(group, prog)}
 
 
 def in_group(people: pd.DataFrame, key: tuple) -> np.ndarray:
@@ -92,3 +104,61 @@ def in_group(people: pd.DataFrame, key: tuple) -> np.ndarray:
         if value is not None:
             mask = mask & (people[col] == value).to_numpy()
     return mask
+
+
+# --- the funnel ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str  # message id
+    kinds: tuple[str, ...] = ()  # activity kinds of which one attended/done passes the stage
+    round: str | None = None  # or: the assessment round taken
+
+
+STAGES = (
+    Stage("kickoff", N_("Took part in the kick-off"), kinds=("kickoff",)),
+    Stage("start", N_("Took the start assessment"), round="start"),
+    Stage("films", N_("Saw at least one film"), kinds=("elearning", "kl_film")),
+    Stage("meetings", N_("Attended at least one network meeting"), kinds=("meeting",)),
+    Stage("workshops", N_("Attended at least one workshop"), kinds=("workshop",)),
+    Stage("end", N_("Took the end assessment"), round="end"),
+)
+
+
+def stage_columns(stage: Stage, prog: Programme) -> list[str]:
+    """The step columns (person_steps) of which one passes a stage."""
+    if stage.round:
+        return [stage.round]
+    return [a.id for a in prog.activities if a.kind in stage.kinds]
+
+
+def funnel(people: pd.DataFrame, prog: Programme) -> dict[str, int]:
+    """Per stage, the leaders who passed it *and every earlier stage* (so never widening): a
+    film stage is passed by one film seen, a meeting or workshop stage by one attended."""
+    through = np.ones(len(people), dtype=bool)
+    out = {}
+    for stage in STAGES:
+        cols = [c for c in stage_columns(stage, prog) if c in people]
+        passed = people[cols].to_numpy(dtype=np.int64).any(axis=1) if cols else np.zeros(len(people), dtype=bool)
+        through = through & passed
+        out[stage.id] = int(through.sum())
+    return out
+
+
+def stage_opens(prog: Programme, schedule: dict) -> dict[str, date | None]:
+    """The day each stage opens: the earliest opening of its activities (`schedule`:
+    programme.schedule); None when the programme has no such activity."""
+    out: dict[str, date | None] = {}
+    for stage in STAGES:
+        ids = [a.id for a in prog.activities
+               if (a.kind in stage.kinds) or (stage.round and a.kind == "assessment" and a.round == stage.round)]
+        days = [schedule[i].opens for i in ids if i in schedule]
+        out[stage.id] = min(days) if days else None
+    return out
+
+
+def open_stages(prog: Programme, schedule: dict, today: date) -> dict[str, bool]:
+    """Per stage: has it opened by `today`? (A later stage is shown as not yet open.)"""
+    return {sid: day is not None and day <= today for sid, day in stage_opens(prog, schedule).items()}

@@ -11,7 +11,10 @@ anonymity.decide release, hold or hide each against every earlier publication, a
   (k per round, counts, roster changes);
 - `released_groups`: per group what is shown (status new/held/hidden, n, figures, reason);
 - `released_sets`: the released member sets, for the next audit only (never shown, never in an
-  administrator's backup).
+  administrator's backup);
+- `published_importance`: the importance marks of every attempt in a released assessment set,
+  frozen the first time it is released (a later edit serves the leader only), so a group's
+  importance shares come from its released members' unchanging values.
 
 Management pages and exports read `released_groups` of a chosen publication and nothing else.
 """
@@ -93,6 +96,8 @@ class Plan:
     summary: dict = field(default_factory=dict)
     sets: list[tuple[str, str, bytes]] = field(default_factory=list)
     id: int | None = None
+    # (assessment id, competence, value): the importance snapshot of released attempts without one
+    snapshot: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def now_utc() -> datetime:
@@ -232,6 +237,7 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     # assessments and start->end change: one universe (the audit sees both)
     df = cohort.frame(db, framework)
     pairs = cohort.paired(df)
+    marks, snapped = cohort.importance_codes(db, framework, df["member"].tolist())
     respondent_of = dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall())
     cands, masks, fams = [], {}, []
     for rnd in cohort.ROUNDS:
@@ -258,10 +264,11 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
 
     def compute(kind: str, key: tuple, k: int) -> str:
         if kind == "assessment":
-            return cohort.figures(df, masks[key], framework, k).to_json()
+            return cohort.figures(df, masks[key], framework, k, marks).to_json()
         return cohort.change(df, pairs, masks[key], framework, k).to_json()
 
     _collect(out, cands, outcome, prev_figures, compute)
+    out.snapshot = _snapshot(df, marks, snapped, framework, history, out.sets)
 
     # participation: a member is a leader in one state
     people = participation.person_steps(db)
@@ -297,6 +304,29 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
         "audit_rounds": outcome.audit_rounds + poutcome.audit_rounds,
     }
     return out
+
+
+def _snapshot(df, marks, snapped, framework: Framework, history, new_sets) -> list[tuple[int, str, str]]:
+    """The importance rows to freeze: every attempt in a released assessment set (earlier or in
+    this publication) that has no snapshot yet gets the marks its figures were computed from."""
+    released: set[int] = set()
+    for kind, row in history:
+        if kind == "assessment":
+            released |= row.plus
+    for kind, _, blob in new_sets:
+        if kind == "assessment":
+            released |= _unpack(blob).plus
+    ids = [c.id for c in framework.competences]
+    rows = []
+    for i, m in enumerate(df["member"].tolist()):
+        if not snapped[i] and int(m) in released:
+            # only the given marks (a missing one reads as unanswered); an attempt without any
+            # gets one marker row, so it counts as frozen (a 300,000-attempt cohort without
+            # marks writes 300,000 rows, not 4.8 million)
+            given = [(int(m), cid, cohort.IMPORTANCE[code])
+                     for cid, code in zip(ids, marks[i].tolist()) if code != cohort.UNANSWERED]
+            rows += given or [(int(m), "", "unanswered")]
+    return rows
 
 
 def _collect(out: Plan, cands: list[Candidate], outcome: anonymity.Outcome, prev_figures: dict,
@@ -350,6 +380,12 @@ def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) ->
     db.conn.executemany(
         "INSERT INTO released_sets (publication_id, kind, grp, members) VALUES (?, ?, ?, ?)",
         [(pid, kind, grp, blob) for kind, grp, blob in result.sets],
+    )
+    # frozen from now on: later edits of these attempts' marks serve the leader only
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO published_importance (assessment_id, competence, value) "
+        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM assessments WHERE id = ?)",
+        [(aid, cid, v, aid) for aid, cid, v in result.snapshot],
     )
     if actor:
         audit.log(db, actor, "publish", str(pid))

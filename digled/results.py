@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 import pandas as pd
 
-from . import scoring, wheel
+from . import dates, importance, scoring, training, wheel
 from .content import Framework
 from .i18n import N_, text
 
@@ -33,21 +34,23 @@ def _pct(v: float | None) -> str:
     return "–" if v is None else f"{v:.0f} %"
 
 
-def table(framework: Framework, scores: dict, lang: str, t: Callable[[str], str]) -> pd.DataFrame:
+def table(framework: Framework, scores: dict, lang: str, t: Callable[[str], str],
+          target_levels: dict[str, int] | None = None) -> pd.DataFrame:
     """The wheel's numbers as a table (the accessible alternative to the chart)."""
+    targets = target_levels or framework.target_levels
     rows = []
     for c in framework.competences:
         s = scores["competences"][c.id]
         rows.append(
             {
-                t("Area"): text(framework.area_index[c.area].name, lang),
+                t("Competence area"): text(framework.area_index[c.area].name, lang),
                 t("Competence"): text(c.name, lang),
                 t("Knowledge"): _pct(s["knowledge"]),
                 t("Skills"): _pct(s["skills"]),
                 t("Attitude"): _pct(s["attitude"]),
                 t("Score"): _pct(s["score"]),
                 t("Level"): s["level"] or "–",
-                t("Target level"): framework.target_levels[c.id],
+                t("Target level"): targets[c.id],
             }
         )
     return pd.DataFrame(rows)
@@ -71,13 +74,18 @@ class FeedbackEntry:
     level: int
     text: str
     exercises: tuple[str, ...]
+    ranking: importance.Recommendation | None = None  # the numbers behind a recommendation
+    links: tuple[training.Link, ...] = ()  # the programme activities that train it
 
 
-def feedback(framework: Framework, scores: dict, lang: str) -> tuple[list[FeedbackEntry], list[FeedbackEntry]]:
-    """The three strongest competences (strength texts) and three recommended ones (largest gap
-    to the target profile; development texts with exercises)."""
+def feedback(framework: Framework, scores: dict, lang: str, target_levels: dict[str, int] | None = None,
+             marks: dict[str, str] | None = None) -> tuple[list[FeedbackEntry], list[FeedbackEntry]]:
+    """The three strongest competences (strength texts) and three to develop, ranked by the gap
+    to `target_levels` (default: the framework's profile) weighted by the leader's importance
+    `marks` (importance.recommend), with development texts, exercises and training links."""
+    links = training.training()
 
-    def entry(cid: str, kind: str) -> FeedbackEntry:
+    def entry(cid: str, kind: str, ranking: importance.Recommendation | None = None) -> FeedbackEntry:
         s = scores["competences"][cid]
         fb = framework.feedback[(cid, scoring.band(s["level"]))]
         return FeedbackEntry(
@@ -87,11 +95,45 @@ def feedback(framework: Framework, scores: dict, lang: str) -> tuple[list[Feedba
             level=s["level"],
             text=text(fb.strength if kind == "strength" else fb.development, lang),
             exercises=tuple(text(x, lang) for x in fb.exercises) if kind != "strength" else (),
+            ranking=ranking,
+            links=links.get(cid, ()) if kind != "strength" else (),
         )
 
     strong = [entry(c, "strength") for c in scoring.strongest(scores)]
-    recommend = [entry(c, "development") for c in scoring.recommended(scores, framework.target_levels)]
+    ranked = importance.recommend(framework, scores, target_levels or framework.target_levels, marks or {})
+    recommend = [entry(r.competence, "development", r) for r in ranked]
     return strong, recommend
+
+
+def ranking_line(r: importance.Recommendation, t: Callable[[str], str], lang: str) -> str:
+    """The numbers behind one recommendation, in one translated line."""
+    if r.above_target:
+        return t("Level {level}, target {target}: at or above the target, but important in your area.").format(
+            level=r.level, target=r.target)
+    mark = t(importance.LABELS[r.importance]) if r.importance else t("not marked yet")
+    return t("Level {level}, target {target}: gap {gap} × importance {weight} ({mark}) = priority {priority}").format(
+        level=r.level, target=r.target, gap=r.gap, weight=_num(r.weight, lang), mark=mark, priority=_num(r.priority, lang))
+
+
+def _num(x: float, lang: str) -> str:
+    """1.0 -> '1', 0.75 -> '0.75' ('0,75' in Danish)."""
+    shown = f"{x:g}"
+    return shown.replace(".", ",") if lang == "da" else shown
+
+
+def link_line(link: training.Link, lang: str, t: Callable[[str], str], question: bool = True) -> str:
+    """'KL film: Gevinstansvar' or 'Leader meeting 1: ...', with the question when there is one
+    (and `question`)."""
+    kind = KIND_NAMES.get(link.kind)  # meetings and workshops carry it in their title
+    line = (t(kind) + ": " if kind else "") + text(link.title, lang)
+    if question and link.question_text:
+        line += " – " + t("question: {question}").format(question=text(link.question_text, lang))
+    return line
+
+
+KIND_NAMES = {"elearning": N_("E-learning film"), "kl_film": N_("KL film")}
+FILLED_NOTE = N_("Fewer than three competences are below your target: the list is filled with competences you marked important that are closest to their target.")
+NONE_NOTE = N_("No competence is below your target, and none you marked important is left to suggest.")
 
 
 def comparison_table(framework: Framework, before: dict, after: dict, lang: str, t: Callable[[str], str]) -> pd.DataFrame:
@@ -122,11 +164,74 @@ def development_table(framework: Framework, attempts: list[tuple[str, dict]], la
 ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "extra": N_("Extra")}
 
 
-def attempt_label(round_: str, day: str | None, t: Callable[[str], str]) -> str:
-    return f"{t(ROUND_NAMES.get(round_, round_))} · {day or ''}"
+def attempt_label(round_: str, day: str | None, t: Callable[[str], str], lang: str) -> str:
+    """'Start · 19. august 2026': the round and the day (ISO in storage) in the user's language."""
+    shown = dates.day(date.fromisoformat(day), lang) if day else ""
+    return t(ROUND_NAMES.get(round_, round_)) + (" · " + shown if shown else "")
+
+
+@dataclass(frozen=True)
+class ListedCompetence:
+    """One line of the numbered list beside the wheel."""
+
+    number: int
+    name: str
+    score: str
+    level: int | str
+
+
+@dataclass(frozen=True)
+class ListedArea:
+    name: str
+    colour: str
+    competences: tuple[ListedCompetence, ...]
+
+
+def wheel_list(framework: Framework, scores: dict, lang: str) -> list[ListedArea]:
+    """The legend of a numbered wheel: per area (name, colour) its competences with the
+    number they carry on the wheel (wheel.numbers), name, score and level."""
+    numbers = wheel.numbers(framework)
+    out = []
+    for area in framework.areas:
+        rows = tuple(
+            ListedCompetence(
+                numbers[cid],
+                text(framework.competence_index[cid].name, lang),
+                _pct(scores["competences"][cid]["score"]),
+                scores["competences"][cid]["level"] or "–",
+            )
+            for cid in area.competences
+        )
+        out.append(ListedArea(text(area.name, lang), area.colour, rows))
+    return out
+
+
+def wheel_list_html(framework: Framework, scores: dict, lang: str, t: Callable[[str], str]) -> str:
+    """The numbered list as HTML (page and report): per area a heading with its colour, then
+    '1. Name: 67 %, level 6' in number order. Every text is escaped."""
+    level_word = html.escape(t("level"))
+    parts = ["<div class='wheel-list'>"]
+    for area in wheel_list(framework, scores, lang):
+        parts.append(
+            "<p style='margin:.6rem 0 .2rem;font-weight:600'>"
+            "<span aria-hidden='true' style='display:inline-block;width:.9em;height:.9em;margin-right:.4em;"
+            "vertical-align:-.1em;border-radius:2px;background:" + html.escape(area.colour) + "'></span>"
+            + html.escape(area.name) + "</p>"
+        )
+        parts.append("<ol start='" + str(area.competences[0].number) + "' style='margin:0 0 .4rem;padding-left:2.2em'>")
+        for c in area.competences:
+            parts.append(
+                "<li value='{n}'>{name}: <b>{score}</b>, {level} {lv}</li>".format(
+                    n=c.number, name=html.escape(c.name), score=html.escape(c.score), level=level_word,
+                    lv=html.escape(str(c.level)))
+            )
+        parts.append("</ol>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 REPORT_CSS = """
+.wheel{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}.wheel svg{flex:1 1 320px}.wheel-list{flex:1 1 260px}
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1a1a1a;max-width:960px;margin:2rem auto;padding:0 1rem;line-height:1.45}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #1c5a9e}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #c8ccd2;padding:.3rem .5rem;text-align:left}
@@ -135,10 +240,13 @@ th{background:#f1f4f8}.muted{color:#4a4f57}
 """
 
 
+NBSP = "\u00a0"  # "67 %" never breaks between number and sign
+
+
 def _html_table(df: pd.DataFrame) -> str:
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in df.itertuples(index=False)
+        "<tr>" + "".join("<td>" + html.escape(str(v)).replace(" %", NBSP + "%") + "</td>" for v in row) + "</tr>" for row in df.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -150,39 +258,74 @@ def personal_report(
     t: Callable[[str], str],
     label: str,
     previous: dict | None = None,
+    target_levels: dict[str, int] | None = None,
+    marks: dict[str, str] | None = None,
+    extra_html: str = "",
 ) -> str:
-    """A self-contained HTML report (wheel, table, feedback, purposes) that opens offline and
-    prints well. The plotly library is embedded, so no network is needed."""
-    fig = wheel.wheel(framework, scores, lang, wheel_labels(t), previous=previous)
-    chart = fig.to_html(full_html=False, include_plotlyjs=True, config={"displayModeBar": False})
-    strong, recommend = feedback(framework, scores, lang)
+    """A self-contained HTML report (wheel, list, table, feedback, purposes) in the user's
+    language, that opens offline and prints well: the wheel is an inline SVG (wheel.svg), no
+    script, so the file stays small (tens of kB). The three to develop are ranked as on the page
+    (`feedback` with `target_levels` and the leader's importance `marks`) and list the
+    programme activities that train them. `extra_html` (already escaped: the leader's plan,
+    plan.report_html) goes before the closing words."""
+    strong, recommend = feedback(framework, scores, lang, target_levels, marks)
     # translate first, then format: pybabel cannot see t() inside an f-string
-    title, total, level = html.escape(t("My digital competence wheel")), html.escape(t("Total")), html.escape(t("Level"))
-    level_lower, exercises = html.escape(t("level")), html.escape(t("Exercises"))
-    per_competence, strongest = html.escape(t("Scores per competence")), html.escape(t("Your three strongest competences"))
-    develop, purposes = html.escape(t("Three competences to develop")), html.escape(t("The programme purposes"))
-    closing = html.escape(t("This report is yours. Your answers are stored under a pseudonym and are never shown to anyone else."))
+    esc = html.escape
+    title = esc(t("My digital competence wheel"))
+    total, level, level_lower = esc(t("Total")), esc(t("Level")), esc(t("level"))
+    exercises = esc(t("Exercises"))
+    per_competence, strongest = esc(t("Scores per competence")), esc(t("Your three strongest competences"))
+    develop, purposes = esc(t("Three competences to develop")), esc(t("The programme purposes"))
+    closing = esc(t("This report is yours. Your answers are stored under a pseudonym and are never shown to anyone else."))
+    legend = (t("Filled wedges: your score per competence. Dashed line: the target profile of your leader level.")
+              if target_levels is not None else
+              t("Filled wedges: your score per competence. Dashed line: the digital leader target profile."))
+    if previous is not None:
+        legend += " " + t("Solid line: your previous attempt.")
+    chart = wheel.svg(framework, scores, lang, wheel_labels(t), previous=previous, title=t("My digital competence wheel"),
+                      targets=target_levels)
+    total_line = "{label} · {total}: {score} · {level} {n}".format(
+        label=esc(label), total=total, score=_pct(scores["total"]), level=level, n=scores["total_level"] or "–"
+    )
     parts = [
-        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-        f"<title>{title}</title><style>{REPORT_CSS}</style></head><body>",
-        f"<h1>{title}</h1>",
-        f"<p class='muted'>{html.escape(label)} · {total}: {_pct(scores['total'])} · {level} {scores['total_level'] or '–'}</p>",
-        f"<div class='chart'>{chart}</div>",
-        f"<h2>{per_competence}</h2>",
-        _html_table(table(framework, scores, lang, t)),
-        f"<h2>{strongest}</h2>",
+        "<!doctype html><html lang='" + esc(lang) + "'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<title>" + title + "</title><style>" + REPORT_CSS + "</style></head><body>",
+        "<h1>" + title + "</h1>",
+        "<p class='muted'>" + total_line + "</p>",
+        "<div class='wheel chart'>" + chart + wheel_list_html(framework, scores, lang, t) + "</div>",
+        "<p class='muted'>" + esc(legend) + "</p>",
+        "<h2>" + per_competence + "</h2>",
+        _html_table(table(framework, scores, lang, t, target_levels)),
+        "<h2>" + strongest + "</h2>",
     ]
     for e in strong:
-        parts.append(f"<div class='fb'><h3>{html.escape(e.name)} ({_pct(e.score)}, {level_lower} {e.level})</h3><p>{html.escape(e.text)}</p></div>")
-    parts.append(f"<h2>{develop}</h2>")
+        parts.append("<div class='fb'><h3>{name} ({score}, {level} {n})</h3><p>{text}</p></div>".format(
+            name=esc(e.name), score=_pct(e.score), level=level_lower, n=e.level, text=esc(e.text)))
+    parts.append("<h2>" + develop + "</h2>")
+    if any(e.ranking and e.ranking.above_target for e in recommend):
+        parts.append("<p class='muted'>" + esc(t(FILLED_NOTE)) + "</p>")
+    if not recommend:
+        parts.append("<p class='muted'>" + esc(t(NONE_NOTE)) + "</p>")
+    in_programme = esc(t("In the programme"))
     for e in recommend:
-        items = "".join(f"<li>{html.escape(x)}</li>" for x in e.exercises)
-        parts.append(
-            f"<div class='fb'><h3>{html.escape(e.name)} ({_pct(e.score)}, {level_lower} {e.level})</h3>"
-            f"<p>{html.escape(e.text)}</p><p><b>{exercises}</b></p><ul>{items}</ul></div>"
+        items = "".join("<li>" + esc(x) + "</li>" for x in e.exercises)
+        trained = "".join(
+            "<li><b>{line}</b><br>{why}{ex}</li>".format(
+                line=esc(link_line(x, lang, t)), why=esc(text(x.why, lang)),
+                ex=("<br><i>" + esc(text(x.exercise, lang)) + "</i>") if x.exercise else "")
+            for x in e.links
         )
-    parts.append(f"<h2>{purposes}</h2>")
-    parts.append(_html_table(purposes_table(framework, scores, lang, t)))
-    parts.append(f"<p class='muted'>{closing}</p>")
+        parts.append(
+            "<div class='fb'><h3>{name} ({score}, {level} {n})</h3><p class='muted'>{numbers}</p><p>{text}</p>"
+            "<p><b>{ex}</b></p><ul>{items}</ul>{programme}</div>".format(
+                name=esc(e.name), score=_pct(e.score), level=level_lower, n=e.level, text=esc(e.text), ex=exercises,
+                items=items, numbers=esc(ranking_line(e.ranking, t, lang)) if e.ranking else "",
+                programme=("<p><b>" + in_programme + "</b></p><ul>" + trained + "</ul>") if trained else "")
+        )
+    parts.append("<h2>" + purposes + "</h2>")
+    parts.append(_html_table(purposes_table(framework, scores, lang, t, before=previous)))
+    parts.append(extra_html)
+    parts.append("<p class='muted'>" + closing + "</p>")
     parts.append("</body></html>")
     return "".join(parts)

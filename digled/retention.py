@@ -10,7 +10,9 @@ An administrator closes the data in one of two ways (page *Data og sletning*, or
 line `python -m digled retention`):
 
 - **Delete now** (`delete(db, actor)`): the raw answers of every submitted assessment are
-  deleted at once. Unfinished drafts are left alone: the leader still needs them to finish.
+  deleted at once, and with them the attempt's importance marks (table `importance`: an answer
+  of the attempt like the others; what publications took stays in `published_importance`).
+  Unfinished drafts are left alone: the leader still needs them to finish.
 - **From a date** (the `retention_date` setting, `set_retention_date`): on and after that day,
   each run of `apply_due` (the daily `python -m digled retention`, from cron) deletes the raw
   answers of every submitted assessment, so from then on answers live only until they are
@@ -61,14 +63,17 @@ class Plan:
     drafts: int = 0
     draft_answers: int = 0
     drafts_before: date | None = None
+    marks: int = 0  # importance marks of submitted assessments
 
     @property
     def empty(self) -> bool:
-        return not (self.answers or self.assessments or self.drafts)
+        return not (self.answers or self.assessments or self.drafts or self.marks)
 
     def describe(self) -> str:
         """One English line (command line and audit log), counts only."""
         line = f"the raw answers of {self.assessments} submitted assessments ({self.answers} answers)"
+        if self.marks:
+            line += f" and {self.marks} importance marks"
         if self.drafts_before is not None:
             line += (f" and {self.drafts} unfinished drafts started before "
                      f"{self.drafts_before.isoformat()} ({self.draft_answers} answers)")
@@ -182,7 +187,10 @@ def plan(db: sqlite_utils.Database, drafts_before: date | None = None, secret: s
         "JOIN assessments s ON s.id = a.assessment_id WHERE s.status = 'submitted'"
     ).fetchone()
     stale = stale_drafts(db, drafts_before, secret) if drafts_before is not None else []
-    return Plan(submitted[0], submitted[1], len(stale), _count_answers(db, stale), drafts_before)
+    marks = db.execute(
+        "SELECT COUNT(*) FROM importance i JOIN assessments s ON s.id = i.assessment_id WHERE s.status = 'submitted'"
+    ).fetchone()[0]
+    return Plan(submitted[0], submitted[1], len(stale), _count_answers(db, stale), drafts_before, marks)
 
 
 def open_drafts(db: sqlite_utils.Database) -> tuple[int, int]:
@@ -219,12 +227,14 @@ def delete(db: sqlite_utils.Database, actor: str, drafts_before: date | None = N
             done = plan(db, drafts_before, secret)
             if done.empty:
                 return done
-            db.execute(
-                "DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE status = 'submitted')"
-            )
+            for table in ("answers", "importance"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE assessment_id IN (SELECT id FROM assessments WHERE status = 'submitted')"
+                )
             stale = stale_drafts(db, drafts_before, secret) if drafts_before is not None else []
             for part, marks in _chunks(stale):
                 db.execute(f"DELETE FROM answers WHERE assessment_id IN ({marks})", part)
+                db.execute(f"DELETE FROM importance WHERE assessment_id IN ({marks})", part)
                 db.execute(f"DELETE FROM assessments WHERE status = 'draft' AND id IN ({marks})", part)
             audit.log(db, actor, f"retention: {reason}", "deleted " + done.describe())
     finally:

@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import cohort, content, exports, organisation, publications, results, wheel
+from digled import charts, cohort, content, exports, focus, organisation, profiles, publications, results, wheel
 from digled.content import DIMENSIONS
 from digled.i18n import text
-from digled.ui import downloads, publication, session, widgets
+from digled.ui import change_view, downloads, publication, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -18,6 +18,13 @@ lang = session.language()
 fw = content.framework()
 org = organisation.current(db)
 ALL = "__all__"
+
+
+def _excel(frame, sheet: str) -> bytes:
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False, sheet_name=sheet)
+    return buf.getvalue()
+
 
 st.title(t("Competences in the cohort"))
 st.caption(t("Published figures, never live answers: a group is shown only when it holds at least k leaders and no combination with other published figures can single anyone out. Retakes outside the start and end rounds are private to the leader."))
@@ -36,7 +43,9 @@ def picker(label: str, kind: str, key: str):
 ROUND_NAMES = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
 cols = st.columns(4)
 with cols[0]:
-    rnd = st.selectbox(t("Round"), list(ROUND_NAMES), format_func=ROUND_NAMES.get, key="filter_round")
+    start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
+    rnd = st.selectbox(t("Round"), list(ROUND_NAMES), format_func=ROUND_NAMES.get, key="filter_round",
+                       help=t("Start and end compares both rounds: the round does not apply.") if start_end else None)
 with cols[1]:
     mun = picker(t("Municipality"), "municipalities", "filter_municipality")
 with cols[2]:
@@ -54,6 +63,62 @@ def group(round_: str, key: tuple):
     return s, cohort.Figures.from_json(s.figures if s else None)
 
 
+def focus_view(f: cohort.Figures) -> None:
+    """The focus list of the group shown: table, matrix and its own exports (same n as above)."""
+    whole = f if key == (None, None, None) else group(rnd, (None, None, None))[1]
+    if not f.importance or not focus.has_importance(whole):
+        st.info(t("No importance marks in this publication: the focus list needs a publication made after leaders began marking importance."))
+        return
+    if not focus.has_importance(f):
+        st.info(t("The importance shares of this group are withheld: with this few leaders, or with nearly all of them giving the same mark (or none), they would tell individual leaders' marks. Choose a larger group."))
+        return
+    profile = profiles.profile_for(db, fw, lvl)
+    if lvl:
+        source = t("Target levels: the target profile of {level}").format(level=text(org.levels[lvl], lang))
+    else:
+        source = t("Target levels: the default target profile (choose a leader level for its own profile)")
+    if not profile.approved:
+        source += " " + t("(provisional: not yet approved)")
+    rows = focus.focus_list(fw, f, profile.levels)
+    quadrant = {q: t(name) for q, name in focus.QUADRANTS.items()}
+    names = {c.id: text(c.name, lang) for c in fw.competences}
+
+    def num(v, digits=1):
+        return None if v is None else round(v, digits)
+
+    table = pd.DataFrame({
+        t("Priority rank"): pd.array([i + 1 if r.priority is not None else None for i, r in enumerate(rows)], dtype="Int64"),
+        t("No."): [r.number for r in rows],
+        t("Competence"): [names[r.competence] for r in rows],
+        t("Marked important (%)"): [num(r.importance, 0) for r in rows],
+        t("Mean level"): [num(r.mean_level) for r in rows],
+        t("Target level"): [r.target for r in rows],
+        t("Gap"): [num(r.gap) for r in rows],
+        t("Priority"): [num(r.priority, 2) for r in rows],
+        t("Quadrant"): [quadrant[r.quadrant] if r.quadrant else "" for r in rows],
+    })
+    st.subheader(t("Focus list"))
+    st.caption(t("Ranked by the share of the {n} leaders who mark a competence important times the gap from the mean level to the target level. A blank: the publication withholds that figure.").format(n=f.n))
+    st.caption(source)
+    st.dataframe(table, hide_index=True, width="stretch")
+    fig = charts.matrix(fw, rows, lang, {
+        "x": t("Level relative to target"), "y": t("Marked important (%)"),
+        "target": t("Vertical line: the target level"),
+        "median": t("Horizontal line: median share marked important ({m:.0f} %)"),
+        "hover": t("{name}: {imp:.0f} % important, mean level {lvl:.1f}, target {target}"),
+        **quadrant,
+    })
+    st.subheader(t("Importance and level"))
+    st.plotly_chart(fig, width="stretch", key="focus_matrix", config={"displayModeBar": False})
+    st.caption(t("Each point is a competence, numbered as in the wheel and the table above; points close together are drawn apart (hover for the exact values). Strengthen: important and below target. Maintain: important and at or above target. Consider: less important and at or above target. Low priority: less important and below target."))
+    d1, d2 = st.columns(2)
+    d1.download_button(t("Download the focus list (CSV)"), lambda frame=table: exports.csv_bytes(frame),
+                       file_name="digled-fokusliste.csv", mime="text/csv", key="focus_csv")
+    d2.download_button(t("Download the focus list (Excel)"), lambda frame=table: _excel(frame, "fokusliste"),
+                       file_name="digled-fokusliste.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="focus_xlsx")
+
+
 key = (mun, area, lvl)
 shown, f = group(rnd, key)
 base = {"publication": pub.id, "round": rnd, "municipality": mun or "", "area": area or "", "level": lvl or ""}
@@ -69,18 +134,27 @@ if publication.explain(shown, k, t, lang, db):
 
     # one view at a time: only what is shown is computed and drawn (a filter change stays fast)
     views = {"wheel": t("Cohort wheel"), "dims": t("Areas and dimensions"), "bands": t("Level bands"),
-             "purposes": t("Purposes"), "change": t("Start and end"), "breakdown": t("Breakdown")}
+             "purposes": t("Purposes"), "change": t("Start and end"), "breakdown": t("Breakdown"),
+             "focus": t("Focus list")}
     view = st.radio(t("Show"), list(views), format_func=views.get, horizontal=True, key="cohort_view")
     labels = results.wheel_labels(t)
     if view == "wheel":
-        fig = wheel.wheel(fw, cohort.as_scores(f, fw), lang, labels)
-        table = pd.DataFrame({
-            t("Competence"): [text(c.name, lang) for c in fw.competences],
-            t("Mean score"): [None if f.competences[c.id] is None else round(f.competences[c.id]) for c in fw.competences],
-            t("Target level"): [fw.target_levels[c.id] for c in fw.competences],
-        })
-        widgets.chart_with_table(fig, table, t("The wheel as a table"), key="cohort_wheel")
-        st.caption(t("Filled wedges: the group's mean per competence. Dashed line: the digital leader target profile."))
+        means = cohort.as_scores(f, fw)
+        # numbered wedges and the numbered list beside (under, on a phone): no label overlaps
+        chart, listing = st.columns([3, 2])
+        with chart:
+            fig = wheel.wheel(fw, means, lang, labels, numbered=True)
+            table = pd.DataFrame({
+                t("Competence"): [text(c.name, lang) for c in fw.competences],
+                t("Mean score"): [None if f.competences[c.id] is None else round(f.competences[c.id])
+                                  for c in fw.competences],
+                t("Target level"): [fw.target_levels[c.id] for c in fw.competences],
+            })
+            widgets.chart_with_table(fig, table, t("The wheel as a table"), key="cohort_wheel")
+            st.caption(t("Filled wedges: the group's mean per competence. Dashed line: the digital leader target profile."))
+        with listing, st.container(key="wheel_list"):
+            st.subheader(t("The 16 competences"))
+            st.html(results.wheel_list_html(fw, means, lang, t))
     elif view == "dims":
         dims = pd.DataFrame([
             {t("Area"): text(a.name, lang), **{text(fw.dimensions[d], lang): round(f.dimensions[f"{a.id}:{d}"] or 0) for d in DIMENSIONS}}
@@ -113,16 +187,10 @@ if publication.explain(shown, k, t, lang, db):
         fig.update_layout(barmode="group", xaxis=dict(range=[0, 100], title="%"), yaxis=dict(autorange="reversed", title=t("Purpose")), height=420, margin=dict(t=20))
         widgets.chart_with_table(fig, ptable, t("Purposes as a table"), key="purposes")
     elif view == "change":
-        pshown = publications.shown(db, pub.id, "paired", key)
-        ch = cohort.Change.from_json(pshown.figures if pshown else None)
-        if publication.explain(pshown, publications.k_of(pub.summary, "paired"), t, lang, db):
-            st.metric(t("Mean change of the total"), "–" if ch.total is None else f"{ch.total:+.1f}", help=t("Percentage points, {n} leaders who took both rounds").format(n=ch.n))
-            ctable = pd.DataFrame({t("Competence"): [text(c.name, lang) for c in fw.competences],
-                                   t("Change (percentage points)"): [round(ch.competences[c.id] or 0, 1) for c in fw.competences]})
-            fig = go.Figure(go.Bar(x=ctable.iloc[:, 1], y=ctable.iloc[:, 0], orientation="h",
-                                   marker_color=[fw.area_index[c.area].colour for c in fw.competences]))
-            fig.update_layout(yaxis=dict(autorange="reversed"), height=520, margin=dict(t=20))
-            widgets.chart_with_table(fig, ctable, t("The change as a table"), key="change")
+        change_view.show(db, pub, key, fw, t, lang)
+        shown_rows = change_view.export_rows(db, pub, key, fw)  # the export holds what is shown
+    elif view == "focus":
+        focus_view(f)
     else:
         by = st.radio(t("Break down by"), ["municipalities", "areas", "levels"], horizontal=True, key="breakdown_by",
                       format_func={"municipalities": t("Municipality"), "areas": t("Area"), "levels": t("Leader level")}.get)
@@ -133,7 +201,7 @@ if publication.explain(shown, k, t, lang, db):
             ckey[pos] = v
             cs, fx = group(rnd, tuple(ckey))
             visible = cs is not None and cs.status != "hidden"
-            rows.append({t("Group"): text(getattr(org, by)[v], lang), t("Answers"): fx.n if visible else HIDDEN,
+            rows.append({t("Group"): text(getattr(org, by)[v], lang), t("Answers in the figures"): fx.n if visible else HIDDEN,
                          t("Mean total"): round(fx.total) if visible and fx.total is not None else "",
                          **{text(a.name, lang): round(fx.areas[a.id]) if visible and fx.areas.get(a.id) is not None else "" for a in fw.areas}})
             shown_rows += cohort.figure_rows({**base, **dict(zip(("municipality", "area", "level"), [x or "" for x in ckey])),
@@ -145,13 +213,6 @@ c1, c2, c3 = st.columns(3)
 # every export is made on click: no lasting /media/ URL (digled/ui/downloads.py)
 c1.download_button(t("Download what is shown (CSV)"), lambda frame=export: exports.csv_bytes(frame),
                    file_name="digled-kompetencer.csv", mime="text/csv", key="export_csv")
-
-
-def _excel(frame, sheet: str) -> bytes:
-    buf = io.BytesIO()
-    frame.to_excel(buf, index=False, sheet_name=sheet)
-    return buf.getvalue()
-
 
 c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: _excel(frame, "kompetencer"),
                    file_name="digled-kompetencer.xlsx",

@@ -3,6 +3,8 @@
 
 import io
 import json
+import textwrap
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,6 +21,7 @@ org = organisation.current(db)
 prog = programme.programme()
 steps = participation.steps(prog)
 ALL = "__all__"
+OPEN_COLOUR, CLOSED_COLOUR = "#1c5a9e", "#8a8f96"  # grey with 3:1 contrast on white
 munis, areas = list(org.municipalities), list(org.areas)
 
 
@@ -34,10 +37,16 @@ if pub is None:
 k = publications.k_of(pub.summary, "participation")
 
 
-def funnel(key: tuple) -> tuple[publications.Shown | None, int | None, dict]:
+def funnel(key: tuple) -> tuple[publications.Shown | None, int | None, dict, dict | None]:
     s = publications.shown(db, pub.id, "participation", key)
     figs = json.loads(s.figures) if s and s.figures else {}
-    return s, figs.get("n"), figs.get("counts", {})
+    return s, figs.get("n"), figs.get("counts", {}), figs.get("funnel")
+
+
+def answers(rnd: str, key: tuple) -> int | str:
+    """The n of the same group's competence figures in the same publication (or Hidden)."""
+    s = publications.shown(db, pub.id, "assessment", (rnd, *key, None))
+    return s.n if s is not None and s.status != "hidden" and s.n is not None else t("Hidden")
 
 
 c1, c2 = st.columns(2)
@@ -47,16 +56,55 @@ area = c2.selectbox(t("Area"), [ALL, *areas], key="part_area",
                     format_func=lambda v: t("All") if v == ALL else text(org.areas[v], lang))
 mun, area = (None if mun == ALL else mun), (None if area == ALL else area)
 
-shown, n, counts = funnel((mun, area))
+shown, n, counts, stages = funnel((mun, area))
 if publication.explain(shown, k, t, lang, db, kind="participation"):
-    st.metric(t("Leaders in the group"), n)
-    table = pd.DataFrame({t("Step"): [step_label(s) for s in steps],
-                          t("Leaders"): [counts.get(s.id, 0) for s in steps],
-                          t("Share (%)"): [round(counts.get(s.id, 0) / n * 100) if n else 0 for s in steps]})
-    fig = go.Figure(go.Funnel(y=table[t("Step")], x=table[t("Leaders")], marker_color="#1c5a9e",
-                              textinfo="value+percent initial", textfont=dict(size=13)))
-    fig.update_layout(height=620, margin=dict(t=20, l=10, r=10))
-    widgets.chart_with_table(fig, table, t("The funnel as a table"), key="funnel")
+    m = st.columns(3)
+    m[0].metric(t("Leaders in the group"), n,
+                help=t("Participants in the group: every active leader in it, whether or not they have answered an assessment."))
+    m[1].metric(t("Start answers in the competence figures"), answers("start", (mun, area)),
+                help=t("The n the competence pages show for this group's start round in the same publication: submitted start assessments."))
+    m[2].metric(t("End answers in the competence figures"), answers("end", (mun, area)),
+                help=t("The n the competence pages show for this group's end round in the same publication: submitted end assessments."))
+    st.caption(t("Why the numbers differ: the participants are every leader in the group; the answers are the assessments they have submitted. A leader who left the programme no longer counts as a participant, but an assessment they submitted stays in the competence figures."))
+
+    st.subheader(t("The funnel"))
+    if stages is None:
+        st.info(t("This publication was made before the funnel was introduced: the table shows each step's own count. The next publication shows the funnel."))
+    else:
+        is_open = participation.open_stages(prog, programme.schedule(db, prog), date.today())
+        labels = [t(s.label) for s in participation.STAGES]
+        values = [stages.get(s.id, 0) for s in participation.STAGES]
+        NOT_OPEN = t("not yet open")
+        # a stage not open yet that has leaders anyway (a moved schedule): its count, and that it is not open
+        shares = [round(v / n * 100) if n else 0 for v in values]
+        amounts = [t("{count} ({share} %)").format(count=v, share=p) for v, p in zip(values, shares)]
+        bar_text = [a if is_open[s.id] else (NOT_OPEN if v == 0 else a + " · " + NOT_OPEN)
+                    for s, v, a in zip(participation.STAGES, values, amounts)]
+        fig = go.Figure(go.Bar(
+            y=["<br>".join(textwrap.wrap(label, 24)) for label in labels], x=values, orientation="h",
+            marker_color=[OPEN_COLOUR if is_open[s.id] else CLOSED_COLOUR for s in participation.STAGES],
+            text=bar_text, textposition="outside", textfont=dict(size=15, color="#1f2328"), cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        ))
+        fig.update_layout(height=110 + 62 * len(labels), margin=dict(t=10, l=10, r=10, b=30), bargap=0.3,
+                          xaxis=dict(range=[0, max(n or 1, 1) * 1.3], title=t("Leaders"), tickfont=dict(size=13)),
+                          yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=14)),
+                          font=dict(size=14))
+        table = pd.DataFrame({
+            t("Stage"): labels,
+            t("Leaders through every stage so far"): values,
+            t("Share (%)"): shares,
+            t("Status"): [t("open") if is_open[s.id] else NOT_OPEN for s in participation.STAGES],
+        }).map(exports.safe_cell)
+        widgets.chart_with_table(fig, table, t("The funnel as a table"), key="funnel")
+        st.caption(t("A stage counts a leader only when they also passed every earlier stage, so the bars never widen. A film stage is passed by one film seen, a meeting or workshop stage by one attended. Grey: the stage has not opened yet."))
+
+    with st.expander(t("Every step on its own"), expanded=stages is None):
+        st.dataframe(pd.DataFrame({
+            t("Step"): [step_label(s) for s in steps],
+            t("Leaders who took this step"): [counts.get(s.id, 0) for s in steps],
+            t("Share (%)"): [round(counts.get(s.id, 0) / n * 100) if n else 0 for s in steps],
+        }).map(exports.safe_cell), hide_index=True, width="stretch")
 
 st.subheader(t("By municipality and area"))
 by = st.radio(t("Break down by"), ["municipality", "area"], horizontal=True, key="part_by",
@@ -65,8 +113,10 @@ values = munis if by == "municipality" else areas
 names = org.municipalities if by == "municipality" else org.areas
 rows = []
 for v in values:
-    _, size, cts = funnel((v, area) if by == "municipality" else (mun, v))
-    row = {t("Group"): text(names[v], lang), t("Leaders"): size if size is not None else t("Hidden")}
+    gkey = (v, area) if by == "municipality" else (mun, v)
+    _, size, cts, _ = funnel(gkey)
+    row = {t("Group"): text(names[v], lang), t("Leaders in the group"): size if size is not None else t("Hidden"),
+           t("Start answers in the competence figures"): answers("start", gkey) if size is not None else ""}
     for s in steps:
         row[step_label(s)] = cts.get(s.id, "") if size is not None else ""
     rows.append(row)

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from digled import anonymity, assessment, content, results, retention, wheel
-from digled.i18n import text
-from digled.ui import session, widgets
+from digled import anonymity, assessment, content, plan, profiles, results, retention, wheel
+from digled.ui import development, guides, plan_panel, session, wheel_panel, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -21,11 +20,10 @@ if not attempts:
     st.page_link("pages/assessment.py", label=t("Go to the competence assessment"), icon=":material/donut_large:")
     st.stop()
 
-guide = fw.guides["before_result"]
 with st.expander(t("Guide: how to read your wheel"), expanded=st.session_state.pop("show_result_guide", False)):
-    widgets.video_or_text(guide.video_url, text(guide.text, lang))
+    guides.show("wheel", t, lang, db)
 
-names = [results.attempt_label(a.round, a.submitted, t) for a in attempts]
+names = [results.attempt_label(a.round, a.submitted, t, lang) for a in attempts]
 chosen = st.selectbox(
     t("Attempt"), range(len(attempts)), index=len(attempts) - 1, format_func=names.__getitem__, key="attempt"
 )
@@ -37,39 +35,36 @@ if not retention.has_raw_answers(db, current.id):
 
 st.metric(t("Total"), f"{scores['total']:.0f} %" if scores["total"] is not None else "–",
           help=t("Level {level} of 8").format(level=scores["total_level"] or "–"))
-left, right = st.columns([3, 2])
-with left:
-    fig = wheel.wheel(fw, scores, lang, labels, previous=previous.scores if previous else None)
-    widgets.chart_with_table(fig, results.table(fw, scores, lang, t), t("The wheel as a table"), key="wheel")
-    st.caption(
-        t("Filled wedges: your score per competence. Dashed line: the digital leader target profile.")
-        + (" " + t("Solid line: your previous attempt.") if previous else "")
-    )
-strong, recommend = results.feedback(fw, scores, lang)
+wheel_panel.show(db, fw, current, previous, user, t, lang)  # the wheel, the list, the profile, the cohort
+# the development loop (issue 11): importance marks, recommendations from gap x importance, the plan
+target_levels = profiles.profile_for(db, fw, profiles.attempt_level(db, current, user.level)).levels
+marks = development.importance_form(db, fw, current, attempts, t, lang)
+strong, _ = results.feedback(fw, scores, lang, target_levels, marks)
 level_word = t("level")
-with right:
+left, right = st.columns(2)
+with left:
     st.subheader(t("Your three strongest competences"))
     for e in strong:
         st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
         st.write(e.text)
-    st.subheader(t("Three competences to develop"))
-    for e in recommend:
-        with st.container(border=True):
-            st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
-            st.write(e.text)
-            st.markdown("\n".join(f"- {x}" for x in e.exercises))
+with right:
+    development.recommendations(db, fw, scores, target_levels, marks, t, lang)
+plan_panel.show(db, fw, respondent, attempts, chosen, plan.focus(fw, marks, scores, target_levels), t, lang)
 
 st.subheader(t("The programme purposes"))
-st.dataframe(
-    results.purposes_table(fw, scores, lang, t, before=previous.scores if previous else None),
-    hide_index=True, width="stretch",
-)
+with st.container(key="purposes"):
+    # a static table: the statements wrap inside the screen (a data grid cut them off on a phone)
+    st.table(
+        results.purposes_table(fw, scores, lang, t, before=previous.scores if previous else None),
+        hide_index=True, border="horizontal",
+    )
 
 st.download_button(
     t("Download my report (HTML, opens offline, prints well)"),
     # made on click: no lasting /media/ URL holds the report (digled/ui/downloads.py)
-    lambda name=names[chosen], before=(previous.scores if previous else None):
-        results.personal_report(fw, scores, lang, t, name, before),
+    lambda name=names[chosen], before=(previous.scores if previous else None), my_plan=plan.load(db, respondent):
+        results.personal_report(fw, scores, lang, t, name, before, target_levels=target_levels, marks=marks,
+                                extra_html=plan.report_html(my_plan, fw, lang, t)),
     file_name=f"kompetencehjul-{current.submitted}.html",
     mime="text/html",
     icon=":material/download:",

@@ -285,3 +285,243 @@ def test_leader_and_admin_cannot_open_management_pages(demo_db):
             assert "You do not have access to this page." in [e.value for e in at.error]
             assert not at.get("plotly_chart")
     assert publications.listing(demo_db) == []  # a refused visit publishes nothing
+
+
+# --- issue 11: the focus list ---------------------------------------------------------------------
+
+
+def _mark_importance(db, seed: int = 11) -> None:
+    """Importance marks on every submitted attempt (what the demo's marks will give)."""
+    import random
+
+    rng = random.Random(seed)
+    fw = content.framework()
+    ids = [r[0] for r in db.execute("SELECT id FROM assessments WHERE status = 'submitted' ORDER BY id")]
+    with write(db):
+        db.execute("DELETE FROM importance")
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO importance (assessment_id, competence, value) VALUES (?, ?, ?)",
+            [(a, c.id, rng.choices(["important", "less", "not_relevant"], [5 + j % 4, 3, 1 + j % 3])[0])
+             for a in ids for j, c in enumerate(fw.competences)])
+
+
+def test_the_focus_list_ranks_by_importance_times_gap_with_the_same_n(demo_db):
+    _mark_importance(demo_db)
+    at = _open(COMPETENCES)
+    n = int(_metric(at, "Answers in the figures"))
+    at.radio(key="cohort_view").set_value("focus").run()
+    assert not at.exception, at.exception
+    assert int(_metric(at, "Answers in the figures")) == n  # one n for the group
+    assert len(at.get("plotly_chart")) == 1  # the matrix
+    pub = publications.latest(demo_db)
+    f = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, None)).figures)
+    fw = content.framework()
+    # by hand: share important / 100 x (target - (mean score / 12.5 + 0.5))
+    prio = {c.id: f.importance[c.id]["important"] / 100 * (fw.target_levels[c.id] - (f.competences[c.id] / 12.5 + 0.5))
+            for c in fw.competences if f.importance.get(c.id) and f.competences[c.id] is not None}
+    assert len(prio) >= 8  # the demo cohort shows most competences' importance
+    best = max(prio, key=prio.get)
+    table = at.dataframe[0].value
+    from digled.i18n import text as in_lang
+
+    assert table["Competence"].iloc[0] == in_lang(fw.competence_index[best].name, "en")
+    assert table["Priority"].iloc[0] == round(prio[best], 2)
+    assert list(table["Priority"].dropna()) == sorted(table["Priority"].dropna(), reverse=True)
+    assert len(table) == len(fw.competences)
+    assert f"of the {n} leaders" in page_text(at)
+    rows = exports.read_csv_text(download(at, "focus_csv").decode("utf-8-sig"))
+    assert rows[0][:3] == ["Priority rank", "No.", "Competence"] and len(rows) == 1 + len(fw.competences)
+    assert rows[1][0] == "1"
+    assert download(at, "focus_xlsx")[:2] == b"PK"  # an xlsx (zip) file
+
+
+def test_the_focus_list_of_a_level_uses_its_profile_and_says_it_is_provisional(demo_db):
+    from digled import focus
+
+    _mark_importance(demo_db)
+    at = _open(COMPETENCES)
+    at.radio(key="cohort_view").set_value("focus").run()
+    assert "Target levels: the default target profile" in page_text(at)
+    pub = publications.latest(demo_db)
+    figs = {lv: cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, lv)).figures)
+            for lv in organisation.current(demo_db).levels}
+    level = next(lv for lv, fx in figs.items() if focus.has_importance(fx))
+    at.selectbox(key="filter_level").set_value(level).run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Target levels: the target profile of" in text and "(provisional: not yet approved)" in text
+    assert len(at.dataframe) == 1 and len(at.get("plotly_chart")) == 1
+    # a released level group too small for importance shares: withheld, said so, no table
+    small = next((lv for lv, fx in figs.items() if not fx.hidden and not focus.has_importance(fx)), None)
+    if small is not None:
+        at.selectbox(key="filter_level").set_value(small).run()
+        assert any("importance shares of this group are withheld" in i.value for i in at.info)
+        assert not at.dataframe and not at.get("plotly_chart")
+
+
+def test_a_publication_without_importance_says_so(demo_db):
+    with write(demo_db):
+        demo_db.execute("DELETE FROM importance")  # as before leaders marked importance
+    at = _open(COMPETENCES)
+    at.radio(key="cohort_view").set_value("focus").run()
+    assert not at.exception
+    assert any("No importance marks in this publication" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_the_focus_list_in_danish(demo_db):
+    _mark_importance(demo_db)
+    at = _open(COMPETENCES, lang="da")
+    at.radio(key="cohort_view").set_value("focus").run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Fokusliste" in text and "Vigtighed og niveau" in text
+    assert at.dataframe[0].value.columns[2] == "Kompetence"
+
+
+# --- the participation funnel and one n (issue 11) ------------------------------------------------
+
+
+def _people(rows):
+    import pandas as pd
+
+    cols = ["kickoff", "start", "film1", "kl1", "meeting1", "workshop1", "end"]
+    return pd.DataFrame([dict(zip(cols, r), id=i + 1) for i, r in enumerate(rows)])
+
+
+def test_the_funnel_counts_a_leader_only_through_every_earlier_stage():
+    import numpy as np
+
+    prog = programme.programme()
+    people = _people([
+        (1, 1, 1, 0, 1, 1, 1),  # A: every stage
+        (0, 1, 1, 1, 1, 1, 1),  # B: missed the kick-off, so counts nowhere after it
+        (1, 1, 0, 1, 0, 1, 0),  # C: kick-off, start, a KL film; no meeting
+        (1, 0, 1, 1, 1, 1, 1),  # D: no start assessment
+        (1, 1, 1, 1, 1, 0, 1),  # E: no workshop
+    ])
+    got = participation.funnel(people, prog)
+    assert got == {"kickoff": 4, "start": 3, "films": 3, "meetings": 2, "workshops": 1, "end": 1}
+    assert int(people["end"].sum()) == 4  # the step on its own would widen the funnel again
+    values = list(got.values())
+    assert values == sorted(values, reverse=True)
+    # only some leaders of a group, and a programme step nobody has reached (no column at all)
+    mask = np.array([True, False, True, False, False])
+    assert participation.funnel(people[mask], prog) == {"kickoff": 2, "start": 2, "films": 2, "meetings": 1,
+                                                         "workshops": 1, "end": 1}
+    assert participation.funnel(people.drop(columns=["meeting1"]), prog)["meetings"] == 0
+
+
+def test_the_funnel_is_released_with_the_counts_and_the_state_keeps_its_bits():
+    import numpy as np
+
+    prog = programme.programme()
+    people = _people([(1, 1, 1, 0, 1, 1, 1), (0, 1, 0, 1, 0, 0, 0)])
+    for step in ("invited", "activated"):
+        people[step] = 1
+    released = participation.counts(people, np.array([True, True]), prog)
+    assert released["n"] == 2 and released["counts"]["kickoff"] == 1 and released["counts"]["start"] == 2
+    assert released["funnel"] == {"kickoff": 1, "start": 1, "films": 1, "meetings": 1, "workshops": 1, "end": 1}
+    # the kick-off came later: it takes the next bit, every earlier bit stays (a leader without
+    # the kick-off keeps the member id earlier publications knew)
+    assert participation.state_columns(prog) == [
+        "invited", "activated", "start", "film1", "kl1", "kl2", "film2", "kl3", "meeting1", "film3", "kl4", "workshop1",
+        "film4", "kl5", "meeting2", "service_check", "workshop2", "end", "handbook", "kickoff"]
+    ids = participation.member_ids(people, prog)
+    assert participation.person_of(ids[0]) == 1 and participation.person_of(ids[1]) == 2
+    # leader 2: invited (bit 0), activated (1), start (2), kl1 (4)
+    assert int(ids[1]) & 0xFFFFFFFF == 0b10111
+
+
+def test_stages_open_on_their_first_activity():
+    from datetime import date
+
+    prog = programme.programme()
+    kickoff = date(2026, 1, 5)
+    sched = {a.id: programme.Dates(kickoff + timedelta(days=a.opens), kickoff + timedelta(days=a.due)) for a in prog.activities}
+    opens = participation.stage_opens(prog, sched)
+    by_id = {a.id: a for a in prog.activities}
+    assert opens["kickoff"] == kickoff and opens["start"] == kickoff
+    assert opens["films"] == kickoff + timedelta(days=by_id["film1"].opens)  # film1 and kl1 open together
+    assert opens["meetings"] == kickoff + timedelta(days=by_id["meeting1"].opens)
+    assert opens["end"] == kickoff + timedelta(days=by_id["assessment_end"].opens)
+    day_before_meetings = opens["meetings"] - timedelta(days=1)
+    assert participation.open_stages(prog, sched, day_before_meetings) == {
+        "kickoff": True, "start": True, "films": True, "meetings": False, "workshops": False, "end": False}
+    assert all(participation.open_stages(prog, sched, opens["end"]).values())
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_the_participation_page_draws_a_funnel_that_never_widens(demo_db, lang):
+    import json as _json
+
+    at = _open(PARTICIPATION, lang=lang)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    bar = _json.loads(charts[0].proto.spec)["data"][0]
+    assert bar["orientation"] == "h" and len(bar["x"]) == len(participation.STAGES)
+    assert bar["x"] == sorted(bar["x"], reverse=True) and bar["x"][0] > 0
+    pub = publications.latest(demo_db)
+    released = _json.loads(publications.shown(demo_db, pub.id, "participation", (None, None)).figures)["funnel"]
+    assert bar["x"] == [released[s.id] for s in participation.STAGES]
+    labels = {"en": "Attended at least one network meeting", "da": "Deltog i mindst ét netværksmøde"}[lang]
+    assert labels in [y.replace("<br>", " ") for y in bar["y"]]
+    # the demo is mid-programme: the end assessment has not opened, so its bar is grey and says so
+    not_open = {"en": "not yet open", "da": "ikke åbnet endnu"}[lang]
+    assert bar["marker"]["color"][-1] == "#8a8f96" and bar["marker"]["color"][0] == "#1c5a9e"
+    assert bar["text"][-1].endswith(not_open) and not bar["text"][0].endswith(not_open)
+
+
+def test_an_older_participation_publication_without_a_funnel_says_so(demo_db):
+    import json as _json
+
+    at = _open(PARTICIPATION)
+    pub = publications.latest(demo_db)
+    with demo_db.conn:
+        for grp, figs in demo_db.execute("SELECT grp, figures FROM released_groups WHERE publication_id = ? AND "
+                                         "kind = 'participation' AND figures IS NOT NULL", [pub.id]).fetchall():
+            old = {key: v for key, v in _json.loads(figs).items() if key != "funnel"}
+            demo_db.execute("UPDATE released_groups SET figures = ? WHERE publication_id = ? AND kind = 'participation' "
+                            "AND grp = ?", [_json.dumps(old), pub.id, grp])
+    at.run()
+    assert not at.exception
+    assert any("made before the funnel was introduced" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def _cell(frame, group: str, column: str):
+    return frame.set_index(frame.columns[0]).loc[group, column]
+
+
+def test_one_n_the_two_pages_show_the_same_answers_for_the_same_group(demo_db):
+    """The breakdown's n is the answers in the competence figures; the participation page's
+    "Leaders in the group" is every participant (the demo's `leder` has no assessment, and not
+    every leader has answered). Both pages show the answers n for the same group and
+    publication, under the same words, and the participation page says which n is which."""
+    comp = _open(COMPETENCES)
+    comp.radio(key="cohort_view").set_value("breakdown").run()
+    comp.radio(key="breakdown_by").set_value("municipalities").run()
+    assert not comp.exception
+    breakdown = comp.dataframe[0].value
+    answers_col = next(c for c in breakdown.columns if c.startswith("Answers"))
+    pub = publications.latest(demo_db)
+    part = _open(PARTICIPATION)
+    assert part.selectbox(key="publication").value == pub.id and len(publications.listing(demo_db)) == 1
+    for mun in ("Albertslund", "Glostrup"):
+        name = f"{mun} Municipality"
+        comp_n = int(_cell(breakdown, name, answers_col))
+        assert comp_n == publications.shown(demo_db, pub.id, "assessment", ("start", mun, None, None)).n
+        part.selectbox(key="part_municipality").set_value(mun).run()
+        assert not part.exception
+        assert int(_metric(part, "Start answers in the competence figures")) == comp_n
+        participants = int(_metric(part, "Leaders in the group"))
+        assert participants == publications.shown(demo_db, pub.id, "participation", (mun, None)).n
+        assert participants > comp_n  # a different n, under a different label
+        steps_alone = part.dataframe[1].value  # "Every step on its own"
+        assert int(_cell(steps_alone, "Start assessment taken", "Leaders who took this step")) == comp_n
+        table = part.dataframe[-1].value  # the breakdown by municipality
+        assert int(_cell(table, name, "Start answers in the competence figures")) == comp_n
+        assert int(_cell(table, name, "Leaders in the group")) == participants
+    assert any(c.value.startswith("Why the numbers differ:") for c in part.caption)
+    exported = download(part, "part_csv").decode("utf-8-sig")
+    assert "Start answers in the competence figures" in exported and "Leaders in the group" in exported

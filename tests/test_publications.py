@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from digled import content, db as storage, organisation, programme, publications, scoring
@@ -109,3 +110,78 @@ def test_a_due_publication_is_made_in_the_background_once(tmp_path, framework):
     thread.join(timeout=60)
     assert not publications.running_in_background(path)
     assert [p.trigger for p in publications.listing(d)] == ["schedule", "first"]
+
+
+# --- issue 11: importance shares and the spread of paired changes ------------------------------
+
+
+def test_importance_shares_are_shares_of_all_members_and_withheld_when_telling(framework):
+    from digled import cohort
+
+    ids = [c.id for c in framework.competences]
+    codes = np.full((10, len(ids)), cohort.UNANSWERED, dtype=np.int8)
+    codes[:, 0] = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3]  # 4 important, 3 less, 2 not relevant, 1 unanswered
+    codes[:, 1] = [0] * 7 + [1] * 3  # all but 3 (< k = 5) important: tells too much
+    shares = cohort.importance_shares(codes, framework, 5)
+    assert shares[ids[0]] == {"important": 40.0, "less": 30.0, "not_relevant": 20.0, "unanswered": 10.0}
+    assert shares[ids[1]] is None
+    assert shares[ids[2]] is None  # nobody answered: all in one value
+
+
+def test_old_figures_and_changes_load_without_the_new_fields():
+    from digled import cohort
+
+    f = cohort.Figures.from_json(json.dumps({"n": 6, "hidden": False, "total": 50.0}))
+    assert f.importance == {} and f.n == 6
+    c = cohort.Change.from_json(json.dumps({"n": 6, "hidden": False, "competences": {"x": 1.0}, "total": 2.0}))
+    assert c.sd == {} and c.sd_total is None
+    again = cohort.Change.from_json(cohort.Change(n=3, hidden=False, sd={"x": 1.5}, sd_total=2.0).to_json())
+    assert again.sd == {"x": 1.5} and again.sd_total == 2.0
+
+
+def test_paired_change_has_the_sample_sd_of_the_differences(framework):
+    import pandas as pd
+
+    from digled import cohort
+
+    first = framework.competences[0].id
+    cols = cohort.value_columns(framework)
+    rows = []
+    # total: start 40/50/60, end 50/70/90 -> differences 10, 20, 30: mean 20, sd 10
+    # first competence: differences 5, 5, 20: mean 10, sd sqrt((25 + 25 + 100) / 2) = sqrt(75)
+    for i, (t0, t1, c0, c1) in enumerate([(40, 50, 10, 15), (50, 70, 20, 25), (60, 90, 30, 50)]):
+        for rnd, member, total, c in (("start", 100 + i, t0, c0), ("end", 200 + i, t1, c1)):
+            row = {col: np.nan for col in cols}
+            row.update({"member": member, "respondent": f"r{i}", "round": rnd, "municipality": "M", "area": "A",
+                        "level": "L", "total_level": 4.0, "total": float(total), f"c:{first}": float(c)})
+            rows.append(row)
+    df = pd.DataFrame(rows).set_index("member", drop=False)
+    pairs = cohort.paired(df)
+    ch = cohort.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 3)
+    assert ch.n == 3 and ch.total == 20.0 and ch.sd_total == pytest.approx(10.0)
+    assert ch.competences[first] == 10.0 and ch.sd[first] == pytest.approx(75 ** 0.5)
+    second = framework.competences[1].id
+    assert ch.competences[second] is None and ch.sd[second] is None  # no values
+    assert ch.counts[first] == 3 and ch.counts[second] == 0
+    assert cohort.sample_sd(np.array([3.0, np.nan])) is None  # fewer than 2
+    assert json.loads(ch.to_json())["sd"][first] == pytest.approx(75 ** 0.5)
+
+
+def test_importance_codes_prefer_the_frozen_snapshot(database, framework):
+    from digled import cohort
+
+    a, b = framework.competences[0].id, framework.competences[1].id
+    with storage.write(database):
+        for aid in (11, 12, 13):
+            database.execute("INSERT INTO assessments (id, respondent, round, status, started) VALUES (?, ?, 'start', 'submitted', '')",
+                             [aid, f"r{aid}"])
+        database.execute("INSERT INTO importance VALUES (11, ?, 'less')", [a])  # edited after its snapshot
+        database.execute("INSERT INTO published_importance VALUES (11, ?, 'important')", [a])
+        database.execute("INSERT INTO published_importance VALUES (11, ?, 'unanswered')", [b])
+        database.execute("INSERT INTO importance VALUES (12, ?, 'not_relevant')", [b])  # never published
+    codes, frozen = cohort.importance_codes(database, framework, [13, 12, 11])
+    assert frozen.tolist() == [False, False, True]
+    idx = cohort.IMPORTANCE.index
+    assert codes[2, 0] == idx("important") and codes[2, 1] == idx("unanswered")
+    assert codes[1, 1] == idx("not_relevant") and codes[1, 0] == idx("unanswered")
+    assert (codes[0] == idx("unanswered")).all()

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import anonymity, assessment, audit, db, i18n, retention
+from digled import anonymity, assessment, audit, db, i18n, importance, retention
 from digled.cli import main
 from tests.conftest import SECRET
 
@@ -121,6 +121,37 @@ def test_delete_now_removes_submitted_answers_and_keeps_scores_history_and_draft
     # nothing left: a second run changes nothing and logs nothing
     assert retention.delete(database, "admin").empty
     assert len(audit.recent(database)) == 1
+
+
+def _marks(database, assessment_id: int) -> dict:
+    return dict(database.execute("SELECT competence, value FROM importance WHERE assessment_id = ?", [assessment_id]).fetchall())
+
+
+def test_importance_marks_go_with_the_raw_answers_and_published_ones_stay(database, framework):
+    first = _submitted(database, framework, 1)
+    second = _submitted(database, framework, 2)
+    importance.save(database, first.id, {"info_search": "important", "safe_data": "not_relevant"}, framework)
+    importance.save(database, second.id, {"comm_share": "less"}, framework)
+    with db.write(database):  # a publication's snapshot of the first attempt's marks
+        database.execute("INSERT INTO published_importance VALUES (?, 'info_search', 'important')", [first.id])
+    draft = _draft(database, framework, 3, date(2027, 1, 5))
+    preview = retention.plan(database)
+    assert (preview.assessments, preview.answers, preview.marks) == (2, 40, 3)
+
+    done = retention.delete(database, "admin")
+
+    assert done.marks == 3
+    assert _marks(database, first.id) == {} and _marks(database, second.id) == {}
+    assert database.execute("SELECT COUNT(*) FROM published_importance").fetchone()[0] == 1
+    assert _answer_count(database, draft.id) == 5
+    assert audit.recent(database)[0]["detail"] == (
+        "deleted the raw answers of 2 submitted assessments (40 answers) and 3 importance marks")
+    # marks given after the answers went are deleted by the next run (the due date's daily run)
+    importance.save(database, first.id, {"prod_rights": "less"}, framework)
+    retention.set_retention_date(database, TODAY, "admin", TODAY)
+    result = retention.apply_due(database, TODAY, "cron", SECRET)
+    assert result.due and result.plan.marks == 1 and result.plan.answers == 0
+    assert _marks(database, first.id) == {}
 
 
 def test_a_draft_submitted_after_deletion_can_be_deleted_in_turn(database, framework):

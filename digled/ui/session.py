@@ -80,12 +80,15 @@ def _freeze_startup_objects() -> None:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    from digled import cohort, content, privacy, programme, results, wheel  # noqa: F401
+    from digled import cohort, content, guides, privacy, programme, reminders, results, training, wheel  # noqa: F401
 
     content.framework()
     content.organisation()
     privacy.statement()
     programme.programme()
+    reminders.texts()
+    guides.guides()
+    training.training()
     gc.collect()
     gc.freeze()
 

@@ -1,0 +1,339 @@
+"""Importance marks (storage, validation, pre-fill, demo data) and the recommendation ranking
+by gap x importance, against hand-computed values; the leader's form and recommendations in
+AppTest."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from digled import anonymity, assessment, i18n, importance, results
+from tests.conftest import SECRET
+
+CIDS = ("info_search", "info_evaluate", "info_manage", "info_needs",
+        "comm_interact", "comm_share", "comm_citizens", "comm_collaborate",
+        "prod_content", "prod_integrate", "prod_rights", "prod_innovate",
+        "safe_devices", "safe_data", "safe_health", "safe_environment")
+FIVE = {c: 5 for c in CIDS}
+
+
+def scores_at(levels: dict[str, int | None], default: int = 5) -> dict:
+    """Stored-scores shape with the given levels (score: the middle of the level's band)."""
+    out = {}
+    for c in CIDS:
+        lv = levels.get(c, default)
+        pct = None if lv is None else (lv - 0.5) * 12.5
+        out[c] = {"knowledge": pct, "skills": pct, "attitude": pct, "score": pct, "level": lv}
+    return {"competences": out}
+
+
+def ranked(framework, levels, marks, targets=FIVE, n=3):
+    return [(r.competence, r.gap, r.weight, r.priority, r.above_target)
+            for r in importance.recommend(framework, scores_at(levels), targets, marks, n)]
+
+
+# --- the ranking: a table of hand-computed cases ---------------------------------------------------
+
+CASES = [
+    pytest.param(  # weights: important 1.0, less 0.5, unmarked 0.75; not relevant never
+        {"info_search": 2, "comm_share": 3, "safe_data": 1, "prod_rights": 4},
+        {"safe_data": "not_relevant", "info_search": "less", "comm_share": "important"},
+        [("comm_share", 2, 1.0, 2.0, False), ("info_search", 3, 0.5, 1.5, False),
+         ("prod_rights", 1, 0.75, 0.75, False)],
+        id="weights-and-not-relevant",
+    ),
+    pytest.param(  # equal priority 2.0: larger gap first, then framework order
+        {"info_search": 3, "info_manage": 1, "comm_interact": 3},
+        {"info_search": "important", "info_manage": "less", "comm_interact": "important"},
+        [("info_manage", 4, 0.5, 2.0, False), ("info_search", 2, 1.0, 2.0, False),
+         ("comm_interact", 2, 1.0, 2.0, False)],
+        id="ties",
+    ),
+    pytest.param(  # nothing marked yet: every gap x 0.75
+        {"prod_content": 4, "safe_health": 3, "info_needs": 4},
+        {},
+        [("safe_health", 2, 0.75, 1.5, False), ("info_needs", 1, 0.75, 0.75, False),
+         ("prod_content", 1, 0.75, 0.75, False)],
+        id="unmarked",
+    ),
+    pytest.param(  # one positive gap: filled with important ones closest above target
+        {"info_search": 3, "comm_share": 5, "safe_data": 7, "prod_innovate": 6, "info_evaluate": 5},
+        {"info_search": "less", "comm_share": "important", "safe_data": "important",
+         "prod_innovate": "important", "info_evaluate": "less"},
+        [("info_search", 2, 0.5, 1.0, False), ("comm_share", 0, 1.0, 0.0, True),
+         ("prod_innovate", -1, 1.0, 0.0, True)],
+        id="filled-from-margins",
+    ),
+    pytest.param(  # a large gap marked not relevant is never recommended, even to fill
+        {"safe_environment": 1},
+        {"safe_environment": "not_relevant"},
+        [],
+        id="nothing-to-recommend",
+    ),
+    pytest.param(  # a competence without a level (nothing answered) is left out
+        {"info_search": None, "info_manage": 4},
+        {"info_search": "important"},
+        [("info_manage", 1, 0.75, 0.75, False)],
+        id="no-level",
+    ),
+]
+
+
+@pytest.mark.parametrize("levels, marks, expected", CASES)
+def test_recommend_ranks_by_gap_times_importance(framework, levels, marks, expected):
+    assert ranked(framework, levels, marks) == expected
+
+
+def test_recommend_uses_the_target_levels_it_is_given(framework):
+    levels = {"info_search": 4, "safe_data": 4}
+    assert [r[0] for r in ranked(framework, levels, {}, targets=FIVE)] == ["info_search", "safe_data"]
+    targets = {**FIVE, "info_search": 4, "safe_data": 7}  # another profile: info_search meets it
+    assert ranked(framework, levels, {}, targets=targets) == [("safe_data", 3, 0.75, 2.25, False)]
+    # n is respected
+    many = {c: 3 for c in CIDS}
+    assert len(importance.recommend(framework, scores_at(many), FIVE, {}, n=5)) == 5
+
+
+def test_an_unimportant_competence_drops_out_of_the_recommendations(framework):
+    levels = {"info_search": 2, "comm_share": 3, "prod_rights": 4, "safe_health": 4}
+    before = [r[0] for r in ranked(framework, levels, {})]
+    assert before == ["info_search", "comm_share", "prod_rights"]
+    after = [r[0] for r in ranked(framework, levels, {"info_search": "not_relevant"})]
+    assert after == ["comm_share", "prod_rights", "safe_health"]
+
+
+# --- storage -----------------------------------------------------------------------------------------
+
+
+def _submitted(database, framework, n: int, round_: str = "start", day=date(2027, 1, 10)):
+    respondent = anonymity.pseudonym(SECRET, n)
+    d = assessment.start(database, respondent, round_, today=day, secret=SECRET)
+    for q in assessment.question_ids(framework):
+        assessment.save_answer(database, framework, d.id, q, 3)
+    return assessment.submit(database, framework, d.id, today=day, secret=SECRET)
+
+
+def test_marks_are_saved_exactly_and_read_back(database, framework):
+    a = _submitted(database, framework, 1)
+    assert importance.marks(database, a.id) == {}
+    saved = importance.save(database, a.id, {"info_search": "important", "safe_data": "less", "comm_share": None}, framework)
+    assert saved == {"info_search": "important", "safe_data": "less"}
+    assert importance.marks(database, a.id) == saved
+    importance.save(database, a.id, {"safe_data": "not_relevant"}, framework)  # replaces the set
+    assert importance.marks(database, a.id) == {"safe_data": "not_relevant"}
+
+
+@pytest.mark.parametrize("given, english, danish", [
+    ({"no_such": "important"}, "Unknown competence: no_such.", "Ukendt kompetence: no_such."),
+    ({"info_search": "very"}, "“very” is not a valid importance for info_search",
+     "“very” er ikke en gyldig vigtighed for info_search"),
+])
+def test_bad_marks_are_refused_with_a_clear_error_and_nothing_written(database, framework, given, english, danish):
+    a = _submitted(database, framework, 1)
+    importance.save(database, a.id, {"comm_share": "important"}, framework)
+    with pytest.raises(importance.ImportanceError) as e:
+        importance.save(database, a.id, given, framework)
+    assert english in str(e.value)
+    assert danish in e.value.text(i18n.translator("da"))
+    assert importance.marks(database, a.id) == {"comm_share": "important"}
+
+
+def test_a_draft_or_unknown_attempt_takes_no_marks(database, framework):
+    d = assessment.start(database, anonymity.pseudonym(SECRET, 2), "start", today=date(2027, 1, 10), secret=SECRET)
+    for attempt_id in (d.id, 987654321):
+        with pytest.raises(importance.ImportanceError):
+            importance.save(database, attempt_id, {"info_search": "important"}, framework)
+    assert database.execute("SELECT COUNT(*) FROM importance").fetchone()[0] == 0
+
+
+def test_prefill_and_effective_marks_take_the_latest_answer(database, framework):
+    first = _submitted(database, framework, 1, "start", date(2027, 1, 10))
+    second = _submitted(database, framework, 1, "end", date(2027, 6, 10))
+    attempts = [first, second]
+    assert importance.prefill(database, attempts) == {}
+    assert importance.effective(database, attempts, second) == ({}, "none")
+    importance.save(database, first.id, {"info_search": "important", "safe_data": "less"}, framework)
+    assert importance.prefill(database, attempts) == {"info_search": "important", "safe_data": "less"}
+    assert importance.effective(database, attempts, second) == ({"info_search": "important", "safe_data": "less"}, "earlier")
+    importance.save(database, second.id, {"safe_data": "important", "comm_share": "not_relevant"}, framework)
+    # per competence the latest mark; earlier marks fill what the later attempt left open
+    assert importance.prefill(database, attempts) == {
+        "info_search": "important", "safe_data": "important", "comm_share": "not_relevant"}
+    assert importance.prefill(database, [first]) == {"info_search": "important", "safe_data": "less"}
+    assert importance.effective(database, attempts, second) == ({"safe_data": "important", "comm_share": "not_relevant"}, "this")
+    assert importance.effective(database, attempts, first) == ({"info_search": "important", "safe_data": "less"}, "this")
+
+
+def test_demo_marks_are_plausible_and_follow_the_area(demo_db, framework):
+    demo_db.execute("DELETE FROM importance")
+    demo_db.conn.commit()
+    submitted = demo_db.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]
+    assert submitted > 20
+    assert importance.demo_marks(demo_db, random.Random(7), framework) == submitted
+    rows = demo_db.execute(
+        "SELECT s.area, i.competence, i.value FROM importance i JOIN assessments s ON s.id = i.assessment_id"
+    ).fetchall()
+    assert len(rows) == 16 * submitted
+    assert {v for _, _, v in rows} == set(importance.VALUES)
+
+    def share(competence, areas, value="important"):
+        got = [v for a, c, v in rows if c == competence and a in areas]
+        return sum(v == value for v in got) / len(got)
+
+    # a competence listed as important for an area is marked important far more often there
+    assert share("safe_environment", {"teknik"}) > share("safe_environment", {"skole", "dagtilbud", "aeldre", "social"}) + 0.3
+    assert share("comm_citizens", {"aeldre", "social", "beskaeftigelse", "kultur"}) > share("comm_citizens", {"administration"})
+    assert importance.demo_marks(demo_db, random.Random(7), framework) == 0  # already marked: left alone
+
+
+# --- the report uses the same ranking -----------------------------------------------------------------
+
+
+def test_feedback_and_report_use_the_importance_ranking_and_list_the_activities(framework):
+    t = i18n.translator("en")
+    levels = {"info_search": 2, "comm_share": 3, "prod_rights": 4, "safe_health": 4}
+    scores = scores_at(levels)
+    scores.update(total=50.0, total_level=4, areas={a.id: 50.0 for a in framework.areas},
+                  purposes={p.id: 50.0 for p in framework.purposes})
+    marks = {"info_search": "not_relevant", "comm_share": "less"}
+    _, develop = results.feedback(framework, scores, "en", FIVE, marks)
+    # comm_share 2 x 0.5 = 1.0; prod_rights and safe_health 1 x 0.75 (framework order); info_search never
+    assert [(e.competence, e.ranking.gap, e.ranking.priority) for e in develop] == [
+        ("comm_share", 2, 1.0), ("prod_rights", 1, 0.75), ("safe_health", 1, 0.75)]
+    assert [x.activity for x in develop[0].links] == ["workshop1", "workshop2"]
+    assert results.ranking_line(develop[0].ranking, t, "en") == (
+        "Level 3, target 5: gap 2 × importance 0.5 (Less important) = priority 1")
+    da = i18n.translator("da")
+    assert results.ranking_line(develop[1].ranking, da, "da") == (
+        "Niveau 4, mål 5: afstand 1 × vigtighed 0,75 (ikke markeret endnu) = prioritet 0,75")
+    report = results.personal_report(framework, scores, "en", t, "Start", target_levels=FIVE, marks=marks)
+    develop_part = report[report.index("Three competences to develop"):report.index("The programme purposes")]
+    assert develop_part.index("<h3>Sharing through") < develop_part.index("<h3>Copyright") < develop_part.index("<h3>Protecting health")
+    assert "Joint workshop 1 – question: Which reflection from the meeting" in develop_part
+    assert "E-learning film: The municipality as an authentic actor on digital media" in develop_part
+    assert "Browsing, searching" not in develop_part  # marked not relevant
+    # without marks and targets the report ranks as before marks existed: gap x 0.75 on the profile
+    plain = results.personal_report(framework, scores, "en", t, "Start")
+    assert "Browsing, searching" in plain[plain.index("Three competences to develop"):]
+
+
+# --- the leader's screen (AppTest) ------------------------------------------------------------------
+
+
+SCREEN = """
+import streamlit as st
+
+from digled import assessment, content, db, i18n
+from digled.ui import development
+from tests.apptest import db_path
+from tests.conftest import SECRET
+
+
+def screen():
+    d = db.connect(db_path())
+    fw = content.framework()
+    lang = st.session_state["lang"]
+    t = i18n.translator(lang)
+    attempts = assessment.history(d, st.session_state["respondent"], SECRET)
+    current = attempts[-1]
+    marks = development.importance_form(d, fw, current, attempts, t, lang)
+    development.recommendations(d, fw, current.scores, fw.target_levels, marks, t, lang)
+
+
+st.navigation([st.Page(screen, title="Screen", default=True), st.Page("pages/films.py", url_path="films"),
+               st.Page("pages/meetings.py", url_path="meetings")], position="hidden").run()
+"""
+
+
+def _screen(tmp_path, respondent: str, lang: str) -> AppTest:
+    """A tiny app: the importance form and the recommendations for the latest attempt, with
+    stand-ins for the films and meetings pages the links point to."""
+    (tmp_path / "pages").mkdir(exist_ok=True)
+    for name in ("films", "meetings"):
+        (tmp_path / "pages" / f"{name}.py").write_text(f"import streamlit as st\nst.write({name!r}, st.query_params.get('item'))\n")
+    (tmp_path / "screen.py").write_text(SCREEN)
+    at = AppTest.from_file(str(tmp_path / "screen.py"), default_timeout=30)
+    at.session_state["respondent"] = respondent
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def _leader_with_attempts(demo_db, framework, values=(2,)):
+    from digled import auth
+
+    respondent = anonymity.pseudonym(SECRET, auth.get_user(demo_db, "leder").id)
+    made = []
+    for i, value in enumerate(values):
+        d = assessment.start(demo_db, respondent, "start" if i == 0 else "extra", secret=SECRET)
+        for q in assessment.question_ids(framework):
+            assessment.save_answer(demo_db, framework, d.id, q, value)
+        made.append(assessment.submit(demo_db, framework, d.id, secret=SECRET))
+    return respondent, made
+
+
+def _recommended(at) -> list[str]:
+    return [m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and " · " in m.value]
+
+
+def test_marking_importance_changes_the_recommendations_and_links_land(demo_db, framework, tmp_path):
+    respondent, (attempt,) = _leader_with_attempts(demo_db, framework)  # every competence at level 3
+    at = _screen(tmp_path, respondent, "en")
+    assert not at.exception
+    radios = [r for r in at.radio if r.key.startswith(f"imp_{attempt.id}_")]
+    assert len(radios) == 16 and all(r.value is None for r in radios)
+    assert list(radios[0].options) == ["Important", "Less important", "Not relevant"]
+    # no marks: gap x 0.75; targets 6 (gap 3) in framework order
+    assert _recommended(at) == ["Identifying needs and technological responses",
+                                "Collaborating through digital technologies", "Protecting personal data and privacy"]
+    assert "Level 3, target 6: gap 3 × importance 0.75 (not marked yet) = priority 2.25" in [c.value for c in at.caption]
+    links = [(p.proto.page, dict(p.proto.query_string and [kv.split("=") for kv in p.proto.query_string.split("&")]))
+             for p in at.get("page_link")]
+    assert links[0] == ("films", {"item": "film2"}) and ("meetings", {"item": "workshop1"}) in links
+    assert at.get("page_link")[0].proto.label == "E-learning film: The opportunities of digitalisation and the leader's role"
+    assert "Question: Which task in your area takes unnecessarily long today" in at.caption[2].value
+
+    at.radio(key=f"imp_{attempt.id}_info_needs").set_value("not_relevant")
+    at.radio(key=f"imp_{attempt.id}_safe_data").set_value("less")
+    at.radio(key=f"imp_{attempt.id}_info_search").set_value("important")
+    at.button[0].click().run()  # the form's save button
+    assert not at.exception
+    assert importance.marks(demo_db, attempt.id) == {
+        "info_needs": "not_relevant", "safe_data": "less", "info_search": "important"}
+    assert "Saved. The competences to develop are updated." in [s.value for s in at.success]
+    # collaborate 3 x 0.75 = 2.25, info_search 2 x 1 = 2, safe_data 3 x 0.5 = 1.5 (ties with
+    # other gap-2 ones at 0.75 x 2 = 1.5, but its larger gap wins); info_needs never
+    assert _recommended(at) == ["Collaborating through digital technologies",
+                                "Browsing, searching and filtering information", "Protecting personal data and privacy"]
+
+
+def test_a_later_attempt_is_prefilled_from_the_last_marks_in_danish(demo_db, framework, tmp_path):
+    respondent, (first, second) = _leader_with_attempts(demo_db, framework, values=(3, 2))  # levels 6, then 3
+    importance.save(demo_db, first.id, {"info_search": "less", "safe_data": "not_relevant"}, framework)
+    at = _screen(tmp_path, respondent, "da")
+    assert not at.exception
+    assert at.radio(key=f"imp_{second.id}_info_search").value == "less"
+    assert at.radio(key=f"imp_{second.id}_safe_data").value == "not_relevant"
+    assert at.radio(key=f"imp_{second.id}_comm_share").value is None
+    assert list(at.radio(key=f"imp_{second.id}_comm_share").options) == ["Vigtig", "Mindre vigtig", "Ikke relevant"]
+    assert any("Udfyldt på forhånd fra din tidligere besvarelse" in i.value for i in at.info)
+    assert importance.marks(demo_db, second.id) == {}  # nothing saved until the leader saves
+    # the pre-filled (earlier) marks weigh until saved: safe_data (gap 3) is not relevant, never
+    # suggested; info_needs and comm_collaborate 3 x 0.75; info_evaluate 2 x 0.75 beats info_search 2 x 0.5
+    assert _recommended(at) == ["Afdække behov og digitale løsninger", "Samarbejde digitalt", "Vurdere information"]
+    at.button[0].click().run()
+    assert importance.marks(demo_db, second.id) == {"info_search": "less", "safe_data": "not_relevant"}
+
+
+def test_above_every_target_the_screen_says_how_the_list_was_filled(demo_db, framework, tmp_path):
+    respondent, (attempt,) = _leader_with_attempts(demo_db, framework, values=(4,))  # level 8 everywhere
+    at = _screen(tmp_path, respondent, "en")
+    assert _recommended(at) == [] and results.NONE_NOTE in [i.value for i in at.info]
+    importance.save(demo_db, attempt.id, {"safe_data": "important", "comm_share": "important", "info_search": "less"}, framework)
+    at.run()
+    # safe_data: target 6, margin 2; comm_share: target 5, margin 3; info_search is only less important
+    assert _recommended(at) == ["Protecting personal data and privacy", "Sharing through digital technologies"]
+    assert results.FILLED_NOTE in [i.value for i in at.info]
+    assert "Level 8, target 6: at or above the target, but important in your area." in [c.value for c in at.caption]

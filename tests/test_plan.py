@@ -1,0 +1,367 @@
+"""The personal development plan (issue 11): validation, storage under the pseudonym, what
+moved, exports, the demo plans, and the panel in AppTest."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from digled import anonymity, assessment, exports, i18n, plan
+from tests.conftest import SECRET
+
+TODAY = date(2026, 12, 1)
+ME = anonymity.pseudonym(SECRET, 7)
+OTHER = anonymity.pseudonym(SECRET, 8)
+EN = i18n.translator("en")
+DA = i18n.translator("da")
+
+
+def scores(values: dict[str, float | None], framework) -> dict:
+    """Scores shaped as stored: every competence, the given ones with their score and level."""
+    from digled import scoring
+
+    comps = {}
+    for c in framework.competences:
+        v = values.get(c.id)
+        comps[c.id] = {"knowledge": v, "skills": v, "attitude": v, "score": v,
+                       "level": scoring.level(v) if v is not None else None}
+    return {"competences": comps, "areas": {}, "total": 50.0, "total_level": 5, "purposes": {},
+            "answered": 1, "dont_know": 0}
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def test_a_target_date_must_be_real_from_2000_and_at_most_three_years_ahead():
+    assert plan.parse_due("2027-03-01", TODAY) == date(2027, 3, 1)
+    assert plan.parse_due(date(2000, 1, 1), TODAY) == date(2000, 1, 1)
+    assert plan.parse_due(date(2029, 12, 1), TODAY) == date(2029, 12, 1)  # exactly three years
+    for bad, message in [
+        (None, "Choose a target date."),
+        ("", "Choose a target date."),
+        ("2027-02-30", "The target date 2027-02-30 is not a real date."),
+        ("soon", "The target date soon is not a real date."),
+        (date(1999, 12, 31), "The target date cannot be before 2000."),
+        (date(2029, 12, 2), "The target date can be at most 3 years ahead."),
+    ]:
+        with pytest.raises(plan.PlanError) as e:
+            plan.parse_due(bad, TODAY)
+        assert str(e.value) == message
+    assert plan.latest_due(date(2028, 2, 29)) == date(2031, 2, 28)
+
+
+def test_needs_are_saved_overwritten_and_deleted_when_emptied(database, framework):
+    plan.save_need(database, ME, "info_search", "Tid i kalenderen", framework)
+    plan.save_need(database, ME, "info_search", "Tid i kalenderen og en makker", framework)
+    plan.save_need(database, ME, "safe_data", "Et kursus", framework)
+    assert plan.load(database, ME).needs == {"info_search": "Tid i kalenderen og en makker", "safe_data": "Et kursus"}
+    plan.save_need(database, ME, "safe_data", "   ", framework)
+    assert plan.load(database, ME).needs == {"info_search": "Tid i kalenderen og en makker"}
+    assert plan.load(database, OTHER).needs == {}
+
+
+def test_bad_need_texts_are_refused_and_keep_what_was_stored(database, framework):
+    plan.save_need(database, ME, "info_search", "Før", framework)
+    plan.save_need(database, ME, "info_search", "x" * 500, framework)  # the limit itself is fine
+    with pytest.raises(plan.PlanError) as e:
+        plan.save_need(database, ME, "info_search", "y" * 501, framework)
+    assert e.value.text(DA) == "Teksten kan højst have 500 tegn (den har 501)."
+    with pytest.raises(plan.PlanError, match="Unknown competence: flying."):
+        plan.save_need(database, ME, "flying", "z", framework)
+    assert plan.load(database, ME).needs == {"info_search": "x" * 500}
+
+
+def test_actions_are_validated_and_nothing_is_written_on_a_refusal(database, framework):
+    cases = [
+        (dict(competence="info_search", action_text="  ", due="2027-01-10"), "Write the action (1 to 500 characters)."),
+        (dict(competence="info_search", action_text="a" * 501, due="2027-01-10"),
+         "An action can be at most 500 characters (this one has 501)."),
+        (dict(competence="nope", action_text="Læs", due="2027-01-10"), "Unknown competence: nope."),
+        (dict(competence="info_search", action_text="Læs", due="1999-01-10"), "The target date cannot be before 2000."),
+        (dict(competence="info_search", action_text="Læs", due="2027-01-10", source="film"), "Unknown kind of action: film."),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(plan.PlanError) as e:
+            plan.add_action(database, ME, framework=framework, today=TODAY, **kwargs)
+        assert str(e.value) == message
+    assert plan.load(database, ME).actions == ()
+    aid = plan.add_action(database, ME, "info_search", "  " + "a" * 500 + " ", "2027-01-10", framework, today=TODAY)
+    (a,) = plan.load(database, ME).actions
+    assert (a.id, a.competence, a.text, a.source, a.due, a.done) == (aid, "info_search", "a" * 500, "own", date(2027, 1, 10), False)
+
+
+def test_tick_update_and_delete_only_the_leaders_own_actions(database, framework):
+    mine = plan.add_action(database, ME, "comm_share", "Del en fil i Teams", date(2027, 1, 5), framework,
+                           source="exercise", today=TODAY)
+    theirs = plan.add_action(database, OTHER, "comm_share", "Deres", date(2027, 1, 5), framework, today=TODAY)
+    plan.tick(database, ME, mine, True)
+    assert plan.load(database, ME).actions[0].done is True
+    plan.tick(database, ME, mine, False)
+    assert plan.load(database, ME).actions[0].done is False
+    for call in (lambda: plan.tick(database, ME, theirs, True),
+                 lambda: plan.update_action(database, ME, theirs, "Mit nu", "2027-02-01", today=TODAY),
+                 lambda: plan.delete_action(database, ME, theirs),
+                 lambda: plan.tick(database, ME, 999999, True)):
+        with pytest.raises(plan.PlanError) as e:
+            call()
+        assert e.value.text(DA) == "Handlingen er ikke i din plan (den er måske slettet)."
+    (other,) = plan.load(database, OTHER).actions
+    assert (other.text, other.done, other.due) == ("Deres", False, date(2027, 1, 5))
+    # the same text keeps the exercise; a changed text makes it the leader's own
+    plan.update_action(database, ME, mine, "Del en fil i Teams", "2027-03-01", today=TODAY)
+    assert plan.load(database, ME).actions[0].source == "exercise"
+    plan.update_action(database, ME, mine, "Del to filer i Teams", "2027-03-02", today=TODAY)
+    a = plan.load(database, ME).actions[0]
+    assert (a.text, a.source, a.due) == ("Del to filer i Teams", "own", date(2027, 3, 2))
+    with pytest.raises(plan.PlanError):
+        plan.update_action(database, ME, mine, "", "2027-03-02", today=TODAY)
+    assert plan.load(database, ME).actions[0].text == "Del to filer i Teams"
+    plan.delete_action(database, ME, mine)
+    assert plan.load(database, ME).actions == ()
+
+
+def test_the_plan_is_kept_under_the_pseudonym_never_a_user_id(database, framework):
+    plan.save_need(database, ME, "info_search", "Tid", framework)
+    plan.add_action(database, ME, "info_search", "Læs", "2027-01-01", framework, today=TODAY)
+    keys = {r[0] for r in database.execute("SELECT respondent FROM plan_needs UNION SELECT respondent FROM plan_actions")}
+    assert keys == {ME} and ME != "7" and len(ME) > 20
+    columns = {r[1] for t in ("plan_needs", "plan_actions") for r in database.execute(f"PRAGMA table_info({t})")}
+    assert not columns & {"user_id", "created_at", "updated_at"}
+
+
+def test_exercises_follow_the_level_band(framework):
+    s = scores({"info_search": 40.0}, framework)  # level 4: intermediate
+    assert plan.exercises(framework, "info_search", s, "da")[0].startswith("Opret en nyhedsovervågning")
+    assert plan.exercises(framework, "info_search", None, "en")[0].startswith("Identify the three places")
+
+
+# --- what moved ----------------------------------------------------------------------------
+
+
+def test_what_moved_sets_the_actions_beside_the_change_in_level_and_score(framework):
+    p = plan.Plan(ME, {"safe_data": "Kursus", "info_search": "", "comm_share": ""}, (
+        plan.Action(1, "info_search", "Læs", "own", date(2027, 1, 1), True),
+        plan.Action(2, "info_search", "Søg", "exercise", date(2027, 2, 1), False),
+        plan.Action(3, "safe_data", "Tjek", "own", None, True),
+    ))
+    before = scores({"info_search": 30.0, "safe_data": 60.0}, framework)
+    after = scores({"info_search": 55.0, "safe_data": 60.0, "comm_share": 90.0}, framework)
+    moved = plan.what_moved(p, before, after)
+    # framework order, only planned competences (comm_share has neither need text nor action)
+    assert [m.competence for m in moved] == ["info_search", "safe_data"]
+    info, safe = moved
+    assert (info.done, len(info.actions), info.level_before, info.level_after, info.change, info.level_change) == (1, 2, 3, 5, 25.0, 2)
+    assert (safe.need, safe.done, safe.level_before, safe.level_after, safe.change) == ("Kursus", 1, 5, 5, 0.0)
+    first = plan.what_moved(p, None, after)  # no earlier attempt
+    assert first[0].score_before is None and first[0].change is None and first[0].level_change is None
+    table = plan.moved_table(moved, framework, "en", EN)
+    assert table.to_dict("records")[0] == {
+        "Competence": "Browsing, searching and filtering information", "Actions": "Læs (done); Søg (not done)",
+        "Done": "1 of 2", "Level": "3 → 5", "Score": "30\u00a0% → 55\u00a0%", "Change": "+25",
+    }
+    assert list(table["Change"]) == ["+25", "+0"]
+    assert list(table["Done"]) == ["1 of 2", "1 of 1"]
+
+
+def test_the_baseline_is_the_start_for_an_end_attempt_else_the_previous():
+    def a(i, r):
+        return assessment.Attempt(i, r, "submitted", "", "2026-01-0" + str(i), 0, {})
+
+    s1, s2, e3, e4 = a(1, "start"), a(2, "start"), a(3, "end"), a(4, "end")
+    assert plan.baseline([s1], 0) is None
+    assert plan.baseline([s1, s2], 1) is s1
+    assert plan.baseline([s1, s2, e3], 2) is s2
+    assert plan.baseline([s1, s2, e3, e4], 3) is s2
+    assert plan.baseline([e3, e4], 1) is e3
+
+
+def test_focus_is_the_important_competences_largest_gap_first(framework):
+    s = scores({"info_search": 30.0, "safe_data": 60.0, "comm_share": 30.0, "prod_rights": 10.0}, framework)
+    targets = {c.id: 6 for c in framework.competences}
+    marks = {"safe_data": "important", "comm_share": "important", "info_search": "important",
+             "prod_rights": "not_relevant", "safe_health": "less"}
+    # gaps: info_search 6-3=3, comm_share 3, safe_data 6-5=1; ties in framework order
+    assert plan.focus(framework, marks, s, targets) == ["info_search", "comm_share", "safe_data"]
+    assert plan.focus(framework, marks, s, targets, limit=2) == ["info_search", "comm_share"]
+    assert plan.focus(framework, {}, s, targets) == []
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+def _plan_with_markup(database, framework) -> plan.Plan:
+    plan.save_need(database, ME, "safe_data", "<script>alert(1)</script> & *mere*", framework)
+    a = plan.add_action(database, ME, "safe_data", "=HYPERLINK(\"x\") [klik](http://x) <b>", "2027-01-15", framework, today=TODAY)
+    plan.add_action(database, ME, "info_search", "Læs vejledningen", "2027-02-01", framework, today=TODAY)
+    plan.tick(database, ME, a, True)
+    return plan.load(database, ME)
+
+
+def test_the_report_section_is_escaped_and_in_the_language(database, framework):
+    assert plan.report_html(plan.load(database, ME), framework, "da", DA) == ""
+    p = _plan_with_markup(database, framework)
+    da = plan.report_html(p, framework, "da", DA)
+    assert "<script>" not in da and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; *mere*" in da
+    assert "&lt;b&gt;" in da and "<b>" not in da.replace("<b>" + "Hvad der skal til", "")
+    assert "Min udviklingsplan" in da and "15. jan. 2027" in da and "☑" in da and "☐" in da
+    # framework order: information (info_search) before safety (safe_data)
+    assert da.index("Læs vejledningen") < da.index("HYPERLINK")
+    en = plan.report_html(p, framework, "en", EN)
+    assert "My development plan" in en and "15 Jan 2027" in en
+
+
+def test_markdown_and_csv_exports(database, framework):
+    p = _plan_with_markup(database, framework)
+    md = plan.markdown(p, framework, "en", EN)
+    assert md.startswith("# My development plan\n")
+    assert "- [x] =HYPERLINK(\"x\") \\[klik\\](http://x) \\<b\\> (15 Jan 2027)" in md
+    assert "- [ ] Læs vejledningen (1 Feb 2027)" in md
+    assert "\\<script\\>alert(1)\\</script\\> & \\*mere\\*" in md
+    rows = exports.read_csv_text(plan.csv_bytes(p, framework, "da", DA).decode("utf-8"))
+    assert rows[0] == ["Kompetence", "Hvad der skal til for at styrke den", "Handling", "Type", "Måldato", "Gennemført"]
+    assert len(rows) == 3
+    safe = next(r for r in rows if "HYPERLINK" in r[2])
+    assert safe[2].startswith("'=HYPERLINK") and safe[4] == "2027-01-15" and safe[5] == "ja"
+
+
+# --- the demo cohort -----------------------------------------------------------------------
+
+
+def test_demo_plans_for_about_half_of_the_leaders_with_some_actions_done(demo_db, framework):
+    with demo_db.conn:  # the demo may already carry plans: start from none
+        demo_db.execute("DELETE FROM plan_actions")
+        demo_db.execute("DELETE FROM plan_needs")
+    rng = random.Random(11)
+    n = plan.demo_plans(demo_db, SECRET, rng, today=TODAY, framework=framework)
+    with_attempts = {r[0] for r in demo_db.execute("SELECT DISTINCT respondent FROM assessments WHERE status = 'submitted'")}
+    planned = {r[0] for r in demo_db.execute("SELECT respondent FROM plan_needs UNION SELECT respondent FROM plan_actions")}
+    assert planned <= with_attempts and len(planned) == n
+    assert 0.3 * len(with_attempts) <= n <= 0.7 * len(with_attempts)
+    done = demo_db.execute("SELECT SUM(done), COUNT(*) FROM plan_actions").fetchone()
+    assert 0 < done[0] < done[1]
+    for r in demo_db.execute("SELECT text, due, competence FROM plan_actions"):
+        assert 1 <= len(r[0]) <= 500 and r[2] in framework.competence_index
+        assert abs((date.fromisoformat(r[1]) - TODAY).days) <= 90
+
+
+# --- the panel (AppTest) -------------------------------------------------------------------
+
+
+def _panel_db(database, framework, rounds=("start",)):
+    from digled.db import write
+
+    with write(database):
+        for i, r in enumerate(rounds):
+            values = {c.id: 30.0 + 20 * i for c in framework.competences}
+            assessment.insert_submitted(database, SECRET, ME, r, TODAY - timedelta(days=60 - 30 * i), "albertslund",
+                                        "dagtilbud", "first_line", scores(values, framework))
+    return database
+
+
+def _panel(lang="en"):
+    def script(respondent, lang, today):
+        import os
+
+        from digled import assessment, content, db, i18n
+        from digled.ui import plan_panel
+        from tests.conftest import SECRET
+
+        d = db.connect(os.environ["DIGLED_DB"])
+        attempts = assessment.history(d, respondent, SECRET)
+        plan_panel.show(d, content.framework(), respondent, attempts, len(attempts) - 1,
+                        ["info_search", "safe_data"], i18n.translator(lang), lang, today=today)
+
+    return AppTest.from_function(script, args=(ME, lang, TODAY), default_timeout=30)
+
+
+def test_the_panel_adds_ticks_changes_and_deletes_actions_with_confirmations(database, framework):
+    _panel_db(database, framework)
+    at = _panel().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader] == [
+        "Browsing, searching and filtering information", "Protecting personal data and privacy", "What I planned, what moved"]
+    # an own action without text is refused, with the date kept
+    at.date_input(key="plan_due_info_search").set_value(date(2027, 1, 20))
+    at.button(key="FormSubmitter:plan_add_info_search-Add action").click().run()
+    assert [e.value for e in at.error] == ["Write the action (1 to 500 characters)."]
+    assert at.date_input(key="plan_due_info_search").value == date(2027, 1, 20)
+    assert plan.load(database, ME).actions == ()
+    # an own action with a date is added, confirmed, and the text field emptied
+    at.text_input(key="plan_own_info_search").input("Spørg Mette om fagsystemet")
+    at.button(key="FormSubmitter:plan_add_info_search-Add action").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["Saved: the action was added to your plan."]
+    assert not at.error
+    (a,) = plan.load(database, ME).actions
+    assert (a.text, a.due, a.source, a.done) == ("Spørg Mette om fagsystemet", date(2027, 1, 20), "own", False)
+    assert at.text_input(key="plan_own_info_search").value == ""
+    # an exercise of the leader's band (30 % is level 3: intermediate)
+    first_exercise = plan.exercises(framework, "safe_data", scores({"safe_data": 30.0}, framework), "en")[0]
+    at.radio(key="plan_pick_safe_data").set_value(first_exercise)
+    at.button(key="FormSubmitter:plan_add_safe_data-Add action").click().run()
+    assert [s.value for s in at.success] == ["Saved: the action was added to your plan."]
+    assert [(x.competence, x.source, x.text) for x in plan.load(database, ME).actions][1] == ("safe_data", "exercise", first_exercise)
+    # ticked: saved at once with a confirmation
+    at.checkbox(key=f"plan_done_{a.id}").check().run()
+    assert [s.value for s in at.success] == ["Saved: marked as done."]
+    assert plan.load(database, ME).actions[0].done is True
+    # changed: an emptied text is refused, the new date kept on screen and nothing stored; then saved
+    at.text_input(key=f"plan_edit_text_{a.id}").input("")
+    at.date_input(key=f"plan_edit_due_{a.id}").set_value(date(2027, 2, 2))
+    at.button(key=f"plan_save_{a.id}").click().run()
+    assert [e.value for e in at.error] == ["Write the action (1 to 500 characters)."]
+    assert at.date_input(key=f"plan_edit_due_{a.id}").value == date(2027, 2, 2)
+    assert (plan.load(database, ME).actions[0].text, plan.load(database, ME).actions[0].due) == ("Spørg Mette om fagsystemet", date(2027, 1, 20))
+    at.text_input(key=f"plan_edit_text_{a.id}").input("Spørg Mette to gange")
+    at.date_input(key=f"plan_edit_due_{a.id}").set_value(date(2027, 2, 2))
+    at.button(key=f"plan_save_{a.id}").click().run()
+    assert [s.value for s in at.success] == ["Saved: the action was changed."] and not at.error
+    assert (plan.load(database, ME).actions[0].text, plan.load(database, ME).actions[0].due) == ("Spørg Mette to gange", date(2027, 2, 2))
+    at.button(key=f"plan_delete_{a.id}").click().run()
+    assert [s.value for s in at.success] == ["Saved: the action was deleted."]
+    assert [x.competence for x in plan.load(database, ME).actions] == ["safe_data"]
+    assert not at.exception
+
+
+def test_the_panel_refuses_an_exercise_and_an_own_text_together(database, framework):
+    _panel_db(database, framework)
+    at = _panel("da").run()
+    at.radio(key="plan_pick_info_search").set_value(at.radio(key="plan_pick_info_search").options[1])
+    at.text_input(key="plan_own_info_search").input("Min egen")
+    at.button(key="FormSubmitter:plan_add_info_search-Tilføj handling").click().run()
+    assert [e.value for e in at.error] == ["Vælg en øvelse eller skriv din egen handling, ikke begge dele."]
+    assert at.text_input(key="plan_own_info_search").value == "Min egen"
+    assert plan.load(database, ME).actions == ()
+
+
+def test_the_panel_shows_what_moved_after_a_retake(database, framework):
+    _panel_db(database, framework, rounds=("start", "end"))
+    plan.save_need(database, ME, "info_search", "Tid", framework)
+    a = plan.add_action(database, ME, "info_search", "Læs [mere](http://x)", "2027-01-01", framework, today=TODAY)
+    plan.add_action(database, ME, "info_search", "Søg", "2027-01-02", framework, today=TODAY)
+    plan.tick(database, ME, a, True)
+    at = _panel().run()
+    assert not at.exception, at.exception
+    assert "What I planned, what moved" in [s.value for s in at.subheader]
+    texts = [m.value for m in at.markdown]
+    card = texts[texts.index("**Browsing, searching and filtering information**"):][:4]
+    assert card[1:] == [
+        "Level 3 → 5 · score 30\u00a0% → 50\u00a0% (+20 percentage points)",
+        "Actions done: 1 of 2",
+        # user text shown literally (no link forms)
+        "- ☑ Læs \\[mere\\]\\(http\\:\\/\\/x\\) (done)\n- ☐ Søg (not done)",
+    ]
+    # safe_data, asked for but without need or action, has no card
+    assert "**Protecting personal data and privacy**" not in texts
+    assert not at.table
+
+
+def test_the_panel_without_an_earlier_attempt_explains_what_will_come(database, framework):
+    _panel_db(database, framework)
+    at = _panel("da").run()
+    assert not at.exception
+    assert any("Efter din næste kompetenceafklaring" in c.value for c in at.caption)
+    assert not any(m.value.startswith("Niveau ") for m in at.markdown)
