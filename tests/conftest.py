@@ -67,6 +67,23 @@ def demo_db(_demo_template, tmp_path):
     d.close()
 
 
+def start_mail_collector():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 at a free port: (handler, controller); stop
+    the controller when done."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = _MailCollector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    return handler, controller
+
+
 class _MailCollector:
     """aiosmtpd handler: keeps every accepted message; can be told to reject or to dawdle."""
 
@@ -97,17 +114,8 @@ class _MailCollector:
 def smtp_server(monkeypatch):
     """A real SMTP server (aiosmtpd) on 127.0.0.1 at a free port; DIGLED_SMTP_* point at it.
     Yields the handler: `.messages` (email.message.EmailMessage), `.reject`, `.delay`, `.port`."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = _MailCollector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
+    handler, controller = start_mail_collector()
+    port = handler.port
     monkeypatch.setenv("DIGLED_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("DIGLED_SMTP_PORT", str(port))
     monkeypatch.setenv("DIGLED_SMTP_FROM", "Digital ledelse <forloeb@test.digled.dk>")

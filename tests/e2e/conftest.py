@@ -130,6 +130,19 @@ def server(tmp_path_factory):
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def leader(server, browser) -> str:
+    """The username of a demo leader with a submitted start assessment (the first visit creates
+    the demo database)."""
+    from tests.e2e.helpers import open_app
+    from tests.e2e.test_quality_browser import leader_with_assessment
+
+    page = browser.new_page()
+    open_app(page, server.url)
+    page.close()
+    return leader_with_assessment(server)
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")

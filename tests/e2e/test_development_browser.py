@@ -12,20 +12,13 @@ from digled import content, training
 from digled.i18n import text
 from tests.e2e.helpers import idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
-from tests.e2e.test_quality_browser import leader_with_assessment, serious_violations
+from tests.e2e.test_quality_browser import serious_violations
 
 NOT_RELEVANT = {"da": "Ikke relevant", "en": "Not relevant"}
 SAVED = {"da": "Gemt. Kompetencerne at udvikle er opdateret.", "en": "Saved. The competences to develop are updated."}
 RECOMMENDED = ("() => [...document.querySelectorAll(\"[class*='st-key-recommendation_']\")]"
                ".map(c => c.querySelector('strong')?.textContent || '')")
 
-
-@pytest.fixture(scope="module")
-def leader(server, browser) -> str:
-    page = browser.new_page()
-    open_app(page, server.url)  # the first visit creates the demo database
-    page.close()
-    return leader_with_assessment(server)
 
 
 def open_importance(page) -> None:

@@ -6,14 +6,13 @@ the same calendar event, and cancelling sends the CANCEL. One server for the mod
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
 import time
 
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import _MailCollector
+from tests.conftest import start_mail_collector
 from tests.e2e.conftest import CHROMIUM, Server, _require_chromium
 from tests.e2e.helpers import body, expect_text, idle, login, open_app
 
@@ -31,15 +30,7 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}/\d{2}/\d{2}\b")
 @pytest.fixture(scope="module")
 def mailbox():
     _require_chromium()
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = _MailCollector()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
+    handler, controller = start_mail_collector()
     yield handler
     controller.stop()
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from tests.e2e.helpers import idle, login, open_app
-from tests.e2e.test_quality_browser import leader_with_assessment, serious_violations
+from tests.e2e.test_quality_browser import serious_violations
 
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
 DESKTOP = dict(viewport={"width": 1366, "height": 900})
@@ -55,13 +55,6 @@ WHEEL_LABELS = """() => { const plot = document.querySelector('.st-key-wheel .js
 def overlaps(a: dict, b: dict) -> bool:
     return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
 
-
-@pytest.fixture(scope="module")
-def leader(server, browser) -> str:
-    page = browser.new_page()
-    open_app(page, server.url)  # the first visit creates the demo database
-    page.close()
-    return leader_with_assessment(server)
 
 
 def set_language(server, username: str, lang: str) -> None:
