@@ -199,7 +199,7 @@ class Leader:
 
     username: str
     answer_seconds: list[float] = field(default_factory=list)
-    confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> value
+    confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> option index
     errors: list[str] = field(default_factory=list)
 
 
@@ -247,13 +247,7 @@ async def answer(client: Client, leader: Leader, rng: random.Random, think: tupl
             leader.errors.extend(run.errors)
             continue
         draft, item = QUESTION.match(key).groups()
-        leader.confirmed[(int(draft), item)] = _stored_value(w.element, index)
-
-
-def _stored_value(radio, index: int) -> int:
-    """The value the app stores for option `index` (its options are the scale's values, then
-    0 for "don't know", shown by their words: the page's format_func)."""
-    return index  # resolved against the database by position, see lost_answers
+        leader.confirmed[(int(draft), item)] = index  # the option's position: see lost_answers
 
 
 async def leader_session(base_url: str, leader: Leader, seed: int, think: tuple[float, float],

@@ -131,12 +131,6 @@ def texts() -> Texts:
     return load_texts()
 
 
-def format_date(day: date, lang: str) -> str:
-    """A day as people write it: '16. november 2015' / '16 November 2015' (an alias of
-    `dates.day`, kept for the pages that import it)."""
-    return dates.day(day, lang)
-
-
 def when_text(activity: programme.Activity, on: date, lang: str) -> str:
     """The day an activity takes place, with its time when it has one:
     '25. februar 2016 kl. 09.00–13.00' / '25 February 2016, 09:00–13:00'."""
@@ -276,7 +270,7 @@ def due(
                 # not when a fresh link went out lately, unless that was this reminder's failed try
                 and (not fresh_link or f"invitation::{user_id}:{_week(today)}" in retrying)
             ):
-                expires = format_date(today + timedelta(days=invitations.DEFAULT_DAYS), lang)
+                expires = dates.day(today + timedelta(days=invitations.DEFAULT_DAYS), lang)
                 add(user, "invitation", "", "", _week(today), expires=expires)
             continue
         draft = assessment.draft(db, anonymity.pseudonym(settings.pseudonym_secret, user_id), settings.pseudonym_secret)
@@ -285,9 +279,9 @@ def due(
             on = programme.event_day(a, d)
             p = {
                 "activity": _title(a, lang),
-                "opens": format_date(d.opens, lang),
-                "due": format_date(d.due, lang),
-                "date": format_date(on, lang),
+                "opens": dates.day(d.opens, lang),
+                "due": dates.day(d.due, lang),
+                "date": dates.day(on, lang),
                 "when": when_text(a, on, lang),
                 "place": _title_of(a.place, lang),
             }
@@ -592,7 +586,7 @@ def _deliver(db, m: mailer.Mailer, digest: Digest, actor: str | None) -> None:
     """Compose and send one day's e-mail (an invitation gets its fresh link here)."""
     if any(r.kind == "invitation" for r in digest.items):
         token = invitations.create(db, digest.user.id, actor=actor)
-        expires = format_date(date.today() + timedelta(days=invitations.DEFAULT_DAYS), digest.lang)
+        expires = dates.day(date.today() + timedelta(days=invitations.DEFAULT_DAYS), digest.lang)
         msg = compose(digest, invitations.link(token), expires=expires)
     else:
         msg = compose(digest)
@@ -697,7 +691,7 @@ def invite(
             lang = normalise(user.language)
             tx = texts()
             params = {"name": user.name, "programme": tx.common["programme"][lang],
-                      "expires": format_date(today + timedelta(days=invitations.DEFAULT_DAYS), lang)}
+                      "expires": dates.day(today + timedelta(days=invitations.DEFAULT_DAYS), lang)}
             key = f"invitation:admin:{user.id}:{time.time_ns()}"
             reminder = Reminder(key, user, "invitation", "", tx.kinds["invitation"]["subject"][lang].format(**_all(params)), url, params)
             claim(db, reminder)
