@@ -124,4 +124,4 @@ def _backup(connection) -> bytes:
 
 st.download_button(t("Download the backup"), downloads.with_database(_backup, user.username, "admin"),
                    file_name=f"digled-backup-{date.today().isoformat()}.db",
-                   mime="application/vnd.sqlite3", key="download_backup", icon=":material/download:")
+                   mime="application/vnd.sqlite3", key="download_backup", on_click="ignore", icon=":material/download:")

@@ -67,6 +67,7 @@ st.download_button(
                                 extra_html=plan.report_html(my_plan, fw, lang, t)),
     file_name=f"kompetencehjul-{current.submitted}.html",
     mime="text/html",
+    on_click="ignore",
     icon=":material/download:",
     key="download_report",
 )

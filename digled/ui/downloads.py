@@ -6,6 +6,8 @@ and exports therefore pass `st.download_button` a *callable* (Streamlit >= 1.5x,
 data): nothing is made and no URL exists until the logged-in user clicks; the file is then
 made for that click and held by no session, so Streamlit's clean-up after the next script runs
 deletes it (and the callable goes when the page shows the button no more, e.g. after logout).
+Pass `on_click="ignore"` with it: a click that also reran the script would give the button a new
+callable id and drop the old one, racing the browser's request for the file.
 
 The callable runs on a Streamlit worker thread, not in the script run: `with_database` gives it
 a connection of its own (the session's connection belongs to the script thread) and checks

@@ -190,6 +190,8 @@ def test_the_backup_is_made_on_click_and_has_no_url_before(demo_db, monkeypatch)
     at = app_as("admin", page="pages/admin_settings.py").run()
     button = _button(at, "download_backup")
     assert button.proto.url == "" and button.proto.deferred_file_id
+    # the click makes no rerun: a rerun would replace the callable's id while the browser is fetching it
+    assert button.proto.ignore_rerun
     assert "_backup" not in at.session_state  # no copy kept in the session either
     assert click_download(at, made, "download_backup")[:16] == b"SQLite format 3\x00"
     assert demo_db.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0] == "backup"
@@ -214,3 +216,4 @@ def test_exports_and_reports_are_made_on_click(demo_db, monkeypatch):
         assert not at.exception
         buttons = {k: _button(at, k) for k in keys if any(b.proto.id.endswith(f"-{k}") for b in at.get("download_button"))}
         assert buttons and all(b.proto.url == "" and b.proto.deferred_file_id for b in buttons.values()), page
+        assert all(b.proto.ignore_rerun for b in buttons.values()), page
