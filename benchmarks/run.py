@@ -23,7 +23,8 @@ Every result is one line on stdout starting with its name (progress notes go to 
                 sessions.py: log in, open the assessment, answer at 3-8 s think time), N = 25, 50,
                 100, 200, 400 on a fresh server each: p50/p95/p99 per answer, errors, lost answers,
                 server RSS and CPU; the largest N whose p95 stays under 2x the single-user p95
-                with 0 errors and 0 lost.
+                with 0 errors and 0 lost; then the same for the deployment (benchmarks/layout.py:
+                deploy/Caddyfile in front of one app process per core), from the N one process held.
 
 Browser results need Debian's /usr/bin/chromium and Playwright (as the browser tests). A
 target out of reach is printed as measured with "target missed"; the measure is never loosened.
@@ -566,19 +567,22 @@ def bench_publish(run: Run) -> str:
 
 CAPACITY_STEPS = (25, 50, 100, 200, 400)
 CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-user p95
+PROCESSES = 2  # the deployment's app processes: one per core of this machine
 
 
 def bench_capacity(run: Run) -> str:
-    """How many leaders at once one server holds: real Streamlit sessions (benchmarks/
-    sessions.py) logging in and answering at a human pace (3-8 s think time); N steps through
-    CAPACITY_STEPS while p95 stays under CAPACITY_FACTOR x the single-user p95 with no error
-    and no lost answer. Every N runs on a fresh server."""
-    from benchmarks import sessions
+    """How many leaders at once one server holds, and the deployment of deploy/Caddyfile (one
+    process per core behind Caddy): real Streamlit sessions (benchmarks/sessions.py) logging in
+    and answering at a human pace (3-8 s think time); N steps through CAPACITY_STEPS while p95
+    stays under CAPACITY_FACTOR x the single-user p95 with no error and no lost answer. Every N
+    runs on a fresh server (or layout). The deployment's steps start at the N one process held."""
+    from benchmarks import layout, sessions
 
     seconds = 45 if run.cfg.quick else 90
+    steps = CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
     lines = []
 
-    def step(n: int, think=(3.0, 8.0), secs=seconds) -> "sessions.Report":
+    def one_process(n: int, think=(3.0, 8.0), secs=seconds) -> "sessions.Report":
         name = f"capacity-{n}"
         server = run.server(name)
         try:
@@ -588,21 +592,44 @@ def bench_capacity(run: Run) -> str:
         note(report.line())
         return report
 
-    single = step(1, think=(0.3, 0.8), secs=30)  # one leader, many answers: the reference p95
+    def deployment(n: int) -> "sessions.Report":
+        workdir = run.cfg.workdir / f"capacity-deployment-{n}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        note(f"starting Caddy and {PROCESSES} app processes for N={n}")
+        started = layout.Layout(workdir, processes=PROCESSES).start()
+        try:
+            report = sessions.run(started.url, started.db_path, started.pids, n, seconds)
+        finally:
+            started.stop()
+        note(report.line())
+        return report
+
+    def step_through(measure, ns) -> tuple[int, list[str]]:
+        held, out = 0, []
+        for n in ns:
+            report = measure(n)
+            ok = report.errors == 0 and report.lost == 0 and report.p95 is not None and report.p95 < limit
+            out.append(report.line() + (" - holds" if ok else " - DOES NOT HOLD"))
+            if not ok:
+                break
+            held = n
+        return held, out
+
+    single = one_process(1, think=(0.3, 0.8), secs=30)  # one leader, many answers: the reference p95
     limit = CAPACITY_FACTOR * single.p95
     lines.append(f"capacity: single user p95 {single.p95 * 1000:.0f} ms (p50 {single.p50 * 1000:.0f} ms, "
                  f"{single.answers} answers); limit {limit * 1000:.0f} ms")
-    held = 0
-    steps = CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
-    for n in steps:
-        report = step(n)
-        ok = report.errors == 0 and report.lost == 0 and report.p95 is not None and report.p95 < limit
-        lines.append("capacity: " + report.line() + (" - holds" if ok else " - DOES NOT HOLD"))
-        if not ok:
-            break
-        held = n
+    held, out = step_through(one_process, steps)
+    lines += ["capacity: one process: " + line for line in out]
     lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once "
                  f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost)")
+    if layout.CADDY is None:
+        lines.append("capacity: deployment not measured: no caddy (apt-get install caddy)")
+        return "\n".join(lines)
+    held2, out = step_through(deployment, [n for n in steps if n >= max(held, steps[0])])
+    lines += [f"capacity: deployment ({PROCESSES} processes behind Caddy): " + line for line in out]
+    lines.append(f"capacity: the deployment ({PROCESSES} app processes behind Caddy, deploy/Caddyfile) holds "
+                 f"N = {held2} leaders answering at once (same limit)")
     return "\n".join(lines)
 
 

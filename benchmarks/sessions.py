@@ -55,6 +55,7 @@ class Widget:
     kind: str  # the element type: radio, button, text_input, ...
     id: str
     element: object
+    fragment: str = ""  # the st.fragment holding it: changing it reruns only that fragment
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Run:
     texts: list[str]
     errors: list[str]
     scripts: list[str]  # bodies of st.html elements
+    fragment_only: bool = False  # a fragment's run: the other widgets were not sent again
 
 
 def user_key(widget_id: str) -> str:
@@ -91,15 +93,26 @@ class Client:
             self.base_url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
             origin=self.base_url, additional_headers=headers, max_size=None, open_timeout=RUN_TIMEOUT,
         )
+        self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))  # e.g. the proxy's sticky cookie
+
+    def _keep_cookies(self, headers: list[str]) -> None:
+        for header in headers:
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if value:
+                self.cookies[name.strip()] = value
+            else:
+                self.cookies.pop(name.strip(), None)
 
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
 
     async def run(self, page_name: str | None = None, set_values: dict[str, WidgetState] | None = None,
-                  trigger: str | None = None) -> Run:
+                  trigger: str | None = None, fragment: str = "") -> Run:
         """One rerun: the current widget states (with `set_values` changed and the button
-        `trigger` pressed), then read until the script run finished."""
+        `trigger` pressed), then read until the script run finished. With `fragment` (the
+        changed widget's st.fragment), only that fragment reruns, as in a browser."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = ""
@@ -107,6 +120,8 @@ class Client:
             state.page_name = page_name
         else:
             state.page_script_hash = self.page_hash
+        if fragment:
+            state.fragment_id = fragment
         values = dict(self.values)
         values.update(set_values or {})
         for wid, ws in values.items():
@@ -116,6 +131,9 @@ class Client:
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         run = await self._read(started)
+        if run.fragment_only and self.last is not None:  # the rest of the page stays as it was
+            kept = {k: w for k, w in self.last.widgets.items() if w.fragment != fragment}
+            run.widgets = {**kept, **run.widgets}
         self.values = {wid: ws for wid, ws in values.items() if wid in {w.id for w in run.widgets.values()}}
         self.last = run
         return run
@@ -133,6 +151,7 @@ class Client:
             if kind == "navigation":
                 self.page_hash = f.navigation.page_script_hash
             elif kind == "delta" and f.delta.WhichOneof("type") == "new_element":
+                fragment = f.delta.fragment_id
                 element = f.delta.new_element
                 etype = element.WhichOneof("type")
                 el = getattr(element, etype)
@@ -147,13 +166,15 @@ class Client:
                     texts.append(el.body)
                 wid = getattr(el, "id", "")
                 if wid.startswith("$$ID-"):
-                    widgets[user_key(wid)] = Widget(etype, wid, el)
+                    widgets[user_key(wid)] = Widget(etype, wid, el, fragment)
             elif kind == "script_finished":
-                if f.script_finished in (f.FINISHED_SUCCESSFULLY, f.FINISHED_WITH_COMPILE_ERROR):
+                if f.script_finished in (f.FINISHED_SUCCESSFULLY, f.FINISHED_WITH_COMPILE_ERROR,
+                                         f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                     seconds = time.perf_counter() - started
                     if f.script_finished == f.FINISHED_WITH_COMPILE_ERROR:
                         errors.append("compile error")
-                    return Run(seconds, widgets, texts, errors, scripts)
+                    return Run(seconds, widgets, texts, errors, scripts,
+                               fragment_only=f.script_finished == f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
                 # FINISHED_EARLY_FOR_RERUN (st.rerun in a callback or page): the next run follows
 
     async def _hand_over(self, body: str) -> None:
@@ -172,13 +193,7 @@ class Client:
                      "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())},
         )
         with urllib.request.urlopen(request, timeout=RUN_TIMEOUT) as response:
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                value = rest.split(";", 1)[0]
-                if value:
-                    self.cookies[name.strip()] = value
-                else:
-                    self.cookies.pop(name.strip(), None)
+            self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
 
     def widget(self, key: str) -> Widget:
         if self.last is None or key not in self.last.widgets:
@@ -201,6 +216,7 @@ class Leader:
     answer_seconds: list[float] = field(default_factory=list)
     confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> option index
     errors: list[str] = field(default_factory=list)
+    reconnects: int = 0  # the websocket dropped (its server process died) and the leader came back
 
 
 async def log_in(client: Client, leader: Leader) -> None:
@@ -234,14 +250,15 @@ async def answer(client: Client, leader: Leader, rng: random.Random, think: tupl
             if "step_next" not in run.widgets:
                 return  # the last step: this leader has answered everything
             await asyncio.sleep(rng.uniform(*think) / 2)
-            run = await client.run(trigger=run.widgets["step_next"].id)
+            run = await client.run(trigger=run.widgets["step_next"].id, fragment=run.widgets["step_next"].fragment)
             continue
         key, w = open_[0]
         await asyncio.sleep(rng.uniform(*think))
         if time.monotonic() >= deadline:
             return
         index = rng.randrange(len(w.element.options))
-        run = await client.run(set_values={w.id: WidgetState(id=w.id, string_value=w.element.options[index])})
+        run = await client.run(set_values={w.id: WidgetState(id=w.id, string_value=w.element.options[index])},
+                               fragment=w.fragment)
         leader.answer_seconds.append(run.seconds)
         if run.errors:
             leader.errors.extend(run.errors)
@@ -250,14 +267,37 @@ async def answer(client: Client, leader: Leader, rng: random.Random, think: tupl
         leader.confirmed[(int(draft), item)] = index  # the option's position: see lost_answers
 
 
+async def come_back(client: Client, leader: Leader) -> None:
+    """What the browser does when its websocket dropped: connect again (the proxy sends it to a
+    live process) with the site's cookies, and find the leader still logged in."""
+    await client.close()
+    client.values, client.page_hash = {}, ""
+    await client.connect()
+    run = await client.run(page_name="")
+    if "logout_button" not in run.widgets:
+        raise SessionError(f"{leader.username}: logged out after the reconnect ({run.errors or run.texts[:3]})")
+
+
 async def leader_session(base_url: str, leader: Leader, seed: int, think: tuple[float, float],
-                         start_delay: float, deadline: float) -> None:
+                         start_delay: float, deadline: float, reconnect: bool = False) -> None:
+    """One leader: log in, then answer until the deadline. With `reconnect`, a dropped websocket
+    (its server process died) is not an error: the leader comes back, as a browser does, up to
+    three times."""
     rng = random.Random(seed)
     client = Client(base_url)
     await asyncio.sleep(start_delay)
     try:
         await log_in(client, leader)
-        await answer(client, leader, rng, think, deadline)
+        while True:
+            try:
+                await answer(client, leader, rng, think, deadline)
+                return
+            except (OSError, websockets.ConnectionClosed):
+                if not reconnect or leader.reconnects >= 3 or time.monotonic() >= deadline:
+                    raise
+            leader.reconnects += 1
+            await asyncio.sleep(rng.uniform(0.5, 1.5))  # Streamlit's client waits a moment, too
+            await come_back(client, leader)
     except (SessionError, OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
         leader.errors.append(f"{type(e).__name__}: {e}")
     finally:
@@ -272,7 +312,7 @@ async def warm_up(base_url: str) -> None:
     await client.close()
 
 
-def create_leaders(db_path: Path, count: int) -> list[Leader]:
+def create_leaders(db_path: Path, count: int, prefix: str = "load") -> list[Leader]:
     """`count` leader accounts (load001...) with one known password, in the server's database."""
     from digled import auth, db
 
@@ -281,7 +321,7 @@ def create_leaders(db_path: Path, count: int) -> list[Leader]:
         password_hash = auth.hash_password(PASSWORD, rounds=10)
         leaders = []
         for i in range(1, count + 1):
-            username = f"load{i:03d}"
+            username = f"{prefix}{i:03d}"
             if auth.get_user(database, username) is None:
                 auth.create_user(database, username=username, name=f"Load Leader {i}", email=f"{username}@example.org",
                                  municipality="albertslund", area="skole", level="mellemleder",
@@ -317,11 +357,14 @@ def lost_answers(db_path: Path, leaders: list[Leader]) -> int:
 
 
 def process_usage(pid: int) -> tuple[float, float]:
-    """(RSS in MB, CPU seconds used so far) of a process, from /proc."""
-    with open(f"/proc/{pid}/statm") as f:
-        rss_pages = int(f.read().split()[1])
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    """(RSS in MB, CPU seconds used so far) of a process, from /proc; (0, 0) once it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            rss_pages = int(f.read().split()[1])
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0, 0.0
     ticks = os.sysconf("SC_CLK_TCK")
     cpu = (int(fields[11]) + int(fields[12])) / ticks
     return rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, cpu
@@ -340,12 +383,14 @@ class Report:
     rss_mb: float
     cpu_share: float  # server CPU seconds per wall second (2.0 = both cores busy)
     first_errors: list[str]
+    reconnects: int = 0
 
     def line(self) -> str:
         ms = lambda v: "-" if v is None else f"{v * 1000:.0f} ms"  # noqa: E731
         return (f"N={self.sessions}: {self.answers} answers in {self.seconds:.0f} s, p50 {ms(self.p50)}, "
                 f"p95 {ms(self.p95)}, p99 {ms(self.p99)}, errors {self.errors}, lost {self.lost}, "
-                f"server RSS {self.rss_mb:.0f} MB, CPU {self.cpu_share:.2f} cores")
+                f"server RSS {self.rss_mb:.0f} MB, CPU {self.cpu_share:.2f} cores"
+                + (f", reconnects {self.reconnects}" if self.reconnects else ""))
 
 
 def _quantile(values: list[float], q: float) -> float | None:
@@ -365,11 +410,13 @@ def _run_async(coro):
 
 
 def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, seconds: float,
-        think: tuple[float, float] = (3.0, 8.0), ramp: float | None = None, seed: int = 1) -> Report:
+        think: tuple[float, float] = (3.0, 8.0), ramp: float | None = None, seed: int = 1,
+        reconnect: bool = False, prefix: str = "load") -> Report:
     """N simulated leaders against a running server for `seconds` (they start spread over
-    `ramp` seconds, default a quarter of the run), then the report."""
+    `ramp` seconds, default a quarter of the run), then the report. `reconnect`: see
+    `leader_session`."""
     _run_async(warm_up(base_url))  # the app creates (and fills) its database at its first run
-    leaders = create_leaders(db_path, sessions)
+    leaders = create_leaders(db_path, sessions, prefix)
     ramp = seconds / 4 if ramp is None else ramp
     before = [process_usage(p) for p in server_pids]
     started = time.monotonic()
@@ -377,7 +424,7 @@ def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, sec
 
     async def all_leaders():
         await asyncio.gather(*(
-            leader_session(base_url, leader, seed * 1000 + i, think, ramp * i / max(1, sessions), deadline)
+            leader_session(base_url, leader, seed * 1000 + i, think, ramp * i / max(1, sessions), deadline, reconnect)
             for i, leader in enumerate(leaders)
         ))
 
@@ -390,8 +437,8 @@ def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, sec
         sessions=sessions, seconds=wall, answers=len(times),
         p50=_quantile(times, 0.5), p95=_quantile(times, 0.95), p99=_quantile(times, 0.99),
         errors=len(errors), lost=lost_answers(db_path, leaders),
-        rss_mb=sum(a[0] for a in after), cpu_share=sum(a[1] - b[1] for a, b in zip(after, before)) / wall,
-        first_errors=errors[:5],
+        rss_mb=sum(a[0] for a in after), cpu_share=sum(max(0.0, a[1] - b[1]) for a, b in zip(after, before)) / wall,
+        first_errors=errors[:5], reconnects=sum(leader.reconnects for leader in leaders),
     )
 
 

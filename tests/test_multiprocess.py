@@ -1,23 +1,32 @@
-"""The multi-process layout (deploy/Caddyfile): Caddy from Debian's packages in front of two
-`streamlit run app.py` processes sharing one SQLite database. A login and answers go through
-the proxy (benchmarks/sessions.py speaks Streamlit's protocol), the answers land in the
-database, and both processes served sessions. `.ci/run` installs caddy; elsewhere the test
-skips with the reason."""
+"""The multi-process layout (deploy/Caddyfile, benchmarks/layout.py): Caddy from Debian's
+packages in front of two `streamlit run app.py` processes sharing one SQLite database, and the
+reliability tests against it. Leaders are real Streamlit sessions through the proxy
+(benchmarks/sessions.py speaks Streamlit's protocol):
+
+- concurrent writers in both processes lose and duplicate nothing;
+- a backup taken while both processes write is an intact, consistent copy;
+- a process killed with SIGKILL mid-answering loses no confirmed answer: its leaders come back
+  through the proxy to the live process, still logged in, and go on.
+
+`.ci/run` installs caddy; elsewhere the tests skip with the reason (and fail under CI=true)."""
 
 from __future__ import annotations
 
 import os
-import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from benchmarks import sessions
-from tests.e2e.conftest import ROOT, Server, free_port, wait_healthy
-
-CADDY = shutil.which("caddy")
+from benchmarks import sessions, workload
+from benchmarks.layout import CADDY, CADDYFILE, Layout
+from digled import db
+from tests.e2e.conftest import ROOT
 
 
 def _require_caddy() -> None:
@@ -31,67 +40,114 @@ def _require_caddy() -> None:
 def test_caddy_config_of_the_deployment_is_valid(tmp_path):
     _require_caddy()
     env = {**os.environ, "DIGLED_DOMAIN": "digled.example.org", "DIGLED_UPSTREAMS": "127.0.0.1:8501 127.0.0.1:8502"}
-    out = subprocess.run([CADDY, "validate", "--config", str(ROOT / "deploy" / "Caddyfile"), "--adapter", "caddyfile"],
+    out = subprocess.run([CADDY, "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
 
 
-class Layout:
-    """Two app processes on one database behind Caddy on a free port."""
-
-    def __init__(self, workdir: Path):
-        self.db_path = workdir / "digled.db"
-        self.apps = [Server(workdir / f"app{i}", env_extra={"DIGLED_DB": str(self.db_path)}) for i in (1, 2)]
-        self.port = free_port()
-        self.caddy = None
-        self.workdir = workdir
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "Layout":
-        for app in self.apps:
-            app.db_path.parent.mkdir(parents=True, exist_ok=True)
-        # the database is created (and the demo loaded) once, before the processes start
-        subprocess.run([sys.executable, "-m", "digled", "init"], cwd=ROOT, env=self.apps[0].env, check=True,
-                       capture_output=True, timeout=300)
-        for app in self.apps:
-            app.start()
-        caddyfile = self.workdir / "Caddyfile"
-        upstreams = " ".join(f"127.0.0.1:{a.port}" for a in self.apps)
-        caddyfile.write_text(
-            "{\n\tadmin off\n\tauto_https off\n}\n"
-            f"http://127.0.0.1:{self.port} {{\n\treverse_proxy {upstreams} {{\n"
-            "\t\tlb_policy cookie digled_upstream\n\t\tflush_interval -1\n\t}\n}\n",
-            encoding="utf-8",
-        )
-        self.caddy = subprocess.Popen([CADDY, "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-                                      stdout=(self.workdir / "caddy.log").open("w"), stderr=subprocess.STDOUT)
-        if wait_healthy(self.url, 30, self.caddy):
-            return self
-        raise RuntimeError("caddy did not answer: " + (self.workdir / "caddy.log").read_text()[-2000:])
-
-    def stop(self) -> None:
-        if self.caddy is not None:
-            self.caddy.terminate()
-            self.caddy.wait(10)
-        for app in self.apps:
-            app.stop()
-
-
-def test_logins_and_answers_through_the_proxy_to_two_processes(tmp_path):
+@pytest.fixture(scope="module")
+def layout(tmp_path_factory):
+    """Caddy with the real deploy/Caddyfile in front of two app processes on one database."""
     _require_caddy()
-    layout = Layout(tmp_path).start()
+    started = Layout(tmp_path_factory.mktemp("layout")).start()
+    yield started
+    started.stop()
+
+
+def _cpu(pids: list[int]) -> list[float]:
+    return [sessions.process_usage(p)[1] for p in pids]
+
+
+def _answers(path: Path) -> dict[tuple[int, str], int]:
+    con = sqlite3.connect(path)
     try:
-        pids = [a.proc.pid for a in layout.apps]
-        before = [sessions.process_usage(p)[1] for p in pids]
-        report = sessions.run(layout.url, layout.db_path, pids, sessions=8, seconds=20, think=(1.0, 2.0))
-        print(report.line())
-        assert report.errors == 0, report.first_errors
-        assert report.lost == 0
-        assert report.answers >= 8
-        busy = [sessions.process_usage(p)[1] - b for p, b in zip(pids, before)]
-        assert all(cpu > 0.2 for cpu in busy), f"one process served no session: CPU seconds {busy}"
+        return {(a, i): v for a, i, v in con.execute("SELECT assessment_id, item, value FROM answers")}
     finally:
-        layout.stop()
+        con.close()
+
+
+# The order matters: the last test kills a process (and starts it again).
+
+
+def test_concurrent_leaders_through_the_proxy_on_two_processes_lose_nothing(layout):
+    """Writers in two processes at once on one SQLite file: 24 leaders answering every 0.2-0.6 s."""
+    before = _cpu(layout.pids)
+    report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=24, seconds=25, think=(0.2, 0.6),
+                          prefix="writer")
+    print(report.line())
+    assert report.errors == 0, report.first_errors
+    assert report.lost == 0
+    assert report.answers >= 24 * 10
+    busy = [after - b for after, b in zip(_cpu(layout.pids), before)]
+    assert all(cpu > 0.5 for cpu in busy), f"one process served no session: CPU seconds {busy}"
+    assert workload.integrity(layout.db_path) == "ok"
+
+
+def test_a_backup_while_leaders_answer_through_the_proxy_is_a_consistent_copy(layout, tmp_path):
+    """`python -m digled backup` on the server while both processes write: every copy is intact,
+    at the latest schema version, and holds only answers the leaders really gave."""
+    env = {**layout.apps[0].env}
+    copies: list[Path] = []
+    stop = threading.Event()
+
+    def back_up_repeatedly() -> None:
+        time.sleep(3)  # the leaders are logged in and answering
+        while not stop.is_set():
+            target = tmp_path / f"backup-{len(copies)}.db"
+            out = subprocess.run([sys.executable, "-m", "digled", "backup", str(target)], cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=120)
+            assert out.returncode == 0, out.stderr[-2000:]
+            copies.append(target)
+            time.sleep(1)
+
+    thread = threading.Thread(target=back_up_repeatedly, daemon=True)
+    thread.start()
+    try:
+        report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=12, seconds=20, think=(0.2, 0.6),
+                              prefix="backup")
+    finally:
+        stop.set()
+        thread.join(150)
+    print(report.line(), f"{len(copies)} backups")
+    assert report.errors == 0 and report.lost == 0, report.first_errors
+    final = _answers(layout.db_path)
+    assert len(copies) >= 2
+    grew = 0
+    for copy in copies:
+        assert workload.integrity(copy) == "ok", copy.name
+        c = db.connect(copy)
+        try:
+            assert db.version(c) == db.SCHEMA_VERSION
+        finally:
+            c.close()
+        held = _answers(copy)
+        assert all(final.get(key) == value for key, value in held.items()), f"{copy.name}: answers never given"
+        grew += len(held) < len(final)
+    assert grew >= 1, "at least one backup was taken while the leaders were writing"
+
+
+def test_a_process_killed_mid_answering_loses_no_confirmed_answer(layout):
+    """SIGKILL one app process while 16 leaders answer: its leaders' websockets drop, they come
+    back through the proxy to the live process still logged in and go on; every answer the app
+    had confirmed is in the database; the killed process starts again and serves new logins."""
+    killed = layout.apps[0]
+    results: list[sessions.Report] = []
+    runner = threading.Thread(target=lambda: results.append(sessions.run(
+        layout.url, layout.db_path, layout.pids, sessions=16, seconds=30, think=(0.3, 0.8), prefix="crash",
+        reconnect=True)), daemon=True)
+    runner.start()
+    time.sleep(14)  # all have logged in (ramp 7.5 s) and answer
+    os.kill(killed.proc.pid, signal.SIGKILL)
+    killed.proc.wait(10)
+    runner.join(180)
+    report = results[0]
+    print(report.line())
+    assert report.reconnects >= 1, "no leader was on the killed process"
+    assert report.errors == 0, report.first_errors
+    assert report.lost == 0
+    assert workload.integrity(layout.db_path) == "ok"
+
+    layout.restart_app(0)
+    again = sessions.run(layout.url, layout.db_path, [killed.proc.pid], sessions=6, seconds=10, think=(0.5, 1.0),
+                         prefix="after")
+    assert again.errors == 0 and again.lost == 0 and again.answers >= 6, again.first_errors
