@@ -88,3 +88,120 @@ def test_the_container_image_builds_and_answers_its_healthcheck():
         assert user != "0", "the app runs as root"
     finally:
         subprocess.run(["docker", "rm", "-f", container], capture_output=True)
+
+
+# --- systemd, for installations without containers (deploy/systemd, deploy/README.md) -------
+
+SYSTEMD = ROOT / "deploy" / "systemd"
+UNITS = ("digled@.service", "digled-init.service", "digled-daily.service", "digled-daily.timer", "digled.target")
+
+
+def unit(name: str) -> dict[str, list[str]]:
+    """A unit file's `Key=value` lines by key (a key may repeat, as Environment= does)."""
+    found: dict[str, list[str]] = {}
+    for line in (SYSTEMD / name).read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.lstrip().startswith(("#", ";", "[")):
+            key, _, value = line.partition("=")
+            found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def _local_units(tmp_path: Path) -> Path:
+    """The units with /opt/digled/venv/bin/ pointing at this venv (systemd-analyze checks that
+    the commands exist)."""
+    out = tmp_path / "units"
+    out.mkdir()
+    for name in UNITS:
+        text = (SYSTEMD / name).read_text(encoding="utf-8")
+        (out / name).write_text(text.replace("/opt/digled/venv/bin/", str(Path(sys.executable).parent) + "/"))
+    return out
+
+
+def test_the_systemd_units_pass_systemd_analyze(tmp_path):
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("no systemd-analyze on this machine")
+    units = _local_units(tmp_path)
+    (units / "digled@8501.service").symlink_to(units / "digled@.service")
+    out = subprocess.run(["systemd-analyze", "verify", "--man=no", *(str(units / n) for n in
+                          ("digled@8501.service", "digled-init.service", "digled-daily.service",
+                           "digled-daily.timer", "digled.target"))],
+                         capture_output=True, text=True, timeout=60)
+    problems = [line for line in (out.stdout + out.stderr).splitlines() if line.strip()]
+    assert out.returncode == 0 and problems == [], problems
+
+
+def test_the_app_processes_run_as_an_unprivileged_user_with_the_secrets_as_a_credential():
+    for name in ("digled@.service", "digled-init.service", "digled-daily.service"):
+        u = unit(name)
+        assert u["User"] == ["digled"], name
+        assert "NoNewPrivileges" in u and u["ProtectSystem"] == ["strict"], name
+        assert u["LoadCredential"] == ["digled.toml:/etc/digled/digled.toml"], name
+        assert "DIGLED_SECRETS_FILE=%d/digled.toml" in u["Environment"], name
+        assert not any(k in e for e in u["Environment"] for k in ("PSEUDONYM_SECRET", "COOKIE_KEY", "PASSWORD")), \
+            f"{name}: a secret in the unit"
+    wants = unit("digled.target")["Wants"][0].split()
+    upstreams = unit("caddy-digled.conf")["Environment"][1].strip('"').removeprefix("DIGLED_UPSTREAMS=").split()
+    assert [w for w in wants if w.startswith("digled@")] == [f"digled@{u.rsplit(':', 1)[1]}.service" for u in upstreams]
+    assert unit("digled-daily.timer")["OnCalendar"] == ["*-*-* 06:00:00 Europe/Copenhagen"]
+
+
+def test_the_commands_of_the_units_create_the_database_and_serve_the_app(tmp_path):
+    """What digled-init and digled@PORT run, as the units run it: the secrets from the
+    credential file, the settings from digled.env, outside demo."""
+    from tests.e2e.conftest import free_port, wait_healthy
+
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "digled.toml").write_text(
+        'cookie_key = "unit-cookie-key-Hs3Lq9VzTm6KxB2nRf7WcJ4pYd8GaE5u"\n'
+        'pseudonym_secret = "unit-pseudonym-Nb6Tq2XzLm9RvK4cWf7HsJ3pGd8YaE5u"\n', encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGLED_")}
+    for name in ("digled.env.example",):
+        for line in (SYSTEMD / name).read_text(encoding="utf-8").splitlines():
+            if "=" in line and not line.startswith("#"):
+                key, _, value = line.partition("=")
+                env[key] = value
+    for assignment in unit("digled@.service")["Environment"]:
+        key, _, value = assignment.partition("=")
+        env[key] = value.replace("%d", str(credentials)).replace("/var/lib/digled", str(tmp_path))
+
+    def command(name: str) -> list[str]:
+        line = unit(name)["ExecStart"][0].replace("/opt/digled/venv/bin/", str(Path(sys.executable).parent) + "/")
+        return line.replace("%i", str(port)).split()
+
+    init = subprocess.run(command("digled-init.service"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert (tmp_path / "digled.db").exists()
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen(command("digled@.service"), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        assert wait_healthy(f"http://127.0.0.1:{port}", 60, app), (tmp_path / "app.log").read_text()[-2000:]
+    finally:
+        app.terminate()
+        app.wait(20)
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "digled.db")
+    try:  # outside demo: no demo accounts were made
+        assert con.execute("SELECT COUNT(*) FROM users WHERE username IN ('leder', 'admin', 'ledelse')").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_compose_exposes_only_the_proxy_and_trusts_its_forwarded_address():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    apps = [name for name, s in services.items() if s.get("command") is None and name != "proxy"]
+    assert apps == ["app1", "app2"]
+    for name in apps:
+        assert "ports" not in services[name], f"{name} is reachable without the proxy"
+        # behind the proxy every leader would otherwise share the proxy's address for the login limit
+        assert services[name]["environment"]["FORWARDED_ALLOW_IPS"] == "*"
+        assert services[name]["environment"]["DIGLED_DEMO"] == "0"
+    assert services["proxy"]["ports"] == ["80:80", "443:443"]
+    upstreams = services["proxy"]["environment"]["DIGLED_UPSTREAMS"].split()
+    assert upstreams == [f"{name}:8501" for name in apps]
+    assert all("SECRET" not in str(s.get("environment", {})) for s in services.values())
