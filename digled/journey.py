@@ -50,10 +50,10 @@ from typing import Callable, Mapping
 import pandas as pd
 import sqlite_utils
 
-from . import audit, dates
+from . import audit, dates, workdays
 from .db import get_setting, write
 from .i18n import MessageError, N_, text
-from .programme import Activity, Dates, Programme, kickoff_date, programme, schedule
+from .programme import Activity, Dates, Programme, generated_dates, kickoff_date, planned, programme, schedule
 
 STATUSES = ("not_open", "open", "booked", "done", "missed", "passed")
 ATTENDANCE_KINDS = ("meeting", "workshop")
@@ -471,7 +471,8 @@ def _overrides(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
 
 
 def set_kickoff(db: sqlite_utils.Database, actor: str, day: date) -> None:
-    """Move the kick-off; every activity not moved by hand follows it."""
+    """Move the kick-off; every activity not set by hand follows it (on working days), and the
+    dates set by hand stay exactly as they were."""
     with write(db):
         db.execute(
             "INSERT INTO settings (key, value) VALUES ('kickoff_date', ?) "
@@ -483,25 +484,87 @@ def set_kickoff(db: sqlite_utils.Database, actor: str, day: date) -> None:
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    """One activity in the schedule editor."""
+    """One activity in the schedule editor. `by_hand`: its dates were set by hand rather than
+    following the kick-off. `opens_from`/`due_from`: for a date following the kick-off that was
+    moved forward off a weekend or holiday, the day it was moved from (else None)."""
 
     id: str
     kind: str
     title: str
     opens: date
     due: date
-    moved: bool  # dates set by hand rather than following the kick-off
+    by_hand: bool
+    opens_from: date | None = None
+    due_from: date | None = None
+
+    @property
+    def moved(self) -> bool:
+        """Old name of `by_hand`."""
+        return self.by_hand
 
 
 def schedule_rows(db: sqlite_utils.Database, lang: str, prog: Programme | None = None) -> list[ScheduleRow]:
     """The schedule as the administrator edits it, in programme order."""
     prog = prog or programme()
-    dates = schedule(db, prog)
-    moved = _overrides(db)
-    return [
-        ScheduleRow(a.id, a.kind, text(a.title, lang), dates[a.id].opens, dates[a.id].due, a.id in moved)
-        for a in prog.activities
-    ]
+    plan = planned(db, prog)
+    rows = []
+    for a in prog.activities:
+        p = plan[a.id]
+        rows.append(ScheduleRow(
+            a.id, a.kind, text(a.title, lang), p.dates.opens, p.dates.due, p.by_hand,
+            p.offset_opens if p.opens_moved else None, p.offset_due if p.due_moved else None,
+        ))
+    return rows
+
+
+class ScheduleWarning(ProgrammeError):
+    """A schedule the administrator may want to reconsider (a date set by hand on a day off, a
+    programme in the past). Saving is still allowed. `level` is "warning" or "info"."""
+
+    def __init__(self, msg: str, level: str = "warning", **params):
+        self.level = level
+        super().__init__(msg, **params)
+
+
+def _day_off(activity: str, day: date, lang: str) -> ScheduleWarning | None:
+    reason = workdays.why_not_working(day, lang)
+    if reason is None:
+        return None
+    return ScheduleWarning(N_("{activity}: {day} is {reason}, not a working day."),
+                           activity=activity, day=dates.day(day, lang), reason=reason)
+
+
+def schedule_warnings(
+    db: sqlite_utils.Database, lang: str, prog: Programme | None = None, today: date | None = None
+) -> list[ScheduleWarning]:
+    """What the administrator should know about the stored schedule: a programme wholly in the
+    past (or a kick-off in the past), and every date set by hand (the kick-off included) that is
+    not a working day, each naming the activity, the date and the reason."""
+    prog = prog or programme()
+    today = today or date.today()
+    plan = planned(db, prog)
+    kickoff = kickoff_date(db, prog)
+    out: list[ScheduleWarning] = []
+    if max(p.dates.due for p in plan.values()) < today:
+        out.append(ScheduleWarning(N_("All activities lie in the past: set the kick-off date of your programme.")))
+    elif kickoff < today:
+        out.append(ScheduleWarning(
+            N_("The kick-off, {day}, is in the past: the activities before today have taken place."),
+            level="info", day=dates.day(kickoff, lang),
+        ))
+    kickoff_name = next((text(a.title, lang) for a in prog.activities if a.kind == "kickoff"), "Kick-off")
+    warning = _day_off(kickoff_name, kickoff, lang)
+    if warning:
+        out.append(warning)
+    for a in prog.activities:
+        p = plan[a.id]
+        if not p.by_hand:
+            continue
+        for day in sorted({p.dates.opens, p.dates.due}):
+            warning = _day_off(text(a.title, lang), day, lang)
+            if warning:
+                out.append(warning)
+    return out
 
 
 def schedule_problems(
@@ -535,7 +598,8 @@ def save_schedule(
     lang: str = "da",
     prog: Programme | None = None,
 ) -> list[str]:
-    """Store edited dates; an activity whose dates equal kick-off + offsets follows the kick-off
+    """Store edited dates, kept exactly as given (a day off is allowed: see schedule_warnings);
+    an activity whose dates equal the ones generated from the kick-off follows the kick-off
     again. Raises the first ScheduleError (nothing written); returns the ids that changed."""
     prog = prog or programme()
     problems = schedule_problems(edits, lang, prog)
@@ -551,7 +615,7 @@ def save_schedule(
             if current[a.id] == Dates(opens, due):
                 continue
             changed.append(a.id)
-            if (opens - kickoff).days == a.opens and (due - kickoff).days == a.due:
+            if generated_dates(kickoff, a) == Dates(opens, due):
                 overrides.pop(a.id, None)
             else:
                 overrides[a.id] = {"opens": opens.isoformat(), "due": due.isoformat()}

@@ -1,28 +1,37 @@
 """The programme: its activities (data/programme.yaml) and their dates.
 
 Activities carry day offsets from the kick-off; the real dates are the kick-off date (a
-setting the administrator changes) plus the offsets, unless the administrator moved a single
-activity (per-activity overrides stored in the settings table as JSON).
+setting the administrator changes) plus the offsets, moved forward to the next Danish working
+day (digled/workdays.py), unless the administrator set a single activity's dates by hand
+(per-activity overrides stored in the settings table as JSON, kept exactly as set).
 
 An activity may also say when and where it takes place (for calendar files): `start` and
 `end` as "HH:MM" (quoted in the YAML), `day` (a day offset from the kick-off within
 opens..due; default: opens) and `place`. Without `start` it is a whole-day event.
+
+Values the seed does not give (venues, times of day, minute marks) are listed in an activity's
+`examples: [place, start, end, day, at_minute]`: they show (labelled) only in the demo; in a real
+installation they are empty until an administrator sets them. `programme(db)` applies the
+administrator's overrides (table content_overrides, see digled/content_overrides.py).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
 
+from . import workdays
 from .config import DATA_DIR
 from .content import ContentError, Text, _Checker, read_yaml
 from .db import get_setting
 
+EXAMPLE_FIELDS = ("place", "start", "end", "day", "at_minute")
 KINDS = ("kickoff", "assessment", "elearning", "kl_film", "meeting", "workshop", "service_check", "handbook")
 
 
@@ -57,6 +66,12 @@ class Activity:
     start: time | None = None  # time of day in Europe/Copenhagen; None: a whole-day event
     end: time | None = None
     day: int | None = None  # the day it takes place (offset like opens); None: the opening day
+    examples: frozenset[str] = frozenset()  # fields (EXAMPLE_FIELDS) whose value is an example
+    removed_reflections: tuple[Reflection, ...] = ()  # removed in the app; leaders' notes kept
+
+    def is_example(self, field: str) -> bool:
+        """True when `field` shows an illustrative value (only ever in the demo)."""
+        return field in self.examples
 
 
 @dataclass(frozen=True)
@@ -135,15 +150,29 @@ def load_programme(path: Path | None = None) -> Programme:
             c.fail(entry, "opens and due must be whole numbers of days with due >= opens")
         if a["kind"] == "assessment" and a.get("round") not in ("start", "end"):
             c.fail(entry, "an assessment needs round: start or end")
-        reflections = tuple(
-            Reflection(
+        duration = a.get("duration_minutes") or 0
+        if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
+            c.fail(entry, "duration_minutes must be a whole number of minutes")
+        reflections = []
+        for k, r in enumerate(a.get("reflections") or []):
+            r = c.mapping(r, f"{entry}: reflections[{k}]")
+            at = r.get("at_minute")
+            if at is not None and (not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= duration):
+                c.fail(f"{entry}: reflections[{k}]", f"at_minute must be a whole minute between 0 and {duration}")
+            reflections.append(Reflection(
                 id=str(r.get("id") or f"{aid}-r{k + 1}"),
                 text=c.text(r.get("text"), f"{entry}: reflections[{k}]"),
-                at_minute=r.get("at_minute"),
-            )
-            for k, r in enumerate(a.get("reflections") or [])
-        )
+                at_minute=at,
+            ))
         start, end, day = _when(c, a, entry, opens, due)
+        examples = a.get("examples") or []
+        if not isinstance(examples, list) or any(f not in EXAMPLE_FIELDS for f in examples):
+            c.fail(entry, f"examples must be a list of fields among {', '.join(EXAMPLE_FIELDS)}")
+        present = {"place": a.get("place"), "start": start, "end": end, "day": day,
+                   "at_minute": any(r.at_minute is not None for r in reflections) or None}
+        for f in examples:
+            if present[f] is None:
+                c.fail(entry, f"examples names {f}, but the activity has no {f}")
         materials = tuple(
             Material(
                 title=c.text(m.get("title"), f"{entry}: materials[{k}]: title"),
@@ -159,16 +188,17 @@ def load_programme(path: Path | None = None) -> Programme:
                 description=c.text(a.get("description"), f"{entry}: description"),
                 opens=opens,
                 due=due,
-                duration_minutes=int(a.get("duration_minutes") or 0),
+                duration_minutes=duration,
                 round=a.get("round"),
                 speaker=str(a.get("speaker") or ""),
                 video_url=_url(c, a.get("video_url"), f"{entry}: video_url"),
                 place=c.text(a["place"], f"{entry}: place") if a.get("place") else None,
-                reflections=reflections,
+                reflections=tuple(reflections),
                 materials=materials,
                 start=start,
                 end=end,
                 day=day,
+                examples=frozenset(examples),
             )
         )
     return Programme(
@@ -183,8 +213,45 @@ def load_programme(path: Path | None = None) -> Programme:
 
 
 @lru_cache(maxsize=1)
-def programme() -> Programme:
+def _default() -> Programme:
     return load_programme()
+
+
+# The rows that decide the programme a database shows: the administrator's overrides (keys
+# "activity:...", a range scan on the primary key) and the demo flag. One small query per call.
+_CONTENT_SQL = (
+    "SELECT key, value FROM content_overrides WHERE key >= 'activity:' AND key < 'activity;' "
+    "UNION ALL SELECT 'setting:demo', value FROM settings WHERE key = 'demo'"
+)
+
+
+def content_rows(db: sqlite_utils.Database) -> tuple[tuple[str, str], ...]:
+    """The override rows and demo flag of `db`, sorted (the cache key of `programme(db)`)."""
+    try:
+        return tuple(sorted(tuple(r) for r in db.execute(_CONTENT_SQL).fetchall()))
+    except sqlite3.OperationalError:  # a database not yet migrated to content overrides
+        return ()
+
+
+def programme(db: sqlite_utils.Database | None = None) -> Programme:
+    """The programme: without `db` the YAML as written (examples included); with `db` as that
+    installation shows it: the administrator's overrides applied and, outside the demo, the
+    example values empty. Cached per content version (the rows themselves), so a change made
+    by another connection or process shows at the next call."""
+    if db is None:
+        return _default()
+    return _applied(content_rows(db))
+
+
+@lru_cache(maxsize=16)
+def _applied(rows: tuple[tuple[str, str], ...]) -> Programme:
+    from . import content_overrides  # noqa: PLC0415 (content_overrides imports this module)
+
+    base = _default()
+    demo = dict(rows).get("setting:demo") == "1"
+    overrides = content_overrides.parse_rows(base, [r for r in rows if r[0].startswith("activity:")])
+    activities = tuple(content_overrides.apply(a, overrides.get(a.id, {}), demo) for a in base.activities)
+    return replace(base, activities=activities)
 
 
 @dataclass(frozen=True)
@@ -193,30 +260,83 @@ class Dates:
     due: date
 
 
+@dataclass(frozen=True)
+class Planned:
+    """An activity's dates and where they come from.
+
+    `by_hand`: the administrator set them (kept exactly as set). Otherwise they follow the
+    kick-off: `offset_opens`/`offset_due` are kick-off + the programme's offsets, and `dates`
+    are those moved forward to the next working day (the kick-off date itself is never moved:
+    the administrator chose it)."""
+
+    dates: Dates
+    by_hand: bool
+    offset_opens: date
+    offset_due: date
+
+    @property
+    def opens_moved(self) -> bool:
+        """A generated opening day moved off a weekend or holiday."""
+        return not self.by_hand and self.dates.opens != self.offset_opens
+
+    @property
+    def due_moved(self) -> bool:
+        """A generated due day moved off a weekend or holiday."""
+        return not self.by_hand and self.dates.due != self.offset_due
+
+
 def kickoff_date(db: sqlite_utils.Database, prog: Programme) -> date:
     value = get_setting(db, "kickoff_date")
     return date.fromisoformat(value) if value else prog.kickoff_date
 
 
-def schedule(db: sqlite_utils.Database, prog: Programme) -> dict[str, Dates]:
-    """The real open/due dates of every activity (kick-off + offsets, or an override)."""
+def following_kickoff(kickoff: date, offset: int) -> date:
+    """The generated date `offset` days after the kick-off, on a working day (the kick-off
+    itself, offset 0, stays where the administrator put it)."""
+    day = kickoff + timedelta(days=offset)
+    return day if offset == 0 else workdays.next_working_day(day)
+
+
+def generated_dates(kickoff: date, activity: Activity) -> Dates:
+    """An activity's dates when it follows the kick-off: on working days, due never before opens."""
+    opens = following_kickoff(kickoff, activity.opens)
+    return Dates(opens, max(opens, following_kickoff(kickoff, activity.due)))
+
+
+def planned(db: sqlite_utils.Database, prog: Programme) -> dict[str, Planned]:
+    """Every activity's dates with their source (set by hand, or following the kick-off)."""
     kickoff = kickoff_date(db, prog)
     overrides = json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
     out = {}
     for a in prog.activities:
+        offset_opens, offset_due = kickoff + timedelta(days=a.opens), kickoff + timedelta(days=a.due)
         o = overrides.get(a.id)
         if o:
-            out[a.id] = Dates(date.fromisoformat(o["opens"]), date.fromisoformat(o["due"]))
+            dates = Dates(date.fromisoformat(o["opens"]), date.fromisoformat(o["due"]))
+            out[a.id] = Planned(dates, True, offset_opens, offset_due)
         else:
-            out[a.id] = Dates(kickoff + timedelta(days=a.opens), kickoff + timedelta(days=a.due))
+            out[a.id] = Planned(generated_dates(kickoff, a), False, offset_opens, offset_due)
     return out
 
 
+def schedule(db: sqlite_utils.Database, prog: Programme) -> dict[str, Dates]:
+    """The real open/due dates of every activity: set by hand, or kick-off + offsets moved
+    forward to working days."""
+    return {activity_id: p.dates for activity_id, p in planned(db, prog).items()}
+
+
 def event_day(activity: Activity, dates: Dates) -> date:
-    """The day an activity takes place: its `day` (moved with its opening day), else it opens."""
+    """The day an activity takes place: its `day` (moved with its opening day), else it opens.
+
+    A `day` between the opening and the due day is moved forward to a working day (never past
+    the due day); a day that is the opening or due day is kept, as those are already working
+    days when they follow the kick-off and are kept as set when set by hand."""
     if activity.day is None:
         return dates.opens
-    return dates.opens + timedelta(days=activity.day - activity.opens)
+    day = dates.opens + timedelta(days=activity.day - activity.opens)
+    if day in (dates.opens, dates.due):
+        return day
+    return min(workdays.next_working_day(day), dates.due)
 
 
 def end_round_open(db: sqlite_utils.Database, prog: Programme, today: date | None = None) -> bool:
@@ -227,4 +347,5 @@ def end_round_open(db: sqlite_utils.Database, prog: Programme, today: date | Non
     return bool(ends) and today >= ends[0].opens
 
 
-__all__ = ["ContentError", "Programme", "Activity", "load_programme", "programme", "schedule"]
+__all__ = ["ContentError", "Programme", "Activity", "Reflection", "load_programme", "programme", "content_rows",
+           "schedule", "planned", "Planned", "EXAMPLE_FIELDS"]

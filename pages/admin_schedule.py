@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import dates, journey, programme
+from digled import dates, journey, programme, workdays
 from digled.i18n import text
 from digled.ui import session
 
@@ -28,7 +28,8 @@ def forget_date_widgets() -> None:
 def save_kickoff() -> None:
     journey.set_kickoff(db, user.username, st.session_state["schedule_kickoff"])
     forget_date_widgets()
-    st.session_state["_schedule_ok"] = t("Saved. Activities without their own dates follow the kick-off.")
+    st.session_state["_schedule_ok"] = t(
+        "Saved. Activities without dates set by hand follow the kick-off, on working days.")
 
 
 def save_dates() -> None:
@@ -57,13 +58,34 @@ if ok:
 
 dates_tab, attendance_tab = st.tabs([t("Dates"), t("Attendance")])
 with dates_tab:
+    for warning in journey.schedule_warnings(db, lang, prog):
+        (st.info if warning.level == "info" else st.warning)(warning.text(t))
     with st.form("kickoff_form"):
         st.date_input(t("Kick-off date"), value=programme.kickoff_date(db, prog), key="schedule_kickoff", **LIMITS)
         st.form_submit_button(t("Save the kick-off date"), on_click=save_kickoff)
     st.caption(
-        t("Every activity opens and is due a fixed number of days after the kick-off, unless you give it "
-          "its own dates here. Activities with their own dates are marked as moved.")
+        t("Each activity follows the kick-off: it opens and is due a fixed number of days after it, moved "
+          "forward to the next working day when that is a weekend or a public holiday. Dates you set by hand "
+          "here are kept exactly as you set them, also when you move the kick-off, and are marked as set by hand.")
     )
+
+    def source(r: journey.ScheduleRow) -> str:
+        """Where a row's dates come from, and why a generated date was moved."""
+        if r.by_hand:
+            reasons = [workdays.why_not_working(day, lang) for day in sorted({r.opens, r.due})]
+            return " · ".join([t("set by hand")] + [
+                t("not a working day ({reason})").format(reason=reason) for reason in reasons if reason
+            ])
+        notes = [t("follows the kick-off")]
+        moves = [(t("moved from {day} ({reason})"), r.opens_from)] if r.opens_from == r.due_from else [
+            (t("opens moved from {day} ({reason})"), r.opens_from), (t("due moved from {day} ({reason})"), r.due_from)
+        ]
+        for message, day in moves:
+            if day is not None:
+                reason = workdays.why_not_working(day, lang)
+                notes.append(message.format(day=dates.day(day, lang, "medium"), reason=reason))
+        return " · ".join(notes)
+
     with st.form("schedule_form"):
         head = st.columns([4, 2, 2])
         head[0].markdown("**" + t("Activity") + "**")
@@ -71,10 +93,7 @@ with dates_tab:
         head[2].markdown("**" + t("Due") + "**")
         for r in rows:
             name, opens, due = st.columns([4, 2, 2], vertical_alignment="center")
-            name.markdown(
-                "**" + r.title + "**  \n" + t(journey.KIND_NAMES[r.kind])
-                + (" · " + t("moved") if r.moved else "")
-            )
+            name.markdown("**" + r.title + "**  \n" + t(journey.KIND_NAMES[r.kind]) + " · " + source(r))
             opens.date_input(t("Opens: {activity}").format(activity=r.title), value=r.opens,
                              key=f"opens_{r.id}", label_visibility="collapsed", **LIMITS)
             due.date_input(t("Due: {activity}").format(activity=r.title), value=r.due,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from digled import audit, dates, db as storage, organisation, programme
+from digled import audit, dates, db as storage, journey, organisation, programme
 from digled.ui import downloads, session
 
 user, t = session.page(__file__)
@@ -32,9 +32,8 @@ with st.form("kickoff"):
                             min_value=date(2000, 1, 1), max_value=date(2100, 12, 31),
                             format=dates.picker_format(lang))
     if st.form_submit_button(t("Save"), type="primary"):
-        storage.set_setting(db, "kickoff_date", kickoff.isoformat())
-        audit.log(db, user.username, "set kickoff_date", kickoff.isoformat())
-        st.success(t("Saved. All activity dates follow the kick-off date."))
+        journey.set_kickoff(db, user.username, kickoff)  # the setting and the audit line
+        st.success(t("Saved. Activities without dates set by hand follow the kick-off, on working days."))
 
 st.subheader(t("Anonymity"))
 frozen = organisation.frozen_round_k(db)

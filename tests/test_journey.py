@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from digled import audit, auth, journey, programme, service
+from digled import audit, auth, i18n, journey, programme, service
 
 KICKOFF = date(2015, 11, 16)
 PROG = programme.programme()
@@ -343,6 +343,85 @@ def test_reset_lets_everything_follow_the_kickoff(database):
     journey.save_schedule(database, "admin", {"film1": (day(1), day(2))}, "en", PROG)
     journey.reset_schedule(database, "admin")
     assert programme.schedule(database, PROG)["film1"].opens == day(7)
+
+
+def test_generated_dates_land_on_working_days_and_rows_say_where_they_come_from(database):
+    journey.set_kickoff(database, "admin", date(2026, 1, 7))  # a Wednesday
+    dates = programme.schedule(database, PROG)
+    # workshop 1 (101 days): Saturday 18 April -> Monday 20 April
+    assert dates["workshop1"] == programme.Dates(date(2026, 4, 20), date(2026, 4, 20))
+    # meeting 2 (140..157): opens Wednesday 27 May, due Saturday 13 June -> Monday 15 June
+    assert dates["meeting2"] == programme.Dates(date(2026, 5, 27), date(2026, 6, 15))
+    rows = {r.id: r for r in journey.schedule_rows(database, "en", PROG)}
+    assert (rows["workshop1"].opens_from, rows["workshop1"].due_from) == (date(2026, 4, 18), date(2026, 4, 18))
+    assert (rows["meeting2"].opens_from, rows["meeting2"].due_from) == (None, date(2026, 6, 13))
+    assert (rows["film1"].opens_from, rows["film1"].due_from, rows["film1"].by_hand) == (None, None, False)
+    # the meeting day (day 84 = 1 April, a Wednesday) stays
+    assert programme.event_day(PROG.activity("meeting1"), dates["meeting1"]) == date(2026, 4, 1)
+
+
+def test_a_date_set_by_hand_on_a_day_off_is_kept_and_warned(database):
+    journey.set_kickoff(database, "admin", date(2026, 1, 7))
+    edits = {"workshop1": (date(2026, 6, 5), date(2026, 6, 5)), "workshop2": (date(2026, 6, 6), date(2026, 6, 6))}
+    assert journey.schedule_problems(edits, "en", PROG) == []  # allowed: a municipality may choose it
+    journey.save_schedule(database, "admin", edits, "en", PROG)
+    dates = programme.schedule(database, PROG)
+    assert dates["workshop1"] == programme.Dates(date(2026, 6, 5), date(2026, 6, 5))
+    assert dates["workshop2"] == programme.Dates(date(2026, 6, 6), date(2026, 6, 6))
+    rows = {r.id: r for r in journey.schedule_rows(database, "en", PROG)}
+    assert rows["workshop2"].by_hand and rows["workshop2"].opens_from is None
+    english = [w.text(lambda s: s) for w in journey.schedule_warnings(database, "en", PROG, today=date(2026, 1, 1))]
+    assert english == [
+        "Joint workshop 1: 5 June 2026 is Constitution Day, not a working day.",
+        "Joint workshop 2: 6 June 2026 is Saturday, not a working day.",
+    ]
+    t = i18n.translator("da")
+    danish = [w.text(t) for w in journey.schedule_warnings(database, "da", PROG, today=date(2026, 1, 1))]
+    assert danish == [
+        "Fælles workshop 1: 5. juni 2026 er Grundlovsdag, ikke en arbejdsdag.",
+        "Fælles workshop 2: 6. juni 2026 er lørdag, ikke en arbejdsdag.",
+    ]
+
+
+def test_moving_the_kickoff_moves_generated_dates_but_not_dates_set_by_hand(database):
+    journey.set_kickoff(database, "admin", date(2026, 1, 5))  # Monday
+    journey.save_schedule(database, "admin", {"workshop2": (date(2026, 6, 6), date(2026, 6, 6))}, "en", PROG)
+    journey.set_kickoff(database, "admin", date(2026, 1, 7))  # two days later, a Wednesday
+    dates = programme.schedule(database, PROG)
+    assert dates["workshop2"] == programme.Dates(date(2026, 6, 6), date(2026, 6, 6))  # kept, Saturday and all
+    assert dates["workshop1"].opens == date(2026, 4, 20)  # followed the kick-off, off the Saturday
+    assert dates["film1"].opens == date(2026, 1, 14)
+    assert {r.id for r in journey.schedule_rows(database, "en", PROG) if r.by_hand} == {"workshop2"}
+    assert [r["action"] for r in audit.recent(database)][:3] == ["set kickoff_date", "set schedule", "set kickoff_date"]
+
+
+def test_the_generated_date_follows_the_kickoff_again_but_its_weekend_day_is_set_by_hand(database):
+    journey.set_kickoff(database, "admin", date(2026, 1, 7))
+    # the raw offset date (Saturday 18 April) differs from the generated Monday: set by hand
+    journey.save_schedule(database, "admin", {"workshop1": (date(2026, 4, 18), date(2026, 4, 18))}, "en", PROG)
+    assert programme.planned(database, PROG)["workshop1"].by_hand
+    # giving it the generated dates again lets it follow the kick-off
+    journey.save_schedule(database, "admin", {"workshop1": (date(2026, 4, 20), date(2026, 4, 20))}, "en", PROG)
+    assert not programme.planned(database, PROG)["workshop1"].by_hand
+
+
+def test_a_kickoff_on_a_saturday_is_kept_and_warned(database):
+    journey.set_kickoff(database, "admin", date(2026, 1, 10))
+    assert programme.schedule(database, PROG)["kickoff"].opens == date(2026, 1, 10)
+    assert [w.text(lambda s: s) for w in journey.schedule_warnings(database, "en", PROG, today=date(2026, 1, 1))] == [
+        "Kick-off: 10 January 2026 is Saturday, not a working day."
+    ]
+
+
+def test_a_schedule_in_the_past_says_so(database):
+    # a fresh installation keeps the programme's kick-off of 16 November 2015
+    (past,) = journey.schedule_warnings(database, "en", PROG)
+    assert (past.level, str(past)) == (
+        "warning", "All activities lie in the past: set the kick-off date of your programme.")
+    (running,) = journey.schedule_warnings(database, "en", PROG, today=date(2016, 1, 1))
+    assert (running.level, str(running)) == (
+        "info", "The kick-off, 16 November 2015, is in the past: the activities before today have taken place.")
+    assert journey.schedule_warnings(database, "en", PROG, today=date(2015, 11, 16)) == []
 
 
 def test_active_leaders_leaves_out_other_roles_and_inactive_users(database, leader):

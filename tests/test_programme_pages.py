@@ -267,6 +267,95 @@ def test_admin_edits_dates_with_messages_naming_the_activity(demo_db):
     assert programme.schedule(demo_db, programme.programme())["film2"].due == dates["film2"].due + timedelta(days=7)
 
 
+def schedule_row_texts(at) -> dict[str, str]:
+    """The activity column of the schedule form: {first line (title): the whole cell}."""
+    return {m.value.split("**")[1]: m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", {
+        "warnings": ["Joint workshop 1: 5 June 2030 is Constitution Day, not a working day.",
+                     "Joint workshop 2: 8 June 2030 is Saturday, not a working day."],
+        "workshop1": "Joint workshop · set by hand · not a working day (Constitution Day)",
+        "film1": "E-learning film · follows the kick-off",
+        "film4": "follows the kick-off · opens moved from 22 Apr 2030 (Easter Monday)",
+        "caption": "Dates you set by hand here are kept exactly as you set them",
+    }),
+    ("da", {
+        "warnings": ["Fælles workshop 1: 5. juni 2030 er Grundlovsdag, ikke en arbejdsdag.",
+                     "Fælles workshop 2: 8. juni 2030 er lørdag, ikke en arbejdsdag."],
+        "workshop1": "Fælles workshop · sat manuelt · ikke en arbejdsdag (Grundlovsdag)",
+        "film1": "følger kick off",
+        "film4": "følger kick off · åbning flyttet fra 22. apr. 2030 (Anden påskedag)",
+        "caption": "Datoer, du sætter manuelt her, bevares præcis som du har sat dem",
+    }),
+])
+def test_schedule_page_shows_the_source_of_each_date_and_warns_of_days_off(demo_db, lang, expected):
+    journey.set_kickoff(demo_db, "admin", date(2030, 1, 7))  # a Monday; film 4 would open on Anden påskedag
+    journey.save_schedule(demo_db, "admin", {"workshop1": (date(2030, 6, 5), date(2030, 6, 5)),
+                                             "workshop2": (date(2030, 6, 8), date(2030, 6, 8))})
+    at = app_as("admin", page="pages/admin_schedule.py", lang=lang).run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == expected["warnings"]
+    rows = {r.id: r.title for r in journey.schedule_rows(demo_db, lang)}
+    cells = schedule_row_texts(at)
+    assert expected["workshop1"] in cells[rows["workshop1"]]
+    assert expected["film1"] in cells[rows["film1"]] and "moved" not in cells[rows["film1"]]
+    assert expected["film4"] in cells[rows["film4"]]
+    assert expected["caption"] in page_text(at)
+    assert at.date_input(key="opens_film4").value == date(2030, 4, 23)
+
+
+def test_admin_sets_a_workshop_on_a_saturday_by_hand_and_is_warned_but_it_is_saved(demo_db):
+    journey.set_kickoff(demo_db, "admin", date(2030, 1, 7))
+    at = app_as("admin", page="pages/admin_schedule.py", lang="en").run()
+    assert not at.warning
+    at.date_input(key="opens_workshop2").set_value(date(2030, 6, 8))
+    at.date_input(key="due_workshop2").set_value(date(2030, 6, 8))
+    at.button(key="FormSubmitter:schedule_form-Save the dates").click().run()
+    assert not at.exception, at.exception
+    assert "Saved: 1 activities changed." in [s.value for s in at.success]
+    assert [w.value for w in at.warning] == ["Joint workshop 2: 8 June 2030 is Saturday, not a working day."]
+    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens == date(2030, 6, 8)
+    assert "Joint workshop · set by hand · not a working day (Saturday)" in schedule_row_texts(at)["Joint workshop 2"]
+    # moving the kick-off keeps the Saturday; the reset lets the workshop follow the kick-off again
+    at.date_input(key="schedule_kickoff").set_value(date(2030, 1, 14))
+    at.button(key="FormSubmitter:kickoff_form-Save the kick-off date").click().run()
+    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens == date(2030, 6, 8)
+    # workshop 1 follows: 101 days after Monday 14 January 2030 is Thursday 25 April
+    assert programme.schedule(demo_db, programme.programme())["workshop1"].opens == date(2030, 4, 25)
+    at.button(key="reset_schedule").click().run()
+    assert not at.warning
+    assert "Joint workshop · follows the kick-off" in schedule_row_texts(at)["Joint workshop 2"]
+
+
+def test_nothing_typed_is_lost_when_the_dates_are_refused(demo_db):
+    journey.set_kickoff(demo_db, "admin", date(2030, 1, 7))
+    at = app_as("admin", page="pages/admin_schedule.py", lang="en").run()
+    at.date_input(key="opens_workshop2").set_value(date(2030, 6, 8))
+    at.date_input(key="due_workshop2").set_value(date(2030, 6, 8))
+    at.date_input(key="due_film2").set_value(date(2030, 2, 1))  # before it opens
+    at.button(key="FormSubmitter:schedule_form-Save the dates").click().run()
+    assert [e.value for e in at.error] == [
+        "The opportunities of digitalisation and the leader's role: the due date 1 February 2030 is before "
+        "the open date 25 February 2030."]
+    assert at.date_input(key="opens_workshop2").value == date(2030, 6, 8)
+    assert at.date_input(key="due_film2").value == date(2030, 2, 1)
+    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens != date(2030, 6, 8)
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "All activities lie in the past: set the kick-off date of your programme."),
+    ("da", "Alle aktiviteter ligger i fortiden: sæt datoen for jeres forløbs kick off."),
+])
+def test_a_fresh_installation_says_its_schedule_is_in_the_past(demo_db, lang, message):
+    with demo_db.conn:
+        demo_db.execute("DELETE FROM settings WHERE key = 'kickoff_date'")  # the programme's 16 November 2015
+    at = app_as("admin", page="pages/admin_schedule.py", lang=lang).run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [message]
+
+
 def test_admin_saves_attendance(demo_db):
     at = open_page("admin", "pages/admin_schedule.py")
     at.selectbox(key="attendance_activity").set_value("meeting2").run()
