@@ -133,10 +133,39 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
         set_setting(db, "kickoff_date", kickoff.isoformat())
         set_setting(db, "demo", "1")
         _programme_progress(db, spec, today)
+        _leader_groups(db, org)
         # the development loop (issue 11): importance marks, then plans that follow them
         importance.demo_marks(db, random.Random(int(spec["seed"]) + 11), framework)
         plan.demo_plans(db, settings.pseudonym_secret, random.Random(int(spec["seed"]) + 12), today=today,
                         framework=framework)
+
+
+# --- leader groups ----------------------------------------------------------------------------
+
+
+def _leader_groups(db: sqlite_utils.Database, org) -> None:
+    """Local leader groups (issue 12): one per municipality and pair of areas (about 7-8 leaders
+    each), each chaired by its first activated member; `leder` chairs her own group."""
+    from . import leader_groups
+    from .i18n import text
+
+    areas = list(org.areas)
+    pairs = [areas[i:i + 2] for i in range(0, len(areas), 2)]
+    leaders = list(db.query(
+        "SELECT id, username, municipality, area, password_hash IS NOT NULL AS activated FROM users "
+        "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
+    ))
+    for municipality in org.municipalities:
+        for pair in pairs:
+            members = [u for u in leaders if u["municipality"] == municipality and u["area"] in pair]
+            if not members:
+                continue
+            name = f"{municipality} · " + " / ".join(text(org.areas[a], "da") for a in pair)
+            group_id = leader_groups.create(db, "demo", name)
+            leader_groups.set_members(db, "demo", group_id, [u["id"] for u in members])
+            chair = (next((u for u in members if u["username"] == "leder"), None)
+                     or next((u for u in members if u["activated"]), members[0]))
+            leader_groups.set_chair(db, "demo", group_id, chair["id"])
 
 
 # --- programme progress -----------------------------------------------------------------------

@@ -63,7 +63,10 @@ HEADERS = {
     "level": ("lederniveau", "niveau", "level", "leader level"),
     "roles": ("roller", "roles", "rolle", "role"),
 }
-_ALIAS = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+# optional columns beyond the participant's fields (not in the template): the leader group, by the
+# name of an existing group (issue 12)
+OPTIONAL_HEADERS = {"leader_group": ("ledergruppe", "leader group")}
+_ALIAS = {alias: key for key, aliases in (HEADERS | OPTIONAL_HEADERS).items() for alias in aliases}
 DEFAULT_ROLES = ("leader",)
 
 
@@ -93,6 +96,7 @@ class PreviewRow:
     cells: dict[str, str]
     participant: participants.Participant | None
     username: str
+    leader_group: int | None = None  # the id of the group named in the optional `ledergruppe` column
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,9 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[LineError]]:
         key = header_key(cell)
         if not key:
             continue
-        if key in columns:
+        if key in columns and key in OPTIONAL_HEADERS:
+            errors.append(LineError(1, "", N_("the column {column} appears twice"), {"column": cell.strip()}))
+        elif key in columns:
             errors.append(LineError(1, key, N_("the column appears twice")))
         columns.setdefault(key, index)
     errors += [LineError(1, key, N_("the column is missing")) for key in REQUIRED if key not in columns]
@@ -331,6 +337,7 @@ def parse(db: sqlite_utils.Database, data: bytes | Lines, filename: str = "",
     owners = participants.email_owners(db)
     taken = participants.usernames(db)
     first_line_of: dict[str, int] = {}
+    groups = {n.casefold(): i for i, n in db.execute("SELECT id, trim(name) FROM leader_groups")}
     rows: list[PreviewRow] = []
     for line, cells in lines[1:]:
         if not any(c.strip() for c in cells):
@@ -351,13 +358,19 @@ def parse(db: sqlite_utils.Database, data: bytes | Lines, filename: str = "",
                                         {"line": first_line_of[email]}))
                 participant = None
             first_line_of.setdefault(email, line)
+        group_name = clean(values.get("leader_group", ""))
+        group_id = groups.get(group_name.casefold()) if group_name else None
+        if group_name and group_id is None:
+            errors.append(LineError(line, "", N_("there is no leader group named \u201c{group}\u201d: create it under "
+                                                 "Leader groups first"), {"group": group_name}))
+            participant = None
         username = ""
         if participant is not None and not extra:
             username = participants.derive_username(participant.email, taken)
             taken.add(username)
         else:
             participant = None
-        rows.append(PreviewRow(line, {k: clean(v) for k, v in values.items()}, participant, username))
+        rows.append(PreviewRow(line, {k: clean(v) for k, v in values.items()}, participant, username, group_id))
     if not rows and not errors:
         errors.append(LineError(2, "", N_("the file has no participants under the header")))
     return ParseResult(rows, errors)
@@ -378,7 +391,11 @@ def import_file(db: sqlite_utils.Database, data: bytes | Lines, filename: str, a
                                        municipality=p.municipality, area=p.area, level=p.level, roles=p.roles)
             if "management" in p.roles:
                 accounts.announce_management(db, user_id, actor)
-        audit.log(db, actor, "import participants", f"{PurePath(filename).name}: {len(result.rows)}")
+            if row.leader_group is not None:
+                db.execute("UPDATE users SET leader_group = ? WHERE id = ?", [row.leader_group, user_id])
+        grouped = sum(1 for row in result.rows if row.leader_group is not None)
+        audit.log(db, actor, "import participants", f"{PurePath(filename).name}: {len(result.rows)}"
+                  + (f", {grouped} in leader groups" if grouped else ""))
     return len(result.rows)
 
 
@@ -395,9 +412,11 @@ def preview_table(result: ParseResult, org: Organisation, lang: str) -> pd.DataF
             "area": text(org.areas[p.area], lang) if p else row.cells.get("area", ""),
             "level": text(org.levels[p.level], lang) if p else row.cells.get("level", ""),
             "roles": ", ".join(p.roles) if p else row.cells.get("roles", ""),
+            "leader_group": row.cells.get("leader_group", ""),
             "username": row.username,
         })
-    return pd.DataFrame(records, columns=["line", "name", "email", "municipality", "area", "level", "roles", "username"])
+    return pd.DataFrame(records, columns=["line", "name", "email", "municipality", "area", "level", "roles",
+                                          "leader_group", "username"])
 
 
 def error_table(errors: list[LineError], translate=lambda s: s) -> pd.DataFrame:

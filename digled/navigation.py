@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_participants.py", N_("Participants"), ":material/group:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_import.py", N_("Import participants"), ":material/upload_file:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_schedule.py", N_("Schedule and attendance"), ":material/calendar_month:", N_("Administration"), ("admin",)),
+    PageSpec("pages/admin_groups.py", N_("Leader groups"), ":material/diversity_3:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_workshops.py", N_("Workshop tables"), ":material/table_restaurant:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_service.py", N_("Service check slots"), ":material/event_available:", N_("Administration"), ("admin",)),
     PageSpec("pages/admin_reminders.py", N_("Reminders and invitations"), ":material/mail:", N_("Administration"), ("admin",)),

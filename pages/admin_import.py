@@ -42,7 +42,8 @@ if read is None or read.digest != importer.digest(data):
 result = importer.parse(db, read, upload.name, org)
 COLUMNS = {
     "line": t("Line"), "name": t("Name"), "email": t("E-mail"), "municipality": t("Municipality"),
-    "area": t("Area"), "level": t("Leader level"), "roles": t("Roles"), "username": t("Username"),
+    "area": t("Area"), "level": t("Leader level"), "roles": t("Roles"), "leader_group": t("Leader group"),
+    "username": t("Username"),
     "column": t("Column"), "problem": t("Problem"),
 }
 if result.errors:

@@ -1,12 +1,15 @@
 """Møder og workshops: the two leader meetings and the two joint workshops: date, place,
 questions to prepare with private notes (saved while typing), and for a workshop my table and
-who sits there. A "Go to" link (`?item=<activity id>`) scrolls to the meeting or workshop."""
+who sits there. At a leader meeting, "Din ledergruppe": a member sees their group and its chair;
+the chair also sees the members, the meeting's questions to lead the discussion from (never anyone's
+notes) and registers who attended. A "Go to" link (`?item=<activity id>`) scrolls to the meeting or workshop."""
 
 import streamlit as st
 
-from digled import journey, organisation, programme, workshops
+from digled import journey, leader_groups, organisation, programme, workshops
 from digled.i18n import text
 from digled.ui import calendar, session, widgets
+from digled.ui.widgets import md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -17,6 +20,8 @@ mine = journey.journey(db, user.id, prog)
 notes = journey.reflections(db, user.id)
 saved_at = journey.reflections_saved_at(db, user.id)
 target, arrived = widgets.target_item("meetings")
+my_group = leader_groups.group_of(db, user.id)
+chaired = leader_groups.chaired_by(db, user.id)
 
 
 def my_table(activity_id: str) -> None:
@@ -48,6 +53,51 @@ def attendance_note(step) -> None:
         st.caption(t("This took place before you joined."))
 
 
+def register_group(activity_id: str) -> None:
+    """The chair's form: ticked members attended, the others were absent."""
+    marks = {m.id: bool(st.session_state.get(f"grp_{activity_id}_{m.id}")) for m in chaired.active_members}
+    try:
+        n = leader_groups.register_for_group(db, user, activity_id, marks, prog)
+    except leader_groups.GroupError as e:
+        st.session_state[f"_grp_error_{activity_id}"] = e.text(t, md)
+        return
+    st.session_state[f"_grp_ok_{activity_id}"] = t(
+        "Attendance saved for {group}: {attended} of {members} attended, {n} changed.").format(
+        group=md(chaired.name), attended=sum(marks.values()), members=len(marks), n=n)
+
+
+def my_leader_group(a) -> None:
+    """'Din ledergruppe' at a leader meeting: the group and its chair; for the chair also the
+    members, the questions to lead the discussion from, and the attendance form."""
+    if my_group is None:
+        return
+    with st.container(border=True, key=f"group_{a.id}"):
+        st.markdown("**" + t("Your leader group") + ": " + md(my_group.name) + "**")
+        if chaired is None or chaired.id != my_group.id:
+            chair = my_group.chair
+            st.caption(t("Chair: {name}").format(name=md(chair.name)) if chair and chair.active
+                       else t("Your leader group has no chair yet."))
+            return
+        st.caption(t("You chair the group: lead the discussion of the questions and register who attended."))
+        if a.reflections:
+            st.markdown("**" + t("Questions for the group's discussion") + "**")
+            st.markdown("\n".join(f"{i}. {md(text(r.text, lang))}" for i, r in enumerate(a.reflections, 1)))
+        error = st.session_state.pop(f"_grp_error_{a.id}", None)
+        if error:
+            st.error(error)
+        ok = st.session_state.pop(f"_grp_ok_{a.id}", None)
+        if ok:
+            st.success(ok)
+        status = leader_groups.attendance(db, chaired, a.id)
+        with st.form(f"grp_form_{a.id}", border=False):
+            st.markdown("**" + t("Who attended?") + "**")
+            for m in chaired.active_members:
+                st.checkbox(md(m.name), value=status.get(m.id) == "attended", key=f"grp_{a.id}_{m.id}")
+            st.caption(t("Saving registers every member: ticked as attended, the others as absent."))
+            st.form_submit_button(t("Save attendance"), key=f"grp_save_{a.id}", type="primary",
+                                  on_click=register_group, args=(a.id,))
+
+
 def meeting(step) -> None:
     a = step.activity
     with st.container(border=True, key=f"meeting_{a.id}"):
@@ -61,6 +111,8 @@ def meeting(step) -> None:
             calendar.ics_download(a, step, t, lang, key=f"ics_{a.id}")
         st.markdown(text(a.description, lang))
         attendance_note(step)
+        if a.kind == leader_groups.CHAIR_KIND:
+            my_leader_group(a)
         if a.kind == "workshop":
             my_table(a.id)
         if a.materials:
