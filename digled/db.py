@@ -449,6 +449,53 @@ def _v8_development(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v9_leader_groups(db: sqlite_utils.Database) -> None:
+    # Local leader groups (issue 12): each participant belongs to at most one group; the group's
+    # chair (a participant) registers attendance at the group's leader meetings and sees their
+    # questions. The administrator still sees and registers all.
+    db.executescript(
+        """
+        CREATE TABLE leader_groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            chair_id INTEGER REFERENCES users(id) ON DELETE SET NULL
+        );
+        ALTER TABLE users ADD COLUMN leader_group INTEGER REFERENCES leader_groups(id) ON DELETE SET NULL;
+        CREATE INDEX users_by_leader_group ON users (leader_group) WHERE leader_group IS NOT NULL;
+        """
+    )
+
+
+def _v10_content(db: sqlite_utils.Database) -> None:
+    # Content edited in the app (issue 12). `content_overrides`: a value set by an administrator
+    # that replaces the default from data/*.yaml (JSON; key names the place, e.g.
+    # "activity:e1:reflections"). `content_files`: uploaded files (the handbook, slides), every
+    # version kept; the newest version of a slot is the one served.
+    db.executescript(
+        """
+        CREATE TABLE content_overrides (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE TABLE content_files (
+            id INTEGER PRIMARY KEY,
+            slot TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            filename TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size > 0),
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            uploaded_by TEXT NOT NULL,
+            UNIQUE (slot, version)
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
@@ -456,6 +503,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6_login_sessions,
     _v7_guide_videos,
     _v8_development,
+    _v9_leader_groups,
+    _v10_content,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
