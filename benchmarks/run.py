@@ -24,7 +24,9 @@ Every result is one line on stdout starting with its name (progress notes go to 
                 100, 200, 400 on a fresh server each: p50/p95/p99 per answer, errors, lost answers,
                 server RSS and CPU; the largest N whose p95 stays under 2x the single-user p95
                 with 0 errors and 0 lost; then the same for the deployment (benchmarks/layout.py:
-                deploy/Caddyfile in front of one app process per core), from the N one process held.
+                deploy/Caddyfile in front of one app process per core); and Streamlit's full GC
+                after every run against digled's runner.postScriptGC = false at N = 100 (server
+                CPU per answer, p95).
 
 Browser results need Debian's /usr/bin/chromium and Playwright (as the browser tests). A
 target out of reach is printed as measured with "target missed"; the measure is never loosened.
@@ -568,6 +570,7 @@ def bench_publish(run: Run) -> str:
 CAPACITY_STEPS = (25, 50, 100, 200, 400)
 CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-user p95
 PROCESSES = 2  # the deployment's app processes: one per core of this machine
+SATURATED = 5.0  # a p95 this many times the limit: the server is saturated, larger N are not run
 
 
 def bench_capacity(run: Run) -> str:
@@ -575,7 +578,8 @@ def bench_capacity(run: Run) -> str:
     process per core behind Caddy): real Streamlit sessions (benchmarks/sessions.py) logging in
     and answering at a human pace (3-8 s think time); N steps through CAPACITY_STEPS while p95
     stays under CAPACITY_FACTOR x the single-user p95 with no error and no lost answer. Every N
-    runs on a fresh server (or layout). The deployment's steps start at the N one process held."""
+    runs on a fresh server (or layout). Also: Streamlit's full GC after every run against
+    digled's setting (gc_comparison)."""
     from benchmarks import layout, sessions
 
     seconds = 45 if run.cfg.quick else 90
@@ -605,14 +609,18 @@ def bench_capacity(run: Run) -> str:
         return report
 
     def step_through(measure, ns) -> tuple[int, list[str]]:
-        held, out = 0, []
+        """`held`: the largest N up to which every step held. The steps go on past a p95 miss
+        (the curve is worth seeing) until an error, a lost answer or a saturated server."""
+        held, failed, out = 0, False, []
         for n in ns:
             report = measure(n)
             ok = report.errors == 0 and report.lost == 0 and report.p95 is not None and report.p95 < limit
             out.append(report.line() + (" - holds" if ok else " - DOES NOT HOLD"))
-            if not ok:
+            failed = failed or not ok
+            if not failed:
+                held = n
+            if report.errors or report.lost or report.p95 is None or report.p95 > SATURATED * limit:
                 break
-            held = n
         return held, out
 
     single = one_process(1, think=(0.3, 0.8), secs=30)  # one leader, many answers: the reference p95
@@ -623,14 +631,45 @@ def bench_capacity(run: Run) -> str:
     lines += ["capacity: one process: " + line for line in out]
     lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once "
                  f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost)")
+    lines.append(gc_comparison(run, GC_SESSIONS, seconds))
     if layout.CADDY is None:
         lines.append("capacity: deployment not measured: no caddy (apt-get install caddy)")
         return "\n".join(lines)
-    held2, out = step_through(deployment, [n for n in steps if n >= max(held, steps[0])])
+    held2, out = step_through(deployment, steps)
     lines += [f"capacity: deployment ({PROCESSES} processes behind Caddy): " + line for line in out]
     lines.append(f"capacity: the deployment ({PROCESSES} app processes behind Caddy, deploy/Caddyfile) holds "
                  f"N = {held2} leaders answering at once (same limit)")
     return "\n".join(lines)
+
+
+GC_SESSIONS = 100
+
+
+def gc_comparison(run: Run, n: int, seconds: float) -> str:
+    """Streamlit's default (a full garbage collection after every script run) against digled's
+    `runner.postScriptGC = false`, same N, measured one after the other in this run: server CPU
+    per answer and p95."""
+    from benchmarks import sessions
+    from tests.e2e.conftest import Server
+
+    reports = {}
+    for value in ("true", "false"):
+        workdir = run.cfg.workdir / f"capacity-gc-{value}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        note(f"starting streamlit with runner.postScriptGC = {value} for N={n}")
+        server = Server(workdir, env_extra={"STREAMLIT_RUNNER_POST_SCRIPT_GC": value}).start()
+        try:
+            reports[value] = sessions.run(server.url, server.db_path, [server.proc.pid], n, seconds)
+        finally:
+            server.stop()
+        note(reports[value].line())
+    on, off = reports["true"], reports["false"]
+    if not (on.cpu_ms_per_answer and off.cpu_ms_per_answer and on.p95 and off.p95):
+        return "capacity: postScriptGC comparison: no answers"
+    return (f"capacity: N={n}, a full GC after every run (Streamlit's default) vs off (digled): server CPU per "
+            f"answer {on.cpu_ms_per_answer:.1f} vs {off.cpu_ms_per_answer:.1f} ms "
+            f"(ratio {off.cpu_ms_per_answer / on.cpu_ms_per_answer:.2f}), p95 {on.p95 * 1000:.0f} vs "
+            f"{off.p95 * 1000:.0f} ms, errors {on.errors + off.errors}, lost {on.lost + off.lost}")
 
 
 BENCHES = {

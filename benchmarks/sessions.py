@@ -385,6 +385,11 @@ class Report:
     first_errors: list[str]
     reconnects: int = 0
 
+    @property
+    def cpu_ms_per_answer(self) -> float | None:
+        """Server CPU time per answer (logins and page changes included)."""
+        return self.cpu_share * self.seconds * 1000 / self.answers if self.answers else None
+
     def line(self) -> str:
         ms = lambda v: "-" if v is None else f"{v * 1000:.0f} ms"  # noqa: E731
         return (f"N={self.sessions}: {self.answers} answers in {self.seconds:.0f} s, p50 {ms(self.p50)}, "
