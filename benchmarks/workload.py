@@ -392,3 +392,16 @@ def integrity(path: Path | str) -> str:
         return "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check"))
     finally:
         conn.close()
+
+
+def backup_problems(path: Path | str) -> list[str]:
+    """Why the backup at `path` is not an intact copy at the latest schema version (empty when it is)."""
+    found = integrity(path)
+    if found != "ok":
+        return [f"integrity: {found}"]
+    copy = dbm.connect(path)
+    try:
+        version = dbm.version(copy)
+    finally:
+        copy.close()
+    return [] if version == dbm.SCHEMA_VERSION else [f"schema version {version}, not {dbm.SCHEMA_VERSION}"]

@@ -201,10 +201,9 @@ def test_backup_during_concurrent_writes_is_a_consistent_snapshot(live_db, tmp_p
         d.close()
     mid_write = 0
     for copy in copies:
-        assert workload.integrity(copy) == "ok", copy.name
+        assert workload.backup_problems(copy) == [], copy.name
         c = db.connect(copy)
         try:
-            assert db.version(c) == db.SCHEMA_VERSION
             assert c.execute("SELECT COUNT(*) FROM users").fetchone()[0] == leaders
             answers = c.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
         finally:
