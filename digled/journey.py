@@ -189,7 +189,7 @@ def _progress_rows(db: sqlite_utils.Database, user_id: int) -> dict[str, tuple[s
 
 def handbook_opens(db: sqlite_utils.Database, prog: Programme | None = None) -> date | None:
     """The day the handbook opens for everyone (None when the programme has no handbook)."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     dates = schedule(db, prog)
     books = [dates[a.id].opens for a in prog.activities if a.kind == "handbook"]
     return min(books) if books else None
@@ -246,7 +246,7 @@ def journey(
 ) -> Journey:
     """The leader's status for every activity on `today` (at the local time `now`, which decides
     whether a booked slot has taken place), progress and the next step."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     if now is None:
         now = datetime.now() if today is None or today == date.today() else datetime.combine(today, time.min)
     today = today or now.date()
@@ -336,7 +336,7 @@ def mark_done(
     today: date | None = None,
 ) -> None:
     """The leader marks a film, the kick-off material or the handbook as seen (idempotent)."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     today = today or date.today()
     a = _activity(prog, activity_id)
     if a.kind in ATTENDANCE_KINDS:
@@ -359,7 +359,7 @@ def mark_done(
 
 def unmark_done(db: sqlite_utils.Database, user_id: int, activity_id: str, prog: Programme | None = None) -> None:
     """Undo the leader's own 'seen' mark (attendance registered by the administrator stays)."""
-    a = _activity(prog or programme(), activity_id)
+    a = _activity(prog or programme(db), activity_id)
     if a.kind not in SELF_MARKED_KINDS:
         raise JourneyError(N_("This activity counts as done by itself when you complete it."))
     with write(db):
@@ -384,7 +384,7 @@ def save_reflection(
     now: datetime | None = None,
 ) -> None:
     """Store the leader's answer to one reflection question at once; empty text deletes it."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     activity = _question_index(prog).get(question_id)
     if activity is None:
         raise JourneyError(N_("Unknown reflection question: {question}."), question=question_id)
@@ -435,21 +435,31 @@ def export_reflections(
     today: date | None = None,
 ) -> str:
     """The leader's reflections as a Markdown document, in programme order ('' when none)."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     mine = reflections(db, user_id)
     if not mine:
         return ""
     today = today or date.today()
     lines = ["# " + t("My reflections") + ": " + text(prog.name, lang), "",
              t("Exported on {date}.").format(date=dates.day(today, lang)), ""]
+    shown = set()
     for a in prog.activities:
-        answered = [r for r in a.reflections if mine.get(r.id, "").strip()]
+        # questions removed by the administrator keep the leader's notes (marked as removed)
+        answered = [(r, False) for r in a.reflections if mine.get(r.id, "").strip()]
+        answered += [(r, True) for r in a.removed_reflections if mine.get(r.id, "").strip()]
         if not answered:
             continue
         lines += [f"## {text(a.title, lang)}", ""]
-        for r in answered:
-            lines += [f"**{text(r.text, lang)}**", ""]
+        for r, removed in answered:
+            shown.add(r.id)
+            note = " (" + t("question no longer in the programme") + ")" if removed else ""
+            lines += [f"**{text(r.text, lang)}**{note}", ""]
             lines += [mine[r.id].strip(), ""]
+    others = [q for q in mine if q not in shown and mine[q].strip()]
+    if others:
+        lines += ["## " + t("Other notes"), ""]
+        for q in sorted(others):
+            lines += [mine[q].strip(), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -505,7 +515,7 @@ class ScheduleRow:
 
 def schedule_rows(db: sqlite_utils.Database, lang: str, prog: Programme | None = None) -> list[ScheduleRow]:
     """The schedule as the administrator edits it, in programme order."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     plan = planned(db, prog)
     rows = []
     for a in prog.activities:
@@ -540,7 +550,7 @@ def schedule_warnings(
     """What the administrator should know about the stored schedule: a programme wholly in the
     past (or a kick-off in the past), and every date set by hand (the kick-off included) that is
     not a working day, each naming the activity, the date and the reason."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     today = today or date.today()
     plan = planned(db, prog)
     kickoff = kickoff_date(db, prog)
@@ -571,7 +581,7 @@ def schedule_problems(
     edits: Mapping[str, tuple[date | None, date | None]], lang: str, prog: Programme | None = None
 ) -> list[ScheduleError]:
     """Every problem in a set of edited dates {activity id: (opens, due)}, each naming the activity."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     problems = []
     for activity_id, (opens, due) in edits.items():
         try:
@@ -601,7 +611,7 @@ def save_schedule(
     """Store edited dates, kept exactly as given (a day off is allowed: see schedule_warnings);
     an activity whose dates equal the ones generated from the kick-off follows the kick-off
     again. Raises the first ScheduleError (nothing written); returns the ids that changed."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     problems = schedule_problems(edits, lang, prog)
     if problems:
         raise problems[0]
@@ -673,7 +683,7 @@ def register_attendance(
 ) -> int:
     """Register attended (True), absent (False) or not registered (None) per leader for a
     meeting or workshop; returns how many leaders changed."""
-    prog = prog or programme()
+    prog = prog or programme(db)
     today = today or date.today()
     try:
         a = prog.activity(activity_id)

@@ -229,7 +229,7 @@ def due(
 ) -> list[Reminder]:
     """Every reminder due on `today` that has not been sent yet, sorted by recipient."""
     today = today or date.today()
-    prog = prog or programme.programme()
+    prog = prog or programme.programme(db)
     schedule = programme.schedule(db, prog)
     tx = texts()
     users = {u.id: u for u in auth.all_users(db)}
@@ -283,7 +283,7 @@ def due(
                 "due": dates.day(d.due, lang),
                 "date": dates.day(on, lang),
                 "when": when_text(a, on, lang),
-                "place": _title_of(a.place, lang),
+                "place": _title_of(a.place, lang) or tx.service["no_place"][lang],  # none set yet
             }
             if a.kind in FILM_KINDS and d.opens <= today <= d.due and (user_id, a.id) not in done:
                 if a.id not in online:  # a film without a link is not open yet

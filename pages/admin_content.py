@@ -1,16 +1,21 @@
 """Vejledninger og videoer: the administrator sets the video (or narrated slides) of each guide
-and each film (https addresses, checked and audited) and previews a guide as leaders see it."""
+and each film (https addresses, checked and audited) and previews a guide as leaders see it;
+and edits the programme's content (titles, reflection questions with minute marks, places and
+times; digled/content_overrides.py), each value showing whether it is the default, with a reset."""
+
+from datetime import date
 
 import streamlit as st
 
-from digled import guides, programme
+from digled import content_overrides, dates, guides, journey, programme
+from digled.i18n import text
 from digled.ui import guides as guide_widget
 from digled.ui import session
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 slots = guides.slots(prog)
 stored = guides.videos(db)
 
@@ -52,3 +57,154 @@ labels = {k: t(guides.GUIDE_LABELS[k]) for k in guides.GUIDE_KEYS}
 key = st.selectbox(t("Guide"), guides.GUIDE_KEYS, format_func=labels.get, key="preview_guide")
 st.caption(t("As leaders see it, with the saved address."))
 guide_widget.show(key, t, lang, db=db)
+
+
+# --- the programme's content (issue 12): titles, reflection questions, places and times ---------
+
+base = programme.programme()  # the defaults from data/programme.yaml
+set_values = content_overrides.stored(db)
+KIND_LABEL = {k: t(v) for k, v in journey.KIND_NAMES.items()}
+editable = [a for a in prog.activities if len(content_overrides.editable_fields(a)) > 1]
+
+st.divider()
+st.header(t("Programme content"))
+st.write(t("Change the titles, the reflection questions and the places and times of the programme here. "
+           "A value set here replaces the default from the programme file for everyone at once; "
+           "reset it to show the default again. Leaders' notes stay with their question, also when "
+           "you remove the question (they keep them in their export)."))
+chosen = st.selectbox(t("Activity"), [a.id for a in editable], key="content_activity",
+                      format_func=lambda i: text(prog.activity(i).title, lang) + " (" + KIND_LABEL[prog.activity(i).kind] + ")")
+a = prog.activity(chosen)
+fields = content_overrides.editable_fields(a)
+
+
+def source(field: str) -> None:
+    """Say where the value shown comes from, with a reset when it was set in the app."""
+    row = set_values.get(content_overrides.key(a.id, field))
+    if row:
+        st.caption(t("Set in the app by {user} on {date}.").format(
+            user=row["updated_by"], date=dates.day(date.fromisoformat(row["updated_at"][:10]), lang)))
+        st.button(t("Reset to the default"), key=f"reset_{field}", on_click=reset, args=(a.id, field))
+    else:
+        st.caption(t("The default from the programme file."))
+
+
+def forget(prefix: str) -> None:
+    for k in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[k]
+
+
+def reset(activity_id: str, field: str) -> None:
+    content_overrides.reset(db, content_overrides.key(activity_id, field), user.username)
+    forget(f"c_{activity_id}_{field}")
+    st.session_state["_override_flash"] = (field, t("Reset: the default shows again."))
+
+
+def save(field: str, value, clear: str = "") -> None:
+    """Save one value; on success show the page again with it (and forget the fields under
+    `clear`), else keep everything typed and name the problem."""
+    try:
+        changed = content_overrides.save(db, base, a.id, field, value, user.username)
+    except content_overrides.OverrideError as e:
+        params = e.params | {"activity": text(a.title, lang), "field": t(content_overrides.FIELD_LABELS[field])}
+        st.session_state["_override_error"] = (field, t(e.msg).format(**params))
+        return
+    st.session_state["_override_flash"] = (field, t("Saved.") if changed else t("Nothing changed."))
+    if clear:
+        forget(clear)
+    st.rerun()
+
+
+def feedback(field: str) -> None:
+    error = st.session_state.get("_override_error")
+    if error and error[0] == field:
+        st.error(error[1])
+        del st.session_state["_override_error"]
+    flash = st.session_state.get("_override_flash")
+    if flash and flash[0] == field:
+        st.success(flash[1])
+        del st.session_state["_override_flash"]
+
+
+def example_note(*names: str) -> None:
+    if any(a.is_example(n) for n in names):
+        st.caption(t("Example: the programme file gives only an illustration, shown in the demo. "
+                     "In a real installation this is empty until you set it here."))
+
+
+# Title
+st.subheader(t("Title"))
+with st.form(f"c_{a.id}_title_form", border=False):
+    st.text_input(t("Title in Danish"), value=a.title.get("da", ""), key=f"c_{a.id}_title_da")
+    st.text_input(t("Title in English"), value=a.title.get("en", ""), key=f"c_{a.id}_title_en")
+    if st.form_submit_button(t("Save the title"), key="save_title"):
+        save("title", {"da": st.session_state[f"c_{a.id}_title_da"], "en": st.session_state[f"c_{a.id}_title_en"]})
+feedback("title")
+source("title")
+
+# Reflection questions
+if "reflections" in fields:
+    st.subheader(t("Reflection questions"))
+    film = a.kind in guides.FILM_KINDS
+    if film:
+        st.caption(t("The minute is where the question comes in the film ({n} minutes long); leave it empty "
+                     "for a question after the film.").format(n=a.duration_minutes))
+    example_note("at_minute")
+    p = f"c_{a.id}_reflections"
+    with st.form(f"{p}_form", border=False):
+        rows = [(r.id, r) for r in a.reflections] + [("new", None)]
+        for n, (qid, r) in enumerate(rows, start=1):
+            with st.container(border=True):
+                st.markdown("**" + (t("Question {n}").format(n=n) if r else t("New question")) + "**")
+                st.text_area(t("Question in Danish"), value=r.text.get("da", "") if r else "", key=f"{p}_{qid}_da",
+                             height=80)
+                st.text_area(t("Question in English"), value=r.text.get("en", "") if r else "", key=f"{p}_{qid}_en",
+                             height=80)
+                if film:
+                    st.text_input(t("At minute"), value="" if r is None or r.at_minute is None else str(r.at_minute),
+                                  key=f"{p}_{qid}_min")
+                if r:
+                    st.checkbox(t("Remove this question"), key=f"{p}_{qid}_rm")
+        submitted_q = st.form_submit_button(t("Save the questions"), key="save_reflections")
+    if submitted_q:
+        value = []
+        for qid, r in rows:
+            da, en = st.session_state.get(f"{p}_{qid}_da", ""), st.session_state.get(f"{p}_{qid}_en", "")
+            if r is None and not da.strip() and not en.strip():
+                continue  # no new question typed
+            if st.session_state.get(f"{p}_{qid}_rm"):
+                continue  # removed: kept as removed with the leaders' notes
+            value.append({"id": "" if r is None else qid, "da": da, "en": en,
+                          "at_minute": st.session_state.get(f"{p}_{qid}_min", "") or None})
+        save("reflections", value, clear=p)
+    feedback("reflections")
+    source("reflections")
+
+# Place and time
+if "place" in fields:
+    st.subheader(t("Place"))
+    example_note("place")
+    with st.form(f"c_{a.id}_place_form", border=False):
+        place = a.place or {}
+        st.text_input(t("Place in Danish"), value=place.get("da", ""), key=f"c_{a.id}_place_da")
+        st.text_input(t("Place in English"), value=place.get("en", ""), key=f"c_{a.id}_place_en")
+        st.caption(t("Leave both empty for no place."))
+        if st.form_submit_button(t("Save the place"), key="save_place"):
+            save("place", {"da": st.session_state[f"c_{a.id}_place_da"], "en": st.session_state[f"c_{a.id}_place_en"]})
+    feedback("place")
+    source("place")
+
+    st.subheader(t("Time"))
+    example_note("start", "end")
+    with st.form(f"c_{a.id}_time_form", border=False):
+        cols = st.columns(2)
+        cols[0].text_input(t("Starts (hh:mm)"), value=a.start.strftime("%H:%M") if a.start else "",
+                           key=f"c_{a.id}_time_start", placeholder="09:00")
+        cols[1].text_input(t("Ends (hh:mm)"), value=a.end.strftime("%H:%M") if a.end else "",
+                           key=f"c_{a.id}_time_end", placeholder="15:30")
+        st.caption(t("Leave both empty for a whole-day event."))
+        if st.form_submit_button(t("Save the time"), key="save_time"):
+            save("time", {"start": st.session_state[f"c_{a.id}_time_start"],
+                          "end": st.session_state[f"c_{a.id}_time_end"]})
+    feedback("time")
+    source("time")

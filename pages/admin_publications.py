@@ -10,7 +10,7 @@ from digled.ui import publication, session
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 
 st.title(t("Publications"))
 st.markdown(t("Management sees only *publications*: figures computed at fixed moments and stored, never live answers. "

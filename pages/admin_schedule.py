@@ -13,7 +13,7 @@ from digled.ui import session
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 rows = journey.schedule_rows(db, lang, prog)
 LIMITS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31), "format": dates.picker_format(lang)}
 

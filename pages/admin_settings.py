@@ -14,7 +14,7 @@ from digled.ui import downloads, session
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 
 st.title(t("Settings and backup"))
 if message := st.session_state.pop("_settings_flash", None):

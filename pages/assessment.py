@@ -29,7 +29,7 @@ def taken_rounds() -> set[str]:
 
 
 def next_round() -> str:
-    return assessment.open_round(taken_rounds(), programme.end_round_open(db, programme.programme()))
+    return assessment.open_round(taken_rounds(), programme.end_round_open(db, programme.programme(db)))
 
 
 def intro() -> None:

@@ -13,7 +13,7 @@ from digled.ui import session, widgets
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 mine = journey.journey(db, user.id, prog)
 notes = journey.reflections(db, user.id)
 videos = guides.videos(db)
@@ -40,7 +40,8 @@ def reflection_fields(activity) -> None:
     st.markdown("**" + t("Reflection questions") + "**")
     for r in activity.reflections:
         if r.at_minute is not None:
-            st.caption(t("At minute {minute}").format(minute=r.at_minute))
+            mark = t("At minute {minute}").format(minute=r.at_minute)
+            st.caption(mark + (" (" + t("example") + ")" if activity.is_example("at_minute") else ""))
         widgets.reflection_field(db, user.id, prog, r, notes.get(r.id, ""), text(r.text, lang), t,
                                  "_films_error", height=110, saved_at=saved_at.get(r.id))
 

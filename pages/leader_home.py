@@ -11,7 +11,7 @@ from digled.ui.widgets import md
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
 mine = journey.journey(db, user.id, prog)
 

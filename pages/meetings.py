@@ -6,7 +6,7 @@ notes) and registers who attended. A "Go to" link (`?item=<activity id>`) scroll
 
 import streamlit as st
 
-from digled import journey, leader_groups, organisation, programme, workshops
+from digled import dates, journey, leader_groups, organisation, programme, workshops
 from digled.i18n import text
 from digled.ui import calendar, session, widgets
 from digled.ui.widgets import md
@@ -14,7 +14,7 @@ from digled.ui.widgets import md
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 org = organisation.current(db)
 mine = journey.journey(db, user.id, prog)
 notes = journey.reflections(db, user.id)
@@ -103,6 +103,9 @@ def meeting(step) -> None:
     with st.container(border=True, key=f"meeting_{a.id}"):
         st.subheader(text(a.title, lang))
         facts = [t(journey.KIND_NAMES[a.kind]), step.when(lang, "long")]
+        if a.start is not None:  # no time set: the day alone (a whole-day event)
+            clock = dates.clock(a.start, lang) + ("–" + dates.clock(a.end, lang).removeprefix("kl. ") if a.end else "")
+            facts.append(clock + (" (" + t("example") + ")" if a.is_example("start") else ""))
         if a.place:
             facts.append(text(a.place, lang))
         st.caption(" · ".join(facts))

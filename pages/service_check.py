@@ -14,7 +14,7 @@ user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 settings = session.context().settings
-prog = programme.programme()
+prog = programme.programme(db)
 check = next((a for a in prog.activities if a.kind == "service_check"), None)
 STATUS_COLOURS = {"booked": "blue", "done": "green"}
 

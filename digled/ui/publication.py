@@ -31,7 +31,7 @@ def pick(db, t, lang: str) -> publications.Publication | None:
     """Make a due publication (the first at once, later ones in the background while the
     reader reads the latest), then let the reader pick one (newest first). Returns None
     (after saying so) when there is none."""
-    prog, path = programme.programme(), str(session.context().settings.db_path)
+    prog, path = programme.programme(db), str(session.context().settings.db_path)
     if publications.latest(db) is None:
         publications.publish_if_due(db, content.framework(), organisation.current(db), prog)
     elif publications.due(db, prog):
