@@ -49,12 +49,13 @@ def _backup(args) -> int:
 
 
 def _check_content(args) -> int:
-    from . import guides, privacy, programme, reminders, training
+    from . import guides, kickoff, privacy, programme, reminders, training
 
     framework = content.load_framework()
     content.load_organisation()
     privacy.load_statement()
     programme.load_programme()
+    kickoff.load_kickoff()
     reminders.load_texts()
     guides.load_guides()
     training.load()
@@ -243,7 +244,7 @@ def _publish(args) -> int:
     now = publications.at_date(today) if args.today else publications.now_utc()
     settings = config.load_settings()
     database = config.open_database(settings)
-    fw, org, prog = content.framework(), organisation.current(database), programme.programme()
+    fw, org, prog = content.framework(), organisation.current(database), programme.programme(database)
     reason = publications.due(database, prog, now)
     if args.dry_run:
         result = publications.make(database, fw, org, prog, reason or "schedule", now=now, dry_run=True)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import auth, dates, mailer, organisation, participants
+from digled import auth, dates, first_run, mailer, organisation, participants
 from digled.config import ConfigError
 from digled.ui import session
 from digled.ui.widgets import md, message_md
@@ -73,6 +73,8 @@ def participant_fields(prefix: str, person: auth.User | None) -> dict:
 
 
 st.title(t("Participants"))
+if cohort := first_run.cohort_name(db):
+    st.markdown("**" + t("Run: {name}").format(name=md(cohort)) + "**")
 if message := st.session_state.pop("_participants_flash", None):
     st.success(message)
 

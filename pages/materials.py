@@ -6,17 +6,68 @@ from datetime import date
 
 import streamlit as st
 
-from digled import content, dates, journey, programme
+from digled import content, content_files, dates, journey, kickoff, programme
 from digled.i18n import text
-from digled.ui import calendar, session, widgets
+from digled.ui import calendar, downloads, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-prog = programme.programme()
+prog = programme.programme(db)
 fw = content.framework()
 mine = journey.journey(db, user.id, prog)
 target, arrived = widgets.target_item("materials")
+kick = kickoff.kickoff()
+uploaded = content_files.latest_all(db)  # metadata only: each file is read when it is clicked
+films = kickoff.films(db, kick)
+
+
+def file_download(slot: kickoff.Slot, label: str, key: str) -> None:
+    """A download of the newest version of `slot`, made on click; says so when nothing is uploaded."""
+    meta = uploaded.get(slot.slot)
+    if meta is None:
+        st.markdown("- " + widgets.md(label) + " – " + t("not uploaded yet"))
+        return
+    st.download_button(
+        label, downloads.with_database(lambda d, s=slot.slot: content_files.read(d, s)[0], user.username, "leader"),
+        file_name=meta.filename, mime=meta.mime, key=key, on_click="ignore", icon=":material/download:")
+
+
+def kickoff_materials() -> None:
+    """The invitation, the day's programme and each talk with its slides and film."""
+    for document in kick.documents:
+        file_download(document, text(document.title, lang), "file_" + document.slot.replace(":", "_"))
+    st.markdown("**" + t("Slides and films of the talks") + "**")
+    for talk in kick.talks:
+        title = text(talk.title, lang)
+        with st.container(key=f"talk_{talk.id}"):
+            st.markdown(widgets.md(title))
+            meta = uploaded.get(talk.slides.slot)
+            film = films.get(talk.id, "")
+            columns = st.columns(2)
+            with columns[0]:
+                if meta:
+                    st.download_button(
+                        t("Slides: {talk}").format(talk=title),
+                        downloads.with_database(lambda d, s=talk.slides.slot: content_files.read(d, s)[0],
+                                                user.username, "leader"),
+                        file_name=meta.filename, mime=meta.mime, key=f"slides_{talk.id}", on_click="ignore",
+                        icon=":material/slideshow:")
+                else:
+                    st.caption(t("Slides not uploaded yet."))
+            with columns[1]:
+                if film:
+                    st.link_button(t("Film: {talk}").format(talk=title), film, icon=":material/movie:")
+                else:
+                    st.caption(t("No film yet."))
+
+
+def handbook_bytes(connection) -> bytes:
+    """The handbook for this leader, checked again at the click: nothing unless still unlocked."""
+    found = kickoff.handbook_file(connection, user.id, prog)  # raises HandbookLocked
+    if found is None:
+        raise kickoff.HandbookLocked(user.id)
+    return found[0]
 
 
 def set_done(activity_id: str) -> None:
@@ -41,7 +92,7 @@ for step in mine.steps:
         st.subheader(text(a.title, lang))
         st.caption(widgets.md(step.when(lang, "long")))  # escaped: "13. august" would start a list
         st.markdown(text(a.description, lang))
-        widgets.material_links(a, lang, t)
+        kickoff_materials()
         if step.status in ("open", "not_open") and step.due >= date.today():
             calendar.ics_download(a, step, t, lang, key=f"ics_{a.id}")
         if step.status == "done":
@@ -75,11 +126,17 @@ for step in mine.steps:
                 icon=":material/lock:",
             )
             continue
-        widgets.material_links(a, lang, t)
-        for m in a.materials:
-            if m.url:
-                st.link_button(t("Open the handbook"), m.url, icon=":material/menu_book:", type="primary")
-                break
+        book = uploaded.get(kick.handbook.slot)
+        if book is not None:
+            st.download_button(t("Download the handbook"), downloads.with_database(handbook_bytes, user.username, "leader"),
+                               file_name=book.filename, mime=book.mime, key="handbook_download", on_click="ignore",
+                               icon=":material/menu_book:", type="primary")
+        else:
+            links = [m for m in a.materials if m.url]
+            if links:
+                st.link_button(t("Open the handbook"), links[0].url, icon=":material/menu_book:", type="primary")
+            else:
+                st.info(t("The handbook is not uploaded yet. It appears here as soon as it is."), icon=":material/hourglass:")
         if step.status == "done":
             st.success(t("Read on {date}.").format(date=step.done_day(lang)), icon=":material/check_circle:")
         else:

@@ -235,7 +235,7 @@ def test_a_help_request_is_stored(demo_db):
 def test_materials_show_kickoff_purposes_and_a_locked_handbook(demo_db):
     at = open_page("leder", "pages/materials.py")
     text = page_text(at)
-    assert "Invitation from the municipal chief executives (link follows)" in text
+    assert "- Invitation from the municipal chief executives – not uploaded yet" in text
     assert "The seven purposes" in text
     purposes = [m.value for m in at.markdown if m.value.startswith("1. ")]
     assert len(purposes) == 1 and purposes[0].count("\n") == 6

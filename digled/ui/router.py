@@ -11,6 +11,8 @@ stays):
   address, which then runs the real page;
 - logged in: the pages the roles allow; every other page as a translated "no access" screen
   with a link home;
+- an administrator of an installation that is not set up yet (digled/first_run.py) lands on the
+  first-run wizard, and the other pages show a notice with a link to it; a demo never offers it;
 - an address that is no page at all: a translated "page not found" screen with a link home
   (registered under the very address asked for, so Streamlit never sees an unknown one).
 """
@@ -126,21 +128,70 @@ def routes(user, t) -> Routes:
         menu = {"": [home, *[p for p in public if p.url_path != "accept-invitation"]]}
     else:
         allowed = navigation.pages_for(user.roles)
+        wizard = _wizard(user)
+        home_spec = next(s for s in allowed if (s.path == SETUP_PAGE) == (wizard == "needed"))
         menu: dict[str, list] = {}
         by_path = {}
         for spec in allowed:
-            page = _page(spec, t, default=not by_path)
+            page = _page(spec, t, default=spec is home_spec)
             by_path[spec.url_path] = page
-            if spec.in_menu:
+            if spec.in_menu and (spec.path != SETUP_PAGE or wizard in ("needed", "open")):
                 menu.setdefault(t(spec.section), []).append(page)
-        home = next(iter(by_path.values()))
+        home = by_path[home_spec.url_path]
         pages = list(by_path.values())
         for spec in navigation.PAGES:
             if spec.url_path not in by_path:
                 pages.append(st.Page(_no_access_screen(spec, t, home), title=t(spec.title), icon=spec.icon,
                                      url_path=spec.url_path, visibility="hidden"))
     _resolve_unknown(pages, requested_address(), home, t, user is not None)
+    if user is not None and wizard == "needed":
+        _setup_notice(pages, by_path[navigation.spec_for(SETUP_PAGE).url_path], home, t)
     return Routes(pages=pages, menu=menu)
+
+
+# --- the first-run wizard (digled/first_run.py): an administrator of an empty installation
+# outside demo lands on it; the other pages say it is waiting. A demo never offers it.
+
+SETUP_PAGE = "pages/admin_setup.py"
+SETUP_WAITING = N_("This installation is not set up yet: name the run, set the kick-off date and add the first "
+                   "participants.")
+
+
+def _wizard(user) -> str | None:
+    """"needed" (the administrator lands on the wizard), "open" (offered in the menu until
+    finished), or None (not an administrator, a demo, or finished)."""
+    if "admin" not in user.roles or session.context().settings.demo:
+        return None
+    from digled import first_run
+
+    db = session.database()
+    if first_run.needs_setup(db):
+        return "needed"
+    return "open" if first_run.wizard_open(db) else None
+
+
+def _setup_notice(pages: list, wizard, home, t) -> None:
+    """A short notice with a link to the wizard above every other page of the run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    if manager is None:
+        return
+    hashes = {p._script_hash for p in pages}
+    target = manager.intended_page_script_hash
+    if not target and manager.intended_page_name:
+        target = next((p._script_hash for p in pages if p._url_path == manager.intended_page_name), None)
+    if target not in hashes:  # the front page (also right after logging in)
+        target = home._script_hash
+    if target == wizard._script_hash:
+        return
+    with st.container(key="setup_notice"):
+        st.info(t(SETUP_WAITING), icon=":material/rocket_launch:")
+        # a link to a page is only valid once st.navigation registered it (not in the first run
+        # after logging in, which registered the login screens): the link then follows a run later
+        registered = manager.get_pages().get(wizard._script_hash) or {}
+        if registered.get("script_path") == str(wizard._page):
+            st.page_link(wizard, label=t("Get started"), icon=":material/arrow_forward:")
 
 
 def _resolve_unknown(pages: list, wanted: str | None, home, t, logged_in: bool) -> None:

@@ -72,20 +72,22 @@ def _via_router() -> bool:
 
 def _freeze_startup_objects() -> None:
     """Load the heavy modules and content once, then move everything alive into the garbage
-    collector's permanent generation. Streamlit runs gc.collect() after every script run;
-    without this each answer click would re-scan pandas, plotly and the content (the answer
-    benchmark showed ~90 ms per run)."""
+    collector's permanent generation, so no collection re-scans pandas, plotly and the content.
+    (Streamlit's own full collection after every script run is switched off in
+    .streamlit/config.toml, `runner.postScriptGC`; when it ran, this freeze kept it from costing
+    ~90 ms per answer, and it still made a fifth of the CPU under load: see docs/scaling.md.)"""
     import gc
 
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    from digled import cohort, content, guides, privacy, programme, reminders, results, training, wheel  # noqa: F401
+    from digled import cohort, content, guides, kickoff, privacy, programme, reminders, results, training, wheel  # noqa: F401
 
     content.framework()
     content.organisation()
     privacy.statement()
     programme.programme()
+    kickoff.kickoff()
     reminders.texts()
     guides.guides()
     training.training()

@@ -176,6 +176,8 @@ def test_the_streamlit_settings_hide_the_developer_menu():
     assert cfg["server"]["runOnSave"] is False and cfg["server"]["fileWatcherType"] == "none"
     assert cfg["server"]["enableXsrfProtection"] is True and cfg["server"]["enableCORS"] is True
     assert importer.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024
+    from digled import content_files  # the largest upload digled takes (a handbook) fits, barely
+    assert content_files.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024 <= 2 * content_files.MAX_BYTES
 
 
 # --- downloads only through the logged-in session: made on click, no /media/ URL --------------
