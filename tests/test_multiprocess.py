@@ -71,7 +71,7 @@ def _answers(path: Path) -> dict[tuple[int, str], int]:
 def test_concurrent_leaders_through_the_proxy_on_two_processes_lose_nothing(layout):
     """Writers in two processes at once on one SQLite file: 24 leaders answering every 0.2-0.6 s."""
     before = _cpu(layout.pids)
-    report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=24, seconds=25, think=(0.2, 0.6),
+    report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=24, seconds=16, think=(0.2, 0.6),
                           prefix="writer")
     print(report.line())
     assert report.errors == 0, report.first_errors
@@ -102,7 +102,7 @@ def test_a_backup_while_leaders_answer_through_the_proxy_is_a_consistent_copy(la
     thread = threading.Thread(target=back_up_repeatedly, daemon=True)
     thread.start()
     try:
-        report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=12, seconds=20, think=(0.2, 0.6),
+        report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=12, seconds=15, think=(0.2, 0.6),
                               prefix="backup")
     finally:
         stop.set()

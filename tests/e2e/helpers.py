@@ -68,6 +68,23 @@ def nav(page, label: str) -> None:
     idle(page)
 
 
+def pick_option(page, widget_key: str, label) -> None:
+    """Choose the (first) option named `label` (a string or a compiled pattern) in the selectbox
+    with key `widget_key`. A click during a rerun's last paint (or while the sidebar slides in)
+    may not open the list: try again, up to three times."""
+    idle(page)
+    option = page.get_by_role("option", name=label).first
+    for _ in range(3):
+        page.locator(f".st-key-{widget_key}").click()
+        try:
+            option.wait_for(state="visible", timeout=5_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    option.click()
+    idle(page)
+
+
 def expect_text(page, text: str, timeout: float = 15_000) -> None:
     """Wait (retrying) until the app shows `text`."""
     from playwright.sync_api import expect

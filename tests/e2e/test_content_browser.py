@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, open_app
+from tests.e2e.helpers import idle, login, open_app, pick_option
 from tests.e2e.test_quality_browser import serious_violations
 
 DESKTOP = dict(viewport={"width": 1366, "height": 900})
@@ -48,20 +48,7 @@ def _in_sidebar(page, action) -> None:
 
 
 def set_language(page, label: str) -> None:
-    def pick():
-        idle(page)
-        option = page.get_by_role("option", name=label)
-        for _ in range(3):  # a click while the menu slides in may not open the list: try again
-            page.locator(".st-key-lang_picker").click()
-            try:
-                option.wait_for(state="visible", timeout=5_000)
-                break
-            except Exception:
-                page.keyboard.press("Escape")
-        option.click()
-        idle(page)
-
-    _in_sidebar(page, pick)
+    _in_sidebar(page, lambda: pick_option(page, "lang_picker", label))
 
 
 def logout(page) -> None:
@@ -73,17 +60,7 @@ def logout(page) -> None:
 
 
 def _choose(page, key: str, label: str) -> None:
-    idle(page)
-    option = page.get_by_role("option", name=re.compile(re.escape(label)))
-    for _ in range(3):  # a click during a rerun's last paint may not open the list: try again
-        page.locator(f".st-key-{key}").click()
-        try:
-            option.first.wait_for(state="visible", timeout=5_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-    option.first.click()
-    idle(page)
+    pick_option(page, key, re.compile(re.escape(label)))
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

@@ -7,7 +7,7 @@ import sqlite3
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import body, expect_text, idle, login, open_app
+from tests.e2e.helpers import body, expect_text, idle, login, open_app, pick_option
 from tests.e2e.test_quality_browser import serious_violations, set_language
 
 MP4 = "https://video.albertslund.dk/vejledning-afklaring.mp4"
@@ -33,17 +33,7 @@ def _save(page) -> None:
 
 
 def _preview(page, label: str) -> None:
-    idle(page)
-    option = page.get_by_role("option", name=label)
-    for _ in range(3):  # a click during a rerun's last paint may not open the list: try again
-        page.locator(".st-key-preview_guide").click()
-        try:
-            option.wait_for(state="visible", timeout=5_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-    option.click()
-    idle(page)
+    pick_option(page, "preview_guide", label)
 
 
 def test_danish_admin_sets_a_video_and_the_guide_shows_it(page, server):
