@@ -22,7 +22,7 @@ import sqlite_utils
 from . import audit, dates, journey, workdays
 from .db import get_setting, write
 from .i18n import N_, MessageError, text
-from .programme import Dates, Programme, generated_dates, kickoff_date, programme
+from .programme import Dates, Programme, kickoff_date, planned, programme
 from .validation import CONTROL, clean, looks_like_formula
 
 STATE_KEY = "setup_state"
@@ -139,6 +139,14 @@ def wizard_open(db: sqlite_utils.Database) -> bool:
     return not is_demo(db) and state(db).finished is None
 
 
+def wizard_status(db: sqlite_utils.Database) -> str | None:
+    """"needed" (needs_setup: the administrator lands on the wizard), "open" (wizard_open: offered
+    in the menu until finished), or None; the settings are read once."""
+    if is_demo(db) or state(db).finished is not None:
+        return None
+    return "needed" if participant_count(db) == 0 else "open"
+
+
 # --- step 1: the run's name ----------------------------------------------------------------------
 
 
@@ -192,16 +200,7 @@ def kickoff_is_set(db: sqlite_utils.Database) -> bool:
 def dates_with_kickoff(db: sqlite_utils.Database, day: date, prog: Programme | None = None) -> dict[str, Dates]:
     """Every activity's dates if the kick-off were `day`: the dates set by hand stay, the others
     follow the kick-off on working days (as programme.planned computes them)."""
-    prog = prog or programme()
-    overrides = json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
-    out = {}
-    for a in prog.activities:
-        o = overrides.get(a.id)
-        if o:
-            out[a.id] = Dates(date.fromisoformat(o["opens"]), date.fromisoformat(o["due"]))
-        else:
-            out[a.id] = generated_dates(day, a)
-    return out
+    return {activity_id: p.dates for activity_id, p in planned(db, prog or programme(), kickoff=day).items()}
 
 
 def past_activities(db: sqlite_utils.Database, lang: str, day: date, prog: Programme | None = None,

@@ -51,9 +51,10 @@ import pandas as pd
 import sqlite_utils
 
 from . import audit, dates, workdays
-from .db import get_setting, write
+from .db import write
 from .i18n import MessageError, N_, text
-from .programme import Activity, Dates, Programme, generated_dates, kickoff_date, planned, programme, schedule
+from .programme import (Activity, Dates, Programme, generated_dates, hand_set_dates, kickoff_date, planned,
+                        programme, schedule)
 
 STATUSES = ("not_open", "open", "booked", "done", "missed", "passed")
 ATTENDANCE_KINDS = ("meeting", "workshop")
@@ -476,10 +477,6 @@ def active_leaders(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def _overrides(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
-    return json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
-
-
 def set_kickoff(db: sqlite_utils.Database, actor: str, day: date) -> None:
     """Move the kick-off; every activity not set by hand follows it (on working days), and the
     dates set by hand stay exactly as they were."""
@@ -581,7 +578,7 @@ def schedule_problems(
     edits: Mapping[str, tuple[date | None, date | None]], lang: str, prog: Programme | None = None
 ) -> list[ScheduleError]:
     """Every problem in a set of edited dates {activity id: (opens, due)}, each naming the activity."""
-    prog = prog or programme(db)
+    prog = prog or programme()
     problems = []
     for activity_id, (opens, due) in edits.items():
         try:
@@ -618,7 +615,7 @@ def save_schedule(
     with write(db):
         kickoff = kickoff_date(db, prog)
         current = schedule(db, prog)
-        overrides = _overrides(db)
+        overrides = hand_set_dates(db)
         changed = []
         for activity_id, (opens, due) in edits.items():
             a = prog.activity(activity_id)

@@ -303,10 +303,16 @@ def generated_dates(kickoff: date, activity: Activity) -> Dates:
     return Dates(opens, max(opens, following_kickoff(kickoff, activity.due)))
 
 
-def planned(db: sqlite_utils.Database, prog: Programme) -> dict[str, Planned]:
-    """Every activity's dates with their source (set by hand, or following the kick-off)."""
-    kickoff = kickoff_date(db, prog)
-    overrides = json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
+def hand_set_dates(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
+    """The dates the administrator set by hand: {activity id: {"opens": ISO, "due": ISO}}."""
+    return json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
+
+
+def planned(db: sqlite_utils.Database, prog: Programme, kickoff: date | None = None) -> dict[str, Planned]:
+    """Every activity's dates with their source (set by hand, or following the kick-off). With
+    `kickoff`, as they would be with that kick-off date instead of the stored one."""
+    kickoff = kickoff or kickoff_date(db, prog)
+    overrides = hand_set_dates(db)
     out = {}
     for a in prog.activities:
         offset_opens, offset_due = kickoff + timedelta(days=a.opens), kickoff + timedelta(days=a.due)

@@ -430,3 +430,9 @@ def test_active_leaders_leaves_out_other_roles_and_inactive_users(database, lead
     database.execute("UPDATE users SET active = 0 WHERE id = ?", [gone])
     both = auth.create_user(database, username="both", name="Both", roles=("leader", "admin"))
     assert [r["id"] for r in journey.active_leaders(database)] == [both, leader]
+
+
+def test_schedule_problems_without_a_programme_read_the_default_one():
+    """Called without `prog` it names activities from data/programme.yaml (it has no database)."""
+    problems = journey.schedule_problems({"kickoff": (None, None)}, "en")
+    assert [p.params["activity"] for p in problems] == ["Kick-off"]

@@ -321,3 +321,14 @@ def test_a_participant_typed_but_not_added_survives_a_new_session(empty_db):
     assert again.text_input(key="setup_person_name").value == "Lea Holm"
     assert again.selectbox(key="setup_person_area").value == "skole"
     assert first_run.participant_count(empty_db) == 0  # typed, not added
+
+
+def test_the_wizard_status_agrees_with_needs_setup_and_wizard_open(empty_db):
+    def expected():
+        return "needed" if first_run.needs_setup(empty_db) else "open" if first_run.wizard_open(empty_db) else None
+
+    assert first_run.wizard_status(empty_db) == expected() == "needed"
+    auth.create_user(empty_db, username="lea", name="Lea", email="lea@kommune.dk", roles=("leader",))
+    assert first_run.wizard_status(empty_db) == expected() == "open"
+    db.set_setting(empty_db, "demo", "1")
+    assert first_run.wizard_status(empty_db) is expected() is None

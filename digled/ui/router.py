@@ -164,10 +164,7 @@ def _wizard(user) -> str | None:
         return None
     from digled import first_run
 
-    db = session.database()
-    if first_run.needs_setup(db):
-        return "needed"
-    return "open" if first_run.wizard_open(db) else None
+    return first_run.wizard_status(session.database())
 
 
 def _setup_notice(pages: list, wizard, home, t) -> None:
