@@ -6,11 +6,11 @@ the `content_files` table, blob and all; the newest version is the one served. A
 untrusted, so its type is decided by its content, never by its name: a PDF starts with `%PDF-`
 and ends with `%%EOF`; a slides slot (one ending in ":slides") also takes a PowerPoint .pptx,
 a zip holding `[Content_Types].xml` and `ppt/`. A .pptx is checked without trusting the zip:
-its directory first (at most MAX_ZIP_MEMBERS files, MAX_ZIP_UNPACKED_BYTES in all, no file
-unpacking to more than MAX_ZIP_RATIO times its packed size once past ZIP_RATIO_FLOOR bytes, the
-same checks digled/importer.py makes on .xlsx uploads with limits fit for slides with
-pictures), then every member is unpacked as a stream, counting, and refused the moment the
-count passes the limits (a directory can lie). Nothing is written to disk. Refusals are
+its directory first (digled/zipcheck.py, as for the import's .xlsx, with limits fit for slides
+with pictures: at most MAX_ZIP_MEMBERS files, MAX_ZIP_UNPACKED_BYTES in all, no file unpacking
+to more than MAX_ZIP_RATIO times its packed size once past ZIP_RATIO_FLOOR bytes), then every
+member is unpacked as a stream, counting, and refused the moment the count passes the limits
+(a directory can lie). Nothing is written to disk. Refusals are
 MessageErrors naming the file.
 """
 
@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from . import audit
+from . import audit, zipcheck
 from .db import write
 from .i18n import MessageError, N_
 
@@ -98,15 +98,9 @@ def _check_pptx(data: bytes, shown: str) -> None:
             if "[Content_Types].xml" not in names or not any(n.startswith("ppt/") for n in names):
                 raise FileRefused(N_("{file}: not a PowerPoint presentation (.pptx): it is some other zip file"),
                                   file=shown)
-            if len(members) > MAX_ZIP_MEMBERS:
+            if zipcheck.directory_too_big(members, max_members=MAX_ZIP_MEMBERS, max_unpacked=MAX_ZIP_UNPACKED_BYTES,
+                                          max_ratio=MAX_ZIP_RATIO, ratio_floor=ZIP_RATIO_FLOOR):
                 raise too_big
-            declared = 0
-            for m in members:
-                declared += m.file_size
-                if declared > MAX_ZIP_UNPACKED_BYTES:
-                    raise too_big
-                if m.file_size > ZIP_RATIO_FLOOR and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
-                    raise too_big
             unpacked = 0
             for m in members:  # the directory may lie: count what really comes out
                 with archive.open(m) as stream:

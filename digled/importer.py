@@ -34,7 +34,7 @@ from pathlib import PurePath
 import pandas as pd
 import sqlite_utils
 
-from . import accounts, audit, auth, organisation, participants
+from . import accounts, audit, auth, organisation, participants, zipcheck
 from .content import Organisation
 from .db import write
 from .i18n import N_, text
@@ -147,15 +147,9 @@ def check_workbook(data: bytes) -> LineError | None:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return LineError(1, "", _UNREADABLE)
-    if len(members) > MAX_MEMBERS:
+    if zipcheck.directory_too_big(members, max_members=MAX_MEMBERS, max_unpacked=MAX_UNPACKED_BYTES,
+                                  max_ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR, max_member=MAX_MEMBER_BYTES):
         return LineError(1, "", _TOO_BIG)
-    total = 0
-    for member in members:
-        total += member.file_size
-        if member.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
-            return LineError(1, "", _TOO_BIG)
-        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            return LineError(1, "", _TOO_BIG)
     return _check_xml(data, members)
 
 
