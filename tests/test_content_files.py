@@ -40,14 +40,19 @@ def small_pdf(text: str = "Håndbog") -> bytes:
 def small_pptx(extra: dict[str, bytes] | None = None) -> bytes:
     """A zip laid out like a PowerPoint presentation (content types and a ppt/ folder)."""
     buffer = io.BytesIO()
+    members = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                               'package/2006/content-types"/>',
+        "_rels/.rels": "<Relationships/>",
+        "ppt/presentation.xml": "<p:presentation xmlns:p='urn:p'/>",
+        "ppt/slides/slide1.xml": "<p:sld xmlns:p='urn:p'/>",
+        **(extra or {}),
+    }
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        z.writestr("_rels/.rels", "<Relationships/>")
-        z.writestr("ppt/presentation.xml", "<p:presentation xmlns:p='urn:p'/>")
-        z.writestr("ppt/slides/slide1.xml", "<p:sld xmlns:p='urn:p'/>")
-        for name, data in (extra or {}).items():
-            z.writestr(name, data)
+        for name, data in members.items():
+            # a fixed time stamp: two calls a second apart give the same bytes
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                       compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -303,6 +303,8 @@ def test_marking_importance_changes_the_recommendations_and_links_land(demo_db, 
     assert importance.marks(demo_db, attempt.id) == {
         "info_needs": "not_relevant", "safe_data": "less", "info_search": "important"}
     assert "Saved. The competences to develop are updated." in [s.value for s in at.success]
+    at.run()  # any later run (another widget, a fragment) keeps the confirmation on screen
+    assert "Saved. The competences to develop are updated." in [s.value for s in at.success]
     # collaborate 3 x 0.75 = 2.25, info_search 2 x 1 = 2, safe_data 3 x 0.5 = 1.5 (ties with
     # other gap-2 ones at 0.75 x 2 = 1.5, but its larger gap wins); info_needs never
     assert _recommended(at) == ["Collaborating through digital technologies",

@@ -30,14 +30,20 @@ def _key(attempt_id: int, cid: str) -> str:
     return f"imp_{attempt_id}_{cid}"
 
 
+def _msg_key(attempt_id: int) -> str:
+    return f"_importance_msg_{attempt_id}"
+
+
 def _save(db, fw: Framework, attempt_id: int) -> None:
+    """Save the marks; the outcome stays on screen until the next save (not only for one run:
+    a later rerun, e.g. a fragment's or a widget's elsewhere, must not hide it)."""
     given = {c.id: st.session_state.get(_key(attempt_id, c.id)) for c in fw.competences}
     try:
         importance.save(db, attempt_id, given, fw)
     except importance.ImportanceError as e:
-        st.session_state["_importance_msg"] = ("error", e)
+        st.session_state[_msg_key(attempt_id)] = ("error", e)
     else:
-        st.session_state["_importance_msg"] = ("saved", None)
+        st.session_state[_msg_key(attempt_id)] = ("saved", None)
 
 
 def importance_form(db, fw: Framework, attempt, attempts: list, t: Callable[[str], str], lang: str) -> dict[str, str]:
@@ -47,7 +53,7 @@ def importance_form(db, fw: Framework, attempt, attempts: list, t: Callable[[str
     ids = [a.id for a in attempts]
     upto = attempts[: ids.index(attempt.id) + 1] if attempt.id in ids else [*attempts, attempt]
     start = saved or importance.prefill(db, upto)
-    msg = st.session_state.pop("_importance_msg", None)
+    msg = st.session_state.get(_msg_key(attempt.id))
     with st.container(key="importance"):
         with st.expander(t("How important is each competence in your area?"),
                          expanded=not saved or msg is not None, icon=":material/tune:"):

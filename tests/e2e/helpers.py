@@ -68,21 +68,27 @@ def nav(page, label: str) -> None:
     idle(page)
 
 
-def pick_option(page, widget_key: str, label) -> None:
-    """Choose the (first) option named `label` (a string or a compiled pattern) in the selectbox
-    with key `widget_key`. A click during a rerun's last paint (or while the sidebar slides in)
-    may not open the list: try again, up to three times."""
-    idle(page)
+def pick_option(page, widget, label, tap: bool = False) -> None:
+    """Choose the (first) option named `label` (a string or a compiled pattern) in a selectbox:
+    `widget` is its key or a locator. A click during a rerun's last paint (or while the sidebar
+    slides in) may not open the list, and a rerun may redraw the list under the pointer (the
+    option detaches): open and choose again, up to four times, each try bounded."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator(f".st-key-{widget}") if isinstance(widget, str) else widget
     option = page.get_by_role("option", name=label).first
-    for _ in range(3):
-        page.locator(f".st-key-{widget_key}").click()
+    for _ in range(4):
+        idle(page)
         try:
+            box.tap(timeout=5_000) if tap else box.click(timeout=5_000)
             option.wait_for(state="visible", timeout=5_000)
-            break
-        except Exception:
+            option.tap(timeout=5_000) if tap else option.click(timeout=5_000)
+        except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    option.click()
-    idle(page)
+            continue
+        idle(page)
+        return
+    raise AssertionError(f"could not choose {label!r} in {widget!r}")
 
 
 def expect_text(page, text: str, timeout: float = 15_000) -> None:

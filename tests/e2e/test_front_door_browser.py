@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from digled import i18n, navigation
-from tests.e2e.helpers import body, idle, login
+from tests.e2e.helpers import body, idle, login, pick_option
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 MIN_LENGTH = 18  # shorter strings ("Status", "OK") may be the same word in both languages
@@ -45,9 +45,7 @@ def _foreign(text: str, lang: str) -> list[str]:
 
 
 def _choose_english(page) -> None:
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="English").click()
-    idle(page)
+    pick_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first, "English")
 
 
 LEADER_PAGES = [spec for spec in navigation.pages_for(("leader",)) if spec.in_menu]

@@ -14,7 +14,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from digled import programme
-from tests.e2e.helpers import idle, login, open_app
+from tests.e2e.helpers import idle, login, open_app, pick_option
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -70,9 +70,7 @@ def choose_english_before_login(page, phone: bool = False) -> None:
     """Pick English on the login page (on a phone the menu is opened, then closed again)."""
     if phone:
         page.locator("[data-testid='stExpandSidebarButton']").first.click()
-    page.locator(".st-key-lang_picker").click()
-    page.get_by_role("option", name="English").click()
-    idle(page)
+    pick_option(page, "lang_picker", "English")
     if phone:
         page.locator("[data-testid='stSidebarCollapseButton'] button").click()  # the menu covers the form
 
@@ -150,9 +148,7 @@ def test_english_desktop_timeline_link_lands_on_the_film_saves_a_note_and_confir
     page = new_page(browser, DESKTOP, "en-GB")
     open_app(page, server.url)
     login(page, "leder")
-    page.locator(".st-key-lang_picker").click()  # Lea's own language is Danish
-    page.get_by_role("option", name="English").click()
-    idle(page)
+    pick_option(page, "lang_picker", "English")  # Lea's own language is Danish
     expect(page.locator(".st-key-next_step_card").get_by_role("button", name="Go to: Competence assessment – start")).to_be_visible()
     link = page.locator(".st-key-timeline_kl5 a")
     expect(link).to_have_attribute("href", re.compile(r"films\?item=kl5$"))

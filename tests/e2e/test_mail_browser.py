@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from tests.conftest import start_mail_collector
 from tests.e2e.conftest import CHROMIUM, Server, _require_chromium
-from tests.e2e.helpers import body, expect_text, idle, login, open_app
+from tests.e2e.helpers import body, expect_text, idle, login, open_app, pick_option
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -95,9 +95,7 @@ def set_language(page, lang: str) -> None:
     if lang == "da":
         return
     open_menu(page)
-    page.locator(".st-key-lang_picker").click()
-    page.get_by_role("option", name="English").click()
-    idle(page)
+    pick_option(page, "lang_picker", "English")
     close_menu(page)
 
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from digled import content, db, organisation, profiles, programme, publications
-from tests.e2e.helpers import expect_text, idle, login, open_app
+from tests.e2e.helpers import expect_text, idle, login, open_app, pick_option
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
 from tests.e2e.test_quality_browser import leader_with_assessment, serious_violations
 
@@ -57,9 +57,7 @@ def test_admin_edits_and_approves_a_profile_in_danish(browser, server, ready):
         idle(page)
         expect_text(page, "Målprofiler")
         expect_text(page, "bekræftes af Albertslund og Glostrup")
-        page.locator(".st-key-profile_level").click()
-        page.get_by_role("option", name="Mellemleder").click()
-        idle(page)
+        pick_option(page, "profile_level", "Mellemleder")
         expect_text(page, "Målprofil: Mellemleder (foreløbig)")
         field = page.locator(".st-key-target_mellemleder_safe_data input")
         field.fill("9")

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app, wait_for_login_cookie
+from tests.e2e.helpers import body, expect_text, idle, login, logout, open_app, wait_for_login_cookie, pick_option
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 axe = Axe()
@@ -26,9 +26,7 @@ def serious_violations(page) -> list[str]:
 
 
 def set_language(page, label: str) -> None:
-    page.locator(".st-key-lang_picker").click()
-    page.get_by_role("option", name=label).click()
-    idle(page)
+    pick_option(page, "lang_picker", label)
 
 
 def leader_with_assessment(server) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from digled import navigation
-from tests.e2e.helpers import body, expect_text, idle, login
+from tests.e2e.helpers import body, expect_text, idle, login, pick_option
 
 ROUTES = [spec.url_path for spec in navigation.PAGES]
 PUBLIC = {spec.url_path for spec in navigation.PAGES if spec.public}
@@ -83,9 +83,7 @@ def test_every_address_logged_out_shows_the_login_or_the_public_page(browser, se
 
 
 def _choose_english(page) -> None:
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="English").click()
-    idle(page)
+    pick_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first, "English")
 
 
 def _open_in_english(page, server, path):
@@ -162,9 +160,8 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page(browser, server):
             page.wait_for_timeout(400)
             assert bar.get_attribute("data-collapsed") == "false"
             if lang_label:
-                page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.tap()
-                page.get_by_role("option", name=lang_label).tap()
-                idle(page)
+                pick_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first,
+                            lang_label, tap=True)
                 assert bar.get_attribute("data-collapsed") == "false", "a language change closed the menu"
                 label = "Films and reflections"
             page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text(label, exact=True).tap()
