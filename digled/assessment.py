@@ -48,6 +48,7 @@ class Attempt:
     step: int
     scores: dict | None
     order: float = 0.0  # when it was submitted (sealed; for sorting the leader's history)
+    cohort_id: int | None = None  # the run a start or end attempt belongs to (cohorts.py)
 
 
 def leader_fields(row, secret: str | None) -> dict:
@@ -75,6 +76,7 @@ def _attempt(row, secret: str | None = None) -> Attempt:
         step=row["step"],
         scores=json.loads(row["scores"]) if row["scores"] else None,
         order=float(fields.get("order") or 0),
+        cohort_id=row["cohort_id"] if "cohort_id" in row.keys() else None,
     )
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import anonymity, scoring
+from . import anonymity, cohorts, scoring
 from .content import BANDS, DIMENSIONS, Framework
 from .exports import safe_cell
 from .i18n import N_
@@ -105,8 +105,9 @@ def _paths(framework: Framework) -> list[tuple[str, str]]:
             + [(f"p:{p.id}", f'$.purposes."{p.id}"') for p in framework.purposes])
 
 
-def frame(db: sqlite_utils.Database, framework: Framework) -> pd.DataFrame:
-    """One row per submitted start or end attempt: member (the attempt's random id),
+def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None = None) -> pd.DataFrame:
+    """One row per submitted start or end attempt of the cohort (the running one by default;
+    see cohorts.py): member (the attempt's random id),
     respondent, round, group attributes, level and the value columns. One attempt per
     respondent and round (should there be two, the one with the larger id). SQLite picks the
     numbers out of the stored scores and pandas' C parser reads them: fast at 300,000 rows."""
@@ -114,8 +115,8 @@ def frame(db: sqlite_utils.Database, framework: Framework) -> pd.DataFrame:
     rows = db.execute(
         "SELECT id, respondent, round, municipality, area, level, "
         f"substr(json_extract(scores, {', '.join('?' * len(paths))}), 2) FROM assessments "
-        "WHERE status = 'submitted' AND round IN ('start', 'end') AND scores IS NOT NULL",
-        [p for _, p in paths],
+        "WHERE status = 'submitted' AND round IN ('start', 'end') AND scores IS NOT NULL AND cohort_id = ?",
+        [*(p for _, p in paths), cohorts.running_id(db) if cohort_id is None else cohort_id],
     ).fetchall()
     meta = pd.DataFrame.from_records([r[:6] for r in rows], columns=["member", *FRAME_META])
     names = [name for name, _ in paths]

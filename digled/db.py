@@ -496,6 +496,61 @@ def _v10_content(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v11_cohorts(db: sqlite_utils.Database) -> None:
+    # Cohorts (issue 12, see cohorts.py): one running, earlier ones closed with their state in
+    # `archive`. An existing database becomes its first cohort, named by the wizard's run name
+    # (else "Digital ledelse" and the kick-off's year): every leader a member, every start and end
+    # attempt and every publication in it. Extra retakes belong to no cohort.
+    from .cohorts import default_name
+
+    db.executescript(
+        """
+        CREATE TABLE cohorts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT NOT NULL DEFAULT '',
+            archive TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE UNIQUE INDEX one_running_cohort ON cohorts ((closed_at IS NULL)) WHERE closed_at IS NULL;
+        CREATE TABLE cohort_members (
+            cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            PRIMARY KEY (cohort_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX cohort_members_by_user ON cohort_members (user_id);
+        ALTER TABLE assessments ADD COLUMN cohort_id INTEGER REFERENCES cohorts(id);
+        ALTER TABLE publications ADD COLUMN cohort_id INTEGER REFERENCES cohorts(id);
+        CREATE INDEX assessments_by_cohort ON assessments (cohort_id, status, round);
+        -- every writer keeps the rules: a new start or end attempt belongs to the running cohort,
+        -- a new leader (or an account that becomes one) takes part in it
+        CREATE TRIGGER assessments_in_running_cohort AFTER INSERT ON assessments
+        WHEN NEW.cohort_id IS NULL AND NEW.round IN ('start', 'end')
+        BEGIN
+            UPDATE assessments SET cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL) WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER new_leader_in_running_cohort AFTER INSERT ON users
+        WHEN (',' || NEW.roles || ',') LIKE '%,leader,%'
+        BEGIN
+            INSERT OR IGNORE INTO cohort_members (cohort_id, user_id)
+            SELECT id, NEW.id FROM cohorts WHERE closed_at IS NULL;
+        END;
+        CREATE TRIGGER account_becomes_leader_in_running_cohort AFTER UPDATE OF roles ON users
+        WHEN (',' || NEW.roles || ',') LIKE '%,leader,%' AND (',' || OLD.roles || ',') NOT LIKE '%,leader,%'
+        BEGIN
+            INSERT OR IGNORE INTO cohort_members (cohort_id, user_id)
+            SELECT id, NEW.id FROM cohorts WHERE closed_at IS NULL;
+        END;
+        """
+    )
+    first = db.execute("INSERT INTO cohorts (name, opened_at) VALUES (?, datetime('now'))", [default_name(db)]).lastrowid
+    db.execute("INSERT INTO cohort_members (cohort_id, user_id) SELECT ?, id FROM users "
+               "WHERE (',' || roles || ',') LIKE '%,leader,%'", [first])
+    db.execute("UPDATE assessments SET cohort_id = ? WHERE round IN ('start', 'end')", [first])
+    db.execute("UPDATE publications SET cohort_id = ?", [first])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
@@ -505,6 +560,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v8_development,
     _v9_leader_groups,
     _v10_content,
+    _v11_cohorts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, timezone
 
 import sqlite_utils
 
-from . import audit, dates, journey, workdays
+from . import audit, cohorts, dates, journey, workdays
 from .db import get_setting, write
 from .i18n import N_, MessageError, text
 from .programme import Dates, Programme, kickoff_date, planned, programme
@@ -173,12 +173,17 @@ def cohort_name_problem(value) -> MessageError | None:
 
 
 def set_cohort_name(db: sqlite_utils.Database, actor: str, value: str) -> str:
-    """Store the run's name (step 1 done); raise SetupError when it is not acceptable."""
+    """Store the run's name (step 1 done), which is also the running cohort's name (cohorts.py);
+    raise SetupError when it is not acceptable."""
     problem = cohort_name_problem(value)
     if problem:
         raise problem
     name = clean(value)
     with write(db):
+        try:
+            cohorts.rename(db, cohorts.running_id(db), name, actor, log=False)
+        except cohorts.CohortError as e:
+            raise SetupError(e.msg, **e.params) from None
         if cohort_name(db) != name:
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from . import audit, auth, notices
+from . import audit, auth, cohorts, notices
 from .db import write
 from .i18n import N_
 
@@ -227,7 +227,7 @@ def pending(db: sqlite_utils.Database) -> list[auth.User]:
         r[0]
         for r in db.execute(
             "SELECT id FROM users WHERE active = 1 AND activated_at IS NULL AND password_hash IS NULL "
-            "AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY name"
+            "AND (',' || roles || ',') LIKE '%,leader,%' AND " + cohorts.IN_RUNNING + " ORDER BY name"
         ).fetchall()
     ]
     return [auth.get_user_by_id(db, i) for i in ids]

@@ -50,7 +50,7 @@ from typing import Callable, Mapping
 import pandas as pd
 import sqlite_utils
 
-from . import audit, dates, workdays
+from . import audit, cohorts, dates, workdays
 from .db import write
 from .i18n import MessageError, N_, text
 from .programme import (Activity, Dates, Programme, generated_dates, hand_set_dates, kickoff_date, planned,
@@ -472,7 +472,8 @@ def active_leaders(db: sqlite_utils.Database) -> list[dict]:
     return list(
         db.query(
             "SELECT id, name, municipality, area FROM users "
-            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY name, id"
+            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND " + cohorts.IN_RUNNING
+            + " ORDER BY name, id"
         )
     )
 

@@ -186,7 +186,8 @@ def min_group_size(db: sqlite_utils.Database) -> int:
 
 def _round_has_answers(db: sqlite_utils.Database, round_: str) -> bool:
     return db.execute(
-        "SELECT 1 FROM assessments WHERE round = ? AND status = 'submitted' LIMIT 1", [round_]
+        "SELECT 1 FROM assessments WHERE round = ? AND status = 'submitted' "
+        "AND cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL) LIMIT 1", [round_]
     ).fetchone() is not None
 
 

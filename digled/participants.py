@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlite_utils
 
-from . import accounts, audit, auth, invitations, organisation
+from . import accounts, audit, auth, cohorts, invitations, organisation
 from .config import Settings
 from .content import Organisation
 from .db import write
@@ -372,7 +372,6 @@ def participation_totals(db: sqlite_utils.Database) -> dict[str, int]:
                SUM(activated_at IS NOT NULL),
                (SELECT COUNT(*) FROM participation WHERE round = 'start'),
                (SELECT COUNT(*) FROM participation WHERE round = 'end')
-        FROM users WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%'
-        """
+        FROM users WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND """ + cohorts.IN_RUNNING
     ).fetchone()
     return {"invited": row[0], "activated": row[1] or 0, "start": row[2], "end": row[3]}

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
+from . import cohorts
 from .i18n import N_
 from .programme import Programme
 
@@ -47,7 +48,7 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
     users = pd.DataFrame(
         db.execute(
             "SELECT id, municipality, area, activated_at IS NOT NULL FROM users "
-            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%'"
+            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND " + cohorts.IN_RUNNING
         ).fetchall(),
         columns=["id", "municipality", "area", "activated"],
     )

@@ -71,6 +71,7 @@ class Publication:
     trigger: str
     actor: str
     summary: dict
+    cohort_id: int | None = None
 
 
 @dataclass
@@ -127,22 +128,30 @@ def set_period_days(db: sqlite_utils.Database, days, actor: str) -> None:
 
 def _publication(row) -> Publication:
     made = datetime.fromisoformat(row[1])
-    return Publication(row[0], made if made.tzinfo else made.replace(tzinfo=timezone.utc), row[2], row[3], json.loads(row[4]))
+    return Publication(row[0], made if made.tzinfo else made.replace(tzinfo=timezone.utc), row[2], row[3],
+                       json.loads(row[4]), row[5])
 
 
-def latest(db: sqlite_utils.Database) -> Publication | None:
-    """The newest publication, or None before the first."""
-    row = db.execute("SELECT id, made_at, trigger, actor, summary FROM publications ORDER BY id DESC LIMIT 1").fetchone()
+_COLUMNS = "id, made_at, trigger, actor, summary, cohort_id"
+_OF_COHORT = "cohort_id = COALESCE(?, (SELECT id FROM cohorts WHERE closed_at IS NULL))"
+
+
+def latest(db: sqlite_utils.Database, cohort_id: int | None = None) -> Publication | None:
+    """The cohort's newest publication (the running cohort's by default), or None before its first."""
+    row = db.execute(f"SELECT {_COLUMNS} FROM publications WHERE {_OF_COHORT} ORDER BY id DESC LIMIT 1",
+                     [cohort_id]).fetchone()
     return _publication(row) if row else None
 
 
-def listing(db: sqlite_utils.Database) -> list[Publication]:
-    """Every publication, newest first (earlier ones stay viewable)."""
-    return [_publication(r) for r in db.execute("SELECT id, made_at, trigger, actor, summary FROM publications ORDER BY id DESC")]
+def listing(db: sqlite_utils.Database, cohort_id: int | None = None) -> list[Publication]:
+    """The cohort's publications (the running cohort's by default), newest first (earlier ones
+    stay viewable)."""
+    return [_publication(r) for r in db.execute(
+        f"SELECT {_COLUMNS} FROM publications WHERE {_OF_COHORT} ORDER BY id DESC", [cohort_id])]
 
 
 def get(db: sqlite_utils.Database, publication_id: int) -> Publication | None:
-    row = db.execute("SELECT id, made_at, trigger, actor, summary FROM publications WHERE id = ?", [publication_id]).fetchone()
+    row = db.execute(f"SELECT {_COLUMNS} FROM publications WHERE id = ?", [publication_id]).fetchone()
     return _publication(row) if row else None
 
 
@@ -290,7 +299,11 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
 
     # the roster, to tell management how many joined or left since the previous publication
     roster = frozenset(int(u) for u in people["id"].tolist())
-    old = db.execute("SELECT members FROM released_sets WHERE kind = 'roster' ORDER BY publication_id DESC LIMIT 1").fetchone()
+    old = db.execute(
+        "SELECT members FROM released_sets WHERE kind = 'roster' AND publication_id IN "
+        "(SELECT id FROM publications WHERE cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL)) "
+        "ORDER BY publication_id DESC LIMIT 1"
+    ).fetchone()
     old_roster = _unpack(old[0]).plus if old else None
     out.sets.append(("roster", "[]", _pack(Row(roster))))
     counts = {kind: {s: 0 for s in ("new", "held", "hidden")} for kind in KINDS}
@@ -368,7 +381,8 @@ def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
 def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) -> Plan:
     """Store a decided publication (inside the caller's write transaction)."""
     cur = db.execute(
-        "INSERT INTO publications (made_at, trigger, actor, summary) VALUES (?, ?, ?, ?)",
+        "INSERT INTO publications (made_at, trigger, actor, summary, cohort_id) "
+        "SELECT ?, ?, ?, ?, id FROM cohorts WHERE closed_at IS NULL",
         [result.made_at.isoformat(), trigger, actor, json.dumps(result.summary)],
     )
     pid = cur.lastrowid

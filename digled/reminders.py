@@ -39,7 +39,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import anonymity, assessment, audit, auth, dates, guides, invitations, mailer, navigation, programme
+from . import anonymity, assessment, audit, auth, cohorts, dates, guides, invitations, mailer, navigation, programme
 from .config import DATA_DIR, Settings
 from .content import ContentError, _Checker, read_yaml
 from .db import write
@@ -236,7 +236,7 @@ def due(
     rows = db.execute(
         "SELECT id, invited_at, CASE WHEN password_hash IS NULL THEN activated_at ELSE "
         "COALESCE(activated_at, 'password set') END FROM users WHERE active = 1 AND email != '' "
-        "AND (',' || roles || ',') LIKE '%,leader,%'"
+        "AND (',' || roles || ',') LIKE '%,leader,%' AND " + cohorts.IN_RUNNING
     ).fetchall()
     done = {(u, a) for u, a in db.execute("SELECT user_id, activity FROM progress").fetchall()}
     taken = {(u, r) for u, r in db.execute("SELECT user_id, round FROM participation").fetchall()}

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 import pandas as pd
 import sqlite_utils
 
-from . import audit
+from . import audit, cohorts
 from .db import write
 from .i18n import N_
 from .journey import ProgrammeError
@@ -235,6 +235,8 @@ def my_booking(db: sqlite_utils.Database, user_id: int) -> Booking | None:
 
 def _take_seat(db, user_id: int, slot_id: int, now: datetime, note: str) -> None:
     """Inside a write transaction: check the slot and insert the booking."""
+    if not cohorts.is_member(db, user_id):
+        raise ServiceError(N_("Service checks are for the participants of the running run."))
     slot = get_slot(db, slot_id)
     if slot is None:
         raise ServiceError(N_("This slot no longer exists."))

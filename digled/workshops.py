@@ -35,7 +35,7 @@ from typing import Sequence
 import pandas as pd
 import sqlite_utils
 
-from . import audit, organisation
+from . import audit, cohorts, organisation
 from .db import get_setting, write
 from .i18n import N_, text
 from .journey import ProgrammeError, active_leaders
@@ -312,7 +312,8 @@ def move(db: sqlite_utils.Database, actor: str, workshop: str, user_id: int, tab
     """Seat a leader at another table (an existing one, or the next new number)."""
     with write(db):
         user = db.execute(
-            "SELECT name FROM users WHERE id = ? AND active = 1 AND (',' || roles || ',') LIKE '%,leader,%'",
+            "SELECT name FROM users WHERE id = ? AND active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND "
+            + cohorts.IN_RUNNING,
             [user_id],
         ).fetchone()
         if user is None:
