@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from digled import anonymity, assessment, content, privacy, programme
+from digled import anonymity, assessment, cohorts, content, privacy, programme
 from digled.i18n import text
 from digled.ui import guides, session, widgets
 
@@ -29,6 +29,10 @@ def taken_rounds() -> set[str]:
 
 
 def next_round() -> str:
+    """Start and end belong to the running run's participants; anyone else takes an extra
+    retake (their own, in no run's figures)."""
+    if not cohorts.is_member(db, user.id):
+        return "extra"
     return assessment.open_round(taken_rounds(), programme.end_round_open(db, programme.programme(db)))
 
 

@@ -3,7 +3,7 @@ a personal plan for a leader who joined late, and the timeline with a link to ev
 
 import streamlit as st
 
-from digled import anonymity, assessment, dates, journey, programme
+from digled import anonymity, assessment, cohorts, dates, journey, programme
 from digled.i18n import text
 from digled.ui import session
 from digled.ui.widgets import md
@@ -31,6 +31,13 @@ def status_note(step) -> str:
 
 
 st.title(t("Welcome, {name}").format(name=md(user.name.split(" ")[0])))
+if not cohorts.is_member(db, user.id):
+    run = cohorts.running(db)
+    st.info(t("You are not a participant of the running run, {run}. Your wheel and your history from earlier "
+              "runs are kept: you can see them and take the assessment again any time.").format(run=md(run.name)),
+            icon=":material/info:")
+    st.page_link("pages/my_results.py", label=t("My wheel and history"), icon=":material/history:")
+    st.stop()
 st.progress(
     mine.percent / 100,
     text=t("{percent} % of the programme done ({done} of {total} activities)").format(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from digled import anonymity, assessment, content, plan, profiles, results, retention, wheel
+from digled import anonymity, assessment, cohorts, content, plan, profiles, results, retention, wheel
 from digled.ui import development, guides, plan_panel, session, wheel_panel, widgets
 
 user, t = session.page(__file__)
@@ -23,7 +23,11 @@ if not attempts:
 with st.expander(t("Guide: how to read your wheel"), expanded=st.session_state.pop("show_result_guide", False)):
     guides.show("wheel", t, lang, db)
 
-names = [results.attempt_label(a.round, a.submitted, t, lang) for a in attempts]
+# a history over several runs names each start and end attempt's run
+run_names = cohorts.names(db)
+several_runs = len({a.cohort_id for a in attempts if a.cohort_id is not None}) > 1
+names = [(run_names[a.cohort_id] + " · " if several_runs and a.cohort_id in run_names else "")
+         + results.attempt_label(a.round, a.submitted, t, lang) for a in attempts]
 chosen = st.selectbox(
     t("Attempt"), range(len(attempts)), index=len(attempts) - 1, format_func=names.__getitem__, key="attempt"
 )

@@ -1,0 +1,74 @@
+"""The helpers of digled.cohorts the administrator's page for runs uses: publications per run,
+leaders in and not in the running run, the suggested name of the next run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from digled import auth, cohorts, db as storage
+
+
+@pytest.fixture
+def runs(database):
+    """The migrated running run (id 1) and a closed run 'Digital ledelse 2025' (id 2). Leaders:
+    Åse, bo and Carl (running), Cai (only in the closed run), Dan (inactive, closed run); Eva is
+    management in no run."""
+    d = database
+    d.execute("UPDATE cohorts SET name = 'Digital ledelse 2026' WHERE id = 1")
+    d.execute("INSERT INTO cohorts (id, name, opened_at, closed_at) VALUES "
+              "(2, 'Digital ledelse 2025', '2025-01-01', '2025-12-01T10:00:00+00:00')")
+    d.conn.commit()
+    ids = {}
+    for name, roles in (("Åse", ("leader",)), ("bo", ("leader",)), ("Carl", ("leader",)), ("Cai", ("leader",)), ("Dan", ("leader",)),
+                        ("Eva", ("management",))):
+        ids[name] = auth.create_user(d, username=name.lower(), name=name, municipality="Glostrup", area="skole",
+                                     roles=roles)
+    with storage.write(d):
+        for name in ("Cai", "Dan"):  # leaders of the earlier run only
+            d.execute("DELETE FROM cohort_members WHERE user_id = ?", [ids[name]])
+            d.execute("INSERT INTO cohort_members (cohort_id, user_id) VALUES (2, ?)", [ids[name]])
+        d.execute("UPDATE users SET active = 0 WHERE id = ?", [ids["Dan"]])
+    return d, ids
+
+
+def test_publication_count_counts_one_runs_publications(runs):
+    d, _ = runs
+    with storage.write(d):
+        for cohort_id in (1, 2, 2, None):
+            d.execute("INSERT INTO publications (made_at, trigger, cohort_id) VALUES ('2026-01-01', 'manual', ?)",
+                      [cohort_id])
+    assert cohorts.publication_count(d, 1) == 1
+    assert cohorts.publication_count(d, 2) == 2
+    assert cohorts.publication_count(d, 3) == 0
+
+
+def test_not_in_running_lists_active_leaders_outside_the_running_run(runs):
+    d, ids = runs
+    assert cohorts.not_in_running(d) == [(ids["Cai"], "Cai", "Glostrup", "skole")]
+    cohorts.add_member(d, ids["Cai"])
+    assert cohorts.not_in_running(d) == []
+
+
+def test_running_leaders_are_the_active_leaders_of_the_running_run_by_name(runs):
+    d, ids = runs
+    # by name regardless of case ("bo" before "Carl"); Å after the ASCII letters, as in Danish
+    assert [p[1] for p in cohorts.running_leaders(d)] == ["bo", "Carl", "Åse"]
+    assert cohorts.running_leaders(d)[0] == (ids["bo"], "bo", "Glostrup", "skole")
+    with storage.write(d):
+        d.execute("UPDATE users SET active = 0 WHERE id = ?", [ids["bo"]])
+    assert [p[1] for p in cohorts.running_leaders(d)] == ["Carl", "Åse"]
+
+
+def test_suggested_name_is_the_year_after_the_kickoff_or_today_and_free(runs):
+    d, _ = runs
+    today = date(2026, 12, 1)
+    assert cohorts.suggested_name(d, today) == "Digital ledelse 2027"  # no kick-off set: the year after today
+    storage.set_setting(d, "kickoff_date", "2027-01-11")
+    assert cohorts.suggested_name(d, today) == "Digital ledelse 2028"  # the running run starts in 2027
+    storage.set_setting(d, "kickoff_date", "2015-11-16")
+    assert cohorts.suggested_name(d, today) == "Digital ledelse 2027"  # an old kick-off: after today
+    with storage.write(d):
+        d.execute("INSERT INTO cohorts (name, opened_at, closed_at) VALUES ('digital ledelse 2027', 'x', 'y')")
+    assert cohorts.suggested_name(d, today) == "Digital ledelse 2028"  # taken (any case): the next free year
