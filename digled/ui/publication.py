@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from digled import anonymity, content, dates, organisation, programme, publications
+from digled import anonymity, cohorts, content, dates, organisation, programme, publications
 from digled.ui import session
 
 # publications are stored in UTC; readers are in Albertslund and Glostrup
@@ -27,10 +27,27 @@ def when(pub: publications.Publication, lang: str) -> str:
     return moment(pub.made_at, lang)
 
 
+def run_label(c: cohorts.Cohort, t) -> str:
+    """A run's name, marked when it is the running one."""
+    return t("{name} (running)").format(name=c.name) if c.running else c.name
+
+
+def pick_run(db, t, key: str = "cohort", label: str | None = None, index: int = 0) -> int:
+    """A selectbox of the installation's runs (the running one first, then the closed ones
+    newest first); returns the chosen run's id."""
+    runs = {c.id: c for c in cohorts.listing(db)}
+    ids = list(runs)
+    if st.session_state.get(key) not in runs:
+        st.session_state.pop(key, None)  # a run that no longer exists: back to the default
+    return st.selectbox(label or t("Run"), ids, index=min(index, len(ids) - 1), key=key,
+                        format_func=lambda cid: run_label(runs[cid], t))
+
+
 def pick(db, t, lang: str) -> publications.Publication | None:
     """Make a due publication (the first at once, later ones in the background while the
-    reader reads the latest), then let the reader pick one (newest first). Returns None
-    (after saying so) when there is none."""
+    reader reads the latest), then let the reader pick a run (when the installation has had
+    more than one) and one of its publications (newest first). Returns None (after saying
+    so) when there is none."""
     prog, path = programme.programme(db), str(session.context().settings.db_path)
     if publications.latest(db) is None:
         publications.publish_if_due(db, content.framework(), organisation.current(db), prog)
@@ -38,11 +55,14 @@ def pick(db, t, lang: str) -> publications.Publication | None:
         publications.publish_in_background(path, content.framework(), organisation.current(db), prog)
     if publications.running_in_background(path):
         st.caption(t("A new publication is being made; it appears here when it is ready."))
-    pubs = publications.listing(db)
+    cohort_id = pick_run(db, t) if len(cohorts.listing(db)) > 1 else None
+    pubs = publications.listing(db, cohort_id)
     if not pubs:
         st.info(t("Nothing has been published yet."))
         return None
     by_id = {p.id: p for p in pubs}
+    if "publication" in st.session_state and st.session_state["publication"] not in by_id:
+        del st.session_state["publication"]  # another run was chosen: its newest publication
     choice = st.selectbox(
         t("Publication"), list(by_id), key="publication",
         format_func=lambda pid: t("{when} ({why})").format(when=when(by_id[pid], lang), why=t(publications.TRIGGERS[by_id[pid].trigger])),

@@ -1,0 +1,103 @@
+"""Sammenlign forløb: two runs' released figures side by side, for one round and one group.
+Each run's latest publication, nothing computed from live answers (see digled/compare.py)."""
+
+import pandas as pd
+import streamlit as st
+
+from digled import cohort, cohorts, compare, content, exports, organisation, publications, results
+from digled.i18n import text
+from digled.ui import publication, session, widgets
+
+user, t = session.page(__file__)
+db = session.database()
+lang = session.language()
+fw = content.framework()
+org = organisation.current(db)
+ALL = "__all__"
+
+st.title(t("Compare runs"))
+st.caption(t("Released figures only: each run's latest publication, for the same round and group. A group is shown only where that run's publication shows it."))
+
+runs = cohorts.listing(db)  # the running one first, then the closed ones newest first
+if len(runs) < 2:
+    st.info(t("Only one run so far: the comparison appears when a second run has publications."))
+    st.stop()
+
+c1, c2 = st.columns(2)
+with c1:
+    first_id = publication.pick_run(db, t, key="compare_first", label=t("First run"), index=0)
+with c2:
+    second_id = publication.pick_run(db, t, key="compare_second", label=t("Second run"), index=1)
+if first_id == second_id:
+    st.warning(t("Choose two different runs: the first and the second run are the same."))
+    st.stop()
+
+
+def picker(label: str, kind: str, key: str):
+    options = [ALL, *getattr(org, kind)]
+    choice = st.selectbox(label, options, key=key,
+                          format_func=lambda v: t("All") if v == ALL else text(getattr(org, kind)[v], lang))
+    return None if choice == ALL else choice
+
+
+ROUND_NAMES = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
+cols = st.columns(4)
+with cols[0]:
+    rnd = st.selectbox(t("Round"), list(ROUND_NAMES), format_func=ROUND_NAMES.get, key="filter_round")
+with cols[1]:
+    mun = picker(t("Municipality"), "municipalities", "filter_municipality")
+with cols[2]:
+    area = picker(t("Area"), "areas", "filter_area")
+with cols[3]:
+    lvl = picker(t("Leader level"), "levels", "filter_level")
+
+by_id = {c.id: c for c in runs}
+names = (by_id[first_id].name, by_id[second_id].name)
+figures: list[cohort.Figures | None] = []
+for col, cid in zip(st.columns(2), (first_id, second_id)):
+    with col:
+        st.subheader(publication.run_label(by_id[cid], t))
+        pub = publications.latest(db, cid)
+        if pub is None:
+            st.info(t("Nothing has been published in this run yet."))
+            figures.append(None)
+            continue
+        st.caption(t("Latest publication: {when}").format(when=publication.when(pub, lang)))
+        shown = publications.shown(db, pub.id, "assessment", (rnd, mun, area, lvl))
+        k = publications.k_of(pub.summary, "assessment", (rnd,))
+        if publication.explain(shown, k, t, lang, db):
+            f = cohort.Figures.from_json(shown.figures)
+            st.metric(t("Answers in the figures"), f.n)
+            figures.append(f)
+        else:
+            figures.append(None)
+
+if all(f is None for f in figures):
+    st.stop()
+
+rows = compare.lines(fw, *figures)
+axis = t("Mean level")
+chart_names = (names[0], names[1]) if names[0] != names[1] else (t("First run"), t("Second run"))
+labels = {"what": t("Competence or area"), "first": chart_names[0], "second": chart_names[1],
+          "difference": t("Difference"), "n": t("Answers in the figures"), "total": t("Mean total")}
+if len(set(labels[c] for c in ("what", "first", "second", "difference"))) < 4:  # a run named like a column
+    labels["first"], labels["second"] = t("First run"), t("Second run")
+table = pd.DataFrame(compare.table(fw, rows, lang, labels))
+shown_table = table.astype(object).where(table.notna(), "").map(exports.safe_cell)
+
+st.subheader(t("Mean level per area"))
+widgets.chart_with_table(compare.bars(fw, rows, "area", lang, chart_names, axis),
+                         shown_table.iloc[2:2 + len(fw.areas)], t("Mean level per area as a table"), key="compare_areas")
+st.subheader(t("Mean level per competence"))
+widgets.chart_with_table(compare.bars(fw, rows, "competence", lang, chart_names, axis),
+                         shown_table.iloc[2 + len(fw.areas):], t("Mean level per competence as a table"),
+                         key="compare_competences")
+st.caption(t("Bars are numbered as the competences in the wheel and the table below. Levels run from 0.5 to 8.5 on the DigComp scale (a mean score s is level s / 12.5 + 0.5)."))
+
+st.subheader(t("Both runs and the difference"))
+st.caption(t("Difference: {first} minus {second}, from the levels as shown. A blank: that run does not show the figure.").format(
+    first=chart_names[0], second=chart_names[1]))
+st.dataframe(shown_table, hide_index=True, width="stretch")
+# made on click: no lasting /media/ URL (digled/ui/downloads.py)
+st.download_button(t("Download the comparison (CSV)"), lambda frame=table: exports.csv_bytes(frame),
+                   file_name="digled-forloeb.csv", mime="text/csv", key="compare_csv", on_click="ignore")
