@@ -219,17 +219,6 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
     return get(db, new)
 
 
-def default_name(db: sqlite_utils.Database, today: date | None = None) -> str:
-    """The first cohort's name when a database is migrated: the run's name from the first-run
-    wizard, else *Digital ledelse* and the kick-off's year (else this year)."""
-    named = db.execute("SELECT value FROM settings WHERE key = 'cohort_name'").fetchone()
-    if named and named[0].strip():
-        return named[0].strip()[:MAX_NAME]
-    kick = db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()
-    year = kick[0][:4] if kick and kick[0][:4].isdigit() else str((today or date.today()).year)
-    return DEFAULT_NAME.format(year=year)
-
-
 # --- the administrator's page (pages/admin_cohorts.py) -------------------------------------------
 
 

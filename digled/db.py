@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -496,13 +496,22 @@ def _v10_content(db: sqlite_utils.Database) -> None:
     )
 
 
+def _first_cohort_name(db: sqlite_utils.Database) -> str:
+    """The run's name from the first-run wizard, else "Digital ledelse" and the kick-off's year
+    (else this year); at most 80 characters (cohorts.MAX_NAME)."""
+    named = db.execute("SELECT value FROM settings WHERE key = 'cohort_name'").fetchone()
+    if named and named[0].strip():
+        return named[0].strip()[:80]
+    kick = db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()
+    year = kick[0][:4] if kick and kick[0][:4].isdigit() else str(date.today().year)
+    return f"Digital ledelse {year}"
+
+
 def _v11_cohorts(db: sqlite_utils.Database) -> None:
     # Cohorts (issue 12, see cohorts.py): one running, earlier ones closed with their state in
     # `archive`. An existing database becomes its first cohort, named by the wizard's run name
     # (else "Digital ledelse" and the kick-off's year): every leader a member, every start and end
     # attempt and every publication in it. Extra retakes belong to no cohort.
-    from .cohorts import default_name
-
     db.executescript(
         """
         CREATE TABLE cohorts (
@@ -544,7 +553,7 @@ def _v11_cohorts(db: sqlite_utils.Database) -> None:
         END;
         """
     )
-    first = db.execute("INSERT INTO cohorts (name, opened_at) VALUES (?, datetime('now'))", [default_name(db)]).lastrowid
+    first = db.execute("INSERT INTO cohorts (name, opened_at) VALUES (?, datetime('now'))", [_first_cohort_name(db)]).lastrowid
     db.execute("INSERT INTO cohort_members (cohort_id, user_id) SELECT ?, id FROM users "
                "WHERE (',' || roles || ',') LIKE '%,leader,%'", [first])
     db.execute("UPDATE assessments SET cohort_id = ? WHERE round IN ('start', 'end')", [first])
