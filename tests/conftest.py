@@ -16,6 +16,28 @@ SECRET = "test-pseudonym-secret-Qm7ZkP2vXc9LrT4wNf8BhJ3sGd6YaE1u"
 COOKIE_KEY = "test-cookie-key-Vx4Nq8TzRb2MwK7cLh5PjF9sYd3GeA6u"
 
 
+# The longest files first. With `--dist loadfile --no-loadscope-reorder` (pytest.ini) the two
+# workers take whole files in this order as they become free, so the long browser and
+# multi-process files start early and the many short unit files fill the end. (By default xdist
+# starts with the files holding the most tests, which left the long browser files, a few tests
+# each, to one worker at the end: minutes with the other idle.)
+LONGEST_FIRST = (
+    "tests/e2e/test_quality_browser.py", "tests/e2e/test_routes_browser.py", "tests/test_multiprocess.py",
+    "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_load_sessions.py",
+    "tests/test_reliability.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        if path in LONGEST_FIRST:
+            return LONGEST_FIRST.index(path)
+        return len(LONGEST_FIRST) + (0 if path.startswith("tests/e2e/") else 1)
+
+    items.sort(key=rank)  # stable: the order inside a file is kept
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
     """Every test runs against its own database and known secrets, never data/digled.db."""
