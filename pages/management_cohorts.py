@@ -4,8 +4,7 @@ Each run's latest publication, nothing computed from live answers (see digled/co
 import pandas as pd
 import streamlit as st
 
-from digled import cohort, cohorts, compare, content, exports, organisation, publications, results
-from digled.i18n import text
+from digled import cohort, cohorts, compare, content, exports, organisation, publications
 from digled.ui import publication, session, widgets
 
 user, t = session.page(__file__)
@@ -13,7 +12,6 @@ db = session.database()
 lang = session.language()
 fw = content.framework()
 org = organisation.current(db)
-ALL = "__all__"
 
 st.title(t("Compare runs"))
 st.caption(t("Released figures only: each run's latest publication, for the same round and group. A group is shown only where that run's publication shows it."))
@@ -33,23 +31,7 @@ if first_id == second_id:
     st.stop()
 
 
-def picker(label: str, kind: str, key: str):
-    options = [ALL, *getattr(org, kind)]
-    choice = st.selectbox(label, options, key=key,
-                          format_func=lambda v: t("All") if v == ALL else text(getattr(org, kind)[v], lang))
-    return None if choice == ALL else choice
-
-
-ROUND_NAMES = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
-cols = st.columns(4)
-with cols[0]:
-    rnd = st.selectbox(t("Round"), list(ROUND_NAMES), format_func=ROUND_NAMES.get, key="filter_round")
-with cols[1]:
-    mun = picker(t("Municipality"), "municipalities", "filter_municipality")
-with cols[2]:
-    area = picker(t("Area"), "areas", "filter_area")
-with cols[3]:
-    lvl = picker(t("Leader level"), "levels", "filter_level")
+rnd, mun, area, lvl = publication.group_filters(org, t, lang)
 
 by_id = {c.id: c for c in runs}
 names = (by_id[first_id].name, by_id[second_id].name)

@@ -17,7 +17,6 @@ db = session.database()
 lang = session.language()
 fw = content.framework()
 org = organisation.current(db)
-ALL = "__all__"
 
 
 def _excel(frame, sheet: str) -> bytes:
@@ -33,25 +32,9 @@ if pub is None:
     st.stop()
 
 
-def picker(label: str, kind: str, key: str):
-    options = [ALL, *getattr(org, kind)]
-    choice = st.selectbox(label, options, key=key,
-                          format_func=lambda v: t("All") if v == ALL else text(getattr(org, kind)[v], lang))
-    return None if choice == ALL else choice
-
-
-ROUND_NAMES = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
-cols = st.columns(4)
-with cols[0]:
-    start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
-    rnd = st.selectbox(t("Round"), list(ROUND_NAMES), format_func=ROUND_NAMES.get, key="filter_round",
-                       help=t("Start and end compares both rounds: the round does not apply.") if start_end else None)
-with cols[1]:
-    mun = picker(t("Municipality"), "municipalities", "filter_municipality")
-with cols[2]:
-    area = picker(t("Area"), "areas", "filter_area")
-with cols[3]:
-    lvl = picker(t("Leader level"), "levels", "filter_level")
+start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
+rnd, mun, area, lvl = publication.group_filters(
+    org, t, lang, t("Start and end compares both rounds: the round does not apply.") if start_end else None)
 
 k = publications.k_of(pub.summary, "assessment", (rnd,))
 HIDDEN = t("Hidden")

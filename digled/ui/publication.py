@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from digled import anonymity, cohorts, content, dates, organisation, programme, publications
+from digled import anonymity, cohort, cohorts, content, dates, organisation, programme, publications, results
+from digled.i18n import text
 from digled.ui import session
 
 # publications are stored in UTC; readers are in Albertslund and Glostrup
@@ -91,3 +92,29 @@ def explain(shown: publications.Shown | None, k: int, t, lang: str, db, kind: st
         st.caption(message.format(when=when(earlier, lang) if earlier else "",
                                   reason=t(reasons.get(shown.reason, shown.reason)).format(k=k)))
     return True
+
+
+ALL = "__all__"
+
+
+def _group_picker(org, kind: str, label: str, key: str, t, lang: str):
+    options = [ALL, *getattr(org, kind)]
+    choice = st.selectbox(label, options, key=key,
+                          format_func=lambda v: t("All") if v == ALL else text(getattr(org, kind)[v], lang))
+    return None if choice == ALL else choice
+
+
+def group_filters(org, t, lang: str, round_help: str | None = None) -> tuple[str, str | None, str | None, str | None]:
+    """The management pages' filter row: round, municipality, area and leader level (None for
+    all); the same widget keys on every page, so a choice carries over between them."""
+    names = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
+    cols = st.columns(4)
+    with cols[0]:
+        rnd = st.selectbox(t("Round"), list(names), format_func=names.get, key="filter_round", help=round_help)
+    with cols[1]:
+        mun = _group_picker(org, "municipalities", t("Municipality"), "filter_municipality", t, lang)
+    with cols[2]:
+        area = _group_picker(org, "areas", t("Area"), "filter_area", t, lang)
+    with cols[3]:
+        lvl = _group_picker(org, "levels", t("Leader level"), "filter_level", t, lang)
+    return rnd, mun, area, lvl
