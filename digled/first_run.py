@@ -23,11 +23,11 @@ from . import audit, cohorts, dates, journey, workdays
 from .db import get_setting, write
 from .i18n import N_, MessageError, text
 from .programme import Dates, Programme, kickoff_date, planned, programme
-from .validation import CONTROL, clean, looks_like_formula
+from .validation import clean
 
 STATE_KEY = "setup_state"
 COHORT_KEY = "cohort_name"
-MAX_COHORT_NAME = 80
+MAX_COHORT_NAME = cohorts.MAX_NAME
 STEPS = (1, 2, 3, 4)
 MISSING = {
     1: N_("Step 1 is not done yet: name the run."),
@@ -151,25 +151,16 @@ def wizard_status(db: sqlite_utils.Database) -> str | None:
 
 
 def cohort_name(db: sqlite_utils.Database) -> str | None:
-    """The run's name as the administrator set it, or None."""
-    return get_setting(db, COHORT_KEY) or None
+    """The running run's name once an administrator named a run (here or on *Forløb*), or None
+    (the setting only says that step 1 was done: the name lives with the run, cohorts.py)."""
+    return cohorts.running(db).name if get_setting(db, COHORT_KEY) else None
 
 
 def cohort_name_problem(value) -> MessageError | None:
-    """What is wrong with a run's name (missing, longer than 80 characters, a formula,
-    control characters), or None."""
-    raw = "" if value is None else str(value)
-    name = clean(raw)
-    if not name:
-        return SetupError(N_("Name the run, for example “Digital ledelse 2027”."))
-    if len(name) > MAX_COHORT_NAME:
-        return SetupError(N_("The run's name is too long: {n} characters, at most {limit}."),
-                          n=len(name), limit=MAX_COHORT_NAME)
-    if looks_like_formula(name):
-        return SetupError(N_("The run's name must not start with = + - or @."))
-    if CONTROL.search(raw.replace("\n", " ").replace("\t", " ")):
-        return SetupError(N_("The run's name contains control characters."))
-    return None
+    """What is wrong with a run's name (cohorts.name_problem: missing, longer than 80
+    characters, a formula, control characters), or None."""
+    problem = cohorts.name_problem(value)
+    return SetupError(problem.msg, **problem.params) if problem else None
 
 
 def set_cohort_name(db: sqlite_utils.Database, actor: str, value: str) -> str:
@@ -180,11 +171,12 @@ def set_cohort_name(db: sqlite_utils.Database, actor: str, value: str) -> str:
         raise problem
     name = clean(value)
     with write(db):
+        before = cohort_name(db)
         try:
             cohorts.rename(db, cohorts.running_id(db), name, actor, log=False)
         except cohorts.CohortError as e:
             raise SetupError(e.msg, **e.params) from None
-        if cohort_name(db) != name:
+        if before != name:
             db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [COHORT_KEY, name],

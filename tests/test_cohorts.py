@@ -284,3 +284,15 @@ def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programm
     cohorts.add_member(demo_db, lea)  # added to the run: the programme is theirs again
     at = app_as("leder", lang="da").run()
     assert not any("ikke deltager" in i.value for i in at.info)
+
+
+def test_the_wizards_run_name_is_the_running_runs_name(database):
+    from digled import first_run
+
+    assert first_run.cohort_name(database) is None  # not named by an administrator yet
+    first_run.set_cohort_name(database, "admin", "Digital ledelse Vest")
+    assert cohorts.running(database).name == first_run.cohort_name(database) == "Digital ledelse Vest"
+    cohorts.rename(database, cohorts.running_id(database), "Digital ledelse Vest 2027", "admin")
+    assert first_run.cohort_name(database) == "Digital ledelse Vest 2027"  # one name, never a stale copy
+    cohorts.close_and_open(database, "Digital ledelse 2028", date(2028, 1, 10), [], "admin")
+    assert first_run.cohort_name(database) == "Digital ledelse 2028"
