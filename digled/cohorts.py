@@ -31,13 +31,13 @@ from .validation import CONTROL, clean, looks_like_formula
 MAX_NAME = 80
 DEFAULT_NAME = "Digital ledelse {year}"
 
+# SQL: the running cohort's id, as a subquery
+RUNNING_ID = "(SELECT id FROM cohorts WHERE closed_at IS NULL)"
 # SQL: the users who take part in the running cohort (use as `WHERE ... AND <this>` on users)
-IN_RUNNING = (
-    "id IN (SELECT user_id FROM cohort_members "
-    "WHERE cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL))"
-)
+IN_RUNNING = f"id IN (SELECT user_id FROM cohort_members WHERE cohort_id = {RUNNING_ID})"
 
-# per-run state kept in a closed cohort's archive and cleared for the next one
+# per-run state kept in a closed cohort's archive and cleared for the next one (bookings before
+# the slots they refer to)
 RUN_TABLES = ("progress", "participation", "workshop_tables", "bookings", "service_slots", "reminders_sent")
 RUN_SETTINGS = ("kickoff_date", "schedule_overrides", "workshop_tables", "round_k:start", "round_k:end")
 
@@ -91,7 +91,7 @@ def get(db: sqlite_utils.Database, cohort_id: int) -> Cohort | None:
 
 def running_id(db: sqlite_utils.Database) -> int:
     """The running cohort's id (there is always exactly one: see the migration)."""
-    return db.execute("SELECT id FROM cohorts WHERE closed_at IS NULL").fetchone()[0]
+    return db.execute(f"SELECT {RUNNING_ID}").fetchone()[0]
 
 
 def running(db: sqlite_utils.Database) -> Cohort:
@@ -203,8 +203,7 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
         }
         db.execute("UPDATE cohorts SET closed_at = ?, closed_by = ?, archive = ? WHERE id = ?",
                    [_now(), actor, json.dumps(kept, ensure_ascii=False, default=str), old])
-        # bookings refer to slots: clear them first
-        for table in ("bookings", "service_slots", "progress", "participation", "workshop_tables", "reminders_sent"):
+        for table in RUN_TABLES:  # in this order: bookings refer to slots
             db.execute(f"DELETE FROM {table}")
         db.execute("UPDATE users SET leader_group = NULL WHERE leader_group IS NOT NULL")
         db.execute("DELETE FROM leader_groups")

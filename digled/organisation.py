@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from . import audit, content
+from . import audit, cohorts, content
 from .db import get_setting, set_setting, write
 from .i18n import N_, text
 from .validation import clean, text_problem
@@ -186,8 +186,8 @@ def min_group_size(db: sqlite_utils.Database) -> int:
 
 def _round_has_answers(db: sqlite_utils.Database, round_: str) -> bool:
     return db.execute(
-        "SELECT 1 FROM assessments WHERE round = ? AND status = 'submitted' "
-        "AND cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL) LIMIT 1", [round_]
+        f"SELECT 1 FROM assessments WHERE round = ? AND status = 'submitted' AND cohort_id = {cohorts.RUNNING_ID} LIMIT 1",
+        [round_]
     ).fetchone() is not None
 
 

@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 import sqlite_utils
 
-from . import anonymity, audit, cohort, organisation, participation, programme
+from . import anonymity, audit, cohort, cohorts, organisation, participation, programme
 from .anonymity import Candidate, Previous, Row
 from .content import Framework
 from .db import get_setting, set_setting, write
@@ -133,7 +133,7 @@ def _publication(row) -> Publication:
 
 
 _COLUMNS = "id, made_at, trigger, actor, summary, cohort_id"
-_OF_COHORT = "cohort_id = COALESCE(?, (SELECT id FROM cohorts WHERE closed_at IS NULL))"
+_OF_COHORT = f"cohort_id = COALESCE(?, {cohorts.RUNNING_ID})"
 
 
 def latest(db: sqlite_utils.Database, cohort_id: int | None = None) -> Publication | None:
@@ -301,7 +301,7 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     roster = frozenset(int(u) for u in people["id"].tolist())
     old = db.execute(
         "SELECT members FROM released_sets WHERE kind = 'roster' AND publication_id IN "
-        "(SELECT id FROM publications WHERE cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL)) "
+        f"(SELECT id FROM publications WHERE cohort_id = {cohorts.RUNNING_ID}) "
         "ORDER BY publication_id DESC LIMIT 1"
     ).fetchone()
     old_roster = _unpack(old[0]).plus if old else None
@@ -381,8 +381,7 @@ def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
 def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) -> Plan:
     """Store a decided publication (inside the caller's write transaction)."""
     cur = db.execute(
-        "INSERT INTO publications (made_at, trigger, actor, summary, cohort_id) "
-        "SELECT ?, ?, ?, ?, id FROM cohorts WHERE closed_at IS NULL",
+        f"INSERT INTO publications (made_at, trigger, actor, summary, cohort_id) VALUES (?, ?, ?, ?, {cohorts.RUNNING_ID})",
         [result.made_at.isoformat(), trigger, actor, json.dumps(result.summary)],
     )
     pid = cur.lastrowid

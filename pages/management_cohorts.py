@@ -23,9 +23,9 @@ if len(runs) < 2:
 
 c1, c2 = st.columns(2)
 with c1:
-    first_id = publication.pick_run(db, t, key="compare_first", label=t("First run"), index=0)
+    first_id = publication.pick_run(runs, t, key="compare_first", label=t("First run"), index=0)
 with c2:
-    second_id = publication.pick_run(db, t, key="compare_second", label=t("Second run"), index=1)
+    second_id = publication.pick_run(runs, t, key="compare_second", label=t("Second run"), index=1)
 if first_id == second_id:
     st.warning(t("Choose two different runs: the first and the second run are the same."))
     st.stop()

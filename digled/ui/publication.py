@@ -33,10 +33,10 @@ def run_label(c: cohorts.Cohort, t) -> str:
     return t("{name} (running)").format(name=c.name) if c.running else c.name
 
 
-def pick_run(db, t, key: str = "cohort", label: str | None = None, index: int = 0) -> int:
-    """A selectbox of the installation's runs (the running one first, then the closed ones
-    newest first); returns the chosen run's id."""
-    runs = {c.id: c for c in cohorts.listing(db)}
+def pick_run(listed: list[cohorts.Cohort], t, key: str = "cohort", label: str | None = None, index: int = 0) -> int:
+    """A selectbox of the installation's runs (`listed`: cohorts.listing, the running one first,
+    then the closed ones newest first); returns the chosen run's id."""
+    runs = {c.id: c for c in listed}
     ids = list(runs)
     if st.session_state.get(key) not in runs:
         st.session_state.pop(key, None)  # a run that no longer exists: back to the default
@@ -56,7 +56,8 @@ def pick(db, t, lang: str) -> publications.Publication | None:
         publications.publish_in_background(path, content.framework(), organisation.current(db), prog)
     if publications.running_in_background(path):
         st.caption(t("A new publication is being made; it appears here when it is ready."))
-    cohort_id = pick_run(db, t) if len(cohorts.listing(db)) > 1 else None
+    runs = cohorts.listing(db)
+    cohort_id = pick_run(runs, t) if len(runs) > 1 else None
     pubs = publications.listing(db, cohort_id)
     if not pubs:
         st.info(t("Nothing has been published yet."))
