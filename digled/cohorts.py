@@ -118,6 +118,19 @@ def add_member(db: sqlite_utils.Database, user_id: int, cohort_id: int | None = 
         db.execute("INSERT OR IGNORE INTO cohort_members (cohort_id, user_id) VALUES (?, ?)", [cid, user_id])
 
 
+def add_leaders(db: sqlite_utils.Database, user_ids, actor: str) -> int:
+    """Add leaders who take no part in the running cohort (not_in_running) to it, in one
+    transaction, each audited; others are ignored. Returns how many were added."""
+    with write(db):
+        run = running(db)
+        people = {p[0]: p for p in not_in_running(db)}
+        chosen = [uid for uid in dict.fromkeys(user_ids) if uid in people]
+        for uid in chosen:
+            db.execute("INSERT OR IGNORE INTO cohort_members (cohort_id, user_id) VALUES (?, ?)", [run.id, uid])
+            audit.log(db, actor, "add to cohort", f"{people[uid][1]} (user {uid}) -> {run.name}")
+    return len(chosen)
+
+
 def of_user(db: sqlite_utils.Database, user_id: int) -> list[Cohort]:
     """The cohorts a user took part in, oldest first."""
     rows = db.execute(

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from digled import audit, cohorts, dates, organisation, workdays
+from digled import cohorts, dates, organisation, workdays
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 
@@ -52,17 +52,12 @@ def rename_run() -> None:
 
 
 def add_leaders() -> None:
-    people = {p[0]: p for p in cohorts.not_in_running(db)}
-    chosen = [uid for uid in st.session_state.get(ADD_KEY, []) if uid in people]
-    if not chosen:
+    added = cohorts.add_leaders(db, st.session_state.get(ADD_KEY, []), user.username)
+    if not added:
         st.session_state["_co_error"] = t("Choose the leaders to add first.")
         return
-    run = cohorts.running(db)
-    for uid in chosen:
-        cohorts.add_member(db, uid)
-        audit.log(db, user.username, "add to cohort", f"{people[uid][1]} (user {uid}) -> {run.name}")
     st.session_state.pop(ADD_KEY, None)
-    st.session_state["_co_ok"] = t("Leaders added to {run}: {n}.").format(run=md(run.name), n=len(chosen))
+    st.session_state["_co_ok"] = t("Leaders added to {run}: {n}.").format(run=md(cohorts.running(db).name), n=added)
 
 
 def close_run() -> None:

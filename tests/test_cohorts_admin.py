@@ -72,3 +72,16 @@ def test_suggested_name_is_the_year_after_the_kickoff_or_today_and_free(runs):
     with storage.write(d):
         d.execute("INSERT INTO cohorts (name, opened_at, closed_at) VALUES ('digital ledelse 2027', 'x', 'y')")
     assert cohorts.suggested_name(d, today) == "Digital ledelse 2028"  # taken (any case): the next free year
+
+
+def test_add_leaders_adds_only_leaders_outside_the_run_each_audited(demo_db):
+    from digled import audit
+
+    lea, other = demo_db.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id LIMIT 2").fetchall()
+    admin = demo_db.execute("SELECT id FROM users WHERE username = 'admin'").fetchone()[0]
+    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [lea[0]], "admin")
+    # lea is a member already, the admin is no leader, 999999 does not exist: only `other` counts
+    assert cohorts.add_leaders(demo_db, [lea[0], other[0], other[0], admin, 999999], "admin") == 1
+    assert cohorts.is_member(demo_db, other[0]) and not cohorts.is_member(demo_db, admin)
+    rows = [r for r in audit.recent(demo_db, 5) if r["action"] == "add to cohort"]
+    assert len(rows) == 1 and rows[0]["detail"].endswith(f"(user {other[0]}) -> Digital ledelse 2027")
