@@ -11,6 +11,9 @@ import pytest
 
 from digled import config, content, db, demo
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "clock"))
+import moved_clock  # noqa: E402  (the same module tests/clock/sitecustomize.py starts in child processes)
+
 # fixed, but random enough for config.weakness (entropy, no pattern)
 SECRET = "test-pseudonym-secret-Qm7ZkP2vXc9LrT4wNf8BhJ3sGd6YaE1u"
 COOKIE_KEY = "test-cookie-key-Vx4Nq8TzRb2MwK7cLh5PjF9sYd3GeA6u"
@@ -26,6 +29,31 @@ LONGEST_FIRST = (
     "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_load_sessions.py",
     "tests/test_reliability.py",
 )
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", metavar="YYYY-MM-DD", default=None,
+                     help="run as if today were this day (noon UTC, ticking): the test processes and every "
+                          "Python process they start (tests/clock/moved_clock.py)")
+
+
+def pytest_configure(config):
+    """With --today, move the clock before any test or fixture reads it (xdist workers and the
+    servers tests start inherit the offset: tests/clock/sitecustomize.py)."""
+    raw = config.getoption("--today")
+    if not raw:
+        return
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise pytest.UsageError(f"--today takes a day as YYYY-MM-DD, not {raw!r}") from None
+    if not moved_clock.moved():
+        moved_clock.start(moved_clock.offset_for(day))
+
+
+def pytest_report_header(config):
+    raw = config.getoption("--today")
+    return [f"clock moved: today is {date.today().isoformat()} (--today {raw})"] if raw else []
 
 
 def pytest_collection_modifyitems(items):
