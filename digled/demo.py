@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from . import anonymity, assessment, auth, content, importance, plan, scoring
+from . import anonymity, assessment, auth, cohorts, content, importance, plan, scoring
 from .config import DATA_DIR, Settings
 from .db import set_setting, write
 
@@ -131,6 +131,10 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
                     "INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'end', ?)", [u["id"], day]
                 )
         set_setting(db, "kickoff_date", kickoff.isoformat())
+        # the run was named when the empty database was made, before it had a kick-off: it is
+        # named after the kick-off's year like any run without a chosen name (early in a year the
+        # demo's kick-off lies in the year before)
+        cohorts.rename(db, cohorts.running_id(db), f"Digital ledelse {kickoff.year}", "demo", log=False)
         set_setting(db, "demo", "1")
         _programme_progress(db, spec, today)
         _leader_groups(db, org)

@@ -32,6 +32,15 @@ def long_day(d: date, lang: str) -> str:
     return f"{d.day}{'.' if lang == 'da' else ''} {MONTHS[lang][d.month - 1]} {d.year}"
 
 
+# the name of the run a test opens after the demo's (whose own name follows its kick-off year,
+# so the day the suite runs on: issue 26)
+NEXT = "Næste forløb i digital ledelse"
+
+
+def demo_name(db) -> str:
+    return cohorts.running(db).name
+
+
 def table(at):
     return at.dataframe[0].value
 
@@ -70,7 +79,8 @@ def test_the_page_lists_the_demo_run(demo_db, lang, title, running):
     assert row.iloc[5] == 0
     # the demo run has all its leaders; the next run's name is suggested
     assert at.text_input(key="co_name").value == f"Digital ledelse {kickoff.year}"
-    assert at.text_input(key="co_next_name").value == f"Digital ledelse {kickoff.year + 1}"
+    # the year after the kick-off's, or after this year's when the kick-off lies in an earlier year
+    assert at.text_input(key="co_next_name").value == f"Digital ledelse {max(kickoff.year, date.today().year) + 1}"
 
 
 def test_english_labels_render(demo_db):
@@ -91,17 +101,18 @@ def test_danish_labels_render(demo_db):
 
 
 def test_renaming_with_an_empty_name_shows_the_danish_error_and_keeps_the_input(demo_db):
+    first = demo_name(demo_db)
     at = open_page("da")
     at.text_input(key="co_name").input("   ")
     at.button(key="co_rename").click().run()
     assert [e.value for e in at.error] == ["Giv forløbet et navn, for eksempel “Digital ledelse 2027”."]
     assert at.text_input(key="co_name").value == "   "
-    assert cohorts.running(demo_db).name == "Digital ledelse 2026"
+    assert cohorts.running(demo_db).name == first
 
 
 def test_renaming_works_and_is_audited(demo_db):
     at = open_page("en")
-    at.text_input(key="co_name").input("  Digital ledelse 2026 · Albertslund og Glostrup ")
+    at.text_input(key="co_name").input("  Digital ledelse 2026 · Albertslund og Glostrup ")  # any name
     at.button(key="co_rename").click().run()
     assert not at.error, [e.value for e in at.error]
     assert cohorts.running(demo_db).name == "Digital ledelse 2026 · Albertslund og Glostrup"
@@ -117,24 +128,26 @@ def test_renaming_works_and_is_audited(demo_db):
     ("da", "Sæt først flueben ved “Jeg forstår, at det igangværende forløb bliver lukket”."),
 ])
 def test_closing_without_the_confirmation_refuses_and_keeps_what_was_typed(demo_db, lang, message):
+    first = demo_name(demo_db)
     at = open_page(lang)
     leder = auth.get_user(demo_db, "leder").id
     kickoff = next_monday()
-    close(at, "Digital ledelse 2027", kickoff, [leder], confirm=False)
+    close(at, NEXT, kickoff, [leder], confirm=False)
     assert [e.value for e in at.error] == [message]
     assert at.session_state["co_close_section"] is True  # the section stays open where the error is
-    assert cohorts.running(demo_db).name == "Digital ledelse 2026"
+    assert cohorts.running(demo_db).name == first
     assert len(cohorts.listing(demo_db)) == 1
-    assert at.text_input(key="co_next_name").value == "Digital ledelse 2027"
+    assert at.text_input(key="co_next_name").value == NEXT
     assert at.date_input(key="co_next_kickoff").value == kickoff
     assert at.multiselect(key="co_continuing").value == [leder]
 
 
 def test_closing_names_every_problem_at_once(demo_db):
+    first = demo_name(demo_db)
     at = open_page("en")
-    close(at, "Digital ledelse 2026", None)
+    close(at, first, None)
     assert [e.value for e in at.error] == [
-        "Another run is already called “Digital ledelse 2026”.",
+        f"Another run is already called “{first}”.",
         "Choose the kick-off date of the next run.",
     ]
     assert len(cohorts.listing(demo_db)) == 1
@@ -142,45 +155,46 @@ def test_closing_names_every_problem_at_once(demo_db):
 
 def test_closing_with_the_confirmation_opens_the_next_run(demo_db):
     assert demo_db.execute("SELECT COUNT(*) FROM progress").fetchone()[0] > 0
+    first = demo_name(demo_db)
     leder = auth.get_user(demo_db, "leder").id
     other = next(p[0] for p in cohorts.running_leaders(demo_db) if p[0] != leder)
     kickoff = next_monday()
     at = open_page("en")
-    close(at, "Digital ledelse 2027", kickoff, [leder])
+    close(at, NEXT, kickoff, [leder])
     assert not at.error, [e.value for e in at.error]
     new = cohorts.running(demo_db)
-    assert new.name == "Digital ledelse 2027"
+    assert new.name == NEXT
     assert new.kickoff == kickoff.isoformat()
     assert cohorts.is_member(demo_db, leder) and not cohorts.is_member(demo_db, other)
     assert new.members == 1
     for tbl in ("progress", "participation"):
         assert demo_db.execute(f"SELECT COUNT(*) FROM {tbl}").fetchone()[0] == 0, tbl
     assert at.success[0].value == (
-        "Digital ledelse 2026 was closed and kept. The new run Digital ledelse 2027 is running, with the kick-off "
+        f"{first} was closed and kept. The new run {NEXT} is running, with the kick-off "
         "on {day}. Leaders who continue: 1.").format(day=f"{kickoff.day} {kickoff:%B %Y}")
-    assert "Add the participants of Digital ledelse 2027" in at.info[0].value
+    assert f"Add the participants of {NEXT}" in at.info[0].value
     rows = table(at)
-    assert list(rows.iloc[:, 0]) == ["Digital ledelse 2027", "Digital ledelse 2026"]
+    assert list(rows.iloc[:, 0]) == [NEXT, first]
     assert list(rows.iloc[:, 3]) == ["Running", f"{date.today().day} {date.today():%B %Y}"]
     assert list(rows.iloc[:, 4]) == [1, 61]
     # the form starts afresh for the run after
-    assert at.text_input(key="co_name").value == "Digital ledelse 2027"
-    assert at.text_input(key="co_next_name").value == "Digital ledelse 2028"
+    assert at.text_input(key="co_name").value == NEXT
+    assert at.text_input(key="co_next_name").value == f"Digital ledelse {kickoff.year + 1}"
     assert at.checkbox(key="co_confirm").value is False
     # the others can now be added back from the earlier run
     assert other in [p[0] for p in cohorts.not_in_running(demo_db)]
     at.multiselect(key="co_add").set_value([other])
     at.button(key="co_add_button").click().run()
-    assert at.success[0].value == "Leaders added to Digital ledelse 2027: 1."
+    assert at.success[0].value == f"Leaders added to {NEXT}: 1."
     assert cohorts.is_member(demo_db, other)
     row = audit.recent(demo_db, 1)[0]
     assert (row["actor"], row["action"]) == ("admin", "add to cohort")
-    assert row["detail"].endswith(f"(user {other}) -> Digital ledelse 2027")
+    assert row["detail"].endswith(f"(user {other}) -> {NEXT}")
 
 
 def test_adding_nobody_is_refused(demo_db):
     leder = auth.get_user(demo_db, "leder").id
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", next_monday(), [leder], "admin")
+    cohorts.close_and_open(demo_db, NEXT, next_monday(), [leder], "admin")
     at = open_page("da")
     at.button(key="co_add_button").click().run()
     assert [e.value for e in at.error] == ["Vælg først de ledere, der skal tilføjes."]

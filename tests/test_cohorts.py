@@ -14,6 +14,9 @@ from tests import attacker
 from tests.conftest import SECRET
 from tests.test_attacks_management import AREAS, LEVELS, MUNIS, World
 
+# names of the runs a test opens after the demo's (whose name follows its kick-off year, so the
+# day the suite runs on: issue 26)
+NEXT, AFTER = "Næste forløb i digital ledelse", "Forløbet derefter i digital ledelse"
 RUN_TABLES = ("progress", "participation", "workshop_tables", "bookings", "service_slots", "reminders_sent")
 
 
@@ -99,9 +102,9 @@ def test_closing_keeps_the_run_and_opens_the_next_with_the_continuing_leaders(de
     groups = demo_db.execute("SELECT COUNT(*) FROM leader_groups").fetchone()[0]
     kickoff = demo_db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()[0]
     assert kept["progress"] and kept["participation"] and groups
-    new = cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [lea], "admin")
+    new = cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
 
-    assert new.running and new.name == "Digital ledelse 2027" and new.kickoff == "2027-01-11" and new.members == 1
+    assert new.running and new.name == NEXT and new.kickoff == "2027-01-11" and new.members == 1
     closed = cohorts.get(demo_db, old.id)
     assert not closed.running and closed.kickoff == kickoff
     archive = cohorts.archive(demo_db, old.id)
@@ -113,7 +116,7 @@ def test_closing_keeps_the_run_and_opens_the_next_with_the_continuing_leaders(de
     assert demo_db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()[0] == "2027-01-11"
     assert demo_db.execute("SELECT COUNT(*) FROM settings WHERE key LIKE 'round_k:%'").fetchone()[0] == 0
     assert cohorts.is_member(demo_db, lea) and not cohorts.is_member(demo_db, other)
-    assert [c.name for c in cohorts.of_user(demo_db, lea)] == [old.name, "Digital ledelse 2027"]
+    assert [c.name for c in cohorts.of_user(demo_db, lea)] == [old.name, NEXT]
     assert "close cohort" in [r[0] for r in demo_db.execute("SELECT action FROM audit_log")]
     # a leader added now takes part in the new run
     with storage.write(demo_db):
@@ -134,13 +137,13 @@ def test_a_bad_name_refuses_and_changes_nothing(demo_db, name, message):
 
 def test_the_name_of_an_earlier_run_and_non_leaders_are_refused(demo_db):
     first = cohorts.running(demo_db).name
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [], "admin")
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
     with pytest.raises(cohorts.CohortError, match="already called"):
         cohorts.close_and_open(demo_db, first.upper(), date(2028, 1, 10), [], "admin")
     admin = _user(demo_db, "admin")
     with pytest.raises(cohorts.CohortError, match="Only leaders"):
-        cohorts.close_and_open(demo_db, "Digital ledelse 2028", date(2028, 1, 10), [admin], "admin")
-    assert cohorts.running(demo_db).name == "Digital ledelse 2027"
+        cohorts.close_and_open(demo_db, AFTER, date(2028, 1, 10), [admin], "admin")
+    assert cohorts.running(demo_db).name == NEXT
 
 
 def test_a_draft_open_at_closing_becomes_the_leaders_own_extra_retake(demo_db):
@@ -149,7 +152,7 @@ def test_a_draft_open_at_closing_becomes_the_leaders_own_extra_retake(demo_db):
     assessment.discard_draft(demo_db, respondent)
     d = assessment.start(demo_db, respondent, "end", secret=SECRET)
     assert demo_db.execute("SELECT cohort_id FROM assessments WHERE id = ?", [d.id]).fetchone()[0] == cohorts.running_id(demo_db)
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [lea], "admin")
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
     row = demo_db.execute("SELECT round, cohort_id, status FROM assessments WHERE id = ?", [d.id]).fetchone()
     assert tuple(row) == ("extra", None, "draft")
 
@@ -173,7 +176,7 @@ def test_a_leader_in_two_runs_keeps_one_history_and_each_run_counts_its_own(demo
     assert len(earlier) >= 1 and len(old_frame) > 20
     _publish(demo_db, framework)
 
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [lea], "admin")
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
     assert cohort.frame(demo_db, framework).empty  # the new run has no answers yet
     assert list(cohort.frame(demo_db, framework, first)["member"]) == list(old_frame["member"])
     assert publications.latest(demo_db) is None and publications.latest(demo_db, first) is not None
@@ -201,7 +204,7 @@ def test_k_is_frozen_per_run(demo_db):
     frozen = organisation.round_k(demo_db, "start")
     organisation.set_min_group_size(demo_db, frozen + 2, "admin")
     assert organisation.round_k(demo_db, "start") == frozen  # the demo run has answers: frozen
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [], "admin")
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
     assert organisation.round_k(demo_db, "start") == frozen + 2  # the next run: today's k
 
 
@@ -225,7 +228,7 @@ def test_comparing_two_runs_reveals_no_leader_and_no_ones_change(database, frame
         if i % 6 == 5:
             world.publish()
     first_rows = len(world.released_rows())
-    cohorts.close_and_open(database, "Digital ledelse 2027", world.when.date() + timedelta(days=60), [], "admin")
+    cohorts.close_and_open(database, NEXT, world.when.date() + timedelta(days=60), [], "admin")
     second = people[:15] + [(f"n{i}", MUNIS[i % 2], AREAS[i % 4], LEVELS[i % 3]) for i in range(12)]
     for i, p in enumerate(second):
         world.submit(p[0], "start", *p[1:])
@@ -251,7 +254,7 @@ def test_the_leaders_history_names_the_run_of_each_attempt_once_there_are_two(de
     at.switch_page("pages/my_results.py").run()
     assert not at.exception
     assert not any(first in o for o in at.selectbox(key="attempt").options)  # one run: no run names
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [lea], "admin")
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
     assessment.discard_draft(demo_db, respondent)
     d = assessment.start(demo_db, respondent, "start", secret=SECRET)
     for item in [i.id for i in framework.items] + [p.id for p in framework.purposes]:
@@ -261,7 +264,7 @@ def test_the_leaders_history_names_the_run_of_each_attempt_once_there_are_two(de
     at.switch_page("pages/my_results.py").run()
     assert not at.exception
     options = at.selectbox(key="attempt").options
-    assert options[-1].startswith("Digital ledelse 2027 · Start") and options[0].startswith(first + " · ")
+    assert options[-1].startswith(NEXT + " · Start") and options[0].startswith(first + " · ")
 
 
 def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programme(demo_db):
@@ -271,10 +274,10 @@ def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programm
     from tests.apptest import app_as
 
     lea = _user(demo_db, "leder")
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [], "admin")
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
     at = app_as("leder", lang="da").run()
     assert not at.exception
-    assert any("Du er ikke deltager i det igangværende forløb, Digital ledelse 2027" in i.value for i in at.info)
+    assert any("Du er ikke deltager i det igangværende forløb, " + NEXT in i.value for i in at.info)
     at.switch_page("pages/assessment.py").run()
     assert not at.exception
     assert "Dette er en ekstra afklaring" in " ".join(i.value for i in at.info)  # never the run's start

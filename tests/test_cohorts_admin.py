@@ -79,9 +79,9 @@ def test_add_leaders_adds_only_leaders_outside_the_run_each_audited(demo_db):
 
     lea, other = demo_db.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id LIMIT 2").fetchall()
     admin = demo_db.execute("SELECT id FROM users WHERE username = 'admin'").fetchone()[0]
-    cohorts.close_and_open(demo_db, "Digital ledelse 2027", date(2027, 1, 11), [lea[0]], "admin")
+    cohorts.close_and_open(demo_db, "Næste forløb i digital ledelse", date(2027, 1, 11), [lea[0]], "admin")
     # lea is a member already, the admin is no leader, 999999 does not exist: only `other` counts
     assert cohorts.add_leaders(demo_db, [lea[0], other[0], other[0], admin, 999999], "admin") == 1
     assert cohorts.is_member(demo_db, other[0]) and not cohorts.is_member(demo_db, admin)
     rows = [r for r in audit.recent(demo_db, 5) if r["action"] == "add to cohort"]
-    assert len(rows) == 1 and rows[0]["detail"].endswith(f"(user {other[0]}) -> Digital ledelse 2027")
+    assert len(rows) == 1 and rows[0]["detail"].endswith(f"(user {other[0]}) -> Næste forløb i digital ledelse")
