@@ -116,8 +116,9 @@ def generate(
                 people.append(person)
             database.conn.executemany(
                 "INSERT INTO users (id, username, name, email, municipality, area, level, roles, "
-                "password_hash, invited_at, activated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(*u, password_hash, invited, invited) for u in users],
+                "password_hash, invited_at, activated_at, counted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                # activated from an e-mailed invitation: they count in figures (identities.py)
+                [(*u, password_hash, invited, invited, invited) for u in users],
             )
             next_id = 1
             pending_assessments, pending_answers, pending_participation = [], [], []

@@ -10,7 +10,7 @@
 - **Told when it changes.** A changed password or e-mail address is e-mailed to the holder (the
   old address, for an address change) and left as a notice at next login.
 - **Management grants are visible.** When an account gets the management role, every other
-  active management user is told at next login (`announce_management`).
+  active management user is told at next login (identities.py, which also decides who grants it).
 """
 
 from __future__ import annotations
@@ -34,9 +34,6 @@ RESET_REQUESTED_OUTBOX = N_("The programme administrator asked for a link to cho
                             "{date}. No mail server is set up, so the server operator must forward the e-mail "
                             "to you. If you did not ask for it, you can ignore it.")
 EMAIL_CHANGED = N_("The e-mail address of your account was changed from {old} to {new} on {date}.")
-MANAGEMENT_GRANTED = N_("{name} ({username}) was given the management role by {actor} on {date}. Management "
-                        "sees the published figures about leaders. If this is not right, contact the programme "
-                        "administrator and the server operator.")
 NO_EMAIL = N_("the account has no e-mail address: a password reset can only be sent by e-mail")
 INACTIVE = N_("the account is deactivated: reactivate it first")
 WRONG_PASSWORD = N_("The current password is wrong.")
@@ -193,23 +190,3 @@ def change_email(
     except (mailer.MailError, OSError) as e:
         return str(e)
     return None
-
-
-def announce_management(db: sqlite_utils.Database, user_id: int, actor: str) -> int:
-    """Tell every other active management user, at next login, that `user_id` got the
-    management role. Returns how many were told."""
-    user = auth.get_user_by_id(db, user_id)
-    if user is None:
-        return 0
-    others = [
-        r[0]
-        for r in db.execute(
-            "SELECT id FROM users WHERE active = 1 AND id != ? AND (',' || roles || ',') LIKE '%,management,%'",
-            [user_id],
-        ).fetchall()
-    ]
-    today = date.today().isoformat()
-    with write(db):
-        for other in others:
-            notices.add(db, other, MANAGEMENT_GRANTED, name=user.name, username=user.username, actor=actor, date=today)
-    return len(others)

@@ -392,6 +392,298 @@ class _BitIndex:
         return value
 
 
+# --- the release of each figure -----------------------------------------------------------------
+#
+# A group's figures are not all over the group's members: a mean is over the members *with a
+# value*, a count counts the members *with a property* (a step taken, a level band, a mark).
+# Each figure is registered with its family (what it is over) and the rules run on those
+# members: a figure of a new release is withdrawn until, for every family,
+#
+#   direct     a mean covers at least k members with a value, and those without one are 0 or
+#              at least k; a count and the rest of its group are each at least k (otherwise it
+#              is shown as a band: "fewer than k", "all but fewer than k");
+#   pairwise   for any two releases A, B of the family (this publication and every earlier one),
+#              the members in A and not in B split into counted/not counted (with/without a
+#              value) parts that pass the family's split rule, and so do those in B and not in A;
+#   breakdown  a parent minus its children that release the family exactly splits likewise;
+#   audit      every class of members whose indicator lies in the row space of the family's
+#              releases splits likewise.
+#
+# The split rule: for a mean's values each part is 0 or at least k (k late answerers of whom
+# one has a value would give that one value); for a count both parts are 0 or both at least k
+# (a count is a distribution: k newcomers who all took a step tell each one's step).
+# Sizes count members; a class holds at most one member per person (a release holds one member
+# per person), so they are persons too.
+
+VALUE, COUNT = "value", "count"
+EXACT, BAND, WITHHELD = "exact", "band", "withheld"
+
+
+@dataclass(frozen=True)
+class Family:
+    """What a kind of figure is computed over, in any group: for a mean (`rule` VALUE) the
+    members with a value, for a count (COUNT) the members counted. `members` lists them, or,
+    with `complement`, the members *without* (sparse where nearly everyone has a value)."""
+
+    id: str
+    rule: str
+    members: frozenset
+    complement: bool = False
+
+
+@dataclass
+class Release:
+    """One group's released row as the figure rules see it: `new` (released by this
+    publication) or earlier; `current` when this publication shows it (new, or held from an
+    earlier one: the breakdowns are over these); its rank (as Candidate.rank); the families it
+    releases exactly, and the bounds (low, high) of the counts it releases as bands (an
+    earlier release: as stored; a new one: filled in by decide_figures)."""
+
+    key: Hashable
+    row: Row
+    new: bool
+    rank: tuple
+    exact: set = field(default_factory=set)
+    current: bool = True
+    bands: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The gate's word on one figure of a new release: EXACT, BAND (the count shown only as
+    lying within `bounds`) or WITHHELD; `reason` names the rule that decided ("small": the
+    direct rule; "difference", "breakdown", "audit": a derived one)."""
+
+    status: str
+    reason: str = ""
+    bounds: tuple | None = None
+
+
+def direct_allowed(rule: str, counted: int, rest: int, k: int) -> bool:
+    """The direct rule of one figure of a group: a mean over `counted` members with a value
+    (`rest` without), or a count of `counted` members (`rest` not counted)."""
+    if rule == COUNT:
+        return counted >= k and rest >= k
+    return counted >= k and not _bad(rest, k)
+
+
+def band_bounds(counted: int, n: int, k: int) -> tuple[int, int]:
+    """The band a count that fails the direct rule is shown as: "fewer than k" (0..k-1) or
+    "all but fewer than k" (n-k+1..n)."""
+    return (0, min(n, k - 1)) if counted < k else (max(0, n - k + 1), n)
+
+
+def _split_bad(rule: str, counted, rest, k: int):
+    """Where a derived set's parts break the family's split rule (vectorised: numbers or arrays
+    in, a boolean or boolean array out)."""
+    counted, rest = np.asarray(counted), np.asarray(rest)
+    if rule == COUNT:
+        return ~(((counted == 0) & (rest == 0)) | ((counted >= k) & (rest >= k)))
+    return ((counted > 0) & (counted < k)) | ((rest > 0) & (rest < k))
+
+
+def _tight(low: int, high: int, n: int) -> bool:
+    """A derived count of a set of n members known within [low, high] tells every member's
+    property: all of them (low = n) or none (high = 0)."""
+    return n > 0 and (low >= n or high <= 0)
+
+
+def decide_figures(releases: Sequence[Release], families: Sequence[Family],
+                   breakdowns: Sequence[tuple[Hashable, Sequence[Hashable]]],
+                   person: Callable[[Hashable], Hashable], k: int) -> dict[tuple[Hashable, str], Figure]:
+    """Decide every figure of the new releases, family by family: EXACT where the direct rule
+    and the derived rules above pass; a count failing only the direct rule is a BAND, itself
+    audited (every difference of nested releases and every breakdown it takes part in must
+    leave more than one possible split); what fails a derived rule is WITHHELD. Returns
+    {(release key, family id): Figure} for every family of every new release. Pure."""
+    out: dict[tuple[Hashable, str], Figure] = {}
+    if not releases:
+        return out
+    rows = list(dict.fromkeys(r.row for r in releases))
+    classes = _Classes(rows, person)
+    row_index = {row: i for i, row in enumerate(rows)}
+    at = np.array([row_index[r.row] for r in releases])
+    plus = (classes.matrix > 0).astype(np.float32)  # rows x classes: the counted side of a row
+    sizes = np.array([len(ms) for ms in classes.members], dtype=np.float32)
+    class_of = {m: c for c, ms in enumerate(classes.members) for m in ms}
+    by_key = {r.key: i for i, r in enumerate(releases) if r.current}
+    new = [i for i, r in enumerate(releases) if r.new]
+    for fam in families:
+        counted = np.zeros(len(sizes), dtype=np.float32)
+        for m in fam.members:
+            c = class_of.get(m)
+            if c is not None:
+                counted[c] += 1
+        if fam.complement:
+            counted = sizes - counted
+        rest = sizes - counted
+        truth = {i: (int(round(plus[at[i]] @ counted)), int(round(plus[at[i]] @ rest))) for i in range(len(releases))}
+        state = _FamilyState(releases, fam, truth, k)
+        for i in new:
+            if not direct_allowed(fam.rule, *truth[i], k):
+                if fam.rule == COUNT:
+                    state.bands[i] = band_bounds(truth[i][0], sum(truth[i]), k)
+                else:
+                    state.withhold(i, "small")
+        if not (fam.rule == VALUE and not rest.any()):  # everyone has a value: the groups' own rules decided
+            while True:
+                reason, victims = _family_round(state, at, plus, classes, counted, rest, breakdowns, by_key, k)
+                if not victims:
+                    break
+                for i in victims:
+                    state.withhold(i, reason)
+        for i in new:
+            key = (releases[i].key, fam.id)
+            if i in state.withheld:
+                out[key] = Figure(WITHHELD, state.withheld[i])
+            elif i in state.bands:
+                out[key] = Figure(BAND, "small", state.bands[i])
+            else:
+                out[key] = Figure(EXACT)
+    return out
+
+
+class _FamilyState:
+    """Which releases give a family exactly, which as a band (bounds), which withhold it."""
+
+    def __init__(self, releases, fam: Family, truth: dict, k: int):
+        self.releases, self.rule, self.truth = releases, fam.rule, truth
+        self.exact = {i for i, r in enumerate(releases) if (fam.id in r.exact if not r.new else True)}
+        self.bands = {i: tuple(r.bands[fam.id]) for i, r in enumerate(releases) if not r.new and fam.id in r.bands}
+        self.withheld: dict[int, str] = {}
+
+    def withhold(self, i: int, reason: str) -> None:
+        self.exact.discard(i)
+        self.bands.pop(i, None)
+        self.withheld[i] = reason
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """What the reader knows of release i's count: exact, a band, or nothing."""
+        if i in self.bands:
+            return self.bands[i]
+        if i in self.exact and i not in self.bands:
+            c = self.truth[i][0]
+            return c, c
+        return 0, sum(self.truth[i])
+
+
+def _family_round(state: _FamilyState, at, plus, classes, counted, rest, breakdowns, by_key, k) -> tuple[str, set]:
+    """One round of the derived rules for one family: the reason and the new releases
+    (indices) to withhold, or ("", empty) when the family passes."""
+    releases, rule = state.releases, state.rule
+    exact_idx = sorted(i for i in state.exact if i not in state.bands)
+    shown = sorted(set(exact_idx) | set(state.bands))
+    if not any(releases[i].new for i in shown):
+        return "", set()
+
+    def victim(involved) -> int | None:
+        cands = [i for i in involved if releases[i].new and i in shown]
+        return max(cands, key=lambda i: releases[i].rank) if cands else None
+
+    victims: set[int] = set()
+    # pairwise, exact releases: the members in a and not in b split by the family's rule
+    if exact_idx:
+        mats = plus[at[exact_idx]]
+        outside = 1.0 - mats
+        broken = _split_bad(rule, np.rint((mats * counted) @ outside.T), np.rint((mats * rest) @ outside.T), k)
+        np.fill_diagonal(broken, False)
+        for a, b in zip(*np.nonzero(broken)):
+            v = victim((exact_idx[a], exact_idx[b]))
+            if v is not None:
+                victims.add(v)
+    # pairwise with a band: nested releases must leave their difference's split open
+    banded = [i for i in shown if i in state.bands]
+    if banded and rule == COUNT:
+        mats = plus[at[shown]]
+        pos = {i: j for j, i in enumerate(shown)}
+        for i in banded:
+            for j in shown:
+                if i == j or not (releases[i].new or releases[j].new):
+                    continue
+                a, b = mats[pos[i]], mats[pos[j]]
+                for big, small in ((i, j), (j, i)):
+                    bb, sb = (a, b) if big == i else (b, a)
+                    if (sb * (1.0 - bb)).any():
+                        continue  # not nested
+                    n = int(round((bb * (1.0 - sb)) @ (counted + rest)))
+                    lo_b, hi_b = state.bounds(big)
+                    lo_s, hi_s = state.bounds(small)
+                    if _tight(max(0, lo_b - hi_s), min(n, hi_b - lo_s), n):
+                        v = victim((i, j))
+                        if v is not None:
+                            victims.add(v)
+    if victims:
+        return "difference", victims
+    # breakdowns: what the parent and its shown children tell of each part
+    positions = {i: j for j, i in enumerate(shown)}
+    for parent, children in breakdowns:
+        p = by_key.get(parent)
+        if p not in positions:
+            continue
+        kids = [by_key[c] for c in children if by_key.get(c) in positions]
+        residual = plus[at[p]].copy()
+        for c in kids:
+            residual *= 1.0 - plus[at[c]]
+        r_counted, r_rest = int(round(residual @ counted)), int(round(residual @ rest))
+        exact_kids = [c for c in kids if c in exact_idx]
+        if p in exact_idx and _split_bad(rule, r_counted + sum(state.truth[c][0] for c in kids if c not in exact_idx),
+                                         r_rest + sum(state.truth[c][1] for c in kids if c not in exact_idx), k):
+            # parent minus the exact children: the rest (hidden and banded children) must split
+            v = victim([p, *exact_kids])
+            if v is not None:
+                victims.add(v)
+                continue
+        if rule == COUNT and (p in state.bands or any(c in state.bands for c in kids)):
+            parts = [*kids, None]  # None: the residual, of which nothing is shown
+            known = {c: state.bounds(c) for c in kids}
+            n_res = r_counted + r_rest
+            known[None] = (0, n_res)
+            size = {c: sum(state.truth[c]) for c in kids}
+            size[None] = n_res
+            lo_p, hi_p = state.bounds(p)
+            for part in parts:
+                others = [q for q in parts if q != part]
+                low = max(0, lo_p - sum(known[q][1] for q in others))
+                high = min(size[part], hi_p - sum(known[q][0] for q in others))
+                if size[part] and _tight(max(low, known[part][0]), min(high, known[part][1]), size[part]):
+                    v = victim([p, *kids])
+                    if v is not None:
+                        victims.add(v)
+                    break
+    if victims:
+        return "breakdown", victims
+    # audit: classes in the row space of the family's exact releases
+    if not exact_idx:
+        return "", set()
+    keep = np.zeros(classes.matrix.shape[0], dtype=bool)
+    keep[at[exact_idx]] = True
+    matrix, _, groups = classes.view(keep)
+    if not matrix.size:
+        return "", set()
+    merged_counted = np.array([counted[g].sum() for g in groups])
+    merged_rest = np.array([rest[g].sum() for g in groups])
+    proj = _row_space(matrix)
+    lev = (proj * proj).sum(axis=0)
+    broken = (lev > 1 - TOLERANCE) & _split_bad(rule, np.rint(merged_counted), np.rint(merged_rest), k)
+    if not broken.any():
+        return "", set()
+    kept_rows = list(np.nonzero(keep)[0])
+    row_release: dict[int, list[int]] = {}
+    for i in exact_idx:
+        row_release.setdefault(int(at[i]), []).append(i)
+    targets = np.zeros((matrix.shape[1], int(broken.sum())))
+    targets[np.nonzero(broken)[0], np.arange(int(broken.sum()))] = 1.0
+    weights = np.linalg.pinv(matrix.T) @ targets
+    for j in range(targets.shape[1]):
+        involved = [i for r in np.nonzero(np.abs(weights[:, j]) > TOLERANCE)[0] for i in row_release[int(kept_rows[r])]]
+        v = victim(involved)
+        if v is None:
+            v = victim([i for i in exact_idx if releases[i].new])
+        if v is not None:
+            victims.add(v)
+    return "audit", victims
+
+
 # --- what a released set may show ---------------------------------------------------------------
 
 

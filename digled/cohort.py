@@ -1,13 +1,16 @@
 """Management's figures about assessments: what one released member set shows.
 
-Pure computation, no decisions: anonymity.py decides which member sets may be released and
-publications.py stores the figures computed here. A group's figures are computed from stored
-scores (never rescored) of submitted start and end attempts (extra retakes are private).
-Figures are means, level-band shares, quartiles and importance shares (from the frozen
-`published_importance` snapshot, see `importance_codes`), each only where anonymity allows it;
-never a row, a minimum or a maximum. A start->end change also carries the sample standard
-deviation of the paired differences. To stay fast at hundreds of thousands of attempts, sums
-are taken once per *leaf* (round x municipality x area x level) and added up per group.
+Pure computation, no decisions: anonymity.py (the gate) decides which member sets and which
+of their figures may be released, publications.py stores the figures computed here. A group's
+figures are computed from stored scores (never rescored) of submitted start and end attempts
+(extra retakes are private). Figures are means, level-band shares, quartiles and importance
+shares (from the frozen `published_importance` snapshot, see `importance_codes`); never a row,
+a minimum or a maximum. `families` names, for the gate, the members each kind of figure is
+over (a mean: the members with a value; a share: the members counted), and `figures` and
+`change` compute only what the gate released: a withheld mean is None, a share the gate shows
+only as a band is its bounds (`band`), a withheld one None. A start->end change carries the
+95 % interval of each released mean change (computed here, where n is known; the standard
+deviation is never stored).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import anonymity, cohorts, scoring
+from . import anonymity, cohorts, scoring, stats
 from .content import BANDS, DIMENSIONS, Framework
 from .exports import safe_cell
 from .i18n import N_
@@ -51,11 +54,13 @@ class Figures:
     areas: dict[str, float | None] = field(default_factory=dict)
     total: float | None = None
     quartiles: list[float] | None = None
-    bands: dict[str, float] = field(default_factory=dict)  # share 0..100
+    # band -> share 0..100, or {"lo": .., "hi": ..} (a count shown only as a band: fewer than
+    # k, or all but fewer than k), or None (withheld); empty in a hidden group
+    bands: dict[str, float | dict | None] = field(default_factory=dict)
     purposes: dict[str, float | None] = field(default_factory=dict)
-    # competence -> {IMPORTANCE value: share 0..100 of the n members} (None: withheld for that
-    # competence); empty in publications made before importance existed
-    importance: dict[str, dict[str, float] | None] = field(default_factory=dict)
+    # competence -> {IMPORTANCE value: share 0..100 of the n members, or a band, or None};
+    # empty in publications made before importance existed (older ones: None per competence)
+    importance: dict[str, dict[str, float | dict | None] | None] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -67,17 +72,17 @@ class Figures:
 
 @dataclass
 class Change:
-    """Mean start-to-end change of the leaders who took both rounds (percentage points)."""
+    """Mean start-to-end change of the leaders who took both rounds (percentage points), and
+    the 95 % interval of each mean change released (None: no interval; see INTERVAL_MIN).
+    Publications made before intervals were stored held `sd` and `counts` instead (read by
+    digled/ui/change_view.py)."""
 
     n: int | None = None
     hidden: bool = True
     competences: dict[str, float | None] = field(default_factory=dict)
     total: float | None = None
-    # sample standard deviation of the paired differences (percentage points; None when fewer
-    # than 2 pairs have a value or the mean is blank); empty / None in older publications
-    sd: dict[str, float | None] = field(default_factory=dict)
-    sd_total: float | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # pairs with a value, per competence
+    intervals: dict[str, list[float] | None] = field(default_factory=dict)
+    interval_total: list[float] | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -105,9 +110,11 @@ def _paths(framework: Framework) -> list[tuple[str, str]]:
             + [(f"p:{p.id}", f'$.purposes."{p.id}"') for p in framework.purposes])
 
 
-def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None = None) -> pd.DataFrame:
+def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None = None,
+          exclude: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """One row per submitted start or end attempt of the cohort (the running one by default;
-    see cohorts.py): member (the attempt's random id),
+    see cohorts.py), but those of the respondents in `exclude` (leaders who do not count yet:
+    identities.py): member (the attempt's random id),
     respondent, round, group attributes, level and the value columns. One attempt per
     respondent and round (should there be two, the one with the larger id). SQLite picks the
     numbers out of the stored scores and pandas' C parser reads them: fast at 300,000 rows."""
@@ -118,6 +125,8 @@ def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None
         "WHERE status = 'submitted' AND round IN ('start', 'end') AND scores IS NOT NULL AND cohort_id = ?",
         [*(p for _, p in paths), cohorts.running_id(db) if cohort_id is None else cohort_id],
     ).fetchall()
+    if exclude:
+        rows = [r for r in rows if r[1] not in exclude]
     meta = pd.DataFrame.from_records([r[:6] for r in rows], columns=["member", *FRAME_META])
     names = [name for name, _ in paths]
     if rows:
@@ -145,22 +154,82 @@ def in_group(df: pd.DataFrame, round_: str, key: tuple) -> np.ndarray:
     return mask
 
 
+# --- what the gate needs to know: the members each kind of figure is over ---------------------
+
+
+def assessment_families(df: pd.DataFrame, marks: np.ndarray | None, framework: Framework) -> list[anonymity.Family]:
+    """The gate's figure families of the assessment groups: a mean per value column (over the
+    members with a value; `members` lists those without), a count per level band and per
+    importance mark of each competence (the members counted)."""
+    ids = df["member"].to_numpy(dtype=np.int64)
+    out = [anonymity.Family(f"v:{col}", anonymity.VALUE, ids[df[col].isna().to_numpy()], complement=True)
+           for col in value_columns(framework)]
+    levels = df["total_level"].to_numpy(dtype=float)
+    band_of = np.full(len(df), -1)
+    known = ~np.isnan(levels)
+    band_of[known] = [BANDS.index(scoring.band(int(lv))) for lv in levels[known]]
+    out += [anonymity.Family(f"band:{b}", anonymity.COUNT, ids[band_of == i]) for i, b in enumerate(BANDS)]
+    if marks is not None:
+        out += [anonymity.Family(f"imp:{c.id}:{name}", anonymity.COUNT, ids[marks[:, j] == v])
+                for j, c in enumerate(framework.competences) for v, name in enumerate(IMPORTANCE)]
+    return out
+
+
+def paired_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framework) -> list[anonymity.Family]:
+    """The gate's figure families of the start->end groups: a mean change per column, over the
+    pairs (their end attempts) with a value at both ends."""
+    ids = pairs["member"].to_numpy(dtype=np.int64)
+    before = df.loc[pairs["start_member"].to_numpy()]
+    out = []
+    for col in change_columns(framework):
+        lacking = np.isnan(pairs[col].to_numpy(dtype=float)) | np.isnan(before[col].to_numpy(dtype=float))
+        out.append(anonymity.Family(f"pv:{col}", anonymity.VALUE, ids[lacking], complement=True))
+    return out
+
+
+def change_columns(framework: Framework) -> list[str]:
+    """The columns a start->end change is released for."""
+    return ["total"] + [f"c:{c.id}" for c in framework.competences]
+
+
+def band(bounds: tuple[int, int]) -> dict:
+    """A count the gate shows only as a band, as stored: {"lo": .., "hi": ..}."""
+    return {"lo": int(bounds[0]), "hi": int(bounds[1])}
+
+
+def _released(released: dict | None, fid: str):
+    """The gate's word on one figure (a released set without words: everything exact)."""
+    return (released or {}).get(fid, anonymity.Figure(anonymity.EXACT))
+
+
+def _share(released: dict | None, fid: str, count: int, n: int):
+    fig = _released(released, fid)
+    if fig.status == anonymity.EXACT:
+        return count / n * 100
+    return band(fig.bounds) if fig.status == anonymity.BAND else None
+
+
 # --- figures of one set -------------------------------------------------------------------------
 
 
 def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int,
-            marks: np.ndarray | None = None) -> Figures:
-    """The figures of the frame rows under `mask` (a released member set). `marks`: the
-    importance codes (rows aligned with `df`, columns in framework order; see `importance_codes`)."""
+            marks: np.ndarray | None = None, released: dict | None = None) -> Figures:
+    """The figures of the frame rows under `mask` (a released member set), as the gate released
+    them (`released`: family id -> anonymity.Figure, from anonymity.decide_figures; without
+    it, the direct rules alone decide, as for a single publication). `marks`: the importance
+    codes (rows aligned with `df`, columns in framework order; see `importance_codes`)."""
     rows = df[mask]
     n = len(rows)
     cols = value_columns(framework)
     values = rows[cols].to_numpy(dtype=float)
     counts = (~np.isnan(values)).sum(axis=0)
     sums = np.nansum(values, axis=0)
+    if released is None:
+        released = direct(rows, framework, k, marks[mask] if marks is not None and n else None)
     mean = {}
     for i, col in enumerate(cols):
-        mean[col] = float(sums[i] / counts[i]) if anonymity.mean_allowed(int(counts[i]), n, k) else None
+        shown = _released(released, f"v:{col}").status == anonymity.EXACT and counts[i] > 0
+        mean[col] = float(sums[i] / counts[i]) if shown else None
     f = Figures(n=n, hidden=False)
     f.total = mean["total"]
     f.competences = {c.id: mean[f"c:{c.id}"] for c in framework.competences}
@@ -168,29 +237,43 @@ def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int,
     f.dimensions = {f"{a.id}:{d}": mean[f"ad:{a.id}:{d}"] for a in framework.areas for d in DIMENSIONS}
     f.purposes = {p.id: mean[f"p:{p.id}"] for p in framework.purposes}
     totals = rows["total"].dropna()
-    if len(totals) == n and anonymity.quartiles_allowed(n, k):
+    if len(totals) == n and f.total is not None and anonymity.quartiles_allowed(n, k):
         f.quartiles = [float(q) for q in totals.quantile([0.25, 0.5, 0.75])]
     levels = rows["total_level"].dropna().astype(int)
-    if len(levels) == n:
-        per_band = levels.map(scoring.band).value_counts()
-        band_counts = [int(per_band.get(b, 0)) for b in BANDS]
-        if anonymity.bands_allowed(band_counts, k):
-            f.bands = {b: c / n * 100 for b, c in zip(BANDS, band_counts)}
+    per_band = levels.map(scoring.band).value_counts()
+    if n:
+        f.bands = {b: _share(released, f"band:{b}", int(per_band.get(b, 0)), n) for b in BANDS}
     if marks is not None and n:
-        f.importance = importance_shares(marks[mask], framework, k)
+        codes = marks[mask]
+        f.importance = {c.id: {name: _share(released, f"imp:{c.id}:{name}", int((codes[:, j] == v).sum()), n)
+                               for v, name in enumerate(IMPORTANCE)}
+                        for j, c in enumerate(framework.competences)}
     return f
 
 
-def importance_shares(codes: np.ndarray, framework: Framework, k: int) -> dict[str, dict[str, float] | None]:
-    """Per competence the share (0..100) of the members (rows of `codes`) per IMPORTANCE value.
-    Withheld (None) for a competence where one value holds all, or all but fewer than k, of the
-    members (the rule of level bands: otherwise the shares would tell each member's mark)."""
-    n = len(codes)
-    out: dict[str, dict[str, float] | None] = {}
-    for j, c in enumerate(framework.competences):
-        counts = [int((codes[:, j] == v).sum()) for v in range(len(IMPORTANCE))]
-        out[c.id] = ({name: cnt / n * 100 for name, cnt in zip(IMPORTANCE, counts)}
-                     if anonymity.bands_allowed(counts, k) else None)
+def direct(rows: pd.DataFrame, framework: Framework, k: int, codes: np.ndarray | None = None) -> dict:
+    """The gate's direct rules alone for one set (no history): each family's figure EXACT,
+    BAND or WITHHELD by its own counts (what `figures` applies without `released`)."""
+    n = len(rows)
+    out = {}
+    for col in value_columns(framework):
+        with_value = int(rows[col].notna().sum())
+        ok = anonymity.direct_allowed(anonymity.VALUE, with_value, n - with_value, k)
+        out[f"v:{col}"] = anonymity.Figure(anonymity.EXACT if ok else anonymity.WITHHELD, "" if ok else "small")
+
+    def count(fid: str, counted: int) -> None:
+        if anonymity.direct_allowed(anonymity.COUNT, counted, n - counted, k):
+            out[fid] = anonymity.Figure(anonymity.EXACT)
+        else:
+            out[fid] = anonymity.Figure(anonymity.BAND, "small", anonymity.band_bounds(counted, n, k))
+
+    per_band = rows["total_level"].dropna().astype(int).map(scoring.band).value_counts()
+    for b in BANDS:
+        count(f"band:{b}", int(per_band.get(b, 0)))
+    if codes is not None:
+        for j, c in enumerate(framework.competences):
+            for v, name in enumerate(IMPORTANCE):
+                count(f"imp:{c.id}:{name}", int((codes[:, j] == v).sum()))
     return out
 
 
@@ -232,28 +315,58 @@ def paired(df: pd.DataFrame) -> pd.DataFrame:
     return end
 
 
-def change(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int) -> Change:
-    """Mean change from start to end of the pairs under `mask`."""
+INTERVAL_LEVEL = 0.95
+
+
+def interval_allowed(n: int | None, k: int) -> bool:
+    """An interval (which reveals the spread of the changes) only over at least 2k pairs."""
+    return n is not None and n >= 2 * k and n >= 2
+
+
+def change(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int,
+           released: dict | None = None) -> Change:
+    """Mean change from start to end of the pairs under `mask`, as the gate released each
+    (`released`: family id "pv:<column>" -> anonymity.Figure; without it the direct rule
+    alone), and its 95 % interval, rounded to one decimal, where 2k or more pairs have a value."""
     rows = pairs[mask]
     before = df.loc[rows["start_member"].to_numpy()]
-    cols = ["total"] + [f"c:{c.id}" for c in framework.competences]
+    cols = change_columns(framework)
     diff = rows[cols].to_numpy(dtype=float) - before[cols].to_numpy(dtype=float)
     counts = (~np.isnan(diff)).sum(axis=0)
     sums = np.nansum(diff, axis=0)
     n = len(rows)
-    mean = {col: float(sums[i] / counts[i]) if anonymity.mean_allowed(int(counts[i]), n, k) else None
-            for i, col in enumerate(cols)}
-    sd = {col: sample_sd(diff[:, i]) if mean[col] is not None else None for i, col in enumerate(cols)}
+    mean, intervals = {}, {}
+    for i, col in enumerate(cols):
+        fig = (released or {}).get(f"pv:{col}")
+        shown = (fig.status == anonymity.EXACT) if fig is not None else anonymity.mean_allowed(int(counts[i]), n, k)
+        mean[col] = float(sums[i] / counts[i]) if shown and counts[i] else None
+        sd = sample_sd(diff[:, i]) if mean[col] is not None else None
+        intervals[col] = None
+        if sd is not None and interval_allowed(int(counts[i]), k):
+            low, high = stats.paired_interval(mean[col], sd, int(counts[i]), INTERVAL_LEVEL)
+            intervals[col] = [round(low, 1), round(high, 1)]
     return Change(n=n, hidden=False, total=mean["total"],
                   competences={c.id: mean[f"c:{c.id}"] for c in framework.competences},
-                  sd={c.id: sd[f"c:{c.id}"] for c in framework.competences}, sd_total=sd["total"],
-                  counts={c.id: int(counts[i + 1]) for i, c in enumerate(framework.competences)})
+                  intervals={c.id: intervals[f"c:{c.id}"] for c in framework.competences},
+                  interval_total=intervals["total"])
 
 
 def sample_sd(values: np.ndarray) -> float | None:
     """The sample standard deviation (n - 1) of the values that are not NaN; None under 2."""
     v = values[~np.isnan(values)]
     return float(np.std(v, ddof=1)) if len(v) >= 2 else None
+
+
+def overlay_figures(f: Figures) -> Figures:
+    """What a leader's wheel may draw of a cohort group (its n, total, area and competence
+    means), rounded to whole percent as the wheel's table shows them: nothing more reaches
+    the leader's browser."""
+    def whole(v):
+        return None if v is None else float(round(v))
+
+    return Figures(n=f.n, hidden=f.hidden, total=whole(f.total),
+                   competences={c: whole(v) for c, v in f.competences.items()},
+                   areas={a: whole(v) for a, v in f.areas.items()})
 
 
 def as_scores(f: Figures, framework: Framework) -> dict:
@@ -286,11 +399,19 @@ def figure_rows(base: dict, f: Figures) -> list[dict]:
     rows += [{**base, "n": f.n, "figure": f"area {a}", "value": v} for a, v in f.areas.items()]
     rows += [{**base, "n": f.n, "figure": f"competence {c}", "value": v} for c, v in f.competences.items()]
     rows += [{**base, "n": f.n, "figure": f"area {ad.replace(':', ' ')}", "value": v} for ad, v in f.dimensions.items()]
-    rows += [{**base, "n": f.n, "figure": f"share {b} %", "value": v} for b, v in f.bands.items()]
+    rows += [{**base, "n": f.n, "figure": f"share {b} %", "value": export_value(v)} for b, v in f.bands.items()]
     rows += [{**base, "n": f.n, "figure": f"purpose {p}", "value": v} for p, v in f.purposes.items()]
-    rows += [{**base, "n": f.n, "figure": f"importance {c} {name} %", "value": None if shares is None else shares[name]}
+    rows += [{**base, "n": f.n, "figure": f"importance {c} {name} %", "value": None if shares is None else export_value(shares.get(name))}
              for c, shares in f.importance.items() for name in IMPORTANCE]
     return [{key: safe_cell(v) for key, v in r.items()} for r in rows]
+
+
+def export_value(v):
+    """A released share as exported: the number, a band of leaders as "<5" (fewer than 5) or
+    ">=8" (at least 8), or None (withheld)."""
+    if isinstance(v, dict):
+        return f"<{v['hi'] + 1}" if v["lo"] == 0 else f">={v['lo']}"
+    return v
 
 
 def round_value(v, digits: int = 1):

@@ -11,6 +11,8 @@ message naming the setting to fix instead of failing later on a page.
 | pseudonym secret   | DIGLED_PSEUDONYM_SECRET     | pseudonym_secret   | generated in demo mode |
 | secrets file       | DIGLED_SECRETS_FILE         |                    | .streamlit/secrets.toml|
 | public address     | DIGLED_BASE_URL             |                    | required outside demo; http://localhost:8501 in demo |
+| counted mail domains | DIGLED_MAIL_DOMAINS       |                    | none: any address (identities.py) |
+| leaders' coalition c | DIGLED_COALITION          |                    | 1 (never below 1: anonymity.py) |
 
 In demo mode missing secrets are generated once into `<database>.secrets.toml` beside the
 database (never committed, created 0600): the pseudonyms in a database only make sense with
@@ -71,6 +73,38 @@ class Settings:
     pseudonym_secret: str
     base_url: str = DEMO_BASE_URL
     policy: "sessions.Policy" = None  # idle times and the per-client login limit (sessions.policy)
+    # the municipalities' mail domains: a leader counts in figures once activated from one
+    # (identities.py); empty: any address counts (the settings page warns)
+    mail_domains: tuple[str, ...] = ()
+    # c: how many leaders who share their own wheels the figures a leader sees must withstand
+    # (anonymity.py: leader-visible releases are audited at k + c); never below 1
+    coalition: int = 1
+
+
+def mail_domains(value: str | None) -> tuple[str, ...]:
+    """DIGLED_MAIL_DOMAINS as domains: 'albertslund.dk, glostrup.dk' (commas or spaces; a
+    leading @ is dropped). ConfigError for anything that is not a domain name."""
+    out = []
+    for raw in (value or "").replace(",", " ").split():
+        d = raw.strip().lstrip("@").lower().rstrip(".")
+        labels = d.split(".")
+        if len(labels) < 2 or not all(lab and len(lab) <= 63 and lab.replace("-", "").isalnum() for lab in labels):
+            raise ConfigError(f"DIGLED_MAIL_DOMAINS holds {raw!r}, which is not a mail domain (e.g. albertslund.dk)")
+        out.append(d)
+    return tuple(dict.fromkeys(out))
+
+
+def coalition(value: str | None) -> int:
+    """DIGLED_COALITION: a whole number, at least 1 (default 1)."""
+    if value is None or not value.strip():
+        return 1
+    try:
+        c = int(value.strip())
+    except ValueError:
+        raise ConfigError(f"DIGLED_COALITION must be a whole number of at least 1, not {value!r}") from None
+    if c < 1:
+        raise ConfigError(f"DIGLED_COALITION must be at least 1 (a leader always knows her own answers), not {c}")
+    return c
 
 
 def _flag(value: str | None, name: str, default: bool) -> bool:
@@ -199,6 +233,8 @@ def load_settings(environ: dict | None = None) -> Settings:
         pseudonym_secret=values["pseudonym_secret"],
         base_url=(base_url or DEMO_BASE_URL).rstrip("/"),
         policy=sessions.policy(env),
+        mail_domains=mail_domains(env.get("DIGLED_MAIL_DOMAINS")),
+        coalition=coalition(env.get("DIGLED_COALITION")),
     )
 
 

@@ -560,6 +560,32 @@ def _v11_cohorts(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE publications SET cohort_id = ?", [first])
 
 
+def _v12_release_gate(db: sqlite_utils.Database) -> None:
+    # The release gate (issue 18, anonymity.py): what a released set gave of each figure family
+    # (NULL for sets released before: every family counts as given exactly, the cautious
+    # reading); identities that count (identities.py): accounts activated before this step
+    # count as they did; the management role asked for by an administrator waits for a
+    # management user or the operator.
+    db.executescript(
+        """
+        ALTER TABLE released_sets ADD COLUMN figures TEXT;
+        ALTER TABLE users ADD COLUMN counted_at TEXT;
+        UPDATE users SET counted_at = activated_at WHERE activated_at IS NOT NULL;
+        CREATE TABLE role_requests (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            decision TEXT CHECK (decision IN ('granted', 'refused'))
+        );
+        CREATE UNIQUE INDEX role_requests_open ON role_requests (user_id, role) WHERE decided_at IS NULL;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
@@ -570,6 +596,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v9_leader_groups,
     _v10_content,
     _v11_cohorts,
+    _v12_release_gate,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

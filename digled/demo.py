@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from . import anonymity, assessment, auth, cohorts, content, importance, plan, scoring
+from . import anonymity, assessment, auth, cohorts, content, identities, importance, plan, scoring
 from .config import DATA_DIR, Settings
 from .db import set_setting, write
 
@@ -107,6 +107,8 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
                 activated_at=(kickoff - timedelta(days=rng.randint(1, 13))).isoformat() if activated else None,
             )
             u["activated"] = activated
+            if activated:  # the demo's accounts were invited by e-mail (identities.py): they count
+                identities.count(db, u["id"], "invitation")
         for u in users:
             if not u.get("takes_assessment") or not u["activated"]:
                 continue

@@ -49,10 +49,18 @@ def level_of(score: float) -> float:
     return score / 12.5 + 0.5
 
 
+def important_share(f: Figures, competence: str) -> float | None:
+    """The published share of the group marking a competence important, where the publication
+    gives it as a number (None: withheld, or shown only as a band)."""
+    shares = f.importance.get(competence)
+    share = shares.get("important") if shares else None
+    return float(share) if isinstance(share, (int, float)) else None
+
+
 def has_importance(f: Figures) -> bool:
     """False for a publication made before importance existed, a hidden group, or a group
-    whose importance shares are all withheld (e.g. nobody has marked any)."""
-    return any(v is not None for v in f.importance.values())
+    whose importance shares are all withheld or banded (e.g. nobody has marked any)."""
+    return any(important_share(f, c) is not None for c in f.importance)
 
 
 def focus_list(framework: Framework, f: Figures, targets: dict[str, int]) -> list[Focus]:
@@ -61,8 +69,7 @@ def focus_list(framework: Framework, f: Figures, targets: dict[str, int]) -> lis
     nums = numbers(framework)
     rows = []
     for c in framework.competences:
-        shares = f.importance.get(c.id)
-        share = shares["important"] if shares else None
+        share = important_share(f, c.id)
         score = f.competences.get(c.id)
         lvl = None if score is None else level_of(score)
         target = int(targets.get(c.id, framework.target_levels[c.id]))

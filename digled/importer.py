@@ -34,7 +34,7 @@ from pathlib import PurePath
 import pandas as pd
 import sqlite_utils
 
-from . import accounts, audit, auth, organisation, participants, zipcheck
+from . import audit, auth, identities, organisation, participants, zipcheck
 from .content import Organisation
 from .db import write
 from .i18n import N_, text
@@ -382,9 +382,10 @@ def import_file(db: sqlite_utils.Database, data: bytes | Lines, filename: str, a
         for row in result.rows:
             p = row.participant
             user_id = auth.create_user(db, username=row.username, name=p.name, email=p.email,
-                                       municipality=p.municipality, area=p.area, level=p.level, roles=p.roles)
-            if "management" in p.roles:
-                accounts.announce_management(db, user_id, actor)
+                                       municipality=p.municipality, area=p.area, level=p.level,
+                                       roles=participants.granted_roles(p.roles, ()))
+            if identities.MANAGEMENT in p.roles:
+                identities.request_management(db, user_id, actor)
             if row.leader_group is not None:
                 db.execute("UPDATE users SET leader_group = ? WHERE id = ?", [row.leader_group, user_id])
         grouped = sum(1 for row in result.rows if row.leader_group is not None)

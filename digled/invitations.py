@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from . import audit, auth, cohorts, notices
+from . import audit, auth, cohorts, identities, notices
 from .db import write
 from .i18n import N_
 
@@ -183,15 +183,23 @@ def verify(db: sqlite_utils.Database, token: str, now: float | None = None) -> V
 
 
 def accept(
-    db: sqlite_utils.Database, token: str, password: str, repeat: str, now: float | None = None
+    db: sqlite_utils.Database, token: str, password: str, repeat: str, now: float | None = None,
+    domains: tuple[str, ...] | None = None,
 ) -> str | None:
-    """Use the token: set the password, mark the token used, mark the user activated.
+    """Use the token: set the password, mark the token used, mark the user activated, and
+    count the account in figures when the link reached the account's address by e-mail and
+    that address is in `domains` (identities.on_activation; None: the operator's
+    DIGLED_MAIL_DOMAINS).
 
     Returns a translatable message id when refused (bad token or password), else None.
     All of it happens in one immediate transaction: a token is used at most once. An invitation
     never sets the password of an activated account; a reset leaves the user a notice that the
     password was changed (the page also e-mails them: accounts.tell_password_changed)."""
     now = time.time() if now is None else now
+    if domains is None:
+        from .config import load_settings  # noqa: PLC0415 (config reads the environment; only when not given)
+
+        domains = load_settings().mail_domains
     verdict = verify(db, token, now)
     if not verdict.ok:
         return verdict.message
@@ -199,7 +207,7 @@ def accept(
     if problem:
         return problem
     with write(db):
-        verdict, _ = _check(db, token, now)  # again, now holding the write lock
+        verdict, row = _check(db, token, now)  # again, now holding the write lock
         if not verdict.ok:
             return verdict.message
         used = db.execute(
@@ -213,6 +221,7 @@ def accept(
             "UPDATE users SET activated_at = COALESCE(activated_at, ?) WHERE id = ?",
             [date.fromtimestamp(now).isoformat(), verdict.user.id],
         )
+        identities.on_activation(db, verdict.user, verdict.purpose, bool(row.get("shown")), domains)
         if verdict.purpose == "reset":
             notices.add(db, verdict.user.id, PASSWORD_CHANGED, date=date.fromtimestamp(now).isoformat())
             audit.log(db, verdict.user.username, "reset password", "")

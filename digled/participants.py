@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlite_utils
 
-from . import accounts, audit, auth, cohorts, invitations, organisation
+from . import accounts, audit, auth, cohorts, identities, invitations, organisation
 from .config import Settings
 from .content import Organisation
 from .db import write
@@ -224,15 +224,22 @@ def add(db: sqlite_utils.Database, raw: dict, actor: str) -> int:
         if problems:
             raise InvalidParticipant(problems)
         username = derive_username(participant.email, usernames(db))
+        roles = granted_roles(participant.roles, ())
         user_id = auth.create_user(
             db, username=username, name=participant.name, email=participant.email,
             municipality=participant.municipality, area=participant.area, level=participant.level,
-            roles=participant.roles,
+            roles=roles,
         )
         audit.log(db, actor, "add participant", f"{username} ({','.join(participant.roles)})")
-        if "management" in participant.roles:
-            accounts.announce_management(db, user_id, actor)
+        if identities.MANAGEMENT in participant.roles:
+            identities.request_management(db, user_id, actor)
     return user_id
+
+
+def granted_roles(asked: tuple[str, ...], held: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles an administrator's change writes: what was asked, but the management role only
+    where the account holds it already (else it is asked for: identities.request_management)."""
+    return tuple(r for r in asked if r != identities.MANAGEMENT or identities.MANAGEMENT in held)
 
 
 def update(db: sqlite_utils.Database, user_id: int, raw: dict, actor: str) -> list[str]:
@@ -245,23 +252,30 @@ def update(db: sqlite_utils.Database, user_id: int, raw: dict, actor: str) -> li
                                     _guard_duties(db, user, participant)) if p]
         if problems:
             raise InvalidParticipant(problems)
-        changed = [f for f in FIELDS if getattr(participant, f) != getattr(user, f)]
+        written = granted_roles(participant.roles, user.roles)
+        asks = identities.MANAGEMENT in participant.roles and identities.MANAGEMENT not in user.roles
+        asked_before = asks and identities.pending_for(db, user_id)
+        changed = [f for f in FIELDS if f != "roles" and getattr(participant, f) != getattr(user, f)]
+        if written != user.roles or (asks and not asked_before):
+            changed.append("roles")
         db.execute(
             "UPDATE users SET name = ?, email = ?, municipality = ?, area = ?, level = ?, roles = ? WHERE id = ?",
             [participant.name, participant.email, participant.municipality, participant.area,
-             participant.level, ",".join(participant.roles), user_id],
+             participant.level, ",".join(written), user_id],
         )
         if changed:
             roles = f" (roles {','.join(participant.roles)})" if "roles" in changed else ""
             audit.log(db, actor, "edit participant", f"{user.username}: {', '.join(changed)}{roles}")
-        if "management" in participant.roles and "management" not in user.roles:
-            accounts.announce_management(db, user_id, actor)
+        if asks:
+            identities.request_management(db, user_id, actor)
     return changed
 
 
 def _guard_duties(db: sqlite_utils.Database, user: auth.User, participant: Participant) -> FieldProblem | None:
-    """The separation-of-duties rules for a change to an existing account (see the module)."""
-    duty = auth.duty_problem(participant.roles, user.duty)
+    """The separation-of-duties rules for a change to an existing account (see the module); an
+    account for which the management role was asked has that duty already."""
+    held = user.duty or (identities.MANAGEMENT if identities.pending_for(db, user.id) else "")
+    duty = auth.duty_problem(participant.roles, held)
     if duty:
         return FieldProblem("roles", duty)
     if "management" in participant.roles and "management" not in user.roles and invitations.link_was_shown(db, user.id):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import cohorts
+from . import anonymity, cohorts
 from .i18n import N_
 from .programme import Programme
 
@@ -43,12 +43,15 @@ def steps(prog: Programme) -> list[Step]:
 
 
 def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
-    """One row per active leader: municipality, area and a 0/1 column per reached step.
-    Used only to compute counts; never shown."""
+    """One row per active leader of the running run whose account counts in figures
+    (identities.py: activated from the municipalities' mail domains or by single sign-on):
+    municipality, area and a 0/1 column per reached step. Used only to compute counts; never
+    shown."""
     users = pd.DataFrame(
         db.execute(
             "SELECT id, municipality, area, activated_at IS NOT NULL FROM users "
-            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND " + cohorts.IN_RUNNING
+            "WHERE active = 1 AND counted_at IS NOT NULL AND (',' || roles || ',') LIKE '%,leader,%' AND "
+            + cohorts.IN_RUNNING
         ).fetchall(),
         columns=["id", "municipality", "area", "activated"],
     )
@@ -91,11 +94,58 @@ def person_of(member: int) -> int:
     return int(member) >> 32
 
 
-def counts(people: pd.DataFrame, mask: np.ndarray, prog: Programme) -> dict:
-    """The released figures of one set of leaders: its size and the count per step."""
+GROUP_STEPS = ("invited", "activated")  # every leader who counts has taken these: the group itself
+
+
+def shown_steps(prog: Programme) -> list[Step]:
+    """The steps management sees counted (the group's size stands for the others)."""
+    return [s for s in steps(prog) if s.id not in GROUP_STEPS]
+
+
+def families(people: pd.DataFrame, prog: Programme) -> list[anonymity.Family]:
+    """The gate's families of the participation counts: per step and per funnel stage, the
+    members (leaders in a state, see member_ids) counted."""
+    ids = people["member"].to_numpy(dtype=np.int64)
+    nobody = np.zeros(len(people), dtype=bool)
+    out = [anonymity.Family(f"step:{s.id}", anonymity.COUNT,
+                            ids[people[s.id].to_numpy(dtype=bool) if s.id in people else nobody])
+           for s in shown_steps(prog)]
+    passed = stage_passed(people, prog)
+    out += [anonymity.Family(f"stage:{stage.id}", anonymity.COUNT, ids[passed[stage.id]]) for stage in STAGES]
+    return out
+
+
+def counts(people: pd.DataFrame, mask: np.ndarray, prog: Programme, released: dict | None = None) -> dict:
+    """The released figures of one set of leaders: its size, and per step and funnel stage the
+    count as the gate released it (`released`: family id -> anonymity.Figure): a number, a band
+    {"lo", "hi"} (fewer than k, or all but fewer than k) or None (withheld). Without
+    `released`, the direct rule alone decides (each count and its rest at least k)."""
     group = people[mask]
-    return {"n": len(group), "counts": {s.id: int(group[s.id].sum()) if s.id in group else 0 for s in steps(prog)},
-            "funnel": funnel(group, prog)}
+    n = len(group)
+
+    def shown(fid: str, counted: int):
+        fig = (released or {}).get(fid)
+        if fig is None:
+            return counted  # decided by the caller's rules (tests of the arithmetic)
+        if fig.status == anonymity.EXACT:
+            return counted
+        return {"lo": int(fig.bounds[0]), "hi": int(fig.bounds[1])} if fig.status == anonymity.BAND else None
+
+    step_counts = {s.id: shown(f"step:{s.id}", int(group[s.id].sum()) if s.id in group else 0) for s in shown_steps(prog)}
+    through = funnel(group, prog)
+    return {"n": n, "counts": step_counts, "funnel": {sid: shown(f"stage:{sid}", c) for sid, c in through.items()}}
+
+
+def stage_passed(people: pd.DataFrame, prog: Programme) -> dict[str, np.ndarray]:
+    """Per stage, which leaders passed it *and every earlier stage* (a boolean per row)."""
+    through = np.ones(len(people), dtype=bool)
+    out = {}
+    for stage in STAGES:
+        cols = [c for c in stage_columns(stage, prog) if c in people]
+        passed = people[cols].to_numpy(dtype=np.int64).any(axis=1) if cols else np.zeros(len(people), dtype=bool)
+        through = through & passed
+        out[stage.id] = through.copy()
+    return out
 
 
 def in_group(people: pd.DataFrame, key: tuple) -> np.ndarray:
@@ -138,14 +188,7 @@ def stage_columns(stage: Stage, prog: Programme) -> list[str]:
 def funnel(people: pd.DataFrame, prog: Programme) -> dict[str, int]:
     """Per stage, the leaders who passed it *and every earlier stage* (so never widening): a
     film stage is passed by one film seen, a meeting or workshop stage by one attended."""
-    through = np.ones(len(people), dtype=bool)
-    out = {}
-    for stage in STAGES:
-        cols = [c for c in stage_columns(stage, prog) if c in people]
-        passed = people[cols].to_numpy(dtype=np.int64).any(axis=1) if cols else np.zeros(len(people), dtype=bool)
-        through = through & passed
-        out[stage.id] = int(through.sum())
-    return out
+    return {sid: int(passed.sum()) for sid, passed in stage_passed(people, prog).items()}
 
 
 def stage_opens(prog: Programme, schedule: dict) -> dict[str, date | None]:

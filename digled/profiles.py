@@ -205,15 +205,15 @@ OVERLAY_NAMES = {
 @dataclass(frozen=True)
 class Overlay:
     """What one overlay choice can draw: the group key (round, municipality, area, level), the
-    shown row of the latest publication (None: no row, or no publication), and its figures
-    (None unless released: status new, or held with the figures published earlier)."""
+    shown row of the leaders' own release ("overlay") of the latest publication (None: no row,
+    or no publication), and its figures (None unless released: status new, or held with the
+    figures published earlier)."""
 
     choice: str
     key: tuple
     publication: object | None
     shown: object | None
     figures: object | None
-    too_few_others: bool = False  # released, but fewer than k other leaders besides the reader
 
     @property
     def available(self) -> bool:
@@ -238,23 +238,19 @@ def overlay_key(choice: str, round_: str, area: str, level: str) -> tuple | None
 
 
 def cohort_overlays(db: sqlite_utils.Database, round_: str, area: str, level: str) -> dict[str, Overlay]:
-    """Every overlay choice (but "none") as the latest publication shows it: read from the
-    stored publication only, never from live rows."""
+    """Every overlay choice (but "none") as the latest publication shows it to leaders: read
+    from its "overlay" release only (decided at k + c, rounded as shown: publications.py),
+    never from live rows or management's figures."""
     pub = publications.latest(db)
     out: dict[str, Overlay] = {}
     for choice in OVERLAYS[1:]:
         key = overlay_key(choice, round_, area, level)
-        shown = publications.shown(db, pub.id, "assessment", key) if pub is not None and key else None
-        figures, too_few = None, False
+        shown = publications.shown(db, pub.id, "overlay", key) if pub is not None and key else None
+        figures = None
         if shown is not None and shown.status in ("new", "held") and shown.figures:
             f = cohort.Figures.from_json(shown.figures)
             figures = None if f.hidden else f
-            # the reader knows their own answers: with them taken out, the mean of the others
-            # must still cover at least k leaders (management's rule, for the reader too)
-            k = publications.k_of(pub.summary, "assessment", key)
-            if figures is not None and (figures.n or 0) < k + 1:
-                figures, too_few = None, True
-        out[choice] = Overlay(choice, key or (), pub, shown, figures, too_few)
+        out[choice] = Overlay(choice, key or (), pub, shown, figures)
     return out
 
 

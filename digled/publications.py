@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 import sqlite_utils
 
-from . import anonymity, audit, cohort, cohorts, organisation, participation, programme
+from . import anonymity, audit, cohort, cohorts, identities, organisation, participation, programme
 from .anonymity import Candidate, Previous, Row
 from .content import Framework
 from .db import get_setting, set_setting, write
@@ -95,7 +95,8 @@ class Plan:
     trigger: str
     shown: list[Shown] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
-    sets: list[tuple[str, str, bytes]] = field(default_factory=list)
+    # (kind, group, packed row, what it gave of each figure family as JSON: see _meta)
+    sets: list[tuple[str, str, bytes, str | None]] = field(default_factory=list)
     id: int | None = None
     # (assessment id, competence, value): the importance snapshot of released attempts without one
     snapshot: list[tuple[int, str, str]] = field(default_factory=list)
@@ -198,32 +199,45 @@ def _unpack(blob: bytes) -> Row:
     return Row(frozenset(arr[1 : 1 + n]), frozenset(arr[1 + n :]))
 
 
-def _history(db: sqlite_utils.Database) -> tuple[list[tuple[str, Row]], dict[tuple, Row]]:
-    """Every released row ever ((kind, row), deduplicated) and the rows by (publication, kind, grp)."""
-    by_id: dict[tuple, Row] = {}
-    seen: dict[tuple[str, Row], None] = {}
-    for pid, kind, grp, blob in db.execute("SELECT publication_id, kind, grp, members FROM released_sets WHERE kind != 'roster'"):
-        row = _unpack(blob)
-        by_id[(pid, kind, grp)] = row
-        seen[(kind, row)] = None
-    return list(seen), by_id
+@dataclass(frozen=True)
+class Stored:
+    """One released set as stored: its publication, kind, group (JSON), row, and what it gave of
+    each figure family (None: released before the figure rules, every family counted exact)."""
+
+    publication: int
+    kind: str
+    grp: str
+    row: Row
+    figures: dict | None
 
 
-def _previous(db: sqlite_utils.Database, rows_by_id: dict[tuple, Row]) -> tuple[dict[tuple, Previous], dict[tuple, str]]:
-    """Per group key of the latest publication: its shown row and the figures shown."""
+def _history(db: sqlite_utils.Database) -> list[Stored]:
+    """Every released set of every publication (all runs), oldest first."""
+    return [Stored(pid, kind, grp, _unpack(blob), json.loads(figs) if figs else None)
+            for pid, kind, grp, blob, figs in db.execute(
+                "SELECT publication_id, kind, grp, members, figures FROM released_sets WHERE kind != 'roster' "
+                "ORDER BY publication_id")]
+
+
+def _previous(db: sqlite_utils.Database, stored: list[Stored]) -> tuple[dict[tuple, Previous], dict[tuple, str], dict[tuple, Stored]]:
+    """Per group key of the latest publication: its shown row, the figures shown, and the
+    stored release the row comes from."""
+    by_id = {(s.publication, s.kind, s.grp): s for s in stored}
     last = latest(db)
     prev: dict[tuple, Previous] = {}
     figures: dict[tuple, str] = {}
+    origin: dict[tuple, Stored] = {}
     if last is None:
-        return prev, figures
+        return prev, figures, origin
     for kind, grp, since, figs in db.execute(
         "SELECT kind, grp, since, figures FROM released_groups WHERE publication_id = ? AND since IS NOT NULL", [last.id]
     ):
-        row = rows_by_id.get((since, kind, grp))
-        if row is not None:
-            prev[(kind, grp)] = Previous(row, since)
+        hit = by_id.get((since, kind, grp))
+        if hit is not None:
+            prev[(kind, grp)] = Previous(hit.row, since)
             figures[(kind, grp)] = figs
-    return prev, figures
+            origin[(kind, grp)] = hit
+    return prev, figures, origin
 
 
 def _rank(grp: tuple, size: int) -> tuple:
@@ -231,24 +245,68 @@ def _rank(grp: tuple, size: int) -> tuple:
     return (sum(v is not None for v in grp), -size, json.dumps(list(grp)))
 
 
+def _given(stored: Stored, family_ids: list[str]) -> tuple[set, dict]:
+    """The families a stored release gave exactly, and the bounds of those it gave as bands."""
+    if stored.figures is None:
+        return set(family_ids), {}
+    withheld = set(stored.figures.get("withheld", ()))
+    bands = {f: tuple(b) for f, b in stored.figures.get("bands", {}).items()}
+    return {f for f in family_ids if f not in withheld and f not in bands}, bands
+
+
+def _figure_gate(kind: str, cands: list[Candidate], outcome: anonymity.Outcome, stored: list[Stored],
+                 origin: dict, families: list[anonymity.Family], breakdowns, person, k: int) -> dict:
+    """The gate's word on every figure of this kind's new groups (anonymity.decide_figures),
+    against every earlier release of the kind and this publication's held ones."""
+    ids = [f.id for f in families]
+    releases = []
+    for s in stored:
+        if s.kind == kind:
+            exact, bands = _given(s, ids)
+            releases.append(anonymity.Release((s.publication, s.grp), s.row, False, (), exact, False, bands))
+    for c in cands:
+        d = outcome.decisions[c.key]
+        if d.status == "new":
+            releases.append(anonymity.Release(c.key, d.row, True, c.rank, set(ids)))
+        elif d.status == "held" and c.key in origin:
+            exact, bands = _given(origin[c.key], ids)
+            releases.append(anonymity.Release(c.key, d.row, False, c.rank, exact, True, bands))
+    return anonymity.decide_figures(releases, families, breakdowns, person, k)
+
+
+def _meta(figs: dict, key: tuple, families: list[anonymity.Family]) -> dict:
+    """What a new release gives of each family, as stored with its set (released_sets.figures)."""
+    mine = {f.id: figs[(key, f.id)] for f in families if (key, f.id) in figs}
+    return {"withheld": sorted(f for f, g in mine.items() if g.status == anonymity.WITHHELD),
+            "bands": {f: list(g.bounds) for f, g in mine.items() if g.status == anonymity.BAND}}
+
+
 def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
-         now: datetime | None = None) -> Plan:
+         now: datetime | None = None, settings=None) -> Plan:
     """Compute a publication (nothing stored): every group of every kind, decided against
-    every earlier publication."""
+    every earlier publication, and every figure of every new group (the gate: anonymity.py).
+    `settings` (config.Settings, loaded when not given) brings the pseudonym secret (whose
+    leaders do not count yet: identities.py) and the leaders' coalition c."""
+    if settings is None:
+        from .config import load_settings  # noqa: PLC0415 (reads the environment; callers usually pass it)
+
+        settings = load_settings()
     now = now or now_utc()
-    history, rows_by_id = _history(db)
-    previous, prev_figures = _previous(db, rows_by_id)
+    stored = _history(db)
+    history = list(dict.fromkeys((s.kind, s.row) for s in stored))
+    previous, prev_figures, origin = _previous(db, stored)
     out = Plan(made_at=now, trigger=trigger)
     values = [list(org.municipalities), list(org.areas), list(org.levels)]
     ks = {r: organisation.round_k(db, r) for r in cohort.ROUNDS}
     k_now = organisation.min_group_size(db)
 
     # assessments and start->end change: one universe (the audit sees both)
-    df = cohort.frame(db, framework)
+    df = cohort.frame(db, framework, exclude=identities.uncounted_respondents(db, settings.pseudonym_secret))
     pairs = cohort.paired(df)
     marks, snapped = cohort.importance_codes(db, framework, df["member"].tolist())
     respondent_of = dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall())
-    cands, masks, fams = [], {}, []
+    person = lambda m: respondent_of.get(m, m)  # noqa: E731
+    cands, masks, fams = [], {}, {"assessment": [], "paired": []}
     for rnd in cohort.ROUNDS:
         for grp in anonymity.lattice(values):
             mask = cohort.in_group(df, rnd, grp)
@@ -256,8 +314,8 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
             masks[key] = mask
             members = frozenset(df["member"].to_numpy()[mask].tolist())
             cands.append(Candidate(key, "assessment", Row(members), ks[rnd], _rank(grp, len(members))))
-        fams += [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
-                 for p, ch in anonymity.families(values)]
+        fams["assessment"] += [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
+                               for p, ch in anonymity.families(values)]
     k_pair = max(ks.values())
     for grp in anonymity.lattice(values):
         mask = cohort.in_group(pairs, "end", grp)
@@ -265,19 +323,27 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
         masks[key] = mask
         row = Row(frozenset(pairs["member"].to_numpy()[mask].tolist()), frozenset(pairs["start_member"].to_numpy()[mask].tolist()))
         cands.append(Candidate(key, "paired", row, k_pair, _rank(grp, len(row.plus))))
-    fams += [(_key("paired", p), [_key("paired", c) for c in ch]) for p, ch in anonymity.families(values)]
+    fams["paired"] = [(_key("paired", p), [_key("paired", c) for c in ch]) for p, ch in anonymity.families(values)]
     outcome = anonymity.decide(
-        cands, previous, [h for h in history if h[0] in ("assessment", "paired")], fams,
-        lambda m: respondent_of.get(m, m),
+        cands, previous, [h for h in history if h[0] in ("assessment", "paired")], fams["assessment"] + fams["paired"],
+        person,
     )
+    families = {"assessment": cohort.assessment_families(df, marks, framework),
+                "paired": cohort.paired_families(df, pairs, framework)}
+    figs = {}
+    for kind in ("assessment", "paired"):
+        figs.update(_figure_gate(kind, [c for c in cands if c.kind == kind], outcome, stored, origin, families[kind],
+                                 fams[kind], person, k_pair))
 
     def compute(kind: str, key: tuple, k: int) -> str:
+        released = {f.id: figs[(key, f.id)] for f in families[kind] if (key, f.id) in figs}
         if kind == "assessment":
-            return cohort.figures(df, masks[key], framework, k, marks).to_json()
-        return cohort.change(df, pairs, masks[key], framework, k).to_json()
+            return cohort.figures(df, masks[key], framework, k, marks, released).to_json()
+        return cohort.change(df, pairs, masks[key], framework, k, released).to_json()
 
-    _collect(out, cands, outcome, prev_figures, compute)
+    _collect(out, cands, outcome, prev_figures, compute, lambda key, kind: _meta(figs, key, families[kind]))
     out.snapshot = _snapshot(df, marks, snapped, framework, history, out.sets)
+    _overlay(out, db, df, marks, framework, values, ks, settings.coalition, outcome, cands, stored, person)
 
     # participation: a member is a leader in one state
     people = participation.person_steps(db)
@@ -294,8 +360,12 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     poutcome = anonymity.decide(
         pcands, previous, [h for h in history if h[0] == "participation"], pfams, participation.person_of,
     )
+    pfamilies = participation.families(people, prog)
+    pfigs = _figure_gate("participation", pcands, poutcome, stored, origin, pfamilies, pfams, participation.person_of, k_now)
     _collect(out, pcands, poutcome, prev_figures,
-             lambda kind, key, k: json.dumps(participation.counts(people, pmasks[key], prog)))
+             lambda kind, key, k: json.dumps(participation.counts(
+                 people, pmasks[key], prog, {f.id: pfigs[(key, f.id)] for f in pfamilies if (key, f.id) in pfigs})),
+             lambda key, kind: _meta(pfigs, key, pfamilies))
 
     # the roster, to tell management how many joined or left since the previous publication
     roster = frozenset(int(u) for u in people["id"].tolist())
@@ -305,17 +375,81 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
         "ORDER BY publication_id DESC LIMIT 1"
     ).fetchone()
     old_roster = _unpack(old[0]).plus if old else None
-    out.sets.append(("roster", "[]", _pack(Row(roster))))
+    out.sets.append(("roster", "[]", _pack(Row(roster)), None))
     counts = {kind: {s: 0 for s in ("new", "held", "hidden")} for kind in KINDS}
     for s in out.shown:
-        counts[s.kind][s.status] += 1
+        if s.kind in counts:
+            counts[s.kind][s.status] += 1
+    last = latest(db)
     out.summary = {
-        "k": {**ks, "participation": k_now},
+        "k": {**ks, "participation": k_now, "coalition": settings.coalition},
         "counts": counts,
         "roster": {"n": len(roster), "added": None if old_roster is None else len(roster - old_roster),
                    "removed": None if old_roster is None else len(old_roster - roster)},
+        # identities counted in figures since the previous publication (identities.py)
+        "identities": {"new": identities.counted_between(db, last.made_at.isoformat() if last else None,
+                                                         now.isoformat())},
         "audit_rounds": outcome.audit_rounds + poutcome.audit_rounds,
     }
+    return out
+
+
+def _overlay(out: Plan, db, df, marks, framework: Framework, values, ks: dict, coalition: int,
+             outcome: anonymity.Outcome, cands: list[Candidate], stored: list[Stored], person) -> None:
+    """The leaders' own view: the cohort means a leader may draw on her wheel ("all", her area,
+    her level per round), a release of its own ("overlay") decided at k + c against every
+    earlier leader-visible set (a leader is inside the sets she sees, and c colleagues may share
+    their own wheels), with its breakdowns (every area and level is some leader's own), and
+    its figures rounded as shown."""
+    org_keys = []
+    for rnd in cohort.ROUNDS:
+        org_keys.append((rnd, None, None, None))
+        org_keys += [(rnd, None, a, None) for a in values[1]] + [(rnd, None, None, lv) for lv in values[2]]
+    by_key = {c.key: c for c in cands}
+    ocands, rows = [], {}
+    for grp in org_keys:
+        mkey = _key("assessment", grp)
+        d = outcome.decisions.get(mkey)
+        if d is None or d.row is None:
+            continue  # not shown to management: nor to leaders
+        key = _key("overlay", grp)
+        rows[key] = d.row
+        ocands.append(Candidate(key, "overlay", d.row, ks[grp[0]] + coalition, by_key[mkey].rank))
+    ofams = []
+    for rnd in cohort.ROUNDS:
+        parent = _key("overlay", (rnd, None, None, None))
+        ofams.append((parent, [_key("overlay", (rnd, None, a, None)) for a in values[1]]))
+        ofams.append((parent, [_key("overlay", (rnd, None, None, lv)) for lv in values[2]]))
+    oprevious, ofigures, oorigin = {}, {}, {}
+    for key, (prev, figs, origin) in _latest_of_kind(db, stored, "overlay").items():
+        oprevious[key], ofigures[key], oorigin[key] = prev, figs, origin
+    ohistory = list(dict.fromkeys((s.kind, s.row) for s in stored if s.kind == "overlay"))
+    ooutcome = anonymity.decide(ocands, oprevious, ohistory, ofams, person)
+    k = max(ks.values()) + coalition
+    value_families = [f for f in cohort.assessment_families(df, None, framework)
+                      if f.id.startswith(("v:total", "v:c:", "v:a:"))]
+    figs = _figure_gate("overlay", ocands, ooutcome, stored, oorigin, value_families, ofams, person, k)
+    member_ids = df["member"].to_numpy()
+
+    def compute(kind: str, key: tuple, k_: int) -> str:
+        released = {f.id: figs[(key, f.id)] for f in value_families if (key, f.id) in figs}
+        mask = np.isin(member_ids, np.fromiter(rows[key].plus, dtype=np.int64, count=len(rows[key].plus)))
+        return cohort.overlay_figures(cohort.figures(df, mask, framework, k_, None, released)).to_json()
+
+    _collect(out, ocands, ooutcome, ofigures, compute, lambda key, kind: _meta(figs, key, value_families))
+
+
+def _latest_of_kind(db, stored: list[Stored], kind: str) -> dict:
+    """Per group key of one kind: (Previous, figures, Stored) of its latest shown release."""
+    by_id = {(s.publication, s.kind, s.grp): s for s in stored}
+    out = {}
+    for grp, since, figs in db.execute(
+        "SELECT grp, since, figures FROM released_groups WHERE kind = ? AND since IS NOT NULL AND publication_id = "
+        "(SELECT MAX(publication_id) FROM released_groups WHERE kind = ?)", [kind, kind]
+    ):
+        hit = by_id.get((since, kind, grp))
+        if hit is not None:
+            out[(kind, grp)] = (Previous(hit.row, since), figs, hit)
     return out
 
 
@@ -326,7 +460,7 @@ def _snapshot(df, marks, snapped, framework: Framework, history, new_sets) -> li
     for kind, row in history:
         if kind == "assessment":
             released |= row.plus
-    for kind, _, blob in new_sets:
+    for kind, _, blob, _ in new_sets:
         if kind == "assessment":
             released |= _unpack(blob).plus
     ids = [c.id for c in framework.competences]
@@ -343,14 +477,16 @@ def _snapshot(df, marks, snapped, framework: Framework, history, new_sets) -> li
 
 
 def _collect(out: Plan, cands: list[Candidate], outcome: anonymity.Outcome, prev_figures: dict,
-             compute: Callable[[str, tuple, int], str]) -> None:
+             compute: Callable[[str, tuple, int], str], meta: Callable[[tuple, str], dict]) -> None:
+    """Each candidate's shown row: a new release with its figures (computed now) and its set
+    with what it gave of each figure family (`meta`), a held one with the earlier figures."""
     for c in cands:
         d = outcome.decisions[c.key]
         kind, grp = c.key
         figs, n = None, None
         if d.status == "new":
             figs = compute(kind, c.key, c.k)
-            out.sets.append((kind, grp, _pack(d.row)))
+            out.sets.append((kind, grp, _pack(d.row), json.dumps(meta(c.key, kind))))
         elif d.status == "held":
             figs = prev_figures.get(c.key)
         if figs is not None:
@@ -359,13 +495,14 @@ def _collect(out: Plan, cands: list[Candidate], outcome: anonymity.Outcome, prev
 
 
 def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
-         actor: str = "", now: datetime | None = None, dry_run: bool = False) -> Plan:
-    """Compute and (unless a dry run) store a publication; returns the plan with its id."""
+         actor: str = "", now: datetime | None = None, dry_run: bool = False, settings=None) -> Plan:
+    """Compute and (unless a dry run) store a publication; returns the plan with its id.
+    `settings`: as for `plan`."""
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown trigger {trigger!r}")
     for _ in range(5):  # another process may publish meanwhile: decide again against it
         before = latest(db)
-        result = plan(db, framework, org, prog, trigger, now)
+        result = plan(db, framework, org, prog, trigger, now, settings)
         if dry_run:
             return result
         with write(db):
@@ -391,8 +528,8 @@ def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) ->
          for s in result.shown],
     )
     db.conn.executemany(
-        "INSERT INTO released_sets (publication_id, kind, grp, members) VALUES (?, ?, ?, ?)",
-        [(pid, kind, grp, blob) for kind, grp, blob in result.sets],
+        "INSERT INTO released_sets (publication_id, kind, grp, members, figures) VALUES (?, ?, ?, ?, ?)",
+        [(pid, kind, grp, blob, figs) for kind, grp, blob, figs in result.sets],
     )
     # frozen from now on: later edits of these attempts' marks serve the leader only
     db.conn.executemany(
@@ -410,10 +547,10 @@ def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) ->
 
 
 def publish_if_due(db: sqlite_utils.Database, framework: Framework, org, prog: Programme,
-                   now: datetime | None = None) -> Plan | None:
+                   now: datetime | None = None, settings=None) -> Plan | None:
     """Make a publication when one is due (first, window closed, or period passed)."""
     reason = due(db, prog, now)
-    return make(db, framework, org, prog, reason, now=now) if reason else None
+    return make(db, framework, org, prog, reason, now=now, settings=settings) if reason else None
 
 
 _running: set[str] = set()
@@ -454,13 +591,13 @@ def running_in_background(path: str) -> bool:
 
 
 def publish_by_admin(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, actor: str,
-                     now: datetime | None = None) -> Plan:
+                     now: datetime | None = None, settings=None) -> Plan:
     """An administrator's explicit publication, at most once a day (PublishRefused)."""
     now = now or now_utc()
     nxt = next_admin_publish(db)
     if nxt is not None and now < nxt:
         raise PublishRefused(N_("A publication was made less than a day ago. The next one can be made from {when}."), nxt)
-    return make(db, framework, org, prog, "admin", actor=actor, now=now)
+    return make(db, framework, org, prog, "admin", actor=actor, now=now, settings=settings)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -499,10 +636,13 @@ def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
 
 def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
     """The k a publication used for a group: its round's for an assessment group, the larger
-    of start's and end's for a start->end change, participation's for counts of leaders."""
+    of start's and end's for a start->end change, that plus the coalition c for the leaders'
+    own view (overlay), participation's for counts of leaders."""
     ks, default = summary.get("k", {}), anonymity.DEFAULT_K
     if kind == "assessment":
         return ks.get(key[0], default)
+    if kind == "overlay":  # what leaders see: at k + c (the coalition)
+        return max(ks.get("start", default), ks.get("end", default)) + ks.get("coalition", 1)
     if kind == "paired":
         return max(ks.get("start", default), ks.get("end", default))
     return ks.get("participation", default)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import anonymity, assessment, audit, auth, cohorts, dates, guides, invitations, mailer, navigation, programme
+from . import anonymity, assessment, audit, auth, cohorts, dates, guides, identities, invitations, mailer, navigation, programme
 from .config import DATA_DIR, Settings
 from .content import ContentError, _Checker, read_yaml
 from .db import write
@@ -646,11 +646,12 @@ NO_EMAIL_ADDRESS = N_("no e-mail address")
 BY_EMAIL_ONLY = N_("a management or administrator account gets its invitation by e-mail only")
 
 
-def link_may_be_shown(user: auth.User) -> bool:
+def link_may_be_shown(user: auth.User, management_asked: bool = False) -> bool:
     """An invitation link may be shown in the app only for a never-activated account that is
-    only a leader: whoever sees the link could choose the password, and an account whose link
-    an administrator saw never gets the management role (participants.update)."""
-    return not user.activated and set(user.roles) <= {"leader"}
+    only a leader and for which nobody asked the management role (identities.py): whoever sees
+    the link could choose the password, and an account whose link an administrator saw never
+    gets the management role (participants.update)."""
+    return not user.activated and set(user.roles) <= {"leader"} and not management_asked
 
 
 def invite(
@@ -679,7 +680,7 @@ def invite(
             if user.activated:
                 out.append(Invited(user, "", invitations.ACTIVATED))
                 continue
-            showable = link_may_be_shown(user)
+            showable = link_may_be_shown(user, identities.pending_for(db, user.id))
             if not (send and user.email) and not showable:
                 out.append(Invited(user, "", BY_EMAIL_ONLY))
                 continue

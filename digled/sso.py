@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import audit, auth
+from . import audit, auth, identities
 from .i18n import N_
 
 LOG = logging.getLogger("digled")
@@ -87,6 +87,7 @@ def map_identity(db: sqlite_utils.Database, claims: Mapping) -> Outcome:
     if user is None or not user.active:
         return _refuse(db, NOT_REGISTERED, "account deactivated", email)
     auth.record_successful_login(db, user.username)  # also marks a never-activated account activated
+    identities.count(db, user.id, "sso")  # the identity provider's word: it counts in figures
     audit.log(db, user.username, "log in with single sign-on", email.lower())
     return Outcome(auth.get_user_by_id(db, user.id), None, "ok")
 

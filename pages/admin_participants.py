@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import auth, dates, first_run, mailer, organisation, participants
+from digled import auth, dates, first_run, identities, mailer, organisation, participants
+from digled.i18n import N_
 from digled.config import ConfigError
 from digled.ui import session
 from digled.ui.widgets import md, message_md
@@ -72,6 +73,9 @@ def participant_fields(prefix: str, person: auth.User | None) -> dict:
     return raw
 
 
+ASKED = N_("The management role has been asked for: it is given when a management user confirms it in the app, or the "
+           "server operator grants it. Until then the account does not see management's pages.")
+
 st.title(t("Participants"))
 if cohort := first_run.cohort_name(db):
     st.markdown("**" + t("Run: {name}").format(name=md(cohort)) + "**")
@@ -91,7 +95,8 @@ with st.expander(t("Add a participant"), icon=":material/person_add:"):
         else:
             for key in ADD_KEYS:
                 st.session_state.pop(key, None)
-            flash(t("{name} was added.").format(name=md(raw["name"].strip())))
+            asked = " " + t(ASKED) if identities.MANAGEMENT in raw["roles"] else ""
+            flash(t("{name} was added.").format(name=md(raw["name"].strip())) + asked)
 
 filters = st.columns([2, 1, 1, 1, 1, 1])
 search = filters[0].text_input(t("Search name, e-mail or username"), key="participant_search")
@@ -143,6 +148,8 @@ st.caption(
 )
 if not person.active:
     st.warning(t("This account is deactivated: the participant cannot log in."))
+if identities.pending_for(db, picked):
+    st.info(t(ASKED))
 
 with st.form(f"edit_participant_{picked}"):
     raw = participant_fields(f"edit_{picked}", person)
@@ -153,7 +160,8 @@ if save_clicked:
     except participants.InvalidParticipant as e:
         show_problems(e.problems)
     else:
-        flash(t("Saved.") if changed else t("Nothing was changed."))
+        asked = " " + t(ASKED) if "roles" in changed and identities.pending_for(db, picked) else ""
+        flash((t("Saved.") if changed else t("Nothing was changed.")) + asked)
 
 left, right = st.columns(2)
 if person.active:

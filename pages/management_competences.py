@@ -140,7 +140,9 @@ if publication.explain(shown, k, t, lang, db):
             st.html(results.wheel_list_html(fw, means, lang, t))
     elif view == "dims":
         dims = pd.DataFrame([
-            {t("Area"): text(a.name, lang), **{text(fw.dimensions[d], lang): round(f.dimensions[f"{a.id}:{d}"] or 0) for d in DIMENSIONS}}
+            {t("Area"): text(a.name, lang),
+             **{text(fw.dimensions[d], lang): (None if f.dimensions.get(f"{a.id}:{d}") is None else round(f.dimensions[f"{a.id}:{d}"]))
+                for d in DIMENSIONS}}
             for a in fw.areas
         ])
         fig = go.Figure([go.Bar(name=text(fw.dimensions[d], lang), x=dims[t("Area")], y=dims[text(fw.dimensions[d], lang)],
@@ -148,13 +150,17 @@ if publication.explain(shown, k, t, lang, db):
         fig.update_layout(barmode="group", yaxis=dict(range=[0, 100], title="%"), height=380, margin=dict(t=20))
         widgets.chart_with_table(fig, dims, t("Areas and dimensions as a table"), key="dims")
     elif view == "bands":
-        if not f.bands:
-            st.info(t("Level bands are not shown for this group: one band holds all, or nearly all, of its leaders."))
+        exact = {b: v for b, v in f.bands.items() if publication.is_exact(v)}
+        if not exact:
+            st.info(t("Level bands are not shown as shares for this group: with this few leaders, or with nearly all of them in one band, the shares would tell individual leaders' levels."))
         bands = pd.DataFrame({t("Level band"): [t(cohort.BAND_NAMES[b]) for b in f.bands],
-                              t("Share of leaders (%)"): [round(v) for v in f.bands.values()]})
-        fig = go.Figure(go.Bar(x=bands.iloc[:, 0], y=bands.iloc[:, 1], marker_color="#1c5a9e"))
+                              t("Share of leaders"): [publication.share_words(v, t, lang) for v in f.bands.values()]})
+        fig = go.Figure(go.Bar(x=[t(cohort.BAND_NAMES[b]) for b in exact], y=[round(v) for v in exact.values()],
+                               marker_color="#1c5a9e"))
         fig.update_layout(yaxis=dict(range=[0, 100], title="%"), height=360, margin=dict(t=20))
         widgets.chart_with_table(fig, bands, t("Level bands as a table"), key="bands")
+        if len(exact) < len(f.bands):
+            st.caption(t("A band shown in words holds fewer than {k}, or all but fewer than {k}, of the leaders: its exact share would tell individual leaders' levels.").format(k=k))
     elif view == "purposes":
         start_f, end_f = group("start", key)[1], group("end", key)[1]
         ptable = pd.DataFrame({

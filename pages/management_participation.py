@@ -19,7 +19,7 @@ db = session.database()
 lang = session.language()
 org = organisation.current(db)
 prog = programme.programme(db)
-steps = participation.steps(prog)
+steps = participation.shown_steps(prog)
 ALL = "__all__"
 OPEN_COLOUR, CLOSED_COLOUR = "#1c5a9e", "#8a8f96"  # grey with 3:1 contrast on white
 munis, areas = list(org.municipalities), list(org.areas)
@@ -73,18 +73,20 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
     else:
         is_open = participation.open_stages(prog, programme.schedule(db, prog), date.today())
         labels = [t(s.label) for s in participation.STAGES]
-        values = [stages.get(s.id, 0) for s in participation.STAGES]
+        values = [stages.get(s.id) for s in participation.STAGES]
         NOT_OPEN = t("not yet open")
         # a stage not open yet that has leaders anyway (a moved schedule): its count, and that it is not open
-        shares = [round(v / n * 100) if n else 0 for v in values]
-        amounts = [t("{count} ({share} %)").format(count=v, share=p) for v, p in zip(values, shares)]
+        shares = [round(v / n * 100) if publication.is_exact(v) and n else None for v in values]
+        amounts = [t("{count} ({share} %)").format(count=v, share=p) if p is not None else publication.count_words(v, t)
+                   for v, p in zip(values, shares)]
         bar_text = [a if is_open[s.id] else (NOT_OPEN if v == 0 else a + " · " + NOT_OPEN)
                     for s, v, a in zip(participation.STAGES, values, amounts)]
         fig = go.Figure(go.Bar(
-            y=["<br>".join(textwrap.wrap(label, 24)) for label in labels], x=values, orientation="h",
+            y=["<br>".join(textwrap.wrap(label, 24)) for label in labels],
+            x=[v if publication.is_exact(v) else 0 for v in values], orientation="h",
             marker_color=[OPEN_COLOUR if is_open[s.id] else CLOSED_COLOUR for s in participation.STAGES],
             text=bar_text, textposition="outside", textfont=dict(size=15, color="#1f2328"), cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{y}: %{text}<extra></extra>",
         ))
         fig.update_layout(height=110 + 62 * len(labels), margin=dict(t=10, l=10, r=10, b=30), bargap=0.3,
                           xaxis=dict(range=[0, max(n or 1, 1) * 1.3], title=t("Leaders"), tickfont=dict(size=13)),
@@ -92,18 +94,21 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
                           font=dict(size=14))
         table = pd.DataFrame({
             t("Stage"): labels,
-            t("Leaders through every stage so far"): values,
-            t("Share (%)"): shares,
+            t("Leaders through every stage so far"): [publication.count_words(v, t) for v in values],
+            t("Share (%)"): ["" if p is None else str(p) for p in shares],
             t("Status"): [t("open") if is_open[s.id] else NOT_OPEN for s in participation.STAGES],
         }).map(exports.safe_cell)
         widgets.chart_with_table(fig, table, t("The funnel as a table"), key="funnel")
         st.caption(t("A stage counts a leader only when they also passed every earlier stage, so the bars never widen. A film stage is passed by one film seen, a meeting or workshop stage by one attended. Grey: the stage has not opened yet."))
+        if not all(publication.is_exact(v) for v in values):
+            st.caption(t("A count in words (fewer than {k}, at least ...) would, as a number, tell individual leaders' steps; a dash: the count is held back in this publication, because together with an earlier one it would tell the steps of fewer than {k} leaders.").format(k=k))
 
     with st.expander(t("Every step on its own"), expanded=stages is None):
         st.dataframe(pd.DataFrame({
             t("Step"): [step_label(s) for s in steps],
-            t("Leaders who took this step"): [counts.get(s.id, 0) for s in steps],
-            t("Share (%)"): [round(counts.get(s.id, 0) / n * 100) if n else 0 for s in steps],
+            t("Leaders who took this step"): [publication.count_words(counts.get(s.id), t) for s in steps],
+            t("Share (%)"): [str(round(counts[s.id] / n * 100)) if publication.is_exact(counts.get(s.id)) and n else ""
+                             for s in steps],
         }).map(exports.safe_cell), hide_index=True, width="stretch")
 
 st.subheader(t("By municipality and area"))
@@ -118,7 +123,7 @@ for v in values:
     row = {t("Group"): text(names[v], lang), t("Leaders in the group"): size if size is not None else t("Hidden"),
            t("Start answers in the competence figures"): answers("start", gkey) if size is not None else ""}
     for s in steps:
-        row[step_label(s)] = cts.get(s.id, "") if size is not None else ""
+        row[step_label(s)] = publication.count_words(cts.get(s.id), t) if size is not None else ""
     rows.append(row)
 breakdown = pd.DataFrame(rows).map(exports.safe_cell)
 st.dataframe(breakdown, hide_index=True, width="stretch")

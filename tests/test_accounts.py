@@ -9,7 +9,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from digled import accounts, audit, auth, importer, invitations, notices, participants, reminders
+from digled import accounts, audit, auth, identities, importer, invitations, notices, participants, reminders
 from tests.apptest import app_as, page_text
 
 LEA = {"name": "Lea Dam", "email": "lea.dam@albertslund.dk", "municipality": "Albertslund",
@@ -217,10 +217,15 @@ def test_an_account_keeps_its_one_duty_for_life(database, anne):
         participants.update(database, other, dict(LEA, email="other@a.dk", roles=["leader", "management"]), "anne")
     assert e.value.problems[0].message == auth.OTHER_DUTY["management"]
     boss = participants.add(database, dict(LEA, email="boss@a.dk", roles=["management"]), "anne")
+    # asked for, not yet given: the account has the management duty already
     with pytest.raises(participants.InvalidParticipant) as e:
         participants.update(database, boss, dict(LEA, email="boss@a.dk", roles=["admin"]), "anne")
     assert e.value.problems[0].message == auth.OTHER_DUTY["admin"]
+    identities.grant_by_operator(database, auth.get_user_by_id(database, boss).username)
     assert auth.get_user_by_id(database, boss).duty == "management"
+    with pytest.raises(participants.InvalidParticipant) as e:
+        participants.update(database, boss, dict(LEA, email="boss@a.dk", roles=["admin"]), "anne")
+    assert e.value.problems[0].message == auth.OTHER_DUTY["admin"]
 
 
 def test_an_account_whose_link_was_shown_never_gets_management(database, anne, settings, outbox):
@@ -230,13 +235,19 @@ def test_an_account_whose_link_was_shown_never_gets_management(database, anne, s
     with pytest.raises(participants.InvalidParticipant) as e:
         participants.update(database, nina, dict(LEA, name="Nina", email="nina@a.dk", roles=["leader", "management"]), "anne")
     assert e.value.problems[0].message == participants.LINK_WAS_SHOWN
-    # a leader invited by e-mail only may become management later; the others are told
+    # a leader invited by e-mail only may become management later, when a management user
+    # confirms the administrator's request; the others are told of the request and of the grant
     ole = participants.add(database, dict(LEA, name="Ole", email="ole@a.dk"), "anne")
     reminders.invite(database, settings, [ole], "anne")
     hr = participants.add(database, dict(LEA, name="Hanne HR", email="hr@a.dk", roles=["management"]), "anne")
+    identities.grant_by_operator(database, "hr")  # the first management user: by the operator
     participants.update(database, ole, dict(LEA, name="Ole", email="ole@a.dk", roles=["leader", "management"]), "anne")
-    [told] = notices.unseen(database, hr)
-    assert "Ole (ole) was given the management role by anne" in told.text()
+    assert auth.get_user_by_id(database, ole).roles == ("leader",)
+    [asked] = notices.unseen(database, hr)
+    assert "anne asked on" in asked.text() and "for Ole (ole) to get the management role" in asked.text()
+    [request] = identities.pending(database)
+    identities.decide(database, request["id"], "hr", grant=True)
+    assert auth.get_user_by_id(database, ole).roles == ("leader", "management")
 
 
 def test_the_command_line_refuses_an_invitation_for_an_activated_account(database, anne, capsys):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from digled import audit, auth, invitations, organisation
+from digled import audit, auth, identities, invitations, organisation
 from digled.validation import escape_markdown
 from tests.apptest import app_as, page_text
 
@@ -77,9 +77,12 @@ def test_admin_edits_a_participant(demo_db):
     at.selectbox(key=f"edit_{picked}_area").set_value("skole")
     at.multiselect(key=f"edit_{picked}_roles").set_value(["leader", "management"])
     at.button(key="edit_submit").click().run()
-    assert "Saved." in [s.value for s in at.success]
+    [saved] = [s.value for s in at.success]
+    assert saved.startswith("Saved. The management role has been asked for")
     lea = auth.get_user(demo_db, "leder")
-    assert (lea.area, lea.roles) == ("skole", ("leader", "management"))
+    # an administrator alone only asks: a management user confirms (identities.py)
+    assert (lea.area, lea.roles) == ("skole", ("leader",)) and identities.pending_for(demo_db, lea.id)
+    assert any(i.value.startswith("The management role has been asked for") for i in at.info)
 
 
 def test_admin_cannot_remove_their_own_admin_role(demo_db):

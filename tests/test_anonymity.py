@@ -123,10 +123,16 @@ def _frame(framework, totals, levels):
 def test_figures_hide_quartiles_and_lopsided_bands(framework):
     df = _frame(framework, [40.0] * 6, [4] * 6)
     f = cohort.figures(df, np.ones(6, dtype=bool), framework, 5)
-    assert f.n == 6 and f.total == 40.0 and f.quartiles is None and f.bands == {}
+    assert f.n == 6 and f.total == 40.0 and f.quartiles is None
+    # all six in one band: every band's count is only a band (fewer than 5, or all but fewer than 5)
+    assert f.bands == {"foundation": {"lo": 0, "hi": 4}, "intermediate": {"lo": 2, "hi": 6},
+                       "advanced": {"lo": 0, "hi": 4}, "highly_specialised": {"lo": 0, "hi": 4}}
     df = _frame(framework, list(np.linspace(10, 90, 20)), [1, 2, 3, 4, 5] * 4)
     f = cohort.figures(df, np.ones(20, dtype=bool), framework, 5)
     assert f.quartiles is not None and set(f.bands) == set(content.BANDS)
+    # levels 1-2: 8 leaders, 3-4: 8, 5: 4 (fewer than 5: a band), 7-8: none (a band)
+    assert f.bands == {"foundation": 40.0, "intermediate": 40.0, "advanced": {"lo": 0, "hi": 4},
+                       "highly_specialised": {"lo": 0, "hi": 4}}
 
 
 def test_a_mean_with_a_few_blanks_is_not_shown(framework):

@@ -44,8 +44,8 @@ class World:
     def leader(self, name: str, municipality: str, area: str, level: str) -> int:
         with storage.write(self.db):
             cur = self.db.execute(
-                "INSERT INTO users (username, name, municipality, area, level, roles, activated_at) "
-                "VALUES (?, ?, ?, ?, ?, 'leader', '2026-08-01')",
+                "INSERT INTO users (username, name, municipality, area, level, roles, activated_at, counted_at) "
+                "VALUES (?, ?, ?, ?, ?, 'leader', '2026-08-01', '2026-08-01')",
                 [name, name, municipality, area, level])
         return cur.lastrowid
 

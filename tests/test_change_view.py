@@ -40,25 +40,32 @@ def test_the_2k_rule():
 
 def test_rows_say_why_an_interval_is_missing(framework):
     first, second = framework.competences[0].id, framework.competences[1].id
+    # a publication as stored now: each released mean with its interval, computed where n is known
     figures = {"n": 12, "hidden": False, "total": 3.0, "competences": {c.id: 2.04 for c in framework.competences},
-               "sd": {c.id: 4.0 for c in framework.competences}, "sd_total": 2.0}
+               "intervals": {c.id: [-0.5, 4.6] for c in framework.competences}, "interval_total": [1.7, 4.3]}
     figures["competences"][second] = None
-    figures["sd"][second] = None
-    ch, sds, sd_total, per_n = change_view.parse(json.dumps(figures))
-    assert (ch.n, sd_total, per_n) == (12, 2.0, {})
-    rows = {r["competence"]: r for r in change_view.rows(ch, framework, K, sds, per_n)}
-    # t(0.975, 11) = 2.2010; half = 2.2010 * 4 / sqrt(12) = 2.5415 -> (-0.5, 4.6)
-    assert rows[first] == {"competence": first, "n": 12, "mean": 2.0, "interval": (-0.5, 4.6), "why": ""}
+    figures["intervals"][second] = None
+    ch, intervals, total_ci, has_intervals = change_view.parse(json.dumps(figures), K)
+    assert (ch.n, total_ci, has_intervals) == (12, (1.7, 4.3), True)
+    rows = {r["competence"]: r for r in change_view.rows(ch, framework, K, intervals, has_intervals)}
+    assert rows[first] == {"competence": first, "mean": 2.0, "interval": (-0.5, 4.6), "why": ""}
     assert rows[second]["mean"] is None and rows[second]["interval"] is None and rows[second]["why"] == ""
+    assert "n" not in rows[first]  # how many leaders have a value per competence is not shown: a count is an answer
 
-    old = {key: v for key, v in figures.items() if key not in ("sd", "sd_total")}  # an older publication
-    ch, sds, sd_total, per_n = change_view.parse(json.dumps(old))
-    assert sds == {} and sd_total is None
-    assert {r["why"] for r in change_view.rows(ch, framework, K, sds) if r["mean"] is not None} == {change_view.NO_SD}
+    # an older publication stored the standard deviation: its interval is computed as it was then
+    old = {"n": 12, "hidden": False, "total": 3.0, "competences": {c.id: 2.04 for c in framework.competences},
+           "sd": {c.id: 4.0 for c in framework.competences}, "sd_total": 2.0}
+    ch, intervals, total_ci, has_intervals = change_view.parse(json.dumps(old), K)
+    # t(0.975, 11) = 2.2010; half = 2.2010 * 4 / sqrt(12) = 2.5415 -> (-0.5, 4.6)
+    assert intervals[first] == (-0.5, 4.6) and has_intervals
+    older = {key: v for key, v in old.items() if key not in ("sd", "sd_total")}  # before intervals at all
+    ch, intervals, total_ci, has_intervals = change_view.parse(json.dumps(older), K)
+    assert total_ci is None and not has_intervals
+    assert {r["why"] for r in change_view.rows(ch, framework, K, intervals, has_intervals) if r["mean"] is not None} == {change_view.NO_SD}
 
-    small = dict(figures, n=7)  # released (>= k) but under 2k: the mean, not the interval
-    ch, sds, _, _ = change_view.parse(json.dumps(small))
-    r = change_view.rows(ch, framework, K, sds)[0]
+    small = dict(figures, n=7, intervals={c.id: None for c in framework.competences})  # under 2k: no interval stored
+    ch, intervals, _, has_intervals = change_view.parse(json.dumps(small), K)
+    r = change_view.rows(ch, framework, K, intervals, has_intervals)[0]
     assert r["mean"] == 2.0 and r["interval"] is None and r["why"] == change_view.TOO_FEW
 
 
@@ -143,11 +150,24 @@ def _publish(db):
     return publications.make(db, content.framework(), organisation.current(db), programme.programme(), "first")
 
 
+def _hand_interval(db, framework, competence: str) -> tuple[float, float]:
+    """The 95 % t interval of the demo cohort's mean change of one competence, from the frame."""
+    from digled import stats
+
+    df = cohort.frame(db, framework)
+    pairs = cohort.paired(df)
+    col = f"c:{competence}"
+    diff = pairs[col].to_numpy() - df.loc[pairs["start_member"].to_numpy(), col].to_numpy()
+    diff = diff[~np.isnan(diff)]
+    low, high = stats.paired_interval(float(diff.mean()), float(diff.std(ddof=1)), len(diff), 0.95)
+    return round(low, 1), round(high, 1)
+
+
 def test_the_view_shows_the_demo_cohorts_change_with_intervals(demo_db, framework):
     pub = _publish(demo_db)
     shown = publications.shown(demo_db, pub.id, "paired", (None, None, None))
-    ch, sds, _, _ = change_view.parse(shown.figures)
     k = publications.k_of(pub.summary, "paired")
+    ch, intervals, _, _ = change_view.parse(shown.figures, k)
     assert ch.n >= 2 * k  # the demo's whole cohort is large enough for intervals
     at = _run(pub.id, (None, None, None))
     text = page_text(at)
@@ -158,9 +178,10 @@ def test_the_view_shows_the_demo_cohorts_change_with_intervals(demo_db, framewor
     assert len(points) == len(framework.competences)
     table = at.dataframe[0].value
     first = framework.competences[0]
-    low, high = change_view.interval(ch.competences[first.id], sds[first.id], ch.n, k)
+    low, high = intervals[first.id]
+    assert (low, high) == _hand_interval(demo_db, framework, first.id)
     row = table.iloc[0]
-    assert row["Leaders (n)"] == ch.n
+    assert "Leaders (n)" not in table.columns  # a count per competence would tell who answered "don't know"
     assert row["Mean change (percentage points)"] == f"{ch.competences[first.id]:+.1f}"
     assert row["95 % interval"] == f"{low:+.1f} to {high:+.1f}"
     assert low < ch.competences[first.id] < high
@@ -183,7 +204,7 @@ def test_an_older_publication_without_sd_says_so(demo_db):
     with demo_db.conn:
         for grp, figs in demo_db.execute("SELECT grp, figures FROM released_groups WHERE publication_id = ? AND kind = 'paired' "
                                          "AND figures IS NOT NULL", [pub.id]).fetchall():
-            old = {key: v for key, v in json.loads(figs).items() if key not in ("sd", "sd_total")}
+            old = {key: v for key, v in json.loads(figs).items() if key not in ("intervals", "interval_total")}
             demo_db.execute("UPDATE released_groups SET figures = ? WHERE publication_id = ? AND kind = 'paired' AND grp = ?",
                             [json.dumps(old), pub.id, grp])
     at = _run(pub.id, (None, None, None))
@@ -204,15 +225,15 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
     pub = _publish(demo_db)
     k = publications.k_of(pub.summary, "paired")
     shown = publications.shown(demo_db, pub.id, "paired", (None, None, None))
-    ch, sds, sd_total, _ = change_view.parse(shown.figures)
+    ch, intervals, total_ci, _ = change_view.parse(shown.figures, k)
     rows = change_view.export_rows(demo_db, pub, (None, None, None), framework)
     assert {r["n"] for r in rows} == {ch.n} and set(rows[0]) == set(cohort.EXPORT_COLUMNS)
     by_figure = {r["figure"]: r["value"] for r in rows}
     first = framework.competences[0].id
-    low, high = change_view.interval(ch.competences[first], sds[first], ch.n, k)
+    low, high = _hand_interval(demo_db, framework, first)
     assert by_figure[f"change competence {first} 95% low"] == low and by_figure[f"change competence {first} 95% high"] == high
     assert by_figure["change total"] == ch.total
-    assert by_figure["change total 95% low"] == change_view.interval(ch.total, sd_total, ch.n, k)[0]
+    assert by_figure["change total 95% low"] == total_ci[0]
     hidden = next(s for s in publications.shown_all(demo_db, pub.id, "paired") if s.status == "hidden")
     assert change_view.export_rows(demo_db, pub, hidden.key, framework) == [
         {"publication": pub.id, "round": "start-end", "municipality": hidden.key[0] or "", "area": hidden.key[1] or "",

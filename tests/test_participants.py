@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from digled import audit, auth, invitations, participants
+from digled import audit, auth, identities, invitations, participants
 
 LEA = {"name": "Lea Dam", "email": "Lea.Dam@albertslund.dk", "municipality": "Albertslund",
        "area": "dagtilbud", "level": "foersteleder", "roles": ["leader"]}
@@ -79,8 +79,10 @@ def test_update_changes_fields_keeps_own_email_and_refuses_anothers(database, ad
     assert participants.update(database, user_id, dict(LEA, area="skole", roles=["leader", "management"]), "anne") == [
         "area", "roles"]
     lea = auth.get_user_by_id(database, user_id)
-    assert (lea.area, lea.roles) == ("skole", ("leader", "management"))
-    assert audit.recent(database, 1)[0]["detail"] == "lea.dam: area, roles (roles leader,management)"
+    # the management role is asked for, not given: a management user or the operator grants it
+    assert (lea.area, lea.roles) == ("skole", ("leader",)) and identities.pending_for(database, user_id)
+    assert [(e["action"], e["detail"]) for e in audit.recent(database, 2)] == [
+        ("request management role", "lea.dam"), ("edit participant", "lea.dam: area, roles (roles leader,management)")]
     with pytest.raises(participants.InvalidParticipant) as e:
         participants.update(database, user_id, dict(LEA, email="anne@glostrup.dk"), "anne")
     assert e.value.problems[0].field == "email"

@@ -130,10 +130,13 @@ def test_overlays_read_the_latest_publication(demo_db, framework):
     assert got["area"].key == ("start", None, "dagtilbud", None)
     assert got["level"].key == ("start", None, None, "foersteleder")
     for o in got.values():
-        s = publications.shown(demo_db, pub.id, "assessment", o.key)
+        s = publications.shown(demo_db, pub.id, "overlay", o.key)  # the leaders' own release, at k + c
         assert o.available == (s is not None and s.status in ("new", "held"))
         if o.available:
             assert o.figures.competences == cohort.Figures.from_json(s.figures).competences
+            # as management's figures of the same group, but rounded as the wheel's table shows them
+            managed = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", o.key).figures)
+            assert o.figures.competences == {c: None if v is None else float(round(v)) for c, v in managed.competences.items()}
     assert got["all"].available  # the demo cohort has ~50 start answers
     # the overlay is the published mean, not a live one: a new answer changes nothing
     before = got["all"].figures.competences
@@ -150,8 +153,8 @@ def test_overlays_read_the_latest_publication(demo_db, framework):
 def test_a_hidden_group_has_no_figures(demo_db, framework):
     _publish(demo_db, framework)
     pub = publications.latest(demo_db)
-    demo_db.execute("UPDATE released_groups SET status = 'hidden' WHERE publication_id = ? AND grp = ?",
-                    [pub.id, json.dumps(["start", None, None, None])])
+    demo_db.execute("UPDATE released_groups SET status = 'hidden' WHERE publication_id = ? AND kind = 'overlay' "
+                    "AND grp = ?", [pub.id, json.dumps(["start", None, None, None])])
     demo_db.conn.commit()
     o = profiles.cohort_overlays(demo_db, "start", "", "")["all"]
     assert o.shown.status == "hidden" and not o.available
@@ -310,19 +313,23 @@ def test_panel_overlays_the_published_mean_and_explains_hidden_groups(demo_db, f
     pub = publications.latest(demo_db)
     # make the level group hidden, whatever the demo gave it
     demo_db.execute("UPDATE released_groups SET status = 'hidden', reason = 'small', figures = NULL "
-                    "WHERE publication_id = ? AND grp = ?", [pub.id, json.dumps(["start", None, None, "mellemleder"])])
+                    "WHERE publication_id = ? AND kind = 'overlay' AND grp = ?",
+                    [pub.id, json.dumps(["start", None, None, "mellemleder"])])
     demo_db.conn.commit()
     at = _run_panel("en")
     control = at.segmented_control[0]
     control.set_value("all").run()
     lines = _lines(at)
     mean = lines["All leaders, published mean"]
-    published = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, None)).figures)
+    published = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "overlay", ("start", None, None, None)).figures)
+    # what reaches the browser is rounded as shown: whole percent, as in the table beside the wheel
     assert mean["r"][:16] == [published.competences[c.id] for c in framework.competences]
+    assert all(v == round(v) for v in mean["r"][:16])
     text = " ".join(c.value for c in at.caption)
     assert f"{published.n} answers" in text and "Dotted line: the published mean of All leaders" in text
     at.segmented_control[0].set_value("level").run()
-    k = publications.k_of(pub.summary, "assessment", ("start",))
+    k = publications.k_of(pub.summary, "overlay", ("start",))  # k + c
+    assert k == publications.k_of(pub.summary, "assessment", ("start",)) + 1
     assert (f"My level: Middle manager cannot be shown: Hidden: fewer than {k} answers."
             in [i.value for i in at.info])
     assert "My level: Middle manager, published mean" not in _lines(at)
@@ -333,7 +340,8 @@ def test_panel_says_when_the_overlay_is_held_back(demo_db, framework):
     _publish(demo_db, framework)
     pub = publications.latest(demo_db)
     demo_db.execute("UPDATE released_groups SET status = 'held', reason = 'difference', since = ? "
-                    "WHERE publication_id = ? AND grp = ?", [pub.id, pub.id, json.dumps(["start", None, None, None])])
+                    "WHERE publication_id = ? AND kind = 'overlay' AND grp = ?",
+                    [pub.id, pub.id, json.dumps(["start", None, None, None])])
     demo_db.conn.commit()
     at = _run_panel("en")
     at.segmented_control[0].set_value("all").run()
@@ -342,20 +350,24 @@ def test_panel_says_when_the_overlay_is_held_back(demo_db, framework):
     assert "newer answers are held back: the new answers would differ from figures already published" in text
 
 
-def test_a_leader_sees_no_group_mean_where_the_others_would_be_fewer_than_k(demo_db, framework):
-    """The attacker is the leader: they know their own scores, so a group mean of n = k
-    released for management would give them the mean of k-1 others. Overlays need n >= k+1."""
-    _publish(demo_db, framework)
-    pub = publications.latest(demo_db)
-    k = publications.k_of(pub.summary, "assessment", ("start", None, None, None))
-    grp = json.dumps(["start", None, None, None])
-    row = demo_db.execute("SELECT figures FROM released_groups WHERE publication_id = ? AND grp = ?",
-                          [pub.id, grp]).fetchone()
-    figures = json.loads(row[0])
-    for n, shown in ((k, False), (k + 1, True)):
-        figures["n"] = n
-        demo_db.execute("UPDATE released_groups SET figures = ?, n = ? WHERE publication_id = ? AND grp = ?",
-                        [json.dumps(figures), n, pub.id, grp])
-        demo_db.conn.commit()
-        o = profiles.cohort_overlays(demo_db, "start", "", "")["all"]
-        assert o.available is shown and o.too_few_others is not shown, n
+def test_a_leader_sees_no_group_mean_where_the_others_would_be_fewer_than_k(database, framework):
+    """The attacker is the leader: she knows her own scores, so a group mean of n = k released
+    for management would give her the mean of k-1 others. What leaders see is its own release,
+    decided at k + c (c = 1 by default): a group of k is shown to management, not to leaders;
+    one of k + 1 is shown to both."""
+    from tests.test_attacks_management import World
+
+    world = World(database, framework)
+    k = organisation.round_k(database, "start")
+    for i in range(k):
+        world.submit(f"l{i}", "start", "Albertslund", "skole", "topleder")
+    first = world.publish()
+    shown = publications.shown(database, first.id, "assessment", ("start", None, None, None))
+    assert shown.status == "new" and shown.n == k
+    o = profiles.cohort_overlays(database, "start", "", "")["all"]
+    assert not o.available and o.shown.status == "hidden" and o.shown.reason == "small"
+    for i in range(k, 2 * k + 1):  # grows by k + 1: management's k and the leaders' k + c both pass
+        world.submit(f"l{i}", "start", "Albertslund", "skole", "topleder")
+    world.publish()
+    o = profiles.cohort_overlays(database, "start", "", "")["all"]
+    assert o.available and o.figures.n == 2 * k + 1

@@ -118,14 +118,22 @@ def test_a_due_publication_is_made_in_the_background_once(tmp_path, framework):
 def test_importance_shares_are_shares_of_all_members_and_withheld_when_telling(framework):
     from digled import cohort
 
+    import pandas as pd
+
     ids = [c.id for c in framework.competences]
-    codes = np.full((10, len(ids)), cohort.UNANSWERED, dtype=np.int8)
-    codes[:, 0] = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3]  # 4 important, 3 less, 2 not relevant, 1 unanswered
-    codes[:, 1] = [0] * 7 + [1] * 3  # all but 3 (< k = 5) important: tells too much
-    shares = cohort.importance_shares(codes, framework, 5)
-    assert shares[ids[0]] == {"important": 40.0, "less": 30.0, "not_relevant": 20.0, "unanswered": 10.0}
-    assert shares[ids[1]] is None
-    assert shares[ids[2]] is None  # nobody answered: all in one value
+    n = 12
+    codes = np.full((n, len(ids)), cohort.UNANSWERED, dtype=np.int8)
+    codes[:, 0] = [0] * 5 + [1] * 5 + [2] + [3]  # 5 important, 5 less, 1 not relevant, 1 unanswered
+    codes[:, 1] = [0] * 9 + [1] * 3  # all but 3 (< k = 5) important: a count is a distribution
+    rows = pd.DataFrame({"member": range(n), **{c: np.full(n, 50.0) for c in cohort.value_columns(framework)},
+                         "total_level": np.full(n, 4.0)})
+    f = cohort.figures(rows, np.ones(n, dtype=bool), framework, 5, codes)
+    # shares of all n members; a count under k, or leaving fewer than k, only as a band
+    assert f.importance[ids[0]] == {"important": 5 / n * 100, "less": 5 / n * 100, "not_relevant": {"lo": 0, "hi": 4},
+                                    "unanswered": {"lo": 0, "hi": 4}}
+    assert f.importance[ids[1]] == {"important": {"lo": 8, "hi": 12}, "less": {"lo": 0, "hi": 4},
+                                    "not_relevant": {"lo": 0, "hi": 4}, "unanswered": {"lo": 0, "hi": 4}}
+    assert f.importance[ids[2]]["unanswered"] == {"lo": 8, "hi": 12}  # nobody answered: all in one value
 
 
 def test_old_figures_and_changes_load_without_the_new_fields():
@@ -134,12 +142,12 @@ def test_old_figures_and_changes_load_without_the_new_fields():
     f = cohort.Figures.from_json(json.dumps({"n": 6, "hidden": False, "total": 50.0}))
     assert f.importance == {} and f.n == 6
     c = cohort.Change.from_json(json.dumps({"n": 6, "hidden": False, "competences": {"x": 1.0}, "total": 2.0}))
-    assert c.sd == {} and c.sd_total is None
-    again = cohort.Change.from_json(cohort.Change(n=3, hidden=False, sd={"x": 1.5}, sd_total=2.0).to_json())
-    assert again.sd == {"x": 1.5} and again.sd_total == 2.0
+    assert c.intervals == {} and c.interval_total is None
+    again = cohort.Change.from_json(cohort.Change(n=3, hidden=False, intervals={"x": [1.5, 2.5]}, interval_total=[0.1, 0.2]).to_json())
+    assert again.intervals == {"x": [1.5, 2.5]} and again.interval_total == [0.1, 0.2]
 
 
-def test_paired_change_has_the_sample_sd_of_the_differences(framework):
+def test_paired_change_has_the_interval_of_the_differences(framework):
     import pandas as pd
 
     from digled import cohort
@@ -157,14 +165,17 @@ def test_paired_change_has_the_sample_sd_of_the_differences(framework):
             rows.append(row)
     df = pd.DataFrame(rows).set_index("member", drop=False)
     pairs = cohort.paired(df)
-    ch = cohort.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 3)
-    assert ch.n == 3 and ch.total == 20.0 and ch.sd_total == pytest.approx(10.0)
-    assert ch.competences[first] == 10.0 and ch.sd[first] == pytest.approx(75 ** 0.5)
+    ch = cohort.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 1)  # k = 1: 2k = 2 pairs suffice
+    # total: mean 20, sd 10, n 3: t(0.975, 2) = 4.3027; half = 4.3027 * 10 / sqrt(3) = 24.84
+    assert ch.n == 3 and ch.total == 20.0 and ch.interval_total == [-4.8, 44.8]
+    # first competence: mean 10, sd sqrt(75): half = 4.3027 * 8.6603 / sqrt(3) = 21.51
+    assert ch.competences[first] == 10.0 and ch.intervals[first] == [-11.5, 31.5]
     second = framework.competences[1].id
-    assert ch.competences[second] is None and ch.sd[second] is None  # no values
-    assert ch.counts[first] == 3 and ch.counts[second] == 0
+    assert ch.competences[second] is None and ch.intervals[second] is None  # no values
     assert cohort.sample_sd(np.array([3.0, np.nan])) is None  # fewer than 2
-    assert json.loads(ch.to_json())["sd"][first] == pytest.approx(75 ** 0.5)
+    stored = json.loads(ch.to_json())
+    assert "sd" not in stored and "counts" not in stored  # neither the spread nor a count per competence
+    assert cohort.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 3).intervals[first] is None  # under 2k
 
 
 def test_importance_codes_prefer_the_frozen_snapshot(database, framework):

@@ -2,11 +2,13 @@
 95 % t interval, as a forest plot, a table and a plain sentence. Read from a stored publication
 only (the `paired` kind: leaders who took both rounds); the round filter does not apply.
 
-Anonymity: the interval is computed from the published mean, the standard deviation of the
-paired differences and n of the same released member set (cohort.Change). A mean and a standard
-deviation together pin down two unknown changes once all the others are known
-(tests/test_change_view.py), so the interval is shown only where n >= 2k, rounded to one
-decimal, and the standard deviation itself is never shown.
+Anonymity: each mean change is released by the gate over its own members (the pairs with a
+value at both ends); the publication stores each released mean's 95 % interval, computed where
+n is known (cohort.change), rounded to one decimal, only where 2k or more pairs have a value
+(a mean and a standard deviation together pin down two unknown changes once all the others are
+known: tests/test_change_view.py). How many pairs have a value per competence is not shown: a
+count is an answer (issue 18). Publications made before stored the standard deviation and the
+counts instead: their intervals are computed here as they were then.
 """
 
 from __future__ import annotations
@@ -31,38 +33,41 @@ TOO_FEW = N_("no interval below {m} leaders")
 
 def interval_allowed(n: int | None, k: int) -> bool:
     """An interval (which reveals the standard deviation) only for groups of at least 2k."""
-    return n is not None and n >= 2 * k and n >= 2
+    return cohort.interval_allowed(n, k)
 
 
 def interval(mean: float | None, sd: float | None, n: int | None, k: int) -> tuple[float, float] | None:
-    """The rounded 95 % interval of a published mean change, or None where it is not shown
-    (no mean, no sd in the publication, or fewer than 2k leaders)."""
+    """The rounded 95 % interval of a mean change in an older publication (which stored the
+    standard deviation), or None where it is not shown (no mean, no sd, or fewer than 2k)."""
     if mean is None or sd is None or not interval_allowed(n, k) or not math.isfinite(sd):
         return None
     low, high = stats.paired_interval(mean, sd, n, LEVEL)
     return round(low, 1), round(high, 1)
 
 
-def parse(figures: str | None) -> tuple[cohort.Change, dict, float | None, dict]:
-    """A published change, its standard deviations per competence and of the total, and its n
-    per competence where published (absent in older publications: empty, None)."""
+def parse(figures: str | None, k: int) -> tuple[cohort.Change, dict, tuple | None, bool]:
+    """A published change, its interval per competence and of the total (None: not shown),
+    and whether the publication had intervals at all (older ones without sd: no)."""
     raw = json.loads(figures) if figures else {}
     known = {f.name for f in dataclasses.fields(cohort.Change)}
     ch = cohort.Change(**{key: v for key, v in raw.items() if key in known})
-    return ch, raw.get("sd") or {}, raw.get("sd_total"), raw.get("counts") or {}
+    if "intervals" in raw:
+        return ch, {c: tuple(v) if v else None for c, v in ch.intervals.items()}, \
+            tuple(ch.interval_total) if ch.interval_total else None, True
+    sds, counts = raw.get("sd") or {}, raw.get("counts") or {}
+    intervals = {c: interval(m, sds.get(c), counts.get(c, ch.n), k) for c, m in ch.competences.items()}
+    return ch, intervals, interval(ch.total, raw.get("sd_total"), ch.n, k), bool(sds)
 
 
-def rows(ch: cohort.Change, fw, k: int, sds: dict | None = None, per_n: dict | None = None) -> list[dict]:
-    """One row per competence: id, n, mean change (1 decimal) and interval (or None) with the
+def rows(ch: cohort.Change, fw, k: int, intervals: dict, has_intervals: bool = True) -> list[dict]:
+    """One row per competence: id, mean change (1 decimal) and interval (or None) with the
     reason it is missing (a message id, or '')."""
-    sds, per_n = sds or {}, per_n or {}
     out = []
     for c in fw.competences:
         mean = ch.competences.get(c.id)
-        n = per_n.get(c.id, ch.n)
-        ci = interval(mean, sds.get(c.id), n, k)
-        why = "" if ci is not None or mean is None else (NO_SD if sds.get(c.id) is None else TOO_FEW)
-        out.append({"competence": c.id, "n": n, "mean": None if mean is None else round(mean, 1), "interval": ci, "why": why})
+        ci = intervals.get(c.id)
+        why = "" if ci is not None or mean is None else (TOO_FEW if has_intervals else NO_SD)
+        out.append({"competence": c.id, "mean": None if mean is None else round(mean, 1), "interval": ci, "why": why})
     return out
 
 
@@ -79,8 +84,7 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
     shown = publications.shown(db, pub.id, "paired", key)
     if not publication.explain(shown, k, t, lang, db):
         return
-    ch, sds, sd_total, per_n = parse(shown.figures)
-    total_ci = interval(ch.total, sd_total, ch.n, k)
+    ch, intervals, total_ci, has_intervals = parse(shown.figures, k)
     m = st.columns(2)
     m[0].metric(t("Leaders who took both rounds"), ch.n)
     m[1].metric(t("Mean change of the total"), "–" if ch.total is None else number(ch.total, lang),
@@ -89,7 +93,7 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
         st.caption(t("95 % interval of the total's change: {low} to {high} percentage points.").format(
             low=number(total_ci[0], lang), high=number(total_ci[1], lang)))
 
-    data = rows(ch, fw, k, sds, per_n)
+    data = rows(ch, fw, k, intervals, has_intervals)
     names = {c.id: text(c.name, lang) for c in fw.competences}
     area_of = {c.id: fw.area_index[c.area] for c in fw.competences}
 
@@ -119,7 +123,6 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
     )
     table = pd.DataFrame({
         t("Competence"): [names[r["competence"]] for r in data],
-        t("Leaders (n)"): [r["n"] for r in data],
         t("Mean change (percentage points)"): ["–" if r["mean"] is None else number(r["mean"], lang) for r in data],
         t("95 % interval"): [t("{low} to {high}").format(low=number(r["interval"][0], lang), high=number(r["interval"][1], lang))
                              if r["interval"] else (t(r["why"]).format(m=2 * k) if r["why"] else "–") for r in data],
@@ -131,6 +134,7 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
     elif any(r["why"] == TOO_FEW for r in data):
         st.info(t("Intervals are shown only for groups of at least {m} leaders (twice the smallest group size), so they reveal nothing about one leader.").format(m=2 * k))
     st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("Each mean change is over the leaders who answered the competence at both the start and the end (an answer other than \"don't know\"); a dash: fewer than {k} such leaders, or a few without such an answer, so the mean would tell about individual leaders.").format(k=k))
 
 
 def export_rows(db, pub: publications.Publication, key: tuple, fw) -> list[dict]:
@@ -144,15 +148,14 @@ def export_rows(db, pub: publications.Publication, key: tuple, fw) -> list[dict]
             "level": level or "", "status": shown.status if shown else "hidden"}
     if shown is None or shown.status == "hidden" or not shown.figures:
         return [{**base, "n": "", "figure": "hidden", "value": ""}]
-    ch, sds, sd_total, per_n = parse(shown.figures)
+    ch, intervals, total_ci, has_intervals = parse(shown.figures, k)
     out = [{**base, "n": ch.n, "figure": "change total", "value": ch.total}]
-    total_ci = interval(ch.total, sd_total, ch.n, k)
     if total_ci:
         out += [{**base, "n": ch.n, "figure": "change total 95% low", "value": total_ci[0]},
                 {**base, "n": ch.n, "figure": "change total 95% high", "value": total_ci[1]}]
-    for r in rows(ch, fw, k, sds, per_n):
-        out.append({**base, "n": r["n"], "figure": f"change competence {r['competence']}", "value": r["mean"]})
+    for r in rows(ch, fw, k, intervals, has_intervals):
+        out.append({**base, "n": ch.n, "figure": f"change competence {r['competence']}", "value": r["mean"]})
         if r["interval"]:
-            out += [{**base, "n": r["n"], "figure": f"change competence {r['competence']} 95% low", "value": r["interval"][0]},
-                    {**base, "n": r["n"], "figure": f"change competence {r['competence']} 95% high", "value": r["interval"][1]}]
+            out += [{**base, "n": ch.n, "figure": f"change competence {r['competence']} 95% low", "value": r["interval"][0]},
+                    {**base, "n": ch.n, "figure": f"change competence {r['competence']} 95% high", "value": r["interval"][1]}]
     return out

@@ -98,6 +98,34 @@ def explain(shown: publications.Shown | None, k: int, t, lang: str, db, kind: st
 ALL = "__all__"
 
 
+def is_exact(value) -> bool:
+    """A released count or share given as a number (not a band, not withheld)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def band_words(value: dict, t) -> str:
+    """A count the gate shows only as a band, in words: "fewer than 5" or "at least 8"."""
+    if value["lo"] == 0:
+        return t("fewer than {n}").format(n=value["hi"] + 1)
+    return t("at least {n}").format(n=value["lo"])
+
+
+def count_words(value, t) -> str:
+    """A released count as shown: the number, its band in words, or "–" (withheld)."""
+    if is_exact(value):
+        return str(int(value))
+    return band_words(value, t) if isinstance(value, dict) else "–"
+
+
+def share_words(value, t, lang: str, n: int | None = None) -> str:
+    """A released share (0..100) as shown: "42 %", a band of leaders in words, or "–"."""
+    if is_exact(value):
+        return f"{round(value)} %"
+    if isinstance(value, dict):
+        return t("{band} leaders").format(band=band_words(value, t))
+    return "–"
+
+
 def _group_picker(org, kind: str, label: str, key: str, t, lang: str):
     options = [ALL, *getattr(org, kind)]
     choice = st.selectbox(label, options, key=key,

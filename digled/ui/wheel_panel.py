@@ -29,10 +29,7 @@ def _why_not(o: profiles.Overlay, t) -> str:
         return t("Nothing has been published yet.")
     if not o.key:
         return t("Your assessment has no area or leader level recorded.")
-    k = publications.k_of(o.publication.summary, "assessment", o.key)
-    if o.too_few_others:
-        return t("Shown to a leader only for groups of at least {n}: without your own answers, the others "
-                 "must still be at least {k} leaders.").format(n=k + 1, k=k)
+    k = publications.k_of(o.publication.summary, "overlay", o.key)
     reasons = anonymity.reasons("assessment")
     reason = reasons.get(o.shown.reason if o.shown else "small", reasons["small"])
     return t("Hidden: {reason}.").format(reason=t(reason).format(k=k))
@@ -96,7 +93,7 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
                 n=drawn.figures.n if drawn.figures.n is not None else drawn.shown.n, when=publication.when(pub, lang)))
             if drawn.shown.status == "held" and drawn.shown.reason:
                 earlier = publications.get(db, drawn.shown.since)
-                k = publications.k_of(pub.summary, "assessment", drawn.key)
+                k = publications.k_of(pub.summary, "overlay", drawn.key)
                 reasons = anonymity.reasons("assessment")
                 st.caption(t("Figures as published {when}; newer answers are held back: {reason}.").format(
                     when=publication.when(earlier, lang) if earlier else "",
