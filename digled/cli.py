@@ -6,6 +6,8 @@ the pages call (one implementation of everything).
                                        (online backup API; the app's download leaves answers out)
     python -m digled check-content     validate data/ and print a summary line
     python -m digled add-admin USER --name NAME   create an administrator (first account)
+    python -m digled grant-management USER   give an account the management role (the operator's
+                                       grant; in the app, only a management user confirms one)
     python -m digled export cohort --format csv   the latest publication's cohort table to stdout
     python -m digled publish [--dry-run]   make a publication when one is due; say what was held back
     python -m digled workshop-groups N [--seed S] [--min 5] [--max 7]   tables of workshop N as CSV
@@ -205,6 +207,22 @@ def _add_admin(args) -> int:
     return 0
 
 
+def _grant_management(args) -> int:
+    """The operator grants the management role (audited as 'operator'; every other management
+    user is told). An administrator in the app can only ask for it (identities.py)."""
+    from . import identities
+
+    settings = config.load_settings()
+    database = config.open_database(settings)
+    try:
+        user = identities.grant_by_operator(database, args.username)
+    except identities.RoleRequestError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(f"{user.username} ({user.name}) has the management role: {', '.join(user.roles)}")
+    return 0
+
+
 def _export(args) -> int:
     """The latest publication's anonymised cohort table (every group and figure)."""
     from . import cohort, publications
@@ -257,7 +275,7 @@ def _publish(args) -> int:
         result = publications.make(database, fw, org, prog, reason, now=now)
     for line in publications.report(result):
         print(line)
-    c = result.summary["counts"]
+    c = {kind: v for kind, v in result.summary["counts"].items()}
     head = "dry run, nothing stored" if args.dry_run else f"publication {result.id} ({reason})"
     print(f"{head}: " + "; ".join(f"{kind}: {v['new']} new, {v['held']} held, {v['hidden']} hidden" for kind, v in c.items()))
     return 0
@@ -322,6 +340,9 @@ def parser() -> argparse.ArgumentParser:
     ad.add_argument("--name", required=True)
     ad.add_argument("--email", default="")
     ad.set_defaults(func=_add_admin)
+    gm = sub.add_parser("grant-management", help="give USERNAME the management role (the operator's grant, audited)")
+    gm.add_argument("username")
+    gm.set_defaults(func=_grant_management)
     ex = sub.add_parser("export", help="write the anonymised cohort table (one row per group and figure)")
     ex.add_argument("what", choices=["cohort"])
     ex.add_argument("--format", choices=["csv", "xlsx"], default="csv")

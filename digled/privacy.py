@@ -32,7 +32,7 @@ REQUIRED_SECTIONS = (
     "controller", "purpose", "legal_basis", "data", "who_sees", "recipients", "retention", "rights", "contact",
 )
 PLACEHOLDERS = frozenset({"k", "retention", "controllers", "who_sees"})
-WHO_SEES_PLACEHOLDERS = frozenset({"k"})
+WHO_SEES_PLACEHOLDERS = frozenset({"k", "c", "kc"})  # kc: k + c, the smallest group a leader's wheel compares with
 TO_CONFIRM = N_("To be confirmed by the municipality's data protection officer.")
 
 
@@ -186,9 +186,11 @@ def smallest_k(db) -> int:
     return min([organisation.min_group_size(db), *organisation.frozen_round_k(db).values()])
 
 
-def who_sees(st: Statement, lang: str, k: int) -> list[str]:
-    """What each role sees, in `lang`, with the minimum group size filled in (Markdown items)."""
-    return [text(w, lang).format(k=k) for w in st.who_sees]
+def who_sees(st: Statement, lang: str, k: int, c: int = 1) -> list[str]:
+    """What each role sees, in `lang`, with the minimum group size k and the leaders' coalition c
+    (anonymity.py: what a leader's wheel compares with is decided at k + c) filled in
+    (Markdown items)."""
+    return [text(w, lang).format(k=k, c=c, kc=k + c) for w in st.who_sees]
 
 
 def controllers_markdown(st: Statement, lang: str, t: Callable[[str], str]) -> str:
@@ -206,14 +208,15 @@ def controllers_markdown(st: Statement, lang: str, t: Callable[[str], str]) -> s
     return "\n".join(lines)
 
 
-def render(st: Statement, lang: str, t: Callable[[str], str], k: int, retention: str) -> list[RenderedSection]:
+def render(st: Statement, lang: str, t: Callable[[str], str], k: int, retention: str, c: int = 1) -> list[RenderedSection]:
     """Every section in `lang` with its placeholders filled in: `k` the minimum group size,
-    `retention` one sentence about the deletion date (see retention.describe)."""
+    `retention` one sentence about the deletion date (see retention.describe), `c` the leaders'
+    coalition (config.Settings.coalition)."""
     values = {
         "k": k,
         "retention": retention,
         "controllers": controllers_markdown(st, lang, t),
-        "who_sees": "\n".join("- " + line for line in who_sees(st, lang, k)),
+        "who_sees": "\n".join("- " + line for line in who_sees(st, lang, k, c)),
     }
     return [
         RenderedSection(s.id, text(s.heading, lang), text(s.body, lang).format(**values), s.to_confirm)

@@ -43,7 +43,7 @@ DEFAULT_PERIOD_DAYS = 7
 MIN_PERIOD_DAYS = 1
 MAX_PERIOD_DAYS = 90
 ADMIN_INTERVAL = timedelta(days=1)
-KINDS = ("assessment", "paired", "participation")
+KINDS = ("assessment", "paired", "participation", "overlay")  # overlay: what leaders may draw on their wheel
 TRIGGERS = {
     "first": N_("first publication"),
     "window_closed": N_("a round's answer window closed"),

@@ -58,6 +58,19 @@ with st.form("anonymity"):
             else:
                 flash(t("Saved. Groups smaller than {k} are hidden from management.").format(k=int(k)))
 
+settings = session.context().settings
+if settings.mail_domains:
+    st.caption(t("Leaders count in the figures once they have activated their account from an address in {domains}, "
+                 "through a link sent there by e-mail, or by single sign-on (the server operator's setting "
+                 "DIGLED_MAIL_DOMAINS).").format(domains=", ".join(settings.mail_domains)))
+else:
+    st.warning(t("No mail domains are set (the server operator's setting DIGLED_MAIL_DOMAINS, e.g. albertslund.dk, "
+                 "glostrup.dk): a leader counts in the figures once activated from any address. Then accounts made "
+                 "with addresses outside the municipalities, which an administrator could read, would count too."))
+st.caption(t("What leaders see of the cohort on their own wheel is decided with {c} more: it withstands {c} leaders "
+             "comparing what they know of their own answers (the server operator's setting DIGLED_COALITION).").format(
+    c=settings.coalition))
+
 st.subheader(t("Municipalities, areas and leader levels"))
 st.caption(t("Participants store the id; the Danish and English names are shown. An id that a participant "
              "still has cannot be removed. Related areas share a group (used for the workshop tables)."))

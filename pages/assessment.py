@@ -53,7 +53,7 @@ def intro() -> None:
     )
     st.header(t("Who sees your answers"))
     st.markdown(t("Your answers are stored under a code (a pseudonym), never with your name."))
-    st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db))))
+    st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db), session.context().settings.coalition)))
     st.page_link("pages/privacy.py", label=t("Read the privacy statement"), icon=":material/policy:")
     st.info(ROUND_TEXT[next_round()])
     with st.expander(t("Guide: how to answer"), expanded=True):

@@ -10,9 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import exports, organisation, participation, programme, publications
+from digled import dates, exports, identities, organisation, participation, programme, publications
 from digled.i18n import text
 from digled.ui import publication, session, widgets
+from digled.ui.widgets import md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -30,6 +31,22 @@ def step_label(s) -> str:
 
 
 st.title(t("Programme overview"))
+for request in identities.pending(db):  # an administrator asked; only management confirms (identities.py)
+    with st.container(border=True, key=f"role_request_{request['id']}"):
+        st.markdown(t("**{name}** ({username}): {actor} asked for the management role on {date}. Management sees the "
+                      "published figures about leaders. Confirm only if this person should see them.").format(
+            name=md(request["name"]), username=md(request["username"]), actor=md(request["requested_by"]),
+            date=dates.day(date.fromisoformat(request["requested_at"][:10]), lang, "long")))
+        confirm, refuse = st.columns(2)
+        decision = (True if confirm.button(t("Confirm the management role"), key=f"grant_{request['id']}") else
+                    False if refuse.button(t("Refuse"), key=f"refuse_{request['id']}") else None)
+        if decision is not None:
+            try:
+                identities.decide(db, request["id"], user.username, grant=decision)
+            except identities.RoleRequestError as e:
+                st.error(e.text(t))
+            else:
+                st.rerun()
 st.caption(t("Published counts of leaders per step. A group is shown only when it holds at least k leaders, and its counts move only when at least k of its leaders have moved on, joined or left; no figure here is about one person."))
 pub = publication.pick(db, t, lang)
 if pub is None:

@@ -33,7 +33,7 @@ deletion = retention.describe(deletion_day, date.today(), day_text, t)
 
 st.caption(t("Last updated {date}").format(date=day_text(statement.updated)))
 st.markdown(text(statement.intro, lang))
-for section in privacy.render(statement, lang, t, privacy.smallest_k(db), deletion):
+for section in privacy.render(statement, lang, t, privacy.smallest_k(db), deletion, session.context().settings.coalition):
     st.header(section.heading, anchor=section.id)
     st.markdown(section.body)
     if section.to_confirm:

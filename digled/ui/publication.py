@@ -74,6 +74,10 @@ def pick(db, t, lang: str) -> publications.Publication | None:
     if roster.get("added") is not None:
         st.caption(t("Since the previous publication: {added} participants added, {removed} removed.").format(
             added=roster["added"], removed=roster["removed"]))
+    counted = pub.summary.get("identities", {}).get("new")
+    if counted is not None:
+        st.caption(t("Leaders who began to count in the figures with this publication (accounts activated from the "
+                     "municipalities' addresses or by single sign-on): {n}.").format(n=counted))
     return pub
 
 
