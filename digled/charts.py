@@ -71,15 +71,17 @@ def matrix(framework: Framework, rows: list[Focus], lang: str, labels: dict[str,
     y_range = (-4.0, 104.0)
     step = (MARKER + 2) / PLOT_PX
     shown = sorted(shown, key=lambda r: r.number)
+    # from the values as the table shows them (gap to one decimal, share whole): unless drawn
+    # apart, a point sits at a published figure, rounded as shown
     placed = dict(zip((r.competence for r in shown),
-                      spread([(-r.gap, r.importance) for r in shown], step * 2 * reach, step * (y_range[1] - y_range[0]),
-                             (0.0, split if split is not None else 50.0))))
+                      spread([(-round(r.gap, 1), float(round(r.importance))) for r in shown], step * 2 * reach,
+                             step * (y_range[1] - y_range[0]), (0.0, split if split is not None else 50.0))))
     for area in framework.areas:
         pts = [r for r in shown if r.area == area.id]
         if not pts:
             continue
         fig.add_trace(go.Scatter(
-            x=[placed[r.competence][0] for r in pts], y=[placed[r.competence][1] for r in pts],
+            x=[round(placed[r.competence][0], 2) for r in pts], y=[round(placed[r.competence][1], 1) for r in pts],
             mode="markers+text", name=text(area.name, lang),
             text=[str(r.number) for r in pts], textposition="middle center",
             textfont=dict(color="#ffffff", size=12),

@@ -105,12 +105,18 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
         mine = [r for r in data if area_of[r["competence"]].id == a.id and r["mean"] is not None]
         if not mine:
             continue
+        # each interval as a line from its low to its high end (the published, rounded bounds:
+        # nothing computed from them reaches the browser), the mean as a point on it
+        segments = [r for r in mine if r["interval"]]
+        if segments:
+            fig.add_trace(go.Scatter(
+                x=[v for r in segments for v in (*r["interval"], None)],
+                y=[v for r in segments for v in (label(r["competence"]),) * 2 + (None,)],
+                mode="lines", line=dict(color=a.colour, width=2.5), showlegend=False, hoverinfo="skip",
+            ))
         fig.add_trace(go.Scatter(
             name=text(a.name, lang), x=[r["mean"] for r in mine], y=[label(r["competence"]) for r in mine], mode="markers",
             marker=dict(size=12, color=a.colour, line=dict(width=1, color="#1f2328")),
-            error_x=dict(type="data", symmetric=False, thickness=2.5, width=6, color=a.colour,
-                         array=[(r["interval"][1] - r["mean"]) if r["interval"] else 0 for r in mine],
-                         arrayminus=[(r["mean"] - r["interval"][0]) if r["interval"] else 0 for r in mine]),
             hovertemplate="%{y}: %{x:+.1f}<extra></extra>",
         ))
     fig.add_vline(x=0, line=dict(color="#1f2328", width=1.5, dash="dash"))
