@@ -67,9 +67,9 @@ else:
     st.warning(t("No mail domains are set (the server operator's setting DIGLED_MAIL_DOMAINS, e.g. albertslund.dk, "
                  "glostrup.dk): a leader counts in the figures once activated from any address. Then accounts made "
                  "with addresses outside the municipalities, which an administrator could read, would count too."))
-st.caption(t("What leaders see of the cohort on their own wheel is decided with {c} more: it withstands {c} leaders "
-             "comparing what they know of their own answers (the server operator's setting DIGLED_COALITION).").format(
-    c=settings.coalition))
+st.caption(t("What leaders see of the cohort on their own wheel needs groups of {c} more leaders than management's "
+             "figures (the server operator's setting DIGLED_COALITION): a leader knows her own answers, and colleagues "
+             "may share theirs with her.").format(c=settings.coalition))
 
 st.subheader(t("Municipalities, areas and leader levels"))
 st.caption(t("Participants store the id; the Danish and English names are shown. An id that a participant "

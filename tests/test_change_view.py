@@ -174,8 +174,11 @@ def test_the_view_shows_the_demo_cohorts_change_with_intervals(demo_db, framewor
     assert "The round filter above does not apply to this view." in text and "95 times out of 100" in text
     assert len(at.get("plotly_chart")) == 1
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
-    points = {y: x for tr in fig["data"] for x, y in zip(tr["x"], tr["y"])}
+    points = {y: x for tr in fig["data"] if tr["mode"] == "markers" for x, y in zip(tr["x"], tr["y"])}
     assert len(points) == len(framework.competences)
+    # each interval a line between its published bounds
+    bounds = {y: x for tr in fig["data"] if tr["mode"] == "lines" for x, y in zip(tr["x"], tr["y"]) if y is not None}
+    assert len(bounds) == len(framework.competences)
     table = at.dataframe[0].value
     first = framework.competences[0]
     low, high = intervals[first.id]
