@@ -37,6 +37,7 @@ The output is also written to benchmarks/results/latest-(quick|full).txt.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -154,6 +155,7 @@ class Run:
     browser: object = None
     servers: dict = field(default_factory=dict)
     cohort: object = None
+    cohort_secret: str = "bench-secret-" + "s" * 40  # the pseudonym secret the cohort was written with
     first_publish_s: float = 0.0
     pages: list = field(default_factory=list)
 
@@ -393,11 +395,34 @@ def bench_memory(run: Run) -> str:
 
 def _cohort(run: Run, server) -> None:
     note(f"generating a cohort of {run.cfg.cohort_leaders:,} leaders x 3 rounds")
-    run.cohort = cohort_gen.generate(
-        server.db_path, leaders=run.cfg.cohort_leaders, secret=server.env["DIGLED_PSEUDONYM_SECRET"]
-    )
+    run.cohort_secret = server.env["DIGLED_PSEUDONYM_SECRET"]
+    run.cohort = cohort_gen.generate(server.db_path, leaders=run.cfg.cohort_leaders, secret=run.cohort_secret)
     note(run.cohort.line())
     _publish_once(run, server.db_path)
+
+
+def _settings(path: Path, secret: str = "bench-secret-" + "s" * 40):
+    """The settings a publication of the benchmark's cohort runs with (its own secret)."""
+    from digled import config
+
+    return config.Settings(db_path=Path(path), demo=True, cookie_key="bench-cookie-" + "k" * 40,
+                           pseudonym_secret=secret)
+
+
+PUBLISH_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from benchmarks.run import _settings
+from digled import content, db, organisation, programme, publications
+d = db.connect(sys.argv[2])
+started = time.perf_counter()
+plan = publications.make(d, content.framework(), organisation.current(d), programme.programme(), "admin", dry_run=True,
+                         settings=_settings(Path(sys.argv[2]), sys.argv[3]))
+print(json.dumps({"seconds": time.perf_counter() - started, "groups": len(plan.shown),
+                  "audit_rounds": plan.summary["audit_rounds"],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 
 def _publish_once(run: Run, path: Path) -> None:
@@ -407,7 +432,8 @@ def _publish_once(run: Run, path: Path) -> None:
     d = db.connect(path)
     try:
         started = time.perf_counter()
-        publications.make(d, content.framework(), organisation.current(d), programme.programme(), "first")
+        publications.make(d, content.framework(), organisation.current(d), programme.programme(), "first",
+                          settings=_settings(path, run.cohort_secret))
         run.first_publish_s = time.perf_counter() - started
         note(f"first publication made in {run.first_publish_s:.1f} s")
     finally:
@@ -465,7 +491,7 @@ def _cohort_db(run: Run) -> Path:
         path = run.cfg.workdir / "cohort-only" / "digled.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         note(f"generating a cohort of {run.cfg.cohort_leaders:,} leaders x 3 rounds")
-        run.cohort = cohort_gen.generate(path, leaders=run.cfg.cohort_leaders, secret="bench-secret-" + "s" * 40)
+        run.cohort = cohort_gen.generate(path, leaders=run.cfg.cohort_leaders, secret=run.cohort_secret)
         note(run.cohort.line())
         _publish_once(run, path)
     run.stop_server("cohort")
@@ -539,17 +565,19 @@ def bench_export(run: Run) -> str:
 
 def bench_publish(run: Run) -> str:
     """The first publication (timed when the cohort was made), then the next one, decided
-    against the first (a dry run: nothing stored); then reading stored figures."""
-    from digled import content, db, organisation, programme, publications
+    against the first (a dry run: nothing stored) in a fresh process whose peak memory is the
+    gate's (its audits, classes and figure families); then reading stored figures."""
+    from digled import db, publications
 
     path = _cohort_db(run)
     size = run.cohort.assessments
+    child = subprocess.run([sys.executable, "-c", PUBLISH_CHILD, str(ROOT), str(path), run.cohort_secret],
+                           capture_output=True, text=True, check=False)
+    if child.returncode != 0:
+        raise RuntimeError(f"the second publication failed: {child.stderr[-2000:]}")
+    second = json.loads(child.stdout.strip().splitlines()[-1])
     d = db.connect(path)
     try:
-        fw, prog = content.framework(), programme.programme()
-        started = time.perf_counter()
-        plan = publications.make(d, fw, organisation.current(d), prog, "admin", dry_run=True)
-        second = time.perf_counter() - started
         latest = publications.latest(d)
         keys = [s.key for s in publications.shown_all(d, latest.id, "assessment")][:50]
         started = time.perf_counter()
@@ -558,13 +586,13 @@ def bench_publish(run: Run) -> str:
         read_ms = (time.perf_counter() - started) / max(1, len(keys)) * 1000
     finally:
         d.close()
-    worst = max(run.first_publish_s, second)
+    worst = max(run.first_publish_s, second["seconds"])
     verdict = "target met" if worst < PUBLISH_TARGET_S else "TARGET MISSED"
     return (
         f"publish: {size:,} submitted assessments (start and end count; extra retakes stay private): first publication "
-        f"{run.first_publish_s:.1f} s, the next one checked against it {second:.1f} s ({len(plan.shown)} groups, "
-        f"{plan.summary['audit_rounds']} audit rounds) (target < {PUBLISH_TARGET_S:.0f} s: {verdict}); "
-        f"reading one stored group {read_ms:.1f} ms"
+        f"{run.first_publish_s:.1f} s, the next one checked against it {second['seconds']:.1f} s ({second['groups']} groups, "
+        f"{second['audit_rounds']} audit rounds; peak memory of the process {second['peak_mb']:,.0f} MB) "
+        f"(target < {PUBLISH_TARGET_S:.0f} s: {verdict}); reading one stored group {read_ms:.1f} ms"
     )
 
 

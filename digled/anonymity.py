@@ -291,32 +291,54 @@ def _audit(out: Outcome, by_key, previous, history, person) -> None:
             _withdraw(out, by_key[victim.key], previous, "audit")
 
 
+def _as_array(members: frozenset) -> np.ndarray | None:
+    """A member set as an int64 array (None when the members are not all integers)."""
+    try:
+        return np.fromiter(members, dtype=np.int64, count=len(members))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 class _Classes:
     """Released rows over member classes: members with identical columns collapse into one
-    class; `matrix` is rows x classes, `persons[c]` the persons in class c."""
+    class; `matrix` is rows x classes, `persons[c]` the persons in class c. Integer members
+    (attempt and state ids) are handled as arrays: a class signature is a random weighted sum
+    of the rows a member is in (with sign), so classes are the members with equal sums."""
 
     def __init__(self, rows: Sequence[Row], person: Callable[[Hashable], Hashable]):
-        universe = set().union(*(r.plus | r.minus for r in rows)) if rows else set()
-        try:
-            members = sorted(universe)
-        except TypeError:
-            members = sorted(universe, key=repr)
-        index = {m: i for i, m in enumerate(members)}
         weights = np.random.default_rng(12345).integers(1, 2**61, size=len(rows), dtype=np.uint64)
-        signature = np.zeros(len(members), dtype=np.uint64)
-        for w, r in zip(weights, rows):
-            if r.plus:
-                signature[[index[m] for m in r.plus]] += w
-            if r.minus:
-                signature[[index[m] for m in r.minus]] -= w
+        arrays = [(_as_array(r.plus), _as_array(r.minus)) for r in rows]
+        self.ids = None  # integer members: the sorted ids, and each one's class (`cls`)
+        if rows and all(p is not None and m is not None for p, m in arrays):
+            universe = np.unique(np.concatenate([a for pair in arrays for a in pair] + [np.zeros(0, np.int64)]))
+            self.ids = universe
+            members = universe.tolist()
+            signature = np.zeros(len(universe), dtype=np.uint64)
+            for w, (p, m) in zip(weights, arrays):
+                signature[np.searchsorted(universe, p)] += w
+                signature[np.searchsorted(universe, m)] -= w
+        else:
+            pool = set().union(*(r.plus | r.minus for r in rows)) if rows else set()
+            try:
+                members = sorted(pool)
+            except TypeError:
+                members = sorted(pool, key=repr)
+            index = {m: i for i, m in enumerate(members)}
+            signature = np.zeros(len(members), dtype=np.uint64)
+            for w, r in zip(weights, rows):
+                if r.plus:
+                    signature[[index[m] for m in r.plus]] += w
+                if r.minus:
+                    signature[[index[m] for m in r.minus]] -= w
         sigs, cls = np.unique(signature, return_inverse=True)
+        cls = self.cls = np.ravel(cls)
         rep = np.zeros(len(sigs), dtype=np.int64)
         rep[cls] = np.arange(len(members))
         rep_member = [members[i] for i in rep]
         self.matrix = np.array([[1.0 if m in r.plus else -1.0 if m in r.minus else 0.0 for m in rep_member] for r in rows])
-        self.members: list[list] = [[] for _ in sigs]
-        for i, c in enumerate(cls):
-            self.members[c].append(members[i])
+        order = np.argsort(cls, kind="stable")
+        bounds = np.searchsorted(cls[order], np.arange(len(sigs) + 1))
+        self.members: list[list] = [[members[i] for i in order[bounds[c]:bounds[c + 1]]] for c in range(len(sigs))]
         self.persons = [frozenset(map(person, ms)) for ms in self.members]
 
     def view(self, keep: np.ndarray) -> tuple[np.ndarray, list[frozenset], list[list[int]]]:
@@ -383,13 +405,40 @@ class _BitIndex:
         hit = self._cache.get(members)
         if hit is not None:
             return hit
-        index = self.index
-        positions = np.fromiter((index.setdefault(m, len(index)) for m in members), dtype=np.int64, count=len(members))
-        mask = np.zeros(len(index) + 8, dtype=bool)
+        array = _as_array(members)
+        if array is not None and len(array):
+            positions = self._positions(array)
+        else:
+            index = self.index
+            positions = np.fromiter((index.setdefault(m, len(index)) for m in members), dtype=np.int64, count=len(members))
+        mask = np.zeros(len(self.index) + 8, dtype=bool)
         mask[positions] = True
         value = int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
         self._cache[members] = value
         return value
+
+    def _positions(self, array: np.ndarray) -> np.ndarray:
+        """Bit positions of integer members, new ones numbered in order of first sight."""
+        index = self.index
+        known = getattr(self, "_known", None)
+        if known is None or len(known[0]) != len(index):
+            ids = np.fromiter(index.keys(), dtype=np.int64, count=len(index)) if index else np.zeros(0, np.int64)
+            pos = np.fromiter(index.values(), dtype=np.int64, count=len(index)) if index else np.zeros(0, np.int64)
+            order = np.argsort(ids)
+            known = self._known = (ids[order], pos[order])
+        ids, pos = known
+        at = np.searchsorted(ids, array)
+        found = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == array) if len(ids) else np.zeros(len(array), bool)
+        out = np.empty(len(array), dtype=np.int64)
+        out[found] = pos[at[found]]
+        fresh = array[~found]
+        if len(fresh):
+            start = len(index)
+            numbers = np.arange(start, start + len(fresh))
+            index.update(zip(fresh.tolist(), numbers.tolist()))
+            out[~found] = numbers
+            self._known = None
+        return out
 
 
 # --- the release of each figure -----------------------------------------------------------------
@@ -505,15 +554,11 @@ def decide_figures(releases: Sequence[Release], families: Sequence[Family],
     at = np.array([row_index[r.row] for r in releases])
     plus = (classes.matrix > 0).astype(np.float32)  # rows x classes: the counted side of a row
     sizes = np.array([len(ms) for ms in classes.members], dtype=np.float32)
-    class_of = {m: c for c, ms in enumerate(classes.members) for m in ms}
+    class_of = None if classes.ids is not None else {m: c for c, ms in enumerate(classes.members) for m in ms}
     by_key = {r.key: i for i, r in enumerate(releases) if r.current}
     new = [i for i, r in enumerate(releases) if r.new]
     for fam in families:
-        counted = np.zeros(len(sizes), dtype=np.float32)
-        for m in fam.members:
-            c = class_of.get(m)
-            if c is not None:
-                counted[c] += 1
+        counted = _class_counts(classes, class_of, fam.members, len(sizes))
         if fam.complement:
             counted = sizes - counted
         rest = sizes - counted
@@ -525,7 +570,8 @@ def decide_figures(releases: Sequence[Release], families: Sequence[Family],
                     state.bands[i] = band_bounds(truth[i][0], sum(truth[i]), k)
                 else:
                     state.withhold(i, "small")
-        if not (fam.rule == VALUE and not rest.any()):  # everyone has a value: the groups' own rules decided
+        uniform = not rest.any() or (fam.rule == COUNT and not counted.any())
+        if not uniform:  # everyone (or, counted, no one) has it: the groups' own rules decide
             while True:
                 reason, victims = _family_round(state, at, plus, classes, counted, rest, breakdowns, by_key, k)
                 if not victims:
@@ -541,6 +587,25 @@ def decide_figures(releases: Sequence[Release], families: Sequence[Family],
             else:
                 out[key] = Figure(EXACT)
     return out
+
+
+def _class_counts(classes: "_Classes", class_of: dict | None, members, n_classes: int) -> np.ndarray:
+    """How many of `members` each class holds (members outside every release are ignored)."""
+    if class_of is None:
+        ids = members if isinstance(members, np.ndarray) else _as_array(frozenset(members))
+        if ids is not None:
+            ids = np.asarray(ids, dtype=np.int64)
+            at = np.searchsorted(classes.ids, ids)
+            inside = (at < len(classes.ids))
+            inside[inside] = classes.ids[at[inside]] == ids[inside]
+            return np.bincount(classes.cls[at[inside]], minlength=n_classes).astype(np.float32)
+        class_of = {m: c for c, ms in enumerate(classes.members) for m in ms}
+    counted = np.zeros(n_classes, dtype=np.float32)
+    for m in members:
+        c = class_of.get(m)
+        if c is not None:
+            counted[c] += 1
+    return counted
 
 
 class _FamilyState:
@@ -594,24 +659,20 @@ def _family_round(state: _FamilyState, at, plus, classes, counted, rest, breakdo
     # pairwise with a band: nested releases must leave their difference's split open
     banded = [i for i in shown if i in state.bands]
     if banded and rule == COUNT:
-        mats = plus[at[shown]]
-        pos = {i: j for j, i in enumerate(shown)}
-        for i in banded:
-            for j in shown:
-                if i == j or not (releases[i].new or releases[j].new):
-                    continue
-                a, b = mats[pos[i]], mats[pos[j]]
-                for big, small in ((i, j), (j, i)):
-                    bb, sb = (a, b) if big == i else (b, a)
-                    if (sb * (1.0 - bb)).any():
-                        continue  # not nested
-                    n = int(round((bb * (1.0 - sb)) @ (counted + rest)))
-                    lo_b, hi_b = state.bounds(big)
-                    lo_s, hi_s = state.bounds(small)
-                    if _tight(max(0, lo_b - hi_s), min(n, hi_b - lo_s), n):
-                        v = victim((i, j))
-                        if v is not None:
-                            victims.add(v)
+        sizes = counted + rest
+        b_rows, s_rows = plus[at[banded]], plus[at[shown]]
+        nested = [(banded[a], shown[b]) for a, b in zip(*np.nonzero(b_rows @ (1.0 - s_rows).T < 0.5))]  # band inside
+        nested += [(shown[a], banded[b]) for a, b in zip(*np.nonzero(s_rows @ (1.0 - b_rows).T < 0.5))]  # inside a band
+        for inner, outer in nested:
+            if at[inner] == at[outer] or not (releases[inner].new or releases[outer].new):
+                continue
+            n = int(round((plus[at[outer]] * (1.0 - plus[at[inner]])) @ sizes))
+            lo_o, hi_o = state.bounds(outer)
+            lo_i, hi_i = state.bounds(inner)
+            if _tight(max(0, lo_o - hi_i), min(n, hi_o - lo_i), n):
+                v = victim((inner, outer))
+                if v is not None:
+                    victims.add(v)
     if victims:
         return "difference", victims
     # breakdowns: what the parent and its shown children tell of each part

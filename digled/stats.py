@@ -7,6 +7,7 @@ t interval of a mean of paired differences.
 
 from __future__ import annotations
 
+import functools
 import math
 
 
@@ -57,6 +58,7 @@ def t_cdf(x: float, df: float) -> float:
     return 1.0 - tail if x >= 0 else tail
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a publication asks for the same few hundred n again and again
 def t_quantile(p: float, df: float) -> float:
     """The p-quantile of Student's t with `df` degrees of freedom (0 < p < 1), to about 1e-10:
     bisection on the exact distribution function, e.g. t_quantile(0.975, 4) = 2.776."""
