@@ -282,9 +282,13 @@ def delete_cookie_headers(is_secure: bool) -> list[str]:
     return headers
 
 
-def cookie_value(cookies) -> str | None:
-    """The session id among a request's cookies (the https name first)."""
-    for name in COOKIE_NAMES:
+def cookie_value(cookies, is_secure: bool) -> str | None:
+    """The session id among a request's cookies. On https (`secure`) only the `__Host-` name
+    counts: the browser accepts that name only from this very host over https, without a Domain,
+    whereas a plain `digled_session` can be planted by a sibling subdomain or an http page of the
+    domain (holding the attacker's own session id: the victim would work in the attacker's
+    account). On http (the demo on localhost) the plain name is read, the `__Host-` name first."""
+    for name in (SECURE_COOKIE,) if is_secure else COOKIE_NAMES:
         value = cookies.get(name) if cookies else None
         if value:
             return value

@@ -60,10 +60,13 @@ def client_address() -> str | None:
 
 
 def _cookie_token() -> str | None:
+    """The session id the websocket handshake carried: on https (DIGLED_BASE_URL) only the
+    `__Host-` cookie (sessions.cookie_value)."""
     try:
-        return sessions.cookie_value(st.context.cookies)
+        cookies = st.context.cookies
     except Exception:  # no browser context (AppTest, bare mode)
         return None
+    return sessions.cookie_value(cookies, sessions.secure(session.context().settings.base_url))
 
 
 def _post(path: str, ticket: str | None, then: str | None = None) -> None:

@@ -125,8 +125,8 @@ async def session_endpoint(request: Request) -> JSONResponse:
 async def confirm_endpoint(request: Request) -> JSONResponse:
     if not same_origin(request):
         return _response(False, 403)
-    token = sessions.cookie_value(request.cookies)
     s = settings()
+    token = sessions.cookie_value(request.cookies, sessions.secure(base_url(s), request.url.scheme))
 
     def confirm() -> bool:
         database = db.connect(s.db_path)
@@ -143,8 +143,9 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     if not same_origin(request):
         return _response(False, 403)
     ticket = await _ticket(request)
-    token = sessions.cookie_value(request.cookies)
     s = settings()
+    is_secure = sessions.secure(base_url(s), request.url.scheme)
+    token = sessions.cookie_value(request.cookies, is_secure)
 
     def clear() -> bool:
         database = db.connect(s.db_path)
@@ -156,7 +157,6 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     delete = await run_in_threadpool(clear)
     response = _response(True)
     if delete:
-        is_secure = sessions.secure(base_url(s), request.url.scheme)
         for header in sessions.delete_cookie_headers(is_secure or sessions.SECURE_COOKIE in request.cookies):
             response.headers.append("Set-Cookie", header)
     for header in _streamlit_identity_headers(request.cookies):
