@@ -11,6 +11,7 @@ message naming the setting to fix instead of failing later on a page.
 | pseudonym secret   | DIGLED_PSEUDONYM_SECRET     | pseudonym_secret   | generated in demo mode |
 | secrets file       | DIGLED_SECRETS_FILE         |                    | .streamlit/secrets.toml|
 | public address     | DIGLED_BASE_URL             |                    | required outside demo; http://localhost:8501 in demo |
+| admins off SSO     | DIGLED_SSO_EXCLUDE_ADMINS (1/0) |                | 1: administrator accounts log in with their password only |
 
 In demo mode missing secrets are generated once into `<database>.secrets.toml` beside the
 database (never committed, created 0600): the pseudonyms in a database only make sense with
@@ -71,6 +72,7 @@ class Settings:
     pseudonym_secret: str
     base_url: str = DEMO_BASE_URL
     policy: "sessions.Policy" = None  # idle times and the per-client login limit (sessions.policy)
+    sso_exclude_admins: bool = True  # administrator accounts never log in by single sign-on (sso.py)
 
 
 def _flag(value: str | None, name: str, default: bool) -> bool:
@@ -199,6 +201,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         pseudonym_secret=values["pseudonym_secret"],
         base_url=(base_url or DEMO_BASE_URL).rstrip("/"),
         policy=sessions.policy(env),
+        sso_exclude_admins=_flag(env.get("DIGLED_SSO_EXCLUDE_ADMINS"), "DIGLED_SSO_EXCLUDE_ADMINS", True),
     )
 
 

@@ -51,6 +51,19 @@ def email_problem(value: str) -> Problem | None:
     return None
 
 
+def exact_email_problem(value) -> Problem | None:
+    """An address that arrives from elsewhere to be matched, not typed (an identity provider's
+    e-mail claim): None only when the value already is a clean address. Nothing is stripped,
+    cleaned or shortened first, so `adm\\u0000in@kommune.\\tdk` or ` admin@kommune.dk` is refused,
+    never read as `admin@kommune.dk`: control characters, whitespace, non-ASCII look-alikes and
+    anything EMAIL_RE does not take are refused (the same rules as `email_problem`)."""
+    if not isinstance(value, str) or not value:
+        return N_("missing value"), {}
+    if value != value.strip():
+        return N_("not a valid e-mail address"), {}
+    return email_problem(value)
+
+
 def clean(value) -> str:
     """A cell as text with runs of whitespace collapsed (None and NaN become '')."""
     if value is None or (isinstance(value, float) and value != value):

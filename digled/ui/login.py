@@ -254,7 +254,7 @@ def _take_sso_identity(db) -> None:
     if claims is None:
         return
     st.session_state["_sso_seen"] = True
-    outcome = sso.map_identity(db, claims)
+    outcome = sso.map_identity(db, claims, exclude_admins=session.context().settings.sso_exclude_admins)
     if outcome.error:
         st.session_state["_login_error"] = outcome.error
         if _browser():
