@@ -105,4 +105,7 @@ elif __name__ == "app":
     # box. Turn it off before anyone connects, as st.navigation itself does (digled/ui/router.py
     # answers every address).
     PagesManager.uses_pages_directory = False
+    # X-Forwarded-For only from the proxies FORWARDED_ALLOW_IPS names, from nobody when unset
+    # (uvicorn's own default trusts any local process): see web.trust_forwarded_for_only_when_named.
+    web.trust_forwarded_for_only_when_named()
     app = st.App(__file__, routes=web.routes())

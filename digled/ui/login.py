@@ -50,8 +50,9 @@ def _browser() -> bool:
 
 def client_address() -> str | None:
     """The client's address for the per-client limit (None for a local connection). Behind a
-    reverse proxy this is the proxy's unless the server trusts its X-Forwarded-For (uvicorn
-    trusts it from 127.0.0.1, or from FORWARDED_ALLOW_IPS; see the README)."""
+    reverse proxy this is the proxy's unless the server trusts its X-Forwarded-For: only from
+    the proxies FORWARDED_ALLOW_IPS names, from nobody when it is unset
+    (web.trust_forwarded_for_only_when_named; see the README)."""
     try:
         address = st.context.ip_address
     except Exception:

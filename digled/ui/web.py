@@ -164,6 +164,41 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     return response
 
 
+FORWARDED_SETTING = "FORWARDED_ALLOW_IPS"
+
+
+def trust_forwarded_for_only_when_named() -> str | None:
+    """Which proxies may name the client in `X-Forwarded-For`: only those the operator lists in
+    FORWARDED_ALLOW_IPS (e.g. `127.0.0.1` for Caddy on the same machine), nobody when it is unset.
+
+    uvicorn, which serves digled, rewrites a request's client address from `X-Forwarded-For` for
+    the proxies it trusts, and when FORWARDED_ALLOW_IPS is unset it trusts 127.0.0.1 and ::1: any
+    process on the machine could then invent a client address per failed login and so pass the
+    per-client limit. uvicorn reads that setting when its Config is made, before it imports app.py
+    (`streamlit run` finds the st.App without importing it), and wraps the app in its
+    proxy-headers middleware right after the import. So app.py calls this while it is imported:
+    it sets the trust of the uvicorn Config that is loading it. Returns the trust it set ("" is
+    nobody), or None where no uvicorn Config is loading the app (AppTest, tests importing app.py)."""
+    import logging
+    import sys
+
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - streamlit run always has it
+        return None
+    trusted = os.environ.get(FORWARDED_SETTING, "").strip()
+    frame = sys._getframe(1)
+    while frame is not None:
+        loading = frame.f_locals.get("self")
+        if isinstance(loading, uvicorn.Config):
+            loading.forwarded_allow_ips = trusted
+            if trusted:
+                logging.getLogger("digled").info("X-Forwarded-For trusted from %s (%s)", trusted, FORWARDED_SETTING)
+            return trusted
+        frame = frame.f_back
+    return None
+
+
 def routes() -> list[Route]:
     return [
         Route(SESSION_PATH, session_endpoint, methods=["POST"]),
