@@ -16,14 +16,13 @@ holding the username, set from JavaScript so never HttpOnly, with no server-side
 
 from __future__ import annotations
 
-import json
 import time
 
 import streamlit as st
 
 from digled import auth, sessions, sso
 from digled.i18n import N_
-from digled.ui import session, sso_settings, web
+from digled.ui import scripts, session, sso_settings, web
 
 AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles", "login_at", "login_session")
 HANDOVER_WAIT_SECONDS = 10.0
@@ -72,13 +71,9 @@ def _cookie_token() -> str | None:
 
 def _post(path: str, ticket: str | None, then: str | None = None) -> None:
     """Make the browser POST a ticket to one of digled's routes (the response sets or deletes
-    the HttpOnly cookie, which no script can), and once that answer arrived, POST to `then`."""
-    options = ("{method: 'POST', credentials: 'same-origin', cache: 'no-store', headers: "
-               + json.dumps({"Content-Type": "application/json", web.HEADER: "1"}))
-    script = "fetch(" + json.dumps(path) + ", " + options + ", body: " + json.dumps(json.dumps({"ticket": ticket})) + "})"
-    if then:
-        script += ".then(r => r.ok && fetch(" + json.dumps(then) + ", " + options + ", body: '{}'}))"
-    st.html("<script>" + script + ";</script>", unsafe_allow_javascript=True)
+    the HttpOnly cookie, which no script can), and once that answer arrived, POST to `then`
+    (digled/ui/js/handover.js)."""
+    scripts.run("handover", path=path, ticket=ticket or "", then=then or "", header=web.HEADER)
 
 
 def _wait(done, seconds: float) -> bool:

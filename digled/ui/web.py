@@ -30,7 +30,8 @@ from urllib.parse import urlsplit
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from digled import config, db, sessions
 
@@ -199,9 +200,13 @@ def trust_forwarded_for_only_when_named() -> str | None:
     return None
 
 
-def routes() -> list[Route]:
+def routes() -> list[BaseRoute]:
+    from digled.ui import scripts
+
     return [
         Route(SESSION_PATH, session_endpoint, methods=["POST"]),
         Route(CONFIRM_PATH, confirm_endpoint, methods=["POST"]),
         Route(LOGOUT_PATH, logout_endpoint, methods=["POST"]),
+        # digled's scripts as files (the Content-Security-Policy runs no inline script)
+        Mount(scripts.PATH, app=StaticFiles(directory=scripts.DIRECTORY), name="digled-js"),
     ]
