@@ -12,6 +12,7 @@ message naming the setting to fix instead of failing later on a page.
 | secrets file       | DIGLED_SECRETS_FILE         |                    | .streamlit/secrets.toml|
 | public address     | DIGLED_BASE_URL             |                    | required outside demo; http://localhost:8501 in demo |
 | admins off SSO     | DIGLED_SSO_EXCLUDE_ADMINS (1/0) |                | 1: administrator accounts log in with their password only |
+| sessions/account   | DIGLED_MAX_SESSIONS         |                    | 10 (sessions.policy; a new login ends the oldest) |
 
 In demo mode missing secrets are generated once into `<database>.secrets.toml` beside the
 database (never committed, created 0600): the pseudonyms in a database only make sense with

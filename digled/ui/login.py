@@ -88,7 +88,7 @@ def _wait(done, seconds: float) -> bool:
 def _start_session(db, user: auth.User) -> int | None:
     """Begin a server-side session for `user` and hand its cookie to the browser. Returns the
     session id once the browser has the cookie, None when it never arrived."""
-    session_id, ticket = sessions.begin(db, user.id, _key())
+    session_id, ticket = sessions.begin(db, user.id, _key(), limit=_policy().max_sessions)
     sessions.purge(db, _policy())  # housekeeping, once per login: old sessions, old failure counts
     auth.forget_old_failures(db)
     if not _browser():  # AppTest: nobody to hand a cookie to; the session lives in this state
