@@ -99,6 +99,21 @@ def md(value) -> str:
     return escape_markdown(value)
 
 
+def content(value, lang: str) -> str:
+    """Programme content an administrator edits in the app (an activity's title, a reflection
+    question, a place; a {da, en} pair or a plain text) for anything Streamlit renders as
+    Markdown: st.markdown, st.subheader, st.caption, st.toast, st.error and the labels of
+    expanders, buttons, checkboxes, page links, text and date inputs. The text in the page's
+    language, escaped (`md`): shown as written, never as an image, a link, HTML or emphasis, so
+    `![p](http://tracker.example/px.gif)` in a title makes no leader's browser fetch anything
+    (issue 21). The one way content text reaches a Markdown element; where Streamlit shows plain
+    text (selectbox options, st.text, tables, file names, the autosave field's label) the text
+    goes as it is (`i18n.text`)."""
+    from digled.i18n import text
+
+    return md(text(value, lang))
+
+
 def message_md(message: str, params: dict, t) -> str:
     """A translated message id filled with escaped params (names stay text), for Markdown elements."""
     return t(message).format(**{k: md(v) if isinstance(v, str) else v for k, v in params.items()})
