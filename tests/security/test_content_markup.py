@@ -111,7 +111,7 @@ def test_the_helper_escapes_every_form_of_markup():
 # --- the browser: what a leader's Chromium does with it ----------------------------------------
 
 
-from tests.e2e.conftest import _require_chromium, browser, page, server  # noqa: E402, F401  (fixtures)
+from tests.e2e.conftest import browser, page, server  # noqa: E402, F401  (fixtures)
 from tests.e2e.helpers import body, expect_text, idle, login, open_app  # noqa: E402
 
 
