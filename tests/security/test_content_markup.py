@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from digled import auth, content_overrides, programme, service
+from tests.e2e.conftest import browser, page, server  # noqa: F401  (fixtures)
+from tests.e2e.helpers import body, expect_text, idle, login, open_app
 
 HOST = "tracker.example"
 PAYLOAD = (f"Evil ![p](http://{HOST}/px.gif) [click](http://{HOST}/go) <img src='http://{HOST}/raw.gif'> "
@@ -111,15 +113,12 @@ def test_the_helper_escapes_every_form_of_markup():
 # --- the browser: what a leader's Chromium does with it ----------------------------------------
 
 
-from tests.e2e.conftest import browser, page, server  # noqa: E402, F401  (fixtures)
-from tests.e2e.helpers import body, expect_text, idle, login, open_app  # noqa: E402
-
-
 def shown(page) -> str:
     """The app's text as a reader sees it (without the invisible word joiners of escape_markdown)."""
     return body(page).replace("\u2060", "")
 
 
+@pytest.mark.e2e
 def test_a_leaders_browser_fetches_nothing_from_the_tracker(page, server):  # noqa: F811
     from playwright.sync_api import expect
 

@@ -99,6 +99,7 @@ def _violations(page) -> list[str]:
     return page.evaluate("window.__violations.splice(0)")
 
 
+@pytest.mark.e2e
 def test_the_app_runs_under_the_policy_in_the_browser(browser, proxied):  # noqa: F811
     _require_chromium()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")

@@ -23,6 +23,8 @@ from tests.e2e.helpers import expect_text, idle, logout, open_app, session_cooki
 from tests.e2e.test_sso_browser import LOGGED_IN, SSO_BUTTON, SSOServer
 from tests.oidc_provider import OIDCProvider
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def provider():
