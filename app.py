@@ -1,5 +1,7 @@
 """digled: the router. Page config, language, login gate, then the menu built from the roles."""
 
+import base64
+
 import streamlit as st
 
 from digled import config, i18n
@@ -42,8 +44,9 @@ def menu(sections: dict[str, list]) -> None:
                 st.page_link(page)
 
 
-# Material Symbols' "hub" (Apache-2.0, the font Streamlit ships), drawn in the theme's blue
-FAVICON = str(config.DATA_DIR / "favicon.png")
+# Material Symbols' "hub" (Apache-2.0, the font Streamlit ships), drawn in the theme's blue; as a
+# data: address (a file would become a /media/ URL of the session, like a download's)
+FAVICON = "data:image/png;base64," + base64.b64encode((config.DATA_DIR / "favicon.png").read_bytes()).decode("ascii")
 PHONE_WIDTH = 768  # below this Streamlit draws the sidebar over the page
 
 

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from digled import auth, content_overrides, programme, service
-from tests.e2e.conftest import browser, page, server  # noqa: F401  (fixtures)
 from tests.e2e.helpers import body, expect_text, idle, login, open_app
 
 HOST = "tracker.example"
@@ -119,7 +118,7 @@ def shown(page) -> str:
 
 
 @pytest.mark.e2e
-def test_a_leaders_browser_fetches_nothing_from_the_tracker(page, server):  # noqa: F811
+def test_a_leaders_browser_fetches_nothing_from_the_tracker(page, server):
     from playwright.sync_api import expect
 
     from digled import db

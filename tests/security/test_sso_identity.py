@@ -18,7 +18,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _require_chromium, browser, page  # noqa: F401  (fixtures)
+from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, logout, open_app, session_cookies
 from tests.e2e.test_sso_browser import LOGGED_IN, SSO_BUTTON, SSOServer
 from tests.oidc_provider import OIDCProvider
