@@ -9,6 +9,11 @@ websocket. So the login page hands the browser a one-time ticket, and the browse
 - `POST /api/digled/confirm`: sent right after, with that cookie: proves the browser keeps it.
 - `POST /api/digled/logout` `{"ticket": ...}`: confirms the ticket of an ended session and
   deletes the cookie (and digled's older cookies) unless it belongs to a live session.
+- `GET /api/digled/js/<name>.js`: digled's few scripts (the handover above, scrolls, the phone
+  menu) as files, since the Content-Security-Policy runs no inline script (digled/ui/scripts.py).
+
+On https only the `__Host-` session cookie is read (sessions.cookie_value). `X-Forwarded-For` is
+trusted only from the proxies FORWARDED_ALLOW_IPS names (`trust_forwarded_for_only_when_named`).
 
 Both the session and the logout route also delete Streamlit's identity cookies
 (`_streamlit_user`, `_streamlit_user_tokens`, left by single sign-on's `st.login`, see
