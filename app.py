@@ -1,9 +1,11 @@
 """digled: the router. Page config, language, login gate, then the menu built from the roles."""
 
+import base64
+
 import streamlit as st
 
-from digled import i18n
-from digled.ui import login, router, session, style
+from digled import config, i18n
+from digled.ui import login, router, scripts, session, style
 
 
 def _language_chosen(user) -> None:
@@ -42,17 +44,10 @@ def menu(sections: dict[str, list]) -> None:
                 st.page_link(page)
 
 
+# Material Symbols' "hub" (Apache-2.0, the font Streamlit ships), drawn in the theme's blue; as a
+# data: address (a file would become a /media/ URL of the session, like a download's)
+FAVICON = "data:image/png;base64," + base64.b64encode((config.DATA_DIR / "favicon.png").read_bytes()).decode("ascii")
 PHONE_WIDTH = 768  # below this Streamlit draws the sidebar over the page
-CLOSE_MENU = """<script>
-(() => {
-  if (window.innerWidth >= %d) return;
-  const bar = document.querySelector("[data-testid='stSidebar']");
-  if (!bar || bar.getAttribute("data-collapsed") !== "false") return;
-  const close = document.querySelector(
-    "[data-testid='stSidebarCollapseButton'] button, button[data-testid='stSidebarCollapseButton']");
-  if (close) close.click();
-})(); /* %s */
-</script>""" % (PHONE_WIDTH, "{page}")
 
 
 def close_menu_on_phones(page) -> None:
@@ -63,11 +58,13 @@ def close_menu_on_phones(page) -> None:
     first = "_shown_page" not in st.session_state
     st.session_state["_shown_page"] = page.url_path
     if not first:
-        st.html(CLOSE_MENU.replace("{page}", page.url_path), unsafe_allow_javascript=True)
+        scripts.run("close_menu", width=PHONE_WIDTH, page=page.url_path)  # digled/ui/js/close_menu.js
 
 
 def run() -> None:
-    st.set_page_config(page_title="Digital ledelse", page_icon=":material/hub:", layout="wide")
+    # the icon as a file of our own: a ":material/...:" icon makes every browser fetch it from
+    # fonts.gstatic.com (Google), which the Content-Security-Policy (deploy/Caddyfile) refuses
+    st.set_page_config(page_title="Digital ledelse", page_icon=FAVICON, layout="wide")
     session.bootstrap()
     style.apply()
     user = login.current()
@@ -105,4 +102,7 @@ elif __name__ == "app":
     # box. Turn it off before anyone connects, as st.navigation itself does (digled/ui/router.py
     # answers every address).
     PagesManager.uses_pages_directory = False
+    # X-Forwarded-For only from the proxies FORWARDED_ALLOW_IPS names, from nobody when unset
+    # (uvicorn's own default trusts any local process): see web.trust_forwarded_for_only_when_named.
+    web.trust_forwarded_for_only_when_named()
     app = st.App(__file__, routes=web.routes())

@@ -42,7 +42,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 PASSWORD = "load-test-password"
-TICKET = re.compile(r'ticket\\?"\s*:\s*\\?"([^"\\]+)')
+TICKET = re.compile(r'data-ticket="([^"]+)"')  # digled/ui/scripts.py: the handover script's data
 RUN_TIMEOUT = 60.0
 
 
@@ -181,7 +181,7 @@ class Client:
         """Do what the login page's script asks the browser: POST the ticket to digled's route
         (which sets the HttpOnly cookie), then POST the confirmation with that cookie."""
         found = TICKET.search(body)
-        if "/api/digled/session" not in body or not found:
+        if 'data-path="/api/digled/session"' not in body or not found:
             return
         await asyncio.to_thread(self._post, "/api/digled/session", {"ticket": found.group(1)})
         await asyncio.to_thread(self._post, "/api/digled/confirm", {})

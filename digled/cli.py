@@ -15,6 +15,7 @@ the pages call (one implementation of everything).
     python -m digled reminders [--dry-run] [--today DATE]   send the due reminders, each once
     python -m digled invite USERNAME   print a fresh personal invitation link (never-activated accounts)
     python -m digled retention [--dry-run] [--now]   delete raw answers when the deletion date is due
+    python -m digled sso-unbind USERNAME   forget the single sign-on identity bound to an account
 """
 
 from __future__ import annotations
@@ -141,6 +142,23 @@ def _invite(args) -> int:
     finally:
         database.close()
     print(invitations.link(token))
+    return 0
+
+
+def _sso_unbind(args) -> int:
+    from . import auth, sso
+
+    settings = config.load_settings()
+    database = config.open_database(settings)
+    try:
+        if auth.get_user(database, args.username) is None:
+            print(f"error: no user {args.username!r}", file=sys.stderr)
+            return 1
+        done = sso.unbind(database, args.username, actor="command line")
+    finally:
+        database.close()
+    print(f"{args.username}: " + ("single sign-on identity forgotten; the next single sign-on binds afresh"
+                                  if done else "no single sign-on identity was bound"))
     return 0
 
 
@@ -357,6 +375,10 @@ def parser() -> argparse.ArgumentParser:
     rt.add_argument("--now", action="store_true", help="delete the raw answers of submitted assessments now, without a date")
     rt.add_argument("--today", metavar="YYYY-MM-DD", help="simulate another date")
     rt.set_defaults(func=_retention)
+    su = sub.add_parser("sso-unbind", help="forget the single sign-on identity bound to USERNAME "
+                        "(e.g. after the identity provider made a new account for the person)")
+    su.add_argument("username")
+    su.set_defaults(func=_sso_unbind)
     return p
 
 

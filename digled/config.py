@@ -13,6 +13,8 @@ message naming the setting to fix instead of failing later on a page.
 | public address     | DIGLED_BASE_URL             |                    | required outside demo; http://localhost:8501 in demo |
 | counted mail domains | DIGLED_MAIL_DOMAINS       |                    | none: any address (identities.py) |
 | leaders' coalition c | DIGLED_COALITION          |                    | 1 (never below 1: anonymity.py) |
+| admins off SSO     | DIGLED_SSO_EXCLUDE_ADMINS (1/0) |                | 1: administrator accounts log in with their password only |
+| sessions/account   | DIGLED_MAX_SESSIONS         |                    | 10 (sessions.policy; a new login ends the oldest) |
 
 In demo mode missing secrets are generated once into `<database>.secrets.toml` beside the
 database (never committed, created 0600): the pseudonyms in a database only make sense with
@@ -79,6 +81,7 @@ class Settings:
     # c: how many leaders who share their own wheels the figures a leader sees must withstand
     # (anonymity.py: leader-visible releases are audited at k + c); never below 1
     coalition: int = 1
+    sso_exclude_admins: bool = True  # administrator accounts never log in by single sign-on (sso.py)
 
 
 def mail_domains(value: str | None) -> tuple[str, ...]:
@@ -235,6 +238,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         policy=sessions.policy(env),
         mail_domains=mail_domains(env.get("DIGLED_MAIL_DOMAINS")),
         coalition=coalition(env.get("DIGLED_COALITION")),
+        sso_exclude_admins=_flag(env.get("DIGLED_SSO_EXCLUDE_ADMINS"), "DIGLED_SSO_EXCLUDE_ADMINS", True),
     )
 
 

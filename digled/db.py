@@ -586,6 +586,22 @@ def _v12_release_gate(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v13_sso_identities(db: sqlite_utils.Database) -> None:
+    # Single sign-on binds an account to the provider's identity (issuer, subject) at its first
+    # SSO login (digled/sso.py); afterwards only that identity logs the account in, so a changed
+    # e-mail address at the provider cannot move a login to another account. One identity per
+    # account, one account per identity.
+    db.execute(
+        """CREATE TABLE sso_identities (
+            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            issuer TEXT NOT NULL CHECK (length(issuer) BETWEEN 1 AND 500),
+            subject TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 255),
+            bound_at TEXT NOT NULL,
+            UNIQUE (issuer, subject)
+        )"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
@@ -597,6 +613,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v10_content,
     _v11_cohorts,
     _v12_release_gate,
+    _v13_sso_identities,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

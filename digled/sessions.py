@@ -50,18 +50,22 @@ MAX_AGE_DAYS = 7
 DEFAULT_IDLE_HOURS = 8.0
 DEFAULT_ADMIN_IDLE_HOURS = 1.0
 DEFAULT_CLIENT_MAX_FAILURES = 30
+DEFAULT_MAX_SESSIONS = 10
 IDLE_SETTINGS = {"idle_hours": "DIGLED_IDLE_HOURS", "admin_idle_hours": "DIGLED_ADMIN_IDLE_HOURS"}
 CLIENT_LIMIT_SETTING = "DIGLED_LOGIN_CLIENT_LIMIT"
+MAX_SESSIONS_SETTING = "DIGLED_MAX_SESSIONS"
 
 
 @dataclass(frozen=True)
 class Policy:
-    """How long sessions live and how many failed logins a client address may make."""
+    """How long sessions live, how many an account may hold open at once, and how many failed
+    logins a client address may make."""
 
     idle_seconds: float = DEFAULT_IDLE_HOURS * 3600
     admin_idle_seconds: float = DEFAULT_ADMIN_IDLE_HOURS * 3600
     max_age_seconds: float = MAX_AGE_DAYS * 86400
     client_max_failures: int = DEFAULT_CLIENT_MAX_FAILURES
+    max_sessions: int = DEFAULT_MAX_SESSIONS
 
     def idle_limit(self, roles) -> float:
         """The idle time of a session of an account with these roles (admin: the shorter)."""
@@ -91,10 +95,17 @@ def policy(environ: dict | None = None) -> Policy:
         if not raw.isdigit() or not 5 <= int(raw) <= 10_000:
             raise ConfigError(f"{CLIENT_LIMIT_SETTING} must be a whole number from 5 to 10000, not {raw!r}")
         limit = int(raw)
+    max_sessions = DEFAULT_MAX_SESSIONS
+    raw = (env.get(MAX_SESSIONS_SETTING) or "").strip()
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+            raise ConfigError(f"{MAX_SESSIONS_SETTING} must be a whole number from 1 to 1000, not {raw!r}")
+        max_sessions = int(raw)
     return Policy(
         idle_seconds=hours.get("idle_hours", DEFAULT_IDLE_HOURS) * 3600,
         admin_idle_seconds=hours.get("admin_idle_hours", DEFAULT_ADMIN_IDLE_HOURS) * 3600,
         client_max_failures=limit,
+        max_sessions=max_sessions,
     )
 
 
@@ -153,9 +164,11 @@ def from_token(db: sqlite_utils.Database, token: str | None, key: str) -> Sessio
     return _session(row)
 
 
-def begin(db: sqlite_utils.Database, user_id: int, key: str, now: float | None = None) -> tuple[int, str]:
+def begin(db: sqlite_utils.Database, user_id: int, key: str, now: float | None = None,
+          limit: int = DEFAULT_MAX_SESSIONS) -> tuple[int, str]:
     """A pending session for `user_id` and its one-time ticket (the browser redeems it for the
-    cookie). Returns (session id, ticket)."""
+    cookie). The account then holds at most `limit` open sessions: the oldest others are ended
+    (Policy.max_sessions, DIGLED_MAX_SESSIONS). Returns (session id, ticket)."""
     now = time.time() if now is None else now
     ticket = secrets.token_urlsafe(32)
     with write(db):
@@ -164,6 +177,11 @@ def begin(db: sqlite_utils.Database, user_id: int, key: str, now: float | None =
             "INSERT INTO login_sessions (user_id, ticket_hash, ticket_expires, created_at, last_seen) "
             "VALUES (?, ?, ?, ?, ?)",
             [user_id, digest(key, ticket), now + TICKET_SECONDS, now, now],
+        )
+        db.execute(
+            "UPDATE login_sessions SET ended_at = ? WHERE id IN (SELECT id FROM login_sessions "
+            "WHERE user_id = ? AND ended_at IS NULL ORDER BY created_at DESC, id DESC LIMIT -1 OFFSET ?)",
+            [now, user_id, max(1, limit)],
         )
     return cur.lastrowid, ticket
 
@@ -282,9 +300,13 @@ def delete_cookie_headers(is_secure: bool) -> list[str]:
     return headers
 
 
-def cookie_value(cookies) -> str | None:
-    """The session id among a request's cookies (the https name first)."""
-    for name in COOKIE_NAMES:
+def cookie_value(cookies, is_secure: bool) -> str | None:
+    """The session id among a request's cookies. On https (`secure`) only the `__Host-` name
+    counts: the browser accepts that name only from this very host over https, without a Domain,
+    whereas a plain `digled_session` can be planted by a sibling subdomain or an http page of the
+    domain (holding the attacker's own session id: the victim would work in the attacker's
+    account). On http (the demo on localhost) the plain name is read, the `__Host-` name first."""
+    for name in (SECURE_COOKIE,) if is_secure else COOKIE_NAMES:
         value = cookies.get(name) if cookies else None
         if value:
             return value

@@ -51,6 +51,19 @@ def email_problem(value: str) -> Problem | None:
     return None
 
 
+def exact_email_problem(value) -> Problem | None:
+    """An address that arrives from elsewhere to be matched, not typed (an identity provider's
+    e-mail claim): None only when the value already is a clean address. Nothing is stripped,
+    cleaned or shortened first, so `adm\\u0000in@kommune.\\tdk` or ` admin@kommune.dk` is refused,
+    never read as `admin@kommune.dk`: control characters, whitespace, non-ASCII look-alikes and
+    anything EMAIL_RE does not take are refused (the same rules as `email_problem`)."""
+    if not isinstance(value, str) or not value:
+        return N_("missing value"), {}
+    if value != value.strip():
+        return N_("not a valid e-mail address"), {}
+    return email_problem(value)
+
+
 def clean(value) -> str:
     """A cell as text with runs of whitespace collapsed (None and NaN become '')."""
     if value is None or (isinstance(value, float) and value != value):
@@ -111,15 +124,23 @@ def display_name(value, limit: int = MAX_NAME_LENGTH) -> str:
 # --- showing user text in Streamlit (issue 14): never Markdown, never HTML --------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# GitHub-flavoured Markdown turns a bare `http://...`, `https://...` or `www....` in the *text*
+# into a link after escapes are resolved (remark-gfm's autolink literals): an invisible word
+# joiner after the scheme or the `www` keeps it text.
+_AUTOLINK_START = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|www(?=\.)")
+WORD_JOINER = "\u2060"
 
 
 def escape_markdown(value) -> str:
-    """User text (a name, an address, a place) made safe to put into a Markdown string for
-    st.markdown, st.title, st.caption, st.success, st.write, st.table cells, ...: every ASCII
-    punctuation character is backslash-escaped (CommonMark shows it literally), so no link,
-    image, emphasis, heading, HTML tag, autolink, LaTeX or Streamlit directive can form; line
-    breaks become spaces. Only for Markdown contexts: st.text and st.dataframe need the raw text."""
+    """User text (a name, an address, a place, a title) made safe to put into a Markdown string
+    for st.markdown, st.title, st.caption, st.success, st.write, st.table cells, widget labels,
+    ...: every ASCII punctuation character is backslash-escaped (CommonMark shows it literally),
+    so no link, image, emphasis, heading, HTML tag, autolink, LaTeX or Streamlit directive can
+    form, and a bare web address gets an invisible word joiner after its scheme (or `www`), so
+    GitHub-flavoured Markdown does not link it either; line breaks become spaces. Only for
+    Markdown contexts: st.text and st.dataframe need the raw text."""
     if value is None:
         return ""
     text = CONTROL.sub(" ", str(value))
+    text = _AUTOLINK_START.sub(lambda m: m.group(0) + WORD_JOINER, text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -11,6 +11,7 @@ from digled import content_overrides, dates, guides, journey, programme
 from digled.i18n import text
 from digled.ui import guides as guide_widget
 from digled.ui import session
+from digled.ui.widgets import md, message_md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -27,11 +28,11 @@ st.write(t("Set a video or narrated slides for each guide and film: an address t
 with st.form("guide_videos", clear_on_submit=False):
     st.subheader(t("Guides"))
     for slot in slots[: len(guides.GUIDE_KEYS)]:
-        st.text_input(slot.name(t, lang), value=stored.get(slot.key, ""), key=f"video_{slot.key}",
+        st.text_input(md(slot.name(t, lang)), value=stored.get(slot.key, ""), key=f"video_{slot.key}",
                       placeholder="https://")
     st.subheader(t("Films"))
     for slot in slots[len(guides.GUIDE_KEYS):]:
-        st.text_input(slot.name(t, lang), value=stored.get(slot.key, ""), key=f"video_{slot.key}",
+        st.text_input(md(slot.name(t, lang)), value=stored.get(slot.key, ""), key=f"video_{slot.key}",
                       placeholder="https://")
     submitted = st.form_submit_button(t("Save the addresses"), type="primary", key="save_videos")
 
@@ -43,7 +44,7 @@ if submitted:
         names = {s.key: s.name(t, lang) for s in slots}
         st.error(t("Nothing was saved. Correct the addresses below."))
         for key, problem in e.problems.items():
-            st.error(t("{field}: {problem}").format(field=names[key], problem=problem.text(t)))
+            st.error(t("{field}: {problem}").format(field=md(names[key]), problem=problem.text(t)))
     else:
         st.session_state["_content_flash"] = (
             t("Saved: {n} changed.").format(n=len(changed)) if changed else t("Nothing changed.")
@@ -107,7 +108,7 @@ def save(field: str, value, clear: str = "") -> None:
         changed = content_overrides.save(db, base, a.id, field, value, user.username)
     except content_overrides.OverrideError as e:
         params = e.params | {"activity": text(a.title, lang), "field": t(content_overrides.FIELD_LABELS[field])}
-        st.session_state["_override_error"] = (field, t(e.msg).format(**params))
+        st.session_state["_override_error"] = (field, message_md(e.msg, params, t))
         return
     st.session_state["_override_flash"] = (field, t("Saved.") if changed else t("Nothing changed."))
     if clear:

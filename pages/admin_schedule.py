@@ -9,6 +9,7 @@ import streamlit as st
 from digled import dates, journey, programme, workdays
 from digled.i18n import text
 from digled.ui import session
+from digled.ui.widgets import md, message_md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -36,7 +37,7 @@ def save_dates() -> None:
     edits = {r.id: (st.session_state.get(f"opens_{r.id}"), st.session_state.get(f"due_{r.id}")) for r in rows}
     problems = journey.schedule_problems(edits, lang, prog)
     if problems:
-        st.session_state["_schedule_errors"] = [p.text(t) for p in problems]
+        st.session_state["_schedule_errors"] = [message_md(p.msg, p.params, t) for p in problems]
         return
     changed = journey.save_schedule(db, user.username, edits, lang, prog)
     forget_date_widgets()
@@ -59,7 +60,7 @@ if ok:
 dates_tab, attendance_tab = st.tabs([t("Dates"), t("Attendance")])
 with dates_tab:
     for warning in journey.schedule_warnings(db, lang, prog):
-        (st.info if warning.level == "info" else st.warning)(warning.text(t))
+        (st.info if warning.level == "info" else st.warning)(message_md(warning.msg, warning.params, t))
     with st.form("kickoff_form"):
         st.date_input(t("Kick-off date"), value=programme.kickoff_date(db, prog), key="schedule_kickoff", **LIMITS)
         st.form_submit_button(t("Save the kick-off date"), on_click=save_kickoff)
@@ -93,10 +94,10 @@ with dates_tab:
         head[2].markdown("**" + t("Due") + "**")
         for r in rows:
             name, opens, due = st.columns([4, 2, 2], vertical_alignment="center")
-            name.markdown("**" + r.title + "**  \n" + t(journey.KIND_NAMES[r.kind]) + " · " + source(r))
-            opens.date_input(t("Opens: {activity}").format(activity=r.title), value=r.opens,
+            name.markdown("**" + md(r.title) + "**  \n" + t(journey.KIND_NAMES[r.kind]) + " · " + source(r))
+            opens.date_input(t("Opens: {activity}").format(activity=md(r.title)), value=r.opens,
                              key=f"opens_{r.id}", label_visibility="collapsed", **LIMITS)
-            due.date_input(t("Due: {activity}").format(activity=r.title), value=r.due,
+            due.date_input(t("Due: {activity}").format(activity=md(r.title)), value=r.due,
                            key=f"due_{r.id}", label_visibility="collapsed", **LIMITS)
         st.form_submit_button(t("Save the dates"), type="primary", on_click=save_dates)
     st.button(t("Let all activities follow the kick-off again"), key="reset_schedule", on_click=reset_dates)

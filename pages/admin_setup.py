@@ -171,7 +171,7 @@ elif state.step == 2:
         warnings = first_run.kickoff_warnings(db, lang, picked, prog)
         st.markdown(t("Not saved yet. With the kick-off on {day}:").format(day=dates.day(picked, lang, "full")))
         for warning in warnings:
-            st.warning(warning.text(t))
+            st.warning(message_md(warning.msg, warning.params, t))
         if not warnings:
             st.info(t("No warnings: the kick-off is a working day and no activity lies in the past."))
         if st.button(t("Save the kick-off date"), key="setup_save_kickoff", type="primary"):
@@ -180,11 +180,11 @@ elif state.step == 2:
     else:
         st.success(t("Saved: the kick-off is {day}.").format(day=dates.day(stored, lang, "full")))
         for warning in first_run.stored_warnings(db, lang, prog):
-            (st.info if warning.level == "info" else st.warning)(warning.text(t))
+            (st.info if warning.level == "info" else st.warning)(message_md(warning.msg, warning.params, t))
 
 elif state.step == 3:
     for warning in first_run.stored_warnings(db, lang, prog):
-        (st.info if warning.level == "info" else st.warning)(warning.text(t))
+        (st.info if warning.level == "info" else st.warning)(message_md(warning.msg, warning.params, t))
     rows = first_run.review_rows(db, lang, prog)
     st.markdown(t("The dates of every activity, on working days. Read them through before you invite anyone."))
     st.table(pd.DataFrame({

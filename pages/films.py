@@ -26,7 +26,7 @@ def set_seen(activity_id: str, seen: bool) -> None:
     try:
         if seen:
             journey.mark_done(db, user.id, activity_id, prog)
-            st.toast(t("Marked as seen: {film}.").format(film=text(prog.activity(activity_id).title, lang)),
+            st.toast(t("Marked as seen: {film}.").format(film=widgets.content(prog.activity(activity_id).title, lang)),
                      icon=":material/check_circle:")
         else:
             journey.unmark_done(db, user.id, activity_id, prog)
@@ -59,7 +59,7 @@ def seen_control(step) -> None:
 
 def film(step, light: bool) -> None:
     a = step.activity
-    title = text(a.title, lang)
+    title = widgets.content(a.title, lang)
     facts = [t("{minutes} minutes").format(minutes=a.duration_minutes), step.when(lang)]
     if a.speaker:
         facts.insert(0, a.speaker)

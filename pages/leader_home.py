@@ -6,7 +6,7 @@ import streamlit as st
 from digled import anonymity, assessment, cohorts, dates, journey, programme
 from digled.i18n import text
 from digled.ui import session
-from digled.ui.widgets import md
+from digled.ui.widgets import content, md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -51,7 +51,7 @@ with st.container(border=True, key="next_step_card"):
     if nxt is None:
         st.success(t("You have been through the whole programme. Well done!"))
     else:
-        title = text(nxt.activity.title, lang)
+        title = content(nxt.activity.title, lang)
         st.markdown("**" + title + "** · " + t(journey.KIND_NAMES[nxt.activity.kind]) + " · " + nxt.when(lang))
         if nxt.activity.kind == "assessment" and nxt.activity.round == "start":
             st.write(t("Start with the assessment: about 30 minutes, no one else in the app sees your answers, and you can pause."))
@@ -69,12 +69,12 @@ if mine.late:
                    "what took place before you joined is not held against you.").format(
             date=dates.day(mine.joined, lang)))
         for step in mine.still_ahead:
-            st.markdown("- **" + text(step.activity.title, lang) + "** · " + step.when(lang))
+            st.markdown("- **" + content(step.activity.title, lang) + "** · " + md(step.when(lang)))
         if mine.before_joining:
             with st.expander(t("Before you joined ({n})").format(n=len(mine.before_joining))):
                 st.caption(t("You may still watch the films and read the material from these activities whenever it suits you."))
                 for step in mine.before_joining:
-                    st.markdown("- " + text(step.activity.title, lang) + " · " + step.when(lang))
+                    st.markdown("- " + content(step.activity.title, lang) + " · " + md(step.when(lang)))
 
 draft = assessment.draft(db, respondent)
 attempts = assessment.history(db, respondent, session.context().settings.pseudonym_secret)
@@ -94,7 +94,7 @@ for step in mine.steps:
         when, what, badge = st.columns([2, 5, 2], vertical_alignment="center")
         when.markdown(md(step.when(lang)))  # escaped: "13. aug." would start a Markdown list
         with what:
-            title = text(step.activity.title, lang)
+            title = content(step.activity.title, lang)
             if step.status == "not_open":
                 st.markdown("**" + title + "**")
             else:  # the title links to the item itself on its page

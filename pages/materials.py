@@ -73,7 +73,7 @@ def handbook_bytes(connection) -> bytes:
 def set_done(activity_id: str) -> None:
     try:
         journey.mark_done(db, user.id, activity_id, prog)
-        st.toast(t("Marked as done: {activity}.").format(activity=text(prog.activity(activity_id).title, lang)),
+        st.toast(t("Marked as done: {activity}.").format(activity=widgets.content(prog.activity(activity_id).title, lang)),
                  icon=":material/check_circle:")
     except journey.JourneyError as e:
         st.session_state["_materials_error"] = e.text(t)
@@ -89,7 +89,7 @@ for step in mine.steps:
     if a.kind != "kickoff":
         continue
     with st.container(border=True, key=f"kickoff_{a.id}"):
-        st.subheader(text(a.title, lang))
+        st.subheader(widgets.content(a.title, lang))
         st.caption(widgets.md(step.when(lang, "long")))  # escaped: "13. august" would start a list
         st.markdown(text(a.description, lang))
         kickoff_materials()
@@ -117,7 +117,7 @@ for step in mine.steps:
     if a.kind != "handbook":
         continue
     with st.container(border=True, key=f"handbook_{a.id}"):
-        st.subheader(text(a.title, lang))
+        st.subheader(widgets.content(a.title, lang))
         st.markdown(text(a.description, lang))
         if not unlocked:
             st.info(

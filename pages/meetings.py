@@ -9,7 +9,7 @@ import streamlit as st
 from digled import dates, journey, leader_groups, organisation, programme, workshops
 from digled.i18n import text
 from digled.ui import calendar, session, widgets
-from digled.ui.widgets import md
+from digled.ui.widgets import content, md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -81,7 +81,7 @@ def my_leader_group(a) -> None:
         st.caption(t("You chair the group: lead the discussion of the questions and register who attended."))
         if a.reflections:
             st.markdown("**" + t("Questions for the group's discussion") + "**")
-            st.markdown("\n".join(f"{i}. {md(text(r.text, lang))}" for i, r in enumerate(a.reflections, 1)))
+            st.markdown("\n".join(f"{i}. {content(r.text, lang)}" for i, r in enumerate(a.reflections, 1)))
         error = st.session_state.pop(f"_grp_error_{a.id}", None)
         if error:
             st.error(error)
@@ -101,13 +101,13 @@ def my_leader_group(a) -> None:
 def meeting(step) -> None:
     a = step.activity
     with st.container(border=True, key=f"meeting_{a.id}"):
-        st.subheader(text(a.title, lang))
+        st.subheader(content(a.title, lang))
         facts = [t(journey.KIND_NAMES[a.kind]), step.when(lang, "long")]
         if a.start is not None:  # no time set: the day alone (a whole-day event)
             clock = dates.clock(a.start, lang) + ("–" + dates.clock(a.end, lang).removeprefix("kl. ") if a.end else "")
             facts.append(clock + (" (" + t("example") + ")" if a.is_example("start") else ""))
         if a.place:
-            facts.append(text(a.place, lang))
+            facts.append(content(a.place, lang))
         st.caption(" · ".join(facts))
         st.badge(t(journey.STATUS_NAMES[step.status]), color=journey.STATUS_COLOURS[step.status])
         if step.status in ("open", "not_open"):

@@ -9,6 +9,7 @@ import streamlit as st
 from digled import dates, programme, reminders, service
 from digled.i18n import text
 from digled.ui import calendar, session
+from digled.ui.widgets import content
 
 user, t = session.page(__file__)
 db = session.database()
@@ -84,7 +85,7 @@ with st.container(border=True, key="my_booking"):
     else:
         st.markdown("**" + when(booking.slot) + "**")
         if booking.slot.place:
-            st.caption(booking.slot.place)
+            st.caption(content(booking.slot.place, lang))
         if state == "booked":
             summary = reminders.texts().service["summary"][lang]
             calendar.service_download(booking, user.id, summary, t, lang, key="booking_ics")
@@ -104,7 +105,7 @@ for slot in free:
         info, action = st.columns([4, 2], vertical_alignment="center")
         info.markdown("**" + when(slot) + "**")
         info.caption(
-            (slot.place + " · " if slot.place else "") + t("{n} free of {capacity}").format(n=slot.free, capacity=slot.capacity)
+            (content(slot.place, lang) + " · " if slot.place else "") + t("{n} free of {capacity}").format(n=slot.free, capacity=slot.capacity)
         )
         if booking is None:
             action.button(t("Book"), key=f"book_{slot.id}", type="primary", on_click=act, args=(service.book, slot.id))

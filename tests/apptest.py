@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -34,14 +35,26 @@ def db_path() -> str:
     return os.environ["DIGLED_DB"]
 
 
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown source holding escaped text (validation.escape_markdown):
+    the backslash escapes resolved and the invisible word joiners that keep web addresses from
+    becoming links dropped."""
+    return MARKDOWN_ESCAPE.sub(r"\1", str(markdown)).replace("\u2060", "")
+
+
 def page_text(at: AppTest) -> str:
-    """All visible text of a run (markdown, titles, captions, metrics, alerts, widget labels)."""
+    """All visible text of a run (markdown, titles, captions, metrics, alerts, widget labels), as
+    a reader sees it (`shown`: escaped text without its backslashes)."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "error", "warning", "info", "success"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+        parts += [shown(e.value) for e in getattr(at, kind)]
+    parts += [str(e.value) for e in at.text]  # st.text: plain, never Markdown
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for kind in ("button", "radio", "selectbox", "text_input"):
-        parts += [str(e.label) for e in getattr(at, kind)]
+        parts += [shown(e.label) for e in getattr(at, kind)]
     return "\n".join(parts)
 
 

@@ -184,3 +184,62 @@ def _keep_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+# --- real-browser fixtures (tests/e2e and the browser tests of tests/security) -----------------
+# One definition for the whole test session: a second `browser` fixture in another directory
+# would start a second Playwright in the same process, which its sync API refuses.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS, _require_chromium
+
+    _require_chromium()
+
+    # Assertions retry for up to 15 s (Playwright's default is 5 s): a script run on a loaded
+    # 2-core machine can take longer than that; a failing assertion still fails, later.
+    expect.set_options(timeout=15_000)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from tests.e2e.conftest import Server, _require_chromium
+
+    _require_chromium()
+    s = Server(tmp_path_factory.mktemp("server")).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    p = context.new_page()
+    p.set_default_timeout(30_000)
+    yield p
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        from tests.e2e.conftest import ARTIFACTS
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"{request.node.name}.png"
+        try:
+            p.screenshot(path=str(shot), full_page=True)
+            print(f"\nscreenshot of the failure: {shot}")
+        except Exception as e:  # pragma: no cover
+            print(f"\nno screenshot: {e}")
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)

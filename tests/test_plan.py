@@ -351,8 +351,8 @@ def test_the_panel_shows_what_moved_after_a_retake(database, framework):
     assert card[1:] == [
         "Level 3 → 5 · score 30\u00a0% → 50\u00a0% (+20 percentage points)",
         "Actions done: 1 of 2",
-        # user text shown literally (no link forms)
-        "- ☑ Læs \\[mere\\]\\(http\\:\\/\\/x\\) (done)\n- ☐ Søg (not done)",
+        # user text shown literally (no link forms; a word joiner keeps the address from autolinking)
+        "- ☑ Læs \\[mere\\]\\(http\u2060\\:\\/\\/x\\) (done)\n- ☐ Søg (not done)",
     ]
     # safe_data, asked for but without need or action, has no card
     assert "**Protecting personal data and privacy**" not in texts

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from digled import auth, dates, i18n, journey, programme, service, workshops
-from tests.apptest import app_as, page_text
+from tests.apptest import app_as, page_text, shown
 
 ADMIN_PAGES = ["pages/admin_schedule.py", "pages/admin_service.py", "pages/admin_workshops.py"]
 
@@ -55,7 +55,7 @@ def test_home_shows_progress_timeline_and_one_next_step_the_start_assessment(dem
     bar = at.get("progress")[0]
     assert bar.value == 25 and bar.text == "25 % of the programme done (4 of 16 activities)"
     assert "Welcome, Lea" in text
-    links = {(x.proto.label, x.proto.page, x.proto.query_string) for x in at.get("page_link")}
+    links = {(shown(x.proto.label), x.proto.page, x.proto.query_string) for x in at.get("page_link")}
     for a in programme.programme().activities:
         assert a.title["en"] in text or any(label == a.title["en"] for label, _, _ in links), a.id
     # every timeline title links to its own item (?item=<id>), films to the films page
@@ -70,7 +70,7 @@ def test_home_shows_progress_timeline_and_one_next_step_the_start_assessment(dem
     assert "Your digital competence assessment" not in text and "Your personal plan" not in text
     assert text.count("Start with the assessment") == 1
     button = at.button(key="next_step")
-    assert button.label == "Go to: " + nxt.activity.title["en"]
+    assert shown(button.label) == "Go to: " + nxt.activity.title["en"]
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO dates
 
 
@@ -169,7 +169,7 @@ def test_a_go_to_link_opens_the_tab_holding_the_film_and_expands_it(demo_db, ite
     labels = [c.label for c in container.children.values()]
     assert labels[container.proto.tab_container.default_tab_index] == tab
     expanded = [e for e in at.expander if e.proto.expanded]
-    assert [e.label.split(" · ")[0] for e in expanded] == [programme.programme().activity(item).title["en"]]
+    assert [shown(e.label).split(" · ")[0] for e in expanded] == [programme.programme().activity(item).title["en"]]
 
 
 def test_meetings_show_my_workshop_table_and_who_sits_there(demo_db):
@@ -258,7 +258,7 @@ def test_admin_edits_dates_with_messages_naming_the_activity(demo_db):
     dates = programme.schedule(demo_db, programme.programme())
     at.date_input(key="due_film2").set_value(dates["film2"].opens - timedelta(days=1))
     at.button(key="FormSubmitter:schedule_form-Save the dates").click().run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("The opportunities of digitalisation and the leader's role: the due date")
     assert programme.schedule(demo_db, programme.programme())["film2"] == dates["film2"]
     at.date_input(key="due_film2").set_value(dates["film2"].due + timedelta(days=7))
@@ -296,7 +296,7 @@ def test_schedule_page_shows_the_source_of_each_date_and_warns_of_days_off(demo_
                                              "workshop2": (date(2030, 6, 8), date(2030, 6, 8))})
     at = app_as("admin", page="pages/admin_schedule.py", lang=lang).run()
     assert not at.exception, at.exception
-    assert [w.value for w in at.warning] == expected["warnings"]
+    assert [shown(w.value) for w in at.warning] == expected["warnings"]
     rows = {r.id: r.title for r in journey.schedule_rows(demo_db, lang)}
     cells = schedule_row_texts(at)
     assert expected["workshop1"] in cells[rows["workshop1"]]
@@ -336,7 +336,7 @@ def test_nothing_typed_is_lost_when_the_dates_are_refused(demo_db):
     at.date_input(key="due_workshop2").set_value(date(2030, 6, 8))
     at.date_input(key="due_film2").set_value(date(2030, 2, 1))  # before it opens
     at.button(key="FormSubmitter:schedule_form-Save the dates").click().run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "The opportunities of digitalisation and the leader's role: the due date 1 February 2030 is before "
         "the open date 25 February 2030."]
     assert at.date_input(key="opens_workshop2").value == date(2030, 6, 8)

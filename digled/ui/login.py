@@ -16,14 +16,13 @@ holding the username, set from JavaScript so never HttpOnly, with no server-side
 
 from __future__ import annotations
 
-import json
 import time
 
 import streamlit as st
 
 from digled import auth, sessions, sso
 from digled.i18n import N_
-from digled.ui import session, sso_settings, web
+from digled.ui import scripts, session, sso_settings, web
 
 AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles", "login_at", "login_session")
 HANDOVER_WAIT_SECONDS = 10.0
@@ -50,8 +49,9 @@ def _browser() -> bool:
 
 def client_address() -> str | None:
     """The client's address for the per-client limit (None for a local connection). Behind a
-    reverse proxy this is the proxy's unless the server trusts its X-Forwarded-For (uvicorn
-    trusts it from 127.0.0.1, or from FORWARDED_ALLOW_IPS; see the README)."""
+    reverse proxy this is the proxy's unless the server trusts its X-Forwarded-For: only from
+    the proxies FORWARDED_ALLOW_IPS names, from nobody when it is unset
+    (web.trust_forwarded_for_only_when_named; see the README)."""
     try:
         address = st.context.ip_address
     except Exception:
@@ -60,21 +60,20 @@ def client_address() -> str | None:
 
 
 def _cookie_token() -> str | None:
+    """The session id the websocket handshake carried: on https (DIGLED_BASE_URL) only the
+    `__Host-` cookie (sessions.cookie_value)."""
     try:
-        return sessions.cookie_value(st.context.cookies)
+        cookies = st.context.cookies
     except Exception:  # no browser context (AppTest, bare mode)
         return None
+    return sessions.cookie_value(cookies, sessions.secure(session.context().settings.base_url))
 
 
 def _post(path: str, ticket: str | None, then: str | None = None) -> None:
     """Make the browser POST a ticket to one of digled's routes (the response sets or deletes
-    the HttpOnly cookie, which no script can), and once that answer arrived, POST to `then`."""
-    options = ("{method: 'POST', credentials: 'same-origin', cache: 'no-store', headers: "
-               + json.dumps({"Content-Type": "application/json", web.HEADER: "1"}))
-    script = "fetch(" + json.dumps(path) + ", " + options + ", body: " + json.dumps(json.dumps({"ticket": ticket})) + "})"
-    if then:
-        script += ".then(r => r.ok && fetch(" + json.dumps(then) + ", " + options + ", body: '{}'}))"
-    st.html("<script>" + script + ";</script>", unsafe_allow_javascript=True)
+    the HttpOnly cookie, which no script can), and once that answer arrived, POST to `then`
+    (digled/ui/js/handover.js)."""
+    scripts.run("handover", path=path, ticket=ticket or "", then=then or "", header=web.HEADER)
 
 
 def _wait(done, seconds: float) -> bool:
@@ -89,7 +88,7 @@ def _wait(done, seconds: float) -> bool:
 def _start_session(db, user: auth.User) -> int | None:
     """Begin a server-side session for `user` and hand its cookie to the browser. Returns the
     session id once the browser has the cookie, None when it never arrived."""
-    session_id, ticket = sessions.begin(db, user.id, _key())
+    session_id, ticket = sessions.begin(db, user.id, _key(), limit=_policy().max_sessions)
     sessions.purge(db, _policy())  # housekeeping, once per login: old sessions, old failure counts
     auth.forget_old_failures(db)
     if not _browser():  # AppTest: nobody to hand a cookie to; the session lives in this state
@@ -251,7 +250,7 @@ def _take_sso_identity(db) -> None:
     if claims is None:
         return
     st.session_state["_sso_seen"] = True
-    outcome = sso.map_identity(db, claims)
+    outcome = sso.map_identity(db, claims, exclude_admins=session.context().settings.sso_exclude_admins)
     if outcome.error:
         st.session_state["_login_error"] = outcome.error
         if _browser():

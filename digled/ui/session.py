@@ -101,7 +101,7 @@ def _environ_key() -> tuple:
     return tuple(
         os.environ.get(k, "")
         for k in ("DIGLED_DB", "DIGLED_DEMO", "DIGLED_COOKIE_KEY", "DIGLED_PSEUDONYM_SECRET",
-                  "DIGLED_SECRETS_FILE", "DIGLED_BASE_URL")
+                  "DIGLED_SECRETS_FILE", "DIGLED_BASE_URL", "DIGLED_SSO_EXCLUDE_ADMINS", "DIGLED_MAX_SESSIONS")
     )
 
 

@@ -9,6 +9,11 @@ websocket. So the login page hands the browser a one-time ticket, and the browse
 - `POST /api/digled/confirm`: sent right after, with that cookie: proves the browser keeps it.
 - `POST /api/digled/logout` `{"ticket": ...}`: confirms the ticket of an ended session and
   deletes the cookie (and digled's older cookies) unless it belongs to a live session.
+- `GET /api/digled/js/<name>.js`: digled's few scripts (the handover above, scrolls, the phone
+  menu) as files, since the Content-Security-Policy runs no inline script (digled/ui/scripts.py).
+
+On https only the `__Host-` session cookie is read (sessions.cookie_value). `X-Forwarded-For` is
+trusted only from the proxies FORWARDED_ALLOW_IPS names (`trust_forwarded_for_only_when_named`).
 
 Both the session and the logout route also delete Streamlit's identity cookies
 (`_streamlit_user`, `_streamlit_user_tokens`, left by single sign-on's `st.login`, see
@@ -30,7 +35,8 @@ from urllib.parse import urlsplit
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from digled import config, db, sessions
 
@@ -125,8 +131,8 @@ async def session_endpoint(request: Request) -> JSONResponse:
 async def confirm_endpoint(request: Request) -> JSONResponse:
     if not same_origin(request):
         return _response(False, 403)
-    token = sessions.cookie_value(request.cookies)
     s = settings()
+    token = sessions.cookie_value(request.cookies, sessions.secure(base_url(s), request.url.scheme))
 
     def confirm() -> bool:
         database = db.connect(s.db_path)
@@ -143,8 +149,9 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     if not same_origin(request):
         return _response(False, 403)
     ticket = await _ticket(request)
-    token = sessions.cookie_value(request.cookies)
     s = settings()
+    is_secure = sessions.secure(base_url(s), request.url.scheme)
+    token = sessions.cookie_value(request.cookies, is_secure)
 
     def clear() -> bool:
         database = db.connect(s.db_path)
@@ -156,7 +163,6 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     delete = await run_in_threadpool(clear)
     response = _response(True)
     if delete:
-        is_secure = sessions.secure(base_url(s), request.url.scheme)
         for header in sessions.delete_cookie_headers(is_secure or sessions.SECURE_COOKIE in request.cookies):
             response.headers.append("Set-Cookie", header)
     for header in _streamlit_identity_headers(request.cookies):
@@ -164,9 +170,48 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     return response
 
 
-def routes() -> list[Route]:
+FORWARDED_SETTING = "FORWARDED_ALLOW_IPS"
+
+
+def trust_forwarded_for_only_when_named() -> str | None:
+    """Which proxies may name the client in `X-Forwarded-For`: only those the operator lists in
+    FORWARDED_ALLOW_IPS (e.g. `127.0.0.1` for Caddy on the same machine), nobody when it is unset.
+
+    uvicorn, which serves digled, rewrites a request's client address from `X-Forwarded-For` for
+    the proxies it trusts, and when FORWARDED_ALLOW_IPS is unset it trusts 127.0.0.1 and ::1: any
+    process on the machine could then invent a client address per failed login and so pass the
+    per-client limit. uvicorn reads that setting when its Config is made, before it imports app.py
+    (`streamlit run` finds the st.App without importing it), and wraps the app in its
+    proxy-headers middleware right after the import. So app.py calls this while it is imported:
+    it sets the trust of the uvicorn Config that is loading it. Returns the trust it set ("" is
+    nobody), or None where no uvicorn Config is loading the app (AppTest, tests importing app.py)."""
+    import logging
+    import sys
+
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - streamlit run always has it
+        return None
+    trusted = os.environ.get(FORWARDED_SETTING, "").strip()
+    frame = sys._getframe(1)
+    while frame is not None:
+        loading = frame.f_locals.get("self")
+        if isinstance(loading, uvicorn.Config):
+            loading.forwarded_allow_ips = trusted
+            if trusted:
+                logging.getLogger("digled").info("X-Forwarded-For trusted from %s (%s)", trusted, FORWARDED_SETTING)
+            return trusted
+        frame = frame.f_back
+    return None
+
+
+def routes() -> list[BaseRoute]:
+    from digled.ui import scripts
+
     return [
         Route(SESSION_PATH, session_endpoint, methods=["POST"]),
         Route(CONFIRM_PATH, confirm_endpoint, methods=["POST"]),
         Route(LOGOUT_PATH, logout_endpoint, methods=["POST"]),
+        # digled's scripts as files (the Content-Security-Policy runs no inline script)
+        Mount(scripts.PATH, app=StaticFiles(directory=scripts.DIRECTORY), name="digled-js"),
     ]

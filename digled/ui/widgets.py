@@ -19,11 +19,9 @@ def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
 
 def scroll_to_top() -> None:
     """Bring the top of the main area into view (after a step change at the bottom of a page)."""
-    st.html(
-        "<script>setTimeout(() => document.querySelector(\"[data-testid='stMainBlockContainer']\")"
-        "?.scrollIntoView({block: 'start'}), 30)</script>",
-        unsafe_allow_javascript=True,
-    )
+    from digled.ui import scripts
+
+    scripts.run("scroll_top")
 
 
 def material_links(activity, lang: str, t) -> None:
@@ -75,15 +73,9 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
 def scroll_to_item(key: str) -> None:
     """Bring the element with widget key `key` (class st-key-<key>) into view once it renders
     (the target of a "Go to" link)."""
-    import json
+    from digled.ui import scripts
 
-    st.html(
-        "<script>(() => { let n = 0; const go = () => { const el = document.querySelector("
-        + json.dumps(".st-key-" + key)
-        + "); if (el) { el.scrollIntoView({block: 'start', behavior: 'instant'}); el.focus?.(); } "
-        "else if (n++ < 40) setTimeout(go, 100); }; setTimeout(go, 150); })()</script>",
-        unsafe_allow_javascript=True,
-    )
+    scripts.run("scroll_to", selector=".st-key-" + key)
 
 
 def target_item(page_key: str) -> tuple[str | None, bool]:
@@ -105,6 +97,21 @@ def md(value) -> str:
     from digled.validation import escape_markdown
 
     return escape_markdown(value)
+
+
+def content(value, lang: str) -> str:
+    """Programme content an administrator edits in the app (an activity's title, a reflection
+    question, a place; a {da, en} pair or a plain text) for anything Streamlit renders as
+    Markdown: st.markdown, st.subheader, st.caption, st.toast, st.error and the labels of
+    expanders, buttons, checkboxes, page links, text and date inputs. The text in the page's
+    language, escaped (`md`): shown as written, never as an image, a link, HTML or emphasis, so
+    `![p](http://tracker.example/px.gif)` in a title makes no leader's browser fetch anything
+    (issue 21). The one way content text reaches a Markdown element; where Streamlit shows plain
+    text (selectbox options, st.text, tables, file names, the autosave field's label) the text
+    goes as it is (`i18n.text`)."""
+    from digled.i18n import text
+
+    return md(text(value, lang))
 
 
 def message_md(message: str, params: dict, t) -> str:

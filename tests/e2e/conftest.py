@@ -1,4 +1,6 @@
-"""Real-browser fixtures: a real `streamlit run app.py` and Debian's Chromium via Playwright.
+"""Real-browser helpers: a real `streamlit run app.py` (Server) and Debian's Chromium via
+Playwright. The fixtures `browser`, `page` and `server` live in tests/conftest.py, so the browser
+tests of tests/security share the one Playwright of a test process with these (two would clash).
 
 The tests skip with a clear message where no Chromium exists, except in CI (CI=true), where
 they must run. Screenshots of failing tests go to test-artifacts/ (the path is printed).
@@ -108,28 +110,6 @@ class Server:
                 self.proc.kill()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
-
-    # Assertions retry for up to 15 s (Playwright's default is 5 s): a script run on a loaded
-    # 2-core machine can take longer than that; a failing assertion still fails, later.
-    expect.set_options(timeout=15_000)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    _require_chromium()
-    s = Server(tmp_path_factory.mktemp("server")).start()
-    yield s
-    s.stop()
-
-
 @pytest.fixture(scope="module")
 def leader(server, browser) -> str:
     """The username of a demo leader with a submitted start assessment (the first visit creates
@@ -141,28 +121,3 @@ def leader(server, browser) -> str:
     open_app(page, server.url)
     page.close()
     return leader_with_assessment(server)
-
-
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
-    p = context.new_page()
-    p.set_default_timeout(30_000)
-    yield p
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / f"{request.node.name}.png"
-        try:
-            p.screenshot(path=str(shot), full_page=True)
-            print(f"\nscreenshot of the failure: {shot}")
-        except Exception as e:  # pragma: no cover
-            print(f"\nno screenshot: {e}")
-    context.close()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    rep = outcome.get_result()
-    setattr(item, "rep_" + rep.when, rep)

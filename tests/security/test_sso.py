@@ -36,13 +36,21 @@ def people(database):
     return database
 
 
+ISS = "https://login.kommune.example/tenant/v2.0"
+
+
+def _claims(email, sub="k-1", **extra) -> dict:
+    """An ID token's claims as the provider sends them: issuer, subject, a verified e-mail."""
+    return {"iss": ISS, "sub": sub, "email": email, "email_verified": True, **extra}
+
+
 def _users(db) -> int:
     return db.execute("SELECT COUNT(*) FROM users").fetchone()[0]
 
 
 def test_a_verified_email_maps_case_insensitively_to_its_active_account(people):
     before = _users(people)
-    outcome = sso.map_identity(people, {"email": "lea.leder@KOMMUNE.DK", "email_verified": True, "sub": "x"})
+    outcome = sso.map_identity(people, _claims("lea.leder@KOMMUNE.DK"))
     assert outcome.error is None and outcome.user.username == "lea"
     assert _users(people) == before
     [entry] = audit.recent(people, 1)
@@ -50,7 +58,7 @@ def test_a_verified_email_maps_case_insensitively_to_its_active_account(people):
 
 
 def test_a_never_activated_account_is_activated_by_its_verified_email(people):
-    outcome = sso.map_identity(people, {"email": "nina@kommune.dk", "email_verified": "true"})
+    outcome = sso.map_identity(people, _claims("nina@kommune.dk", email_verified="true"))
     assert outcome.user.username == "new" and outcome.user.activated
 
 
@@ -60,10 +68,10 @@ def test_a_never_activated_account_is_activated_by_its_verified_email(people):
     ({"email": "lea.leder@kommune.dk", "email_verified": "false"}, sso.NOT_VERIFIED, "e-mail address not verified"),
     ({"email": "lea.leder@kommune.dk", "email_verified": 1}, sso.NOT_VERIFIED, "e-mail address not verified"),
     ({"email_verified": True, "preferred_username": "lea"}, sso.NOT_VERIFIED, "no e-mail address"),
-    ({"email": "stranger@kommune.dk", "email_verified": True}, sso.NOT_REGISTERED, "no account with this e-mail address"),
-    ({"email": "ole@kommune.dk", "email_verified": True}, sso.NOT_REGISTERED, "account deactivated"),
-    ({"email": "twin@kommune.dk", "email_verified": True}, sso.NOT_REGISTERED, "several accounts with this e-mail address"),
-    ({"email": "", "email_verified": True}, sso.NOT_VERIFIED, "no e-mail address"),
+    (_claims("stranger@kommune.dk"), sso.NOT_REGISTERED, "no account with this e-mail address"),
+    (_claims("ole@kommune.dk"), sso.NOT_REGISTERED, "account deactivated"),
+    (_claims("twin@kommune.dk"), sso.NOT_REGISTERED, "several accounts with this e-mail address"),
+    (_claims(""), sso.NOT_VERIFIED, "no e-mail address"),
 ])
 def test_refusals_create_nothing_and_are_audited(people, claims, error, reason):
     before = _users(people)
@@ -93,6 +101,128 @@ def test_missing_settings():
                                           "server_metadata_url"]
     assert sso.missing_settings(AUTH) == []
     assert sso.missing_settings({**AUTH, "client_secret": ""}) == ["client_secret"]
+
+
+# --- issue 21: a clean e-mail claim, the provider's identity bound, administrators kept off ------
+
+
+@pytest.mark.parametrize("email", [
+    "lea.leder\u0000@kommune.dk", "lea.leder@kommune.\tdk", " lea.leder@kommune.dk", "lea.leder@kommune.dk\n",
+    "lea.leder@kommune.dk\u200b", "lea.l\u0435der@kommune.dk",  # a zero-width space, a Cyrillic e
+    "lea leder@kommune.dk", "lea.leder@kommune", "<lea.leder@kommune.dk>", ["lea.leder@kommune.dk"],
+])
+def test_an_e_mail_claim_that_is_not_a_clean_address_is_refused_not_cleaned(people, email):
+    outcome = sso.map_identity(people, _claims(email))
+    assert outcome.user is None and outcome.error == sso.NOT_USABLE
+    assert outcome.reason == "e-mail claim is not a clean address"
+    assert people.execute("SELECT COUNT(*) FROM sso_identities").fetchone()[0] == 0
+    detail = audit.recent(people, 1)[0]["detail"]
+    assert "\x00" not in detail and "\t" not in detail  # the audit log shows escapes, not the characters
+
+
+@pytest.mark.parametrize("claims", [
+    {"email": "lea.leder@kommune.dk", "email_verified": True},  # no issuer, no subject
+    {"iss": ISS, "email": "lea.leder@kommune.dk", "email_verified": True},
+    {"sub": "k-1", "email": "lea.leder@kommune.dk", "email_verified": True},
+    _claims("lea.leder@kommune.dk", sub=""), _claims("lea.leder@kommune.dk", sub="k\u00001"),
+    _claims("lea.leder@kommune.dk", sub=12345), _claims("lea.leder@kommune.dk", sub="x" * 256),
+])
+def test_an_identity_without_a_usable_issuer_and_subject_is_refused(people, claims):
+    outcome = sso.map_identity(people, claims)
+    assert outcome.error == sso.NOT_USABLE and outcome.reason == "no usable issuer and subject"
+
+
+def test_the_first_login_binds_the_account_to_the_providers_identity(people):
+    lea = auth.get_user(people, "lea")
+    assert sso.identity_of(people, lea.id) is None
+    assert sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1")).user.username == "lea"
+    assert sso.identity_of(people, lea.id) == (ISS, "k-1")
+    assert sso.bound_account(people, ISS, "k-1") == lea.id
+    assert [e["action"] for e in audit.recent(people, 2)] == ["log in with single sign-on", "single sign-on identity bound"]
+    assert sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1")).user.username == "lea"  # again
+    assert people.execute("SELECT COUNT(*) FROM sso_identities").fetchone()[0] == 1
+
+
+def test_a_changed_address_at_the_provider_does_not_move_the_login(people):
+    """Lea's identity k-1 is bound to lea. The provider now sends Nina's address for k-1 (the
+    address was changed there, by mistake or by Lea): still lea, never nina."""
+    assert sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1")).user.username == "lea"
+    outcome = sso.map_identity(people, _claims("nina@kommune.dk", sub="k-1"))
+    assert outcome.user.username == "lea"
+    assert "Lea.Leder@Kommune.dk" in audit.recent(people, 1)[0]["detail"]  # the mismatch is in the audit log
+    nina = auth.get_user(people, "new")
+    assert sso.identity_of(people, nina.id) is None and not nina.activated
+
+
+def test_another_identity_with_a_bound_accounts_address_is_refused(people):
+    """Another provider account (k-2, or another issuer) that claims Lea's address after Lea's own
+    identity was bound: refused, nothing bound."""
+    sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1"))
+    for claims in (_claims("lea.leder@kommune.dk", sub="k-2"),
+                   {**_claims("lea.leder@kommune.dk", sub="k-1"), "iss": "https://evil.example"}):
+        outcome = sso.map_identity(people, claims)
+        assert outcome.user is None and outcome.error == sso.LINKED_ELSEWHERE
+        assert outcome.reason == "account bound to another identity at the provider"
+    assert people.execute("SELECT COUNT(*) FROM sso_identities").fetchone()[0] == 1
+
+
+def test_a_bound_account_that_was_deactivated_is_refused(people):
+    sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1"))
+    people.execute("UPDATE users SET active = 0 WHERE username = 'lea'")
+    assert sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1")).reason == "account deactivated"
+
+
+def test_unbinding_lets_the_next_login_bind_afresh(people):
+    sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1"))
+    assert sso.unbind(people, "lea", actor="anne") and not sso.unbind(people, "lea", actor="anne")
+    assert audit.recent(people, 1)[0]["action"] == "single sign-on identity unbound"
+    assert sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-9")).user.username == "lea"
+    assert sso.identity_of(people, auth.get_user(people, "lea").id) == (ISS, "k-9")
+
+
+def test_the_command_line_unbinds(people, capsys):
+    from digled import cli
+
+    sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1"))
+    assert cli.main(["sso-unbind", "lea"]) == 0
+    assert "forgotten" in capsys.readouterr().out
+    assert sso.identity_of(people, auth.get_user(people, "lea").id) is None
+    assert cli.main(["sso-unbind", "nobody"]) == 1
+
+
+def test_administrators_are_kept_off_single_sign_on_by_default(people):
+    auth.create_user(people, username="anne", name="Anne Admin", email="anne@kommune.dk", roles=["admin"])
+    auth.create_user(people, username="lars", name="Lars Leder", email="lars@kommune.dk", roles=["leader", "admin"])
+    for email in ("anne@kommune.dk", "lars@kommune.dk"):
+        outcome = sso.map_identity(people, _claims(email, sub=email))
+        assert outcome.user is None and outcome.error == sso.ADMINS_OFF
+        assert outcome.reason == "administrator account (DIGLED_SSO_EXCLUDE_ADMINS)"
+    assert people.execute("SELECT COUNT(*) FROM sso_identities").fetchone()[0] == 0
+    assert sso.map_identity(people, _claims("anne@kommune.dk", sub="a-1"), exclude_admins=False).user.username == "anne"
+
+
+def test_an_account_that_became_an_administrator_is_kept_off_too(people):
+    sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1"))
+    people.execute("UPDATE users SET roles = 'leader,admin' WHERE username = 'lea'")
+    assert sso.map_identity(people, _claims("lea.leder@kommune.dk", sub="k-1")).error == sso.ADMINS_OFF
+
+
+def test_the_setting_keeping_administrators_off(monkeypatch):
+    from digled import config
+
+    monkeypatch.delenv("DIGLED_SSO_EXCLUDE_ADMINS", raising=False)
+    assert config.load_settings().sso_exclude_admins is True
+    monkeypatch.setenv("DIGLED_SSO_EXCLUDE_ADMINS", "0")
+    assert config.load_settings().sso_exclude_admins is False
+    monkeypatch.setenv("DIGLED_SSO_EXCLUDE_ADMINS", "maybe")
+    with pytest.raises(config.ConfigError, match="DIGLED_SSO_EXCLUDE_ADMINS"):
+        config.load_settings()
+
+
+def test_the_new_refusals_are_translated():
+    da = i18n.translator("da")
+    for message in (sso.NOT_USABLE, sso.LINKED_ELSEWHERE, sso.ADMINS_OFF):
+        assert da(message) != message
 
 
 # --- the routes delete Streamlit's identity cookie ---------------------------------------------
@@ -171,7 +301,7 @@ def test_an_sso_identity_starts_digleds_own_session(demo_app, monkeypatch):
     from tests.apptest import app_as
 
     monkeypatch.setattr(login, "_sso_claims", lambda: {
-        "is_logged_in": True, "email": "LEDER@demo.digled.dk", "email_verified": True, "sub": "abc"})
+        "is_logged_in": True, **_claims("LEDER@demo.digled.dk", sub="abc")})
     at = app_as(None)
     at.secrets["auth"] = AUTH
     at.run()
@@ -189,7 +319,7 @@ def test_an_unknown_sso_identity_is_refused_on_the_page(demo_app, monkeypatch):
     from tests.apptest import app_as, page_text
 
     monkeypatch.setattr(login, "_sso_claims", lambda: {
-        "is_logged_in": True, "email": "nobody@kommune.dk", "email_verified": True})
+        "is_logged_in": True, **_claims("nobody@kommune.dk")})
     at = app_as(None, lang="da")
     at.secrets["auth"] = AUTH
     at.run()
