@@ -95,5 +95,5 @@ def test_the_change_view_shows_intervals(page, server):
     idle(page, settle=1.0)
     expect_text(page, "Rundefiltret ovenfor gælder ikke for denne visning.")
     expect_text(page, "95 gange ud af 100")
-    assert page.locator(".stPlotlyChart .errorbar").count() > 0  # the intervals are drawn
+    assert page.locator(".stPlotlyChart .scatterlayer .js-line").count() > 0  # the intervals are drawn (as lines)
     assert serious_violations(page) == []
