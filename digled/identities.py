@@ -33,7 +33,7 @@ HOW = ("invitation", "reset", "sso", "operator", "existing")
 
 REQUESTED = N_("{actor} asked on {date} for {name} ({username}) to get the management role. Management sees the "
                "published figures about leaders, so the role is given only when a management user confirms it. "
-               "Confirm or refuse it on this page.")
+               "Confirm or refuse it on the page Participation.")
 GRANTED = N_("{name} ({username}) was given the management role by {actor} on {date}. Management sees the published "
              "figures about leaders. If this is not right, contact the server operator.")
 

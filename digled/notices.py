@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import sqlite_utils
 
+from . import dates
 from .db import write
 
 
@@ -25,9 +26,16 @@ class Notice:
     message: str  # a message id (English), translated when shown
     params: dict
 
-    def text(self, translate=lambda s: s) -> str:
-        """The notice in the reader's language."""
-        return translate(self.message).format(**self.params)
+    def text(self, translate=lambda s: s, lang: str | None = None) -> str:
+        """The notice in the reader's language; with `lang`, a `date` parameter (stored as an
+        ISO day) is written as the reader's day ('7. december 2026')."""
+        params = dict(self.params)
+        if lang and isinstance(params.get("date"), str):
+            try:
+                params["date"] = dates.day(date.fromisoformat(params["date"][:10]), lang, "long")
+            except ValueError:
+                pass
+        return translate(self.message).format(**params)
 
 
 def _now() -> str:

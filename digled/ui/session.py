@@ -214,7 +214,7 @@ def show_notices(user: auth.User, t) -> None:
     with st.container(border=True, key="account_notices"):
         st.markdown(":material/notifications: **" + t("About your account") + "**")
         for notice in unseen:
-            st.text(notice.text(t))  # plain text: names and addresses are never markup
+            st.text(notice.text(t, language()))  # plain text: names and addresses are never markup
         if st.button(t("I have read this"), key="notices_seen", icon=":material/done:"):
             notices.mark_seen(database(), user.id, [n.id for n in unseen])
             st.rerun()
