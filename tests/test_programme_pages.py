@@ -272,76 +272,115 @@ def schedule_row_texts(at) -> dict[str, str]:
     return {m.value.split("**")[1]: m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value}
 
 
+def scenario() -> dict[str, date]:
+    """A future year's calendar for the schedule tests (issue 26: they held only before 2030):
+    a Monday kick-off 105 days before Easter Monday (so film 4 would open on it), Constitution
+    Day (5 June) on a weekday, the Saturday after it, and working days where the programme's
+    offsets land (film 2 opens 49 days after the kick-off; workshop 1 follows 101 days after a
+    kick-off a week later). Days off from `holidays` (Denmark), Constitution Day added."""
+    import holidays
+    from dateutil.easter import easter
+
+    year = date.today().year + 1
+    while True:
+        off = holidays.Denmark(years=year)
+        easter_monday = easter(year) + timedelta(days=1)
+        kickoff = easter_monday - timedelta(days=105)
+        june5 = date(year, 6, 5)
+
+        def working(d: date) -> bool:
+            return d.weekday() < 5 and d not in off and d != date(d.year, 6, 5)
+
+        later = kickoff + timedelta(days=7)
+        if (kickoff.year == year and working(kickoff) and june5.weekday() < 5 and working(later)
+                and working(later + timedelta(days=101)) and working(kickoff + timedelta(days=49))
+                and working(easter_monday + timedelta(days=1))):
+            saturday = june5 + timedelta(days=(5 - june5.weekday()) % 7)
+            return {"kickoff": kickoff, "easter_monday": easter_monday, "june5": june5, "saturday": saturday,
+                    "later": later, "follows": later + timedelta(days=101),
+                    "film2_opens": kickoff + timedelta(days=49), "film2_due": kickoff + timedelta(days=25)}
+        year += 1
+
+
+def _long(d: date, lang: str) -> str:
+    return dates.day(d, lang, "long")
+
+
 @pytest.mark.parametrize("lang, expected", [
     ("en", {
-        "warnings": ["Joint workshop 1: 5 June 2030 is Constitution Day, not a working day.",
-                     "Joint workshop 2: 8 June 2030 is Saturday, not a working day."],
+        "warnings": ["Joint workshop 1: {june5} is Constitution Day, not a working day.",
+                     "Joint workshop 2: {saturday} is Saturday, not a working day."],
         "workshop1": "Joint workshop · set by hand · not a working day (Constitution Day)",
         "film1": "E-learning film · follows the kick-off",
-        "film4": "follows the kick-off · opens moved from 22 Apr 2030 (Easter Monday)",
+        "film4": "follows the kick-off · opens moved from {easter_monday} (Easter Monday)",
         "caption": "Dates you set by hand here are kept exactly as you set them",
     }),
     ("da", {
-        "warnings": ["Fælles workshop 1: 5. juni 2030 er Grundlovsdag, ikke en arbejdsdag.",
-                     "Fælles workshop 2: 8. juni 2030 er lørdag, ikke en arbejdsdag."],
+        "warnings": ["Fælles workshop 1: {june5} er Grundlovsdag, ikke en arbejdsdag.",
+                     "Fælles workshop 2: {saturday} er lørdag, ikke en arbejdsdag."],
         "workshop1": "Fælles workshop · sat manuelt · ikke en arbejdsdag (Grundlovsdag)",
         "film1": "følger kick off",
-        "film4": "følger kick off · åbning flyttet fra 22. apr. 2030 (Anden påskedag)",
+        "film4": "følger kick off · åbning flyttet fra {easter_monday} (Anden påskedag)",
         "caption": "Datoer, du sætter manuelt her, bevares præcis som du har sat dem",
     }),
 ])
 def test_schedule_page_shows_the_source_of_each_date_and_warns_of_days_off(demo_db, lang, expected):
-    journey.set_kickoff(demo_db, "admin", date(2030, 1, 7))  # a Monday; film 4 would open on Anden påskedag
-    journey.save_schedule(demo_db, "admin", {"workshop1": (date(2030, 6, 5), date(2030, 6, 5)),
-                                             "workshop2": (date(2030, 6, 8), date(2030, 6, 8))})
+    days = scenario()
+    journey.set_kickoff(demo_db, "admin", days["kickoff"])  # a Monday; film 4 would open on Anden påskedag
+    journey.save_schedule(demo_db, "admin", {"workshop1": (days["june5"], days["june5"]),
+                                             "workshop2": (days["saturday"], days["saturday"])})
     at = app_as("admin", page="pages/admin_schedule.py", lang=lang).run()
     assert not at.exception, at.exception
-    assert [shown(w.value) for w in at.warning] == expected["warnings"]
+    words = {"june5": _long(days["june5"], lang), "saturday": _long(days["saturday"], lang),
+             "easter_monday": dates.day(days["easter_monday"], lang, "medium")}
+    assert [shown(w.value) for w in at.warning] == [w.format(**words) for w in expected["warnings"]]
     rows = {r.id: r.title for r in journey.schedule_rows(demo_db, lang)}
     cells = schedule_row_texts(at)
     assert expected["workshop1"] in cells[rows["workshop1"]]
     assert expected["film1"] in cells[rows["film1"]] and "moved" not in cells[rows["film1"]]
-    assert expected["film4"] in cells[rows["film4"]]
+    assert expected["film4"].format(**words) in cells[rows["film4"]]
     assert expected["caption"] in page_text(at)
-    assert at.date_input(key="opens_film4").value == date(2030, 4, 23)
+    assert at.date_input(key="opens_film4").value == days["easter_monday"] + timedelta(days=1)
 
 
 def test_admin_sets_a_workshop_on_a_saturday_by_hand_and_is_warned_but_it_is_saved(demo_db):
-    journey.set_kickoff(demo_db, "admin", date(2030, 1, 7))
+    days = scenario()
+    journey.set_kickoff(demo_db, "admin", days["kickoff"])
     at = app_as("admin", page="pages/admin_schedule.py", lang="en").run()
     assert not at.warning
-    at.date_input(key="opens_workshop2").set_value(date(2030, 6, 8))
-    at.date_input(key="due_workshop2").set_value(date(2030, 6, 8))
+    at.date_input(key="opens_workshop2").set_value(days["saturday"])
+    at.date_input(key="due_workshop2").set_value(days["saturday"])
     at.button(key="FormSubmitter:schedule_form-Save the dates").click().run()
     assert not at.exception, at.exception
     assert "Saved: 1 activities changed." in [s.value for s in at.success]
-    assert [w.value for w in at.warning] == ["Joint workshop 2: 8 June 2030 is Saturday, not a working day."]
-    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens == date(2030, 6, 8)
+    assert [w.value for w in at.warning] == [f"Joint workshop 2: {_long(days['saturday'], 'en')} is Saturday, not a working day."]
+    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens == days["saturday"]
     assert "Joint workshop · set by hand · not a working day (Saturday)" in schedule_row_texts(at)["Joint workshop 2"]
     # moving the kick-off keeps the Saturday; the reset lets the workshop follow the kick-off again
-    at.date_input(key="schedule_kickoff").set_value(date(2030, 1, 14))
+    at.date_input(key="schedule_kickoff").set_value(days["later"])
     at.button(key="FormSubmitter:kickoff_form-Save the kick-off date").click().run()
-    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens == date(2030, 6, 8)
-    # workshop 1 follows: 101 days after Monday 14 January 2030 is Thursday 25 April
-    assert programme.schedule(demo_db, programme.programme())["workshop1"].opens == date(2030, 4, 25)
+    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens == days["saturday"]
+    # workshop 1 follows: 101 days after the later kick-off (a working day in the scenario's year)
+    assert programme.schedule(demo_db, programme.programme())["workshop1"].opens == days["follows"]
     at.button(key="reset_schedule").click().run()
     assert not at.warning
     assert "Joint workshop · follows the kick-off" in schedule_row_texts(at)["Joint workshop 2"]
 
 
 def test_nothing_typed_is_lost_when_the_dates_are_refused(demo_db):
-    journey.set_kickoff(demo_db, "admin", date(2030, 1, 7))
+    days = scenario()
+    journey.set_kickoff(demo_db, "admin", days["kickoff"])
     at = app_as("admin", page="pages/admin_schedule.py", lang="en").run()
-    at.date_input(key="opens_workshop2").set_value(date(2030, 6, 8))
-    at.date_input(key="due_workshop2").set_value(date(2030, 6, 8))
-    at.date_input(key="due_film2").set_value(date(2030, 2, 1))  # before it opens
+    at.date_input(key="opens_workshop2").set_value(days["saturday"])
+    at.date_input(key="due_workshop2").set_value(days["saturday"])
+    at.date_input(key="due_film2").set_value(days["film2_due"])  # before it opens
     at.button(key="FormSubmitter:schedule_form-Save the dates").click().run()
     assert [shown(e.value) for e in at.error] == [
-        "The opportunities of digitalisation and the leader's role: the due date 1 February 2030 is before "
-        "the open date 25 February 2030."]
-    assert at.date_input(key="opens_workshop2").value == date(2030, 6, 8)
-    assert at.date_input(key="due_film2").value == date(2030, 2, 1)
-    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens != date(2030, 6, 8)
+        f"The opportunities of digitalisation and the leader's role: the due date {_long(days['film2_due'], 'en')} is before "
+        f"the open date {_long(days['film2_opens'], 'en')}."]
+    assert at.date_input(key="opens_workshop2").value == days["saturday"]
+    assert at.date_input(key="due_film2").value == days["film2_due"]
+    assert programme.schedule(demo_db, programme.programme())["workshop2"].opens != days["saturday"]
 
 
 @pytest.mark.parametrize("lang, message", [
