@@ -173,7 +173,7 @@ class Run:
     def server(self, name: str, script: str = "app.py", prepare=None):
         """A streamlit server (tests/e2e's Server) on a fresh database, started once per run."""
         if name not in self.servers:
-            from tests.e2e.conftest import Server
+            from tests.servers import Server
 
             workdir = self.cfg.workdir / name
             workdir.mkdir(parents=True, exist_ok=True)
@@ -657,7 +657,7 @@ def gc_comparison(run: Run, n: int, seconds: float) -> str:
     `runner.postScriptGC = false`, same N, measured one after the other in this run: server CPU
     per answer and p95."""
     from benchmarks import sessions
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     reports = {}
     for value in ("true", "false"):

@@ -453,7 +453,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", default="3,8", help="think time range in seconds, e.g. 3,8")
     args = parser.parse_args()
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     server = Server(Path(tempfile.mkdtemp(prefix="digled-load-"))).start()
     try:

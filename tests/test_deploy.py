@@ -148,7 +148,7 @@ def test_the_app_processes_run_as_an_unprivileged_user_with_the_secrets_as_a_cre
 def test_the_commands_of_the_units_create_the_database_and_serve_the_app(tmp_path):
     """What digled-init and digled@PORT run, as the units run it: the secrets from the
     credential file, the settings from digled.env, outside demo."""
-    from tests.e2e.conftest import free_port, wait_healthy
+    from tests.servers import free_port, wait_healthy
 
     credentials = tmp_path / "credentials"
     credentials.mkdir()

@@ -25,7 +25,7 @@ import pytest
 
 from benchmarks import sessions, workload
 from benchmarks.layout import CADDY, CADDYFILE, Layout
-from tests.e2e.conftest import ROOT
+from tests.servers import ROOT
 
 
 def _require_caddy() -> None:

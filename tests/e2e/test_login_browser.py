@@ -41,7 +41,7 @@ def test_old_cookie_is_refused_after_logout(browser, page, server):
 def test_no_legacy_page_list_before_login(page, tmp_path):
     """st.navigation owns the menu: the pages/ folder's file names never show up, not even for
     the first visitor of a freshly started server (when Streamlit still knows pages/)."""
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     server = Server(tmp_path).start()
     try:
@@ -69,7 +69,7 @@ def test_deep_link_to_the_first_fresh_server_goes_through_the_login_gate(browser
     """Right after a restart Streamlit still routes by pages/ file names for its first run;
     a logged-in leader following a link (e.g. from a reminder) must still get the menu, the
     login gate and the page, not a bare page file."""
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     context = browser.new_context()
     page = context.new_page()

@@ -13,8 +13,9 @@ import pytest
 from icalendar import Calendar
 
 from tests.conftest import start_mail_collector
-from tests.e2e.conftest import CHROMIUM, Server, _require_chromium
+from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import body, expect_text, idle, login, open_app, pick_option
+from tests.servers import Server
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}

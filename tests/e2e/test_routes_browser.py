@@ -38,7 +38,7 @@ def test_the_first_visitor_after_a_restart_gets_the_login_at_a_deep_link(browser
     """The first script run of a fresh process (when Streamlit would route by pages/ file
     names) at a multi-word address: the login, in Danish, at that address; after the login,
     the page."""
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     fresh = Server(tmp_path).start()
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, _require_chromium
+from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, logout, open_app, session_cookies
 from tests.oidc_provider import OIDCProvider
+from tests.servers import Server
 
 LOGGED_IN = ".st-key-logout_button"
 SSO_BUTTON = ".st-key-sso_login button"
