@@ -46,7 +46,7 @@ def test_importance_changes_the_recommendations_and_links_land(browser, server, 
         login(page, leader)
         set_language(server, leader, lang)  # restored by each new page load below
         page.goto(server.url + "/my-results")
-        idle(page, settle=0.5)
+        idle(page)
         open_importance(page)
         before = page.evaluate(RECOMMENDED)
         assert len(before) == 3 and all(name in by_name for name in before), before
@@ -56,7 +56,7 @@ def test_importance_changes_the_recommendations_and_links_land(browser, server, 
         radio = page.locator(f".st-key-importance [class*='st-key-imp_'][class*='_{top}']")
         radio.get_by_text(NOT_RELEVANT[lang], exact=True).click()
         page.locator(".st-key-importance [data-testid='stFormSubmitButton'] button").click()
-        idle(page, settle=0.5)
+        idle(page)
         page.get_by_text(SAVED[lang]).wait_for()
         after = page.evaluate(RECOMMENDED)
         assert len(after) == 3 and before[0] not in after and after != before, (before, after)
@@ -70,7 +70,7 @@ def test_importance_changes_the_recommendations_and_links_land(browser, server, 
         anchor = page.locator(".st-key-recommendation_0 [data-testid='stPageLink'] a").first
         assert text(link.title, lang) in anchor.inner_text()
         anchor.click()
-        idle(page, settle=1.0)
+        idle(page)
         films = link.page.endswith("films.py")
         assert page.url.split("?")[0].rstrip("/").endswith("/films" if films else "/meetings")
         target = page.locator(f".st-key-{'film' if films else 'meeting'}_{link.activity}")

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_quality_browser import serious_violations
@@ -44,10 +45,11 @@ def _check_funnel(page, lang: str, width: int) -> None:
     expect_text(page, words["funnel"])
     chart = page.locator(".stPlotlyChart .js-plotly-plot").first
     chart.wait_for()
+    labels = page.locator(".stPlotlyChart .ytick text")
+    expect(labels).to_have_count(6)  # drawn
+    expect(page.locator(".stPlotlyChart .bartext")).to_have_count(6)
     box = chart.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, "the funnel fits the screen"
-    labels = page.locator(".stPlotlyChart .ytick text")
-    assert labels.count() == 6
     assert any(words["meeting"] in t for t in labels.all_text_contents())
     ticks = sorted(_boxes(page, ".stPlotlyChart .ytick text"), key=lambda b: b["y"])
     for upper, lower in zip(ticks, ticks[1:]):
@@ -73,7 +75,7 @@ def test_the_funnel_is_readable_in_both_languages(browser, server, device):
             if lang == "en":  # Danish first, where the login lands; then English in a new session
                 _language(server, lang)
                 page.goto(server.url + "/")
-            idle(page, settle=1.0)
+            idle(page)
             _check_funnel(page, lang, VIEWPORTS[device]["viewport"]["width"])
             if (device, lang) in (("phone", "da"), ("desktop", "en")):  # axe once per language and device
                 assert serious_violations(page) == [], (device, lang)
@@ -90,10 +92,10 @@ def test_the_change_view_shows_intervals(page, server):
     open_app(page, server.url)
     login(page, "ledelse")
     page.goto(server.url + "/management-competences")
-    idle(page, settle=1.0)
+    idle(page)
     page.locator(".st-key-cohort_view [role=radiogroup] label").filter(has_text="Start og slut").click()
-    idle(page, settle=1.0)
+    idle(page)
     expect_text(page, "Rundefiltret ovenfor gælder ikke for denne visning.")
     expect_text(page, "95 gange ud af 100")
-    assert page.locator(".stPlotlyChart .errorbar").count() > 0  # the intervals are drawn
+    expect(page.locator(".stPlotlyChart .errorbar").first).to_be_attached()  # the intervals are drawn
     assert serious_violations(page) == []
