@@ -58,16 +58,25 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def leader(server, browser) -> str:
-    """The username of a demo leader with a submitted start assessment (the first visit creates
-    the demo database)."""
+def demo(server, browser):
+    """The module's server once its demo database exists: the app loads the demo at its first
+    page run, so a test that reads or writes the database before opening a page asks for this."""
     from tests.e2e.helpers import open_app
-    from tests.e2e.test_quality_browser import leader_with_assessment
 
     page = browser.new_page()
-    open_app(page, server.url)
-    page.close()
-    return leader_with_assessment(server)
+    try:
+        open_app(page, server.url)
+    finally:
+        page.close()
+    return server
+
+
+@pytest.fixture(scope="module")
+def leader(demo) -> str:
+    """The username of a demo leader with a submitted start assessment."""
+    from tests.e2e.test_quality_browser import leader_with_assessment
+
+    return leader_with_assessment(demo)
 
 
 @pytest.fixture

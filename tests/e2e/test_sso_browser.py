@@ -86,8 +86,10 @@ def test_an_unknown_email_is_refused_and_creates_nothing(page, sso_server, provi
     import sqlite3
 
     provider.identity = {"sub": "k-2002", "email": "stranger@kommune.dk", "email_verified": True}
-    users = sqlite3.connect(sso_server.db_path).execute("SELECT COUNT(*) FROM users").fetchone()[0]
-    open_app(page, sso_server.url)
+    open_app(page, sso_server.url)  # the first visit creates the demo database
+    with sqlite3.connect(sso_server.db_path) as c:
+        users = c.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+    assert users > 0
     with cookie_cleared(page):  # the refusal deletes Streamlit's identity cookie
         page.locator(SSO_BUTTON).click()
     expect_text(page, "ikke knyttet til en aktiv deltager", timeout=30_000)
