@@ -26,8 +26,7 @@ COOKIE_KEY = "test-cookie-key-Vx4Nq8TzRb2MwK7cLh5PjF9sYd3GeA6u"
 # each, to one worker at the end: minutes with the other idle.)
 LONGEST_FIRST = (
     "tests/e2e/test_quality_browser.py", "tests/e2e/test_routes_browser.py", "tests/test_multiprocess.py",
-    "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_load_sessions.py",
-    "tests/test_reliability.py",
+    "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_reliability.py",
 )
 
 
