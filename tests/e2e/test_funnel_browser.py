@@ -1,12 +1,11 @@
 """Management in a real browser: the participation funnel (da and en, desktop and phone) is
 readable (full labels that do not overlap, numbers beside the bars, the not-yet-open stage
 grey and said so), fits the screen and is axe clean; the start -> end view with its
-intervals once the competences page calls digled/ui/change_view.py."""
+intervals (the competences page calls digled/ui/change_view.py)."""
 
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +13,6 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_quality_browser import serious_violations
 
-ROOT = Path(__file__).resolve().parents[2]
 VIEWPORTS = {
     "desktop": dict(viewport={"width": 1366, "height": 900}),
     "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
@@ -84,10 +82,6 @@ def test_the_funnel_is_readable_in_both_languages(browser, server, device):
         context.close()
 
 
-WIRED = "change_view" in (ROOT / "pages" / "management_competences.py").read_text(encoding="utf-8")
-
-
-@pytest.mark.skipif(not WIRED, reason="pages/management_competences.py does not call change_view.show yet")
 def test_the_change_view_shows_intervals(page, server):
     open_app(page, server.url)
     login(page, "ledelse")
