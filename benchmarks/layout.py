@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import ROOT, Server, free_port, wait_healthy
+from tests.servers import ROOT, Server, free_port, wait_healthy
 
 CADDY = shutil.which("caddy")
 CADDYFILE = ROOT / "deploy" / "Caddyfile"

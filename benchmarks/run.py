@@ -19,6 +19,12 @@ Every result is one line on stdout starting with its name (progress notes go to 
     publish:    making a publication (anonymity.decide over every group, the audit, figures, storage) at the
                 cohort size: the first, and the next one checked against it. Target < 30 s. Also reading one
                 group of a stored publication (what a management page does per figure).
+    login:      failed logins for a known and an unknown name (and both locked), median over interleaved
+                attempts at the production bcrypt cost. Target: within 30 % or 50 ms of each other
+                (tests/security/test_enumeration.py checks that both run the same bcrypt check).
+    uploads:    the participant import refusing each upload bomb of tests/security/test_uploads.py
+                (zip bombs, a lying zip directory, a sheet claiming 300,000 lines, CSVs of millions
+                of lines or cells). Target: each under 2 s (the tests check what is unpacked and built).
     capacity:   N leaders at once as real Streamlit sessions over the websocket (benchmarks/
                 sessions.py: log in, open the assessment, answer at 3-8 s think time), N = 25, 50,
                 100, 200, 400 on a fresh server each: p50/p95/p99 per answer, errors, lost answers,
@@ -61,11 +67,12 @@ from benchmarks import cohort as cohort_gen  # noqa: E402
 from benchmarks import workload  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export", "publish", "capacity")
+NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export", "publish", "login", "uploads", "capacity")
 RADIOS = "[data-testid='stMainBlockContainer'] [data-testid='stRadio']"
 PROGRESS = "[data-testid='stProgress']"
 BASELINE_COUNTER = "[data-testid='stCaptionContainer']"
 ANSWER_TARGET, DASHBOARD_TARGET, MEMORY_TARGET_MB, PUBLISH_TARGET_S, COLD_TARGET_S = 1.5, 3.0, 5.0, 30.0, 2.0
+LOGIN_TARGET_SHARE, LOGIN_TARGET_S, UPLOAD_TARGET_S = 0.3, 0.05, 2.0
 
 
 def go_to(page, page_file: str) -> None:
@@ -175,7 +182,7 @@ class Run:
     def server(self, name: str, script: str = "app.py", prepare=None):
         """A streamlit server (tests/e2e's Server) on a fresh database, started once per run."""
         if name not in self.servers:
-            from tests.e2e.conftest import Server
+            from tests.servers import Server
 
             workdir = self.cfg.workdir / name
             workdir.mkdir(parents=True, exist_ok=True)
@@ -596,6 +603,74 @@ def bench_publish(run: Run) -> str:
     )
 
 
+def bench_login(run: Run) -> str:
+    """Failed logins, known against unknown names, each median over interleaved attempts (the
+    lockout counters reset between rounds, so no round locks); then both names locked."""
+    from digled import auth, db
+
+    d = db.open_and_migrate(run.cfg.workdir / "login.db")
+    try:
+        auth.create_user(d, username="kendt", name="Kendt Leder", password_hash=auth.hash_password("the right password"))
+
+        def seconds(name: str, expected: str) -> float:
+            started = time.perf_counter()
+            error = auth.attempt_login(d, name, "a wrong password", None, 1000).error
+            took = time.perf_counter() - started
+            assert error == expected, (name, error)
+            return took
+
+        rounds = 5 if run.cfg.quick else 15
+        times: dict[str, list[float]] = {"kendt": [], "ukendt-navn": []}
+        for _ in range(rounds):
+            d.execute("DELETE FROM login_throttle")  # stay under the lockout of 5
+            d.execute("UPDATE users SET failed_logins = 0, locked_until = 0")
+            for _ in range(2):
+                for name in times:
+                    times[name].append(seconds(name, auth.WRONG))
+        locked: dict[str, list[float]] = {"kendt": [], "ukendt-navn": []}
+        for name in locked:
+            for _ in range(auth.MAX_FAILED_LOGINS):
+                auth.attempt_login(d, name, "a wrong password", None, 1000)
+        for _ in range(rounds):
+            for name in locked:
+                locked[name].append(seconds(name, auth.LOCKED))
+    finally:
+        d.close()
+
+    def verdict(times: dict) -> str:
+        k, u = statistics.median(times["kendt"]), statistics.median(times["ukendt-navn"])
+        ok = abs(k - u) <= max(LOGIN_TARGET_S, LOGIN_TARGET_SHARE * max(k, u))
+        return (f"known {k * 1000:.0f} ms, unknown {u * 1000:.0f} ms "
+                f"({'target met' if ok else 'TARGET MISSED'}: within {LOGIN_TARGET_SHARE:.0%} or "
+                f"{LOGIN_TARGET_S * 1000:.0f} ms)")
+
+    return (f"login: failed login, median of {2 * rounds} each: {verdict(times)}; "
+            f"locked, median of {rounds} each: {verdict(locked)}")
+
+
+def bench_uploads(run: Run) -> str:
+    """The import refusing each upload bomb of tests/security/test_uploads.py, timed."""
+    from digled import importer
+    from tests.security import test_uploads as bombs
+
+    cases = {
+        "empty-cells zip": bombs.empty_cells_bomb(), "shared-string zip": bombs.shared_string_bomb(),
+        "lying zip directory": bombs.lying_directory_bomb(), "300,000-line sheet": bombs.dimension_bomb(),
+        "CSV of empty lines": b"navn;e-mail\n" + b"\n" * 4_900_000, "CSV of one endless line": b"navn;e-mail\n" + b";" * 4_900_000,
+    }
+    parts, missed = [], []
+    for name, data in cases.items():
+        started = time.perf_counter()
+        result = importer.read_lines(data, "deltagere.xlsx" if data[:2] == b"PK" else "deltagere.csv")
+        took = time.perf_counter() - started
+        assert result.errors, f"{name} was not refused"
+        parts.append(f"{name} {took:.2f} s")
+        if took >= UPLOAD_TARGET_S:
+            missed.append(name)
+    verdict = "target met" if not missed else "TARGET MISSED by " + ", ".join(missed)
+    return f"uploads: refused: {', '.join(parts)} (each < {UPLOAD_TARGET_S:.0f} s: {verdict})"
+
+
 CAPACITY_STEPS = (25, 50, 100, 200, 400)
 CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-user p95
 PROCESSES = 2  # the deployment's app processes: one per core of this machine
@@ -685,7 +760,7 @@ def gc_comparison(run: Run, n: int, seconds: float) -> str:
     `runner.postScriptGC = false`, same N, measured one after the other in this run: server CPU
     per answer and p95."""
     from benchmarks import sessions
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     reports = {}
     for value in ("true", "false"):
@@ -715,6 +790,8 @@ BENCHES = {
     "submit": bench_submit,
     "export": bench_export,
     "publish": bench_publish,
+    "login": bench_login,
+    "uploads": bench_uploads,
     "capacity": bench_capacity,
 }
 

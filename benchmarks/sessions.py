@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,6 +218,7 @@ class Leader:
     confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> option index
     errors: list[str] = field(default_factory=list)
     reconnects: int = 0  # the websocket dropped (its server process died) and the leader came back
+    upstream: str = ""  # behind the proxy: its sticky cookie at login (which app process the leader reached)
 
 
 async def log_in(client: Client, leader: Leader) -> None:
@@ -232,9 +234,11 @@ async def log_in(client: Client, leader: Leader) -> None:
     run = await client.run(set_values=values, trigger=submit.id)
     if "logout_button" not in run.widgets:
         raise SessionError(f"{leader.username}: not logged in ({run.errors or run.texts[:3]})")
+    leader.upstream = client.cookies.get(UPSTREAM_COOKIE, "")
 
 
 QUESTION = re.compile(r"^q-(\d+)-(.+)$")
+UPSTREAM_COOKIE = "digled_upstream"  # deploy/Caddyfile: `lb_policy cookie digled_upstream`
 
 
 async def answer(client: Client, leader: Leader, rng: random.Random, think: tuple[float, float],
@@ -384,6 +388,8 @@ class Report:
     cpu_share: float  # server CPU seconds per wall second (2.0 = both cores busy)
     first_errors: list[str]
     reconnects: int = 0
+    # confirmed answers by the proxy's sticky cookie at login (one value per app process; "" without a proxy)
+    answers_by_upstream: dict[str, int] = field(default_factory=dict)
 
     @property
     def cpu_ms_per_answer(self) -> float | None:
@@ -444,6 +450,7 @@ def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, sec
         errors=len(errors), lost=lost_answers(db_path, leaders),
         rss_mb=sum(a[0] for a in after), cpu_share=sum(max(0.0, a[1] - b[1]) for a, b in zip(after, before)) / wall,
         first_errors=errors[:5], reconnects=sum(leader.reconnects for leader in leaders),
+        answers_by_upstream=dict(Counter(leader.upstream for leader in leaders for _ in leader.confirmed)),
     )
 
 
@@ -453,7 +460,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", default="3,8", help="think time range in seconds, e.g. 3,8")
     args = parser.parse_args()
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     server = Server(Path(tempfile.mkdtemp(prefix="digled-load-"))).start()
     try:

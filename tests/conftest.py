@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from datetime import date
@@ -26,9 +27,62 @@ COOKIE_KEY = "test-cookie-key-Vx4Nq8TzRb2MwK7cLh5PjF9sYd3GeA6u"
 # each, to one worker at the end: minutes with the other idle.)
 LONGEST_FIRST = (
     "tests/e2e/test_quality_browser.py", "tests/e2e/test_routes_browser.py", "tests/test_multiprocess.py",
-    "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_load_sessions.py",
-    "tests/test_reliability.py",
+    "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_reliability.py",
 )
+
+# With CI=true a skipped test fails the run, unless its reason names something a CI machine may
+# truly lack. .ci/run installs Chromium, Caddy and systemd's analyzer, so their tests must run
+# (tests/e2e/conftest.py and tests/test_multiprocess.py fail without them already); it cannot give
+# a container a Docker daemon. An allowed skip is listed, with its reason, at the end of the run.
+CI_MAY_LACK = ("no docker command on this machine", "no Docker daemon reachable")
+_allowed_skips: list[tuple[str, str]] = []
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    message = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return message.removeprefix("Skipped: ")
+
+
+def _fail_skip_in_ci(report) -> None:
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = _skip_reason(report)
+        if not reason.startswith(CI_MAY_LACK):
+            report.outcome = "failed"
+            report.longrepr = (f"skipped with CI=true: {reason!r}. In CI a test must run; only what a CI machine "
+                               f"may truly lack (tests/conftest.py CI_MAY_LACK) may skip it.")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skip in CI fails unless allowed; each phase's report is kept on the item (the browser
+    fixture `page` takes a screenshot when the test failed)."""
+    outcome = yield
+    rep = outcome.get_result()
+    _fail_skip_in_ci(rep)
+    setattr(item, "rep_" + rep.when, rep)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _fail_skip_in_ci(outcome.get_result())
+
+
+def pytest_runtest_logreport(report):
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        _allowed_skips.append((report.nodeid, _skip_reason(report)))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _allowed_skips:
+        terminalreporter.section("skipped with CI=true: what this machine lacks", sep="-")
+        for nodeid, reason in _allowed_skips:
+            terminalreporter.line(f"{nodeid}: {reason}")
 
 
 def pytest_addoption(parser):
@@ -210,7 +264,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from tests.e2e.conftest import Server, _require_chromium
+    from tests.e2e.conftest import _require_chromium
+    from tests.servers import Server
 
     _require_chromium()
     s = Server(tmp_path_factory.mktemp("server")).start()
@@ -237,9 +292,3 @@ def page(browser, request):
             print(f"\nno screenshot: {e}")
     context.close()
 
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    rep = outcome.get_result()
-    setattr(item, "rep_" + rep.when, rep)

@@ -1,6 +1,7 @@
 """The deployment files: the daily jobs' schedule and clean-up, a run of the jobs against a
-real database, and the container image (built and served where a Docker daemon is reachable;
-skipped with the reason where it is not)."""
+real database, the container image (built and served where a Docker daemon is reachable;
+skipped with the reason where it is not, also with CI=true: tests/conftest.py CI_MAY_LACK), and
+the systemd units (systemd-analyze, which .ci/run installs)."""
 
 from __future__ import annotations
 
@@ -61,8 +62,7 @@ def _docker_reason() -> str | None:
 def test_the_container_image_builds_and_answers_its_healthcheck():
     reason = _docker_reason()
     if reason:
-        print(f"skipped: {reason}")
-        pytest.skip(reason)
+        pytest.skip(reason)  # listed with its reason at the end of the run
     tag = "digled:test"
     subprocess.run(["docker", "build", "-t", tag, str(ROOT)], check=True, timeout=1200)
     run = subprocess.run(["docker", "run", "-d", "--rm", "-e", "DIGLED_DEMO=1", "-p", "127.0.0.1::8501", tag],
@@ -148,7 +148,7 @@ def test_the_app_processes_run_as_an_unprivileged_user_with_the_secrets_as_a_cre
 def test_the_commands_of_the_units_create_the_database_and_serve_the_app(tmp_path):
     """What digled-init and digled@PORT run, as the units run it: the secrets from the
     credential file, the settings from digled.env, outside demo."""
-    from tests.e2e.conftest import free_port, wait_healthy
+    from tests.servers import free_port, wait_healthy
 
     credentials = tmp_path / "credentials"
     credentials.mkdir()

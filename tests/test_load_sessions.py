@@ -1,33 +1,26 @@
-"""The session-level load generator (benchmarks/sessions.py) in CI: 20 simulated leaders as
-real Streamlit sessions for 30 s against a real `streamlit run app.py`; any error or any lost
-answer fails. The capacity figures themselves are benchmarks (benchmarks/run.py --only capacity)."""
+"""The judge of the session-level load generator (benchmarks/sessions.py): its loss check finds
+what it should and can fail. The generator itself runs in tests/test_multiprocess.py (leaders
+through the proxy on two processes: no error, no lost answer), and how many leaders a server
+holds is a benchmark (benchmarks/run.py --only capacity)."""
 
 from __future__ import annotations
 
-import pytest
-
 from benchmarks import sessions
-from tests.e2e.conftest import Server
+from digled import assessment, content
+from tests.conftest import SECRET
+
+ITEM = "info_search-k1"
 
 
-@pytest.fixture(scope="module")
-def load_server(tmp_path_factory):
-    s = Server(tmp_path_factory.mktemp("load")).start()
-    sessions._run_async(sessions.warm_up(s.url))  # the app creates its database at its first run
-    yield s
-    s.stop()
-
-
-def test_twenty_leaders_answer_for_thirty_seconds_without_error_or_loss(load_server):
-    report = sessions.run(load_server.url, load_server.db_path, [load_server.proc.pid],
-                          sessions=20, seconds=30, think=(3.0, 8.0))
-    print(report.line())
-    assert report.errors == 0, report.first_errors
-    assert report.lost == 0
-    assert report.answers >= 40  # 20 leaders x (30 s - ramp) / 5.5 s think time, less logins
-
-
-def test_the_loss_check_finds_an_answer_the_database_does_not_hold(load_server):
-    """The judge can fail: an answer 'confirmed' for a draft that holds no such answer is lost."""
-    leader = sessions.Leader("nobody", confirmed={(987654321, "info_search-k1"): 0})
-    assert sessions.lost_answers(load_server.db_path, [leader]) == 1
+def test_the_loss_check_finds_an_answer_the_database_does_not_hold(database, tmp_path):
+    """An answer 'confirmed' for a draft that holds no such answer is lost, and one the draft
+    holds with another value; the answer the draft holds is not."""
+    fw = content.framework()
+    item = next(i for i in fw.items if i.id == ITEM)
+    values = [v for v, _ in fw.scales[item.dimension]]
+    draft = assessment.start(database, "respondent-of-the-test", "start", secret=SECRET)
+    database.execute("INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?)", [draft.id, ITEM, values[1]])
+    path = tmp_path / "digled.db"
+    assert sessions.lost_answers(path, [sessions.Leader("held", confirmed={(draft.id, ITEM): 1})]) == 0
+    assert sessions.lost_answers(path, [sessions.Leader("changed", confirmed={(draft.id, ITEM): 2})]) == 1
+    assert sessions.lost_answers(path, [sessions.Leader("nobody", confirmed={(987654321, ITEM): 0})]) == 1

@@ -25,7 +25,7 @@ import pytest
 
 from benchmarks import sessions, workload
 from benchmarks.layout import CADDY, CADDYFILE, Layout
-from tests.e2e.conftest import ROOT
+from tests.servers import ROOT
 
 
 def _require_caddy() -> None:
@@ -53,10 +53,6 @@ def layout(tmp_path_factory):
     started.stop()
 
 
-def _cpu(pids: list[int]) -> list[float]:
-    return [sessions.process_usage(p)[1] for p in pids]
-
-
 def _answers(path: Path) -> dict[tuple[int, str], int]:
     con = sqlite3.connect(path)
     try:
@@ -69,16 +65,18 @@ def _answers(path: Path) -> dict[tuple[int, str], int]:
 
 
 def test_concurrent_leaders_through_the_proxy_on_two_processes_lose_nothing(layout):
-    """Writers in two processes at once on one SQLite file: 24 leaders answering every 0.2-0.6 s."""
-    before = _cpu(layout.pids)
+    """Writers in two processes at once on one SQLite file: 24 leaders answering every 0.2-0.6 s,
+    spread by the proxy over both processes (its sticky cookie names the process each leader
+    reached), leaders of each process answering. How many answers the layout takes is the
+    `capacity` benchmark's measure (benchmarks/run.py), not this test's."""
     report = sessions.run(layout.url, layout.db_path, layout.pids, sessions=24, seconds=16, think=(0.2, 0.6),
                           prefix="writer")
-    print(report.line())
+    print(report.line(), report.answers_by_upstream)
     assert report.errors == 0, report.first_errors
     assert report.lost == 0
-    assert report.answers >= 24 * 10
-    busy = [after - b for after, b in zip(_cpu(layout.pids), before)]
-    assert all(cpu > 0.5 for cpu in busy), f"one process served no session: CPU seconds {busy}"
+    served = report.answers_by_upstream
+    assert "" not in served and len(served) == len(layout.apps) and all(served.values()), \
+        f"confirmed answers by app process (the proxy's cookie): {served}"
     assert workload.integrity(layout.db_path) == "ok"
 
 

@@ -1,4 +1,4 @@
-"""Real-browser helpers: a real `streamlit run app.py` (Server) and Debian's Chromium via
+"""Real-browser helpers: Debian's Chromium via
 Playwright. The fixtures `browser`, `page` and `server` live in tests/conftest.py, so the browser
 tests of tests/security share the one Playwright of a test process with these (two would clash).
 
@@ -9,16 +9,12 @@ they must run. Screenshots of failing tests go to test-artifacts/ (the path is p
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import ROOT
+
 CHROMIUM = os.environ.get("DIGLED_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 LAUNCH_ARGS = [
@@ -41,83 +37,24 @@ def _require_chromium() -> None:
     pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def demo(server, browser):
+    """The module's server once its demo database exists: the app loads the demo at its first
+    page run, so a test that reads or writes the database before opening a page asks for this."""
+    from tests.e2e.helpers import open_app
 
-
-def wait_healthy(url: str, seconds: float, proc=None) -> bool:
-    """Poll Streamlit's /_stcore/health at `url` until it answers ok (False after `seconds`, or
-    once `proc` exited)."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().decode() == "ok":
-                    return True
-        except OSError:
-            time.sleep(0.3)
-        if proc is not None and proc.poll() is not None:
-            return False
-    return False
-
-
-class Server:
-    """A streamlit process serving app.py on a fresh database."""
-
-    def __init__(self, workdir: Path, env_extra: dict | None = None, script: str = "app.py"):
-        self.port = free_port()
-        self.db_path = workdir / "digled.db"
-        self.log = workdir / "streamlit.log"
-        self.env = {
-            **os.environ,
-            "DIGLED_DB": str(self.db_path),
-            "DIGLED_SECRETS_FILE": str(workdir / "none.toml"),
-            "DIGLED_COOKIE_KEY": "e2e-cookie-key-Hs3Lq9VzTm6KxB2nRf7WcJ4pYd8GaE5u",
-            "DIGLED_PSEUDONYM_SECRET": "e2e-pseudonym-secret-Nb6Tq2XzLm9RvK4cWf7HsJ3pGd8YaE5u",
-            "DIGLED_DEMO": "1",  # secrets are configured: demo mode must be asked for
-            **(env_extra or {}),
-        }
-        self.script = script
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def command(self) -> list[str]:
-        """How the server is started (benchmarks start it under a profiler instead)."""
-        return [sys.executable, "-m", "streamlit", "run", self.script]
-
-    def start(self) -> "Server":
-        self.proc = subprocess.Popen(
-            [*self.command(), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )
-        if wait_healthy(self.url, 60, self.proc):
-            return self
-        raise RuntimeError(f"streamlit did not start: {self.log.read_text()[-2000:]}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+    page = browser.new_page()
+    try:
+        open_app(page, server.url)
+    finally:
+        page.close()
+    return server
 
 
 @pytest.fixture(scope="module")
-def leader(server, browser) -> str:
-    """The username of a demo leader with a submitted start assessment (the first visit creates
-    the demo database)."""
-    from tests.e2e.helpers import open_app
+def leader(demo) -> str:
+    """The username of a demo leader with a submitted start assessment."""
     from tests.e2e.test_quality_browser import leader_with_assessment
 
-    page = browser.new_page()
-    open_app(page, server.url)
-    page.close()
-    return leader_with_assessment(server)
+    return leader_with_assessment(demo)
+

@@ -1,17 +1,107 @@
-"""Browser helpers: wait for Streamlit to be idle, log in and out, read the page."""
+"""Browser helpers: wait for Streamlit to be idle, log in and out, read the page.
+
+`idle(page)` is the one helper that waits for the app, and it waits on the app's own state, never
+for a fixed time. Streamlit marks `[data-testid='stApp']` with `data-test-script-state`, but a
+click only *asks* for a script run: the page says `notRunning` until the server's answer arrives,
+so a wait for `notRunning` right after a click may end before the run has even begun. `_WATCH`
+therefore counts, from the websocket frames, the runs the page asked for (BackMsg `rerun_script`,
+and `file_urls_request`, the start of an upload) and the runs the server began (ForwardMsg
+`new_session`) and finished (`script_finished`, other than stopped-for-a-rerun); idle means
+every run asked for has begun and finished, the page says `notRunning`, no element is still
+loading, and all of that held over two painted frames. Where a test needs a particular thing to
+show, it says so with Playwright's retrying `expect(...)`.
+"""
 
 from __future__ import annotations
 
-import time
+import itertools
+from urllib.parse import urlparse
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CONFIRM_PATH = "/api/digled/confirm"  # digled/ui/web.py: the browser holds the new login cookie
+LOGOUT_PATH = "/api/digled/logout"  # digled/ui/web.py: the answer deletes the login cookie
+# A run asked for that the server never begins (a fragment's widget clicked just as a full run
+# removed the fragment: AppSession.request_rerun drops it) would keep the page busy for ever;
+# after this long with no run begun, idle stops counting it.
+DROPPED_MS = 10_000
+
+# Field numbers in streamlit/proto: BackMsg.rerun_script = 11, BackMsg.file_urls_request = 16,
+# ForwardMsg.new_session = 4, ForwardMsg.script_finished = 6 (2 = FINISHED_EARLY_FOR_RERUN).
+_WATCH = r"""
+(() => {
+  if (window.__digledRuns) return;
+  const runs = window.__digledRuns = {asked: 0, askedAt: 0, started: 0, answered: 0, dropped: 0, stable: 0, call: null};
+  const bytesOf = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const fields = (b) => {  // the top-level fields of a protobuf message: number -> varint value (or -1)
+    const out = new Map();
+    let i = 0;
+    const varint = () => { let x = 0, s = 0, c; do { c = b[i++]; x += (c & 0x7f) * 2 ** s; s += 7; } while (c & 0x80 && i < b.length); return x; };
+    while (i < b.length) {
+      const key = varint(), no = Math.floor(key / 8), type = key % 8;
+      if (type === 0) { const v = varint(); if (!out.has(no)) out.set(no, v); }
+      else if (type === 2) { const n = varint(); i += n; if (!out.has(no)) out.set(no, -1); }
+      else if (type === 1) i += 8;
+      else if (type === 5) i += 4;
+      else break;
+    }
+    return out;
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    try {
+      if (!this.__digledWatched) {
+        this.__digledWatched = true;
+        this.addEventListener('message', (event) => {
+          const b = bytesOf(event.data);
+          if (!b) return;
+          const f = fields(b);
+          if (f.has(4)) runs.started = runs.asked;
+          if (f.has(6) && f.get(6) !== 2) runs.answered = runs.started;
+        });
+      }
+      const b = bytesOf(data);
+      if (b) {
+        const f = fields(b);
+        if (f.has(11) || f.has(16)) { runs.asked += 1; runs.askedAt = performance.now(); }
+      }
+    } catch (e) { /* never break the app over a count */ }
+    return send.call(this, data);
+  };
+})()
+"""
+
+_IDLE = r"""
+([call, droppedMs]) => {
+  if (!window.__digledRuns) WATCH;
+  const runs = window.__digledRuns;
+  if (runs.call !== call) { runs.call = call; runs.stable = 0; }
+  const app = document.querySelector("[data-testid='stApp']");
+  let done = runs.answered >= runs.asked;
+  if (!done && runs.started < runs.asked && performance.now() - runs.askedAt > droppedMs) {
+    runs.dropped += runs.asked - runs.answered;  // never begun: stop waiting for it
+    runs.answered = runs.started = runs.asked;
+    done = true;
+  }
+  const ok = done && !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector("[data-testid='stSkeleton']");
+  runs.stable = ok ? runs.stable + 1 : 0;
+  return runs.stable >= 2;
+}
+""".replace("WATCH", _WATCH.strip())
+
+_calls = itertools.count()
 
 
-def idle(page, settle: float = 0.25) -> None:
-    """Wait until the script run finished and the page rendered."""
-    page.wait_for_selector(IDLE, timeout=30_000)
-    time.sleep(settle)
-    page.wait_for_selector(IDLE, timeout=30_000)
+def idle(page, timeout: float = 30_000) -> None:
+    """Wait until every script run the page asked for has run and the page shows its result
+    (see the module text). The first call in a browser context installs the watcher for every
+    later page load; in the document already open it counts from then on."""
+    context = page.context
+    if not getattr(context, "_digled_watch", False):
+        context.add_init_script(script=_WATCH)
+        context._digled_watch = True
+    page.wait_for_function(_IDLE, arg=[next(_calls), DROPPED_MS], polling="raf", timeout=timeout)
 
 
 def open_app(page, url: str) -> None:
@@ -27,30 +117,43 @@ def session_cookies(page) -> list[dict]:
     return [c for c in page.context.cookies() if c["name"] in SESSION_COOKIES]
 
 
+def _to(path: str):
+    return lambda r: urlparse(r.url).path == path
+
+
+def cookie_handover(page):
+    """Wrap the action that logs in (`with cookie_handover(page): ...click()`): it ends once the
+    browser asked digled to confirm the login (digled/ui/login.py), which it does only after
+    the answer that set the HttpOnly session cookie arrived."""
+    return page.expect_request(_to(CONFIRM_PATH))
+
+
+def cookie_cleared(page):
+    """Wrap the action after which digled deletes a cookie: it ends once the browser received
+    the answer of digled's logout route (Chromium stores the Set-Cookie headers that delete it
+    before it reports the response)."""
+    return page.expect_response(_to(LOGOUT_PATH))
+
+
 def login(page, username: str, password: str = "demo", succeed: bool = True) -> None:
-    """Log in through the form. With succeed (the default), wait until the session shows the
-    logout button and check the session cookie exists: the app shows a login only once the
-    browser has its cookie (see digled/ui/login.py), so a reload right after keeps it."""
+    """Log in through the form. With succeed (the default), wait until the browser holds the
+    session cookie (see cookie_handover) and the session shows the logout button: the app shows
+    a login only once the browser has its cookie, so a reload right after keeps it."""
     from playwright.sync_api import expect
 
     expect(page.locator(".st-key-login_username input")).to_be_editable()
     page.locator(".st-key-login_username input").fill(username)
     page.locator(".st-key-login_password input").fill(password)
-    page.locator("[data-testid='stFormSubmitButton'] button").click()
-    idle(page)
+    submit = page.locator("[data-testid='stFormSubmitButton'] button")
     if not succeed:
+        submit.click()
+        idle(page)
         return
+    with cookie_handover(page):
+        submit.click()
+    idle(page)
     expect(page.locator(".st-key-logout_button")).to_be_visible()
-    wait_for_login_cookie(page)
-
-
-def wait_for_login_cookie(page) -> None:
-    """The session cookie exists once the app shows the login (checked, with a short grace)."""
-    for _ in range(20):
-        if session_cookies(page):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("logged in, but no session cookie was set")
+    assert session_cookies(page), "logged in, but no session cookie was set"
 
 
 def logout(page) -> None:

@@ -25,7 +25,7 @@ def answer_step(page, choice: int) -> int:
             "n => document.querySelector(\"[data-testid='stProgress']\").innerText.startsWith(n + ' af')",
             arg=before + 1,
         )
-        idle(page, settle=0.05)
+        idle(page)
     return n
 
 
@@ -36,7 +36,7 @@ def checked_per_group(page) -> list[int]:
 
 def next_step(page) -> None:
     page.locator(".st-key-step_next button").click()
-    idle(page, settle=0.1)
+    idle(page)
 
 
 def test_full_assessment_with_reload_half_way(page, server):
@@ -58,7 +58,7 @@ def test_full_assessment_with_reload_half_way(page, server):
     assert answered_count(page) == 48 and "Trin 9 af 18" in text, "resumes at the same step"
     for _ in range(8):  # every earlier answer is still there
         page.locator(".st-key-step_back button").click()
-        idle(page, settle=0.1)
+        idle(page)
         assert checked_per_group(page) == [1] * 6
     for _ in range(8):
         next_step(page)
@@ -67,7 +67,7 @@ def test_full_assessment_with_reload_half_way(page, server):
         next_step(page)
     expect_text(page, "Alle spørgsmål er besvaret.")
     page.locator(".st-key-submit_assessment button").click()
-    idle(page, settle=1.0)
+    idle(page)
     expect_text(page, "Dine tre stærkeste kompetencer")
     expect_text(page, "Tre kompetencer, du kan udvikle")
     page.locator(".js-plotly-plot").first.wait_for(timeout=20_000)

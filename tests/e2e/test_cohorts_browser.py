@@ -61,7 +61,7 @@ def test_the_admin_opens_a_second_run_and_a_leader_in_both_keeps_one_history(bro
         (stay_id, stay, stay_name), (_, gone, _) = _leaders(server)
         login(page, "admin")
         page.goto(server.url + "/admin-cohorts")
-        idle(page, settle=0.8)
+        idle(page)
         expect_text(page, "Forløb")
         old_run = sqlite3.connect(server.db_path).execute("SELECT name FROM cohorts").fetchone()[0]
         expect_text(page, old_run)
@@ -89,7 +89,7 @@ def test_the_admin_opens_a_second_run_and_a_leader_in_both_keeps_one_history(bro
         page.locator(".st-key-co_confirm label").click()
         idle(page)
         page.locator(".st-key-co_close button").click()
-        idle(page, settle=0.8)
+        idle(page)
         expect_text(page, NEW_RUN)
         assert serious_violations(page) == []
         con = sqlite3.connect(server.db_path)
@@ -112,7 +112,7 @@ def test_the_admin_opens_a_second_run_and_a_leader_in_both_keeps_one_history(bro
         expect(page.locator(".st-key-next_step_card")).to_be_visible()
         assert "ikke deltager" not in body(page) and "not a participant" not in body(page)
         page.goto(server.url + "/my-results")
-        idle(page, settle=0.8)
+        idle(page)
         chosen = page.locator(".st-key-attempt input").input_value()
         assert chosen.startswith(NEW_RUN + " · Start"), chosen  # the newest attempt, named by its run
         pick_option(page, "attempt", f"{old_run} · ", tap=True)

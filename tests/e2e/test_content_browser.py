@@ -75,7 +75,7 @@ def test_the_administrator_edits_a_question_and_a_leader_sees_it(browser, server
         if lang == "en":
             set_language(page, "English")
         page.goto(server.url + "/admin-content")
-        idle(page, settle=1.0)
+        idle(page)
         _choose(page, "content_activity", case["film"])
         p = f".st-key-c_film1_reflections_{case['question']}"
         page.locator(f"{p}_da textarea").fill(case["text"] if lang == "da" else case["other"])
@@ -100,7 +100,7 @@ def test_the_administrator_edits_a_question_and_a_leader_sees_it(browser, server
         if lang == "en":
             set_language(page, "English")
         page.goto(server.url + "/films?item=film1")
-        idle(page, settle=1.0)
+        idle(page)
         field = page.locator(f".st-key-refl_{case['question']}")
         expect(field).to_contain_text(case["text"])
         expect(page.get_by_text(re.compile("(At minute|Ved minut) 12$")).first).to_be_visible()

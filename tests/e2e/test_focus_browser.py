@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -22,13 +21,11 @@ SCREENS = {
 
 def _ensure_marks(path) -> None:
     """The demo cohort's importance marks (the demo loader gives them; a stand-in until it
-    does), written before management's first visit makes the first publication."""
+    does), written before management's first visit makes the first publication. The demo is
+    loaded by the server's first page run (open_app before this)."""
     con = sqlite3.connect(path)
     try:
-        for _ in range(100):  # the demo is loaded at the server's first page run
-            if con.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]:
-                break
-            time.sleep(0.2)
+        assert con.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]
         if con.execute("SELECT COUNT(*) FROM importance").fetchone()[0] == 0:
             rng = random.Random(11)
             ids = [r[0] for r in con.execute("SELECT id FROM assessments WHERE status = 'submitted' ORDER BY id")]
@@ -50,7 +47,7 @@ def _no_error_no_sideways(page, screen: str) -> None:
 
 def _focus_list(page, view: str, heading: str, matrix_heading: str, screen: str, check_axe: bool) -> None:
     page.locator(".st-key-cohort_view").get_by_text(view, exact=True).click()
-    idle(page, settle=0.8)
+    idle(page)
     main = page.locator("[data-testid='stMainBlockContainer']")
     expect(main.get_by_role("heading", name=heading)).to_be_visible()
     expect(main.get_by_role("heading", name=matrix_heading)).to_be_visible()
@@ -58,7 +55,7 @@ def _focus_list(page, view: str, heading: str, matrix_heading: str, screen: str,
     expect(main.locator(".js-plotly-plot").first).to_be_visible()
     # the matrix: one numbered point per competence shown (numbers as on the wheel)
     points = main.locator(".js-plotly-plot .scatterlayer .textpoint")
-    assert points.count() >= 8
+    points.nth(7).wait_for(state="attached")  # at least 8, drawn
     _no_error_no_sideways(page, screen)
     if check_axe:
         assert serious_violations(page) == []
@@ -74,7 +71,7 @@ def test_management_sees_the_focus_list_and_the_matrix(browser, server, screen):
         _ensure_marks(server.db_path)
         login(page, "ledelse")
         page.goto(server.url + "/management-competences")
-        idle(page, settle=0.5)
+        idle(page)
         desktop = screen == "desktop"  # axe runs on the desktop (the same page, narrower, on the phone)
         _focus_list(page, "Fokusliste", "Fokusliste", "Vigtighed og niveau", screen, check_axe=desktop)
         expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text("Styrk")

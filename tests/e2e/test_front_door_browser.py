@@ -69,7 +69,7 @@ def test_a_new_leader_meets_one_language_on_every_page(browser, server, lang, vi
         t = i18n.translator(lang)
         for spec in LEADER_PAGES:
             page.goto(server.url + "/" + spec.url_path)
-            idle(page, settle=0.6)
+            idle(page)
             text = body(page)
             assert t(spec.title) in text, f"/{spec.url_path} did not open"
             assert "Page not found" not in text

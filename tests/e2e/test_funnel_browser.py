@@ -1,19 +1,18 @@
 """Management in a real browser: the participation funnel (da and en, desktop and phone) is
 readable (full labels that do not overlap, numbers beside the bars, the not-yet-open stage
 grey and said so), fits the screen and is axe clean; the start -> end view with its
-intervals once the competences page calls digled/ui/change_view.py."""
+intervals (the competences page calls digled/ui/change_view.py)."""
 
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_quality_browser import serious_violations
 
-ROOT = Path(__file__).resolve().parents[2]
 VIEWPORTS = {
     "desktop": dict(viewport={"width": 1366, "height": 900}),
     "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
@@ -44,10 +43,11 @@ def _check_funnel(page, lang: str, width: int) -> None:
     expect_text(page, words["funnel"])
     chart = page.locator(".stPlotlyChart .js-plotly-plot").first
     chart.wait_for()
+    labels = page.locator(".stPlotlyChart .ytick text")
+    expect(labels).to_have_count(6)  # drawn
+    expect(page.locator(".stPlotlyChart .bartext")).to_have_count(6)
     box = chart.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, "the funnel fits the screen"
-    labels = page.locator(".stPlotlyChart .ytick text")
-    assert labels.count() == 6
     assert any(words["meeting"] in t for t in labels.all_text_contents())
     ticks = sorted(_boxes(page, ".stPlotlyChart .ytick text"), key=lambda b: b["y"])
     for upper, lower in zip(ticks, ticks[1:]):
@@ -73,7 +73,7 @@ def test_the_funnel_is_readable_in_both_languages(browser, server, device):
             if lang == "en":  # Danish first, where the login lands; then English in a new session
                 _language(server, lang)
                 page.goto(server.url + "/")
-            idle(page, settle=1.0)
+            idle(page)
             _check_funnel(page, lang, VIEWPORTS[device]["viewport"]["width"])
             if (device, lang) in (("phone", "da"), ("desktop", "en")):  # axe once per language and device
                 assert serious_violations(page) == [], (device, lang)
@@ -82,18 +82,14 @@ def test_the_funnel_is_readable_in_both_languages(browser, server, device):
         context.close()
 
 
-WIRED = "change_view" in (ROOT / "pages" / "management_competences.py").read_text(encoding="utf-8")
-
-
-@pytest.mark.skipif(not WIRED, reason="pages/management_competences.py does not call change_view.show yet")
 def test_the_change_view_shows_intervals(page, server):
     open_app(page, server.url)
     login(page, "ledelse")
     page.goto(server.url + "/management-competences")
-    idle(page, settle=1.0)
+    idle(page)
     page.locator(".st-key-cohort_view [role=radiogroup] label").filter(has_text="Start og slut").click()
-    idle(page, settle=1.0)
+    idle(page)
     expect_text(page, "Rundefiltret ovenfor gælder ikke for denne visning.")
     expect_text(page, "95 gange ud af 100")
-    assert page.locator(".stPlotlyChart .scatterlayer .js-line").count() > 0  # the intervals are drawn (as lines)
+    expect(page.locator(".stPlotlyChart .scatterlayer .js-line").first).to_be_attached()  # the intervals: lines between their bounds
     assert serious_violations(page) == []

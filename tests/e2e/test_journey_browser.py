@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from datetime import date
 
 from playwright.sync_api import expect
@@ -42,11 +41,17 @@ def menu(page, url_path: str) -> None:
     idle(page)
 
 
-def in_view(page, selector: str) -> bool:
-    """True when the element's top is inside the viewport."""
-    return page.locator(selector).first.evaluate(
-        "el => { const r = el.getBoundingClientRect(); return r.top >= -2 && r.top < window.innerHeight; }"
-    )
+def expect_in_view(page, selector: str, why: str = "") -> None:
+    """Wait (retrying, as the page scrolls) until the element's top is inside the viewport."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            "sel => { const el = document.querySelector(sel); if (!el) return false;"
+            " const r = el.getBoundingClientRect(); return r.top >= -2 && r.top < window.innerHeight; }",
+            arg=selector, timeout=10_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{selector} is not scrolled into view {why}") from None
 
 
 def add_late_joiner(server) -> None:
@@ -135,8 +140,7 @@ def test_late_joiner_has_a_plan_without_red_failures_and_go_to_lands_on_the_kl_f
     film = page.locator(".st-key-film_kl4")
     expect(film.locator("details")).to_have_attribute("open", "")
     expect(film.locator("summary")).to_contain_text(title)
-    time.sleep(0.5)
-    assert in_view(page, ".st-key-film_kl4"), "the named film is scrolled into view"
+    expect_in_view(page, ".st-key-film_kl4", "(the named film)")
     page.context.close()
 
 
@@ -156,8 +160,7 @@ def test_english_desktop_timeline_link_lands_on_the_film_saves_a_note_and_confir
     idle(page)
     expect(page.get_by_role("tab", name="KL films")).to_have_attribute("aria-selected", "true")
     expect(page.locator(".st-key-film_kl5 details")).to_have_attribute("open", "")
-    time.sleep(0.5)
-    assert in_view(page, ".st-key-film_kl5")
+    expect_in_view(page, ".st-key-film_kl5")
     field = page.locator(".st-key-refl_kl5-r1 textarea")
     field.click()
     field.press_sequentially("Two tracks, one", delay=20)

@@ -41,7 +41,7 @@ def test_old_cookie_is_refused_after_logout(browser, page, server):
 def test_no_legacy_page_list_before_login(page, tmp_path):
     """st.navigation owns the menu: the pages/ folder's file names never show up, not even for
     the first visitor of a freshly started server (when Streamlit still knows pages/)."""
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     server = Server(tmp_path).start()
     try:
@@ -50,16 +50,27 @@ def test_no_legacy_page_list_before_login(page, tmp_path):
         server.stop()
 
 
+# From the first moment of the page load: every text the sidebar shows, and whether Streamlit's
+# own page list (stSidebarNav) was ever drawn.
+_RECORD_MENU = """
+(() => {
+  const seen = window.__menuTexts = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector("[data-testid='stSidebar']");
+    if (bar && bar.innerText !== seen[seen.length - 1]) seen.push(bar.innerText);
+    if (document.querySelector("[data-testid='stSidebarNav']")) window.__legacyMenu = true;
+  }).observe(document, {subtree: true, childList: true, characterData: true});
+})()
+"""
+
+
 def _watch_menu(page, url):
+    page.context.add_init_script(script=_RECORD_MENU)
     page.goto(url)
-    seen = set()
-    for _ in range(20):
-        nav = page.locator("[data-testid='stSidebar']")
-        if nav.count():
-            seen.add(nav.first.inner_text())
-        assert page.locator("[data-testid='stSidebarNav']").count() == 0
-        page.wait_for_timeout(50)
     idle(page)
+    assert not page.evaluate("window.__legacyMenu === true")
+    seen = set(page.evaluate("window.__menuTexts"))
+    assert seen, "the sidebar was never drawn"
     for text in seen | {body(page)}:
         assert "admin participants" not in text.lower() and "management overview" not in text.lower()
         assert "leader home" not in text.lower()
@@ -69,7 +80,7 @@ def test_deep_link_to_the_first_fresh_server_goes_through_the_login_gate(browser
     """Right after a restart Streamlit still routes by pages/ file names for its first run;
     a logged-in leader following a link (e.g. from a reminder) must still get the menu, the
     login gate and the page, not a bare page file."""
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     context = browser.new_context()
     page = context.new_page()
@@ -83,7 +94,7 @@ def test_deep_link_to_the_first_fresh_server_goes_through_the_login_gate(browser
     second = Server(tmp_path).start()  # a new process on the same database
     try:
         page.goto(second.url + "/films")
-        idle(page, settle=1.0)
+        idle(page)
         expect_text(page, "Film og refleksion")
         expect_text(page, "Mit forløb")  # app.py's menu is there
         assert "Du skal logge ind" not in body(page)

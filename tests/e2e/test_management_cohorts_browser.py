@@ -5,9 +5,6 @@ screen: no exception, no sideways scrolling, axe clean (WCAG 2.1 AA, serious or 
 
 from __future__ import annotations
 
-import sqlite3
-import time
-
 import pytest
 from playwright.sync_api import expect
 
@@ -27,14 +24,8 @@ def two_runs(server, browser):
     from digled import db as dbmod
 
     page = browser.new_page()
-    open_app(page, server.url)
+    open_app(page, server.url)  # the demo is loaded at the server's first page run
     page.close()
-    con = sqlite3.connect(server.db_path)
-    for _ in range(100):  # the demo is loaded at the server's first page run
-        if con.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]:
-            break
-        time.sleep(0.2)
-    con.close()
     d = dbmod.connect(server.db_path)
     try:
         old_id = _second_run(d, server.env["DIGLED_PSEUDONYM_SECRET"])[0]
@@ -68,12 +59,12 @@ def test_management_compares_two_runs(browser, server, two_runs, screen):
         open_app(page, server.url)
         login(page, "ledelse")
         page.goto(server.url + "/management-cohorts")
-        idle(page, settle=0.8)
+        idle(page)
         desktop = screen == "desktop"
         _check(page, screen, ("Sammenlign forløb", "(i gang)"), two_runs, axe=desktop)
         if desktop:
             set_language(page, "English")
-            idle(page, settle=0.8)
+            idle(page)
             _check(page, screen, ("Compare runs", "(running)"), two_runs, axe=True)
             set_language(page, "Dansk")  # the choice is kept for the account: back for the next test
             idle(page)

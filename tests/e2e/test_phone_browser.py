@@ -70,7 +70,7 @@ def set_language(server, username: str, lang: str) -> None:
 def open_second_step(page, server) -> None:
     """The assessment on a step with both Back and Next (starts the draft if there is none)."""
     page.goto(server.url + "/assessment")
-    idle(page, settle=0.5)
+    idle(page)
     if page.locator(".st-key-start_assessment button").count():
         page.locator(".st-key-start_assessment button").click()
         idle(page)
@@ -140,9 +140,10 @@ def check_assessment(page, server, device: str, lang: str) -> dict:
 def check_wheel(page, server, device: str, lang: str) -> dict:
     # numbered labels that overlap neither each other nor the centre score; the list beside/under
     page.goto(server.url + "/my-results")
-    idle(page, settle=0.3)
-    page.locator(".st-key-wheel .angularaxistick text").first.wait_for()
-    idle(page, settle=0.3)
+    idle(page)
+    page.wait_for_function(  # all 16 labels drawn (plotly draws after the script run)
+        "() => [...document.querySelectorAll('.st-key-wheel .angularaxistick text')]"
+        ".filter(e => e.getBoundingClientRect().width > 0).length === 16")
     wheel = page.evaluate(WHEEL_LABELS)
     ticks, centre = wheel["ticks"], wheel["centre"]
     assert [t["text"] for t in ticks] == [str(n) for n in range(1, 17)]

@@ -58,7 +58,7 @@ def _attempt(server, round_: str, value: int) -> None:
 
 def _my_results(page, server) -> None:
     page.goto(server.url + "/my-results")
-    idle(page, settle=1.0)
+    idle(page)
     if not page.locator(PANEL).count():
         pytest.fail("the plan panel is not on /my-results: pages/my_results.py must call digled.ui.plan_panel.show")
 
@@ -94,7 +94,7 @@ def test_a_leader_plans_ticks_reloads_and_sees_what_moved(browser, server):
     expect(box).to_contain_text("Gemt: markeret som udført.")
     # reload: all of it is still there
     page.reload()
-    idle(page, settle=1.0)
+    idle(page)
     box = page.locator(f".st-key-plan_{cid}")
     expect(box.locator("textarea")).to_have_value("Tid i kalenderen hver fredag og en makker, der er længere end mig.")
     expect(box.locator("[data-testid='stCheckbox'] input").first).to_be_checked()

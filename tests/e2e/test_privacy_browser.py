@@ -32,7 +32,7 @@ def test_privacy_statement_logged_out(browser, server, screen):
         assert page.url.rstrip("/").endswith("/privacy")
 
         page.goto(server.url + "/privacy")  # the address works on its own, still logged out
-        idle(page, settle=0.5)
+        idle(page)
         expect_text(page, TITLE)
         headings = [h.strip() for h in page.locator("[data-testid='stMainBlockContainer'] h2").all_inner_texts()]
         for heading in ("Dataansvarlig", "Retsgrundlag", "Hvem ser hvad", "Dine rettigheder", "Kontakt"):

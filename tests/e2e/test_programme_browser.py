@@ -2,9 +2,10 @@
 a service check. Elements are found by widget keys (`.st-key-<key>`) and menu links by their
 address, not by text (new UI text is translated to Danish later)."""
 
+import re
 import sqlite3
-import time
 
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import idle, login, open_app
 
@@ -14,17 +15,6 @@ NOTE = "Vi skal have styr på gevinsterne, før vi køber et nyt system."
 def query(server, sql: str, params=()):
     with sqlite3.connect(server.db_path) as conn:
         return conn.execute(sql, params).fetchone()
-
-
-def eventually(check, timeout: float = 15.0):
-    """Poll until `check()` is truthy (the save runs when the browser reports the change)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the database")
 
 
 def menu(page, url_path: str) -> None:
@@ -45,9 +35,10 @@ def test_reflection_survives_a_reload_and_a_service_check_is_booked(page, server
     field = page.locator(".st-key-refl_film3-r1 textarea")
     field.fill(NOTE)
     field.press("Tab")  # leaving the field sends it at once (it is also saved while typing)
-    idle(page)
+    # the page says "Gemt kl. ..." once the run that saved it finished
+    expect(page.locator(".st-key-refl_film3-r1 [role='status']")).to_have_text(re.compile(r"^Gemt kl\. "))
     saved = "SELECT r.text FROM reflections r JOIN users u ON u.id = r.user_id WHERE u.username = 'leder' AND r.question = 'film3-r1'"
-    assert eventually(lambda: query(server, saved)) == (NOTE,)
+    assert query(server, saved) == (NOTE,)
     page.reload()
     idle(page)
     assert page.locator(".st-key-refl_film3-r1 textarea").input_value() == NOTE
@@ -59,6 +50,6 @@ def test_reflection_survives_a_reload_and_a_service_check_is_booked(page, server
     slot_id = int(first.get_attribute("class").split("st-key-book_")[1].split()[0])
     first.locator("button").click()
     idle(page)
-    assert eventually(lambda: query(server, booked)) == (slot_id,)
     page.locator(".st-key-cancel_booking button").wait_for()
+    assert query(server, booked) == (slot_id,)
     assert page.locator(f".st-key-book_{slot_id}").count() == 0

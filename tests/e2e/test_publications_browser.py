@@ -29,7 +29,7 @@ def _context(browser, screen):
 
 def _visit(page, url: str, screen: str) -> None:
     page.goto(url)
-    idle(page, settle=0.5)
+    idle(page)
     assert page.locator("[data-testid='stException']").count() == 0, page.locator("[data-testid='stException']").first.inner_text()
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")

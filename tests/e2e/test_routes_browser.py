@@ -9,6 +9,7 @@ page itself once logged in.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from digled import navigation
 from tests.e2e.helpers import body, expect_text, idle, login, pick_option
@@ -23,7 +24,7 @@ ENGLISH_SAMPLE = ["my-results", "admin-settings", "privacy", "login", "no-such-p
 
 def open_path(page, server, path: str) -> str:
     page.goto(server.url + "/" + path)
-    idle(page, settle=0.6)
+    idle(page)
     text = page.inner_text("body")
     assert STREAMLIT_BOX not in text, f"/{path}: Streamlit's box"
     assert page.locator("[role='dialog']").count() == 0, f"/{path}: a dialog"
@@ -38,7 +39,7 @@ def test_the_first_visitor_after_a_restart_gets_the_login_at_a_deep_link(browser
     """The first script run of a fresh process (when Streamlit would route by pages/ file
     names) at a multi-word address: the login, in Danish, at that address; after the login,
     the page."""
-    from tests.e2e.conftest import Server
+    from tests.servers import Server
 
     fresh = Server(tmp_path).start()
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
@@ -133,7 +134,7 @@ def test_management_is_told_in_english_that_a_leader_page_is_not_theirs(page, se
     login(page, "ledelse")
     _choose_english(page)
     page.goto(server.url + "/films")
-    idle(page, settle=0.6)
+    idle(page)
     # a new session restores the login from the cookie and the user's saved language
     expect_text(page, "Your account does not give access to «Films and reflections».")
     assert STREAMLIT_BOX not in body(page)
@@ -157,16 +158,15 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page(browser, server):
         assert bar.get_attribute("data-collapsed") == "true"
         for label, lang_label in (("Film og refleksion", "English"), ("Service check", None)):
             page.locator("[data-testid='stExpandSidebarButton']").tap()
-            page.wait_for_timeout(400)
-            assert bar.get_attribute("data-collapsed") == "false"
+            expect(bar).to_have_attribute("data-collapsed", "false")
             if lang_label:
                 pick_option(page, page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first,
                             lang_label, tap=True)
                 assert bar.get_attribute("data-collapsed") == "false", "a language change closed the menu"
                 label = "Films and reflections"
             page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").get_by_text(label, exact=True).tap()
-            idle(page, settle=0.6)
-            assert bar.get_attribute("data-collapsed") == "true", label
+            idle(page)
+            expect(bar).to_have_attribute("data-collapsed", "true")
             expect_text(page, label)
     finally:
         context.close()

@@ -59,7 +59,7 @@ def test_schedule_warns_of_days_off_and_shows_the_source_of_dates(browser, serve
         open_app(page, server.url)
         login(page, "admin")
         page.goto(server.url + "/admin-schedule")
-        idle(page, settle=0.5)
+        idle(page)
         for text in EXPECTED[lang]:
             expect_text(page, text)
         alerts = page.locator("[data-testid='stAlertContentWarning']").all_inner_texts()

@@ -10,7 +10,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import SESSION_COOKIES, idle, login, logout, open_app, session_cookies
+from tests.e2e.helpers import SESSION_COOKIES, cookie_cleared, idle, login, logout, open_app, session_cookies
 
 LOGGED_IN = ".st-key-logout_button"
 LOGGED_OUT = ".st-key-login_username"
@@ -19,7 +19,7 @@ LOGGED_OUT = ".st-key-login_username"
 def _state_after_load(page) -> str:
     """'in' or 'out' once the page shows either the logout button or the login form."""
     page.locator(f"{LOGGED_IN}, {LOGGED_OUT}").first.wait_for(timeout=30_000)
-    idle(page, settle=0.1)
+    idle(page)
     return "in" if page.locator(LOGGED_IN).count() else "out"
 
 
@@ -83,12 +83,9 @@ def test_a_stale_cookie_is_deleted_and_logs_nobody_in(browser, page, server):
     try:
         fresh.add_cookies(old)  # the cookie copied before the logout
         p = fresh.new_page()
-        p.goto(server.url)
+        with cookie_cleared(p):
+            p.goto(server.url)
         assert _state_after_load(p) == "out"
-        for _ in range(30):
-            if not [c for c in fresh.cookies() if c["name"] in SESSION_COOKIES]:
-                break
-            p.wait_for_timeout(100)
         assert not [c for c in fresh.cookies() if c["name"] in SESSION_COOKIES]
     finally:
         fresh.close()

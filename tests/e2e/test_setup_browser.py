@@ -12,10 +12,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.conftest import ROOT, Server, _require_chromium
+from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE
 from tests.e2e.test_quality_browser import serious_violations
+from tests.servers import ROOT, Server
 
 PASSWORD = "Kontor-Foraar-2027-lang"
 WORDS = {

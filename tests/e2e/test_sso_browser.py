@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, _require_chromium
-from tests.e2e.helpers import expect_text, idle, logout, open_app, session_cookies
+from tests.e2e.conftest import _require_chromium
+from tests.e2e.helpers import cookie_cleared, cookie_handover, expect_text, idle, logout, open_app, session_cookies
 from tests.oidc_provider import OIDCProvider
+from tests.servers import Server
 
 LOGGED_IN = ".st-key-logout_button"
 SSO_BUTTON = ".st-key-sso_login button"
@@ -58,7 +59,8 @@ def test_a_verified_email_logs_in_as_the_mapped_leader(page, sso_server, provide
     provider.identity = {"sub": "k-1001", "email": "Leder@Demo.Digled.dk", "email_verified": True,
                          "name": "Lone Leder (kommunen)"}
     open_app(page, sso_server.url)
-    page.locator(SSO_BUTTON).click()  # to the provider, which approves at once, and back
+    with cookie_handover(page):  # the handover's first answer also deletes Streamlit's identity cookie
+        page.locator(SSO_BUTTON).click()  # to the provider, which approves at once, and back
     expect(page.locator(LOGGED_IN)).to_be_visible(timeout=30_000)
     idle(page)
     assert "authorize" in provider.log and "token" in provider.log
@@ -70,11 +72,7 @@ def test_a_verified_email_logs_in_as_the_mapped_leader(page, sso_server, provide
     with sqlite3.connect(sso_server.db_path) as c:
         name = c.execute("SELECT name FROM users WHERE username = 'leder'").fetchone()[0]
     assert ("Logget ind som " + name) in page.inner_text("[data-testid='stSidebar']")
-    for _ in range(20):  # the session route deleted Streamlit's identity cookie
-        if not _identity_cookies(page):
-            break
-        page.wait_for_timeout(100)
-    assert _identity_cookies(page) == []
+    assert _identity_cookies(page) == []  # the session route deleted Streamlit's identity cookie
     page.reload()
     expect(page.locator(LOGGED_IN)).to_be_visible(timeout=30_000)  # digled's own session
     logout(page)
@@ -88,19 +86,18 @@ def test_an_unknown_email_is_refused_and_creates_nothing(page, sso_server, provi
     import sqlite3
 
     provider.identity = {"sub": "k-2002", "email": "stranger@kommune.dk", "email_verified": True}
-    users = sqlite3.connect(sso_server.db_path).execute("SELECT COUNT(*) FROM users").fetchone()[0]
-    open_app(page, sso_server.url)
-    page.locator(SSO_BUTTON).click()
+    open_app(page, sso_server.url)  # the first visit creates the demo database
+    with sqlite3.connect(sso_server.db_path) as c:
+        users = c.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+    assert users > 0
+    with cookie_cleared(page):  # the refusal deletes Streamlit's identity cookie
+        page.locator(SSO_BUTTON).click()
     expect_text(page, "ikke knyttet til en aktiv deltager", timeout=30_000)
     assert page.locator(LOGGED_IN).count() == 0 and session_cookies(page) == []
     with sqlite3.connect(sso_server.db_path) as c:
         assert c.execute("SELECT COUNT(*) FROM users").fetchone()[0] == users
         assert c.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()[0] == \
             "single sign-on refused"
-    for _ in range(20):
-        if not _identity_cookies(page):
-            break
-        page.wait_for_timeout(100)
     assert _identity_cookies(page) == []
 
 

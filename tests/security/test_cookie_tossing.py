@@ -18,7 +18,7 @@ import pytest
 
 from benchmarks.sessions import Client
 from digled import auth, db, sessions
-from tests.e2e.conftest import Server
+from tests.servers import Server
 from tests.security import asyncrun
 
 HTTPS_BASE = "https://digled.kommune.example"

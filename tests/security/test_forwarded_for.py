@@ -16,7 +16,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.sessions import Client
-from tests.e2e.conftest import Server
+from tests.servers import Server
 from tests.security import asyncrun
 
 INVENTED = "203.0.113.{n}"  # TEST-NET-3: nobody's address
