@@ -145,13 +145,46 @@ def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None
     return df.set_index("member", drop=False)
 
 
-def in_group(df: pd.DataFrame, round_: str, key: tuple) -> np.ndarray:
-    """A boolean mask of the frame's rows in one group."""
+def in_group(df: pd.DataFrame, round_: str, key: tuple, arrays: "Arrays | None" = None) -> np.ndarray:
+    """A boolean mask of the frame's rows in one group (`arrays`: the frame's columns as codes,
+    made once per publication; see `Arrays`)."""
+    if arrays is not None:
+        return arrays.mask(round_, key)
     mask = (df["round"] == round_).to_numpy()
     for col, value in zip(DIMENSION_COLUMNS, key):
         if value is not None:
             mask = mask & (df[col] == value).to_numpy()
     return mask
+
+
+@dataclass
+class Arrays:
+    """A frame's columns as plain arrays, made once per publication: the group columns as
+    integer codes (a group's mask without comparing strings) and the value columns as one
+    matrix (a group's sums without copying the frame)."""
+
+    codes: dict
+    uniques: dict
+    values: np.ndarray
+    columns: list
+
+    @classmethod
+    def of(cls, df: pd.DataFrame, framework: Framework) -> "Arrays":
+        codes, uniques = {}, {}
+        for col in ("round", *DIMENSION_COLUMNS):
+            if col not in df:
+                continue  # a frame of one group only (figures of a set)
+            c, u = pd.factorize(df[col], use_na_sentinel=True)
+            codes[col], uniques[col] = c, {v: i for i, v in enumerate(u)}
+        columns = ["total_level", *value_columns(framework)]
+        return cls(codes, uniques, df[columns].to_numpy(dtype=float), columns)
+
+    def mask(self, round_: str, key: tuple) -> np.ndarray:
+        mask = self.codes["round"] == self.uniques["round"].get(round_, -2)
+        for col, value in zip(DIMENSION_COLUMNS, key):
+            if value is not None:
+                mask &= self.codes[col] == self.uniques[col].get(value, -2)
+        return mask
 
 
 # --- what the gate needs to know: the members each kind of figure is over ---------------------
@@ -167,7 +200,7 @@ def assessment_families(df: pd.DataFrame, marks: np.ndarray | None, framework: F
     levels = df["total_level"].to_numpy(dtype=float)
     band_of = np.full(len(df), -1)
     known = ~np.isnan(levels)
-    band_of[known] = [BANDS.index(scoring.band(int(lv))) for lv in levels[known]]
+    band_of[known] = scoring.band_indices(levels[known].astype(int))
     out += [anonymity.Family(f"band:{b}", anonymity.COUNT, ids[band_of == i]) for i, b in enumerate(BANDS)]
     if marks is not None:
         out += [anonymity.Family(f"imp:{c.id}:{name}", anonymity.COUNT, ids[marks[:, j] == v])
@@ -213,19 +246,21 @@ def _share(released: dict | None, fid: str, count: int, n: int):
 
 
 def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int,
-            marks: np.ndarray | None = None, released: dict | None = None) -> Figures:
+            marks: np.ndarray | None = None, released: dict | None = None, arrays: Arrays | None = None) -> Figures:
     """The figures of the frame rows under `mask` (a released member set), as the gate released
     them (`released`: family id -> anonymity.Figure, from anonymity.decide_figures; without
     it, the direct rules alone decide, as for a single publication). `marks`: the importance
-    codes (rows aligned with `df`, columns in framework order; see `importance_codes`)."""
-    rows = df[mask]
-    n = len(rows)
+    codes (rows aligned with `df`, columns in framework order; see `importance_codes`).
+    `arrays`: the frame as arrays (`Arrays.of`), when many groups of one frame are computed."""
+    arrays = arrays or Arrays.of(df, framework)
     cols = value_columns(framework)
-    values = rows[cols].to_numpy(dtype=float)
+    matrix = arrays.values[mask]
+    n = len(matrix)
+    values = matrix[:, 1:]  # total_level first, then the value columns
     counts = (~np.isnan(values)).sum(axis=0)
     sums = np.nansum(values, axis=0)
     if released is None:
-        released = direct(rows, framework, k, marks[mask] if marks is not None and n else None)
+        released = direct(df[mask], framework, k, marks[mask] if marks is not None and n else None)
     mean = {}
     for i, col in enumerate(cols):
         shown = _released(released, f"v:{col}").status == anonymity.EXACT and counts[i] > 0
@@ -236,13 +271,15 @@ def figures(df: pd.DataFrame, mask: np.ndarray, framework: Framework, k: int,
     f.areas = {a.id: mean[f"a:{a.id}"] for a in framework.areas}
     f.dimensions = {f"{a.id}:{d}": mean[f"ad:{a.id}:{d}"] for a in framework.areas for d in DIMENSIONS}
     f.purposes = {p.id: mean[f"p:{p.id}"] for p in framework.purposes}
-    totals = rows["total"].dropna()
+    totals = values[:, cols.index("total")]
+    totals = totals[~np.isnan(totals)]
     if len(totals) == n and f.total is not None and anonymity.quartiles_allowed(n, k):
-        f.quartiles = [float(q) for q in totals.quantile([0.25, 0.5, 0.75])]
-    levels = rows["total_level"].dropna().astype(int)
-    per_band = levels.map(scoring.band).value_counts()
+        f.quartiles = [float(q) for q in np.quantile(totals, [0.25, 0.5, 0.75])]
+    levels = matrix[:, 0]
+    levels = levels[~np.isnan(levels)].astype(int)
+    band_index = scoring.band_indices(levels)
     if n:
-        f.bands = {b: _share(released, f"band:{b}", int(per_band.get(b, 0)), n) for b in BANDS}
+        f.bands = {b: _share(released, f"band:{b}", int((band_index == i).sum()), n) for i, b in enumerate(BANDS)}
     if marks is not None and n:
         codes = marks[mask]
         f.importance = {c.id: {name: _share(released, f"imp:{c.id}:{name}", int((codes[:, j] == v).sum()), n)

@@ -306,10 +306,11 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     marks, snapped = cohort.importance_codes(db, framework, df["member"].tolist())
     respondent_of = dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall())
     person = lambda m: respondent_of.get(m, m)  # noqa: E731
+    arrays, pair_arrays = cohort.Arrays.of(df, framework), cohort.Arrays.of(pairs, framework)
     cands, masks, fams = [], {}, {"assessment": [], "paired": []}
     for rnd in cohort.ROUNDS:
         for grp in anonymity.lattice(values):
-            mask = cohort.in_group(df, rnd, grp)
+            mask = cohort.in_group(df, rnd, grp, arrays)
             key = _key("assessment", (rnd, *grp))
             masks[key] = mask
             members = frozenset(df["member"].to_numpy()[mask].tolist())
@@ -318,7 +319,7 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
                                for p, ch in anonymity.families(values)]
     k_pair = max(ks.values())
     for grp in anonymity.lattice(values):
-        mask = cohort.in_group(pairs, "end", grp)
+        mask = cohort.in_group(pairs, "end", grp, pair_arrays)
         key = _key("paired", grp)
         masks[key] = mask
         row = Row(frozenset(pairs["member"].to_numpy()[mask].tolist()), frozenset(pairs["start_member"].to_numpy()[mask].tolist()))
@@ -338,12 +339,12 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     def compute(kind: str, key: tuple, k: int) -> str:
         released = {f.id: figs[(key, f.id)] for f in families[kind] if (key, f.id) in figs}
         if kind == "assessment":
-            return cohort.figures(df, masks[key], framework, k, marks, released).to_json()
+            return cohort.figures(df, masks[key], framework, k, marks, released, arrays).to_json()
         return cohort.change(df, pairs, masks[key], framework, k, released).to_json()
 
     _collect(out, cands, outcome, prev_figures, compute, lambda key, kind: _meta(figs, key, families[kind]))
     out.snapshot = _snapshot(df, marks, snapped, framework, history, out.sets)
-    _overlay(out, db, df, marks, framework, values, ks, settings.coalition, outcome, cands, stored, person)
+    _overlay(out, db, df, arrays, framework, values, ks, settings.coalition, outcome, cands, stored, person)
 
     # participation: a member is a leader in one state
     people = participation.person_steps(db)
@@ -394,7 +395,7 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     return out
 
 
-def _overlay(out: Plan, db, df, marks, framework: Framework, values, ks: dict, coalition: int,
+def _overlay(out: Plan, db, df, arrays, framework: Framework, values, ks: dict, coalition: int,
              outcome: anonymity.Outcome, cands: list[Candidate], stored: list[Stored], person) -> None:
     """The leaders' own view: the cohort means a leader may draw on her wheel ("all", her area,
     her level per round), a release of its own ("overlay") decided at k + c against every
@@ -434,7 +435,7 @@ def _overlay(out: Plan, db, df, marks, framework: Framework, values, ks: dict, c
     def compute(kind: str, key: tuple, k_: int) -> str:
         released = {f.id: figs[(key, f.id)] for f in value_families if (key, f.id) in figs}
         mask = np.isin(member_ids, np.fromiter(rows[key].plus, dtype=np.int64, count=len(rows[key].plus)))
-        return cohort.overlay_figures(cohort.figures(df, mask, framework, k_, None, released)).to_json()
+        return cohort.overlay_figures(cohort.figures(df, mask, framework, k_, None, released, arrays)).to_json()
 
     _collect(out, ocands, ooutcome, ofigures, compute, lambda key, kind: _meta(figs, key, value_families))
 

@@ -47,7 +47,12 @@ def band(level_: int) -> str:
     """foundation (1-2), intermediate (3-4), advanced (5-6), highly_specialised (7-8)."""
     if not 1 <= level_ <= 8:
         raise ValueError(f"level {level_} is outside 1..8")
-    return BANDS[(level_ - 1) // 2]
+    return BANDS[band_indices(level_)]
+
+
+def band_indices(levels):
+    """The position in BANDS of each level (1..8), for a number or a numpy array of them."""
+    return (levels - 1) // 2
 
 
 def _mean(values: list[float]) -> float | None:
