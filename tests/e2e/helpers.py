@@ -6,9 +6,11 @@ click only *asks* for a script run: the page says `notRunning` until the server'
 so a wait for `notRunning` right after a click may end before the run has even begun. `_WATCH`
 therefore counts, from the websocket frames, the runs the page asked for (BackMsg `rerun_script`,
 and `file_urls_request`, the start of an upload) and the runs the server began (ForwardMsg
-`new_session`) and finished (`script_finished`, other than stopped-for-a-rerun); idle means
-every run asked for has begun and finished, the page says `notRunning`, no element is still
-loading, and all of that held over two painted frames. Where a test needs a particular thing to
+`new_session`) and finished (`script_finished`, other than stopped-for-a-rerun), and the time of
+the last click, key or change (whose run Streamlit asks for a few milliseconds later); idle
+means no input is still waiting for its ask, every run asked for has begun and finished, the
+page says `notRunning`, no element is still loading, and all of that held over two painted
+frames. Where a test needs a particular thing to
 show, it says so with Playwright's retrying `expect(...)`.
 """
 
@@ -25,12 +27,21 @@ LOGOUT_PATH = "/api/digled/logout"  # digled/ui/web.py: the answer deletes the l
 # after this long with no run begun, idle stops counting it.
 DROPPED_MS = 10_000
 
+# A click, key or change asks for its run a few milliseconds later (Streamlit's frontend sends the
+# BackMsg after the event, measured 10-12 ms on this machine): idle waits for it this long after
+# the last input, unless a run was asked for since (an input that asks for no run, such as opening
+# an expander, costs this much once).
+INPUT_MS = 400
+
 # Field numbers in streamlit/proto: BackMsg.rerun_script = 11, BackMsg.file_urls_request = 16,
 # ForwardMsg.new_session = 4, ForwardMsg.script_finished = 6 (2 = FINISHED_EARLY_FOR_RERUN).
 _WATCH = r"""
 (() => {
   if (window.__digledRuns) return;
-  const runs = window.__digledRuns = {asked: 0, askedAt: 0, started: 0, answered: 0, dropped: 0, stable: 0, call: null};
+  const runs = window.__digledRuns = {asked: 0, askedAt: 0, inputAt: -1, started: 0, answered: 0, dropped: 0, stable: 0, call: null};
+  for (const kind of ['click', 'keydown', 'change']) {
+    window.addEventListener(kind, () => { runs.inputAt = performance.now(); }, true);
+  }
   const bytesOf = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
     : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
   const fields = (b) => {  // the top-level fields of a protobuf message: number -> varint value (or -1)
@@ -72,7 +83,7 @@ _WATCH = r"""
 """
 
 _IDLE = r"""
-([call, droppedMs]) => {
+([call, droppedMs, inputMs]) => {
   if (!window.__digledRuns) WATCH;
   const runs = window.__digledRuns;
   if (runs.call !== call) { runs.call = call; runs.stable = 0; }
@@ -83,7 +94,10 @@ _IDLE = r"""
     runs.answered = runs.started = runs.asked;
     done = true;
   }
-  const ok = done && !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+  // Streamlit asks for the run of a click some milliseconds after the click (about 10 ms here,
+  // more under load): an input not yet followed by an ask may still be on its way
+  const pending = runs.inputAt > runs.askedAt && performance.now() - runs.inputAt < inputMs;
+  const ok = done && !pending && !!app && app.getAttribute('data-test-script-state') === 'notRunning'
     && !document.querySelector("[data-testid='stSkeleton']");
   runs.stable = ok ? runs.stable + 1 : 0;
   return runs.stable >= 2;
@@ -101,7 +115,7 @@ def idle(page, timeout: float = 30_000) -> None:
     if not getattr(context, "_digled_watch", False):
         context.add_init_script(script=_WATCH)
         context._digled_watch = True
-    page.wait_for_function(_IDLE, arg=[next(_calls), DROPPED_MS], polling="raf", timeout=timeout)
+    page.wait_for_function(_IDLE, arg=[next(_calls), DROPPED_MS, INPUT_MS], polling="raf", timeout=timeout)
 
 
 def open_app(page, url: str) -> None:
