@@ -448,25 +448,25 @@ def _publish_once(run: Run, path: Path) -> None:
 
 
 def bench_dashboard(run: Run) -> str:
-    page_file = ROOT / "pages" / "management_competences.py"
-    if "filter_municipality" not in page_file.read_text(encoding="utf-8"):
-        return "dashboard: skipped (page not built yet)"
+    from digled.ui.publication import MUNICIPALITY_FILTER
+
+    filter_box = f".st-key-{MUNICIPALITY_FILTER}"
     server = run.server("cohort", prepare=lambda s: _cohort(run, s))
     size = run.cohort.assessments
     page = run.new_page()
     log_in(page, server.url, "ledelse")
     started = time.perf_counter()
     go_to(page, "pages/management_competences.py")  # the first visit of the page in this server process: cold caches
-    page.locator(".st-key-filter_municipality").wait_for()
+    page.locator(filter_box).wait_for()
     bb.idle(page, settle=0)
     cold = time.perf_counter() - started
-    select = page.locator(".st-key-filter_municipality [role='combobox']")
+    select = page.locator(f"{filter_box} [role='combobox']")
     options = "[role='listbox'] [role='option']"
 
     def change(index: int):
         select.click()
         page.locator(options).first.wait_for()
-        return bb.click_until_changed(page, page.locator(options).nth(index), ".st-key-filter_municipality")
+        return bb.click_until_changed(page, page.locator(options).nth(index), filter_box)
 
     order = [1, 0, 2, 0]  # a municipality, all, the other, all: every change changes the figures
     base_page = run.baseline_page()
@@ -844,7 +844,20 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / f"latest-{'quick' if args.quick else 'full'}.txt").write_text(
         "\n".join(header + run.lines + [total]) + "\n", encoding="utf-8"
     )
-    return 1 if any(": ERROR" in line or "PROBLEMS" in line for line in run.lines) else 0
+    return 0 if complete(only, run.lines) else 1
+
+
+def complete(names: list[str], lines: list[str]) -> bool:
+    """Whether every benchmark asked for printed its line and measured: a line missing, an error,
+    problems found or a skip fail the run (a benchmark that cannot run says why and fails)."""
+    for name in names:
+        mine = [line for line in lines if line.startswith(name + ":")]
+        if not mine:
+            print(f"{name}: MISSING (the benchmark printed no line)", flush=True)
+            return False
+        if any(": ERROR" in line or "PROBLEMS" in line or "skipped" in line.lower() for line in mine):
+            return False
+    return True
 
 
 if __name__ == "__main__":

@@ -137,17 +137,21 @@ def _group_picker(org, kind: str, label: str, key: str, t, lang: str):
     return None if choice == ALL else choice
 
 
+# the filter row's widget keys (the same on every management page; the benchmarks find them here)
+ROUND_FILTER, MUNICIPALITY_FILTER, AREA_FILTER, LEVEL_FILTER = "filter_round", "filter_municipality", "filter_area", "filter_level"
+
+
 def group_filters(org, t, lang: str, round_help: str | None = None) -> tuple[str, str | None, str | None, str | None]:
     """The management pages' filter row: round, municipality, area and leader level (None for
     all); the same widget keys on every page, so a choice carries over between them."""
     names = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
     cols = st.columns(4)
     with cols[0]:
-        rnd = st.selectbox(t("Round"), list(names), format_func=names.get, key="filter_round", help=round_help)
+        rnd = st.selectbox(t("Round"), list(names), format_func=names.get, key=ROUND_FILTER, help=round_help)
     with cols[1]:
-        mun = _group_picker(org, "municipalities", t("Municipality"), "filter_municipality", t, lang)
+        mun = _group_picker(org, "municipalities", t("Municipality"), MUNICIPALITY_FILTER, t, lang)
     with cols[2]:
-        area = _group_picker(org, "areas", t("Area"), "filter_area", t, lang)
+        area = _group_picker(org, "areas", t("Area"), AREA_FILTER, t, lang)
     with cols[3]:
-        lvl = _group_picker(org, "levels", t("Leader level"), "filter_level", t, lang)
+        lvl = _group_picker(org, "levels", t("Leader level"), LEVEL_FILTER, t, lang)
     return rnd, mun, area, lvl
