@@ -18,26 +18,11 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, logout, open_app, session_cookies
-from tests.e2e.test_sso_browser import LOGGED_IN, SSO_BUTTON, SSOServer
-from tests.oidc_provider import OIDCProvider
+# the fake provider and the app configured for it, as the SSO browser tests start them (module fixtures)
+from tests.e2e.test_sso_browser import LOGGED_IN, SSO_BUTTON, provider, sso_server  # noqa: F401
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def provider():
-    with OIDCProvider() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def sso_server(tmp_path_factory, provider):
-    _require_chromium()
-    s = SSOServer(tmp_path_factory.mktemp("sso-identity"), provider).start()
-    yield s
-    s.stop()
 
 
 def _name(server, username: str) -> str:
