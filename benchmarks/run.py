@@ -2,6 +2,8 @@
 
     python benchmarks/run.py            # everything (30,000 assessments; about 5 minutes on 2 cores)
     python benchmarks/run.py --quick    # smaller cohort and fewer repetitions (under 5 minutes)
+    python benchmarks/run.py --smoke    # each benchmark in its smallest form: proves every one runs
+                                        # (tests/test_benchmarks.py in CI); its figures mean nothing
     python benchmarks/run.py --only answer,memory
 
 Every result is one line on stdout starting with its name (progress notes go to stderr):
@@ -37,7 +39,9 @@ Every result is one line on stdout starting with its name (progress notes go to 
 
 Browser results need Debian's /usr/bin/chromium and Playwright (as the browser tests). A
 target out of reach is printed as measured with "target missed"; the measure is never loosened.
-The output is also written to benchmarks/results/latest-(quick|full).txt.
+A benchmark that cannot run fails the run with its reason (exit 1), never "skipped"; so does a
+benchmark that printed no line. The output is also written to
+benchmarks/results/latest-(smoke|quick|full).txt.
 """
 
 from __future__ import annotations
@@ -144,12 +148,13 @@ def note(message: str) -> None:
 @dataclass
 class Config:
     quick: bool
-    clicks: int  # measured clicks per browser measure (>= 30)
+    clicks: int  # measured clicks per browser measure (>= 30; 4 in --smoke)
     cohort_leaders: int
     sessions: int
     submits: int
     workdir: Path
     profile: bool = False
+    smoke: bool = False  # the smallest form of each benchmark: it runs, its figures mean nothing
 
 
 @dataclass
@@ -287,7 +292,7 @@ def bench_concurrent(run: Run) -> str:
 
     db.open_and_migrate(path).close()
     secret = "bench-pseudonym-secret-" + "b" * 40
-    leaders = 50
+    leaders = 8 if run.cfg.smoke else 50
     result = workload.run_leaders(path, secret, leaders=leaders, timeout=120)
     check = workload.verify_leaders(path, secret, result)
     lost = check.lost
@@ -619,7 +624,7 @@ def bench_login(run: Run) -> str:
             assert error == expected, (name, error)
             return took
 
-        rounds = 5 if run.cfg.quick else 15
+        rounds = 2 if run.cfg.smoke else 5 if run.cfg.quick else 15
         times: dict[str, list[float]] = {"kendt": [], "ukendt-navn": []}
         for _ in range(rounds):
             d.execute("DELETE FROM login_throttle")  # stay under the lockout of 5
@@ -672,6 +677,7 @@ def bench_uploads(run: Run) -> str:
 
 
 CAPACITY_STEPS = (25, 50, 100, 200, 400)
+SMOKE_STEPS = (3,)  # --smoke: one small N, for the one process, the GC comparison and the deployment
 CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-user p95
 PROCESSES = 2  # the deployment's app processes: one per core of this machine
 SATURATED_S = 1.0  # a p95 of a second: the server is saturated, larger N are not run
@@ -687,8 +693,8 @@ def bench_capacity(run: Run) -> str:
     digled's setting (gc_comparison)."""
     from benchmarks import layout, sessions
 
-    seconds = 45 if run.cfg.quick else 90
-    steps = CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
+    seconds = 8 if run.cfg.smoke else 45 if run.cfg.quick else 90
+    steps = SMOKE_STEPS if run.cfg.smoke else CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
     lines = []
 
     def one_process(n: int, think=(3.0, 8.0), secs=seconds) -> "sessions.Report":
@@ -731,7 +737,7 @@ def bench_capacity(run: Run) -> str:
                 break
         return held, held_perceived, out
 
-    single = one_process(1, think=(0.3, 0.8), secs=30)  # one leader, many answers: the reference p95
+    single = one_process(1, think=(0.3, 0.8), secs=seconds if run.cfg.smoke else 30)  # one leader, many answers: the reference p95
     limit = CAPACITY_FACTOR * single.p95
     lines.append(f"capacity: single user p95 {single.p95 * 1000:.0f} ms (p50 {single.p50 * 1000:.0f} ms, "
                  f"{single.answers} answers); limit {limit * 1000:.0f} ms")
@@ -740,10 +746,9 @@ def bench_capacity(run: Run) -> str:
     lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once "
                  f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost); N = {perceived} with p95 < "
                  f"{PERCEIVED_S * 1000:.0f} ms")
-    lines.append(gc_comparison(run, GC_SESSIONS, seconds))
+    lines.append(gc_comparison(run, SMOKE_STEPS[0] if run.cfg.smoke else GC_SESSIONS, seconds))
     if layout.CADDY is None:
-        lines.append("capacity: deployment not measured: no caddy (apt-get install caddy)")
-        return "\n".join(lines)
+        raise RuntimeError("the deployment cannot be measured without caddy (apt-get install caddy)")
     held2, perceived2, out = step_through(deployment, steps)
     lines += [f"capacity: deployment ({PROCESSES} processes behind Caddy): " + line for line in out]
     lines.append(f"capacity: the deployment ({PROCESSES} app processes behind Caddy, deploy/Caddyfile) holds "
@@ -799,6 +804,8 @@ BENCHES = {
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="smaller cohort, fewer repetitions (under 5 minutes)")
+    p.add_argument("--smoke", action="store_true",
+                   help="each benchmark in its smallest form: proves that every one runs; its figures mean nothing")
     p.add_argument("--only", help=f"comma-separated subset of {','.join(NAMES)}")
     p.add_argument("--profile", action="store_true",
                    help="profile every script run of the servers; reports in benchmarks/results/profile-*.txt")
@@ -811,16 +818,18 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="digled-bench-") as tmp:
         cfg = Config(
-            quick=args.quick,
-            clicks=30 if args.quick else 60,
-            cohort_leaders=args.leaders or (1_000 if args.quick else 10_000),
-            sessions=30,
-            submits=30 if args.quick else 100,
+            quick=args.quick or args.smoke,
+            smoke=args.smoke,
+            clicks=4 if args.smoke else 30 if args.quick else 60,
+            cohort_leaders=args.leaders or (100 if args.smoke else 1_000 if args.quick else 10_000),
+            sessions=2 if args.smoke else 30,
+            submits=3 if args.smoke else 30 if args.quick else 100,
             workdir=Path(tmp),
             profile=args.profile,
         )
         run = Run(cfg)
-        header = machine() + [f"mode: {'quick' if args.quick else 'full'}"]
+        mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+        header = machine() + [f"mode: {mode}"]
         for line in header:
             print(line, flush=True)
         try:
@@ -841,7 +850,7 @@ def main(argv: list[str] | None = None) -> int:
     total = f"total: {time.perf_counter() - started:.0f} s"
     print(total, flush=True)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"latest-{'quick' if args.quick else 'full'}.txt").write_text(
+    (RESULTS / f"latest-{mode}.txt").write_text(
         "\n".join(header + run.lines + [total]) + "\n", encoding="utf-8"
     )
     return 0 if complete(only, run.lines) else 1

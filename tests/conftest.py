@@ -28,6 +28,7 @@ COOKIE_KEY = "test-cookie-key-Vx4Nq8TzRb2MwK7cLh5PjF9sYd3GeA6u"
 LONGEST_FIRST = (
     "tests/e2e/test_quality_browser.py", "tests/e2e/test_routes_browser.py", "tests/test_multiprocess.py",
     "tests/e2e/test_assessment_browser.py", "tests/e2e/test_session_browser.py", "tests/test_reliability.py",
+    "tests/test_benchmarks.py",
 )
 
 # With CI=true a skipped test fails the run, unless its reason names something a CI machine may
