@@ -26,6 +26,7 @@ import sqlite_utils
 
 from . import anonymity, cohorts, scoring, stats
 from .content import BANDS, DIMENSIONS, Framework
+from .content import framework as load_framework
 from .exports import safe_cell
 from .i18n import N_
 
@@ -455,9 +456,18 @@ def round_value(v, digits: int = 1):
     return round(v, digits) if isinstance(v, float) else v
 
 
-def dataframe(rows: list[dict]) -> pd.DataFrame:
-    """Export rows as a table with EXPORT_COLUMNS, values rounded to one decimal."""
+def dataframe(rows: list[dict], framework: Framework | None = None) -> pd.DataFrame:
+    """Export rows as a table with EXPORT_COLUMNS, values rounded to one decimal, and beside the
+    figure the DigComp 2.2 number of the competence it is about (blank for other figures)."""
     df = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
     df["value"] = df["value"].map(round_value)
+    df.insert(EXPORT_COLUMNS.index("figure") + 1, "digcomp", df["figure"].map(lambda f: digcomp_of(f, framework)))
     return df
+
+
+def digcomp_of(figure: str, framework: Framework | None = None) -> str:
+    """The DigComp number of the competence a figure's label names ("competence info_search",
+    "importance info_search important %", "change competence info_search 95% low"), else ""."""
+    index = (framework or load_framework()).competence_index
+    return next((index[word].digcomp for word in str(figure).split() if word in index), "")
 

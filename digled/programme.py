@@ -79,6 +79,7 @@ class Programme:
     name: Text
     kickoff_date: date
     why: Text
+    background: Text  # how the programme was decided, and that the two municipalities share it
     what: Text
     flipped_learning: Text
     purposes_intro: Text
@@ -205,6 +206,7 @@ def load_programme(path: Path | None = None) -> Programme:
         name=c.text(p.get("name"), "programme: name"),
         kickoff_date=kickoff,
         why=c.text(p.get("why"), "programme: why"),
+        background=c.text(p.get("background"), "programme: background"),
         what=c.text(p.get("what"), "programme: what"),
         flipped_learning=c.text(p.get("flipped_learning"), "programme: flipped_learning"),
         purposes_intro=c.text(p.get("purposes_intro"), "programme: purposes_intro"),

@@ -45,6 +45,7 @@ def table(framework: Framework, scores: dict, lang: str, t: Callable[[str], str]
             {
                 t("Competence area"): text(framework.area_index[c.area].name, lang),
                 t("Competence"): text(c.name, lang),
+                "DigComp": c.digcomp,
                 t("Knowledge"): _pct(s["knowledge"]),
                 t("Skills"): _pct(s["skills"]),
                 t("Attitude"): _pct(s["attitude"]),
@@ -187,6 +188,13 @@ class ListedArea:
     competences: tuple[ListedCompetence, ...]
 
 
+def named(competence, lang: str) -> str:
+    """A competence's name with its DigComp 2.2 number, as the wheel's legend and the report
+    list it: "Søgning og vurdering af information (DigComp 1.1)"."""
+    name = text(competence.name, lang)
+    return f"{name} (DigComp {competence.digcomp})" if competence.digcomp else name
+
+
 def wheel_list(framework: Framework, scores: dict, lang: str) -> list[ListedArea]:
     """The legend of a numbered wheel: per area (name, colour) its competences with the
     number they carry on the wheel (wheel.numbers), name, score and level."""
@@ -196,7 +204,7 @@ def wheel_list(framework: Framework, scores: dict, lang: str) -> list[ListedArea
         rows = tuple(
             ListedCompetence(
                 numbers[cid],
-                text(framework.competence_index[cid].name, lang),
+                named(framework.competence_index[cid], lang),
                 _pct(scores["competences"][cid]["score"]),
                 scores["competences"][cid]["level"] or "–",
             )

@@ -128,7 +128,8 @@ def questionnaire(draft_id: int) -> None:
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
         st.subheader(f"{text(area.name, lang)} · {text(comp.name, lang)}")
-        st.caption(t("Step {n} of {total}").format(n=step_no + 1, total=len(STEPS)) + " · " + text(comp.description, lang))
+        st.caption(t("Step {n} of {total}").format(n=step_no + 1, total=len(STEPS)) + " · DigComp " + comp.digcomp
+                   + " · " + text(comp.description, lang))
     elif step.kind == "purposes":
         st.subheader(t("The programme's purposes"))
         st.caption(t("To what degree does each statement describe you today?"))

@@ -108,5 +108,7 @@ with st.expander(t("What is digital leadership?")):
     st.markdown(text(prog.what, lang))
 with st.expander(t("Why digital leadership?")):
     st.markdown(text(prog.why, lang))
+with st.expander(t("Background")):
+    st.markdown(text(prog.background, lang))
 with st.expander(t("Flipped learning")):
     st.markdown(text(prog.flipped_learning, lang))

@@ -103,6 +103,8 @@ for step in mine.steps:
 st.header(t("About the programme"))
 st.subheader(t("Why digital leadership?"))
 st.markdown(text(prog.why, lang))
+st.subheader(t("Background"))
+st.markdown(text(prog.background, lang))
 st.subheader(t("What is digital leadership?"))
 st.markdown(text(prog.what, lang))
 st.subheader(t("Flipped learning"))

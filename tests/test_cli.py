@@ -85,10 +85,14 @@ def test_export_cohort_csv_is_the_latest_publication(demo_db, capsys):
     assert main(["export", "cohort", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     rows = exports.read_csv_text(out)  # ; and quotes for Danish Excel (digled.exports)
-    assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
+    assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "digcomp", "value"]
     assert rows[1][:6] == ["1", "start", "", "", "", "new"] and rows[1][7] == "total"
     hidden = [r for r in rows if r[5] == "hidden"]
-    assert hidden and all(r[6] == "" and r[8] == "" for r in hidden)
+    assert hidden and all(r[6] == "" and r[9] == "" for r in hidden)
+    # each competence's figure carries its DigComp 2.2 number; other figures none
+    digcomp = {r[7]: r[8] for r in rows[1:] if r[5] != "hidden"}
+    assert digcomp["competence info_search"] == "1.1" and digcomp["competence safe_devices"] == "4.1"
+    assert digcomp["total"] == "" and all(v == "" for f, v in digcomp.items() if f.startswith("purpose "))
     expected = cohort.dataframe(publications.export_rows(demo_db, publications.latest(demo_db).id))
     assert out == exports.csv_text(expected)
     assert len(pd.read_csv(io.StringIO(out), sep=";", decimal=",")) == len(expected)
@@ -107,7 +111,7 @@ def test_export_cohort_xlsx(demo_db, tmp_path, capsys):
     target = tmp_path / "cohort.xlsx"
     assert main(["export", "cohort", "--format", "xlsx", "--output", str(target)]) == 0
     df = pd.read_excel(target)
-    assert list(df.columns) == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
+    assert list(df.columns) == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "digcomp", "value"]
     assert set(df["publication"]) == {1}
 
 

@@ -44,10 +44,31 @@ def test_the_purpose_of_the_elearning_is_on_the_films_guide():
         assert part in films.markdown("en")
 
 
-def test_the_framework_is_credited():
+def test_the_framework_is_credited_for_what_it_is_and_nothing_more():
+    """digled's 96 questions are its own: the wheel's areas follow Center for Digital Dannelse's
+    wheel and the competences DigComp 2.2; the tool of 2015 (developed by the centre, improved by
+    the programme's use) is not claimed (issue 20, point 11)."""
     for lang in ("da", "en"):
         md = guides.guide("assessment").markdown(lang)
-        assert "Center for Digital Dannelse" in md and "DigComp" in md
+        assert "Center for Digital Dannelse" in md and "DigComp 2.2" in md
+    da = guides.guide("assessment").markdown("da")
+    assert "udviklet af Center for Digital Dannelse" not in da and "videreudviklingen af værktøjet" not in da
+    assert "skrevet til dette forløb" in da
+    en = guides.guide("assessment").markdown("en")
+    assert "developed by Center for Digital Dannelse" not in en and "written for this programme" in en
+
+
+def test_the_wheel_guide_says_how_a_level_is_computed():
+    """A level is the score in eight equal steps of a self-rating on four steps, not DigComp's
+    descriptors (issue 20, point 12); the words match digled.scoring."""
+    from digled import scoring
+
+    da = guides.guide("wheel").markdown("da")
+    assert "otte lige store trin" in da and "0-12,5 % er niveau 1" in da and "ikke DigComps beskrivelser" in da
+    assert scoring.level(12.4) == 1 and scoring.level(12.5) == 2 and scoring.level(87.5) == 8
+    assert scoring.SCALE_STEPS == 4 and "skala med fire trin" in da
+    en = guides.guide("wheel").markdown("en")
+    assert "eight equal steps" in en and "not DigComp's descriptions" in en
 
 
 def _write(tmp_path: Path, data: dict) -> Path:

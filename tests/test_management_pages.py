@@ -120,8 +120,8 @@ def test_a_small_group_is_hidden_with_the_reason_not_the_count(demo_db):
     assert "Hidden: fewer than 5 answers." in [i.value for i in at.info]
     assert not at.metric and not at.get("plotly_chart")  # no count, no mean, no chart
     rows = exports.read_csv_text(download(at, "export_csv").decode("utf-8-sig"))  # ; for Danish Excel
-    assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "value"]
-    assert rows[1:] == [["1", "start", "Glostrup", "kultur", "topleder", "hidden", "", "hidden", ""]]
+    assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "digcomp", "value"]
+    assert rows[1:] == [["1", "start", "Glostrup", "kultur", "topleder", "hidden", "", "hidden", "", ""]]
 
 
 def test_the_picker_lists_publications_and_an_earlier_one_stays_viewable(demo_db):

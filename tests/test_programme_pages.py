@@ -237,6 +237,10 @@ def test_materials_show_kickoff_purposes_and_a_locked_handbook(demo_db):
     text = page_text(at)
     assert "- Invitation from the municipal chief executives – not uploaded yet" in text
     assert "The seven purposes" in text
+    # the seed's "Baggrund": decided in the strategy's involving process, the two municipalities together
+    assert "Background" in text
+    assert "The municipalities of Glostrup and Albertslund agreed to work together" in text
+    assert "decided that there should be a competence development programme" in text
     purposes = [m.value for m in at.markdown if m.value.startswith("1. ")]
     assert len(purposes) == 1 and purposes[0].count("\n") == 6
     assert "The handbook is unlocked when you have taken the end assessment" in text

@@ -63,7 +63,7 @@ def test_numbered_wheel_labels_are_short_numbers_and_match_the_list(framework):
     wedge = dict(zip([c.id for c in framework.competences], fig.layout.polar.angularaxis.tickvals))
     for area in listed:
         for c in area.competences:
-            cid = next(x.id for x in framework.competences if x.name["da"] == c.name)
+            cid = next(x.id for x in framework.competences if results.named(x, "da") == c.name)
             assert wedge[cid] == (c.number - 1) * 22.5 + 11.25
     assert listed[0].competences[0].score == "67 %"
     names = wheel.wheel(framework, s, "da", LABELS)  # the named wheel (management page) is unchanged
