@@ -131,9 +131,9 @@ else:
 steps = []
 for number, title in first_run.STEP_TITLES.items():
     label = t(title)
-    if number == state.step:
+    if number == state.step and not state.finished:
         label = "**" + label + "** (" + t("current step") + ")"
-    elif number in state.done:
+    elif number in state.done or state.finished:
         label += " (" + t("done") + ")"
     steps.append(f"{number}. {label}")
 st.markdown("\n".join(steps))
@@ -151,7 +151,6 @@ if state.step == 1:
     if NAME_KEY not in st.session_state:
         st.session_state[NAME_KEY] = state.drafts.get("cohort_name", name or "")
     st.text_input(t("Name of this run of the programme"), key=NAME_KEY, on_change=name_changed,
-                  placeholder="Digital ledelse 2027",
                   help=t("For example “Digital ledelse 2027”. At most {limit} characters.").format(
                       limit=first_run.MAX_COHORT_NAME))
     st.caption(t("The name tells this run from later runs of the programme in the same installation."))
@@ -189,8 +188,9 @@ elif state.step == 3:
     st.markdown(t("The dates of every activity, on working days. Read them through before you invite anyone."))
     st.table(pd.DataFrame({
         t("Activity"): [r.title for r in rows],
-        t("Opens"): [dates.day(r.opens, lang, "medium") for r in rows],
-        t("Due"): [dates.day(r.due, lang, "medium") for r in rows],
+        # escaped: st.table reads its cells as Markdown, where "6. apr." began a numbered list
+        t("Opens"): [md(dates.day(r.opens, lang, "medium")) for r in rows],
+        t("Due"): [md(dates.day(r.due, lang, "medium")) for r in rows],
         t("Note"): [" · ".join(n.text(t) for n in r.notes) for r in rows],
     }))
     st.page_link("pages/admin_schedule.py", label=t("Change single dates on the schedule page"),

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from digled import dates, first_run, programme
 from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE
@@ -23,10 +24,12 @@ WORDS = {
     "da": {"title": "Kom i gang", "step": "Trin {n} af 4", "saturday": "er lørdag, ikke en arbejdsdag",
            "saved": "Gemt: kick off er", "moved": "flyttet fra", "count": "Deltagere indtil nu: {n}",
            "bad_email": "e-mail: ikke en gyldig e-mailadresse", "finished": "Opsætningen er færdig",
+           "done": "(udført)", "current": "(aktuelt trin)",
            "options": ("Glostrup", "Skole og SFO", "Mellemleder")},
     "en": {"title": "Get started", "step": "Step {n} of 4", "saturday": "is Saturday, not a working day",
            "saved": "Saved: the kick-off is", "moved": "moved from", "count": "Participants so far: {n}",
            "bad_email": "e-mail: not a valid e-mail address", "finished": "Setup is finished",
+           "done": "(done)", "current": "(current step)",
            "options": ("Glostrup", "Schools", "Middle manager")},
 }
 
@@ -51,6 +54,18 @@ def fresh(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+def review_days(server, lang: str) -> list[list[str]]:
+    """The opening and due day of every activity as the app writes them, from the stored schedule."""
+    from digled import db
+
+    d = db.connect(server.db_path)
+    try:
+        return [[dates.day(r.opens, lang, "medium"), dates.day(r.due, lang, "medium")]
+                for r in first_run.review_rows(d, lang, programme.programme(d))]
+    finally:
+        d.close()
 
 
 def reset(server, lang: str) -> None:
@@ -93,6 +108,8 @@ def test_the_first_admin_lands_on_the_wizard_and_completes_it(browser, fresh, de
         assert abs(back["y"] - nxt["y"]) < 4 and back["x"] < nxt["x"]
 
         name = page.locator(".st-key-setup_cohort_name input")
+        # empty, and nothing in it that looks filled in (the example is in the help)
+        assert name.input_value() == "" and not name.get_attribute("placeholder")
         name.fill("Digital ledelse 2027")
         name.press("Enter")
         idle(page)
@@ -114,6 +131,10 @@ def test_the_first_admin_lands_on_the_wizard_and_completes_it(browser, fresh, de
         step_is(page, w, 3)
         expect_text(page, w["moved"])  # a Saturday kick-off moves some generated dates
         assert page.locator("[data-testid='stTable'] tbody tr").count() == 18
+        # every date reads whole, as the app writes it (a cell "6. apr." became a list and lost its day)
+        shown = [[c.strip() for c in row.locator("td").all_inner_texts()]
+                 for row in page.locator("[data-testid='stTable'] tbody tr").all()]
+        assert [row[1:3] for row in shown] == review_days(fresh, lang)
         assert serious_violations(page) == []
         click(page, "setup_next")
 
@@ -145,6 +166,9 @@ def test_the_first_admin_lands_on_the_wizard_and_completes_it(browser, fresh, de
 
         click(page, "setup_finish")
         expect_text(page, w["finished"])
+        steps = page.locator("[data-testid='stMarkdownContainer'] ol li")
+        assert steps.count() == 4 and all(w["done"] in s for s in steps.all_inner_texts())
+        assert w["current"] not in page.locator("[data-testid='stMain']").inner_text()
         assert serious_violations(page) == []
     finally:
         context.close()
