@@ -39,61 +39,71 @@ if not retention.has_raw_answers(db, current.id):
 
 st.metric(t("Total"), f"{scores['total']:.0f} %" if scores["total"] is not None else "–",
           help=t("Level {level} of 8").format(level=scores["total_level"] or "–"))
-wheel_panel.show(db, fw, current, previous, user, t, lang)  # the wheel, the list, the profile, the cohort
-# the development loop (issue 11): importance marks, recommendations from gap x importance, the plan
 target_levels = profiles.profile_for(db, fw, profiles.attempt_level(db, current, user.level)).levels
-marks = development.importance_form(db, fw, current, attempts, t, lang)
-strong, _ = results.feedback(fw, scores, lang, target_levels, marks)
-level_word = t("level")
-left, right = st.columns(2)
-with left:
-    st.subheader(t("Your three strongest competences"))
-    for e in strong:
-        st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
-        st.write(e.text)
-with right:
-    development.recommendations(db, fw, scores, target_levels, marks, t, lang)
-plan_panel.show(db, fw, respondent, attempts, chosen, plan.focus(fw, marks, scores, target_levels), t, lang)
+report_box = st.container()  # filled below, once the marks in effect are known
 
-st.subheader(t("The programme purposes"))
-with st.container(key="purposes"):
+# one page in parts a leader can move between (on a phone it was one column of about 9,500 px):
+# the wheel and what to develop first, then importance and the plan, the purposes, and over time
+parts = [t("Wheel and recommendations"), t("Importance and plan"), t("The programme purposes")]
+if len(attempts) >= 2:
+    parts.append(t("Over time"))
+tabs = st.tabs(parts, key="results_part")
+with tabs[1]:  # drawn first: the recommendations follow the importance marks
+    # the development loop (issue 11): importance marks, recommendations from gap x importance, the plan
+    marks = development.importance_form(db, fw, current, attempts, t, lang)
+with tabs[0]:
+    wheel_panel.show(db, fw, current, previous, user, t, lang)  # the wheel, the list, the profile, the cohort
+    strong, _ = results.feedback(fw, scores, lang, target_levels, marks)
+    level_word = t("level")
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("Your three strongest competences"))
+        for e in strong:
+            st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
+            st.write(e.text)
+    with right:
+        development.recommendations(db, fw, scores, target_levels, marks, t, lang)
+with tabs[1]:
+    plan_panel.show(db, fw, respondent, attempts, chosen, plan.focus(fw, marks, scores, target_levels), t, lang)
+with tabs[2], st.container(key="purposes"):
     # a static table: the statements wrap inside the screen (a data grid cut them off on a phone)
     st.table(
         results.purposes_table(fw, scores, lang, t, before=previous.scores if previous else None),
         hide_index=True, border="horizontal",
     )
-
-st.download_button(
-    t("Download my report (HTML, opens offline, prints well)"),
-    # made on click: no lasting /media/ URL holds the report (digled/ui/downloads.py)
-    lambda name=names[chosen], before=(previous.scores if previous else None), my_plan=plan.load(db, respondent):
-        results.personal_report(fw, scores, lang, t, name, before, target_levels=target_levels, marks=marks,
-                                extra_html=plan.report_html(my_plan, fw, lang, t)),
-    file_name=f"kompetencehjul-{current.submitted}.html",
-    mime="text/html",
-    on_click="ignore",
-    icon=":material/download:",
-    key="download_report",
-)
-
+with report_box:
+    st.download_button(
+        t("Download my report (HTML, opens offline, prints well)"),
+        # made on click: no lasting /media/ URL holds the report (digled/ui/downloads.py)
+        lambda name=names[chosen], before=(previous.scores if previous else None), my_plan=plan.load(db, respondent):
+            results.personal_report(fw, scores, lang, t, name, before, target_levels=target_levels, marks=marks,
+                                    extra_html=plan.report_html(my_plan, fw, lang, t)),
+        file_name=f"kompetencehjul-{current.submitted}.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/download:",
+        key="download_report",
+    )
 if len(attempts) >= 2:
-    st.header(t("Compare two attempts"))
-    a_col, b_col = st.columns(2)
-    a = a_col.selectbox(t("Before"), range(len(attempts)), index=0, format_func=names.__getitem__, key="cmp_a")
-    b = b_col.selectbox(t("After"), range(len(attempts)), index=len(attempts) - 1, format_func=names.__getitem__, key="cmp_b")
-    before, after = attempts[a].scores, attempts[b].scores
-    widgets.chart_with_table(
-        wheel.comparison(fw, before, after, lang, labels),
-        results.comparison_table(fw, before, after, lang, t),
-        t("The change as a table"),
-        key="comparison",
-    )
-    st.subheader(t("Development over time"))
-    widgets.chart_with_table(
-        wheel.development(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, labels),
-        results.development_table(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, t),
-        t("The development as a table"),
-        key="development",
-    )
+    with tabs[3]:
+        st.subheader(t("Compare two attempts"))
+        a_col, b_col = st.columns(2)
+        a = a_col.selectbox(t("Before"), range(len(attempts)), index=0, format_func=names.__getitem__, key="cmp_a")
+        b = b_col.selectbox(t("After"), range(len(attempts)), index=len(attempts) - 1, format_func=names.__getitem__,
+                            key="cmp_b")
+        before, after = attempts[a].scores, attempts[b].scores
+        widgets.chart_with_table(
+            wheel.comparison(fw, before, after, lang, labels),
+            results.comparison_table(fw, before, after, lang, t),
+            t("The change as a table"),
+            key="comparison",
+        )
+        st.subheader(t("Development over time"))
+        widgets.chart_with_table(
+            wheel.development(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, labels),
+            results.development_table(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, t),
+            t("The development as a table"),
+            key="development",
+        )
 
 st.page_link("pages/assessment.py", label=t("Take the assessment again"), icon=":material/replay:")

@@ -213,3 +213,21 @@ def expect_text(page, text: str, timeout: float = 15_000) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator("[data-testid='stApp']")).to_contain_text(text, timeout=timeout)
+
+
+# the parts of "Mit hjul og historik" (pages/my_results.py), in either language
+RESULT_PARTS = {
+    "wheel": ("Hjul og anbefalinger", "Wheel and recommendations"),
+    "plan": ("Vigtighed og plan", "Importance and plan"),
+    "purposes": ("Forløbets formål", "The programme purposes"),
+    "over time": ("Udvikling over tid", "Over time"),
+}
+
+
+def open_part(page, part: str) -> None:
+    """Open a part (tab) of the leader's results page; a page load opens the first."""
+    import re
+
+    da, en = RESULT_PARTS[part]
+    page.get_by_role("tab", name=re.compile(f"^({re.escape(da)}|{re.escape(en)})$")).click()
+    idle(page)

@@ -11,7 +11,7 @@ import pytest
 
 from digled import anonymity, content, training
 from digled.i18n import text
-from tests.e2e.helpers import idle, login, open_app
+from tests.e2e.helpers import idle, login, open_app, open_part
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
 from tests.e2e.test_quality_browser import serious_violations
 
@@ -39,9 +39,11 @@ def stored_mark(server, username: str, competence: str) -> str | None:
 
 
 def open_importance(page) -> None:
-    """The importance form, opened (it starts closed once the attempt has saved marks)."""
+    """The importance form in its part of the page, opened (it starts closed once the attempt
+    has saved marks)."""
     from playwright.sync_api import expect
 
+    open_part(page, "plan")
     form = page.locator(".st-key-importance")
     form.wait_for()
     expect(form.locator("[data-testid='stRadio']")).to_have_count(16)
@@ -85,6 +87,7 @@ def test_importance_changes_the_recommendations_and_links_land(browser, server, 
 
         # the first link of the new top recommendation lands on the activity it names
         link = training.training()[by_name[after[0]]][0]
+        open_part(page, "wheel")  # the recommendations are beside the wheel, the first part
         anchor = page.locator(".st-key-recommendation_0 [data-testid='stPageLink'] a").first
         assert text(link.title, lang) in anchor.inner_text()
         anchor.click()

@@ -8,8 +8,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, open_app
+from tests.e2e.helpers import idle, login, open_app, open_part
 from tests.e2e.test_quality_browser import serious_violations
 
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -164,7 +165,14 @@ def check_wheel(page, server, device: str, lang: str) -> dict:
     else:
         assert list_box["x"] >= plot_box["x"] + plot_box["width"] - 1  # beside the wheel
 
+    # the first part holds the wheel and the three competences to develop, and is a page one can
+    # move in (all of it in one column was about 9,500 px on a phone)
+    expect(page.locator(".st-key-recommendations [class*='st-key-recommendation_']")).to_have_count(3)
+    assert page.locator(".st-key-recommendations").is_visible()
+    assert not page.locator(".st-key-importance").is_visible() and not page.locator(".st-key-purposes").is_visible()
+
     # the purposes table wraps inside the screen; nothing makes the page wider than the screen
+    open_part(page, "purposes")
     table = page.locator(".st-key-purposes table")
     table.scroll_into_view_if_needed()
     box = table.bounding_box()

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, open_app
+from tests.e2e.helpers import idle, login, open_app, open_part
 from tests.e2e.test_quality_browser import WCAG, axe
 
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -59,6 +59,7 @@ def _attempt(server, round_: str, value: int) -> None:
 def _my_results(page, server) -> None:
     page.goto(server.url + "/my-results")
     idle(page)
+    open_part(page, "plan")
     if not page.locator(PANEL).count():
         pytest.fail("the plan panel is not on /my-results: pages/my_results.py must call digled.ui.plan_panel.show")
 
@@ -95,6 +96,7 @@ def test_a_leader_plans_ticks_reloads_and_sees_what_moved(browser, server):
     # reload: all of it is still there
     page.reload()
     idle(page)
+    open_part(page, "plan")
     box = page.locator(f".st-key-plan_{cid}")
     expect(box.locator("textarea")).to_have_value("Tid i kalenderen hver fredag og en makker, der er længere end mig.")
     expect(box.locator("[data-testid='stCheckbox'] input").first).to_be_checked()
