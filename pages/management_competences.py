@@ -26,10 +26,11 @@ def _excel(frame, sheet: str) -> bytes:
 
 
 st.title(t("Competences in the cohort"))
-st.caption(t("Published figures, never live answers: a group is shown only when it holds at least k leaders and no combination with other published figures can single anyone out. Retakes outside the start and end rounds are private to the leader."))
 pub = publication.pick(db, t, lang)
 if pub is None:
     st.stop()
+st.caption(t("Published figures, never live answers: a group is shown only when it holds at least {k} leaders and no combination with other published figures can single anyone out. Retakes outside the start and end rounds are private to the leader.").format(
+    k=publications.least_k(pub.summary, "assessment")))
 
 
 start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
