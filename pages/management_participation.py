@@ -122,12 +122,12 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
             st.caption(t("A count in words (fewer than {k}, at least ...) would, as a number, tell individual leaders' steps; a dash: the count is held back in this publication, because together with an earlier one it would tell the steps of fewer than {k} leaders.").format(k=k))
 
     with st.expander(t("Every step on its own"), expanded=stages is None):
-        st.dataframe(pd.DataFrame({
+        widgets.table(pd.DataFrame({
             t("Step"): [step_label(s) for s in steps],
             t("Leaders who took this step"): [publication.count_words(counts.get(s.id), t) for s in steps],
             t("Share (%)"): [str(round(counts[s.id] / n * 100)) if publication.is_exact(counts.get(s.id)) and n else ""
                              for s in steps],
-        }).map(exports.safe_cell), hide_index=True, width="stretch")
+        }).map(exports.safe_cell))
 
 st.subheader(t("By municipality and area"))
 by = st.radio(t("Break down by"), ["municipality", "area"], horizontal=True, key="part_by",
@@ -144,7 +144,7 @@ for v in values:
         row[step_label(s)] = publication.count_words(cts.get(s.id), t) if size is not None else ""
     rows.append(row)
 breakdown = pd.DataFrame(rows).map(exports.safe_cell)
-st.dataframe(breakdown, hide_index=True, width="stretch")
+widgets.table(breakdown)
 
 
 def _excel(frame) -> bytes:

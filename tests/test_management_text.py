@@ -23,8 +23,8 @@ PARTICIPATION = "pages/management_participation.py"
 COHORTS = "pages/management_cohorts.py"
 VIEWS = ("wheel", "dims", "bands", "purposes", "change", "breakdown", "focus")
 
-# a lone k, c or n in running text is a formula's letter ("at least k leaders", "the n ...")
-VARIABLE = re.compile(r"(?<![\w\-'’/.])[kcn](?![\w\-'’/])")
+# a lone k, c, n or s in running text is a formula's letter ("at least k leaders", "the n ...")
+VARIABLE = re.compile(r"(?<![\w\-'’/.])[kcns](?![\w\-'’/])")
 # a digit, a point, a digit: a number written the English way ("3.9"); a Danish time "kl. 10.42"
 # is a time, not a number, and "7. dec." has a space after its point
 DECIMAL_POINT = re.compile(r"(?<!kl\. )(?<!kl\. \d)\d\.\d")
@@ -55,27 +55,33 @@ def _frame_text(frame) -> list[str]:
 
 
 def _chart_text(spec: dict) -> list[str]:
-    """What a chart shows as text: labels, hover and bar texts, titles and annotations, and its
-    numbers as plotly writes them (with the figure's decimal separator)."""
+    """What a chart shows as text: its labels, bar and hover texts, titles and annotations, and
+    each number its hover shows, as plotly draws it (with the figure's decimal separator,
+    `layout.separators`, "." unless set)."""
     out: list[str] = []
     point = (spec.get("layout", {}).get("separators") or ".,")[0]
     for trace in spec.get("data", []):
-        for field in ("text", "hovertext", "hovertemplate", "texttemplate", "name", "customdata", "theta", "y", "x", "r"):
+        template = trace.get("hovertemplate")
+        template = " ".join(template) if isinstance(template, list) else template
+        info = trace.get("hoverinfo") or "all"  # "text", "x+y", "skip", ...: the parts the hover shows
+        for field in ("text", "hovertext", "texttemplate", "name", "customdata", "theta", "x", "y", "r"):
             value = trace.get(field)
-            values = value if isinstance(value, list) else [value]
-            for v in values:
-                for item in (v if isinstance(v, list) else [v]):
-                    if isinstance(item, float) and not item.is_integer() and field in ("x", "y", "r") \
-                            and ("%{" + field) in str(trace.get("hovertemplate", "") or "%{" + field):
-                        out.append(repr(item).replace(".", point))  # shown on hover as plotly formats it
-                    elif isinstance(item, str):
+            for v in value if isinstance(value, list) else [value]:
+                for item in v if isinstance(v, list) else [v]:
+                    if isinstance(item, str):
                         out.append(item)
-        if isinstance(trace.get("hovertemplate"), str) and re.search(r"%\{[^}:]*:[^}]*\.\d*f", trace["hovertemplate"]):
-            out.append(f"1{point}5" if point else "1.5")  # a number format: drawn with the figure's separator
+                    elif (isinstance(item, float) and not item.is_integer() and field in ("x", "y", "r", "theta")
+                          and (info == "all" or field in info.split("+"))
+                          and (template is None or "%{" + field in template)):
+                        number = f"{item:.1f}" if not template or re.search(r"%\{" + field + r":[^}]*\.[1-9]f", template) else ""
+                        if number and not number.endswith(".0"):
+                            out.append(number.replace(".", point))
+        if isinstance(template, str):
+            out.append(template)
     layout = spec.get("layout", {})
     for annotation in layout.get("annotations", []) or []:
         out.append(str(annotation.get("text", "")))
-    for axis in ("xaxis", "yaxis", "polar"):
+    for axis in ("xaxis", "yaxis"):
         title = (layout.get(axis) or {}).get("title")
         if isinstance(title, dict):
             out.append(str(title.get("text", "")))
@@ -150,14 +156,43 @@ def test_no_variable_letters_in_the_privacy_statement(demo_db, lang):
     assert not found and "5" in page_text(at), found
 
 
+def test_no_decimal_point_in_a_number_on_the_danish_management_pages(demo_db):
+    found = {}
+    for label, at in states("da"):
+        for line in everything(at):
+            if DECIMAL_POINT.search(line):
+                found.setdefault(line, label)
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_run_comparison_has_neither_letters_nor_decimal_points(demo_db, lang):
+    """Two runs side by side (tests.test_management_cohorts makes the second): its caption, table
+    and bars."""
+    from tests.test_management_cohorts import _second_run
+
+    _second_run(demo_db)
+    at = _open(COHORTS, lang)
+    assert at.get("plotly_chart") and at.dataframe
+    lines = everything(at)
+    assert not [line for line in lines if VARIABLE.search(line)]
+    if lang == "da":
+        assert not [line for line in lines if DECIMAL_POINT.search(line)]
+    else:
+        assert [line for line in lines if DECIMAL_POINT.search(line)]  # English keeps its point
+
+
 def test_the_checks_catch_what_they_look_for():
     """The two patterns find what they are for and leave Danish dates and times alone."""
     assert VARIABLE.search("Ledelsen ser kun grupper på mindst k ledere.")
     assert VARIABLE.search("Det n, kompetencesiderne viser")
+    assert VARIABLE.search("(en gennemsnitlig score s er niveau s / 12,5 + 0,5)")
     assert not VARIABLE.search("mindst 5 ledere, kl. 10.42, k-værdi")
     assert DECIMAL_POINT.search("Prioritet 1.26") and DECIMAL_POINT.search("3.9")
     assert not DECIMAL_POINT.search("7. dec. 2026 kl. 10.42, +11,7, 3,9")
-    assert _chart_text({"data": [{"x": [1.5], "hovertemplate": "%{x:.1f}"}]}) and any(
-        DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"x": [1.5], "hovertemplate": "%{x:.1f}"}]}))
+    assert any(DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"x": [1.5], "hovertemplate": "%{x:+.1f}"}]}))
+    assert any(DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"y": [2.25]}]}))  # plotly's own hover
     assert not any(DECIMAL_POINT.search(s) for s in _chart_text(
         {"data": [{"x": [1.5], "hovertemplate": "%{x:.1f}"}], "layout": {"separators": ",."}}))
+    assert not any(DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"r": [43.75], "hovertemplate": "%{r:.0f} %"}]}))
+    assert not any(DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"x": [0.25], "hoverinfo": "text", "hovertext": ["a"]}]}))

@@ -10,11 +10,29 @@ import streamlit as st
 from digled import dates
 
 
+def chart(fig, key: str) -> None:
+    """A plotly chart whose hover and axis numbers follow the page's language (digled.numbers:
+    a decimal comma in Danish)."""
+    from digled import numbers
+    from digled.ui import session
+
+    fig.update_layout(separators=numbers.separators(session.language()))
+    st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
+
+
+def table(df: pd.DataFrame) -> None:
+    """A table whose fractions are written in the page's language (digled.numbers.frame)."""
+    from digled import numbers
+    from digled.ui import session
+
+    st.dataframe(numbers.frame(df, session.language()), hide_index=True, width="stretch")
+
+
 def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
     """A plotly chart and, right under it, the same numbers as a table (WCAG alternative)."""
-    st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
+    chart(fig, key)
     with st.expander(table_label, expanded=False):
-        st.dataframe(df, hide_index=True, width="stretch")
+        table(df)
 
 
 def scroll_to_top() -> None:
