@@ -70,7 +70,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
     """A private reflection note, saved while the leader types (debounced in the browser) with a
     visible "Gemt kl. 10.42"; a refusal goes to `st.session_state[error_key]` and the status."""
     from digled import journey
-    from digled.ui import autosave, session
+    from digled.ui import autosave, session, web
 
     lang = session.language()
 
@@ -85,6 +85,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
     autosave.autosave_text_area(
         label, saved, f"refl_{reflection.id}", save, status=saved_status(saved_at, lang, t),
         pending=t("Saving when you pause…"), max_chars=journey.MAX_REFLECTION_CHARS, height=height,
+        flush={"path": web.REFLECTION_PATH, "header": web.HEADER, "question": reflection.id},
     )
 
 
