@@ -22,10 +22,10 @@ def _mark(lang: str) -> str:
 
 def decimal(value: float, lang: str, digits: int = 1, sign: bool = False) -> str:
     """`value` with `digits` decimals in the language's form: '3,9' / '3.9', with `sign`
-    '+11,7' / '-0,4'. A value that rounds to zero is '0,0' (never '-0,0')."""
+    '+11,7' / '-0,4'. A value that rounds to zero is '0,0', without a sign (never '-0,0')."""
     value = float(value)
     if round(value, digits) == 0:
-        value = 0.0
+        value, sign = 0.0, False
     s = f"{value:{'+' if sign else ''}.{digits}f}"
     return s.replace(".", _mark(lang))
 

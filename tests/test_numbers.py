@@ -14,7 +14,7 @@ def test_decimal_in_both_languages():
     assert numbers.decimal(3.94, "da") == "3,9" and numbers.decimal(3.94, "en") == "3.9"
     assert numbers.decimal(11.66, "da", sign=True) == "+11,7" and numbers.decimal(-0.4, "en", sign=True) == "-0.4"
     assert numbers.decimal(1.256, "da", 2) == "1,26" and numbers.decimal(43.6, "da", 0) == "44"
-    assert numbers.decimal(-0.04, "da", sign=True) == "+0,0"  # never "-0,0"
+    assert numbers.decimal(-0.04, "da", sign=True) == "0,0"  # no change: never "-0,0" or "+0,0"
 
 
 def test_a_table_writes_fractions_in_the_language_and_keeps_whole_numbers_whole():
