@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from . import numbers
 from .content import Framework
 from .focus import Focus, importance_split
 from .i18n import text
@@ -62,7 +63,7 @@ def spread(points: list[tuple[float, float]], dx: float, dy: float, split: tuple
 
 def matrix(framework: Framework, rows: list[Focus], lang: str, labels: dict[str, str]) -> go.Figure:
     """The matrix of the rows with both figures. `labels`: x, y, target, median (with {m}),
-    hover (with {name}, {imp}, {lvl}, {target}) and the QUADRANTS keys, all translated."""
+    hover (with {name}, {imp}, {lvl}, {target}; the numbers come written by digled.numbers) and the QUADRANTS keys, all translated."""
     shown = [r for r in rows if r.importance is not None and r.gap is not None]
     split = importance_split(rows)
     names = {c.id: text(c.name, lang) for c in framework.competences}
@@ -86,7 +87,8 @@ def matrix(framework: Framework, rows: list[Focus], lang: str, labels: dict[str,
             text=[str(r.number) for r in pts], textposition="middle center",
             textfont=dict(color="#ffffff", size=12),
             marker=dict(size=MARKER, color=area.colour, line=dict(color="#ffffff", width=1)),
-            hovertext=[labels["hover"].format(name=names[r.competence], imp=r.importance, lvl=r.mean_level, target=r.target)
+            hovertext=[labels["hover"].format(name=names[r.competence], imp=numbers.decimal(r.importance, lang, 0),
+                                              lvl=numbers.decimal(r.mean_level, lang, 1), target=r.target)
                        for r in pts],
             hoverinfo="text",
         ))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from . import numbers
 from .cohort import Figures
 from .content import Framework
 from .focus import level_of
@@ -103,8 +104,8 @@ def bars(framework: Framework, rows: list[Line], kind: str, lang: str, names: tu
     for name, attr, colour in ((names[0], "first", FIRST_COLOUR), (names[1], "second", SECOND_COLOUR)):
         fig.add_trace(go.Bar(
             name=name, x=x, y=[getattr(r, attr) for r in picked], marker_color=colour,
-            hovertext=[f"{labels[r.id]}: {getattr(r, attr)}" if getattr(r, attr) is not None else labels[r.id]
-                       for r in picked],
+            hovertext=[f"{labels[r.id]}: {numbers.cell(getattr(r, attr), lang)}" if getattr(r, attr) is not None
+                       else labels[r.id] for r in picked],
             hoverinfo="text+name",
         ))
     fig.update_layout(barmode="group", yaxis=dict(range=[0, 8.5], title=axis), height=380,

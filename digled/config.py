@@ -10,7 +10,7 @@ message naming the setting to fix instead of failing later on a page.
 | cookie signing key | DIGLED_COOKIE_KEY           | cookie_key         | generated in demo mode |
 | pseudonym secret   | DIGLED_PSEUDONYM_SECRET     | pseudonym_secret   | generated in demo mode |
 | secrets file       | DIGLED_SECRETS_FILE         |                    | .streamlit/secrets.toml|
-| public address     | DIGLED_BASE_URL             |                    | required outside demo; http://localhost:8501 in demo |
+| public address     | DIGLED_BASE_URL             |                    | required outside demo; in demo the served port |
 | counted mail domains | DIGLED_MAIL_DOMAINS       |                    | none: any address (identities.py) |
 | leaders' coalition c | DIGLED_COALITION          |                    | 1 (never below 1: anonymity.py) |
 | admins off SSO     | DIGLED_SSO_EXCLUDE_ADMINS (1/0) |                | 1: administrator accounts log in with their password only |

@@ -24,8 +24,9 @@ import re
 
 import pandas as pd
 
+from digled import numbers
+
 SEPARATOR = ";"
-DECIMAL = ","
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _AFTER_SEPARATOR = re.compile(r"[;,\t\r\n][ \"']*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 
@@ -46,7 +47,7 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return repr(value).replace(".", DECIMAL)
+        return numbers.cell(value, "da")  # the one number formatter; Danish Excel reads a comma
     if isinstance(value, int):
         return str(value)
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars

@@ -81,10 +81,34 @@ def token_hash(token: str) -> str:
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
 
 
+_serving: str | None = None  # the address this process's own server listens on (set_serving)
+
+
+def serving_address(address: str | None, port: int | str) -> str:
+    """The address a server listening on `address`:`port` is reached at from this machine
+    (all interfaces or none named: localhost)."""
+    host = (address or "").strip()
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{int(port)}"
+
+
+def set_serving(url: str | None) -> None:
+    """Record where this process's server answers (digled.ui.session, from Streamlit's
+    server.address and server.port): without DIGLED_BASE_URL (demo), links point there."""
+    global _serving
+    _serving = url.rstrip("/") if url else None
+
+
 def base_url(environ: dict | None = None) -> str:
-    """Where the app is reachable from a leader's mail client (env DIGLED_BASE_URL)."""
+    """Where the app is reachable from a leader's mail client: DIGLED_BASE_URL (required
+    outside demo); in demo the address the app is actually served at (`set_serving`), so a link
+    mailed by an app on port 8600 opens port 8600; a command with no server of its own:
+    localhost:8501."""
     env = os.environ if environ is None else environ
-    return (env.get("DIGLED_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    return (env.get("DIGLED_BASE_URL") or _serving or DEFAULT_BASE_URL).rstrip("/")
 
 
 def link(token: str) -> str:

@@ -172,7 +172,7 @@ STAGES = (
     Stage("kickoff", N_("Took part in the kick-off"), kinds=("kickoff",)),
     Stage("start", N_("Took the start assessment"), round="start"),
     Stage("films", N_("Saw at least one film"), kinds=("elearning", "kl_film")),
-    Stage("meetings", N_("Attended at least one network meeting"), kinds=("meeting",)),
+    Stage("meetings", N_("Attended at least one leader meeting"), kinds=("meeting",)),
     Stage("workshops", N_("Attended at least one workshop"), kinds=("workshop",)),
     Stage("end", N_("Took the end assessment"), round="end"),
 )

@@ -649,6 +649,14 @@ def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
     return ks.get("participation", default)
 
 
+def least_k(summary: dict, kind: str) -> int:
+    """The smallest k any group of `kind` was released at in a publication: the number a page
+    may promise ("at least 5 leaders"), never overstated (each round keeps its own k)."""
+    if kind == "assessment":
+        return min(k_of(summary, kind, (r,)) for r in ("start", "end"))
+    return k_of(summary, kind)
+
+
 def report(result: Plan) -> list[str]:
     """Plain lines for the CLI: what was released, held back and why."""
     lines = []

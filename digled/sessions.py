@@ -164,6 +164,19 @@ def from_token(db: sqlite_utils.Database, token: str | None, key: str) -> Sessio
     return _session(row)
 
 
+def login_of(db: sqlite_utils.Database, token: str | None, key: str, policy: Policy,
+             now: float | None = None) -> tuple[Session | None, object | None, str | None]:
+    """The one check of a session cookie: the session it names, that session's account, and why
+    it logs nobody in (None while valid; "unknown" for no such session). The websocket's runs
+    (digled.ui.login) and digled's own routes (digled.ui.web) both log in through it."""
+    from . import auth
+
+    found = from_token(db, token, key)
+    user = auth.get_user_by_id(db, found.user_id) if found else None
+    problem = found.problem(user, policy, now) if found else "unknown"
+    return found, user, problem
+
+
 def begin(db: sqlite_utils.Database, user_id: int, key: str, now: float | None = None,
           limit: int = DEFAULT_MAX_SESSIONS) -> tuple[int, str]:
     """A pending session for `user_id` and its one-time ticket (the browser redeems it for the

@@ -74,12 +74,12 @@ st.subheader(t("Mean level per competence"))
 widgets.chart_with_table(compare.bars(fw, rows, "competence", lang, chart_names, axis),
                          shown_table.iloc[2 + len(fw.areas):], t("Mean level per competence as a table"),
                          key="compare_competences")
-st.caption(t("Bars are numbered as the competences in the wheel and the table below. Levels run from 0.5 to 8.5 on the DigComp scale (a mean score s is level s / 12.5 + 0.5)."))
+st.caption(t("Bars are numbered as the competences in the wheel and the table below. Levels run from 0.5 to 8.5 on the DigComp scale: a mean score of 0 % is level 0.5, each 12.5 percentage points more is one level higher, and 100 % is level 8.5."))
 
 st.subheader(t("Both runs and the difference"))
 st.caption(t("Difference: {first} minus {second}, from the levels as shown. A blank: that run does not show the figure.").format(
     first=chart_names[0], second=chart_names[1]))
-st.dataframe(shown_table, hide_index=True, width="stretch")
+widgets.table(shown_table)
 # made on click: no lasting /media/ URL (digled/ui/downloads.py)
 st.download_button(t("Download the comparison (CSV)"), lambda frame=table: exports.csv_bytes(frame),
                    file_name="digled-forloeb.csv", mime="text/csv", key="compare_csv", on_click="ignore")

@@ -26,10 +26,11 @@ def _excel(frame, sheet: str) -> bytes:
 
 
 st.title(t("Competences in the cohort"))
-st.caption(t("Published figures, never live answers: a group is shown only when it holds at least k leaders and no combination with other published figures can single anyone out. Retakes outside the start and end rounds are private to the leader."))
 pub = publication.pick(db, t, lang)
 if pub is None:
     st.stop()
+st.caption(t("Published figures, never live answers: a group is shown only when it holds at least {k} leaders and no combination with other published figures can single anyone out. Retakes outside the start and end rounds are private to the leader.").format(
+    k=publications.least_k(pub.summary, "assessment")))
 
 
 start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
@@ -83,16 +84,16 @@ def focus_view(f: cohort.Figures) -> None:
     st.subheader(t("Focus list"))
     st.caption(t("Ranked by the share of the {n} leaders who mark a competence important times the gap from the mean level to the target level. A blank: the publication withholds that figure.").format(n=f.n))
     st.caption(source)
-    st.dataframe(table, hide_index=True, width="stretch")
+    widgets.table(table)
     fig = charts.matrix(fw, rows, lang, {
         "x": t("Level relative to target"), "y": t("Marked important (%)"),
         "target": t("Vertical line: the target level"),
         "median": t("Horizontal line: median share marked important ({m:.0f} %)"),
-        "hover": t("{name}: {imp:.0f} % important, mean level {lvl:.1f}, target {target}"),
+        "hover": t("{name}: {imp} % important, mean level {lvl}, target {target}"),
         **quadrant,
     })
     st.subheader(t("Importance and level"))
-    st.plotly_chart(fig, width="stretch", key="focus_matrix", config={"displayModeBar": False})
+    widgets.chart(fig, key="focus_matrix")
     st.caption(t("Each point is a competence, numbered as in the wheel and the table above; points close together are drawn apart (hover for the exact values). Strengthen: important and below target. Maintain: important and at or above target. Consider: less important and at or above target. Low priority: less important and below target."))
     d1, d2 = st.columns(2)
     d1.download_button(t("Download the focus list (CSV)"), lambda frame=table: exports.csv_bytes(frame),
@@ -195,7 +196,7 @@ if publication.explain(shown, k, t, lang, db):
                          **{text(a.name, lang): round(fx.areas[a.id]) if visible and fx.areas.get(a.id) is not None else "" for a in fw.areas}})
             shown_rows += cohort.figure_rows({**base, **dict(zip(("municipality", "area", "level"), [x or "" for x in ckey])),
                                               "status": cs.status if cs else "hidden"}, fx)
-        st.dataframe(pd.DataFrame(rows).map(exports.safe_cell), hide_index=True, width="stretch")
+        widgets.table(pd.DataFrame(rows).map(exports.safe_cell))
 
 export = cohort.dataframe(shown_rows)
 c1, c2, c3 = st.columns(3)

@@ -47,11 +47,12 @@ for request in identities.pending(db):  # an administrator asked; only managemen
                 st.error(e.text(t))
             else:
                 st.rerun()
-st.caption(t("Published counts of leaders per step. A group is shown only when it holds at least k leaders, and its counts move only when at least k of its leaders have moved on, joined or left; no figure here is about one person."))
 pub = publication.pick(db, t, lang)
 if pub is None:
     st.stop()
 k = publications.k_of(pub.summary, "participation")
+st.caption(t("Published counts of leaders per step. A group is shown only when it holds at least {k} leaders, and its counts move only when at least {k} of its leaders have moved on, joined or left; no figure here is about one person.").format(
+    k=publications.least_k(pub.summary, "participation")))
 
 
 def funnel(key: tuple) -> tuple[publications.Shown | None, int | None, dict, dict | None]:
@@ -79,9 +80,9 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
     m[0].metric(t("Leaders in the group"), n,
                 help=t("Participants in the group: every active leader in it, whether or not they have answered an assessment."))
     m[1].metric(t("Start answers in the competence figures"), answers("start", (mun, area)),
-                help=t("The n the competence pages show for this group's start round in the same publication: submitted start assessments."))
+                help=t("The number of answers the competence pages show for this group's start round in the same publication: submitted start assessments."))
     m[2].metric(t("End answers in the competence figures"), answers("end", (mun, area)),
-                help=t("The n the competence pages show for this group's end round in the same publication: submitted end assessments."))
+                help=t("The number of answers the competence pages show for this group's end round in the same publication: submitted end assessments."))
     st.caption(t("Why the numbers differ: the participants are every leader in the group; the answers are the assessments they have submitted. A leader who left the programme no longer counts as a participant, but an assessment they submitted stays in the competence figures."))
 
     st.subheader(t("The funnel"))
@@ -121,12 +122,12 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
             st.caption(t("A count in words (fewer than {k}, at least ...) would, as a number, tell individual leaders' steps; a dash: the count is held back in this publication, because together with an earlier one it would tell the steps of fewer than {k} leaders.").format(k=k))
 
     with st.expander(t("Every step on its own"), expanded=stages is None):
-        st.dataframe(pd.DataFrame({
+        widgets.table(pd.DataFrame({
             t("Step"): [step_label(s) for s in steps],
             t("Leaders who took this step"): [publication.count_words(counts.get(s.id), t) for s in steps],
             t("Share (%)"): [str(round(counts[s.id] / n * 100)) if publication.is_exact(counts.get(s.id)) and n else ""
                              for s in steps],
-        }).map(exports.safe_cell), hide_index=True, width="stretch")
+        }).map(exports.safe_cell))
 
 st.subheader(t("By municipality and area"))
 by = st.radio(t("Break down by"), ["municipality", "area"], horizontal=True, key="part_by",
@@ -143,7 +144,7 @@ for v in values:
         row[step_label(s)] = publication.count_words(cts.get(s.id), t) if size is not None else ""
     rows.append(row)
 breakdown = pd.DataFrame(rows).map(exports.safe_cell)
-st.dataframe(breakdown, hide_index=True, width="stretch")
+widgets.table(breakdown)
 
 
 def _excel(frame) -> bytes:

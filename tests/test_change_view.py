@@ -70,7 +70,8 @@ def test_rows_say_why_an_interval_is_missing(framework):
 
 
 def test_numbers_in_danish_have_a_decimal_comma():
-    assert change_view.number(2.5, "da") == "+2,5" and change_view.number(-0.04, "en") == "-0.0"
+    assert change_view.number(2.5, "da") == "+2,5" and change_view.number(-0.44, "da") == "-0,4"
+    assert change_view.number(-0.04, "en") == "0.0"  # rounds to no change: no sign (digled.numbers)
 
 
 # --- the attacker --------------------------------------------------------------------------------

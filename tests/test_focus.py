@@ -83,7 +83,7 @@ def test_the_matrix_draws_one_numbered_point_per_competence_with_both_figures(fr
     f = Figures(n=20, hidden=False, competences={**{i: None for i in ids}, a: 37.5, b: 50.0},
                 importance={**{i: None for i in ids}, a: _shares(80), b: _shares(40)})
     rows = focus.focus_list(framework, f, {**framework.target_levels, a: 5, b: 4})
-    labels = {"x": "x", "y": "y", "target": "T", "median": "M {m:.0f}", "hover": "{name} {imp:.0f} {lvl:.1f} {target}",
+    labels = {"x": "x", "y": "y", "target": "T", "median": "M {m:.0f}", "hover": "{name} {imp} {lvl} {target}",
               "strengthen": "S", "maintain": "K", "consider": "C", "low": "L"}
     fig = charts.matrix(framework, rows, "en", labels)
     texts = [t for tr in fig.data for t in tr.text]

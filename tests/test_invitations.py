@@ -37,6 +37,20 @@ def test_link_uses_the_base_url(monkeypatch):
     assert invitations.link("a+b/c") == "https://digled.example.dk/app/accept-invitation?token=a%2Bb%2Fc"
 
 
+def test_demo_links_point_where_the_app_is_served(monkeypatch):
+    """Without DIGLED_BASE_URL (demo) a link opens the server that made it (issue 20: a demo on
+    port 8600 mailed links to 8501); the configured public address always wins."""
+    monkeypatch.delenv("DIGLED_BASE_URL", raising=False)
+    monkeypatch.setattr(invitations, "_serving", None)
+    invitations.set_serving(invitations.serving_address("", 8600))
+    assert invitations.link("abc") == "http://localhost:8600/accept-invitation?token=abc"
+    assert invitations.serving_address("127.0.0.1", "8502") == "http://127.0.0.1:8502"
+    assert invitations.serving_address("0.0.0.0", 80) == "http://localhost:80"
+    assert invitations.serving_address("::1", 8501) == "http://[::1]:8501"
+    monkeypatch.setenv("DIGLED_BASE_URL", "https://digled.example.dk")
+    assert invitations.link("abc") == "https://digled.example.dk/accept-invitation?token=abc"
+
+
 def test_verify_gives_the_user_or_a_reason(database, nina):
     token = invitations.create(database, nina.id, days=14, now=NOW)
     ok = invitations.verify(database, token, now=NOW + DAY)
@@ -137,3 +151,21 @@ def test_pending_lists_leaders_without_an_activated_account(database, nina):
     assert invitations.last_created(database, nina.id) is None
     invitations.create(database, nina.id, now=time.time())
     assert invitations.last_created(database, nina.id) == pytest.approx(time.time(), abs=60)
+
+
+def test_the_readme_names_a_demo_leader_with_a_start_and_an_end_attempt(demo_db):
+    """README's demo accounts name a leader to look at both attempts: she exists in the demo,
+    logs in with `demo` and has taken the start and the end assessment."""
+    import re
+    from pathlib import Path
+
+    from digled import auth
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    [username] = re.findall(r"log in as\s+`([a-z.]+)`", readme)
+    user = auth.get_user(demo_db, username)
+    assert user is not None and "leader" in user.roles
+    assert auth.check_password("demo", demo_db.execute(
+        "SELECT password_hash FROM users WHERE id = ?", [user.id]).fetchone()[0])
+    rounds = {r[0] for r in demo_db.execute("SELECT round FROM participation WHERE user_id = ?", [user.id])}
+    assert {"start", "end"} <= rounds

@@ -468,7 +468,7 @@ def test_the_participation_page_draws_a_funnel_that_never_widens(demo_db, lang):
     pub = publications.latest(demo_db)
     released = _json.loads(publications.shown(demo_db, pub.id, "participation", (None, None)).figures)["funnel"]
     assert bar["x"] == [released[s.id] for s in participation.STAGES]
-    labels = {"en": "Attended at least one network meeting", "da": "Deltog i mindst ét netværksmøde"}[lang]
+    labels = {"en": "Attended at least one leader meeting", "da": "Deltog i mindst ét ledermøde"}[lang]
     assert labels in [y.replace("<br>", " ") for y in bar["y"]]
     # the demo is mid-programme: the end assessment has not opened, so its bar is grey and says so
     not_open = {"en": "not yet open", "da": "ikke åbnet endnu"}[lang]

@@ -4,6 +4,14 @@ CSS and JavaScript, no build step).
 The browser sends the text ~800 ms after the last keystroke, when the field loses focus and
 when the page is hidden (tab closed, reload); Python then saves it (the caller's `on_save`)
 and shows the status it returns ("Gemt kl. 10.42") in a live region under the field.
+
+A websocket message sent while the page unloads is lost, and a page change by the menu removes
+the field before its pause has passed (issue 20: a note typed less than a second before a
+reload, a menu click or closing the tab was lost). A field given `flush` (the reflection fields:
+digled.ui.widgets.reflection_field) therefore also sends its text with `fetch(..., {keepalive:
+true})` to digled's own route (digled/ui/web.py) when the page is hidden or left and when the
+field is removed, whenever the text differs from the last text Python confirmed. Every save,
+over either way, sends the whole text and replaces the stored one: sent twice, it is stored once.
 Accessible: a real <textarea> with its <label>, a character limit, and `role=status`.
 """
 
@@ -44,6 +52,7 @@ export default function (component) {
     const area = root.querySelector("textarea");
     area.value = data.value || "";
     root.dataset.sent = area.value;
+    root.dataset.flushed = area.value;  // the text the server is known to hold
     let timer = null;
     const send = () => {
       clearTimeout(timer);
@@ -59,28 +68,41 @@ export default function (component) {
       timer = setTimeout(send, DEBOUNCE);
     });
     area.addEventListener("blur", send);
-    const hide = () => { if (document.visibilityState === "hidden") send(); };
-    document.addEventListener("visibilitychange", hide);
-    window.addEventListener("pagehide", send);
-    root._cleanup = () => {
-      send();
-      document.removeEventListener("visibilitychange", hide);
-      window.removeEventListener("pagehide", send);
+    // the page is going away or out of sight: the websocket may never deliver, digled's route will
+    root._flush = () => {
+      const to = root._flushTo;
+      if (!to || area.value === root.dataset.flushed) return;
+      root.dataset.flushed = area.value;
+      try {
+        fetch(to.path, {
+          method: "POST", keepalive: true, credentials: "same-origin", cache: "no-store",
+          headers: { "Content-Type": "application/json", [to.header]: "1" },
+          body: JSON.stringify({ question: to.question, text: area.value }),
+        }).then((r) => { if (!r.ok) root.dataset.flushed = ""; }, () => { root.dataset.flushed = ""; });
+      } catch (e) { root.dataset.flushed = ""; }
     };
+    const leave = () => { root._flush(); send(); };
+    const hide = () => { if (document.visibilityState === "hidden") leave(); };
+    document.addEventListener("visibilitychange", hide);
+    window.addEventListener("pagehide", leave);
   }
   const area = root.querySelector("textarea");
   root.querySelector("label").textContent = data.label;
   area.maxLength = data.max_chars;
   area.style.height = data.height + "px";
   root.dataset.pending = data.pending;
+  root._flushTo = data.flush || null;
   // The text from Python is the truth only while the user is not typing in the field.
   if (document.activeElement !== area && root.dataset.sent === area.value && (data.value || "") !== area.value) {
     area.value = data.value || "";
     root.dataset.sent = area.value;
   }
+  if ((data.value || "") === area.value) root.dataset.flushed = area.value;  // Python saved it
   if (area.value === root.dataset.sent) {
     root.querySelector(".status").textContent = data.status || "";
   }
+  // removed (a page change from the menu) or drawn again: what is typed reaches the server
+  return () => root._flush();
 }
 function data_pending(root) { return root.dataset.pending || ""; }
 """.replace("DEBOUNCE", str(DEBOUNCE_MS))
@@ -97,10 +119,13 @@ def autosave_text_area(
     pending: str = "",
     max_chars: int = 10_000,
     height: int = 100,
+    flush: dict | None = None,
 ) -> None:
     """A labelled text area saved while typing: `on_save(text)` runs in a callback once the
     user pauses (debounced in the browser) and returns the status to show ("Saved at 10:42");
-    `status` is shown until then, `pending` while the user is typing."""
+    `status` is shown until then, `pending` while the user is typing. `flush`: where the
+    browser also sends the text when the page is left or the field removed ({path, header,
+    question}: digled.ui.web's reflection route), see the module text."""
 
     def changed() -> None:
         state = st.session_state.get(key)
@@ -112,7 +137,7 @@ def autosave_text_area(
     _component(
         key=key,
         data={"label": label, "value": value, "status": shown, "pending": pending,
-              "max_chars": max_chars, "height": height},
+              "max_chars": max_chars, "height": height, "flush": flush},
         default={"value": value},
         on_value_change=changed,
     )

@@ -24,7 +24,7 @@ import streamlit as st
 
 from digled import cohort, publications, stats
 from digled.i18n import N_, text
-from digled.ui import publication
+from digled.ui import publication, widgets
 
 LEVEL = 0.95
 NO_SD = N_("no interval in this publication")
@@ -72,9 +72,10 @@ def rows(ch: cohort.Change, fw, k: int, intervals: dict, has_intervals: bool = T
 
 
 def number(v: float, lang: str, sign: bool = True) -> str:
-    """One decimal, with a decimal comma in Danish: '+2,5' / '+2.5'."""
-    s = f"{v:+.1f}" if sign else f"{v:.1f}"
-    return s.replace(".", ",") if lang == "da" else s
+    """One decimal, with a decimal comma in Danish: '+2,5' / '+2.5' (digled.numbers)."""
+    from digled import numbers
+
+    return numbers.decimal(v, lang, 1, sign=sign)
 
 
 def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> None:
@@ -133,13 +134,13 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
         t("95 % interval"): [t("{low} to {high}").format(low=number(r["interval"][0], lang), high=number(r["interval"][1], lang))
                              if r["interval"] else (t(r["why"]).format(m=2 * k) if r["why"] else "–") for r in data],
     })
-    st.plotly_chart(fig, width="stretch", key="change", config={"displayModeBar": False})
+    widgets.chart(fig, key="change")
     st.markdown(t("**How to read it.** Each point is the mean change from the start to the end assessment, in percentage points; the line around it is the 95 % interval. If the same programme ran again with other leaders like these, intervals made this way would contain the true mean change 95 times out of 100. A line that does not cross the dashed zero line suggests a real change; a long line means few leaders or very different changes."))
     if any(r["why"] == NO_SD for r in data):
         st.info(t("This publication has no intervals: it was made before they were published. The next publication has them."))
     elif any(r["why"] == TOO_FEW for r in data):
         st.info(t("Intervals are shown only for groups of at least {m} leaders (twice the smallest group size), so they reveal nothing about one leader.").format(m=2 * k))
-    st.dataframe(table, hide_index=True, width="stretch")
+    widgets.table(table)
     st.caption(t("Each mean change is over the leaders who answered the competence at both the start and the end (an answer other than \"don't know\"); a dash: fewer than {k} such leaders, or a few without such an answer, so the mean would tell about individual leaders.").format(k=k))
 
 

@@ -139,9 +139,7 @@ def _restore_from_cookie(db) -> None:
     token = _cookie_token()
     if not token:
         return
-    found = sessions.from_token(db, token, _key())
-    user = auth.get_user_by_id(db, found.user_id) if found else None
-    problem = found.problem(user, _policy()) if found else "unknown"
+    found, user, problem = sessions.login_of(db, token, _key(), _policy())
     if problem:
         if found is not None and found.ended_at is None:
             sessions.end(db, found.id)

@@ -110,7 +110,7 @@ def bootstrap() -> AppContext:
     visitors see this page: it says only that digled cannot start; what to fix (paths and
     settings named) goes to the server log, where the operator looks."""
     try:
-        return _start(_environ_key())
+        started = _start(_environ_key())
     except (config.ConfigError, db.StorageError) as e:
         import logging
 
@@ -119,6 +119,19 @@ def bootstrap() -> AppContext:
         st.error(t("digled cannot start."))
         st.info(t("The server log says why. If you run this installation, look there."))
         st.stop()
+    _record_serving_address()
+    return started
+
+
+def _record_serving_address() -> None:
+    """Tell invitations where this server answers (its links in demo, when DIGLED_BASE_URL is
+    not set): Streamlit's server.address and server.port, whatever --server.port said."""
+    from streamlit import config as streamlit_config
+
+    from digled import invitations
+
+    invitations.set_serving(invitations.serving_address(
+        streamlit_config.get_option("server.address"), streamlit_config.get_option("server.port")))
 
 
 def demo_banner(t) -> None:

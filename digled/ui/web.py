@@ -9,6 +9,12 @@ websocket. So the login page hands the browser a one-time ticket, and the browse
 - `POST /api/digled/confirm`: sent right after, with that cookie: proves the browser keeps it.
 - `POST /api/digled/logout` `{"ticket": ...}`: confirms the ticket of an ended session and
   deletes the cookie (and digled's older cookies) unless it belongs to a live session.
+- `POST /api/digled/reflection` `{"question": ..., "text": ...}`: a leader's reflection as typed,
+  sent by the reflection field (digled/ui/autosave.py) with `fetch(..., {keepalive: true})` when
+  the page is hidden, left or reloaded or the field goes away, before its debounced save over the
+  websocket could run. The leader is the session cookie's, checked exactly as the websocket's runs
+  check it (sessions.login_of); the text is stored through journey.save_reflection, the normal
+  save, so it replaces the note (never appends). Only the two keys, only a leader's own note.
 - `GET /api/digled/js/<name>.js`: digled's few scripts (the handover above, scrolls, the phone
   menu) as files, since the Content-Security-Policy runs no inline script (digled/ui/scripts.py).
 
@@ -20,7 +26,7 @@ Both the session and the logout route also delete Streamlit's identity cookies
 digled/sso.py): once digled's own session holds the login, or the identity was refused, nothing
 must be left in the browser that could log it in again after digled's logout.
 
-Both refuse requests from other sites: the custom header `X-Digled-Handover` (which a page of
+All of them refuse requests from other sites: the custom header `X-Digled-Handover` (which a page of
 another site cannot send without a CORS preflight that is never granted), a matching `Origin`
 when the browser sends one, and `Sec-Fetch-Site: same-origin` when it sends that.
 """
@@ -28,6 +34,7 @@ when the browser sends one, and `Sec-Fetch-Site: same-origin` when it sends that
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from urllib.parse import urlsplit
@@ -43,6 +50,8 @@ from digled import config, db, sessions
 SESSION_PATH = "/api/digled/session"
 CONFIRM_PATH = "/api/digled/confirm"
 LOGOUT_PATH = "/api/digled/logout"
+REFLECTION_PATH = "/api/digled/reflection"
+REFLECTION_BODY_LIMIT = 64 * 1024  # keepalive fetches carry at most 64 KB; a note is at most 10,000 characters
 HEADER = "X-Digled-Handover"
 
 
@@ -170,6 +179,45 @@ async def logout_endpoint(request: Request) -> JSONResponse:
     return response
 
 
+async def reflection_endpoint(request: Request) -> JSONResponse:
+    """Save the logged-in leader's reflection (see the module docstring): 403 from another site,
+    without a valid session or for an account that is not a leader; 400 for any other body
+    than {"question": <a reflection question of the programme>, "text": <at most the limit>}."""
+    if not same_origin(request):
+        return _response(False, 403)
+    raw = await request.body()
+    if len(raw) > REFLECTION_BODY_LIMIT:
+        return _response(False, 413)
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return _response(False, 400)
+    if (not isinstance(body, dict) or set(body) != {"question", "text"}
+            or not isinstance(body["question"], str) or not isinstance(body["text"], str)):
+        return _response(False, 400)
+    s = settings()
+    token = sessions.cookie_value(request.cookies, sessions.secure(base_url(s), request.url.scheme))
+
+    def save() -> int:
+        from digled import journey
+
+        database = db.connect(s.db_path)
+        try:
+            found, user, problem = sessions.login_of(database, token, s.cookie_key, s.policy)
+            if problem or "leader" not in user.roles:
+                return 403
+            try:
+                journey.save_reflection(database, user.id, body["question"], body["text"])
+            except journey.JourneyError:
+                return 400
+            return 200
+        finally:
+            database.close()
+
+    status = await run_in_threadpool(save)
+    return _response(status == 200, status)
+
+
 FORWARDED_SETTING = "FORWARDED_ALLOW_IPS"
 
 
@@ -212,6 +260,7 @@ def routes() -> list[BaseRoute]:
         Route(SESSION_PATH, session_endpoint, methods=["POST"]),
         Route(CONFIRM_PATH, confirm_endpoint, methods=["POST"]),
         Route(LOGOUT_PATH, logout_endpoint, methods=["POST"]),
+        Route(REFLECTION_PATH, reflection_endpoint, methods=["POST"]),
         # digled's scripts as files (the Content-Security-Policy runs no inline script)
         Mount(scripts.PATH, app=StaticFiles(directory=scripts.DIRECTORY), name="digled-js"),
     ]

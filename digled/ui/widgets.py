@@ -10,11 +10,29 @@ import streamlit as st
 from digled import dates
 
 
+def chart(fig, key: str) -> None:
+    """A plotly chart whose hover and axis numbers follow the page's language (digled.numbers:
+    a decimal comma in Danish)."""
+    from digled import numbers
+    from digled.ui import session
+
+    fig.update_layout(separators=numbers.separators(session.language()))
+    st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
+
+
+def table(df: pd.DataFrame) -> None:
+    """A table whose fractions are written in the page's language (digled.numbers.frame)."""
+    from digled import numbers
+    from digled.ui import session
+
+    st.dataframe(numbers.frame(df, session.language()), hide_index=True, width="stretch")
+
+
 def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
     """A plotly chart and, right under it, the same numbers as a table (WCAG alternative)."""
-    st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
+    chart(fig, key)
     with st.expander(table_label, expanded=False):
-        st.dataframe(df, hide_index=True, width="stretch")
+        table(df)
 
 
 def scroll_to_top() -> None:
@@ -52,7 +70,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
     """A private reflection note, saved while the leader types (debounced in the browser) with a
     visible "Gemt kl. 10.42"; a refusal goes to `st.session_state[error_key]` and the status."""
     from digled import journey
-    from digled.ui import autosave, session
+    from digled.ui import autosave, session, web
 
     lang = session.language()
 
@@ -67,6 +85,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
     autosave.autosave_text_area(
         label, saved, f"refl_{reflection.id}", save, status=saved_status(saved_at, lang, t),
         pending=t("Saving when you pause…"), max_chars=journey.MAX_REFLECTION_CHARS, height=height,
+        flush={"path": web.REFLECTION_PATH, "header": web.HEADER, "question": reflection.id},
     )
 
 

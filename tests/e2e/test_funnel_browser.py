@@ -18,8 +18,8 @@ VIEWPORTS = {
     "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
 }
 WORDS = {
-    "da": {"funnel": "Tragten", "meeting": "netværksmøde", "not_open": "ikke åbnet endnu", "language": "Dansk"},
-    "en": {"funnel": "The funnel", "meeting": "network meeting", "not_open": "not yet open", "language": "English"},
+    "da": {"funnel": "Tragten", "meeting": "ledermøde", "not_open": "ikke åbnet endnu", "language": "Dansk"},
+    "en": {"funnel": "The funnel", "meeting": "leader meeting", "not_open": "not yet open", "language": "English"},
 }
 
 

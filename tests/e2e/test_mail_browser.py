@@ -141,6 +141,8 @@ def test_booking_mails_a_calendar_file_and_the_page_offers_it(browser, server, m
         [same] = cal.walk("VEVENT")
         assert str(same["UID"]) == str(event["UID"]) and same.decoded("dtstart") == event.decoded("dtstart")
         assert str(same["LOCATION"]) == str(event["LOCATION"])
+        # demo (no DIGLED_BASE_URL): the link is to the server that made it, not to port 8501
+        assert str(same["URL"]) == f"{server.url}/service-check", str(same["URL"])
 
         page.locator(".st-key-cancel_booking button").click()
         idle(page)
