@@ -97,7 +97,7 @@ if move_go.button(t("Move"), key="ws_move"):
 frame = workshops.table_frame(db, workshop, lang)
 st.download_button(
     t("Download the list (CSV)"), lambda frame=frame: workshops.to_csv(frame),  # made on click: no lasting URL
-    file_name=f"{workshop}-tables.csv",
+    file_name=f"{workshop}-" + t("tables") + ".csv",
     mime="text/csv", key="ws_csv", on_click="ignore", icon=":material/download:",
 )
 if st.toggle(t("Printable list"), key="ws_print"):

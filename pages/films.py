@@ -101,7 +101,7 @@ if error:
 
 export = journey.export_reflections(db, user.id, lang, t, prog)
 st.download_button(
-    t("Download my reflections"), lambda export=export: export or "-", file_name=f"my-reflections-{date.today().isoformat()}.md",
+    t("Download my reflections"), lambda export=export: export or "-", file_name=t("my-reflections") + f"-{date.today().isoformat()}.md",
     mime="text/markdown", key="download_reflections", disabled=not export, on_click="ignore",
     icon=":material/download:",
 )

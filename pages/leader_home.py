@@ -85,7 +85,8 @@ if draft or attempts:
             st.write(t("You have an unfinished assessment. Continue where you left off."))
             st.page_link("pages/assessment.py", label=t("Continue the assessment"), icon=":material/play_arrow:")
         else:
-            st.write(t("You have taken the assessment {n} times.").format(n=len(attempts)))
+            st.write(t("You have taken the assessment once.") if len(attempts) == 1
+                     else t("You have taken the assessment {n} times.").format(n=len(attempts)))
             st.page_link("pages/my_results.py", label=t("See my wheel"), icon=":material/donut_large:")
 
 st.subheader(t("Timeline"))

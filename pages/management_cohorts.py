@@ -82,4 +82,4 @@ st.caption(t("Difference: {first} minus {second}, from the levels as shown. A bl
 widgets.table(shown_table)
 # made on click: no lasting /media/ URL (digled/ui/downloads.py)
 st.download_button(t("Download the comparison (CSV)"), lambda frame=table: exports.csv_bytes(frame),
-                   file_name="digled-forloeb.csv", mime="text/csv", key="compare_csv", on_click="ignore")
+                   file_name=t("digled-runs") + ".csv", mime="text/csv", key="compare_csv", on_click="ignore")

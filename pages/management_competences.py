@@ -97,9 +97,9 @@ def focus_view(f: cohort.Figures) -> None:
     st.caption(t("Each point is a competence, numbered as in the wheel and the table above; points close together are drawn apart (hover for the exact values). Strengthen: important and below target. Maintain: important and at or above target. Consider: less important and at or above target. Low priority: less important and below target."))
     d1, d2 = st.columns(2)
     d1.download_button(t("Download the focus list (CSV)"), lambda frame=table: exports.csv_bytes(frame),
-                       file_name="digled-fokusliste.csv", mime="text/csv", key="focus_csv", on_click="ignore")
+                       file_name=t("digled-focus-list") + ".csv", mime="text/csv", key="focus_csv", on_click="ignore")
     d2.download_button(t("Download the focus list (Excel)"), lambda frame=table: _excel(frame, "fokusliste"),
-                       file_name="digled-fokusliste.xlsx",
+                       file_name=t("digled-focus-list") + ".xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="focus_xlsx", on_click="ignore")
 
 
@@ -202,13 +202,13 @@ export = cohort.dataframe(shown_rows)
 c1, c2, c3 = st.columns(3)
 # every export is made on click: no lasting /media/ URL (digled/ui/downloads.py)
 c1.download_button(t("Download what is shown (CSV)"), lambda frame=export: exports.csv_bytes(frame),
-                   file_name="digled-kompetencer.csv", mime="text/csv", key="export_csv", on_click="ignore")
+                   file_name=t("digled-competences") + ".csv", mime="text/csv", key="export_csv", on_click="ignore")
 
 c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: _excel(frame, "kompetencer"),
-                   file_name="digled-kompetencer.xlsx",
+                   file_name=t("digled-competences") + ".xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx", on_click="ignore")
 c3.download_button(t("Download the whole publication (CSV)"),
                    downloads.with_database(
                        lambda d, pub_id=pub.id: exports.csv_bytes(cohort.dataframe(publications.export_rows(d, pub_id))),
                        user.username, "management"),
-                   file_name=f"digled-publication-{pub.id}.csv", mime="text/csv", key="export_publication", on_click="ignore")
+                   file_name=t("digled-publication") + f"-{pub.id}.csv", mime="text/csv", key="export_publication", on_click="ignore")

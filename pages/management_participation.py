@@ -156,7 +156,7 @@ def _excel(frame) -> bytes:
 # made on click: no lasting /media/ URL (digled/ui/downloads.py)
 d1, d2 = st.columns(2)
 d1.download_button(t("Download what is shown (CSV)"), lambda frame=breakdown: exports.csv_bytes(frame),
-                   file_name="digled-deltagelse.csv", mime="text/csv", key="part_csv", on_click="ignore")
+                   file_name=t("digled-participation") + ".csv", mime="text/csv", key="part_csv", on_click="ignore")
 d2.download_button(t("Download what is shown (Excel)"), lambda frame=breakdown: _excel(frame),
-                   file_name="digled-deltagelse.xlsx",
+                   file_name=t("digled-participation") + ".xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="part_xlsx", on_click="ignore")

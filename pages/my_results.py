@@ -78,7 +78,7 @@ with report_box:
         lambda name=names[chosen], before=(previous.scores if previous else None), my_plan=plan.load(db, respondent):
             results.personal_report(fw, scores, lang, t, name, before, target_levels=target_levels, marks=marks,
                                     extra_html=plan.report_html(my_plan, fw, lang, t)),
-        file_name=f"kompetencehjul-{current.submitted}.html",
+        file_name=t("competence-wheel") + f"-{current.submitted}.html",
         mime="text/html",
         on_click="ignore",
         icon=":material/download:",

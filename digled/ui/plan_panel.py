@@ -206,9 +206,9 @@ def _exports(fw, p: plan.Plan, t, lang: str) -> None:
     # made on click from the plan as drawn: no lasting /media/ URL (digled/ui/downloads.py)
     left.download_button(
         t("Download my plan (Markdown)"), lambda: plan.markdown(p, fw, lang, t),
-        file_name="udviklingsplan.md", mime="text/markdown", icon=":material/download:", key="plan_download_md", on_click="ignore",
+        file_name=t("development-plan") + ".md", mime="text/markdown", icon=":material/download:", key="plan_download_md", on_click="ignore",
     )
     right.download_button(
         t("Download my plan (CSV)"), lambda: plan.csv_bytes(p, fw, lang, t),
-        file_name="udviklingsplan.csv", mime="text/csv", icon=":material/download:", key="plan_download_csv", on_click="ignore",
+        file_name=t("development-plan") + ".csv", mime="text/csv", icon=":material/download:", key="plan_download_csv", on_click="ignore",
     )
