@@ -5,7 +5,7 @@ import base64
 import streamlit as st
 
 from digled import config, i18n
-from digled.ui import login, router, scripts, session, style
+from digled.ui import login, router, scripts, session, streamlit_words, style
 
 
 def _language_chosen(user) -> None:
@@ -82,6 +82,7 @@ def run() -> None:
             login.logout(user)
             st.rerun()
     close_menu_on_phones(nav)
+    streamlit_words.apply(session.language())  # Streamlit's own English words, in the reader's language
     with session.routed():
         nav.run()
 

@@ -1,0 +1,54 @@
+"""Streamlit's own words in the reader's language.
+
+Streamlit writes some words of its own in English whatever the page's language: the placeholder
+of every selectbox ("Choose an option", read out and shown while one types), screen-reader labels
+("Link to heading", "Show password", "Help for …", "Collapse sidebar", "Dismiss", "Open") and its
+skip link "Skip to main content". None of them is a widget parameter. digled/ui/js/
+streamlit_words.js puts ours in their place as they appear (a MutationObserver); the words are
+this module's, translated like every other text. In English the Danish words are put back, so
+a change of language leaves none behind. Checked in the browser
+(tests/e2e/test_streamlit_words_browser.py), so a Streamlit upgrade that renames one shows there.
+"""
+
+from __future__ import annotations
+
+import json
+
+from digled.i18n import N_, translator
+
+from . import scripts
+
+# Streamlit's word -> ours (msgids as Streamlit writes them where the word is unambiguous)
+WORDS = {
+    "Choose an option": N_("Choose an option"),
+    "Link to heading": N_("Link to heading"),
+    "Show password": N_("Show password"),
+    "Hide password": N_("Hide password"),
+    "Collapse sidebar": N_("Collapse sidebar"),
+    "Expand sidebar": N_("Expand sidebar"),
+    "Sidebar": N_("Sidebar"),
+    "Dismiss": N_("Dismiss"),
+    "Open": N_("Open the list"),  # the selectbox's button ("Open" alone is a status elsewhere)
+    "Clear value": N_("Clear value"),
+    "Clear all": N_("Clear all"),
+    "Skip to main content": N_("Skip to main content"),
+}
+PREFIXES = {"Help for ": N_("Help for ")}  # "Help for Kick-off date"
+TEXTS = ("Skip to main content",)  # also shown as a link's text, not only as a label
+
+
+def words(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(whole words, prefixes) to put in place for `lang`: Streamlit's English -> the language's,
+    and in English every Danish word back to Streamlit's."""
+    da = translator("da")
+    if lang == "da":
+        return {w: da(m) for w, m in WORDS.items()}, {p: da(m) for p, m in PREFIXES.items()}
+    return {da(m): w for w, m in WORDS.items()}, {da(m): p for p, m in PREFIXES.items()}
+
+
+def apply(lang: str) -> None:
+    """Put the words of `lang` in place on the page (run once per script run, by app.py)."""
+    whole, prefixes = words(lang)
+    scripts.run("streamlit_words", words=json.dumps(whole, ensure_ascii=False),
+                prefixes=json.dumps(prefixes, ensure_ascii=False),
+                texts=json.dumps([k for k, v in whole.items() if k in TEXTS or v in TEXTS], ensure_ascii=False))
