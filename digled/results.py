@@ -107,13 +107,25 @@ def feedback(framework: Framework, scores: dict, lang: str, target_levels: dict[
 
 
 def ranking_line(r: importance.Recommendation, t: Callable[[str], str], lang: str) -> str:
-    """The numbers behind one recommendation, in one translated line."""
+    """Why one competence is recommended, in words a leader reads (no formula: that is
+    `ranking_method`, one click away)."""
     if r.above_target:
         return t("Level {level}, target {target}: at or above the target, but important in your area.").format(
             level=r.level, target=r.target)
-    mark = t(importance.LABELS[r.importance]) if r.importance else t("not marked yet")
-    return t("Level {level}, target {target}: gap {gap} × importance {weight} ({mark}) = priority {priority}").format(
-        level=r.level, target=r.target, gap=r.gap, weight=_num(r.weight, lang), mark=mark, priority=_num(r.priority, lang))
+    steps = t("1 level below the target") if r.gap == 1 else t("{gap} levels below the target").format(gap=r.gap)
+    marked = {"important": t("you marked it important"), "less": t("you marked it less important, which counts half")}
+    why = marked.get(r.importance, t("you have not marked it yet, which counts as between the two"))
+    return t("Level {level}, target {target}: {steps}, and {why}.").format(
+        level=r.level, target=r.target, steps=steps, why=why)
+
+
+def ranking_method(r: importance.Recommendation, t: Callable[[str], str], lang: str) -> str:
+    """The rule behind the order, with this competence's numbers (the help of `ranking_line`)."""
+    if r.above_target:
+        return t("Fewer than three competences are below their target: the rest are competences you marked important that are closest to their target.")
+    return t("The order: levels below the target, times {weight} for this competence (important counts 1, less important 0.5, "
+             "not marked 0.75; not relevant is never suggested). Here {gap} × {weight} = {priority}; the highest comes first.").format(
+        gap=r.gap, weight=_num(r.weight, lang), priority=_num(r.priority, lang))
 
 
 def _num(x: float, lang: str) -> str:

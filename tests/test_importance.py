@@ -204,11 +204,14 @@ def test_feedback_and_report_use_the_importance_ranking_and_list_the_activities(
     assert [(e.competence, e.ranking.gap, e.ranking.priority) for e in develop] == [
         ("comm_share", 2, 1.0), ("prod_rights", 1, 0.75), ("safe_health", 1, 0.75)]
     assert [x.activity for x in develop[0].links] == ["workshop1", "workshop2"]
+    # in words a leader reads (issue 20, point 5); the rule with the numbers one click away
     assert results.ranking_line(develop[0].ranking, t, "en") == (
-        "Level 3, target 5: gap 2 × importance 0.5 (Less important) = priority 1")
+        "Level 3, target 5: 2 levels below the target, and you marked it less important, which counts half.")
+    assert results.ranking_method(develop[0].ranking, t, "en").endswith("Here 2 × 0.5 = 1; the highest comes first.")
     da = i18n.translator("da")
-    assert results.ranking_line(develop[1].ranking, da, "da") == (
-        "Niveau 4, mål 5: afstand 1 × vigtighed 0,75 (ikke markeret endnu) = prioritet 0,75")
+    line = results.ranking_line(develop[1].ranking, da, "da")
+    assert line == "Niveau 4, mål 5: 1 niveau under målet, og du har ikke markeret den endnu, hvilket tæller midt imellem."
+    assert "×" not in line and "=" not in line and "0,75" in results.ranking_method(develop[1].ranking, da, "da")
     report = results.personal_report(framework, scores, "en", t, "Start", target_levels=FIVE, marks=marks)
     develop_part = report[report.index("Three competences to develop"):report.index("The programme purposes")]
     assert develop_part.index("<h3>Sharing through") < develop_part.index("<h3>Copyright") < develop_part.index("<h3>Protecting health")
@@ -288,7 +291,8 @@ def test_marking_importance_changes_the_recommendations_and_links_land(demo_db, 
     # no marks: gap x 0.75; targets 6 (gap 3) in framework order
     assert _recommended(at) == ["Identifying needs and technological responses",
                                 "Collaborating through digital technologies", "Protecting personal data and privacy"]
-    assert "Level 3, target 6: gap 3 × importance 0.75 (not marked yet) = priority 2.25" in [c.value for c in at.caption]
+    assert ("Level 3, target 6: 3 levels below the target, and you have not marked it yet, which counts as between the two."
+            in [c.value for c in at.caption])
     links = [(p.proto.page, dict(p.proto.query_string and [kv.split("=") for kv in p.proto.query_string.split("&")]))
              for p in at.get("page_link")]
     assert links[0] == ("films", {"item": "film2"}) and ("meetings", {"item": "workshop1"}) in links

@@ -110,7 +110,7 @@ def recommendations(db, fw: Framework, scores: dict, target_levels: dict[str, in
         for i, e in enumerate(recommend):
             with st.container(border=True, key=f"recommendation_{i}"):
                 st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
-                st.caption(results.ranking_line(e.ranking, t, lang))
+                st.caption(results.ranking_line(e.ranking, t, lang), help=results.ranking_method(e.ranking, t, lang))
                 st.write(e.text)
                 st.markdown("\n".join(f"- {x}" for x in e.exercises))
                 if e.links:
