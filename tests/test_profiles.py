@@ -301,9 +301,10 @@ def test_panel_without_a_publication_says_so(demo_db, framework):
     at = _run_panel("en")
     (control,) = at.segmented_control
     assert control.value == "none"
-    assert "Nothing has been published yet." in " ".join(c.value for c in at.caption)
-    control.set_value("all").run()
-    assert "All leaders cannot be shown: Nothing has been published yet." in [i.value for i in at.info]
+    # only what can be shown is offered; the rest is named once, with why (issue 20, point 9)
+    assert list(control.options) == ["None"]
+    said = [c.value for c in at.caption if c.value.startswith("Not offered: ")]
+    assert len(said) == 1 and "All leaders: Nothing has been published yet." in said[0]
     assert list(_lines(at)) == ["Target profile: Middle manager (provisional)"]
 
 
@@ -327,11 +328,11 @@ def test_panel_overlays_the_published_mean_and_explains_hidden_groups(demo_db, f
     assert all(v == round(v) for v in mean["r"][:16])
     text = " ".join(c.value for c in at.caption)
     assert f"{published.n} answers" in text and "Dotted line: the published mean of All leaders" in text
-    at.segmented_control[0].set_value("level").run()
     k = publications.k_of(pub.summary, "overlay", ("start",))  # k + c
     assert k == publications.k_of(pub.summary, "assessment", ("start",)) + 1
-    assert (f"My level: Middle manager cannot be shown: Hidden: fewer than {k} answers."
-            in [i.value for i in at.info])
+    assert "My level: Middle manager" not in at.segmented_control[0].options  # not offered
+    said = " ".join(c.value for c in at.caption if c.value.startswith("Not offered: "))
+    assert f"My level: Middle manager: Hidden: fewer than {k} answers." in said
     assert "My level: Middle manager, published mean" not in _lines(at)
 
 

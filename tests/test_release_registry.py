@@ -253,7 +253,10 @@ def test_every_number_a_leader_sees_of_the_cohort_was_registered_for_leaders(pub
     at = _run_panel("en")
     drawn = 0
     for choice in ("all", "area", "level"):
-        at.segmented_control[0].set_value(choice).run()
+        try:
+            at.segmented_control[0].set_value(choice).run()
+        except ValueError:
+            continue  # not offered: it cannot be shown
         for name, line in _lines(at).items():
             if "published mean" in name:
                 assert {_key(v) for v in line["r"]} <= overlay, name

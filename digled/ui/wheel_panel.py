@@ -45,21 +45,20 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
 
     names = {c: _group_name(c, area, level, db, t, lang) for c in profiles.OVERLAYS}
     unavailable = {c: o for c, o in overlays.items() if not o.available}
-
-    def option(c: str) -> str:
-        return names[c] + (" " + t("(not shown)") if c in unavailable else "")
+    # offered: only the groups that can be shown; the others are named once below, with why
+    offered = [c for c in profiles.OVERLAYS if c not in unavailable]
+    if st.session_state.get(OVERLAY_KEY) not in offered:
+        st.session_state.pop(OVERLAY_KEY, None)  # a group chosen earlier that can no longer be shown
 
     choice = st.segmented_control(
-        t("Compare with the cohort"), list(profiles.OVERLAYS), format_func=option, default="none",
+        t("Compare with the cohort"), offered, format_func=names.get, default="none",
         key=OVERLAY_KEY, help=t("The published, anonymised mean of a group of leaders: the figures management "
                                 "sees, never anyone's answers. A group is shown only when it is large enough."),
     ) or "none"
+    if unavailable:
+        st.caption(t("Not offered: {groups}.").format(groups=" ".join(
+            t("{group}: {why}").format(group=names[c], why=_why_not(o, t)) for c, o in unavailable.items())))
     chosen = overlays.get(choice)
-    if chosen is not None and not chosen.available:
-        st.info(t("{group} cannot be shown: {why}").format(group=names[choice], why=_why_not(chosen, t)))
-    elif unavailable and choice == "none":
-        st.caption(" ".join(t("{group}: {why}").format(group=names[c], why=_why_not(o, t))
-                            for c, o in unavailable.items()))
     drawn = chosen if chosen is not None and chosen.available else None
 
     labels = results.wheel_labels(t)
