@@ -80,4 +80,4 @@ def test_full_assessment_with_reload_half_way(page, server):
     assert report.count("<svg") == 1 and "<script" not in report.lower()
     assert "Resultat pr. kompetence" in report and "Scores per competence" not in report
     nav(page, "Mit forløb")
-    expect_text(page, "Antal gange, du har taget kompetenceafklaringen: 1.")
+    expect_text(page, "Du har taget kompetenceafklaringen én gang.")
