@@ -7,24 +7,19 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from digled import dates
+from digled import dates, numbers
+from digled.ui import session
 
 
 def chart(fig, key: str) -> None:
     """A plotly chart whose hover and axis numbers follow the page's language (digled.numbers:
     a decimal comma in Danish)."""
-    from digled import numbers
-    from digled.ui import session
-
     fig.update_layout(separators=numbers.separators(session.language()))
     st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
 def table(df: pd.DataFrame) -> None:
     """A table whose fractions are written in the page's language (digled.numbers.frame)."""
-    from digled import numbers
-    from digled.ui import session
-
     st.dataframe(numbers.frame(df, session.language()), hide_index=True, width="stretch")
 
 
