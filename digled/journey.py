@@ -671,6 +671,19 @@ def attendance(db: sqlite_utils.Database, activity_id: str) -> pd.DataFrame:
     return df.rename(columns={"id": "user_id"})
 
 
+def attendance_opens(db: sqlite_utils.Database, activity_id: str, prog: Programme | None = None) -> date:
+    """The first day attendance may be registered for a meeting or workshop: the day it takes
+    place (the first day of its window). Before it nothing is registered: a member nobody has
+    registered yet is 'not registered', never 'absent'."""
+    return schedule(db, prog or programme(db))[activity_id].opens
+
+
+def attendance_open(db: sqlite_utils.Database, activity_id: str, prog: Programme | None = None,
+                    today: date | None = None) -> bool:
+    """True from the day attendance may be registered (`attendance_opens`)."""
+    return (today or date.today()) >= attendance_opens(db, activity_id, prog)
+
+
 def register_attendance(
     db: sqlite_utils.Database,
     actor: str,
@@ -680,7 +693,8 @@ def register_attendance(
     today: date | None = None,
 ) -> int:
     """Register attended (True), absent (False) or not registered (None) per leader for a
-    meeting or workshop; returns how many leaders changed."""
+    meeting or workshop; returns how many leaders changed. Refused (ScheduleError, nothing
+    written) before the activity's day (`attendance_opens`)."""
     prog = prog or programme(db)
     today = today or date.today()
     try:
@@ -689,6 +703,10 @@ def register_attendance(
         raise ScheduleError(N_("Unknown activity: {activity}."), activity=activity_id) from None
     if a.kind not in ATTENDANCE_KINDS:
         raise ScheduleError(N_("{activity}: attendance is only registered for meetings and workshops."), activity=a.id)
+    opens = attendance_opens(db, a.id, prog)
+    if today < opens:
+        raise ScheduleError(N_("{activity} has not taken place yet: attendance can be registered from {day}."),
+                            activity=a.id, day=opens)
     with write(db):
         before = {
             r[0]: r[1] for r in db.execute("SELECT user_id, status FROM progress WHERE activity = ?", [a.id])
@@ -715,7 +733,7 @@ def register_attendance(
 
 __all__ = [
     "Journey", "JourneyError", "ProgrammeError", "ScheduleError", "ScheduleRow", "Step",
-    "active_leaders", "attendance", "attendance_activities", "export_reflections", "handbook_opens",
+    "active_leaders", "attendance", "attendance_activities", "attendance_open", "attendance_opens", "export_reflections", "handbook_opens",
     "handbook_unlocked", "joined_on", "journey", "mark_done", "next_step", "reflections", "reflections_saved_at", "register_attendance",
     "reset_schedule", "save_reflection", "save_schedule", "schedule_problems", "schedule_rows",
     "set_kickoff", "unmark_done",

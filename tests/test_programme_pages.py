@@ -395,13 +395,25 @@ def test_a_fresh_installation_says_its_schedule_is_in_the_past(demo_db, lang, me
     assert [w.value for w in at.warning] == [message]
 
 
-def test_admin_saves_attendance(demo_db):
+def test_admin_saves_attendance_only_for_a_meeting_that_took_place(demo_db):
     at = open_page("admin", "pages/admin_schedule.py")
+    # meeting 2 lies ahead (issue 25): nothing to save, the day it can be registered from instead
+    opens = programme.schedule(demo_db, programme.programme())["meeting2"].opens
+    assert opens > date.today()
     at.selectbox(key="attendance_activity").set_value("meeting2").run()
+    assert not [b for b in at.button if b.key == "save_attendance"]
+    assert dates.day(opens, "en") in page_text(at)
+    assert journey.attendance(demo_db, "meeting2")["status"].isna().all()  # not registered, never absent
+    with pytest.raises(journey.ScheduleError):
+        journey.register_attendance(demo_db, "admin", "meeting2", {1: False}, programme.programme(demo_db))
+    # meeting 1 took place: saved, the ticked as attended, the others as absent
+    at.selectbox(key="attendance_activity").set_value("meeting1").run()
+    before = journey.attendance(demo_db, "meeting1").set_index("user_id")["status"]
     at.button(key="save_attendance").click().run()
-    df = journey.attendance(demo_db, "meeting2")
-    assert set(df["status"]) == {"absent"}  # nobody ticked: everyone registered as absent
-    assert f"Attendance saved: {len(df)} leaders changed." in page_text(at)
+    df = journey.attendance(demo_db, "meeting1").set_index("user_id")["status"]
+    assert (df == before.where(before == "attended", "absent")).all()
+    changed = int(before.isna().sum())
+    assert f"Attendance saved: {changed} leaders changed." in page_text(at)
 
 
 def test_admin_creates_and_deletes_a_slot(demo_db):
