@@ -4,7 +4,7 @@ column, what is wrong), then import all participants at once, or none."""
 import streamlit as st
 
 from digled import importer, organisation
-from digled.ui import session
+from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -29,7 +29,10 @@ st.download_button(t("Download an empty list"), importer.template_csv(), file_na
                    mime="text/csv", key="import_template", icon=":material/download:")
 
 generation = st.session_state.setdefault("_import_generation", 0)
-upload = st.file_uploader(t("Participant list"), type=["csv", "xlsx"], key=f"import_file_{generation}")
+upload = widgets.file_upload(
+    t("Participant list: a CSV file or an Excel workbook (.xlsx), at most {limit} MB").format(
+        limit=widgets.limit_mb(importer.MAX_BYTES)),
+    ["csv", "xlsx"], importer.MAX_BYTES, f"import_file_{generation}", t)
 if upload is None:
     st.session_state.pop("_import_read", None)
     st.stop()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from digled import audit, auth, identities, invitations, organisation
+from digled import audit, auth, i18n, identities, invitations, organisation
 from digled.validation import escape_markdown
 from tests.apptest import app_as, page_text, shown
 
@@ -158,7 +158,20 @@ def test_settings_k_and_the_audit_log(demo_db):
     at.text_input(key="audit_filter").input("min_group").run()
     log = at.dataframe[-1].value
     assert list(log["Action"]) == ["set min_group_size"] and list(log["Detail"]) == ["8"]
-    assert at.number_input(key="min_group_size").min == 3
+
+
+
+def test_settings_k_out_of_range_is_answered_in_danish_and_kept(demo_db):
+    """Issue 25: no range in the widget (Streamlit's front end would answer in English); the page
+    checks the value, says why in the user's language and keeps what was typed."""
+    at = app_as("admin", page=SETTINGS, lang="da").run()
+    assert at.number_input(key="min_group_size").min is None or at.number_input(key="min_group_size").min < 2
+    at.number_input(key="min_group_size").set_value(2)
+    at.button(key="save_min_group_size").click().run()
+    assert organisation.min_group_size(demo_db) == 5
+    assert at.number_input(key="min_group_size").value == 2
+    _ = i18n.translator("da")
+    assert [e.value for e in at.error] == [_("The minimum group size must be a whole number from 3 to 100.")]
 
 
 def test_settings_lists_have_save_and_reset(demo_db):

@@ -77,3 +77,63 @@ def test_a_chair_cannot_save_attendance_for_a_meeting_ahead_and_unticked_is_not_
         expect(page.locator(".st-key-grp_save_meeting1 button")).to_be_visible()
     finally:
         context.close()
+
+
+# --- 2. Danish in every widget ------------------------------------------------------------------
+
+ENGLISH = re.compile(r"\b(Upload|Browse|Drag and drop|per file|Number is outside|Please enter|allowed range)\b")
+
+
+def test_k_outside_its_range_is_answered_in_danish_and_kept(browser, server):
+    context, page = logged_in(browser, server, "admin")
+    try:
+        page.goto(server.url + "/admin-settings")
+        idle(page)
+        field = page.locator(".st-key-min_group_size input")
+        before = field.input_value()
+        field.fill("2")
+        page.locator(".st-key-save_min_group_size button").click()
+        idle(page)
+        expect_text(page, "Den mindste gruppestørrelse skal være et helt tal fra 3 til 100.")
+        assert not ENGLISH.search(body(page)), ENGLISH.search(body(page))
+        assert field.input_value() == "2"  # what was typed stays
+        assert rows(server, "SELECT value FROM settings WHERE key = 'min_group_size'") in ([], [(before,)])
+    finally:
+        context.close()
+
+
+def uploader_words(page) -> list[str]:
+    """What each upload box on the page says: its text (the material icon's ligature left out) and
+    the button's word as drawn (CSS generated content included)."""
+    return page.locator("[data-testid='stFileUploader']").evaluate_all("""els => els.map(el => {
+        const md = el.querySelector("button [data-testid='stMarkdownContainer']");
+        const after = md ? getComputedStyle(md, '::after').content : '';
+        const shown = [...el.querySelectorAll('*')].filter(e => e.children.length === 0 && e.offsetParent !== null
+            && !e.closest("[data-testid='stIconMaterial']")
+            && getComputedStyle(e).display !== 'none').map(e => e.textContent.trim()).filter(Boolean);
+        return shown.join(' | ') + ' | ' + after;
+    })""")
+
+
+def test_every_upload_box_on_the_admin_pages_speaks_danish_with_its_real_limit(browser, server):
+    context, page = logged_in(browser, server, "admin")
+    try:
+        links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink'] a").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname)")
+        seen = {}
+        for path in [p for p in links if p.startswith("/admin")]:
+            page.goto(server.url + path)
+            idle(page)
+            for words in uploader_words(page):
+                seen.setdefault(path, []).append(words)
+        assert set(seen) == {"/admin-import", "/admin-files"}, seen
+        for path, boxes in seen.items():
+            for words in boxes:
+                assert not ENGLISH.search(words), (path, words)
+                assert "Vælg fil" in words, (path, words)
+                assert len(re.findall(r"højst \d+ MB", words)) == 1, (path, words)
+                assert "25" not in words, (path, words)
+        assert all("højst 5 MB" in w for w in seen["/admin-import"])
+        assert all("højst 20 MB" in w for w in seen["/admin-files"])
+    finally:
+        context.close()
