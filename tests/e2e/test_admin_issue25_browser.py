@@ -137,3 +137,47 @@ def test_every_upload_box_on_the_admin_pages_speaks_danish_with_its_real_limit(b
         assert all("højst 20 MB" in w for w in seen["/admin-files"])
     finally:
         context.close()
+
+
+# --- 3. the content editor keeps its activity ------------------------------------------------
+
+
+def picker_text(page) -> str:
+    """The activity the picker shows."""
+    return page.locator(".st-key-content_activity input[role='combobox']").input_value()
+
+
+def test_the_content_editor_keeps_the_activity_and_shows_its_title_after_save_and_reset(browser, server):
+    context, page = logged_in(browser, server, "admin")
+    try:
+        rows(server, "DELETE FROM content_overrides WHERE key LIKE 'activity:film2:%'")
+        from digled import programme
+
+        film = programme.programme().activity("film2")
+        old, new = film.title["da"], film.title["da"] + " (ny titel)"
+        page.goto(server.url + "/admin-content")
+        idle(page)
+        pick_option(page, "content_activity", re.compile("^" + re.escape(old)))
+        assert picker_text(page).startswith(old)
+        page.locator(".st-key-c_film2_title_da input").fill(new)
+        page.locator(".st-key-save_title button").click()
+        idle(page)
+        expect_text(page, "Gemt.")
+        expect(page.locator(".st-key-content_activity input[role='combobox']")).to_have_value(
+            re.compile("^" + re.escape(new)))  # the picker says the new title
+        assert page.locator(".st-key-c_film2_title_da input").input_value() == new
+        expect(page.locator(".st-key-save_reflections button")).to_be_visible()  # the film's questions are there
+        # back to the default: the same film, its default title in the picker and the field
+        page.locator(".st-key-reset_title button").click()
+        idle(page)
+        expect_text(page, "Nulstillet")
+        expect(page.locator(".st-key-c_film2_title_da input")).to_have_value(old)
+        assert picker_text(page).startswith(old), picker_text(page)
+        expect(page.locator(".st-key-save_reflections button")).to_be_visible()
+        # saving the questions keeps the film too
+        page.locator(".st-key-save_reflections button").click()
+        idle(page)
+        assert picker_text(page).startswith(old), picker_text(page)
+        expect(page.locator(".st-key-save_reflections button")).to_be_visible()
+    finally:
+        context.close()
