@@ -50,15 +50,16 @@ COLUMNS = {
     "column": t("Column"), "problem": t("Problem"),
 }
 if result.errors:
-    st.error(t("Problems in {file}: {n}. Nothing is imported until every line is right. Fix the file and "
-               "upload it again.").format(n=len(result.errors), file=upload.name))
+    st.error(t("{file} cannot be imported: {n} to fix. Nothing is imported until every line is right. Fix the "
+               "file and upload it again.").format(n=len(result.errors), file=upload.name))
     with st.container(key="import_errors"):
-        st.dataframe(importer.error_table(result.errors, t).rename(columns=COLUMNS), hide_index=True,
+        st.dataframe(widgets.filled(importer.error_table(result.errors, t).rename(columns=COLUMNS)), hide_index=True,
                      width="stretch")
 if result.rows:
     st.subheader(t("Preview"))
     with st.container(key="import_preview"):
-        st.dataframe(importer.preview_table(result, org, lang).rename(columns=COLUMNS), hide_index=True,
+        st.dataframe(widgets.filled(importer.preview_table(result, org, lang, t).rename(columns=COLUMNS)),
+                     hide_index=True,
                      width="stretch")
 if result.ok and st.button(t("Import {n} participants").format(n=len(result.rows)), type="primary",
                            key="import_confirm"):

@@ -135,3 +135,19 @@ def limit_mb(limit_bytes: int) -> str:
     """A byte limit as people read it in a label: '5' (for 5,000,000 bytes), '20' (whole MB)."""
     return str(max(1, round(limit_bytes / MB)))
 
+
+NOTHING = "–"
+
+
+def filled(df: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.dataframe with every missing or empty cell saying "–": Streamlit's data
+    grid draws a missing value as "None" (in English, on its canvas) and an empty one as
+    nothing at all. Columns of numbers or booleans keep their type where nothing is missing."""
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        blank = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+        if blank.any():
+            out[column] = values.astype(object).where(~blank, NOTHING)
+    return out
+

@@ -181,3 +181,91 @@ def test_the_content_editor_keeps_the_activity_and_shows_its_title_after_save_an
         expect(page.locator(".st-key-save_reflections button")).to_be_visible()
     finally:
         context.close()
+
+
+# --- 4. lists that say what they hold --------------------------------------------------------
+
+# Streamlit's data grid draws a missing value as a grey "None" on its canvas and leaves the
+# accessible table's cell empty: an admin table says "–" for nothing, so no cell is empty either.
+EMPTY_WORDS = {"", "None", "none", "nan", "NaN", "NaT", "<NA>", "null"}
+
+
+def cells(page) -> list[str]:
+    """The text of every table cell on the page (Streamlit's data grids keep theirs in an
+    accessible table)."""
+    idle(page)
+    return [c.strip() for c in page.locator("[data-testid='stDataFrame'] td, [data-testid='stTable'] td, "
+                                            "[data-testid='stDataFrame'] [role='gridcell']").all_inner_texts()]
+
+
+def add_participant(server, name: str, email: str) -> int:
+    from digled import db, participants
+
+    d = db.connect(server.db_path)
+    try:
+        return participants.add(d, {"name": name, "email": email, "municipality": "albertslund", "area": "skole",
+                                    "level": "mellemleder", "roles": ["leader"]}, "admin")
+    finally:
+        d.close()
+
+
+def test_no_admin_table_says_none(browser, server, tmp_path):
+    context, page = logged_in(browser, server, "admin")
+    try:
+        add_participant(server, "Nanna Ny", "nanna.ny@albertslund.dk")
+        page.goto(server.url + "/")
+        idle(page)
+        page.locator(".st-key-participant_search input").fill("Nanna Ny")
+        page.keyboard.press("Enter")
+        idle(page)
+        grid = page.locator("[data-testid='stDataFrame']").first
+        expect(grid).to_contain_text("Nanna Ny")
+        # the whole table fits 1366 px (the grid draws only the columns in view) ...
+        assert grid.locator(".dvn-scroller").evaluate("e => e.scrollWidth - e.clientWidth") <= 1
+        # ... and says "–" where the new participant has no day yet
+        headings = [h.strip() for h in grid.locator("th").all_inner_texts()]
+        row = [c.strip() for c in grid.locator("tr", has_text="Nanna Ny").locator("td").all_inner_texts()]
+        shown = dict(zip(headings, row))
+        assert shown["Aktiveret"] == shown["Startafklaring"] == "–", shown
+        assert not EMPTY_WORDS & set(row), shown
+        # the import preview names the role as everywhere else
+        csv = tmp_path / "deltagere.csv"
+        csv.write_text("navn;e-mail;kommune;fagområde;lederniveau;roller\n"
+                       "Nikolaj Nord;nikolaj.nord@glostrup.dk;Glostrup;skole;mellemleder;leder\n", encoding="utf-8")
+        page.goto(server.url + "/admin-import")
+        idle(page)
+        page.locator("[class*='st-key-import_file'] input[type=file]").set_input_files(str(csv))
+        idle(page)
+        expect(page.locator(".st-key-import_preview")).to_contain_text("Nikolaj Nord")
+        preview = cells(page)
+        assert "Leder" in preview and "leader" not in preview, preview
+        # every admin page
+        links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink'] a").evaluate_all(
+            "els => els.map(e => new URL(e.href).pathname)")
+        bad = {}
+        for path in [p for p in links if p == "/" or p.startswith("/admin")]:
+            page.goto(server.url + path)
+            idle(page)
+            found = cells(page)
+            if EMPTY_WORDS & set(found):
+                bad[path] = [page.locator("[data-testid='stDataFrame'] tr").evaluate_all(
+                    "rows => rows.slice(0, 3).map(r => [...r.children].map(c => c.textContent))")]
+        assert bad == {}
+    finally:
+        context.close()
+
+
+def test_a_bad_import_says_how_many_problems_in_danish(browser, server, tmp_path):
+    context, page = logged_in(browser, server, "admin")
+    try:
+        csv = tmp_path / "bad.csv"
+        csv.write_text("navn;e-mail;kommune;fagområde;lederniveau\nOle Øst;ole.oest@;Albertslund;skole;topleder\n",
+                       encoding="utf-8")
+        page.goto(server.url + "/admin-import")
+        idle(page)
+        page.locator("[class*='st-key-import_file'] input[type=file]").set_input_files(str(csv))
+        idle(page)
+        expect_text(page, "bad.csv kan ikke importeres: 1 fejl at rette.")
+        assert "Problemer i" not in body(page)
+    finally:
+        context.close()
