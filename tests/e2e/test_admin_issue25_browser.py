@@ -269,3 +269,48 @@ def test_a_bad_import_says_how_many_problems_in_danish(browser, server, tmp_path
         assert "Problemer i" not in body(page)
     finally:
         context.close()
+
+
+# --- 5. invitations and reminders --------------------------------------------------------------
+
+
+def test_invitations_reach_the_send_log_and_a_second_link_is_announced(browser, server):
+    from digled import config, db, reminders
+
+    context, page = logged_in(browser, server, "admin")
+    try:
+        uid = add_participant(server, "Ida Inviteret", "ida.inviteret@albertslund.dk")
+        d = db.connect(server.db_path)
+        try:
+            due = reminders.digests(d, config.load_settings(), date.today())
+        finally:
+            d.close()
+        invited = next(x for x in due if any(r.kind == "invitation" for r in x.items))
+        page.goto(server.url + "/admin-reminders")
+        idle(page)
+        # the preview: Danish headings, the link's placeholder as people read it
+        pick_option(page, "preview_choice", f"{invited.user.name}: {invited.subject}")
+        preview = page.locator("[data-testid='stCode']").first.inner_text()
+        assert preview.startswith("Til: ") and "\nEmne: " in preview, preview[:200]
+        assert "To:" not in preview and "Subject:" not in preview
+        assert "%E2%80%A6" not in preview and "token=…" in preview
+        # an invitation is sent and logged
+        pick_option(page, "invite_users", re.compile("^Ida Inviteret"))
+        page.locator(".st-key-invite_submit button").click()
+        idle(page)
+        expect_text(page, "Invitationerne er lavet")
+        log = page.locator("[data-testid='stDataFrame']").last
+        expect(log).to_contain_text("Forsøg")  # the send log's own column
+        expect(log.locator("tr", has_text="Ida Inviteret")).to_have_count(1)
+        assert rows(server, "SELECT kind, status FROM reminders_sent WHERE user_id = ?", [uid]) == [
+            ("invitation", "sent")]
+        # the leader is no longer selected, and the list says a new link would replace the one sent
+        assert page.locator(".st-key-invite_users [data-baseweb='tag']").count() == 0
+        assert "Ida Inviteret" not in page.locator(".st-key-invite_users").inner_text()
+        pick_option(page, "invite_users", re.compile("^Ida Inviteret .*har et link fra .*et nyt erstatter det"))
+        page.locator(".st-key-invite_submit button").click()
+        idle(page)
+        expect_text(page, "1 af dem havde allerede et link: det link virker ikke længere.")
+        assert rows(server, "SELECT COUNT(*) FROM invitations WHERE user_id = ?", [uid]) == [(2,)]
+    finally:
+        context.close()
