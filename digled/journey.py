@@ -52,12 +52,13 @@ import sqlite_utils
 
 from . import audit, cohorts, dates, workdays
 from .db import write
-from .i18n import MessageError, N_, text
+from .i18n import MessageError, N_, text, translator
 from .programme import (Activity, Dates, Programme, generated_dates, hand_set_dates, kickoff_date, planned,
                         programme, schedule)
 
 STATUSES = ("not_open", "open", "booked", "done", "missed", "passed")
 ATTENDANCE_KINDS = ("meeting", "workshop")
+OPEN_SINCE = N_("open to you since {day}")
 SELF_MARKED_KINDS = ("kickoff", "elearning", "kl_film", "handbook")
 INFORMATIONAL_KINDS = ("kickoff", "handbook")
 CATCH_UP_KINDS = ("elearning", "kl_film", "assessment")
@@ -122,6 +123,9 @@ class Step:
     status: str
     done_on: str | None = None
     booked_for: datetime | None = None  # the service check slot's start, when booked
+    # the late joiner's untaken start assessment: theirs to take from the day they joined (its
+    # window closed before that day and is never shown as current)
+    yours_from: date | None = None
 
     @property
     def page(self) -> str:
@@ -137,7 +141,10 @@ class Step:
         return self.activity.kind not in INFORMATIONAL_KINDS
 
     def when(self, lang: str, length: str = "medium") -> str:
-        """The activity's day or window in the user's language ('13. aug. 2026 – 3. sep. 2026')."""
+        """The activity's day or window in the user's language ('13. aug. 2026 – 3. sep. 2026');
+        for a late joiner's start assessment the day it became theirs ('open to you since ...')."""
+        if self.yours_from is not None:
+            return translator(lang)(OPEN_SINCE).format(day=dates.day(self.yours_from, lang, length))
         return dates.day_range(self.opens, self.due, lang, length)
 
     def done_day(self, lang: str) -> str:
@@ -280,7 +287,9 @@ def journey(
         elif today < d.opens or (a.kind == "handbook" and not unlocked):
             status = "not_open"
         elif before_joining and a.kind == "assessment" and a.round == "start":
-            status = "open"  # the late joiner's first step: still theirs to take
+            status = "open"  # the late joiner's first step: still theirs to take, from the day they joined
+            steps.append(Step(a, d.opens, d.due, status, done_on, booked, yours_from=joined))
+            continue
         elif before_joining:
             status = "passed"
         elif a.kind not in INFORMATIONAL_KINDS and today > d.due:
