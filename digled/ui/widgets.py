@@ -128,6 +128,9 @@ def file_upload(label: str, types: list[str], limit_bytes: int, key: str, t):
     (`limit_bytes` rounded up to whole MB, Streamlit's unit), and its English "Upload" and
     "<N>MB per file • <TYPES>" give way to digled/ui/style.py's rules (the one place that
     covers Streamlit's own words of this widget). Each page still checks size and content."""
+    from digled.ui import scripts
+
+    scripts.run("uploader", word=t("Choose a file"))  # the same word as the button's accessible name
     return st.file_uploader(label, type=types, key=key, max_upload_size=max(1, -(-limit_bytes // MB)))
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import body, expect_text, idle, login, open_app, pick_option
+from tests.e2e.test_quality_browser import serious_violations
 
 DESKTOP = dict(viewport={"width": 1366, "height": 900}, locale="da-DK")
 
@@ -126,6 +127,13 @@ def test_every_upload_box_on_the_admin_pages_speaks_danish_with_its_real_limit(b
             idle(page)
             for words in uploader_words(page):
                 seen.setdefault(path, []).append(words)
+            if path in ("/admin-import", "/admin-files"):  # the button and the input are named in Danish too
+                zones = page.locator("[data-testid='stFileUploaderDropzone']")
+                expect(zones.first.locator("button")).to_have_attribute("aria-label", "Vælg fil")
+                for i in range(zones.count()):
+                    assert zones.nth(i).locator("button").get_attribute("aria-label") == "Vælg fil"
+                    assert zones.nth(i).locator("input[type='file']").get_attribute("aria-label") == "Vælg fil"
+                assert serious_violations(page) == []
         assert set(seen) == {"/admin-import", "/admin-files"}, seen
         for path, boxes in seen.items():
             for words in boxes:
