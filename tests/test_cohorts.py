@@ -300,3 +300,17 @@ def test_the_wizards_run_name_is_the_running_runs_name(database):
     assert first_run.cohort_name(database) == "Digital ledelse Vest 2027"  # one name, never a stale copy
     cohorts.close_and_open(database, "Digital ledelse 2028", date(2028, 1, 10), [], "admin")
     assert first_run.cohort_name(database) == "Digital ledelse 2028"
+
+
+def test_the_cli_says_a_new_run_has_nothing_to_publish_yet(demo_db, framework, capsys):
+    """Issue 25: after closing a run, `publish` stores no publication of hidden groups and says so."""
+    from digled import cli
+
+    _publish(demo_db, framework)
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
+    assert cli.main(["publish"]) == 0
+    assert "nothing stored: the new run has nothing to show yet" in capsys.readouterr().out
+    assert publications.count(demo_db) == 0
+    assert cli.main(["publish"]) == 0  # not tried again until something changes
+    assert "no publication due: the new run has nothing to show yet" in capsys.readouterr().out
+    assert publications.count(demo_db) == 0
