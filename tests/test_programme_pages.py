@@ -464,3 +464,30 @@ def test_meetings_ahead_offer_a_calendar_file(demo_db):
     ahead = {s.activity.id for s in journey.journey(demo_db, uid(demo_db, "leder")).steps
              if s.activity.kind in journey.ATTENDANCE_KINDS and s.status in ("open", "not_open")}
     assert ahead and keys == {f"ics_{a}" for a in ahead}
+
+
+def test_admin_number_fields_outside_their_range_are_answered_by_the_page_in_danish(demo_db):
+    """Issue 25: no range in the widgets (Streamlit's front end would answer in English); the
+    domain's own check is shown in the user's language and nothing is made."""
+    _ = i18n.translator("da")
+    at = app_as("admin", page="pages/admin_service.py", lang="da").run()
+    assert at.number_input(key="slot_minutes").min is None and at.number_input(key="slot_capacity").max is None
+    before = len(service.slots(demo_db))
+    at.number_input(key="slot_capacity").set_value(0)
+    at.text_input(key="slot_place").input("Rådhuset")
+    at.button(key="FormSubmitter:new_slot-" + _("Create the slot")).click().run()
+    assert _("A slot has room for {low} to {high} leaders.").format(
+        low=service.CAPACITY_RANGE[0], high=service.CAPACITY_RANGE[1]) in page_text(at)
+    assert len(service.slots(demo_db)) == before
+    at = app_as("admin", page="pages/admin_workshops.py", lang="da").run()
+    assert at.number_input(key="ws_min").min is None
+    at.number_input(key="ws_min").set_value(1)
+    high = at.number_input(key="ws_max").value
+    if [c for c in at.checkbox if c.key == "ws_replace"]:
+        at.checkbox(key="ws_replace").check()
+    before = workshops.saved_tables(demo_db, "workshop1")
+    at.button(key="ws_generate").click().run()
+    assert not at.exception
+    assert _("Table sizes need a minimum of at least {low} and a maximum not below the minimum (got {min} to {max}).")\
+        .format(low=2, min=1, max=high) in [e.value.replace("\\", "") for e in at.error]
+    assert workshops.saved_tables(demo_db, "workshop1") == before
