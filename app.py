@@ -66,9 +66,9 @@ def run() -> None:
     # fonts.gstatic.com (Google), which the Content-Security-Policy (deploy/Caddyfile) refuses
     st.set_page_config(page_title="Digital ledelse", page_icon=FAVICON, layout="wide")
     session.bootstrap()
-    style.apply()
     user = login.current()
     t = session.translator()
+    style.apply(t)
     session.demo_banner(t)
     found = router.routes(user, t)
     nav = st.navigation(found.pages, position="hidden")

@@ -286,6 +286,9 @@ def _publish(args) -> int:
         result = publications.make(database, fw, org, prog, reason or "schedule", now=now, dry_run=True)
     elif reason is None:
         last = publications.latest(database)
+        if last is None:  # a new run whose first publication would hide every group
+            print("no publication due: the new run has nothing to show yet (every group would be hidden)")
+            return 0
         print(f"no publication due (the last was made {last.made_at.isoformat()}; "
               f"every {publications.period_days(database)} days, or when a round's window closes)")
         return 0
@@ -294,7 +297,9 @@ def _publish(args) -> int:
     for line in publications.report(result):
         print(line)
     c = {kind: v for kind, v in result.summary["counts"].items()}
-    head = "dry run, nothing stored" if args.dry_run else f"publication {result.id} ({reason})"
+    head = ("dry run, nothing stored" if args.dry_run
+            else f"publication {result.id} ({reason})" if result.id is not None
+            else "nothing stored: the new run has nothing to show yet (every group would be hidden)")
     print(f"{head}: " + "; ".join(f"{kind}: {v['new']} new, {v['held']} held, {v['hidden']} hidden" for kind, v in c.items()))
     return 0
 

@@ -234,11 +234,6 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
 # --- the administrator's page (pages/admin_cohorts.py) -------------------------------------------
 
 
-def publication_count(db: sqlite_utils.Database, cohort_id: int) -> int:
-    """How many publications of figures a cohort has."""
-    return db.execute("SELECT COUNT(*) FROM publications WHERE cohort_id = ?", [cohort_id]).fetchone()[0]
-
-
 def _active_leaders(db: sqlite_utils.Database, in_running: bool) -> list[tuple[int, str, str, str]]:
     rows = db.execute(
         "SELECT id, name, municipality, area FROM users WHERE active = 1 "

@@ -394,8 +394,9 @@ def import_file(db: sqlite_utils.Database, data: bytes | Lines, filename: str, a
     return len(result.rows)
 
 
-def preview_table(result: ParseResult, org: Organisation, lang: str) -> pd.DataFrame:
-    """The preview as a table: one row per data line, organisation values by name."""
+def preview_table(result: ParseResult, org: Organisation, lang: str, translate=lambda s: s) -> pd.DataFrame:
+    """The preview as a table: one row per data line, organisation values and roles by name
+    (roles as the participants page names them, through `translate`)."""
     records = []
     for row in result.rows:
         p = row.participant
@@ -406,7 +407,8 @@ def preview_table(result: ParseResult, org: Organisation, lang: str) -> pd.DataF
             "municipality": text(org.municipalities[p.municipality], lang) if p else row.cells.get("municipality", ""),
             "area": text(org.areas[p.area], lang) if p else row.cells.get("area", ""),
             "level": text(org.levels[p.level], lang) if p else row.cells.get("level", ""),
-            "roles": ", ".join(p.roles) if p else row.cells.get("roles", ""),
+            "roles": ", ".join(translate(participants.ROLE_LABELS[r]) for r in p.roles) if p
+            else row.cells.get("roles", ""),
             "leader_group": row.cells.get("leader_group", ""),
             "username": row.username,
         })

@@ -52,12 +52,13 @@ import sqlite_utils
 
 from . import audit, cohorts, dates, workdays
 from .db import write
-from .i18n import MessageError, N_, text
+from .i18n import MessageError, N_, text, translator
 from .programme import (Activity, Dates, Programme, generated_dates, hand_set_dates, kickoff_date, planned,
                         programme, schedule)
 
 STATUSES = ("not_open", "open", "booked", "done", "missed", "passed")
 ATTENDANCE_KINDS = ("meeting", "workshop")
+OPEN_SINCE = N_("open to you since {day}")
 SELF_MARKED_KINDS = ("kickoff", "elearning", "kl_film", "handbook")
 INFORMATIONAL_KINDS = ("kickoff", "handbook")
 CATCH_UP_KINDS = ("elearning", "kl_film", "assessment")
@@ -122,6 +123,9 @@ class Step:
     status: str
     done_on: str | None = None
     booked_for: datetime | None = None  # the service check slot's start, when booked
+    # the late joiner's untaken start assessment: theirs to take from the day they joined (its
+    # window closed before that day and is never shown as current)
+    yours_from: date | None = None
 
     @property
     def page(self) -> str:
@@ -137,7 +141,10 @@ class Step:
         return self.activity.kind not in INFORMATIONAL_KINDS
 
     def when(self, lang: str, length: str = "medium") -> str:
-        """The activity's day or window in the user's language ('13. aug. 2026 – 3. sep. 2026')."""
+        """The activity's day or window in the user's language ('13. aug. 2026 – 3. sep. 2026');
+        for a late joiner's start assessment the day it became theirs ('open to you since ...')."""
+        if self.yours_from is not None:
+            return translator(lang)(OPEN_SINCE).format(day=dates.day(self.yours_from, lang, length))
         return dates.day_range(self.opens, self.due, lang, length)
 
     def done_day(self, lang: str) -> str:
@@ -280,7 +287,9 @@ def journey(
         elif today < d.opens or (a.kind == "handbook" and not unlocked):
             status = "not_open"
         elif before_joining and a.kind == "assessment" and a.round == "start":
-            status = "open"  # the late joiner's first step: still theirs to take
+            status = "open"  # the late joiner's first step: still theirs to take, from the day they joined
+            steps.append(Step(a, d.opens, d.due, status, done_on, booked, yours_from=joined))
+            continue
         elif before_joining:
             status = "passed"
         elif a.kind not in INFORMATIONAL_KINDS and today > d.due:
@@ -671,6 +680,19 @@ def attendance(db: sqlite_utils.Database, activity_id: str) -> pd.DataFrame:
     return df.rename(columns={"id": "user_id"})
 
 
+def attendance_opens(db: sqlite_utils.Database, activity_id: str, prog: Programme | None = None) -> date:
+    """The first day attendance may be registered for a meeting or workshop: the day it takes
+    place (the first day of its window). Before it nothing is registered: a member nobody has
+    registered yet is 'not registered', never 'absent'."""
+    return schedule(db, prog or programme(db))[activity_id].opens
+
+
+def attendance_open(db: sqlite_utils.Database, activity_id: str, prog: Programme | None = None,
+                    today: date | None = None) -> bool:
+    """True from the day attendance may be registered (`attendance_opens`)."""
+    return (today or date.today()) >= attendance_opens(db, activity_id, prog)
+
+
 def register_attendance(
     db: sqlite_utils.Database,
     actor: str,
@@ -680,7 +702,8 @@ def register_attendance(
     today: date | None = None,
 ) -> int:
     """Register attended (True), absent (False) or not registered (None) per leader for a
-    meeting or workshop; returns how many leaders changed."""
+    meeting or workshop; returns how many leaders changed. Refused (ScheduleError, nothing
+    written) before the activity's day (`attendance_opens`)."""
     prog = prog or programme(db)
     today = today or date.today()
     try:
@@ -689,6 +712,10 @@ def register_attendance(
         raise ScheduleError(N_("Unknown activity: {activity}."), activity=activity_id) from None
     if a.kind not in ATTENDANCE_KINDS:
         raise ScheduleError(N_("{activity}: attendance is only registered for meetings and workshops."), activity=a.id)
+    opens = attendance_opens(db, a.id, prog)
+    if today < opens:
+        raise ScheduleError(N_("{activity} has not taken place yet: attendance can be registered from {day}."),
+                            activity=a.id, day=opens)
     with write(db):
         before = {
             r[0]: r[1] for r in db.execute("SELECT user_id, status FROM progress WHERE activity = ?", [a.id])
@@ -715,7 +742,7 @@ def register_attendance(
 
 __all__ = [
     "Journey", "JourneyError", "ProgrammeError", "ScheduleError", "ScheduleRow", "Step",
-    "active_leaders", "attendance", "attendance_activities", "export_reflections", "handbook_opens",
+    "active_leaders", "attendance", "attendance_activities", "attendance_open", "attendance_opens", "export_reflections", "handbook_opens",
     "handbook_unlocked", "joined_on", "journey", "mark_done", "next_step", "reflections", "reflections_saved_at", "register_attendance",
     "reset_schedule", "save_reflection", "save_schedule", "schedule_problems", "schedule_rows",
     "set_kickoff", "unmark_done",

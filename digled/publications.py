@@ -101,6 +101,11 @@ class Plan:
     # (assessment id, competence, value): the importance snapshot of released attempts without one
     snapshot: list[tuple[int, str, str]] = field(default_factory=list)
 
+    @property
+    def releases_nothing(self) -> bool:
+        """True when every group stays hidden (or there is none): nothing management could read."""
+        return all(s.status == "hidden" for s in self.shown)
+
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
@@ -168,12 +173,38 @@ def due(db: sqlite_utils.Database, prog: Programme, now: datetime | None = None)
     now = now or now_utc()
     last = latest(db)
     if last is None:
-        return "first"
+        tried = get_setting(db, EMPTY_SETTING)
+        return None if tried and _after_a_closed_run(db) and tried == _first_signature(db) else "first"
     if any(last.made_at < close <= now for close in window_closings(db, prog)):
         return "window_closed"
     if now - last.made_at >= timedelta(days=period_days(db)):
         return "schedule"
     return None
+
+
+EMPTY_SETTING = "publication_first_empty"
+
+
+def _first_signature(db: sqlite_utils.Database) -> str:
+    """What a run's first publication could be made from: the running run, its members and
+    participation, and the submitted answers. While it equals the signature of a try that released
+    nothing, no first publication is due (none is tried again on every management page view)."""
+    members = db.execute("SELECT COUNT(*) FROM users WHERE active = 1 AND " + cohorts.IN_RUNNING).fetchone()[0]
+    taken = db.execute("SELECT COUNT(*) FROM participation WHERE user_id IN (SELECT id FROM users WHERE "
+                       + cohorts.IN_RUNNING + ")").fetchone()[0]
+    submitted = db.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]
+    return json.dumps([cohorts.running_id(db), members, taken, submitted, organisation.min_group_size(db)])
+
+
+def _after_a_closed_run(db: sqlite_utils.Database) -> bool:
+    """True when the running run was opened by closing another (a new run, not the installation's first)."""
+    return db.execute("SELECT 1 FROM cohorts WHERE closed_at IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def count(db: sqlite_utils.Database, cohort_id: int | None = None) -> int:
+    """How many publications a run has (the running run's by default): the one count the
+    administrator's runs page and management's publication picker both read."""
+    return db.execute(f"SELECT COUNT(*) FROM publications WHERE {_OF_COHORT}", [cohort_id]).fetchone()[0]
 
 
 def next_admin_publish(db: sqlite_utils.Database) -> datetime | None:
@@ -497,8 +528,9 @@ def _collect(out: Plan, cands: list[Candidate], outcome: anonymity.Outcome, prev
 
 def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
          actor: str = "", now: datetime | None = None, dry_run: bool = False, settings=None) -> Plan:
-    """Compute and (unless a dry run) store a publication; returns the plan with its id.
-    `settings`: as for `plan`."""
+    """Compute and (unless a dry run) store a publication; returns the plan with its id. A new
+    run's first publication that releases nothing (`Plan.releases_nothing`; a run opened by
+    closing another) is not stored: its id stays None. `settings`: as for `plan`."""
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown trigger {trigger!r}")
     for _ in range(5):  # another process may publish meanwhile: decide again against it
@@ -512,6 +544,11 @@ def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
                 if trigger != "admin":  # a due publication was made by someone else: that one counts
                     return Plan(made_at=now_latest.made_at, trigger=now_latest.trigger, summary=now_latest.summary, id=now_latest.id)
                 continue
+            if now_latest is None and result.releases_nothing and _after_a_closed_run(db):
+                # a new run's first publication with every group hidden is no publication: nothing
+                # is stored (management reads "no figures yet") until the run has something to show
+                set_setting(db, EMPTY_SETTING, _first_signature(db))
+                return result
             return _store(db, result, trigger, actor)
     raise RuntimeError("publications kept changing while a new one was being decided")
 

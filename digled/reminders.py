@@ -36,6 +36,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import sqlite_utils
 
@@ -380,7 +381,9 @@ def _all(params: dict) -> dict:
 
 
 def invitation_placeholder_link() -> str:
-    return invitations.link("…")
+    """The link a preview shows where the personal link will be (made when the message is sent):
+    the address with a readable '…' for the token, never its URL-encoding."""
+    return invitations.link("") + "…"
 
 
 def _button_html(link: str, label: str) -> str:
@@ -470,11 +473,15 @@ def compose(reminder: Reminder | Digest, link: str | None = None, **params: str)
     )
 
 
-def preview(reminder: Reminder | Digest) -> str:
-    """The message as the recipient reads it in plain text, headed by To and Subject."""
+PREVIEW_TO, PREVIEW_SUBJECT = N_("To"), N_("Subject")
+
+
+def preview(reminder: Reminder | Digest, translate: Callable[[str], str] = lambda s: s) -> str:
+    """The message as the recipient reads it in plain text, headed by To and Subject (the
+    headings through `translate`: the reader's language, not the recipient's)."""
     msg = compose(reminder)
     body = msg.get_body(("plain",)).get_content()
-    return f"To: {msg['To']}\nSubject: {msg['Subject']}\n\n{body}"
+    return f"{translate(PREVIEW_TO)}: {msg['To']}\n{translate(PREVIEW_SUBJECT)}: {msg['Subject']}\n\n{body}"
 
 
 # --- service check confirmations -----------------------------------------------------------

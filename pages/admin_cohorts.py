@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from digled import cohorts, dates, organisation, workdays
+from digled import cohorts, dates, organisation, publications, workdays
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 
@@ -115,7 +115,7 @@ st.dataframe(
             t("Opened"): day_of(c.opened_at),
             t("Closed"): day_of(c.closed_at) if c.closed_at else t("Running"),
             t("Participants"): c.members,
-            t("Publications"): cohorts.publication_count(db, c.id),
+            t("Publications"): publications.count(db, c.id),
         }
         for c in cohorts.listing(db)
     ],

@@ -73,10 +73,45 @@ st.write(t("Change the titles, the reflection questions and the places and times
            "A value set here replaces the default from the programme file for everyone at once; "
            "reset it to show the default again. Leaders' notes stay with their question, also when "
            "you remove the question (they keep them in their export)."))
-chosen = st.selectbox(t("Activity"), [a.id for a in editable], key="content_activity",
+# The chosen activity is kept by its id in the page's own state: the picker's labels are the titles
+# being edited, and Streamlit forgets a selectbox's choice whose label changed (it fell back to
+# the first activity after a reset, or kept showing the old title after a save).
+ids = [a.id for a in editable]
+if st.session_state.get("_content_activity") not in ids:
+    st.session_state["_content_activity"] = ids[0]
+st.session_state["content_activity"] = st.session_state["_content_activity"]
+
+
+def picked() -> None:
+    st.session_state["_content_activity"] = st.session_state["content_activity"]
+
+
+chosen = st.selectbox(t("Activity"), ids, key="content_activity", on_change=picked,
                       format_func=lambda i: text(prog.activity(i).title, lang) + " (" + KIND_LABEL[prog.activity(i).kind] + ")")
 a = prog.activity(chosen)
 fields = content_overrides.editable_fields(a)
+
+
+def refill(activity) -> None:
+    """Show the activity's stored values in its fields again (after a save or a reset): set in
+    the session before the fields are drawn, the one way Streamlit puts a new value into a
+    field the browser already shows."""
+    state, i = st.session_state, activity.id
+    state[f"c_{i}_title_da"], state[f"c_{i}_title_en"] = activity.title.get("da", ""), activity.title.get("en", "")
+    p = f"c_{i}_reflections"
+    for r in activity.reflections:
+        state[f"{p}_{r.id}_da"], state[f"{p}_{r.id}_en"] = r.text.get("da", ""), r.text.get("en", "")
+        state[f"{p}_{r.id}_min"] = "" if r.at_minute is None else str(r.at_minute)
+        state[f"{p}_{r.id}_rm"] = False
+    state[f"{p}_new_da"] = state[f"{p}_new_en"] = state[f"{p}_new_min"] = ""
+    place = activity.place or {}
+    state[f"c_{i}_place_da"], state[f"c_{i}_place_en"] = place.get("da", ""), place.get("en", "")
+    state[f"c_{i}_time_start"] = activity.start.strftime("%H:%M") if activity.start else ""
+    state[f"c_{i}_time_end"] = activity.end.strftime("%H:%M") if activity.end else ""
+
+
+if st.session_state.pop("_content_refill", None) == a.id:
+    refill(a)
 
 
 def source(field: str) -> None:
@@ -90,20 +125,15 @@ def source(field: str) -> None:
         st.caption(t("The default from the programme file."))
 
 
-def forget(prefix: str) -> None:
-    for k in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[k]
-
-
 def reset(activity_id: str, field: str) -> None:
     content_overrides.reset(db, content_overrides.key(activity_id, field), user.username)
-    forget(f"c_{activity_id}_{field}")
+    st.session_state["_content_refill"] = activity_id
     st.session_state["_override_flash"] = (field, t("Reset: the default shows again."))
 
 
-def save(field: str, value, clear: str = "") -> None:
-    """Save one value; on success show the page again with it (and forget the fields under
-    `clear`), else keep everything typed and name the problem."""
+def save(field: str, value) -> None:
+    """Save one value; on success show the page again with the stored values, else keep
+    everything typed and name the problem."""
     try:
         changed = content_overrides.save(db, base, a.id, field, value, user.username)
     except content_overrides.OverrideError as e:
@@ -111,8 +141,7 @@ def save(field: str, value, clear: str = "") -> None:
         st.session_state["_override_error"] = (field, message_md(e.msg, params, t))
         return
     st.session_state["_override_flash"] = (field, t("Saved.") if changed else t("Nothing changed."))
-    if clear:
-        forget(clear)
+    st.session_state["_content_refill"] = a.id
     st.rerun()
 
 
@@ -177,7 +206,7 @@ if "reflections" in fields:
                 continue  # removed: kept as removed with the leaders' notes
             value.append({"id": "" if r is None else qid, "da": da, "en": en,
                           "at_minute": st.session_state.get(f"{p}_{qid}_min", "") or None})
-        save("reflections", value, clear=p)
+        save("reflections", value)
     feedback("reflections")
     source("reflections")
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from digled import content_files, dates, kickoff
 from digled.i18n import text
-from digled.ui import downloads, session
+from digled.ui import downloads, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -69,10 +69,10 @@ def file_slot(slot: kickoff.Slot, label: str, talk: kickoff.Talk | None = None) 
         else:
             st.caption(t("Nothing uploaded yet: leaders see that it is not uploaded yet."))
         generation = st.session_state.get(f"_gen_{key}", 0)
-        st.file_uploader(
+        widgets.file_upload(
             (t("New version (PDF or PowerPoint .pptx, at most {limit} MB)") if slides
              else t("New version (PDF, at most {limit} MB)")).format(limit=LIMIT_MB),
-            type=["pdf", "pptx"] if slides else ["pdf"], key=f"file_{key}_{generation}")
+            ["pdf", "pptx"] if slides else ["pdf"], content_files.MAX_BYTES, f"file_{key}_{generation}", t)
         st.button(t("Save as a new version"), key=f"save_{key}", on_click=save, args=(slot, label, key),
                   icon=":material/upload:")
         if error := st.session_state.pop(f"_error_{key}", None):

@@ -4,7 +4,7 @@ column, what is wrong), then import all participants at once, or none."""
 import streamlit as st
 
 from digled import importer, organisation
-from digled.ui import session
+from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -29,7 +29,10 @@ st.download_button(t("Download an empty list"), importer.template_csv(), file_na
                    mime="text/csv", key="import_template", icon=":material/download:")
 
 generation = st.session_state.setdefault("_import_generation", 0)
-upload = st.file_uploader(t("Participant list"), type=["csv", "xlsx"], key=f"import_file_{generation}")
+upload = widgets.file_upload(
+    t("Participant list: a CSV file or an Excel workbook (.xlsx), at most {limit} MB").format(
+        limit=widgets.limit_mb(importer.MAX_BYTES)),
+    ["csv", "xlsx"], importer.MAX_BYTES, f"import_file_{generation}", t)
 if upload is None:
     st.session_state.pop("_import_read", None)
     st.stop()
@@ -47,15 +50,16 @@ COLUMNS = {
     "column": t("Column"), "problem": t("Problem"),
 }
 if result.errors:
-    st.error(t("Problems in {file}: {n}. Nothing is imported until every line is right. Fix the file and "
-               "upload it again.").format(n=len(result.errors), file=upload.name))
+    st.error(t("{file} cannot be imported: {n} to fix. Nothing is imported until every line is right. Fix the "
+               "file and upload it again.").format(n=len(result.errors), file=upload.name))
     with st.container(key="import_errors"):
-        st.dataframe(importer.error_table(result.errors, t).rename(columns=COLUMNS), hide_index=True,
+        st.dataframe(widgets.filled(importer.error_table(result.errors, t).rename(columns=COLUMNS)), hide_index=True,
                      width="stretch")
 if result.rows:
     st.subheader(t("Preview"))
     with st.container(key="import_preview"):
-        st.dataframe(importer.preview_table(result, org, lang).rename(columns=COLUMNS), hide_index=True,
+        st.dataframe(widgets.filled(importer.preview_table(result, org, lang, t).rename(columns=COLUMNS)),
+                     hide_index=True,
                      width="stretch")
 if result.ok and st.button(t("Import {n} participants").format(n=len(result.rows)), type="primary",
                            key="import_confirm"):

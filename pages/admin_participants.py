@@ -4,14 +4,13 @@ password reset by e-mail (activated accounts; the link is never shown); per-pers
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from digled import auth, dates, first_run, identities, mailer, organisation, participants
 from digled.i18n import N_
 from digled.config import ConfigError
 from digled.ui import session
-from digled.ui.widgets import md, message_md
+from digled.ui.widgets import NOTHING, filled, md, message_md
 
 user, t = session.page(__file__)
 db = session.database()
@@ -36,17 +35,11 @@ def show_problems(problems: list) -> None:
                                               problem=message_md(p.message, p.params, t)))
 
 
-DATE_COLUMNS = ("invited_at", "activated_at", "start_taken", "end_taken")
 
 
 def day(value) -> str:
     """A stored ISO day shown in the user's language ('–' when there is none)."""
     return dates.day(date.fromisoformat(value[:10]), lang, "medium") if isinstance(value, str) and value else "–"
-
-
-def as_dates(column: pd.Series) -> pd.Series:
-    """Stored ISO days as dates, so the table shows them in the user's format and sorts them."""
-    return column.map(lambda v: date.fromisoformat(v[:10]) if isinstance(v, str) and v else None)
 
 
 def flash(message: str) -> None:
@@ -111,25 +104,27 @@ active = filters[5].selectbox(t("Status"), list(STATUS), format_func=STATUS.get,
 
 df = participants.participant_table(db, search, role=role, active=active, **chosen)
 st.caption(t("{n} participants").format(n=len(df)))
-shown = df.drop(columns=["id"]).assign(
+# what fits 1366 px: the username, leader level and invitation day are under "Edit a participant"
+TABLE_DATES = ("activated_at", "start_taken", "end_taken")
+shown = df[["name", "email", "municipality", "area", "roles", "active", *TABLE_DATES]].assign(
     municipality=df["municipality"].map(named("municipalities")),
     area=df["area"].map(named("areas")),
-    level=df["level"].map(named("levels")),
     roles=df["roles"].map(lambda r: ", ".join(role_name(x) for x in auth.parse_roles(r))),
     active=df["active"].astype(bool),
-    **{c: as_dates(df[c]) for c in DATE_COLUMNS},
+    **{c: df[c].map(lambda v: dates.day(date.fromisoformat(v[:10]), lang, "short") if isinstance(v, str) and v
+                    else NOTHING) for c in TABLE_DATES},
 )
 HEADINGS = {
-    "name": t("Name"), "username": t("Username"), "email": t("E-mail"),
-    "municipality": t("Municipality"), "area": t("Area"), "level": t("Leader level"),
-    "roles": t("Roles"), "active": t("Active"), "invited_at": t("Invited"), "activated_at": t("Activated"),
+    "name": t("Name"), "email": t("E-mail"), "municipality": t("Municipality"), "area": t("Area"),
+    "roles": t("Roles"), "active": t("Active"), "activated_at": t("Activated"),
     "start_taken": t("Start assessment"), "end_taken": t("End assessment"),
 }
+WIDTHS = {"name": 150, "email": 190, "municipality": 90, "area": 120, "roles": 70, "active": 50,
+          "activated_at": 75, "start_taken": 75, "end_taken": 75}
 st.dataframe(
-    shown.rename(columns=HEADINGS),
+    filled(shown.rename(columns=HEADINGS)),
     hide_index=True, width="stretch", key="participant_table",
-    column_config={HEADINGS[c]: st.column_config.DateColumn(HEADINGS[c], format=dates.picker_format(lang))
-                   for c in DATE_COLUMNS},
+    column_config={HEADINGS[c]: st.column_config.Column(HEADINGS[c], width=w) for c, w in WIDTHS.items()},
 )
 
 st.subheader(t("Edit a participant"))

@@ -43,7 +43,9 @@ elif st.button(t("Publish now"), type="primary", key="publish_now"):
     except publications.PublishRefused as e:
         st.error(t(str(e)).format(when=publication.moment(e.next_at, lang)))
     else:
-        st.session_state["_publish_flash"] = t("Publication {id} made.").format(id=made.id)
+        st.session_state["_publish_flash"] = (
+            t("Publication {id} made.").format(id=made.id) if made.id is not None
+            else t("Nothing was published: every group would be hidden, so the new run has no figures yet."))
         st.rerun()
 
 st.subheader(t("Earlier publications"))

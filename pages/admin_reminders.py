@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from digled import config, dates, invitations, mailer, reminders
-from digled.ui import session
+from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -70,7 +70,7 @@ if items:
     )
     if any(r.kind == "invitation" for r in items[chosen].items):
         st.caption(t("The invitation link is created when the message is sent."))
-    st.code(reminders.preview(items[chosen]), language=None, wrap_lines=True)
+    st.code(reminders.preview(items[chosen], t), language=None, wrap_lines=True)
 
     if day != date.today():
         st.info(t("Reminders are sent for today's date only; another date is a preview."))
@@ -99,27 +99,46 @@ if not pending:
     st.write(t("Every leader has activated their account."))
 else:
     st.caption(t("{n} leaders have not chosen a password yet.").format(n=len(pending)))
-    with st.form("invite_form"):
-        picked = st.multiselect(
-            t("Leaders to invite"),
-            [u.id for u in pending],
-            format_func={u.id: f"{u.name} ({u.email or '-'})" for u in pending}.get,
-            key="invite_users",
-        )
-        by_mail = st.checkbox(t("Send the invitations by e-mail"), value=True, key="invite_by_mail")
-        go = st.form_submit_button(t("Create invitations"), type="primary")
-    if go and picked:
+    linked = {u.id: invitations.last_created(db, u.id) for u in pending}
+
+    def leader_label(u) -> str:
+        label = f"{u.name} ({u.email or '-'})"
+        if linked[u.id]:  # say before the click that a new link replaces the one sent
+            label += " · " + t("has a link from {day}: a new one replaces it").format(
+                day=dates.day(date.fromtimestamp(linked[u.id]), lang, "medium"))
+        return label
+
+    labels = {u.id: leader_label(u) for u in pending}
+
+    def invite_now() -> None:
+        picked = [i for i in st.session_state.get("invite_users", []) if i in labels]
+        if not picked:
+            st.session_state["_invite_warning"] = t("Choose at least one leader.")
+            return
+        by_mail = st.session_state.get("invite_by_mail", True)
+        replaced = sum(1 for i in picked if linked.get(i))
         done = reminders.invite(db, settings, picked, user.username, mail=mail, send=by_mail)
         st.session_state["_invited"] = [
-            {t("Name"): i.user.name, t("E-mail"): i.user.email, t("Link"): i.link or "–",
+            {t("Name"): i.user.name, t("E-mail"): i.user.email or "–", t("Link"): i.link or "–",
              t("Status"): t("sent") if by_mail and not i.error else (t(i.error) if i.error else t("link only"))}
             for i in done
         ]
-    elif go:
-        st.warning(t("Choose at least one leader."))
+        st.session_state["_invited_replaced"] = replaced
+        st.session_state["invite_users"] = []  # a second click never silently makes yet another link
+
+    with st.form("invite_form"):
+        st.multiselect(t("Leaders to invite"), list(labels), format_func=labels.get, key="invite_users",
+                       placeholder=t("Choose leaders"))
+        st.caption(t("Each invitation is a new link: a link sent to the same leader before stops working."))
+        st.checkbox(t("Send the invitations by e-mail"), value=True, key="invite_by_mail")
+        st.form_submit_button(t("Create invitations"), type="primary", key="invite_submit", on_click=invite_now)
+    if warning := st.session_state.pop("_invite_warning", None):
+        st.warning(warning)
 if st.session_state.get("_invited"):
     st.success(t("Invitations made: each link works once, and older links of these leaders no longer work. A link "
                  "is shown only where it could not be e-mailed, and only for an account that is just a leader."))
+    if replaced := st.session_state.pop("_invited_replaced", 0):
+        st.warning(t("{n} of them already had a link: that link no longer works.").format(n=replaced))
     st.dataframe(pd.DataFrame(st.session_state["_invited"]), hide_index=True, width="stretch", key="invited_table")
 
 # --- send log -------------------------------------------------------------------------------
@@ -129,14 +148,14 @@ if not log:
     st.write(t("No reminders have been sent yet."))
 else:
     st.dataframe(
-        pd.DataFrame(
+        widgets.filled(pd.DataFrame(
             [
                 {t("Recipient"): r["name"], t("E-mail"): r["email"], t("Kind"): t(reminders.KIND_LABELS.get(r["kind"], r["kind"])),
                  t("Activity"): r["activity"], t("Status"): t(reminders.STATUS_LABELS.get(r["status"], r["status"])),
                  t("Sent"): moment(r["sent_at"] or r["claimed_at"]), t("Attempts"): r["attempts"], t("Error"): r["error"]}
                 for r in log
             ]
-        ),
+        )),
         hide_index=True,
         width="stretch",
         key="send_log",

@@ -129,9 +129,20 @@ with attendance_tab:
         disabled=[c for c in view.columns if c != attended_col],
         column_config={"user_id": None, attended_col: st.column_config.CheckboxColumn(attended_col)},
     )
-    st.caption(t("Saving registers every leader in the list: ticked as attended, the others as absent."))
-    if st.button(t("Save attendance"), key="save_attendance", type="primary"):
-        marks = {int(u): bool(a) for u, a in zip(edited["user_id"], edited[attended_col])}
-        n = journey.register_attendance(db, user.username, choice, marks, prog)
-        st.session_state["_schedule_ok"] = t("Attendance saved: {n} leaders changed.").format(n=n)
-        st.rerun()
+    if not journey.attendance_open(db, choice, prog):
+        st.info(t("{activity} has not taken place yet: attendance can be registered from {day}.").format(
+            activity=md(titles[choice]), day=dates.day(journey.attendance_opens(db, choice, prog), lang)),
+            icon=":material/event_upcoming:")
+    else:
+        st.caption(t("Saving registers every leader in the list: ticked as attended, the others as absent."))
+        if st.button(t("Save attendance"), key="save_attendance", type="primary"):
+            marks = {int(u): bool(a) for u, a in zip(edited["user_id"], edited[attended_col])}
+            try:
+                n = journey.register_attendance(db, user.username, choice, marks, prog)
+            except journey.ScheduleError as e:
+                st.error(message_md(e.msg, e.params | {"activity": titles[choice],
+                                                       "day": dates.day(e.params.get("day") or date.today(), lang)},
+                                    t))
+            else:
+                st.session_state["_schedule_ok"] = t("Attendance saved: {n} leaders changed.").format(n=n)
+                st.rerun()

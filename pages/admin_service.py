@@ -62,10 +62,10 @@ with st.form("new_slot", border=True):
     day.date_input(t("Date"), value=date.today() + timedelta(days=7), key="slot_date",
                    format=dates.picker_format(lang), min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
     start.time_input(t("Start"), value=time(9, 0), key="slot_time", step=timedelta(minutes=15))
-    minutes.number_input(t("Minutes"), min_value=service.MINUTES_RANGE[0], max_value=service.MINUTES_RANGE[1],
-                         value=45, step=5, key="slot_minutes")
-    capacity.number_input(t("Seats"), min_value=service.CAPACITY_RANGE[0], max_value=service.CAPACITY_RANGE[1],
-                          value=1, key="slot_capacity")
+    # no min_value/max_value: Streamlit's front end answers a value outside them in English;
+    # service.create_slot checks the range and the page says it in the user's language
+    minutes.number_input(t("Minutes"), value=45, step=5, key="slot_minutes")
+    capacity.number_input(t("Seats"), value=1, step=1, key="slot_capacity")
     st.text_input(t("Place"), key="slot_place", max_chars=200)
     st.form_submit_button(t("Create the slot"), type="primary", on_click=create)
 

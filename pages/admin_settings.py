@@ -41,10 +41,10 @@ ROUND_LABELS = {"start": t("Start"), "end": t("End")}
 for rnd, fk in frozen.items():
     st.caption(t("{round} round: k = {k}, fixed because the round has answers. Changing k for a round with answers would let the figures before and after the change be subtracted.").format(round=ROUND_LABELS[rnd], k=fk))
 with st.form("anonymity"):
+    # no min_value/max_value: Streamlit's front end would answer a value outside them in English
+    # before any Python runs; organisation.set_min_group_size checks it and the page says why
     k = st.number_input(
-        t("Minimum group size (k)"), min_value=organisation.MIN_GROUP_SIZE_FLOOR,
-        max_value=organisation.MIN_GROUP_SIZE_CEILING, step=1, value=organisation.min_group_size(db),
-        key="min_group_size",
+        t("Minimum group size (k)"), step=1, value=organisation.min_group_size(db), key="min_group_size",
         help=t("Management sees no figure about fewer than k respondents. Never below 3. It applies to rounds without answers and to participation counts."),
     )
     if st.form_submit_button(t("Save"), type="primary", key="save_min_group_size"):

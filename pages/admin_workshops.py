@@ -35,9 +35,10 @@ with st.container(border=True, key="ws_generate_box"):
     st.caption(t("Every table mixes leaders from both municipalities and seats leaders from the same "
                  "or related areas together. The same seed gives the same tables."))
     low, high, seed = st.columns(3)
-    low.number_input(t("Smallest table"), min_value=2, max_value=30, value=int(info.get("min", 5)), key="ws_min")
-    high.number_input(t("Largest table"), min_value=2, max_value=30, value=int(info.get("max", 7)), key="ws_max")
-    seed.number_input(t("Seed"), min_value=0, max_value=1_000_000, value=int(info.get("seed", 0)), key="ws_seed")
+    # no min_value/max_value (Streamlit would answer in English): workshops.generate checks the sizes
+    low.number_input(t("Smallest table"), value=int(info.get("min", 5)), step=1, key="ws_min")
+    high.number_input(t("Largest table"), value=int(info.get("max", 7)), step=1, key="ws_max")
+    seed.number_input(t("Seed"), value=int(info.get("seed", 0)), step=1, key="ws_seed")
     replace = True
     if saved:
         st.warning(t("This workshop already has tables. Generating again replaces them, including your moves."))
@@ -85,7 +86,7 @@ who = move_from.selectbox(
     format_func=lambda uid: next(x.name for x in leaders if x.id == uid) + " · "
     + (t("table {number}").format(number=seat_of[uid]) if uid in seat_of else t("not seated")),
 )
-to = move_to.number_input(t("To table"), min_value=1, max_value=max(saved) + 1, value=1, key="ws_move_table")
+to = move_to.number_input(t("To table"), value=1, step=1, key="ws_move_table")  # workshops.move checks it
 if move_go.button(t("Move"), key="ws_move"):
     try:
         workshops.move(db, user.username, workshop, int(who), int(to))

@@ -53,6 +53,13 @@ def attendance_note(step) -> None:
         st.caption(t("This took place before you joined."))
 
 
+def not_yet(activity_id: str) -> str:
+    """Attendance is registered from the meeting's day: say from when."""
+    return t("{activity} has not taken place yet: attendance can be registered from {day}.").format(
+        activity=content(prog.activity(activity_id).title, lang),
+        day=dates.day(journey.attendance_opens(db, activity_id, prog), lang))
+
+
 def register_group(activity_id: str) -> None:
     """The chair's form: ticked members attended, the others were absent."""
     marks = {m.id: bool(st.session_state.get(f"grp_{activity_id}_{m.id}")) for m in chaired.active_members}
@@ -60,6 +67,9 @@ def register_group(activity_id: str) -> None:
         n = leader_groups.register_for_group(db, user, activity_id, marks, prog)
     except leader_groups.GroupError as e:
         st.session_state[f"_grp_error_{activity_id}"] = e.text(t, md)
+        return
+    except journey.ScheduleError as e:  # the meeting has not taken place yet: nothing was written
+        st.session_state[f"_grp_error_{activity_id}"] = not_yet(activity_id)
         return
     st.session_state[f"_grp_ok_{activity_id}"] = t(
         "Attendance saved for {group}: {attended} of {members} attended, {n} changed.").format(
@@ -89,6 +99,12 @@ def my_leader_group(a) -> None:
         if ok:
             st.success(ok)
         status = leader_groups.attendance(db, chaired, a.id)
+        marked = list(status.values())
+        st.caption(t("{attended} attended, {absent} absent, {open} not registered.").format(
+            attended=marked.count("attended"), absent=marked.count("absent"), open=marked.count(None)))
+        if not journey.attendance_open(db, a.id, prog):
+            st.info(not_yet(a.id), icon=":material/event_upcoming:")
+            return
         with st.form(f"grp_form_{a.id}", border=False):
             st.markdown("**" + t("Who attended?") + "**")
             for m in chaired.active_members:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from digled import audit, auth, identities, invitations, organisation
+from digled import audit, auth, i18n, identities, invitations, organisation
 from digled.validation import escape_markdown
 from tests.apptest import app_as, page_text, shown
 
@@ -67,7 +67,8 @@ def test_filters_narrow_the_list(demo_db):
     at.selectbox(key="filter_municipality").set_value(None)
     at.selectbox(key="filter_level").set_value(None)
     at.selectbox(key="filter_role").set_value("admin").run()
-    assert list(at.dataframe[0].value["Username"]) == ["admin"]
+    assert list(at.dataframe[0].value["E-mail"]) == [demo_db.execute(
+        "SELECT email FROM users WHERE username = 'admin'").fetchone()[0]]
 
 
 def test_admin_edits_a_participant(demo_db):
@@ -138,7 +139,7 @@ def test_import_preview_names_the_bad_line_and_imports_nothing(demo_db):
     _upload(at, (HEADER + LINES[0] + "Ole Øst;ole.oest@;Albertslund;skole;topleder\n").encode())
     errors = at.dataframe[0].value
     assert errors.to_dict("records") == [{"Line": 3, "Column": "e-mail", "Problem": "not a valid e-mail address"}]
-    assert "Problems in deltagere.csv: 1." in at.error[0].value
+    assert "deltagere.csv cannot be imported: 1 to fix." in at.error[0].value
     assert not [b for b in at.button if b.key == "import_confirm"]
     assert demo_db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == before
     _upload(at, (HEADER + "".join(LINES)).encode())
@@ -158,7 +159,20 @@ def test_settings_k_and_the_audit_log(demo_db):
     at.text_input(key="audit_filter").input("min_group").run()
     log = at.dataframe[-1].value
     assert list(log["Action"]) == ["set min_group_size"] and list(log["Detail"]) == ["8"]
-    assert at.number_input(key="min_group_size").min == 3
+
+
+
+def test_settings_k_out_of_range_is_answered_in_danish_and_kept(demo_db):
+    """Issue 25: no range in the widget (Streamlit's front end would answer in English); the page
+    checks the value, says why in the user's language and keeps what was typed."""
+    at = app_as("admin", page=SETTINGS, lang="da").run()
+    assert at.number_input(key="min_group_size").min is None or at.number_input(key="min_group_size").min < 2
+    at.number_input(key="min_group_size").set_value(2)
+    at.button(key="save_min_group_size").click().run()
+    assert organisation.min_group_size(demo_db) == 5
+    assert at.number_input(key="min_group_size").value == 2
+    _ = i18n.translator("da")
+    assert [e.value for e in at.error] == [_("The minimum group size must be a whole number from 3 to 100.")]
 
 
 def test_settings_lists_have_save_and_reset(demo_db):
@@ -274,10 +288,12 @@ def test_participant_dates_are_shown_in_danish(demo_db):
     assert "inviteret " + dates.day(date.fromisoformat(person[1]), "da", "medium") in caption
     assert dates.day(date.fromisoformat(person[2]), "da", "medium") in caption
     assert person[2] not in caption  # no ISO date
-    (table,) = [d for d in at.dataframe if "Inviteret" in d.value.columns]
-    config = json.loads(table.proto.columns)
-    assert config["Inviteret"]["type_config"]["format"] == "DD.MM.YYYY"
-    assert table.value["Inviteret"].map(type).isin([date, type(None)]).all()  # dates, not ISO text
+    (table,) = [d for d in at.dataframe if "Aktiveret" in d.value.columns]
+    # Danish days as text, "–" where there is none (a missing date would show as "None", issue 25)
+    shown = table.value["Startafklaring"]
+    assert shown.str.fullmatch(r"\d{2}\.\d{2}\.\d{4}|–").all()
+    assert dates.day(date.fromisoformat(person[2]), "da", "short") in set(shown)
+    assert not table.value.isna().any().any()
 
 
 def test_a_publication_moment_is_danish_time_in_the_readers_language():

@@ -190,14 +190,15 @@ def test_a_leader_in_two_runs_keeps_one_history_and_each_run_counts_its_own(demo
     history = assessment.history(demo_db, respondent, SECRET)
     assert [a.id for a in history[:-1]] == [a.id for a in earlier] and history[-1].id == d.id
     assert list(cohort.frame(demo_db, framework)["member"]) == [d.id]
-    # the new run's first publication: its one answer stays hidden, nothing of the old run in it
+    # the new run's first publication: its one answer stays hidden and nothing of the old run is in
+    # it, so nothing is released: no publication is stored (issue 25: not one of hidden groups)
     plan = _publish(demo_db, framework)
-    pub = publications.latest(demo_db)
-    assert pub.id == plan.id and pub.cohort_id == cohorts.running_id(demo_db)
-    everyone = publications.shown(demo_db, pub.id, "assessment", ("start", None, None, None))
+    assert plan.id is None and plan.releases_nothing
+    everyone = next(s for s in plan.shown if s.kind == "assessment" and s.key == ("start", None, None, None))
     assert everyone.status == "hidden" and everyone.n is None
-    assert [p.id for p in publications.listing(demo_db)] == [pub.id]
-    assert pub.id not in [p.id for p in publications.listing(demo_db, first)]
+    assert publications.latest(demo_db) is None and publications.listing(demo_db) == []
+    assert publications.count(demo_db) == 0 and publications.count(demo_db, first) >= 1
+    assert publications.due(demo_db, programme.programme(demo_db)) is None  # not tried again until something changes
 
 
 def test_k_is_frozen_per_run(demo_db):
@@ -299,3 +300,17 @@ def test_the_wizards_run_name_is_the_running_runs_name(database):
     assert first_run.cohort_name(database) == "Digital ledelse Vest 2027"  # one name, never a stale copy
     cohorts.close_and_open(database, "Digital ledelse 2028", date(2028, 1, 10), [], "admin")
     assert first_run.cohort_name(database) == "Digital ledelse 2028"
+
+
+def test_the_cli_says_a_new_run_has_nothing_to_publish_yet(demo_db, framework, capsys):
+    """Issue 25: after closing a run, `publish` stores no publication of hidden groups and says so."""
+    from digled import cli
+
+    _publish(demo_db, framework)
+    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
+    assert cli.main(["publish"]) == 0
+    assert "nothing stored: the new run has nothing to show yet" in capsys.readouterr().out
+    assert publications.count(demo_db) == 0
+    assert cli.main(["publish"]) == 0  # not tried again until something changes
+    assert "no publication due: the new run has nothing to show yet" in capsys.readouterr().out
+    assert publications.count(demo_db) == 0

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from digled import audit, auth, i18n, journey, programme, service
+from digled import audit, auth, dates, i18n, journey, programme, service
 
 KICKOFF = date(2015, 11, 16)
 PROG = programme.programme()
@@ -436,3 +436,25 @@ def test_schedule_problems_without_a_programme_read_the_default_one():
     """Called without `prog` it names activities from data/programme.yaml (it has no database)."""
     problems = journey.schedule_problems({"kickoff": (None, None)}, "en")
     assert [p.params["activity"] for p in problems] == ["Kick-off"]
+
+
+@pytest.mark.parametrize("lang, since", [("da", "åben for dig fra"), ("en", "open to you since")])
+def test_a_late_joiners_start_assessment_is_theirs_now_without_the_past_window(database, lang, since):
+    """Issue 25: a leader added after the start window closed sees the start assessment as open to
+    them from the day they joined, never the past window as if it were current."""
+    start = next(a for a in PROG.activities if a.kind == "assessment" and a.round == "start")
+    window = programme.schedule(database, PROG)[start.id]
+    joined = window.due + timedelta(days=80)
+    lea = auth.create_user(database, username="lea", name="Lea Dam", invited_at=joined.isoformat())
+    j = journey.journey(database, lea, PROG, joined + timedelta(days=10))
+    step = j.next_step
+    assert step.activity.id == start.id and step.status == "open"
+    shown = step.when(lang)
+    assert shown == since + " " + dates.day(joined, lang, "medium")
+    for past in (window.opens, window.due):
+        assert dates.day(past, lang, "medium") not in shown
+    # a leader who was there during the window keeps the window (and it is missed, to catch up)
+    on_time = auth.create_user(database, username="ole", name="Ole Hansen", invited_at=window.opens.isoformat())
+    step = journey.journey(database, on_time, PROG, joined + timedelta(days=10)).next_step
+    assert step.activity.id == start.id and step.status == "missed"
+    assert step.when(lang) == dates.day_range(window.opens, window.due, lang, "medium")

@@ -3,12 +3,12 @@ page and the chair's section on the meetings page (AppTest, da and en)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 
-from digled import audit, auth, i18n, journey, leader_groups as lg, participants
+from digled import audit, auth, dates, i18n, journey, leader_groups as lg, participants, programme
 from tests.apptest import app_as, page_text
 
 ADMIN_PAGE = "pages/admin_groups.py"
@@ -172,6 +172,20 @@ def test_a_chair_registers_their_groups_meeting_attendance_audited_as_the_chair(
     assert df.loc[u["cai"], "status"] == "absent" and pd.isna(df.loc[u["dan"], "status"])
 
 
+def test_a_chair_cannot_register_a_meeting_before_it_takes_place(group):
+    """Issue 25: before the meeting's day nothing is saved, so nobody unticked becomes 'absent'."""
+    db, g, _, u = group
+    anna = _user(db, u["anna"])
+    opens = journey.attendance_opens(db, "meeting1")
+    with pytest.raises(journey.ScheduleError) as e:
+        lg.register_for_group(db, anna, "meeting1", {u["anna"]: True, u["bo"]: False, u["cai"]: False},
+                              today=opens - timedelta(days=1))
+    assert e.value.params["day"] == opens
+    assert _progress(db, "meeting1") == {}
+    assert lg.attendance(db, lg.get(db, g), "meeting1") == {u["anna"]: None, u["bo"]: None, u["cai"]: None}
+    assert lg.register_for_group(db, anna, "meeting1", {u["anna"]: True, u["bo"]: False}, today=opens) == 2
+
+
 def test_a_chair_cannot_register_outside_the_group_or_a_workshop(group):
     db, g, _, u = group
     anna = _user(db, u["anna"])
@@ -306,23 +320,31 @@ def test_the_chair_leder_registers_attendance_at_a_leader_meeting(demo_db, lang)
     demo_db.conn.commit()
     at.run()
     assert "HEMMELIG NOTE" not in page_text(at) + str([c.proto.json for c in at.get("bidi_component")])
-    # one checkbox per member, in the meeting2 form; tick two, save
-    boxes = [c for c in at.checkbox if c.key and c.key.startswith("grp_meeting2_")]
+    # meeting 2 has not taken place: no form to save, the date it opens instead (issue 25)
+    opens = programme.schedule(demo_db, programme.programme())["meeting2"].opens
+    assert opens > date.today()
+    assert not [c for c in at.checkbox if c.key and c.key.startswith("grp_meeting2_")]
+    assert not [b for b in at.button if b.key == "grp_save_meeting2"]
+    assert dates.day(opens, lang) in text
+    assert lg.attendance(demo_db, mine, "meeting2") == dict.fromkeys(m.id for m in mine.active_members)
+    # meeting 1 has: one checkbox per member; tick two, save
+    before = lg.attendance(demo_db, mine, "meeting1")
+    boxes = [c for c in at.checkbox if c.key and c.key.startswith("grp_meeting1_")]
     assert sorted(int(c.key.rsplit("_", 1)[1]) for c in boxes) == sorted(m.id for m in mine.active_members)
     ticked = [m.id for m in mine.active_members[:2]]
-    for m in ticked:
-        at.checkbox(key=f"grp_meeting2_{m}").check()
-    at.button(key="grp_save_meeting2").click().run()
+    for c in boxes:
+        c.set_value(int(c.key.rsplit("_", 1)[1]) in ticked)
+    at.button(key="grp_save_meeting1").click().run()
     assert not at.error, [e.value for e in at.error]
     n = len(mine.active_members)
-    assert at.success[-1].value.replace("\\", "") == _(
-        "Attendance saved for {group}: {attended} of {members} attended, {n} changed.").format(
-        group=mine.name, attended=2, members=n, n=n)
-    saved = lg.attendance(demo_db, mine, "meeting2")
-    assert saved == {m.id: ("attended" if m.id in ticked else "absent") for m in mine.active_members}
+    want = {m.id: ("attended" if m.id in ticked else "absent") for m in mine.active_members}
+    changed = sum(before[i] != want[i] for i in want)
+    assert _("Attendance saved for {group}: {attended} of {members} attended, {n} changed.").format(
+        group=mine.name, attended=2, members=n, n=changed) in [x.value.replace("\\", "") for x in at.success]
+    assert lg.attendance(demo_db, mine, "meeting1") == want
     row = audit.recent(demo_db, 1)[0]
     assert (row["actor"], row["action"], row["detail"]) == ("leder", "register attendance",
-                                                            f"meeting2: {n} changed, 2 attended")
+                                                            f"meeting1: {changed} changed, 2 attended")
     # workshops stay with the administrator: no chair form there
     assert not [c for c in at.checkbox if c.key and c.key.startswith("grp_workshop")]
 

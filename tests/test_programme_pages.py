@@ -399,13 +399,25 @@ def test_a_fresh_installation_says_its_schedule_is_in_the_past(demo_db, lang, me
     assert [w.value for w in at.warning] == [message]
 
 
-def test_admin_saves_attendance(demo_db):
+def test_admin_saves_attendance_only_for_a_meeting_that_took_place(demo_db):
     at = open_page("admin", "pages/admin_schedule.py")
+    # meeting 2 lies ahead (issue 25): nothing to save, the day it can be registered from instead
+    opens = programme.schedule(demo_db, programme.programme())["meeting2"].opens
+    assert opens > date.today()
     at.selectbox(key="attendance_activity").set_value("meeting2").run()
+    assert not [b for b in at.button if b.key == "save_attendance"]
+    assert dates.day(opens, "en") in page_text(at)
+    assert journey.attendance(demo_db, "meeting2")["status"].isna().all()  # not registered, never absent
+    with pytest.raises(journey.ScheduleError):
+        journey.register_attendance(demo_db, "admin", "meeting2", {1: False}, programme.programme(demo_db))
+    # meeting 1 took place: saved, the ticked as attended, the others as absent
+    at.selectbox(key="attendance_activity").set_value("meeting1").run()
+    before = journey.attendance(demo_db, "meeting1").set_index("user_id")["status"]
     at.button(key="save_attendance").click().run()
-    df = journey.attendance(demo_db, "meeting2")
-    assert set(df["status"]) == {"absent"}  # nobody ticked: everyone registered as absent
-    assert f"Attendance saved: {len(df)} leaders changed." in page_text(at)
+    df = journey.attendance(demo_db, "meeting1").set_index("user_id")["status"]
+    assert (df == before.where(before == "attended", "absent")).all()
+    changed = int(before.isna().sum())
+    assert f"Attendance saved: {changed} leaders changed." in page_text(at)
 
 
 def test_admin_creates_and_deletes_a_slot(demo_db):
@@ -456,3 +468,30 @@ def test_meetings_ahead_offer_a_calendar_file(demo_db):
     ahead = {s.activity.id for s in journey.journey(demo_db, uid(demo_db, "leder")).steps
              if s.activity.kind in journey.ATTENDANCE_KINDS and s.status in ("open", "not_open")}
     assert ahead and keys == {f"ics_{a}" for a in ahead}
+
+
+def test_admin_number_fields_outside_their_range_are_answered_by_the_page_in_danish(demo_db):
+    """Issue 25: no range in the widgets (Streamlit's front end would answer in English); the
+    domain's own check is shown in the user's language and nothing is made."""
+    _ = i18n.translator("da")
+    at = app_as("admin", page="pages/admin_service.py", lang="da").run()
+    assert at.number_input(key="slot_minutes").min is None and at.number_input(key="slot_capacity").max is None
+    before = len(service.slots(demo_db))
+    at.number_input(key="slot_capacity").set_value(0)
+    at.text_input(key="slot_place").input("Rådhuset")
+    at.button(key="FormSubmitter:new_slot-" + _("Create the slot")).click().run()
+    assert _("A slot has room for {low} to {high} leaders.").format(
+        low=service.CAPACITY_RANGE[0], high=service.CAPACITY_RANGE[1]) in page_text(at)
+    assert len(service.slots(demo_db)) == before
+    at = app_as("admin", page="pages/admin_workshops.py", lang="da").run()
+    assert at.number_input(key="ws_min").min is None
+    at.number_input(key="ws_min").set_value(1)
+    high = at.number_input(key="ws_max").value
+    if [c for c in at.checkbox if c.key == "ws_replace"]:
+        at.checkbox(key="ws_replace").check()
+    before = workshops.saved_tables(demo_db, "workshop1")
+    at.button(key="ws_generate").click().run()
+    assert not at.exception
+    assert _("Table sizes need a minimum of at least {low} and a maximum not below the minimum (got {min} to {max}).")\
+        .format(low=2, min=1, max=high) in [e.value.replace("\\", "") for e in at.error]
+    assert workshops.saved_tables(demo_db, "workshop1") == before

@@ -11,6 +11,7 @@ import streamlit as st
 from digled import anonymity, cohort, cohorts, content, dates, organisation, programme, publications, results
 from digled.i18n import text
 from digled.ui import session
+from digled.ui.widgets import md
 
 # publications are stored in UTC; readers are in Albertslund and Glostrup
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
@@ -60,7 +61,13 @@ def pick(db, t, lang: str) -> publications.Publication | None:
     cohort_id = pick_run(runs, t) if len(runs) > 1 else None
     pubs = publications.listing(db, cohort_id)
     if not pubs:
-        st.info(t("Nothing has been published yet."))
+        chosen = next((c for c in runs if c.id == cohort_id), runs[0]) if runs else None
+        if len(runs) > 1 and chosen is not None and chosen.running:  # a new run, opened by closing one
+            st.info(t("The new run {run} has no figures yet: its first publication is made once there is something "
+                      "to show without singling anyone out. The earlier runs' figures are under Run.").format(
+                run=md(chosen.name)))
+        else:
+            st.info(t("Nothing has been published yet."))
         return None
     by_id = {p.id: p for p in pubs}
     if "publication" in st.session_state and st.session_state["publication"] not in by_id:

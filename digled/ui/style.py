@@ -56,6 +56,22 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: manual; }
 """
 
 
-def apply() -> None:
-    """Add digled's stylesheet to the page."""
-    st.html("<style>" + CSS + "</style>")
+def uploader_css(t) -> str:
+    """Streamlit's file uploader writes "Upload" on its button and "<N>MB per file • <TYPES>"
+    under it in English, with N from the server's setting rather than the widget's limit. The
+    button's word is replaced by ours and the line hidden: the label (widgets.file_upload) says
+    what to upload and the real limit in the user's language. Checked in the browser
+    (tests/e2e/test_admin_issue25_browser.py), so a Streamlit upgrade breaks here only."""
+    word = t("Choose a file").replace("\\", "").replace('"', "")
+    return (
+        '[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }\n'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }\n'
+        '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after '
+        '{ content: "' + word + '"; }\n'
+    )
+
+
+def apply(t=None) -> None:
+    """Add digled's stylesheet to the page (with `t`, the translator, also the file uploader's
+    words in the user's language)."""
+    st.html("<style>" + CSS + (uploader_css(t) if t else "") + "</style>")

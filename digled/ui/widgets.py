@@ -131,3 +131,40 @@ def content(value, lang: str) -> str:
 def message_md(message: str, params: dict, t) -> str:
     """A translated message id filled with escaped params (names stay text), for Markdown elements."""
     return t(message).format(**{k: md(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+MB = 1024 * 1024
+
+
+def file_upload(label: str, types: list[str], limit_bytes: int, key: str, t):
+    """A file uploader whose words are all ours (issue 25): `label` says in the user's language
+    what to upload and the real limit (one line); the widget's own limit is set to match
+    (`limit_bytes` rounded up to whole MB, Streamlit's unit), and its English "Upload" and
+    "<N>MB per file • <TYPES>" give way to digled/ui/style.py's rules (the one place that
+    covers Streamlit's own words of this widget). Each page still checks size and content."""
+    from digled.ui import scripts
+
+    scripts.run("uploader", word=t("Choose a file"))  # the same word as the button's accessible name
+    return st.file_uploader(label, type=types, key=key, max_upload_size=max(1, -(-limit_bytes // MB)))
+
+
+def limit_mb(limit_bytes: int) -> str:
+    """A byte limit as people read it in a label: '5' (for 5,000,000 bytes), '20' (whole MB)."""
+    return str(max(1, round(limit_bytes / MB)))
+
+
+NOTHING = "–"
+
+
+def filled(df: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.dataframe with every missing or empty cell saying "–": Streamlit's data
+    grid draws a missing value as "None" (in English, on its canvas) and an empty one as
+    nothing at all. Columns of numbers or booleans keep their type where nothing is missing."""
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        blank = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+        if blank.any():
+            out[column] = values.astype(object).where(~blank, NOTHING)
+    return out
+
