@@ -28,8 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from digled import anonymity, auth, config, content, db as dbm, scoring, sealing  # noqa: E402
-from digled.db import set_setting, write  # noqa: E402
+from digled.insight import anonymity
+from digled.accounts import auth
+from digled.platform import config, db as dbm, sealing
+from digled.content import loader
+from digled.assessment import scoring  # noqa: E402
+from digled.platform.db import set_setting, write  # noqa: E402
 
 ROUNDS = ("start", "end", "extra")
 DEMO_ACCOUNTS = (
@@ -87,8 +91,8 @@ def generate(
     today = today or date.today()
     if secret is None:
         secret = config.load_settings({**os.environ, "DIGLED_DB": str(path)}).pseudonym_secret
-    framework = content.framework()
-    org = content.organisation()
+    framework = loader.framework()
+    org = loader.organisation()
     municipalities, areas, levels = list(org.municipalities), list(org.areas), list(org.levels)
     rng = random.Random(seed)
     password_hash = auth.hash_password("demo", rounds=12)  # one hash for everyone

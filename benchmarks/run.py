@@ -81,7 +81,7 @@ LOGIN_TARGET_SHARE, LOGIN_TARGET_S, UPLOAD_TARGET_S = 0.3, 0.05, 2.0
 
 def go_to(page, page_file: str) -> None:
     """Open a page from the sidebar menu by its address (independent of the menu's language)."""
-    from digled import navigation
+    from digled.accounts import navigation
 
     url_path = navigation.spec_for(page_file).url_path
     links = f"[data-testid='stSidebar'] a[href='{url_path}'], [data-testid='stSidebar'] a[href$='/{url_path}']"
@@ -288,7 +288,7 @@ def machine() -> list[str]:
 
 def bench_concurrent(run: Run) -> str:
     path = run.cfg.workdir / "concurrent.db"
-    from digled import db
+    from digled.platform import db
 
     db.open_and_migrate(path).close()
     secret = "bench-pseudonym-secret-" + "b" * 40
@@ -415,7 +415,7 @@ def _cohort(run: Run, server) -> None:
 
 def _settings(path: Path, secret: str = "bench-secret-" + "s" * 40):
     """The settings a publication of the benchmark's cohort runs with (its own secret)."""
-    from digled import config
+    from digled.platform import config
 
     return config.Settings(db_path=Path(path), demo=True, cookie_key="bench-cookie-" + "k" * 40,
                            pseudonym_secret=secret)
@@ -426,10 +426,13 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from benchmarks.run import _settings
-from digled import content, db, organisation, programme, publications
+from digled.accounts import organisation
+from digled.content import loader, programme
+from digled.insight import publications
+from digled.platform import db
 d = db.connect(sys.argv[2])
 started = time.perf_counter()
-plan = publications.make(d, content.framework(), organisation.current(d), programme.programme(), "admin", dry_run=True,
+plan = publications.make(d, loader.framework(), organisation.current(d), programme.programme(), "admin", dry_run=True,
                          settings=_settings(Path(sys.argv[2]), sys.argv[3]))
 print(json.dumps({"seconds": time.perf_counter() - started, "groups": len(plan.shown),
                   "audit_rounds": plan.summary["audit_rounds"],
@@ -439,12 +442,15 @@ print(json.dumps({"seconds": time.perf_counter() - started, "groups": len(plan.s
 
 def _publish_once(run: Run, path: Path) -> None:
     """Make the cohort's first publication, as the daily `python -m digled publish` would."""
-    from digled import content, db, organisation, programme, publications
+    from digled.content import loader, programme
+    from digled.platform import db
+    from digled.accounts import organisation
+    from digled.insight import publications
 
     d = db.connect(path)
     try:
         started = time.perf_counter()
-        publications.make(d, content.framework(), organisation.current(d), programme.programme(), "first",
+        publications.make(d, loader.framework(), organisation.current(d), programme.programme(), "first",
                           settings=_settings(path, run.cohort_secret))
         run.first_publish_s = time.perf_counter() - started
         note(f"first publication made in {run.first_publish_s:.1f} s")
@@ -500,7 +506,7 @@ def bench_dashboard(run: Run) -> str:
 
 def _cohort_db(run: Run) -> Path:
     if run.cohort is None:
-        path = run.cfg.workdir / "cohort-only" / "digled.db"
+        path = run.cfg.workdir / "cohort-only" / "digled.platform.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         note(f"generating a cohort of {run.cfg.cohort_leaders:,} leaders x 3 rounds")
         run.cohort = cohort_gen.generate(path, leaders=run.cfg.cohort_leaders, secret=run.cohort_secret)
@@ -511,16 +517,19 @@ def _cohort_db(run: Run) -> Path:
 
 
 def bench_submit(run: Run) -> str:
-    from digled import anonymity, assessment, content, db
+    from digled.insight import anonymity
+    from digled.assessment import answering
+    from digled.content import loader
+    from digled.platform import db
 
     path = _cohort_db(run)
-    framework = content.framework()
+    framework = loader.framework()
     d = db.connect(path)
     try:
         times = []
         user_ids = [r[0] for r in d.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id LIMIT ?", [run.cfg.submits])]
         for n, uid in enumerate(user_ids):
-            draft = assessment.start(d, anonymity.pseudonym("submit-bench", uid), "extra", secret="submit-bench")
+            draft = answering.start(d, anonymity.pseudonym("submit-bench", uid), "extra", secret="submit-bench")
             plan = workload.answer_plan(framework, 10_000 + n)
             with db.write(d):  # the answers are already saved one by one: not timed here
                 d.conn.executemany(
@@ -529,8 +538,8 @@ def bench_submit(run: Run) -> str:
                     [(draft.id, q, v) for q, v in plan],
                 )
             started = time.perf_counter()
-            attempt = assessment.submit(d, framework, draft.id, secret="submit-bench")
-            assessment.record_participation(d, uid, attempt.round)
+            attempt = answering.submit(d, framework, draft.id, secret="submit-bench")
+            answering.record_participation(d, uid, attempt.round)
             times.append(time.perf_counter() - started)
         size = d.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]
     finally:
@@ -543,14 +552,15 @@ def bench_submit(run: Run) -> str:
 
 
 def bench_export(run: Run) -> str:
-    from digled import cohort, db, publications
+    from digled.insight import assessment_figures, publications
+    from digled.platform import db
 
     path = _cohort_db(run)
     size = run.cohort.assessments
     d = db.connect(path)
     try:
         started = time.perf_counter()
-        rows = cohort.dataframe(publications.export_rows(d, publications.latest(d).id))
+        rows = assessment_figures.dataframe(publications.export_rows(d, publications.latest(d).id))
         in_process = time.perf_counter() - started
     finally:
         d.close()
@@ -579,7 +589,8 @@ def bench_publish(run: Run) -> str:
     """The first publication (timed when the cohort was made), then the next one, decided
     against the first (a dry run: nothing stored) in a fresh process whose peak memory is the
     gate's (its audits, classes and figure families); then reading stored figures."""
-    from digled import db, publications
+    from digled.platform import db
+    from digled.insight import publications
 
     path = _cohort_db(run)
     size = run.cohort.assessments
@@ -611,7 +622,8 @@ def bench_publish(run: Run) -> str:
 def bench_login(run: Run) -> str:
     """Failed logins, known against unknown names, each median over interleaved attempts (the
     lockout counters reset between rounds, so no round locks); then both names locked."""
-    from digled import auth, db
+    from digled.accounts import auth
+    from digled.platform import db
 
     d = db.open_and_migrate(run.cfg.workdir / "login.db")
     try:
@@ -655,7 +667,7 @@ def bench_login(run: Run) -> str:
 
 def bench_uploads(run: Run) -> str:
     """The import refusing each upload bomb of tests/security/test_uploads.py, timed."""
-    from digled import importer
+    from digled.accounts import importer
     from tests.security import test_uploads as bombs
 
     cases = {

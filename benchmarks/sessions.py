@@ -318,7 +318,8 @@ async def warm_up(base_url: str) -> None:
 
 def create_leaders(db_path: Path, count: int, prefix: str = "load") -> list[Leader]:
     """`count` leader accounts (load001...) with one known password, in the server's database."""
-    from digled import auth, db
+    from digled.accounts import auth
+    from digled.platform import db
 
     database = db.connect(db_path)
     try:
@@ -339,9 +340,9 @@ def create_leaders(db_path: Path, count: int, prefix: str = "load") -> list[Lead
 def lost_answers(db_path: Path, leaders: list[Leader]) -> int:
     """Answers the app confirmed (its script run finished without error) that the database does
     not hold. The radio's option index maps to the stored value through the item's scale."""
-    from digled import content
+    from digled.content import loader
 
-    fw = content.framework()
+    fw = loader.framework()
     options = {}
     for item in fw.items:
         options[item.id] = [v for v, _ in fw.scales[item.dimension]] + [0]

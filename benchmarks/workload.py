@@ -28,8 +28,12 @@ from pathlib import Path
 from statistics import median
 from typing import Iterator
 
-from digled import anonymity, assessment, auth, content, db as dbm, scoring
-from digled.db import write
+from digled.insight import anonymity
+from digled.assessment import answering, scoring
+from digled.accounts import auth
+from digled.content import loader
+from digled.platform import db as dbm
+from digled.platform.db import write
 
 ROOT = Path(__file__).resolve().parent.parent
 CORRECTION_SHARE = 0.05  # share of answers after which the leader changes an earlier answer
@@ -52,13 +56,13 @@ def context() -> multiprocessing.context.BaseContext:
 # --- answer plans ---------------------------------------------------------------------------
 
 
-def answer_plan(framework: content.Framework, seed: int) -> list[tuple[str, int]]:
+def answer_plan(framework: loader.Framework, seed: int) -> list[tuple[str, int]]:
     """One leader's saves in order: every question once (page order), random values 0..4,
     and now and then a change of an earlier answer (the ON CONFLICT path)."""
     rng = random.Random(seed)
     plan: list[tuple[str, int]] = []
     given: list[str] = []
-    for qid in assessment.question_ids(framework):
+    for qid in answering.question_ids(framework):
         plan.append((qid, rng.randint(0, scoring.SCALE_STEPS)))
         given.append(qid)
         if rng.random() < CORRECTION_SHARE:
@@ -121,7 +125,7 @@ def _leader_process(
     """One leader: `rounds` times start a draft, save the plan one answer at a time, submit."""
     result = LeaderResult(number=number, user_id=user_id)
     try:
-        framework = content.framework()
+        framework = loader.framework()
         database = dbm.connect(db_path)
         respondent = anonymity.pseudonym(secret, user_id)
         plans = [answer_plan(framework, number * 1000 + r) for r in range(rounds)]
@@ -129,7 +133,7 @@ def _leader_process(
         go.wait()
         for r, plan in enumerate(plans):
             try:
-                draft = assessment.start(database, respondent, "start" if r == 0 else "extra", secret=secret)
+                draft = answering.start(database, respondent, "start" if r == 0 else "extra", secret=secret)
             except Exception as e:  # reported, never retried: this is what a user would see
                 result.errors.append(f"start: {type(e).__name__}: {e}")
                 continue
@@ -137,7 +141,7 @@ def _leader_process(
             for qid, value in plan:
                 started = time.perf_counter()
                 try:
-                    assessment.save_answer(database, framework, draft.id, qid, value)
+                    answering.save_answer(database, framework, draft.id, qid, value)
                 except Exception as e:
                     result.errors.append(f"save: {type(e).__name__}: {e}")
                     continue
@@ -145,13 +149,13 @@ def _leader_process(
                 result.saves += 1
                 confirmed[qid] = value
                 # what the assessment page does after each answer: re-read draft and answers
-                assessment.draft(database, respondent)
-                assessment.answers(database, draft.id)
+                answering.draft(database, respondent)
+                answering.answers(database, draft.id)
                 if pause:
                     time.sleep(pause)
             try:
-                attempt = assessment.submit(database, framework, draft.id, secret=secret)
-                assessment.record_participation(database, user_id, attempt.round)
+                attempt = answering.submit(database, framework, draft.id, secret=secret)
+                answering.record_participation(database, user_id, attempt.round)
                 if attempt.status == "submitted":
                     result.submitted.append(draft.id)
             except Exception as e:
@@ -261,7 +265,7 @@ def verify_leaders(db_path: Path | str, secret: str, run: LeaderRun, rounds: int
     """Compare the database with every answer and submit each leader saw confirmed."""
     import json
 
-    framework = content.framework()
+    framework = loader.framework()
     v = Verification()
     database = dbm.connect(db_path)
     try:
@@ -285,7 +289,7 @@ def verify_leaders(db_path: Path | str, secret: str, run: LeaderRun, rounds: int
                     v.details.append(f"leader {r.number}: assessment {aid} is missing")
                     continue
                 status, scores = rows[aid]
-                stored = assessment.answers(database, aid)
+                stored = answering.answers(database, aid)
                 for qid, value in confirmed.items():
                     if stored.get(qid) != value:
                         v.lost += 1
@@ -311,12 +315,12 @@ def verify_leaders(db_path: Path | str, secret: str, run: LeaderRun, rounds: int
 # --- the crash-prone writer ------------------------------------------------------------------
 
 
-def crash_plan(framework: content.Framework, seed: int) -> Iterator[tuple]:
+def crash_plan(framework: loader.Framework, seed: int) -> Iterator[tuple]:
     """The writer's endless plan: ("start",), ("save", qid, value)..., ("submit",), repeat.
 
     Saves go in a shuffled order and sometimes change an earlier answer."""
     rng = random.Random(seed)
-    ids = assessment.question_ids(framework)
+    ids = answering.question_ids(framework)
     while True:
         yield ("start",)
         order = ids[:]
@@ -340,7 +344,7 @@ CRASH_SECRET = "crash-writer-secret-" + "c" * 32  # seals the crash writer's dat
 def crash_writer(db_path: str, out_path: str, seed: int) -> None:
     """Follow `crash_plan(seed)` for ever; after each operation *returned*, append
     "ok <n>" (n = operations done) to `out_path` and flush it to the OS. Killed from outside."""
-    framework = content.framework()
+    framework = loader.framework()
     database = dbm.connect(db_path)
     respondent = crash_respondent(seed)
     fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -348,11 +352,11 @@ def crash_writer(db_path: str, out_path: str, seed: int) -> None:
     draft_id = None
     for n, op in enumerate(crash_plan(framework, seed), start=1):
         if op[0] == "start":
-            draft_id = assessment.start(database, respondent, "extra", secret=CRASH_SECRET).id
+            draft_id = answering.start(database, respondent, "extra", secret=CRASH_SECRET).id
         elif op[0] == "save":
-            assessment.save_answer(database, framework, draft_id, op[1], op[2])
+            answering.save_answer(database, framework, draft_id, op[1], op[2])
         else:
-            assessment.submit(database, framework, draft_id, secret=CRASH_SECRET)
+            answering.submit(database, framework, draft_id, secret=CRASH_SECRET)
         os.write(fd, f"ok {n}\n".encode())
 
 
@@ -366,7 +370,7 @@ def confirmed_ops(out_path: Path | str) -> int | None:
     return done[-1] if done else 0
 
 
-def replay(framework: content.Framework, seed: int, ops: int) -> list[tuple[dict[str, int], bool]]:
+def replay(framework: loader.Framework, seed: int, ops: int) -> list[tuple[dict[str, int], bool]]:
     """The writer's drafts after `ops` operations: [(answers, submitted)] per started draft."""
     drafts: list[list] = []
     for _, op in zip(range(ops), crash_plan(framework, seed)):
@@ -381,8 +385,8 @@ def replay(framework: content.Framework, seed: int, ops: int) -> list[tuple[dict
 
 def stored_drafts(database, seed: int) -> list[tuple[dict[str, int], bool]]:
     """The writer's drafts as the database holds them, oldest first."""
-    rows = assessment.attempts(database, crash_respondent(seed), CRASH_SECRET)  # ids are random: sealed order
-    return [(assessment.answers(database, a.id), a.status == "submitted") for a in rows]
+    rows = answering.attempts(database, crash_respondent(seed), CRASH_SECRET)  # ids are random: sealed order
+    return [(answering.answers(database, a.id), a.status == "submitted") for a in rows]
 
 
 def integrity(path: Path | str) -> str:

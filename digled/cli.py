@@ -23,11 +23,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import config, content, db, demo
+from digled.platform import config, db
+from digled.content import loader
+from digled import demo
 
 
 def _init(args) -> int:
-    from . import sealing
+    from digled.platform import sealing
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -52,10 +54,12 @@ def _backup(args) -> int:
 
 
 def _check_content(args) -> int:
-    from . import guides, kickoff, privacy, programme, reminders, training
+    from digled.content import guides, programme, training
+    from digled.programme import kickoff, reminders
+    from digled.accounts import privacy
 
-    framework = content.load_framework()
-    content.load_organisation()
+    framework = loader.load_framework()
+    loader.load_organisation()
     privacy.load_statement()
     programme.load_programme()
     kickoff.load_kickoff()
@@ -69,7 +73,7 @@ def _check_content(args) -> int:
 def _import_users(args) -> int:
     from pathlib import Path
 
-    from . import importer
+    from digled.accounts import importer
 
     path = Path(args.file)
     try:
@@ -103,7 +107,7 @@ def _today(args):
 
 
 def _reminders(args) -> int:
-    from . import reminders
+    from digled.programme import reminders
 
     today = _today(args)
     if today is None:
@@ -125,7 +129,7 @@ def _reminders(args) -> int:
 
 
 def _invite(args) -> int:
-    from . import auth, invitations
+    from digled.accounts import auth, invitations
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -146,7 +150,7 @@ def _invite(args) -> int:
 
 
 def _sso_unbind(args) -> int:
-    from . import auth, sso
+    from digled.accounts import auth, sso
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -163,7 +167,7 @@ def _sso_unbind(args) -> int:
 
 
 def _workshop_groups(args) -> int:
-    from . import workshops
+    from digled.programme import workshops
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -171,7 +175,7 @@ def _workshop_groups(args) -> int:
         workshop = workshops.workshop_id(args.number)
         if not workshops.saved_tables(database, workshop):
             workshops.generate(database, "command line", workshop, args.seed, args.min, args.max)
-        from . import exports
+        from digled.platform import exports
 
         sys.stdout.write(exports.csv_text(workshops.table_frame(database, workshop)))  # ; for Danish Excel
     except workshops.WorkshopError as e:
@@ -186,8 +190,8 @@ def _add_admin(args) -> int:
     """Create an administrator (the first account of an empty, non-demo installation)."""
     import getpass
 
-    from . import auth
-    from .validation import clean_name, email_problem, name_problem
+    from digled.accounts import auth
+    from digled.platform.validation import clean_name, email_problem, name_problem
 
     for field, problem in (("--name", name_problem(args.name)),
                            ("--email", email_problem(args.email) if args.email.strip() else None)):
@@ -228,7 +232,7 @@ def _add_admin(args) -> int:
 def _grant_management(args) -> int:
     """The operator grants the management role (audited as 'operator'; every other management
     user is told). An administrator in the app can only ask for it (identities.py)."""
-    from . import identities
+    from digled.accounts import identities
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -243,7 +247,7 @@ def _grant_management(args) -> int:
 
 def _export(args) -> int:
     """The latest publication's anonymised cohort table (every group and figure)."""
-    from . import cohort, publications
+    from digled.insight import assessment_figures, publications
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -251,7 +255,7 @@ def _export(args) -> int:
     if pub is None:
         print("error: nothing has been published yet (python -m digled publish)", file=sys.stderr)
         return 1
-    df = cohort.dataframe(publications.export_rows(database, pub.id))
+    df = assessment_figures.dataframe(publications.export_rows(database, pub.id))
     if args.format == "xlsx":
         if not args.output:
             print("error: --format xlsx needs --output FILE", file=sys.stderr)
@@ -259,7 +263,7 @@ def _export(args) -> int:
         df.to_excel(args.output, index=False, sheet_name="cohort")
         print(f"{len(df)} rows written to {args.output}", file=sys.stderr)
     else:
-        from . import exports
+        from digled.platform import exports
 
         if args.output:  # a file for Excel: with the byte order mark
             with open(args.output, "wb") as f:
@@ -272,7 +276,9 @@ def _export(args) -> int:
 def _publish(args) -> int:
     """Make a publication when one is due (for cron); --dry-run shows what one made now would
     release and hold back, storing nothing."""
-    from . import organisation, programme, publications
+    from digled.accounts import organisation
+    from digled.content import programme
+    from digled.insight import publications
 
     today = _today(args)
     if today is None:
@@ -280,7 +286,7 @@ def _publish(args) -> int:
     now = publications.at_date(today) if args.today else publications.now_utc()
     settings = config.load_settings()
     database = config.open_database(settings)
-    fw, org, prog = content.framework(), organisation.current(database), programme.programme(database)
+    fw, org, prog = loader.framework(), organisation.current(database), programme.programme(database)
     reason = publications.due(database, prog, now)
     if args.dry_run:
         result = publications.make(database, fw, org, prog, reason or "schedule", now=now, dry_run=True)
@@ -307,7 +313,7 @@ def _publish(args) -> int:
 def _retention(args) -> int:
     """Apply the deletion date when it is due (for cron), or with --now delete the raw answers
     of submitted assessments at once; print what was deleted (--dry-run: what would be)."""
-    from . import retention
+    from digled.assessment import retention
 
     today = _today(args)
     if today is None:
@@ -391,6 +397,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (config.ConfigError, db.StorageError, content.ContentError) as e:
+    except (config.ConfigError, db.StorageError, loader.ContentError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

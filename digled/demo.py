@@ -13,9 +13,12 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from . import anonymity, assessment, auth, cohorts, content, identities, importance, plan, scoring
-from .config import DATA_DIR, Settings
-from .db import set_setting, write
+from digled.insight import anonymity
+from digled.assessment import answering, importance, plan, scoring
+from digled.accounts import auth, programme_runs, identities
+from digled.content import loader
+from digled.platform.config import DATA_DIR, Settings
+from digled.platform.db import set_setting, write
 
 DEMO_PASSWORD = "demo"
 
@@ -32,7 +35,7 @@ def load_if_empty(db: sqlite_utils.Database, settings: Settings, today: date | N
     return True
 
 
-def _answers(rng: random.Random, framework: content.Framework, ability: dict[str, float]) -> dict[str, int]:
+def _answers(rng: random.Random, framework: loader.Framework, ability: dict[str, float]) -> dict[str, int]:
     """Plausible answers: each area has a latent ability 0..1; steps drawn around it."""
     out = {}
     for item in framework.items:
@@ -50,16 +53,16 @@ def _answers(rng: random.Random, framework: content.Framework, ability: dict[str
 
 def _insert_assessment(db, framework, secret, respondent, round_, day, user, answers_) -> None:
     """A submitted attempt as the app writes one: random id, the days sealed (no linkage)."""
-    assessment.insert_submitted(db, secret, respondent, round_, date.fromisoformat(day), user["municipality"],
+    answering.insert_submitted(db, secret, respondent, round_, date.fromisoformat(day), user["municipality"],
                                 user["area"], user["level"], scoring.score(framework, answers_), answers_)
 
 
 def load(db: sqlite_utils.Database, settings: Settings, today: date | None = None) -> None:
     """Generate the demo cohort into `db` (all or nothing)."""
     today = today or date.today()
-    spec = content.read_yaml(DATA_DIR / "demo.yaml")
-    framework = content.framework()
-    org = content.organisation()
+    spec = loader.read_yaml(DATA_DIR / "demo.yaml")
+    framework = loader.framework()
+    org = loader.organisation()
     rng = random.Random(spec["seed"])
     password_hash = auth.hash_password(DEMO_PASSWORD)
     kickoff = today - timedelta(days=int(spec["kickoff_days_ago"]))
@@ -136,7 +139,7 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
         # the run was named when the empty database was made, before it had a kick-off: it is
         # named after the kick-off's year like any run without a chosen name (early in a year the
         # demo's kick-off lies in the year before)
-        cohorts.rename(db, cohorts.running_id(db), f"Digital ledelse {kickoff.year}", "demo", log=False)
+        programme_runs.rename(db, programme_runs.running_id(db), f"Digital ledelse {kickoff.year}", "demo", log=False)
         set_setting(db, "demo", "1")
         _programme_progress(db, spec, today)
         _leader_groups(db, org)
@@ -152,8 +155,8 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
 def _leader_groups(db: sqlite_utils.Database, org) -> None:
     """Local leader groups (issue 12): one per municipality and pair of areas (about 7-8 leaders
     each), each chaired by its first activated member; `leder` chairs her own group."""
-    from . import leader_groups
-    from .i18n import text
+    from digled.programme import leader_groups
+    from digled.platform.i18n import text
 
     areas = list(org.areas)
     pairs = [areas[i:i + 2] for i in range(0, len(areas), 2)]
@@ -196,7 +199,8 @@ def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> N
     """Plausible progress on `today` (mid-programme): films seen and reflected on, attendance
     at past meetings and workshops, service check slots ahead with some bookings, workshop 1
     tables. `leder` gets a little progress and no assessment. Deterministic for the seed."""
-    from . import programme, workshops
+    from digled.content import programme
+    from digled.programme import workshops
 
     rng = random.Random(int(spec["seed"]) + 4)
     prog = programme.programme()

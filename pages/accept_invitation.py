@@ -8,7 +8,7 @@ the only credential, so there is no session.page() check here.
 
 import streamlit as st
 
-from digled import accounts, invitations
+from digled.accounts import impersonation, invitations
 from digled.ui import login, session
 from digled.ui.widgets import md
 
@@ -58,7 +58,7 @@ if submitted:
         st.error(t(problem))
     else:
         if reset:
-            accounts.tell_password_changed(db, session.context().settings, verdict.user.id)
+            impersonation.tell_password_changed(db, session.context().settings, verdict.user.id)
         st.session_state.setdefault("_invitations_accepted", {})[token] = verdict.user.name
         st.session_state["login_username"] = verdict.user.username
         st.rerun()

@@ -3,7 +3,7 @@ e-mail), change my e-mail address (only I can, once my account is activated)."""
 
 import streamlit as st
 
-from digled import accounts, auth, participants
+from digled.accounts import impersonation, auth, participants
 from digled.ui import session
 from digled.ui.widgets import md
 
@@ -28,7 +28,7 @@ if submitted:
         from digled.ui import login
 
         login.keep_this_session()  # this browser stays logged in: a new session and cookie
-        accounts.tell_password_changed(db, session.context().settings, user.id)
+        impersonation.tell_password_changed(db, session.context().settings, user.id)
         st.success(t("Your password is changed. You are logged out everywhere else."))
 
 st.subheader(t("Change e-mail address"))
@@ -39,8 +39,8 @@ with st.form("change_email", clear_on_submit=False):
     email_submitted = st.form_submit_button(t("Change e-mail address"))
 if email_submitted:
     try:
-        accounts.change_email(db, session.context().settings, user.username, confirm, new_email)
-    except accounts.AccountError as e:
+        impersonation.change_email(db, session.context().settings, user.username, confirm, new_email)
+    except impersonation.AccountError as e:
         st.error(e.text(t))
     else:
         st.success(t("Your e-mail address is changed to {email}. Your old address was told.").format(

@@ -1,4 +1,4 @@
-"""Forløb: the runs of the programme (digled.cohorts). One run at a time: see every run, rename the
+"""Forløb: the runs of the programme (digled.accounts.programme_runs). One run at a time: see every run, rename the
 running one, add leaders of earlier runs to it, and close it to open the next (its schedule,
 attendance and publications are kept; leaders keep their accounts and wheel history)."""
 
@@ -6,7 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from digled import cohorts, dates, organisation, publications, workdays
+from digled.accounts import programme_runs, organisation
+from digled.platform import dates, workdays
+from digled.insight import publications
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 
@@ -20,7 +22,7 @@ NEXT_NAME_KEY, NEXT_KICKOFF_KEY, CONTINUING_KEY, CONFIRM_KEY = (
     "co_next_name", "co_next_kickoff", "co_continuing", "co_confirm")
 
 
-def refused(e: cohorts.CohortError) -> str:
+def refused(e: programme_runs.CohortError) -> str:
     return message_md(e.msg, e.params, t)  # names stay text
 
 
@@ -43,8 +45,8 @@ def who(person: tuple[int, str, str, str]) -> str:
 
 def rename_run() -> None:
     try:
-        name = cohorts.rename(db, cohorts.running_id(db), st.session_state.get(NAME_KEY, ""), user.username)
-    except cohorts.CohortError as e:
+        name = programme_runs.rename(db, programme_runs.running_id(db), st.session_state.get(NAME_KEY, ""), user.username)
+    except programme_runs.CohortError as e:
         st.session_state["_co_error"] = refused(e)  # the typed name stays in the field
         return
     st.session_state[NAME_KEY] = name
@@ -52,12 +54,12 @@ def rename_run() -> None:
 
 
 def add_leaders() -> None:
-    added = cohorts.add_leaders(db, st.session_state.get(ADD_KEY, []), user.username)
+    added = programme_runs.add_leaders(db, st.session_state.get(ADD_KEY, []), user.username)
     if not added:
         st.session_state["_co_error"] = t("Choose the leaders to add first.")
         return
     st.session_state.pop(ADD_KEY, None)
-    st.session_state["_co_ok"] = t("Leaders added to {run}: {n}.").format(run=md(cohorts.running(db).name), n=added)
+    st.session_state["_co_ok"] = t("Leaders added to {run}: {n}.").format(run=md(programme_runs.running(db).name), n=added)
 
 
 def close_run() -> None:
@@ -65,7 +67,7 @@ def close_run() -> None:
     if not st.session_state.get(CONFIRM_KEY):
         errors.append(t("Tick “I understand that the running run is closed” first."))
     name = st.session_state.get(NEXT_NAME_KEY, "")
-    problem = cohorts.name_problem(name, db)
+    problem = programme_runs.name_problem(name, db)
     if problem:
         errors.append(refused(problem))
     kickoff = st.session_state.get(NEXT_KICKOFF_KEY)
@@ -74,10 +76,10 @@ def close_run() -> None:
     if errors:
         st.session_state["_co_close_errors"] = errors  # nothing typed is lost
         return
-    old = cohorts.running(db)
+    old = programme_runs.running(db)
     try:
-        new = cohorts.close_and_open(db, name, kickoff, st.session_state.get(CONTINUING_KEY, []), user.username)
-    except cohorts.CohortError as e:
+        new = programme_runs.close_and_open(db, name, kickoff, st.session_state.get(CONTINUING_KEY, []), user.username)
+    except programme_runs.CohortError as e:
         st.session_state["_co_close_errors"] = [refused(e)]
         return
     for key in (NAME_KEY, ADD_KEY, NEXT_NAME_KEY, NEXT_KICKOFF_KEY, CONTINUING_KEY, CONFIRM_KEY, SECTION_KEY):
@@ -99,7 +101,7 @@ if error := st.session_state.pop("_co_error", None):
 if ok := st.session_state.pop("_co_ok", None):
     st.success(ok)
 
-run = cohorts.running(db)
+run = programme_runs.running(db)
 if st.session_state.pop("_co_opened", False) or run.members == 0:
     st.info(t("Add the participants of {run}: import a list or add them one by one. Leaders from earlier runs "
               "can be added below.").format(run=md(run.name)))
@@ -117,7 +119,7 @@ st.dataframe(
             t("Participants"): c.members,
             t("Publications"): publications.count(db, c.id),
         }
-        for c in cohorts.listing(db)
+        for c in programme_runs.listing(db)
     ],
     hide_index=True, width="stretch", key="co_overview",
 )
@@ -126,11 +128,11 @@ st.subheader(t("The running run"))
 if NAME_KEY not in st.session_state:
     st.session_state[NAME_KEY] = run.name
 with st.form("co_rename_form", border=True):
-    st.text_input(t("Name of the running run"), key=NAME_KEY, max_chars=cohorts.MAX_NAME)
+    st.text_input(t("Name of the running run"), key=NAME_KEY, max_chars=programme_runs.MAX_NAME)
     st.form_submit_button(t("Save the name"), key="co_rename", on_click=rename_run)
 
 st.subheader(t("Add leaders from earlier runs to this run"))
-others = cohorts.not_in_running(db)
+others = programme_runs.not_in_running(db)
 if others:
     by_id = {p[0]: p for p in others}
     if any(uid not in by_id for uid in st.session_state.get(ADD_KEY, [])):  # added elsewhere meanwhile
@@ -153,8 +155,8 @@ with st.expander(t("Close this run and start the next"), key=SECTION_KEY, on_cha
                   "the next run. Leaders keep their accounts, their wheel history, plans and reflections. Only the "
                   "leaders you choose below continue; add the others later if needed.").format(run=md(run.name)))
     if NEXT_NAME_KEY not in st.session_state:
-        st.session_state[NEXT_NAME_KEY] = cohorts.suggested_name(db)
-    st.text_input(t("Name of the next run"), key=NEXT_NAME_KEY, max_chars=cohorts.MAX_NAME)
+        st.session_state[NEXT_NAME_KEY] = programme_runs.suggested_name(db)
+    st.text_input(t("Name of the next run"), key=NEXT_NAME_KEY, max_chars=programme_runs.MAX_NAME)
     st.date_input(t("Kick-off date of the next run"), value=None, key=NEXT_KICKOFF_KEY, **LIMITS)
     picked = st.session_state.get(NEXT_KICKOFF_KEY)
     if isinstance(picked, date):
@@ -164,7 +166,7 @@ with st.expander(t("Close this run and start the next"), key=SECTION_KEY, on_cha
         if reason:
             st.warning(t("The kick-off date {day} is {reason}, not a working day.").format(
                 day=dates.day(picked, lang), reason=reason))
-    members = {p[0]: p for p in cohorts.running_leaders(db)}
+    members = {p[0]: p for p in programme_runs.running_leaders(db)}
     if any(u not in members for u in st.session_state.get(CONTINUING_KEY, [])):
         st.session_state[CONTINUING_KEY] = [u for u in st.session_state[CONTINUING_KEY] if u in members]
     st.multiselect(t("Leaders who continue in the next run"), list(members), format_func=lambda i: who(members[i]),

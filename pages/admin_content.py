@@ -7,8 +7,10 @@ from datetime import date
 
 import streamlit as st
 
-from digled import content_overrides, dates, guides, journey, programme
-from digled.i18n import text
+from digled.content import admin_edits, guides, programme
+from digled.platform import dates
+from digled.programme import journey
+from digled.platform.i18n import text
 from digled.ui import guides as guide_widget
 from digled.ui import session
 from digled.ui.widgets import md, message_md
@@ -63,9 +65,9 @@ guide_widget.show(key, t, lang, db=db)
 # --- the programme's content (issue 12): titles, reflection questions, places and times ---------
 
 base = programme.programme()  # the defaults from data/programme.yaml
-set_values = content_overrides.stored(db)
+set_values = admin_edits.stored(db)
 KIND_LABEL = {k: t(v) for k, v in journey.KIND_NAMES.items()}
-editable = [a for a in prog.activities if len(content_overrides.editable_fields(a)) > 1]
+editable = [a for a in prog.activities if len(admin_edits.editable_fields(a)) > 1]
 
 st.divider()
 st.header(t("Programme content"))
@@ -89,7 +91,7 @@ def picked() -> None:
 chosen = st.selectbox(t("Activity"), ids, key="content_activity", on_change=picked,
                       format_func=lambda i: text(prog.activity(i).title, lang) + " (" + KIND_LABEL[prog.activity(i).kind] + ")")
 a = prog.activity(chosen)
-fields = content_overrides.editable_fields(a)
+fields = admin_edits.editable_fields(a)
 
 
 def refill(activity) -> None:
@@ -116,7 +118,7 @@ if st.session_state.pop("_content_refill", None) == a.id:
 
 def source(field: str) -> None:
     """Say where the value shown comes from, with a reset when it was set in the app."""
-    row = set_values.get(content_overrides.key(a.id, field))
+    row = set_values.get(admin_edits.key(a.id, field))
     if row:
         st.caption(t("Set in the app by {user} on {date}.").format(
             user=row["updated_by"], date=dates.day(date.fromisoformat(row["updated_at"][:10]), lang)))
@@ -126,7 +128,7 @@ def source(field: str) -> None:
 
 
 def reset(activity_id: str, field: str) -> None:
-    content_overrides.reset(db, content_overrides.key(activity_id, field), user.username)
+    admin_edits.reset(db, admin_edits.key(activity_id, field), user.username)
     st.session_state["_content_refill"] = activity_id
     st.session_state["_override_flash"] = (field, t("Reset: the default shows again."))
 
@@ -135,9 +137,9 @@ def save(field: str, value) -> None:
     """Save one value; on success show the page again with the stored values, else keep
     everything typed and name the problem."""
     try:
-        changed = content_overrides.save(db, base, a.id, field, value, user.username)
-    except content_overrides.OverrideError as e:
-        params = e.params | {"activity": text(a.title, lang), "field": t(content_overrides.FIELD_LABELS[field])}
+        changed = admin_edits.save(db, base, a.id, field, value, user.username)
+    except admin_edits.OverrideError as e:
+        params = e.params | {"activity": text(a.title, lang), "field": t(admin_edits.FIELD_LABELS[field])}
         st.session_state["_override_error"] = (field, message_md(e.msg, params, t))
         return
     st.session_state["_override_flash"] = (field, t("Saved.") if changed else t("Nothing changed."))

@@ -6,17 +6,19 @@ Files are checked by their content (digled/content_files.py); the slots are in d
 import pandas as pd
 import streamlit as st
 
-from digled import content_files, dates, kickoff
-from digled.i18n import text
+from digled.content import uploaded_files
+from digled.platform import dates
+from digled.programme import kickoff
+from digled.platform.i18n import text
 from digled.ui import downloads, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 kick = kickoff.kickoff()
-newest = content_files.latest_all(db)
+newest = uploaded_files.latest_all(db)
 films = kickoff.films(db, kick)
-LIMIT_MB = content_files.MAX_BYTES // (1024 * 1024)
+LIMIT_MB = uploaded_files.MAX_BYTES // (1024 * 1024)
 
 st.title(t("Files and materials"))
 st.write(t("Upload the handbook and the kick-off's materials here. Each upload is kept as a new version; "
@@ -29,7 +31,7 @@ def widget_key(slot: str) -> str:
     return slot.replace(":", "_")
 
 
-def uploaded_when(meta: content_files.StoredFile) -> str:
+def uploaded_when(meta: uploaded_files.StoredFile) -> str:
     local = meta.uploaded_at.astimezone()
     return dates.day(local, lang, "medium") + " " + dates.clock(local, lang)
 
@@ -47,8 +49,8 @@ def save(slot: kickoff.Slot, label: str, key: str) -> None:
         st.session_state[f"_error_{key}"] = t("{slot}: choose a file first.").format(slot=label)
         return
     try:
-        stored = content_files.upload(db, slot.slot, upload.name, upload.getvalue(), user.username)
-    except content_files.FileRefused as e:
+        stored = uploaded_files.upload(db, slot.slot, upload.name, upload.getvalue(), user.username)
+    except uploaded_files.FileRefused as e:
         st.session_state[f"_error_{key}"] = t("{slot}: not saved. {problem}").format(slot=label, problem=e.text(t))
         return
     st.session_state[f"_gen_{key}"] = st.session_state.get(f"_gen_{key}", 0) + 1  # an empty uploader
@@ -58,7 +60,7 @@ def save(slot: kickoff.Slot, label: str, key: str) -> None:
 
 def file_slot(slot: kickoff.Slot, label: str, talk: kickoff.Talk | None = None) -> None:
     key = widget_key(slot.slot)
-    slides = content_files.accepts_slides(slot.slot)
+    slides = uploaded_files.accepts_slides(slot.slot)
     with st.container(border=True, key=f"slot_{key}"):
         st.subheader(label)
         meta = newest.get(slot.slot)
@@ -72,7 +74,7 @@ def file_slot(slot: kickoff.Slot, label: str, talk: kickoff.Talk | None = None) 
         widgets.file_upload(
             (t("New version (PDF or PowerPoint .pptx, at most {limit} MB)") if slides
              else t("New version (PDF, at most {limit} MB)")).format(limit=LIMIT_MB),
-            ["pdf", "pptx"] if slides else ["pdf"], content_files.MAX_BYTES, f"file_{key}_{generation}", t)
+            ["pdf", "pptx"] if slides else ["pdf"], uploaded_files.MAX_BYTES, f"file_{key}_{generation}", t)
         st.button(t("Save as a new version"), key=f"save_{key}", on_click=save, args=(slot, label, key),
                   icon=":material/upload:")
         if error := st.session_state.pop(f"_error_{key}", None):
@@ -81,12 +83,12 @@ def file_slot(slot: kickoff.Slot, label: str, talk: kickoff.Talk | None = None) 
             st.success(saved, icon=":material/check_circle:")
         if talk is not None:
             film_field(talk, label)
-        history = content_files.versions(db, slot.slot)
+        history = uploaded_files.versions(db, slot.slot)
         if history:
             versions_box(slot, key, history)
 
 
-def versions_box(slot: kickoff.Slot, key: str, history: list[content_files.StoredFile]) -> None:
+def versions_box(slot: kickoff.Slot, key: str, history: list[uploaded_files.StoredFile]) -> None:
     with st.expander(t("Versions ({n})").format(n=len(history)), icon=":material/history:"):
         st.dataframe(pd.DataFrame([{
             t("Version"): v.version, t("File name"): v.filename, t("Size"): size_text(v.size),
@@ -100,7 +102,7 @@ def versions_box(slot: kickoff.Slot, key: str, history: list[content_files.Store
         st.download_button(
             t("Download version {version}").format(version=chosen),
             downloads.with_database(
-                lambda d, s=slot.slot, n=chosen: content_files.read(d, s, n)[0], user.username, "admin"),
+                lambda d, s=slot.slot, n=chosen: uploaded_files.read(d, s, n)[0], user.username, "admin"),
             file_name=chosen_meta.filename, mime=chosen_meta.mime, key=f"download_{key}",
             on_click="ignore", icon=":material/download:")
 

@@ -3,7 +3,7 @@ column, what is wrong), then import all participants at once, or none."""
 
 import streamlit as st
 
-from digled import importer, organisation
+from digled.accounts import importer, organisation
 from digled.ui import session, widgets
 
 user, t = session.page(__file__)

@@ -6,9 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from digled import auth, dates, first_run, identities, mailer, organisation, participants
-from digled.i18n import N_
-from digled.config import ConfigError
+from digled.accounts import auth, identities, organisation, participants
+from digled.platform import dates, mailer
+from digled.programme import first_run
+from digled.platform.i18n import N_
+from digled.platform.config import ConfigError
 from digled.ui import session
 from digled.ui.widgets import NOTHING, filled, md, message_md
 

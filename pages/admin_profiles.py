@@ -7,14 +7,18 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from digled import content, dates, organisation, profiles, results, scoring, wheel
-from digled.i18n import text
+from digled.content import loader
+from digled.platform import dates
+from digled.accounts import organisation
+from digled.insight import profiles
+from digled.assessment import results, scoring, wheel
+from digled.platform.i18n import text
 from digled.ui import session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-fw = content.framework()
+fw = loader.framework()
 org = organisation.current(db)
 
 st.title(t("Target profiles"))

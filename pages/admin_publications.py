@@ -4,7 +4,9 @@ the publication period and an explicit "publish now" (at most once a day)."""
 import pandas as pd
 import streamlit as st
 
-from digled import content, organisation, programme, publications
+from digled.content import loader, programme
+from digled.accounts import organisation
+from digled.insight import publications
 from digled.ui import publication, session
 
 user, t = session.page(__file__)
@@ -39,7 +41,7 @@ if nxt is not None and publications.now_utc() < nxt:
     st.info(t("The next publication can be made from {when}.").format(when=publication.moment(nxt, lang)))
 elif st.button(t("Publish now"), type="primary", key="publish_now"):
     try:
-        made = publications.publish_by_admin(db, content.framework(), organisation.current(db), prog, user.username)
+        made = publications.publish_by_admin(db, loader.framework(), organisation.current(db), prog, user.username)
     except publications.PublishRefused as e:
         st.error(t(str(e)).format(when=publication.moment(e.next_at, lang)))
     else:

@@ -8,7 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import config, dates, invitations, mailer, reminders
+from digled.platform import config, dates, mailer
+from digled.accounts import invitations
+from digled.programme import reminders
 from digled.ui import session, widgets
 
 user, t = session.page(__file__)

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from digled import dates, service
+from digled.platform import dates
+from digled.programme import service
 from digled.ui import session
 
 user, t = session.page(__file__)

@@ -8,7 +8,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from digled import audit, dates, db as storage, journey, organisation, programme
+from digled.platform import audit, dates, db as storage
+from digled.programme import journey
+from digled.accounts import organisation
+from digled.content import programme
 from digled.ui import downloads, session
 
 user, t = session.page(__file__)

@@ -1,5 +1,5 @@
 """Kom i gang: the first-run wizard of an empty installation (outside demo). Four steps, each
-saved at once (digled.first_run keeps the state in the database): name the run, set the
+saved at once (digled.programme.first_run keeps the state in the database): name the run, set the
 kick-off date (warned, never refused), review the generated dates, add the first participants."""
 
 from datetime import date
@@ -7,7 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled import dates, first_run, importer, organisation, participants, programme
+from digled.platform import dates
+from digled.programme import first_run
+from digled.accounts import importer, organisation, participants
+from digled.content import programme
 from digled.ui import session
 from digled.ui.widgets import md, message_md, scroll_to_top
 

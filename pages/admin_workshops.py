@@ -3,8 +3,9 @@ together), move a leader afterwards, download and print the list."""
 
 import streamlit as st
 
-from digled import organisation, workshops
-from digled.i18n import text
+from digled.accounts import organisation
+from digled.programme import workshops
+from digled.platform.i18n import text
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 

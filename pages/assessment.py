@@ -4,17 +4,20 @@ from datetime import date
 
 import streamlit as st
 
-from digled import anonymity, assessment, cohorts, content, privacy, programme
-from digled.i18n import text
+from digled.insight import anonymity
+from digled.assessment import answering
+from digled.accounts import programme_runs, privacy
+from digled.content import loader, programme
+from digled.platform.i18n import text
 from digled.ui import guides, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
-fw = content.framework()
+fw = loader.framework()
 lang = session.language()
 secret = session.context().settings.pseudonym_secret
 respondent = anonymity.pseudonym(secret, user.id)
-STEPS = assessment.steps(fw)
+STEPS = answering.steps(fw)
 ITEMS = {i.id: i for i in fw.items}
 PURPOSES = {p.id: p for p in fw.purposes}
 ROUND_TEXT = {
@@ -31,9 +34,9 @@ def taken_rounds() -> set[str]:
 def next_round() -> str:
     """Start and end belong to the running run's participants; anyone else takes an extra
     retake (their own, in no run's figures)."""
-    if not cohorts.is_member(db, user.id):
+    if not programme_runs.is_member(db, user.id):
         return "extra"
-    return assessment.open_round(taken_rounds(), programme.end_round_open(db, programme.programme(db)))
+    return answering.open_round(taken_rounds(), programme.end_round_open(db, programme.programme(db)))
 
 
 def intro() -> None:
@@ -59,16 +62,16 @@ def intro() -> None:
     with st.expander(t("Guide: how to answer"), expanded=True):
         guides.show("assessment", t, lang, db)
     if st.button(t("Start the assessment"), type="primary", key="start_assessment"):
-        d = assessment.start(db, respondent, next_round(), user.municipality, user.area, user.level, secret=secret)
-        assessment.set_step(db, d.id, 0)
+        d = answering.start(db, respondent, next_round(), user.municipality, user.area, user.level, secret=secret)
+        answering.set_step(db, d.id, 0)
         st.rerun()
 
 
 def save(draft_id: int, qid: str, key: str) -> None:
     """Radio callback: write the answer to the database the moment it is given."""
     try:
-        assessment.save_answer(db, fw, draft_id, qid, st.session_state[key])
-    except assessment.AnswerError as e:
+        answering.save_answer(db, fw, draft_id, qid, st.session_state[key])
+    except answering.AnswerError as e:
         st.session_state["_answer_error"] = str(e)
 
 
@@ -100,24 +103,24 @@ def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
 
 
 def go_to(draft_id: int, step: int) -> None:
-    assessment.set_step(db, draft_id, step)
+    answering.set_step(db, draft_id, step)
     st.session_state["_step_changed"] = True
 
 
 @st.fragment
 def questionnaire(draft_id: int) -> None:
-    d = assessment.draft(db, respondent)
+    d = answering.draft(db, respondent)
     if d is None or d.id != draft_id:
         st.rerun()
-    given = assessment.answers(db, draft_id)
-    total = len(assessment.question_ids(fw))
-    done = total - len(assessment.unanswered(fw, given))
+    given = answering.answers(db, draft_id)
+    total = len(answering.question_ids(fw))
+    done = total - len(answering.unanswered(fw, given))
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
     st.progress(
         done / total,
         text=t("{done} of {total} answered · about {minutes} minutes left").format(
-            done=done, total=total, minutes=assessment.minutes_left(fw, given)
+            done=done, total=total, minutes=answering.minutes_left(fw, given)
         ),
     )
     if st.session_state.pop("_step_changed", False):
@@ -149,7 +152,7 @@ def questionnaire(draft_id: int) -> None:
 
 def review(draft_id: int, given: dict[str, int]) -> None:
     st.subheader(t("Review and submit"))
-    missing = assessment.unanswered(fw, given)
+    missing = answering.unanswered(fw, given)
     if missing:
         st.warning(t("{n} questions are not answered yet. You can submit anyway: unanswered questions are left out of your scores.").format(n=len(missing)))
         for n, s in enumerate(STEPS):
@@ -162,7 +165,7 @@ def review(draft_id: int, given: dict[str, int]) -> None:
                 )
     else:
         st.success(t("All questions are answered."))
-    empty = assessment.missing_competences(fw, given)
+    empty = answering.missing_competences(fw, given)
     confirmed = True
     if empty:
         names = "; ".join(text(fw.competence_index[c].name, lang) for c in empty)  # names hold commas
@@ -174,22 +177,22 @@ def review(draft_id: int, given: dict[str, int]) -> None:
         )
     if st.button(t("Submit and see my wheel"), type="primary", key="submit_assessment", disabled=not confirmed):
         try:
-            attempt = assessment.submit(db, fw, draft_id, secret=secret, confirmed_missing=confirmed)
-        except assessment.AnswerError as e:
+            attempt = answering.submit(db, fw, draft_id, secret=secret, confirmed_missing=confirmed)
+        except answering.AnswerError as e:
             st.error(t(str(e)))
             return
-        assessment.record_participation(db, user.id, attempt.round, date.today())
+        answering.record_participation(db, user.id, attempt.round, date.today())
         st.session_state["show_result_guide"] = True
         st.switch_page("pages/my_results.py")
 
 
-current = assessment.draft(db, respondent)
+current = answering.draft(db, respondent)
 if current is None:
     intro()
 else:
     st.title(t("Your digital competence assessment"))
     st.caption(ROUND_TEXT[current.round] + " " + t("Your answers are saved as you go."))
-    stale = assessment.stale_answers(fw, assessment.answers(db, current.id))
+    stale = answering.stale_answers(fw, answering.answers(db, current.id))
     if stale:
         st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
     questionnaire(current.id)

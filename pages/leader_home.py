@@ -3,8 +3,13 @@ a personal plan for a leader who joined late, and the timeline with a link to ev
 
 import streamlit as st
 
-from digled import anonymity, assessment, cohorts, dates, journey, programme
-from digled.i18n import text
+from digled.insight import anonymity
+from digled.assessment import answering
+from digled.accounts import programme_runs
+from digled.platform import dates
+from digled.programme import journey
+from digled.content import programme
+from digled.platform.i18n import text
 from digled.ui import session
 from digled.ui.widgets import content, md
 
@@ -31,8 +36,8 @@ def status_note(step) -> str:
 
 
 st.title(t("Welcome, {name}").format(name=md(user.name.split(" ")[0])))
-if not cohorts.is_member(db, user.id):
-    run = cohorts.running(db)
+if not programme_runs.is_member(db, user.id):
+    run = programme_runs.running(db)
     st.info(t("You are not a participant of the running run, {run}. Your wheel and your history from earlier "
               "runs are kept: you can see them and take the assessment again any time.").format(run=md(run.name)),
             icon=":material/info:")
@@ -76,8 +81,8 @@ if mine.late:
                 for step in mine.before_joining:
                     st.markdown("- " + content(step.activity.title, lang) + " · " + md(step.when(lang)))
 
-draft = assessment.draft(db, respondent)
-attempts = assessment.history(db, respondent, session.context().settings.pseudonym_secret)
+draft = answering.draft(db, respondent)
+attempts = answering.history(db, respondent, session.context().settings.pseudonym_secret)
 if draft or attempts:
     with st.container(border=True):
         st.subheader(t("Your digital competence assessment"))

@@ -4,19 +4,22 @@ Each run's latest publication, nothing computed from live answers (see digled/co
 import pandas as pd
 import streamlit as st
 
-from digled import cohort, cohorts, compare, content, exports, organisation, publications
+from digled.insight import assessment_figures, compare, publications
+from digled.accounts import programme_runs, organisation
+from digled.content import loader
+from digled.platform import exports
 from digled.ui import publication, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-fw = content.framework()
+fw = loader.framework()
 org = organisation.current(db)
 
 st.title(t("Compare runs"))
 st.caption(t("Released figures only: each run's latest publication, for the same round and group. A group is shown only where that run's publication shows it."))
 
-runs = cohorts.listing(db)  # the running one first, then the closed ones newest first
+runs = programme_runs.listing(db)  # the running one first, then the closed ones newest first
 if len(runs) < 2:
     st.info(t("Only one run so far: the comparison appears when a second run has publications."))
     st.stop()
@@ -35,7 +38,7 @@ rnd, mun, area, lvl = publication.group_filters(org, t, lang)
 
 by_id = {c.id: c for c in runs}
 names = (by_id[first_id].name, by_id[second_id].name)
-figures: list[cohort.Figures | None] = []
+figures: list[assessment_figures.Figures | None] = []
 for col, cid in zip(st.columns(2), (first_id, second_id)):
     with col:
         st.subheader(publication.run_label(by_id[cid], t))
@@ -48,7 +51,7 @@ for col, cid in zip(st.columns(2), (first_id, second_id)):
         shown = publications.shown(db, pub.id, "assessment", (rnd, mun, area, lvl))
         k = publications.k_of(pub.summary, "assessment", (rnd,))
         if publication.explain(shown, k, t, lang, db):
-            f = cohort.Figures.from_json(shown.figures)
+            f = assessment_figures.Figures.from_json(shown.figures)
             st.metric(t("Answers in the figures"), f.n)
             figures.append(f)
         else:

@@ -7,15 +7,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import charts, cohort, content, exports, focus, organisation, profiles, publications, results, wheel
-from digled.content import DIMENSIONS
-from digled.i18n import text
+from digled.insight import charts, assessment_figures, focus, profiles, publications
+from digled.content import loader
+from digled.platform import exports
+from digled.accounts import organisation
+from digled.assessment import results, wheel
+from digled.content.loader import DIMENSIONS
+from digled.platform.i18n import text
 from digled.ui import change_view, downloads, publication, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
-fw = content.framework()
+fw = loader.framework()
 org = organisation.current(db)
 
 
@@ -44,10 +48,10 @@ HIDDEN = t("Hidden")
 def group(round_: str, key: tuple):
     """A group's shown row and figures in the chosen publication."""
     s = publications.shown(db, pub.id, "assessment", (round_, *key))
-    return s, cohort.Figures.from_json(s.figures if s else None)
+    return s, assessment_figures.Figures.from_json(s.figures if s else None)
 
 
-def focus_view(f: cohort.Figures) -> None:
+def focus_view(f: assessment_figures.Figures) -> None:
     """The focus list of the group shown: table, matrix and its own exports (same n as above)."""
     whole = f if key == (None, None, None) else group(rnd, (None, None, None))[1]
     if not f.importance or not focus.has_importance(whole):
@@ -106,7 +110,7 @@ def focus_view(f: cohort.Figures) -> None:
 key = (mun, area, lvl)
 shown, f = group(rnd, key)
 base = {"publication": pub.id, "round": rnd, "municipality": mun or "", "area": area or "", "level": lvl or ""}
-shown_rows = cohort.figure_rows({**base, "status": shown.status if shown else "hidden"}, f)
+shown_rows = assessment_figures.figure_rows({**base, "status": shown.status if shown else "hidden"}, f)
 
 if publication.explain(shown, k, t, lang, db):
     m = st.columns(3)
@@ -123,7 +127,7 @@ if publication.explain(shown, k, t, lang, db):
     view = st.radio(t("Show"), list(views), format_func=views.get, horizontal=True, key="cohort_view")
     labels = results.wheel_labels(t)
     if view == "wheel":
-        means = cohort.as_scores(f, fw)
+        means = assessment_figures.as_scores(f, fw)
         # numbered wedges and the numbered list beside (under, on a phone): no label overlaps
         chart, listing = st.columns([3, 2])
         with chart:
@@ -154,9 +158,9 @@ if publication.explain(shown, k, t, lang, db):
         exact = {b: v for b, v in f.bands.items() if publication.is_exact(v)}
         if not exact:
             st.info(t("Level bands are not shown as shares for this group: with this few leaders, or with nearly all of them in one band, the shares would tell individual leaders' levels."))
-        bands = pd.DataFrame({t("Level band"): [t(cohort.BAND_NAMES[b]) for b in f.bands],
+        bands = pd.DataFrame({t("Level band"): [t(assessment_figures.BAND_NAMES[b]) for b in f.bands],
                               t("Share of leaders"): [publication.share_words(v, t, lang) for v in f.bands.values()]})
-        fig = go.Figure(go.Bar(x=[t(cohort.BAND_NAMES[b]) for b in exact], y=[round(v) for v in exact.values()],
+        fig = go.Figure(go.Bar(x=[t(assessment_figures.BAND_NAMES[b]) for b in exact], y=[round(v) for v in exact.values()],
                                marker_color="#1c5a9e"))
         fig.update_layout(yaxis=dict(range=[0, 100], title="%"), height=360, margin=dict(t=20))
         widgets.chart_with_table(fig, bands, t("Level bands as a table"), key="bands")
@@ -194,11 +198,11 @@ if publication.explain(shown, k, t, lang, db):
             rows.append({t("Group"): text(getattr(org, by)[v], lang), t("Answers in the figures"): fx.n if visible else HIDDEN,
                          t("Mean total"): round(fx.total) if visible and fx.total is not None else "",
                          **{text(a.name, lang): round(fx.areas[a.id]) if visible and fx.areas.get(a.id) is not None else "" for a in fw.areas}})
-            shown_rows += cohort.figure_rows({**base, **dict(zip(("municipality", "area", "level"), [x or "" for x in ckey])),
+            shown_rows += assessment_figures.figure_rows({**base, **dict(zip(("municipality", "area", "level"), [x or "" for x in ckey])),
                                               "status": cs.status if cs else "hidden"}, fx)
         widgets.table(pd.DataFrame(rows).map(exports.safe_cell))
 
-export = cohort.dataframe(shown_rows)
+export = assessment_figures.dataframe(shown_rows)
 c1, c2, c3 = st.columns(3)
 # every export is made on click: no lasting /media/ URL (digled/ui/downloads.py)
 c1.download_button(t("Download what is shown (CSV)"), lambda frame=export: exports.csv_bytes(frame),
@@ -209,6 +213,6 @@ c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: _ex
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx", on_click="ignore")
 c3.download_button(t("Download the whole publication (CSV)"),
                    downloads.with_database(
-                       lambda d, pub_id=pub.id: exports.csv_bytes(cohort.dataframe(publications.export_rows(d, pub_id))),
+                       lambda d, pub_id=pub.id: exports.csv_bytes(assessment_figures.dataframe(publications.export_rows(d, pub_id))),
                        user.username, "management"),
                    file_name=t("digled-publication") + f"-{pub.id}.csv", mime="text/csv", key="export_publication", on_click="ignore")

@@ -6,19 +6,21 @@ from datetime import date
 
 import streamlit as st
 
-from digled import content, content_files, dates, journey, kickoff, programme
-from digled.i18n import text
+from digled.content import loader, uploaded_files, programme
+from digled.platform import dates
+from digled.programme import journey, kickoff
+from digled.platform.i18n import text
 from digled.ui import calendar, downloads, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 prog = programme.programme(db)
-fw = content.framework()
+fw = loader.framework()
 mine = journey.journey(db, user.id, prog)
 target, arrived = widgets.target_item("materials")
 kick = kickoff.kickoff()
-uploaded = content_files.latest_all(db)  # metadata only: each file is read when it is clicked
+uploaded = uploaded_files.latest_all(db)  # metadata only: each file is read when it is clicked
 films = kickoff.films(db, kick)
 
 
@@ -29,7 +31,7 @@ def file_download(slot: kickoff.Slot, label: str, key: str) -> None:
         st.markdown("- " + widgets.md(label) + " – " + t("not uploaded yet"))
         return
     st.download_button(
-        label, downloads.with_database(lambda d, s=slot.slot: content_files.read(d, s)[0], user.username, "leader"),
+        label, downloads.with_database(lambda d, s=slot.slot: uploaded_files.read(d, s)[0], user.username, "leader"),
         file_name=meta.filename, mime=meta.mime, key=key, on_click="ignore", icon=":material/download:")
 
 
@@ -49,7 +51,7 @@ def kickoff_materials() -> None:
                 if meta:
                     st.download_button(
                         t("Slides: {talk}").format(talk=title),
-                        downloads.with_database(lambda d, s=talk.slides.slot: content_files.read(d, s)[0],
+                        downloads.with_database(lambda d, s=talk.slides.slot: uploaded_files.read(d, s)[0],
                                                 user.username, "leader"),
                         file_name=meta.filename, mime=meta.mime, key=f"slides_{talk.id}", on_click="ignore",
                         icon=":material/slideshow:")

@@ -6,8 +6,11 @@ notes) and registers who attended. A "Go to" link (`?item=<activity id>`) scroll
 
 import streamlit as st
 
-from digled import dates, journey, leader_groups, organisation, programme, workshops
-from digled.i18n import text
+from digled.platform import dates
+from digled.programme import journey, leader_groups, workshops
+from digled.accounts import organisation
+from digled.content import programme
+from digled.platform.i18n import text
 from digled.ui import calendar, session, widgets
 from digled.ui.widgets import content, md
 

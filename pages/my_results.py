@@ -2,16 +2,19 @@
 
 import streamlit as st
 
-from digled import anonymity, assessment, cohorts, content, plan, profiles, results, retention, wheel
+from digled.insight import anonymity, profiles
+from digled.assessment import answering, plan, results, retention, wheel
+from digled.accounts import programme_runs
+from digled.content import loader
 from digled.ui import development, guides, plan_panel, session, wheel_panel, widgets
 
 user, t = session.page(__file__)
 db = session.database()
-fw = content.framework()
+fw = loader.framework()
 lang = session.language()
 secret = session.context().settings.pseudonym_secret
 respondent = anonymity.pseudonym(secret, user.id)
-attempts = assessment.history(db, respondent, secret)
+attempts = answering.history(db, respondent, secret)
 labels = results.wheel_labels(t)
 
 st.title(t("My wheel and history"))
@@ -24,7 +27,7 @@ with st.expander(t("Guide: how to read your wheel"), expanded=st.session_state.p
     guides.show("wheel", t, lang, db)
 
 # a history over several runs names each start and end attempt's run
-run_names = cohorts.names(db)
+run_names = programme_runs.names(db)
 several_runs = len({a.cohort_id for a in attempts if a.cohort_id is not None}) > 1
 names = [(run_names[a.cohort_id] + " · " if several_runs and a.cohort_id in run_names else "")
          + results.attempt_label(a.round, a.submitted, t, lang) for a in attempts]

@@ -9,8 +9,10 @@ from datetime import date
 
 import streamlit as st
 
-from digled import dates, privacy, retention
-from digled.i18n import text
+from digled.platform import dates
+from digled.accounts import privacy
+from digled.assessment import retention
+from digled.platform.i18n import text
 from digled.ui import session
 
 t = session.public_page()

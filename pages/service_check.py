@@ -6,8 +6,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from digled import dates, programme, reminders, service
-from digled.i18n import text
+from digled.platform import dates
+from digled.content import programme
+from digled.programme import reminders, service
+from digled.platform.i18n import text
 from digled.ui import calendar, session
 from digled.ui.widgets import content
 

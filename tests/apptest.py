@@ -8,7 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from digled import auth, db
+from digled.accounts import auth
+from digled.platform import db
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from digled import config, content, db, demo
+from digled.platform import config, db
+from digled.content import loader
+from digled import demo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clock"))
 import moved_clock  # noqa: E402  (the same module tests/clock/sitecustomize.py starts in child processes)
@@ -123,8 +125,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    """Every test runs against its own database and known secrets, never data/digled.db."""
-    monkeypatch.setenv("DIGLED_DB", str(tmp_path / "digled.db"))
+    """Every test runs against its own database and known secrets, never data/digled.platform.db."""
+    monkeypatch.setenv("DIGLED_DB", str(tmp_path / "digled.platform.db"))
     monkeypatch.setenv("DIGLED_PSEUDONYM_SECRET", SECRET)
     monkeypatch.setenv("DIGLED_COOKIE_KEY", COOKIE_KEY)
     monkeypatch.setenv("DIGLED_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
@@ -139,13 +141,13 @@ def settings() -> config.Settings:
 
 
 @pytest.fixture(scope="session")
-def framework() -> content.Framework:
-    return content.framework()
+def framework() -> loader.Framework:
+    return loader.framework()
 
 
 @pytest.fixture
 def database(tmp_path):
-    d = db.open_and_migrate(tmp_path / "digled.db")
+    d = db.open_and_migrate(tmp_path / "digled.platform.db")
     yield d
     d.close()
 
@@ -165,7 +167,7 @@ def _demo_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_db(_demo_template, tmp_path):
     """A fresh copy of the demo database at DIGLED_DB, opened."""
-    target = tmp_path / "digled.db"
+    target = tmp_path / "digled.platform.db"
     shutil.copy(_demo_template, target)
     d = db.connect(target)
     yield d

@@ -9,7 +9,9 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from digled import accounts, audit, auth, identities, importer, invitations, notices, participants, reminders
+from digled.accounts import impersonation, auth, identities, importer, invitations, notices, participants
+from digled.platform import audit
+from digled.programme import reminders
 from tests.apptest import app_as, page_text
 
 LEA = {"name": "Lea Dam", "email": "lea.dam@albertslund.dk", "municipality": "Albertslund",
@@ -140,13 +142,13 @@ def test_a_reset_is_refused_for_a_new_or_deactivated_account_or_one_without_addr
     auth.create_user(database, username="noaddr", name="No Address", password_hash="x")
     with pytest.raises(participants.InvalidParticipant) as e:
         participants.send_password_reset(database, settings, auth.get_user(database, "noaddr").id, "anne")
-    assert e.value.problems[0].message == accounts.NO_EMAIL
+    assert e.value.problems[0].message == impersonation.NO_EMAIL
     assert _mails(outbox) == []
 
 
 def test_the_leader_is_mailed_when_the_password_changes(database, anne, settings, smtp_server):
     lea = _activated_lea(database)
-    assert accounts.tell_password_changed(database, settings, lea.id) is None
+    assert impersonation.tell_password_changed(database, settings, lea.id) is None
     [msg] = smtp_server.messages
     assert msg["To"].addresses[0].addr_spec == LEA["email"]
     assert "blev ændret den" in msg.get_body(("plain",)).get_content()  # in the leader's language
@@ -171,14 +173,14 @@ def test_only_the_holder_changes_the_address_of_an_activated_account(database, a
     with pytest.raises(participants.InvalidParticipant) as e:
         participants.update(database, lea.id, dict(LEA, email="anne.private@x.dk"), "anne")
     assert e.value.problems == [participants.FieldProblem("email", participants.EMAIL_IS_THE_HOLDERS)]
-    with pytest.raises(accounts.AccountError, match="current password"):
-        accounts.change_email(database, settings, "lea.dam", "wrong", "lea@new.dk")
-    with pytest.raises(accounts.AccountError) as bad:
-        accounts.change_email(database, settings, "lea.dam", "lea-password", "not-an-address")
+    with pytest.raises(impersonation.AccountError, match="current password"):
+        impersonation.change_email(database, settings, "lea.dam", "wrong", "lea@new.dk")
+    with pytest.raises(impersonation.AccountError) as bad:
+        impersonation.change_email(database, settings, "lea.dam", "lea-password", "not-an-address")
     assert bad.value.text() == "not a valid e-mail address"
-    with pytest.raises(accounts.AccountError, match="already exists"):
-        accounts.change_email(database, settings, "lea.dam", "lea-password", "ANNE@glostrup.dk")
-    assert accounts.change_email(database, settings, "lea.dam", "lea-password", "lea@new.dk") is None
+    with pytest.raises(impersonation.AccountError, match="already exists"):
+        impersonation.change_email(database, settings, "lea.dam", "lea-password", "ANNE@glostrup.dk")
+    assert impersonation.change_email(database, settings, "lea.dam", "lea-password", "lea@new.dk") is None
     assert auth.get_user(database, "lea.dam").email == "lea@new.dk"
     [msg] = _mails(outbox)
     assert msg["To"].addresses[0].addr_spec == LEA["email"]  # the old address is told

@@ -5,7 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import anonymity, assessment, audit, auth, content, retention
+from digled.insight import anonymity
+from digled.assessment import answering, retention
+from digled.platform import audit
+from digled.accounts import auth
+from digled.content import loader
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
 
@@ -19,11 +23,11 @@ def _submitted_answers(d) -> int:
 
 
 def _leader_draft(demo_db) -> int:
-    fw = content.framework()
+    fw = loader.framework()
     respondent = anonymity.pseudonym(SECRET, auth.get_user(demo_db, "leder").id)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
-    for q in assessment.question_ids(fw)[:4]:
-        assessment.save_answer(demo_db, fw, d.id, q, 2)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
+    for q in answering.question_ids(fw)[:4]:
+        answering.save_answer(demo_db, fw, d.id, q, 2)
     return d.id
 
 

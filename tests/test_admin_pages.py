@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from digled import audit, auth, i18n, identities, invitations, organisation
-from digled.validation import escape_markdown
+from digled.platform import audit, i18n
+from digled.accounts import auth, identities, invitations, organisation
+from digled.platform.validation import escape_markdown
 from tests.apptest import app_as, page_text, shown
 
 PARTICIPANTS = "pages/admin_participants.py"
@@ -197,7 +198,7 @@ CONTENT = "pages/admin_content.py"
 
 
 def test_admin_saves_a_video_address_and_the_preview_plays_it(demo_db):
-    from digled import guides
+    from digled.content import guides
 
     at = _open(CONTENT)
     assert at.title[0].value == "Guides and videos"
@@ -215,7 +216,7 @@ def test_admin_saves_a_video_address_and_the_preview_plays_it(demo_db):
 
 
 def test_a_bad_address_is_refused_naming_the_field_and_nothing_typed_is_lost(demo_db):
-    from digled import guides, programme
+    from digled.content import guides, programme
 
     at = app_as("admin", page=CONTENT, lang="da").run()
     assert at.title[0].value == "Vejledninger og videoer"
@@ -276,7 +277,7 @@ def test_date_pickers_use_the_users_format(demo_db, page, key, lang, expected):
 def test_participant_dates_are_shown_in_danish(demo_db):
     from datetime import date
 
-    from digled import dates
+    from digled.platform import dates
 
     person = demo_db.execute(
         "SELECT u.id, u.invited_at, p.taken_on FROM users u JOIN participation p ON p.user_id = u.id "

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from digled import audit, organisation, publications
+from digled.platform import audit
+from digled.accounts import organisation
+from digled.insight import publications
 from digled.ui import publication as pub_ui
 from tests.apptest import app_as, page_text
 
@@ -70,17 +72,17 @@ def test_publish_now_makes_one_and_then_waits_a_day(demo_db):
 def test_publish_now_after_another_admin_published_makes_none(demo_db):
     """Two administrators on the page at once: the second click finds the day's publication made
     and gets the time of the next instead of a second publication."""
-    from digled import content, programme
+    from digled.content import loader, programme
 
     at = _open(PUBLICATIONS)
-    publications.publish_by_admin(demo_db, content.framework(), organisation.current(demo_db), programme.programme(), "other")
+    publications.publish_by_admin(demo_db, loader.framework(), organisation.current(demo_db), programme.programme(), "other")
     at.button(key="publish_now").click().run()
     assert not at.exception, at.exception
     nxt = pub_ui.moment(publications.next_admin_publish(demo_db), "en")
     assert f"The next publication can be made from {nxt}." in [i.value for i in at.info]
     assert len(publications.listing(demo_db)) == 1
     with pytest.raises(publications.PublishRefused):
-        publications.publish_by_admin(demo_db, content.framework(), organisation.current(demo_db), programme.programme(), "admin")
+        publications.publish_by_admin(demo_db, loader.framework(), organisation.current(demo_db), programme.programme(), "admin")
 
 
 def test_settings_show_the_frozen_k_and_keep_it(demo_db):

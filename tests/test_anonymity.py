@@ -9,8 +9,11 @@ import json
 import numpy as np
 import pandas as pd
 
-from digled import anonymity, cohort, content, exports, organisation, programme, publications
-from digled.anonymity import Candidate, Previous, Row
+from digled.insight import anonymity, assessment_figures, publications
+from digled.content import loader, programme
+from digled.platform import exports
+from digled.accounts import organisation
+from digled.insight.anonymity import Candidate, Previous, Row
 
 
 def cand(key, members, k=5, rank=None, kind="x"):
@@ -111,7 +114,7 @@ def test_quartiles_need_4k_and_bands_need_spread():
 
 
 def _frame(framework, totals, levels):
-    cols = cohort.value_columns(framework)
+    cols = assessment_figures.value_columns(framework)
     df = pd.DataFrame({c: np.full(len(totals), 50.0) for c in cols})
     df["total"] = totals
     df["total_level"] = levels
@@ -122,14 +125,14 @@ def _frame(framework, totals, levels):
 
 def test_figures_hide_quartiles_and_lopsided_bands(framework):
     df = _frame(framework, [40.0] * 6, [4] * 6)
-    f = cohort.figures(df, np.ones(6, dtype=bool), framework, 5)
+    f = assessment_figures.figures(df, np.ones(6, dtype=bool), framework, 5)
     assert f.n == 6 and f.total == 40.0 and f.quartiles is None
     # all six in one band: every band's count is only a band (fewer than 5, or all but fewer than 5)
     assert f.bands == {"foundation": {"lo": 0, "hi": 4}, "intermediate": {"lo": 2, "hi": 6},
                        "advanced": {"lo": 0, "hi": 4}, "highly_specialised": {"lo": 0, "hi": 4}}
     df = _frame(framework, list(np.linspace(10, 90, 20)), [1, 2, 3, 4, 5] * 4)
-    f = cohort.figures(df, np.ones(20, dtype=bool), framework, 5)
-    assert f.quartiles is not None and set(f.bands) == set(content.BANDS)
+    f = assessment_figures.figures(df, np.ones(20, dtype=bool), framework, 5)
+    assert f.quartiles is not None and set(f.bands) == set(loader.BANDS)
     # levels 1-2: 8 leaders, 3-4: 8, 5: 4 (fewer than 5: a band), 7-8: none (a band)
     assert f.bands == {"foundation": 40.0, "intermediate": 40.0, "advanced": {"lo": 0, "hi": 4},
                        "highly_specialised": {"lo": 0, "hi": 4}}
@@ -139,7 +142,7 @@ def test_a_mean_with_a_few_blanks_is_not_shown(framework):
     df = _frame(framework, [40.0] * 8, [4] * 8)
     cid = framework.competences[0].id
     df.loc[0, f"c:{cid}"] = np.nan
-    f = cohort.figures(df, np.ones(8, dtype=bool), framework, 5)
+    f = assessment_figures.figures(df, np.ones(8, dtype=bool), framework, 5)
     assert f.competences[cid] is None and f.competences[framework.competences[1].id] == 50.0
 
 
@@ -153,12 +156,12 @@ def test_export_cells_are_neutralised_against_formulas():
 
 
 def test_demo_publication_shows_figures_and_no_identity(demo_db):
-    fw = content.framework()
+    fw = loader.framework()
     made = publications.publish_if_due(demo_db, fw, organisation.current(demo_db), programme.programme())
     assert made is not None and made.trigger == "first"
     rows = publications.export_rows(demo_db, made.id)
     assert any(r["status"] == "new" for r in rows) and any(r["figure"] == "hidden" for r in rows)
-    assert all(set(r) == set(cohort.EXPORT_COLUMNS) for r in rows)
+    assert all(set(r) == set(assessment_figures.EXPORT_COLUMNS) for r in rows)
     text = json.dumps(rows, ensure_ascii=False, default=str).lower()
     for name, email in demo_db.execute("SELECT name, email FROM users"):
         assert name.lower() not in text and (not email or email.lower() not in text)

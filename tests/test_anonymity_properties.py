@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from hypothesis import HealthCheck, event as event_, given, settings, strategies as st
 
-from digled import anonymity
-from digled.anonymity import Candidate, Previous, Row
+from digled.insight import anonymity
+from digled.insight.anonymity import Candidate, Previous, Row
 from tests import attacker
 
 VALUES = [["A", "G"], ["x", "y"]]

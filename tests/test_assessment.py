@@ -5,7 +5,10 @@ from datetime import date
 
 import pytest
 
-from digled import anonymity, assessment, auth, db, i18n, results, scoring
+from digled.insight import anonymity
+from digled.assessment import answering, results, scoring
+from digled.accounts import auth
+from digled.platform import db, i18n
 
 SECRET = "s" * 40
 
@@ -23,70 +26,70 @@ def respondent(leader):
 
 
 def test_start_is_idempotent_and_copies_aggregation_attributes(database, respondent):
-    a = assessment.start(database, respondent, "start", "Glostrup", "skole", "mellemleder", secret=SECRET)
-    b = assessment.start(database, respondent, "extra", secret=SECRET)
+    a = answering.start(database, respondent, "start", "Glostrup", "skole", "mellemleder", secret=SECRET)
+    b = answering.start(database, respondent, "extra", secret=SECRET)
     assert a.id == b.id and a.status == "draft" and b.round == "start"
     row = database.execute("SELECT municipality, area, level FROM assessments").fetchone()
     assert row == ("Glostrup", "skole", "mellemleder")
 
 
 def test_answers_are_saved_at_once_and_survive_a_new_connection(database, framework, respondent, tmp_path):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 3)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 4)  # changed mind
-    assessment.save_answer(database, framework, d.id, "purpose3", 0)
-    assessment.set_step(database, d.id, 5)
-    other = db.connect(tmp_path / "digled.db")  # e.g. after a server restart
-    again = assessment.draft(other, respondent)
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 3)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 4)  # changed mind
+    answering.save_answer(database, framework, d.id, "purpose3", 0)
+    answering.set_step(database, d.id, 5)
+    other = db.connect(tmp_path / "digled.platform.db")  # e.g. after a server restart
+    again = answering.draft(other, respondent)
     assert again.step == 5
-    assert assessment.answers(other, again.id) == {"info_search-k1": 4, "purpose3": 0}
+    assert answering.answers(other, again.id) == {"info_search-k1": 4, "purpose3": 0}
 
 
 @pytest.mark.parametrize("item, value", [("nope", 1), ("info_search-k1", 5), ("info_search-k1", -1), ("info_search-k1", True), ("info_search-k1", "3")])
 def test_bad_answers_are_refused_and_nothing_is_written(database, framework, respondent, item, value):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    with pytest.raises(assessment.AnswerError):
-        assessment.save_answer(database, framework, d.id, item, value)
-    assert assessment.answers(database, d.id) == {}
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    with pytest.raises(answering.AnswerError):
+        answering.save_answer(database, framework, d.id, item, value)
+    assert answering.answers(database, d.id) == {}
 
 
 def test_clearing_an_answer(database, framework, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 2)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", None)
-    assert assessment.answers(database, d.id) == {}
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 2)
+    answering.save_answer(database, framework, d.id, "info_search-k1", None)
+    assert answering.answers(database, d.id) == {}
 
 
 def _answer_all(database, framework, draft_id, value=3):
-    for q in assessment.question_ids(framework):
-        assessment.save_answer(database, framework, draft_id, q, value)
+    for q in answering.question_ids(framework):
+        answering.save_answer(database, framework, draft_id, q, value)
 
 
 def test_submit_scores_closes_and_is_idempotent(database, framework, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
+    d = answering.start(database, respondent, "start", secret=SECRET)
     _answer_all(database, framework, d.id)
-    first = assessment.submit(database, framework, d.id, today=date(2016, 1, 4), secret=SECRET)
-    second = assessment.submit(database, framework, d.id, today=date(2016, 2, 1), secret=SECRET)
+    first = answering.submit(database, framework, d.id, today=date(2016, 1, 4), secret=SECRET)
+    second = answering.submit(database, framework, d.id, today=date(2016, 2, 1), secret=SECRET)
     assert first == second
     assert first.status == "submitted" and first.submitted == "2016-01-04"
     assert first.scores["total"] == pytest.approx(200 / 3)
-    assert assessment.draft(database, respondent) is None
-    with pytest.raises(assessment.AnswerError):
-        assessment.save_answer(database, framework, d.id, "info_search-k1", 1)
-    assert [a.id for a in assessment.history(database, respondent, SECRET)] == [d.id]
+    assert answering.draft(database, respondent) is None
+    with pytest.raises(answering.AnswerError):
+        answering.save_answer(database, framework, d.id, "info_search-k1", 1)
+    assert [a.id for a in answering.history(database, respondent, SECRET)] == [d.id]
 
 
 def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, respondent):
-    path = tmp_path / "digled.db"
+    path = tmp_path / "digled.platform.db"
     d0 = db.open_and_migrate(path)
-    d = assessment.start(d0, respondent, "start", secret=SECRET)
+    d = answering.start(d0, respondent, "start", secret=SECRET)
     _answer_all(d0, framework, d.id)
     out, errors = [], []
 
     def tab():
         conn = db.connect(path)
         try:
-            out.append(assessment.submit(conn, framework, d.id, secret=SECRET))
+            out.append(answering.submit(conn, framework, d.id, secret=SECRET))
         except Exception as e:  # pragma: no cover
             errors.append(e)
 
@@ -98,28 +101,28 @@ def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, re
 
 
 def test_empty_submit_is_refused(database, framework, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 0)
-    with pytest.raises(assessment.AnswerError):
-        assessment.submit(database, framework, d.id, secret=SECRET)
-    assert assessment.draft(database, respondent) is not None
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 0)
+    with pytest.raises(answering.AnswerError):
+        answering.submit(database, framework, d.id, secret=SECRET)
+    assert answering.draft(database, respondent) is not None
 
 
 def test_answers_to_removed_questions_are_kept_but_not_scored(database, framework, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 4)
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 4)
     database.execute("INSERT INTO answers (assessment_id, item, value) VALUES (?, 'old-item', 1)", [d.id])
-    given = assessment.answers(database, d.id)
-    assert assessment.stale_answers(framework, given) == ["old-item"]
-    a = assessment.submit(database, framework, d.id, secret=SECRET)
+    given = answering.answers(database, d.id)
+    assert answering.stale_answers(framework, given) == ["old-item"]
+    a = answering.submit(database, framework, d.id, secret=SECRET)
     assert a.scores["competences"]["info_search"]["knowledge"] == 100
     assert a.scores["answered"] == 1
 
 
 def test_assessment_tables_hold_no_identity(database, framework, leader, respondent):
-    d = assessment.start(database, respondent, "start", leader.municipality, leader.area, leader.level, secret=SECRET)
+    d = answering.start(database, respondent, "start", leader.municipality, leader.area, leader.level, secret=SECRET)
     _answer_all(database, framework, d.id)
-    assessment.submit(database, framework, d.id, secret=SECRET)
+    answering.submit(database, framework, d.id, secret=SECRET)
     dump = "\n".join(database.conn.iterdump())
     assessment_rows = [l for l in dump.splitlines() if l.startswith(('INSERT INTO "assessments"', 'INSERT INTO "answers"'))]
     assert assessment_rows
@@ -131,32 +134,32 @@ def test_assessment_tables_hold_no_identity(database, framework, leader, respond
 
 
 def test_a_different_secret_finds_no_history(database, framework, leader, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
+    d = answering.start(database, respondent, "start", secret=SECRET)
     _answer_all(database, framework, d.id)
-    assessment.submit(database, framework, d.id, secret=SECRET)
-    assert len(assessment.history(database, anonymity.pseudonym(SECRET, leader.id), SECRET)) == 1
-    assert assessment.history(database, anonymity.pseudonym("another" * 8, leader.id), "another" * 8) == []
+    answering.submit(database, framework, d.id, secret=SECRET)
+    assert len(answering.history(database, anonymity.pseudonym(SECRET, leader.id), SECRET)) == 1
+    assert answering.history(database, anonymity.pseudonym("another" * 8, leader.id), "another" * 8) == []
     assert anonymity.pseudonym(SECRET, leader.id) != anonymity.pseudonym(SECRET, leader.id + 1)
 
 
 def test_round_follows_the_schedule():
-    assert assessment.open_round(set(), end_window_open=True) == "start"
-    assert assessment.open_round({"start"}, end_window_open=False) == "extra"
-    assert assessment.open_round({"start"}, end_window_open=True) == "end"
-    assert assessment.open_round({"start", "end"}, end_window_open=True) == "extra"
+    assert answering.open_round(set(), end_window_open=True) == "start"
+    assert answering.open_round({"start"}, end_window_open=False) == "extra"
+    assert answering.open_round({"start"}, end_window_open=True) == "end"
+    assert answering.open_round({"start", "end"}, end_window_open=True) == "extra"
 
 
 def test_steps_cover_every_question_once(framework):
-    steps = assessment.steps(framework)
+    steps = answering.steps(framework)
     asked = [q for s in steps for q in s.questions]
-    assert sorted(asked) == sorted(assessment.question_ids(framework))
+    assert sorted(asked) == sorted(answering.question_ids(framework))
     assert steps[-1].kind == "review" and steps[-2].kind == "purposes"
     assert len(steps) == 16 + 2
 
 
 def test_minutes_left(framework):
-    assert 28 <= assessment.minutes_left(framework, {}) <= 31
-    assert assessment.minutes_left(framework, {q: 1 for q in assessment.question_ids(framework)}) == 0
+    assert 28 <= answering.minutes_left(framework, {}) <= 31
+    assert answering.minutes_left(framework, {q: 1 for q in answering.question_ids(framework)}) == 0
 
 
 def test_feedback_and_report(framework):
@@ -241,28 +244,28 @@ def test_report_escapes_every_text(framework):
 
 
 def test_minimum_to_submit_names_the_competences_without_an_answer(database, framework, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 4)
-    given = assessment.answers(database, d.id)
-    missing = assessment.missing_competences(framework, given)
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 4)
+    given = answering.answers(database, d.id)
+    missing = answering.missing_competences(framework, given)
     assert len(missing) == 15 and "info_search" not in missing
     assert missing == [c.id for c in framework.competences if c.id != "info_search"]  # wheel order
-    with pytest.raises(assessment.AnswerError, match="Some competences have no answer yet"):
-        assessment.submit(database, framework, d.id, secret=SECRET, confirmed_missing=False)
-    assert assessment.draft(database, respondent) is not None
+    with pytest.raises(answering.AnswerError, match="Some competences have no answer yet"):
+        answering.submit(database, framework, d.id, secret=SECRET, confirmed_missing=False)
+    assert answering.draft(database, respondent) is not None
     # one answer per competence is the minimum; "don't know" is an answer; purposes are optional
     for c in framework.competences:
         first = next(i for i in framework.items if i.competence == c.id)
-        assessment.save_answer(database, framework, d.id, first.id, 0 if c.id != "info_search" else 4)
-    assert assessment.missing_competences(framework, assessment.answers(database, d.id)) == []
-    a = assessment.submit(database, framework, d.id, secret=SECRET, confirmed_missing=False)
+        answering.save_answer(database, framework, d.id, first.id, 0 if c.id != "info_search" else 4)
+    assert answering.missing_competences(framework, answering.answers(database, d.id)) == []
+    a = answering.submit(database, framework, d.id, secret=SECRET, confirmed_missing=False)
     assert a.status == "submitted"
 
 
 def test_an_explicit_confirmation_submits_with_competences_missing(database, framework, respondent):
-    d = assessment.start(database, respondent, "start", secret=SECRET)
-    assessment.save_answer(database, framework, d.id, "info_search-k1", 4)
-    a = assessment.submit(database, framework, d.id, secret=SECRET, confirmed_missing=True)
+    d = answering.start(database, respondent, "start", secret=SECRET)
+    answering.save_answer(database, framework, d.id, "info_search-k1", 4)
+    a = answering.submit(database, framework, d.id, secret=SECRET, confirmed_missing=True)
     assert a.status == "submitted" and a.scores["competences"]["safe_data"]["score"] is None
 
 

@@ -2,7 +2,10 @@
 
 from datetime import date
 
-from digled import anonymity, assessment, auth, content
+from digled.insight import anonymity
+from digled.assessment import answering
+from digled.accounts import auth
+from digled.content import loader
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
 
@@ -34,33 +37,33 @@ def test_answers_are_saved_the_moment_they_are_given_and_resume(demo_db):
     radios[0].set_value(4).run()
     radios = at.radio
     radios[1].set_value(0).run()  # don't know
-    d = assessment.draft(demo_db, _leder_respondent(demo_db))
-    assert assessment.answers(demo_db, d.id) == {"info_search-k1": 4, "info_search-k2": 0}
+    d = answering.draft(demo_db, _leder_respondent(demo_db))
+    assert answering.answers(demo_db, d.id) == {"info_search-k1": 4, "info_search-k2": 0}
     at.button(key="step_next").click().run()
-    assert assessment.draft(demo_db, _leder_respondent(demo_db)).step == 1
+    assert answering.draft(demo_db, _leder_respondent(demo_db)).step == 1
     assert "Step 2 of 18" in page_text(at)
     # a new session (reload, other browser, restart) resumes on the same step with the answers
     again = _open_assessment(demo_db)
-    assert assessment.draft(demo_db, _leder_respondent(demo_db)).step == 1
+    assert answering.draft(demo_db, _leder_respondent(demo_db)).step == 1
     again.button(key="step_back").click().run()
     assert again.radio[0].value == 4 and again.radio[1].value == 0 and again.radio[2].value is None
 
 
 def test_review_lists_unanswered_and_submit_shows_the_wheel(demo_db):
-    fw = content.framework()
+    fw = loader.framework()
     respondent = _leder_respondent(demo_db)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
-    for q in assessment.question_ids(fw)[:-3]:
-        assessment.save_answer(demo_db, fw, d.id, q, 3)
-    assessment.set_step(demo_db, d.id, len(assessment.steps(fw)) - 1)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
+    for q in answering.question_ids(fw)[:-3]:
+        answering.save_answer(demo_db, fw, d.id, q, 3)
+    answering.set_step(demo_db, d.id, len(answering.steps(fw)) - 1)
     at = _open_assessment(demo_db)
     text = page_text(at)
     assert "3 questions are not answered yet." in text
     assert any("3 unanswered" in b.label for b in at.button)
     at.button(key="submit_assessment").click().run()
     assert not at.exception
-    assert assessment.draft(demo_db, respondent) is None
-    assert len(assessment.history(demo_db, respondent, SECRET)) == 1
+    assert answering.draft(demo_db, respondent) is None
+    assert len(answering.history(demo_db, respondent, SECRET)) == 1
     user = auth.get_user(demo_db, "leder")
     assert demo_db.execute("SELECT round FROM participation WHERE user_id = ?", [user.id]).fetchall() == [("start",)]
     res = app_as("leder").run()
@@ -71,13 +74,13 @@ def test_review_lists_unanswered_and_submit_shows_the_wheel(demo_db):
 
 
 def test_results_page_compares_two_attempts(demo_db):
-    fw = content.framework()
+    fw = loader.framework()
     respondent = _leder_respondent(demo_db)
     for value in (2, 3):
-        d = assessment.start(demo_db, respondent, "start" if value == 2 else "extra", secret=SECRET)
-        for q in assessment.question_ids(fw):
-            assessment.save_answer(demo_db, fw, d.id, q, value)
-        assessment.submit(demo_db, fw, d.id, secret=SECRET)
+        d = answering.start(demo_db, respondent, "start" if value == 2 else "extra", secret=SECRET)
+        for q in answering.question_ids(fw):
+            answering.save_answer(demo_db, fw, d.id, q, value)
+        answering.submit(demo_db, fw, d.id, secret=SECRET)
     at = app_as("leder").run()
     at.switch_page("pages/my_results.py").run()
     assert not at.exception
@@ -94,11 +97,11 @@ def test_no_history_points_to_the_assessment(demo_db):
 
 
 def test_submit_needs_an_answer_per_competence_or_a_confirmation(demo_db):
-    fw = content.framework()
+    fw = loader.framework()
     respondent = _leder_respondent(demo_db)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
-    assessment.save_answer(demo_db, fw, d.id, "info_search-k1", 3)
-    assessment.set_step(demo_db, d.id, len(assessment.steps(fw)) - 1)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
+    answering.save_answer(demo_db, fw, d.id, "info_search-k1", 3)
+    answering.set_step(demo_db, d.id, len(answering.steps(fw)) - 1)
     at = _open_assessment(demo_db)
     error = " ".join(e.value for e in at.error)
     assert "These competences have no answer yet" in error
@@ -109,29 +112,29 @@ def test_submit_needs_an_answer_per_competence_or_a_confirmation(demo_db):
     assert not at.button(key="submit_assessment").disabled
     at.button(key="submit_assessment").click().run()
     assert not at.exception
-    assert assessment.draft(demo_db, respondent) is None
+    assert answering.draft(demo_db, respondent) is None
 
 
 def test_no_confirmation_needed_when_every_competence_has_an_answer(demo_db):
-    fw = content.framework()
+    fw = loader.framework()
     respondent = _leder_respondent(demo_db)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
     for c in fw.competences:
-        assessment.save_answer(demo_db, fw, d.id, next(i.id for i in fw.items if i.competence == c.id), 0)
-    assessment.save_answer(demo_db, fw, d.id, "info_search-k2", 4)
-    assessment.set_step(demo_db, d.id, len(assessment.steps(fw)) - 1)
+        answering.save_answer(demo_db, fw, d.id, next(i.id for i in fw.items if i.competence == c.id), 0)
+    answering.save_answer(demo_db, fw, d.id, "info_search-k2", 4)
+    answering.set_step(demo_db, d.id, len(answering.steps(fw)) - 1)
     at = _open_assessment(demo_db)
     assert not at.error and not at.checkbox
     assert not at.button(key="submit_assessment").disabled
 
 
 def test_results_page_in_danish_lists_the_numbered_competences_and_days(demo_db):
-    fw = content.framework()
+    fw = loader.framework()
     respondent = _leder_respondent(demo_db)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
-    for q in assessment.question_ids(fw):
-        assessment.save_answer(demo_db, fw, d.id, q, 3)
-    assessment.submit(demo_db, fw, d.id, today=date(2026, 8, 13), secret=SECRET)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
+    for q in answering.question_ids(fw):
+        answering.save_answer(demo_db, fw, d.id, q, 3)
+    answering.submit(demo_db, fw, d.id, today=date(2026, 8, 13), secret=SECRET)
     at = app_as("leder", lang="da").run()
     at.switch_page("pages/my_results.py").run()
     assert not at.exception

@@ -15,25 +15,29 @@ import sqlite3
 
 import pytest
 
-from digled import anonymity, assessment, auth, db, invitations, navigation, notices, participants, reminders
+from digled.insight import anonymity
+from digled.assessment import answering
+from digled.accounts import auth, invitations, navigation, notices, participants
+from digled.platform import db
+from digled.programme import reminders
 from tests.conftest import SECRET
 
 MANAGEMENT_PAGES = [p for p in navigation.PAGES if p.roles == ("management",)]
 
 
 def _answer_all(d, framework, draft_id, value):
-    for q in assessment.question_ids(framework):
-        assessment.save_answer(d, framework, draft_id, q, value)
+    for q in answering.question_ids(framework):
+        answering.save_answer(d, framework, draft_id, q, value)
 
 
-def _take_assessment(d, framework, user_id: int, value: int, round_: str = "start") -> assessment.Attempt:
+def _take_assessment(d, framework, user_id: int, value: int, round_: str = "start") -> answering.Attempt:
     """What the assessment page does for a logged-in leader (the server knows the secret)."""
     user = auth.get_user_by_id(d, user_id)
     respondent = anonymity.pseudonym(SECRET, user_id)
-    draft = assessment.start(d, respondent, round_, user.municipality, user.area, user.level, secret=SECRET)
+    draft = answering.start(d, respondent, round_, user.municipality, user.area, user.level, secret=SECRET)
     _answer_all(d, framework, draft.id, value)
-    attempt = assessment.submit(d, framework, draft.id, secret=SECRET)
-    assessment.record_participation(d, user_id, round_)
+    attempt = answering.submit(d, framework, draft.id, secret=SECRET)
+    answering.record_participation(d, user_id, round_)
     return attempt
 
 
@@ -126,7 +130,7 @@ def test_attack_5_before_the_fix_the_same_attack_names_everyone(tmp_path, framew
     by_order = _link_by_order([(r, rnd) for r, rnd, _ in rows], people)
     assert sum(truth[r] == u for r, u in by_order.items()) == 12
     # ... and once sealed (as at start-up), the same functions name no one
-    from digled import sealing
+    from digled.platform import sealing
 
     assert sealing.seal_legacy_rows(d, SECRET) == 12
     rows = d.execute("SELECT respondent, round, COALESCE(submitted, '') FROM assessments ORDER BY rowid").fetchall()

@@ -8,7 +8,8 @@ import json
 
 import numpy as np
 
-from digled import cohort, db as storage, publications
+from digled.insight import assessment_figures, publications
+from digled.platform import db as storage
 from tests.test_attacks_management import MUNIS, World, world  # noqa: F401  (the fixture)
 
 GROUPS = [(MUNIS[0], "skole", "mellemleder"), (MUNIS[1], "skole", "mellemleder")]
@@ -56,10 +57,10 @@ def _check_shares(world: World, members, published: dict) -> int:
     """Every published importance share agrees with the members' frozen snapshot rows: a number
     is the count's share, a band holds the count; a withheld share (None) tells nothing.
     Returns how many shares were numbers."""
-    codes = np.array([[cohort.IMPORTANCE.index(_snapshot(world, m)[c.id]) for c in world.fw.competences] for m in members])
+    codes = np.array([[assessment_figures.IMPORTANCE.index(_snapshot(world, m)[c.id]) for c in world.fw.competences] for m in members])
     exact = 0
     for j, c in enumerate(world.fw.competences):
-        for v, name in enumerate(cohort.IMPORTANCE):
+        for v, name in enumerate(assessment_figures.IMPORTANCE):
             count, shown = int((codes[:, j] == v).sum()), published[c.id][name]
             if isinstance(shown, dict):
                 assert shown["lo"] <= count <= shown["hi"], (c.id, name)
@@ -162,8 +163,8 @@ def test_an_attempt_published_without_marks_stays_unanswered_after_marking(world
     rows = world.db.execute("SELECT competence, value FROM published_importance WHERE assessment_id = ?",
                             [members[0]]).fetchall()
     assert rows == [("", "unanswered")]
-    codes, frozen = cohort.importance_codes(world.db, world.fw, [members[0]])
-    assert frozen.tolist() == [True] and set(codes[0].tolist()) == {cohort.UNANSWERED}
+    codes, frozen = assessment_figures.importance_codes(world.db, world.fw, [members[0]])
+    assert frozen.tolist() == [True] and set(codes[0].tolist()) == {assessment_figures.UNANSWERED}
     _mark(world, members[0], 0)  # she marks everything now
     second = world.publish()
     assert _assessment_figures(world, second.id) == _assessment_figures(world, first.id)

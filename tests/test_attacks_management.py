@@ -1,5 +1,5 @@
 """Attacks by a management user (issue 9, attacks 1-4 and 6), each run against real
-publications made by digled.publications on a real database, and judged as the attacker
+publications made by digled.insight.publications on a real database, and judged as the attacker
 would: against the leaders' true values.
 
 The attacker reads every publication (n and means, so every group sum), knows the org chart
@@ -15,8 +15,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from digled import db as storage, organisation, programme, publications, scoring
-from digled.anonymity import Row
+from digled.platform import db as storage
+from digled.accounts import organisation
+from digled.content import programme
+from digled.insight import publications
+from digled.assessment import scoring
+from digled.insight.anonymity import Row
 from tests import attacker
 
 T0 = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)

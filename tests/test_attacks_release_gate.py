@@ -17,8 +17,11 @@ import random
 import numpy as np
 import pytest
 
-from digled import (anonymity, assessment, auth, config, db as storage, identities, invitations, navigation,
-                    organisation, participants, profiles, publications, reminders, scoring)
+from digled.insight import anonymity, profiles, publications
+from digled.assessment import answering, scoring
+from digled.accounts import auth, identities, invitations, navigation, organisation, participants
+from digled.platform import config, db as storage
+from digled.programme import reminders
 from tests.attacker import RowSpace
 from tests.conftest import SECRET
 from tests.test_attacks_management import World, world  # noqa: F401  (the fixture)

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from digled import auth, sessions
+from digled.accounts import auth, sessions
 
 NOW = 1_800_000_000.0
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from digled import calendar_files, programme
-from digled.content import ContentError
+from digled.programme import calendar_files
+from digled.content import programme
+from digled.content.loader import ContentError
 
 CPH = "Europe/Copenhagen"
 BOOKED = datetime(2016, 4, 20, 8, 0, tzinfo=timezone.utc)
@@ -128,7 +129,8 @@ def _widget_app(lang: str):
     def app():
         import sys
 
-        from digled import i18n, programme as p
+        from digled.platform import i18n
+        from digled.content import programme as p
         from digled.ui import calendar
 
         lang = sys.argv[-1] if sys.argv[-1] in ("da", "en") else "da"

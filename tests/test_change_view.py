@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled import cohort, content, organisation, programme, publications
+from digled.insight import assessment_figures, publications
+from digled.content import loader, programme
+from digled.accounts import organisation
 from digled.ui import change_view
 from tests.apptest import page_text
 
@@ -71,7 +73,7 @@ def test_rows_say_why_an_interval_is_missing(framework):
 
 def test_numbers_in_danish_have_a_decimal_comma():
     assert change_view.number(2.5, "da") == "+2,5" and change_view.number(-0.44, "da") == "-0,4"
-    assert change_view.number(-0.04, "en") == "0.0"  # rounds to no change: no sign (digled.numbers)
+    assert change_view.number(-0.04, "en") == "0.0"  # rounds to no change: no sign (digled.platform.numbers)
 
 
 # --- the attacker --------------------------------------------------------------------------------
@@ -133,12 +135,14 @@ def test_with_two_unknown_the_sd_reveals_the_pair_so_intervals_need_2k():
 def _view(pub_id: int, key: list, lang: str) -> None:
     import streamlit as st  # noqa: F401
 
-    from digled import content, db, i18n, publications
+    from digled.content import loader
+    from digled.platform import db, i18n
+    from digled.insight import publications
     from digled.ui import change_view
     from tests.apptest import db_path
 
     d = db.connect(db_path())
-    change_view.show(d, publications.get(d, pub_id), tuple(key), content.framework(), i18n.translator(lang), lang)
+    change_view.show(d, publications.get(d, pub_id), tuple(key), loader.framework(), i18n.translator(lang), lang)
 
 
 def _run(pub_id: int, key: tuple, lang: str = "en") -> AppTest:
@@ -148,15 +152,15 @@ def _run(pub_id: int, key: tuple, lang: str = "en") -> AppTest:
 
 
 def _publish(db):
-    return publications.make(db, content.framework(), organisation.current(db), programme.programme(), "first")
+    return publications.make(db, loader.framework(), organisation.current(db), programme.programme(), "first")
 
 
 def _hand_interval(db, framework, competence: str) -> tuple[float, float]:
     """The 95 % t interval of the demo cohort's mean change of one competence, from the frame."""
-    from digled import stats
+    from digled.platform import stats
 
-    df = cohort.frame(db, framework)
-    pairs = cohort.paired(df)
+    df = assessment_figures.frame(db, framework)
+    pairs = assessment_figures.paired(df)
     col = f"c:{competence}"
     diff = pairs[col].to_numpy() - df.loc[pairs["start_member"].to_numpy(), col].to_numpy()
     diff = diff[~np.isnan(diff)]
@@ -231,7 +235,7 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
     shown = publications.shown(demo_db, pub.id, "paired", (None, None, None))
     ch, intervals, total_ci, _ = change_view.parse(shown.figures, k)
     rows = change_view.export_rows(demo_db, pub, (None, None, None), framework)
-    assert {r["n"] for r in rows} == {ch.n} and set(rows[0]) == set(cohort.EXPORT_COLUMNS)
+    assert {r["n"] for r in rows} == {ch.n} and set(rows[0]) == set(assessment_figures.EXPORT_COLUMNS)
     by_figure = {r["figure"]: r["value"] for r in rows}
     first = framework.competences[0].id
     low, high = _hand_interval(demo_db, framework, first)

@@ -1,7 +1,8 @@
 import subprocess
 import sys
 
-from digled import auth, db
+from digled.accounts import auth
+from digled.platform import db
 from digled.cli import main
 
 
@@ -77,14 +78,15 @@ def test_export_cohort_csv_is_the_latest_publication(demo_db, capsys):
 
     import pandas as pd
 
-    from digled import cohort, exports, publications
-    from digled.db import write
+    from digled.insight import assessment_figures, publications
+    from digled.platform import exports
+    from digled.platform.db import write
 
     assert main(["publish"]) == 0
     capsys.readouterr()
     assert main(["export", "cohort", "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    rows = exports.read_csv_text(out)  # ; and quotes for Danish Excel (digled.exports)
+    rows = exports.read_csv_text(out)  # ; and quotes for Danish Excel (digled.platform.exports)
     assert rows[0] == ["publication", "round", "municipality", "area", "level", "status", "n", "figure", "digcomp", "value"]
     assert rows[1][:6] == ["1", "start", "", "", "", "new"] and rows[1][7] == "total"
     hidden = [r for r in rows if r[5] == "hidden"]
@@ -93,7 +95,7 @@ def test_export_cohort_csv_is_the_latest_publication(demo_db, capsys):
     digcomp = {r[7]: r[8] for r in rows[1:] if r[5] != "hidden"}
     assert digcomp["competence info_search"] == "1.1" and digcomp["competence safe_devices"] == "4.1"
     assert digcomp["total"] == "" and all(v == "" for f, v in digcomp.items() if f.startswith("purpose "))
-    expected = cohort.dataframe(publications.export_rows(demo_db, publications.latest(demo_db).id))
+    expected = assessment_figures.dataframe(publications.export_rows(demo_db, publications.latest(demo_db).id))
     assert out == exports.csv_text(expected)
     assert len(pd.read_csv(io.StringIO(out), sep=";", decimal=",")) == len(expected)
     # the export is the publication, not the live answers: removing every end answer changes nothing
@@ -116,7 +118,7 @@ def test_export_cohort_xlsx(demo_db, tmp_path, capsys):
 
 
 def test_publish_first_then_nothing_due_the_same_day(demo_db, capsys):
-    from digled import publications
+    from digled.insight import publications
 
     assert main(["publish"]) == 0
     out = capsys.readouterr().out
@@ -136,7 +138,7 @@ def test_publish_first_then_nothing_due_the_same_day(demo_db, capsys):
 def test_publish_when_the_period_has_passed(demo_db, capsys):
     from datetime import date, timedelta
 
-    from digled import publications
+    from digled.insight import publications
 
     assert main(["publish"]) == 0
     later = (date.today() + timedelta(days=publications.DEFAULT_PERIOD_DAYS + 1)).isoformat()
@@ -147,7 +149,7 @@ def test_publish_when_the_period_has_passed(demo_db, capsys):
 
 
 def test_publish_dry_run_stores_nothing(demo_db, capsys):
-    from digled import publications
+    from digled.insight import publications
 
     before = {t: demo_db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
               for t in ("publications", "released_groups", "released_sets")}
@@ -165,7 +167,7 @@ def test_publish_dry_run_stores_nothing(demo_db, capsys):
 
 
 def test_publish_with_a_bad_date_exits_2(demo_db, capsys):
-    from digled import publications
+    from digled.insight import publications
 
     assert main(["publish", "--today", "25-01-2016"]) == 2
     assert "--today must be a date like" in capsys.readouterr().err

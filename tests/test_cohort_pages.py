@@ -1,4 +1,4 @@
-"""The administrator's page for runs (pages/admin_cohorts.py, digled.cohorts): the list of runs,
+"""The administrator's page for runs (pages/admin_cohorts.py, digled.accounts.programme_runs): the list of runs,
 renaming the running run, adding leaders of earlier runs, closing a run and opening the next
 (AppTest on the demo database, da and en)."""
 
@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import audit, auth, cohorts, workdays
+from digled.platform import audit, workdays
+from digled.accounts import auth, programme_runs
 from tests.apptest import app_as, page_text
 
 PAGE = "pages/admin_cohorts.py"
@@ -38,7 +39,7 @@ NEXT = "Næste forløb i digital ledelse"
 
 
 def demo_name(db) -> str:
-    return cohorts.running(db).name
+    return programme_runs.running(db).name
 
 
 def table(at):
@@ -70,7 +71,7 @@ def test_the_page_lists_the_demo_run(demo_db, lang, title, running):
     rows = table(at)
     assert len(rows) == 1
     row = rows.iloc[0]
-    run = cohorts.running(demo_db)
+    run = programme_runs.running(demo_db)
     kickoff = date.fromisoformat(run.kickoff)  # the demo places it relative to the day it is built
     assert row.iloc[0] == run.name == f"Digital ledelse {kickoff.year}"
     assert row.iloc[1] == long_day(kickoff, lang)
@@ -107,7 +108,7 @@ def test_renaming_with_an_empty_name_shows_the_danish_error_and_keeps_the_input(
     at.button(key="co_rename").click().run()
     assert [e.value for e in at.error] == ["Giv forløbet et navn, for eksempel “Digital ledelse 2027”."]
     assert at.text_input(key="co_name").value == "   "
-    assert cohorts.running(demo_db).name == first
+    assert programme_runs.running(demo_db).name == first
 
 
 def test_renaming_works_and_is_audited(demo_db):
@@ -115,7 +116,7 @@ def test_renaming_works_and_is_audited(demo_db):
     at.text_input(key="co_name").input("  Digital ledelse 2026 · Albertslund og Glostrup ")  # any name
     at.button(key="co_rename").click().run()
     assert not at.error, [e.value for e in at.error]
-    assert cohorts.running(demo_db).name == "Digital ledelse 2026 · Albertslund og Glostrup"
+    assert programme_runs.running(demo_db).name == "Digital ledelse 2026 · Albertslund og Glostrup"
     assert at.success[0].value == "The running run is now called Digital ledelse 2026 · Albertslund og Glostrup."
     assert table(at).iloc[0, 0] == "Digital ledelse 2026 · Albertslund og Glostrup"
     assert at.text_input(key="co_name").value == "Digital ledelse 2026 · Albertslund og Glostrup"
@@ -135,8 +136,8 @@ def test_closing_without_the_confirmation_refuses_and_keeps_what_was_typed(demo_
     close(at, NEXT, kickoff, [leder], confirm=False)
     assert [e.value for e in at.error] == [message]
     assert at.session_state["co_close_section"] is True  # the section stays open where the error is
-    assert cohorts.running(demo_db).name == first
-    assert len(cohorts.listing(demo_db)) == 1
+    assert programme_runs.running(demo_db).name == first
+    assert len(programme_runs.listing(demo_db)) == 1
     assert at.text_input(key="co_next_name").value == NEXT
     assert at.date_input(key="co_next_kickoff").value == kickoff
     assert at.multiselect(key="co_continuing").value == [leder]
@@ -150,22 +151,22 @@ def test_closing_names_every_problem_at_once(demo_db):
         f"Another run is already called “{first}”.",
         "Choose the kick-off date of the next run.",
     ]
-    assert len(cohorts.listing(demo_db)) == 1
+    assert len(programme_runs.listing(demo_db)) == 1
 
 
 def test_closing_with_the_confirmation_opens_the_next_run(demo_db):
     assert demo_db.execute("SELECT COUNT(*) FROM progress").fetchone()[0] > 0
     first = demo_name(demo_db)
     leder = auth.get_user(demo_db, "leder").id
-    other = next(p[0] for p in cohorts.running_leaders(demo_db) if p[0] != leder)
+    other = next(p[0] for p in programme_runs.running_leaders(demo_db) if p[0] != leder)
     kickoff = next_monday()
     at = open_page("en")
     close(at, NEXT, kickoff, [leder])
     assert not at.error, [e.value for e in at.error]
-    new = cohorts.running(demo_db)
+    new = programme_runs.running(demo_db)
     assert new.name == NEXT
     assert new.kickoff == kickoff.isoformat()
-    assert cohorts.is_member(demo_db, leder) and not cohorts.is_member(demo_db, other)
+    assert programme_runs.is_member(demo_db, leder) and not programme_runs.is_member(demo_db, other)
     assert new.members == 1
     for tbl in ("progress", "participation"):
         assert demo_db.execute(f"SELECT COUNT(*) FROM {tbl}").fetchone()[0] == 0, tbl
@@ -182,11 +183,11 @@ def test_closing_with_the_confirmation_opens_the_next_run(demo_db):
     assert at.text_input(key="co_next_name").value == f"Digital ledelse {kickoff.year + 1}"
     assert at.checkbox(key="co_confirm").value is False
     # the others can now be added back from the earlier run
-    assert other in [p[0] for p in cohorts.not_in_running(demo_db)]
+    assert other in [p[0] for p in programme_runs.not_in_running(demo_db)]
     at.multiselect(key="co_add").set_value([other])
     at.button(key="co_add_button").click().run()
     assert at.success[0].value == f"Leaders added to {NEXT}: 1."
-    assert cohorts.is_member(demo_db, other)
+    assert programme_runs.is_member(demo_db, other)
     row = audit.recent(demo_db, 1)[0]
     assert (row["actor"], row["action"]) == ("admin", "add to cohort")
     assert row["detail"].endswith(f"(user {other}) -> {NEXT}")
@@ -194,11 +195,11 @@ def test_closing_with_the_confirmation_opens_the_next_run(demo_db):
 
 def test_adding_nobody_is_refused(demo_db):
     leder = auth.get_user(demo_db, "leder").id
-    cohorts.close_and_open(demo_db, NEXT, next_monday(), [leder], "admin")
+    programme_runs.close_and_open(demo_db, NEXT, next_monday(), [leder], "admin")
     at = open_page("da")
     at.button(key="co_add_button").click().run()
     assert [e.value for e in at.error] == ["Vælg først de ledere, der skal tilføjes."]
-    assert cohorts.running(demo_db).members == 1
+    assert programme_runs.running(demo_db).members == 1
 
 
 def test_a_kickoff_on_a_day_off_or_in_the_past_is_warned(demo_db):

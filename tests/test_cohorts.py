@@ -9,7 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import anonymity, assessment, cohort, cohorts, db as storage, organisation, programme, publications
+from digled.insight import anonymity, assessment_figures, publications
+from digled.assessment import answering
+from digled.accounts import programme_runs, organisation
+from digled.platform import db as storage
+from digled.content import programme
 from tests import attacker
 from tests.conftest import SECRET
 from tests.test_attacks_management import AREAS, LEVELS, MUNIS, World
@@ -58,8 +62,8 @@ def test_an_existing_database_migrates_into_its_first_cohort_without_loss(demo_d
 
     after = _counts(v10)
     assert {t: n for t, n in after.items() if t in before} == before  # nothing lost, nothing added
-    (first,) = cohorts.listing(v10)
-    assert first.name == "Digital ledelse Vest 2026" and first.running and first.id == cohorts.running_id(v10)
+    (first,) = programme_runs.listing(v10)
+    assert first.name == "Digital ledelse Vest 2026" and first.running and first.id == programme_runs.running_id(v10)
     leaders = v10.execute("SELECT COUNT(*) FROM users WHERE (',' || roles || ',') LIKE '%,leader,%'").fetchone()[0]
     assert first.members == leaders > 20
     assert v10.execute("SELECT COUNT(*) FROM assessments WHERE round IN ('start', 'end') AND cohort_id = ?",
@@ -76,10 +80,10 @@ def test_without_a_run_name_the_first_cohort_is_named_by_the_kickoff_year(tmp_pa
     with storage.write(d):
         d.execute("INSERT INTO settings (key, value) VALUES ('kickoff_date', '2027-01-11')")
     storage.migrate(d)
-    assert cohorts.running(d).name == "Digital ledelse 2027"
+    assert programme_runs.running(d).name == "Digital ledelse 2027"
     d.close()
     empty = storage.open_and_migrate(tmp_path / "y.db")
-    assert cohorts.running(empty).name == f"Digital ledelse {date.today().year}"
+    assert programme_runs.running(empty).name == f"Digital ledelse {date.today().year}"
     empty.close()
 
 
@@ -95,19 +99,19 @@ def test_only_one_cohort_can_run(database):
 
 
 def test_closing_keeps_the_run_and_opens_the_next_with_the_continuing_leaders(demo_db):
-    old = cohorts.running(demo_db)
+    old = programme_runs.running(demo_db)
     lea = _user(demo_db, "leder")
     other = demo_db.execute("SELECT id FROM users WHERE roles = 'leader' AND username != 'leder' LIMIT 1").fetchone()[0]
     kept = {t: [dict(r) for r in demo_db.query(f"SELECT * FROM {t}")] for t in RUN_TABLES}
     groups = demo_db.execute("SELECT COUNT(*) FROM leader_groups").fetchone()[0]
     kickoff = demo_db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()[0]
     assert kept["progress"] and kept["participation"] and groups
-    new = cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
+    new = programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
 
     assert new.running and new.name == NEXT and new.kickoff == "2027-01-11" and new.members == 1
-    closed = cohorts.get(demo_db, old.id)
+    closed = programme_runs.get(demo_db, old.id)
     assert not closed.running and closed.kickoff == kickoff
-    archive = cohorts.archive(demo_db, old.id)
+    archive = programme_runs.archive(demo_db, old.id)
     assert {t: archive["tables"][t] for t in RUN_TABLES} == json.loads(json.dumps(kept, default=str))
     assert len(archive["leader_groups"]) == groups and lea in archive["members"] and other in archive["members"]
     for table in RUN_TABLES:
@@ -115,13 +119,13 @@ def test_closing_keeps_the_run_and_opens_the_next_with_the_continuing_leaders(de
     assert demo_db.execute("SELECT COUNT(*) FROM leader_groups").fetchone()[0] == 0
     assert demo_db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()[0] == "2027-01-11"
     assert demo_db.execute("SELECT COUNT(*) FROM settings WHERE key LIKE 'round_k:%'").fetchone()[0] == 0
-    assert cohorts.is_member(demo_db, lea) and not cohorts.is_member(demo_db, other)
-    assert [c.name for c in cohorts.of_user(demo_db, lea)] == [old.name, NEXT]
+    assert programme_runs.is_member(demo_db, lea) and not programme_runs.is_member(demo_db, other)
+    assert [c.name for c in programme_runs.of_user(demo_db, lea)] == [old.name, NEXT]
     assert "close cohort" in [r[0] for r in demo_db.execute("SELECT action FROM audit_log")]
     # a leader added now takes part in the new run
     with storage.write(demo_db):
         new_id = demo_db.execute("INSERT INTO users (username, name, roles) VALUES ('ny', 'Ny Leder', 'leader')").lastrowid
-    assert cohorts.is_member(demo_db, new_id)
+    assert programme_runs.is_member(demo_db, new_id)
 
 
 @pytest.mark.parametrize("name, message", [
@@ -129,30 +133,30 @@ def test_closing_keeps_the_run_and_opens_the_next_with_the_continuing_leaders(de
 ])
 def test_a_bad_name_refuses_and_changes_nothing(demo_db, name, message):
     before = _counts(demo_db)
-    with pytest.raises(cohorts.CohortError) as e:
-        cohorts.close_and_open(demo_db, name, date(2027, 1, 11), [], "admin")
+    with pytest.raises(programme_runs.CohortError) as e:
+        programme_runs.close_and_open(demo_db, name, date(2027, 1, 11), [], "admin")
     assert message in str(e.value)
     assert _counts(demo_db) == before
 
 
 def test_the_name_of_an_earlier_run_and_non_leaders_are_refused(demo_db):
-    first = cohorts.running(demo_db).name
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
-    with pytest.raises(cohorts.CohortError, match="already called"):
-        cohorts.close_and_open(demo_db, first.upper(), date(2028, 1, 10), [], "admin")
+    first = programme_runs.running(demo_db).name
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
+    with pytest.raises(programme_runs.CohortError, match="already called"):
+        programme_runs.close_and_open(demo_db, first.upper(), date(2028, 1, 10), [], "admin")
     admin = _user(demo_db, "admin")
-    with pytest.raises(cohorts.CohortError, match="Only leaders"):
-        cohorts.close_and_open(demo_db, AFTER, date(2028, 1, 10), [admin], "admin")
-    assert cohorts.running(demo_db).name == NEXT
+    with pytest.raises(programme_runs.CohortError, match="Only leaders"):
+        programme_runs.close_and_open(demo_db, AFTER, date(2028, 1, 10), [admin], "admin")
+    assert programme_runs.running(demo_db).name == NEXT
 
 
 def test_a_draft_open_at_closing_becomes_the_leaders_own_extra_retake(demo_db):
     lea = _user(demo_db, "leder")
     respondent = anonymity.pseudonym(SECRET, lea)
-    assessment.discard_draft(demo_db, respondent)
-    d = assessment.start(demo_db, respondent, "end", secret=SECRET)
-    assert demo_db.execute("SELECT cohort_id FROM assessments WHERE id = ?", [d.id]).fetchone()[0] == cohorts.running_id(demo_db)
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
+    answering.discard_draft(demo_db, respondent)
+    d = answering.start(demo_db, respondent, "end", secret=SECRET)
+    assert demo_db.execute("SELECT cohort_id FROM assessments WHERE id = ?", [d.id]).fetchone()[0] == programme_runs.running_id(demo_db)
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
     row = demo_db.execute("SELECT round, cohort_id, status FROM assessments WHERE id = ?", [d.id]).fetchone()
     assert tuple(row) == ("extra", None, "draft")
 
@@ -163,33 +167,33 @@ def test_a_draft_open_at_closing_becomes_the_leaders_own_extra_retake(demo_db):
 def _leader_with_history(db) -> tuple[int, str]:
     for (uid,) in db.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id"):
         respondent = anonymity.pseudonym(SECRET, uid)
-        if assessment.history(db, respondent, SECRET):
+        if answering.history(db, respondent, SECRET):
             return uid, respondent
     raise AssertionError("no demo leader with a submitted attempt")
 
 
 def test_a_leader_in_two_runs_keeps_one_history_and_each_run_counts_its_own(demo_db, framework):
     lea, respondent = _leader_with_history(demo_db)
-    first = cohorts.running_id(demo_db)
-    earlier = assessment.history(demo_db, respondent, SECRET)
-    old_frame = cohort.frame(demo_db, framework)
+    first = programme_runs.running_id(demo_db)
+    earlier = answering.history(demo_db, respondent, SECRET)
+    old_frame = assessment_figures.frame(demo_db, framework)
     assert len(earlier) >= 1 and len(old_frame) > 20
     _publish(demo_db, framework)
 
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
-    assert cohort.frame(demo_db, framework).empty  # the new run has no answers yet
-    assert list(cohort.frame(demo_db, framework, first)["member"]) == list(old_frame["member"])
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
+    assert assessment_figures.frame(demo_db, framework).empty  # the new run has no answers yet
+    assert list(assessment_figures.frame(demo_db, framework, first)["member"]) == list(old_frame["member"])
     assert publications.latest(demo_db) is None and publications.latest(demo_db, first) is not None
 
-    assessment.discard_draft(demo_db, respondent)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
+    answering.discard_draft(demo_db, respondent)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
     answers = {i.id: 4 for i in framework.items} | {p.id: 4 for p in framework.purposes}
     for item, value in answers.items():
-        assessment.save_answer(demo_db, framework, d.id, item, value)
-    assessment.submit(demo_db, framework, d.id, secret=SECRET)
-    history = assessment.history(demo_db, respondent, SECRET)
+        answering.save_answer(demo_db, framework, d.id, item, value)
+    answering.submit(demo_db, framework, d.id, secret=SECRET)
+    history = answering.history(demo_db, respondent, SECRET)
     assert [a.id for a in history[:-1]] == [a.id for a in earlier] and history[-1].id == d.id
-    assert list(cohort.frame(demo_db, framework)["member"]) == [d.id]
+    assert list(assessment_figures.frame(demo_db, framework)["member"]) == [d.id]
     # the new run's first publication: its one answer stays hidden and nothing of the old run is in
     # it, so nothing is released: no publication is stored (issue 25: not one of hidden groups)
     plan = _publish(demo_db, framework)
@@ -205,7 +209,7 @@ def test_k_is_frozen_per_run(demo_db):
     frozen = organisation.round_k(demo_db, "start")
     organisation.set_min_group_size(demo_db, frozen + 2, "admin")
     assert organisation.round_k(demo_db, "start") == frozen  # the demo run has answers: frozen
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
     assert organisation.round_k(demo_db, "start") == frozen + 2  # the next run: today's k
 
 
@@ -229,7 +233,7 @@ def test_comparing_two_runs_reveals_no_leader_and_no_ones_change(database, frame
         if i % 6 == 5:
             world.publish()
     first_rows = len(world.released_rows())
-    cohorts.close_and_open(database, NEXT, world.when.date() + timedelta(days=60), [], "admin")
+    programme_runs.close_and_open(database, NEXT, world.when.date() + timedelta(days=60), [], "admin")
     second = people[:15] + [(f"n{i}", MUNIS[i % 2], AREAS[i % 4], LEVELS[i % 3]) for i in range(12)]
     for i, p in enumerate(second):
         world.submit(p[0], "start", *p[1:])
@@ -250,17 +254,17 @@ def test_the_leaders_history_names_the_run_of_each_attempt_once_there_are_two(de
 
     lea, respondent = _leader_with_history(demo_db)
     username = demo_db.execute("SELECT username FROM users WHERE id = ?", [lea]).fetchone()[0]
-    first = cohorts.running(demo_db).name
+    first = programme_runs.running(demo_db).name
     at = app_as(username).run()
     at.switch_page("pages/my_results.py").run()
     assert not at.exception
     assert not any(first in o for o in at.selectbox(key="attempt").options)  # one run: no run names
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
-    assessment.discard_draft(demo_db, respondent)
-    d = assessment.start(demo_db, respondent, "start", secret=SECRET)
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [lea], "admin")
+    answering.discard_draft(demo_db, respondent)
+    d = answering.start(demo_db, respondent, "start", secret=SECRET)
     for item in [i.id for i in framework.items] + [p.id for p in framework.purposes]:
-        assessment.save_answer(demo_db, framework, d.id, item, 3)
-    assessment.submit(demo_db, framework, d.id, secret=SECRET)
+        answering.save_answer(demo_db, framework, d.id, item, 3)
+    answering.submit(demo_db, framework, d.id, secret=SECRET)
     at = app_as(username).run()
     at.switch_page("pages/my_results.py").run()
     assert not at.exception
@@ -271,11 +275,11 @@ def test_the_leaders_history_names_the_run_of_each_attempt_once_there_are_two(de
 def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programme(demo_db):
     from datetime import datetime, timezone
 
-    from digled import service
+    from digled.programme import service
     from tests.apptest import app_as
 
     lea = _user(demo_db, "leder")
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
     at = app_as("leder", lang="da").run()
     assert not at.exception
     assert any("Du er ikke deltager i det igangværende forløb, " + NEXT in i.value for i in at.info)
@@ -285,20 +289,20 @@ def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programm
     slot = service.create_slot(demo_db, "admin", datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc), 30, 2, "")
     with pytest.raises(service.ServiceError, match="participants of the running run"):
         service.book(demo_db, lea, slot, now=datetime(2027, 1, 20, tzinfo=timezone.utc))
-    cohorts.add_member(demo_db, lea)  # added to the run: the programme is theirs again
+    programme_runs.add_member(demo_db, lea)  # added to the run: the programme is theirs again
     at = app_as("leder", lang="da").run()
     assert not any("ikke deltager" in i.value for i in at.info)
 
 
 def test_the_wizards_run_name_is_the_running_runs_name(database):
-    from digled import first_run
+    from digled.programme import first_run
 
     assert first_run.cohort_name(database) is None  # not named by an administrator yet
     first_run.set_cohort_name(database, "admin", "Digital ledelse Vest")
-    assert cohorts.running(database).name == first_run.cohort_name(database) == "Digital ledelse Vest"
-    cohorts.rename(database, cohorts.running_id(database), "Digital ledelse Vest 2027", "admin")
+    assert programme_runs.running(database).name == first_run.cohort_name(database) == "Digital ledelse Vest"
+    programme_runs.rename(database, programme_runs.running_id(database), "Digital ledelse Vest 2027", "admin")
     assert first_run.cohort_name(database) == "Digital ledelse Vest 2027"  # one name, never a stale copy
-    cohorts.close_and_open(database, "Digital ledelse 2028", date(2028, 1, 10), [], "admin")
+    programme_runs.close_and_open(database, "Digital ledelse 2028", date(2028, 1, 10), [], "admin")
     assert first_run.cohort_name(database) == "Digital ledelse 2028"
 
 
@@ -307,7 +311,7 @@ def test_the_cli_says_a_new_run_has_nothing_to_publish_yet(demo_db, framework, c
     from digled import cli
 
     _publish(demo_db, framework)
-    cohorts.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
+    programme_runs.close_and_open(demo_db, NEXT, date(2027, 1, 11), [], "admin")
     assert cli.main(["publish"]) == 0
     assert "nothing stored: the new run has nothing to show yet" in capsys.readouterr().out
     assert publications.count(demo_db) == 0

@@ -1,4 +1,4 @@
-"""The helpers of digled.cohorts the administrator's page for runs uses: publications per run,
+"""The helpers of digled.accounts.programme_runs the administrator's page for runs uses: publications per run,
 leaders in and not in the running run, the suggested name of the next run."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from digled import auth, cohorts, db as storage, publications
+from digled.accounts import auth, programme_runs
+from digled.platform import db as storage
+from digled.insight import publications
 
 
 @pytest.fixture
@@ -46,42 +48,42 @@ def test_publication_count_counts_one_runs_publications(runs):
 
 def test_not_in_running_lists_active_leaders_outside_the_running_run(runs):
     d, ids = runs
-    assert cohorts.not_in_running(d) == [(ids["Cai"], "Cai", "Glostrup", "skole")]
-    cohorts.add_member(d, ids["Cai"])
-    assert cohorts.not_in_running(d) == []
+    assert programme_runs.not_in_running(d) == [(ids["Cai"], "Cai", "Glostrup", "skole")]
+    programme_runs.add_member(d, ids["Cai"])
+    assert programme_runs.not_in_running(d) == []
 
 
 def test_running_leaders_are_the_active_leaders_of_the_running_run_by_name(runs):
     d, ids = runs
     # by name regardless of case ("bo" before "Carl"); Å after the ASCII letters, as in Danish
-    assert [p[1] for p in cohorts.running_leaders(d)] == ["bo", "Carl", "Åse"]
-    assert cohorts.running_leaders(d)[0] == (ids["bo"], "bo", "Glostrup", "skole")
+    assert [p[1] for p in programme_runs.running_leaders(d)] == ["bo", "Carl", "Åse"]
+    assert programme_runs.running_leaders(d)[0] == (ids["bo"], "bo", "Glostrup", "skole")
     with storage.write(d):
         d.execute("UPDATE users SET active = 0 WHERE id = ?", [ids["bo"]])
-    assert [p[1] for p in cohorts.running_leaders(d)] == ["Carl", "Åse"]
+    assert [p[1] for p in programme_runs.running_leaders(d)] == ["Carl", "Åse"]
 
 
 def test_suggested_name_is_the_year_after_the_kickoff_or_today_and_free(runs):
     d, _ = runs
     today = date(2026, 12, 1)
-    assert cohorts.suggested_name(d, today) == "Digital ledelse 2027"  # no kick-off set: the year after today
+    assert programme_runs.suggested_name(d, today) == "Digital ledelse 2027"  # no kick-off set: the year after today
     storage.set_setting(d, "kickoff_date", "2027-01-11")
-    assert cohorts.suggested_name(d, today) == "Digital ledelse 2028"  # the running run starts in 2027
+    assert programme_runs.suggested_name(d, today) == "Digital ledelse 2028"  # the running run starts in 2027
     storage.set_setting(d, "kickoff_date", "2015-11-16")
-    assert cohorts.suggested_name(d, today) == "Digital ledelse 2027"  # an old kick-off: after today
+    assert programme_runs.suggested_name(d, today) == "Digital ledelse 2027"  # an old kick-off: after today
     with storage.write(d):
         d.execute("INSERT INTO cohorts (name, opened_at, closed_at) VALUES ('digital ledelse 2027', 'x', 'y')")
-    assert cohorts.suggested_name(d, today) == "Digital ledelse 2028"  # taken (any case): the next free year
+    assert programme_runs.suggested_name(d, today) == "Digital ledelse 2028"  # taken (any case): the next free year
 
 
 def test_add_leaders_adds_only_leaders_outside_the_run_each_audited(demo_db):
-    from digled import audit
+    from digled.platform import audit
 
     lea, other = demo_db.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id LIMIT 2").fetchall()
     admin = demo_db.execute("SELECT id FROM users WHERE username = 'admin'").fetchone()[0]
-    cohorts.close_and_open(demo_db, "Næste forløb i digital ledelse", date(2027, 1, 11), [lea[0]], "admin")
+    programme_runs.close_and_open(demo_db, "Næste forløb i digital ledelse", date(2027, 1, 11), [lea[0]], "admin")
     # lea is a member already, the admin is no leader, 999999 does not exist: only `other` counts
-    assert cohorts.add_leaders(demo_db, [lea[0], other[0], other[0], admin, 999999], "admin") == 1
-    assert cohorts.is_member(demo_db, other[0]) and not cohorts.is_member(demo_db, admin)
+    assert programme_runs.add_leaders(demo_db, [lea[0], other[0], other[0], admin, 999999], "admin") == 1
+    assert programme_runs.is_member(demo_db, other[0]) and not programme_runs.is_member(demo_db, admin)
     rows = [r for r in audit.recent(demo_db, 5) if r["action"] == "add to cohort"]
     assert len(rows) == 1 and rows[0]["detail"].endswith(f"(user {other[0]}) -> Næste forløb i digital ledelse")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digled import compare
-from digled.cohort import Figures
+from digled.insight import compare
+from digled.insight.assessment_figures import Figures
 
 
 def _figures(framework, n, total, areas=None, competences=None) -> Figures:

@@ -1,6 +1,6 @@
 import pytest
 
-from digled import config
+from digled.platform import config
 
 COOKIE = "Kc7Lq2VzTm9XrB4nWf8HsJ3pGd6YaE1u"  # random enough (config.weakness)
 PSEUDO = "Ps4Nq8TzRm2WvK7cLh5XjF9sYd3GbA6e"

@@ -3,7 +3,7 @@ import shutil
 import pytest
 import yaml
 
-from digled import content, programme
+from digled.content import loader, programme
 from digled.cli import main
 
 
@@ -11,7 +11,7 @@ def test_real_content_is_complete(framework):
     assert len(framework.areas) == 4 and len(framework.competences) == 16
     assert len(framework.items) >= 96 and len(framework.purposes) == 7
     for c in framework.competences:
-        for d in content.DIMENSIONS:
+        for d in loader.DIMENSIONS:
             assert sum(1 for i in framework.items if i.competence == c.id and i.dimension == d) >= 2
     assert len(framework.feedback) == 16 * 4
     assert set(framework.target_levels) == {c.id for c in framework.competences}
@@ -19,12 +19,12 @@ def test_real_content_is_complete(framework):
 
 def test_area_colours_pass_wcag_contrast(framework):
     for area in framework.areas:
-        assert content.contrast_ratio(area.colour, "#ffffff") >= 4.5
+        assert loader.contrast_ratio(area.colour, "#ffffff") >= 4.5
 
 
 def test_contrast_ratio_known_values():
-    assert content.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
-    assert content.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert loader.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert loader.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
 
 
 def test_check_content_prints_the_summary(capsys):
@@ -35,7 +35,7 @@ def test_check_content_prints_the_summary(capsys):
 @pytest.fixture
 def content_copy(tmp_path):
     target = tmp_path / "assessment"
-    shutil.copytree(content.DATA_DIR / "assessment", target)
+    shutil.copytree(loader.DATA_DIR / "assessment", target)
     return target
 
 
@@ -60,21 +60,21 @@ def _edit(path, change):
 )
 def test_invalid_content_names_file_entry_and_problem(content_copy, file, change, expected):
     _edit(content_copy / file, change)
-    with pytest.raises(content.ContentError) as e:
-        content.load_framework(content_copy)
+    with pytest.raises(loader.ContentError) as e:
+        loader.load_framework(content_copy)
     assert file in str(e.value) and expected in str(e.value)
 
 
 def test_malformed_yaml_is_named(content_copy):
     (content_copy / "items.yaml").write_text("items: [unclosed", encoding="utf-8")
-    with pytest.raises(content.ContentError, match="items.yaml: not valid YAML"):
-        content.load_framework(content_copy)
+    with pytest.raises(loader.ContentError, match="items.yaml: not valid YAML"):
+        loader.load_framework(content_copy)
 
 
 def test_check_content_exits_non_zero_on_invalid_content(content_copy, monkeypatch, capsys):
     _edit(content_copy / "items.yaml", lambda d: d["items"][0].update(dimension="feelings"))
     monkeypatch.setattr(content, "DATA_DIR", content_copy.parent)
-    monkeypatch.setattr(content, "load_framework", lambda directory=None, _orig=content.load_framework: _orig(content_copy))
+    monkeypatch.setattr(content, "load_framework", lambda directory=None, _orig=loader.load_framework: _orig(content_copy))
     assert main(["check-content"]) == 1
     assert "item info_search-k1: dimension must be one of" in capsys.readouterr().err
 
@@ -90,6 +90,6 @@ def test_programme_content_is_valid_and_ordered():
 
 
 def test_organisation_lists():
-    org = content.load_organisation()
+    org = loader.load_organisation()
     assert set(org.municipalities) == {"Albertslund", "Glostrup"}
     assert len(org.areas) >= 5 and len(org.levels) == 3

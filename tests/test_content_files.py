@@ -10,8 +10,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import audit, auth, content_files, dates, journey, kickoff, programme
-from digled.content import ContentError
+from digled.platform import audit, dates
+from digled.accounts import auth
+from digled.content import uploaded_files, programme
+from digled.programme import journey, kickoff
+from digled.content.loader import ContentError
 
 
 def small_pdf(text: str = "Håndbog") -> bytes:
@@ -66,11 +69,11 @@ def test_the_hand_built_pdf_is_a_real_pdf():
 
 def test_a_real_pdf_is_stored_as_version_1_with_its_hash_and_an_audit_row(database):
     pdf = small_pdf()
-    stored = content_files.upload(database, "handbook", "Håndbog 2026.pdf", pdf, "admin")
+    stored = uploaded_files.upload(database, "handbook", "Håndbog 2026.pdf", pdf, "admin")
     assert (stored.slot, stored.version, stored.filename, stored.mime, stored.size) == (
         "handbook", 1, "Håndbog 2026.pdf", "application/pdf", len(pdf))
     assert stored.sha256 == hashlib.sha256(pdf).hexdigest() and stored.uploaded_by == "admin"
-    data, meta = content_files.read(database, "handbook")
+    data, meta = uploaded_files.read(database, "handbook")
     assert data == pdf and meta == stored
     row = audit.recent(database)[0]
     assert (row["actor"], row["action"]) == ("admin", "upload file")
@@ -79,19 +82,19 @@ def test_a_real_pdf_is_stored_as_version_1_with_its_hash_and_an_audit_row(databa
 
 def test_versions_count_up_per_slot_and_the_newest_is_served(database):
     first, second = small_pdf("one"), small_pdf("two")
-    content_files.upload(database, "handbook", "a.pdf", first, "admin")
-    content_files.upload(database, "kickoff:invitation", "inv.pdf", first, "anne")
-    content_files.upload(database, "handbook", "b.pdf", second, "anne")
-    assert [v.version for v in content_files.versions(database, "handbook")] == [2, 1]
-    assert [v.filename for v in content_files.versions(database, "handbook")] == ["b.pdf", "a.pdf"]
-    assert content_files.latest(database, "handbook").uploaded_by == "anne"
-    assert content_files.read(database, "handbook")[0] == second
-    assert content_files.read(database, "handbook", 1)[0] == first
-    assert content_files.latest(database, "kickoff:invitation").version == 1
-    assert content_files.read(database, "handbook", 3) is None and content_files.latest(database, "x") is None
-    assert {s: f.version for s, f in content_files.latest_all(database).items()} == {
+    uploaded_files.upload(database, "handbook", "a.pdf", first, "admin")
+    uploaded_files.upload(database, "kickoff:invitation", "inv.pdf", first, "anne")
+    uploaded_files.upload(database, "handbook", "b.pdf", second, "anne")
+    assert [v.version for v in uploaded_files.versions(database, "handbook")] == [2, 1]
+    assert [v.filename for v in uploaded_files.versions(database, "handbook")] == ["b.pdf", "a.pdf"]
+    assert uploaded_files.latest(database, "handbook").uploaded_by == "anne"
+    assert uploaded_files.read(database, "handbook")[0] == second
+    assert uploaded_files.read(database, "handbook", 1)[0] == first
+    assert uploaded_files.latest(database, "kickoff:invitation").version == 1
+    assert uploaded_files.read(database, "handbook", 3) is None and uploaded_files.latest(database, "x") is None
+    assert {s: f.version for s, f in uploaded_files.latest_all(database).items()} == {
         "handbook": 2, "kickoff:invitation": 1}
-    assert not hasattr(content_files.versions(database, "handbook")[0], "data")  # metadata only
+    assert not hasattr(uploaded_files.versions(database, "handbook")[0], "data")  # metadata only
     assert [r["action"] for r in audit.recent(database)] == ["upload file"] * 3
 
 
@@ -102,37 +105,37 @@ def test_versions_count_up_per_slot_and_the_newest_is_served(database):
 ])
 def test_a_file_that_is_not_a_pdf_is_refused_whatever_its_name(database, name, data):
     data = data if data is not None else small_pptx()
-    with pytest.raises(content_files.FileRefused) as e:
-        content_files.upload(database, "handbook", name, data, "admin")
+    with pytest.raises(uploaded_files.FileRefused) as e:
+        uploaded_files.upload(database, "handbook", name, data, "admin")
     assert str(e.value) == f"{name}: not a PDF file, whatever its name says"
-    assert content_files.versions(database, "handbook") == []
+    assert uploaded_files.versions(database, "handbook") == []
     assert audit.recent(database) == []
 
 
 def test_a_truncated_pdf_and_an_empty_file_are_refused(database):
-    with pytest.raises(content_files.FileRefused, match="^half.pdf: the PDF file is incomplete"):
-        content_files.upload(database, "handbook", "half.pdf", small_pdf()[:200], "admin")
-    with pytest.raises(content_files.FileRefused, match="^empty.pdf: the file is empty$"):
-        content_files.upload(database, "handbook", "empty.pdf", b"", "admin")
+    with pytest.raises(uploaded_files.FileRefused, match="^half.pdf: the PDF file is incomplete"):
+        uploaded_files.upload(database, "handbook", "half.pdf", small_pdf()[:200], "admin")
+    with pytest.raises(uploaded_files.FileRefused, match="^empty.pdf: the file is empty$"):
+        uploaded_files.upload(database, "handbook", "empty.pdf", b"", "admin")
 
 
 def test_a_file_over_20_mb_is_refused_naming_its_size(database):
     big = small_pdf()[:-6] + b" " * (20 * 1024 * 1024) + b"%%EOF\n"
-    with pytest.raises(content_files.FileRefused) as e:
-        content_files.upload(database, "handbook", "big.pdf", big, "admin")
+    with pytest.raises(uploaded_files.FileRefused) as e:
+        uploaded_files.upload(database, "handbook", "big.pdf", big, "admin")
     assert str(e.value) == "big.pdf: the file is 20.0 MB; at most 20 MB is accepted"
-    exactly = small_pdf()[:-6] + b" " * (content_files.MAX_BYTES - len(small_pdf())) + b"%%EOF\n"
-    assert len(exactly) == content_files.MAX_BYTES
-    assert content_files.upload(database, "handbook", "just.pdf", exactly, "admin").size == 20 * 1024 * 1024
+    exactly = small_pdf()[:-6] + b" " * (uploaded_files.MAX_BYTES - len(small_pdf())) + b"%%EOF\n"
+    assert len(exactly) == uploaded_files.MAX_BYTES
+    assert uploaded_files.upload(database, "handbook", "just.pdf", exactly, "admin").size == 20 * 1024 * 1024
 
 
 def test_slides_take_a_pptx_and_a_pdf_but_the_handbook_takes_no_pptx(database):
     slot = "kickoff:talk:fremtid:slides"
-    stored = content_files.upload(database, slot, "Fremtid.pptx", small_pptx(), "admin")
-    assert stored.mime == content_files.PPTX and stored.filename == "Fremtid.pptx"
-    assert content_files.upload(database, slot, "Fremtid.pdf", small_pdf(), "admin").version == 2
-    with pytest.raises(content_files.FileRefused, match="neither a PDF nor a PowerPoint"):
-        content_files.upload(database, slot, "notes.pptx", b"plain text", "admin")
+    stored = uploaded_files.upload(database, slot, "Fremtid.pptx", small_pptx(), "admin")
+    assert stored.mime == uploaded_files.PPTX and stored.filename == "Fremtid.pptx"
+    assert uploaded_files.upload(database, slot, "Fremtid.pdf", small_pdf(), "admin").version == 2
+    with pytest.raises(uploaded_files.FileRefused, match="neither a PDF nor a PowerPoint"):
+        uploaded_files.upload(database, slot, "notes.pptx", b"plain text", "admin")
 
 
 def test_a_zip_that_is_not_a_presentation_is_refused(database):
@@ -140,31 +143,31 @@ def test_a_zip_that_is_not_a_presentation_is_refused(database):
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("word/document.xml", "<w/>")
         z.writestr("[Content_Types].xml", "<Types/>")
-    with pytest.raises(content_files.FileRefused, match=r"^talk.pptx: not a PowerPoint presentation"):
-        content_files.upload(database, "kickoff:talk:center:slides", "talk.pptx", buffer.getvalue(), "admin")
-    with pytest.raises(content_files.FileRefused, match=r"^broken.pptx: the PowerPoint file cannot be read"):
-        content_files.upload(database, "kickoff:talk:center:slides", "broken.pptx",
+    with pytest.raises(uploaded_files.FileRefused, match=r"^talk.pptx: not a PowerPoint presentation"):
+        uploaded_files.upload(database, "kickoff:talk:center:slides", "talk.pptx", buffer.getvalue(), "admin")
+    with pytest.raises(uploaded_files.FileRefused, match=r"^broken.pptx: the PowerPoint file cannot be read"):
+        uploaded_files.upload(database, "kickoff:talk:center:slides", "broken.pptx",
                              small_pptx()[:60], "admin")
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(database):
     bomb = small_pptx({"ppt/media/image1.png": bytes(5 * 1024 * 1024)})  # 5 MB of zeros packs to ~5 KB
     assert len(bomb) < 20_000
-    with pytest.raises(content_files.FileRefused, match=r"^bomb.pptx: the PowerPoint file unpacks to far too much"):
-        content_files.upload(database, "kickoff:talk:center:slides", "bomb.pptx", bomb, "admin")
-    assert content_files.versions(database, "kickoff:talk:center:slides") == []
+    with pytest.raises(uploaded_files.FileRefused, match=r"^bomb.pptx: the PowerPoint file unpacks to far too much"):
+        uploaded_files.upload(database, "kickoff:talk:center:slides", "bomb.pptx", bomb, "admin")
+    assert uploaded_files.versions(database, "kickoff:talk:center:slides") == []
 
 
 def test_too_many_members_or_too_much_in_all_is_refused(database, monkeypatch):
     many = small_pptx({f"ppt/slides/slide{i}.xml": "<s/>" for i in range(2, 12)})  # 14 files
     monkeypatch.setattr(content_files, "MAX_ZIP_MEMBERS", 13)
-    with pytest.raises(content_files.FileRefused, match="unpacks to far too much"):
-        content_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin")
+    with pytest.raises(uploaded_files.FileRefused, match="unpacks to far too much"):
+        uploaded_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin")
     monkeypatch.setattr(content_files, "MAX_ZIP_MEMBERS", 14)
-    assert content_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin").version == 1
+    assert uploaded_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin").version == 1
     monkeypatch.setattr(content_files, "MAX_ZIP_UNPACKED_BYTES", 100)
-    with pytest.raises(content_files.FileRefused, match="unpacks to far too much"):
-        content_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin")
+    with pytest.raises(uploaded_files.FileRefused, match="unpacks to far too much"):
+        uploaded_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin")
 
 
 def test_a_zip_whose_directory_lies_about_sizes_is_refused(database):
@@ -180,25 +183,25 @@ def test_a_zip_whose_directory_lies_about_sizes_is_refused(database):
             at += 4
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
         assert z.getinfo("ppt/media/a.bin").file_size == 10  # the lie
-    with pytest.raises(content_files.FileRefused, match=r"^liar.pptx: the PowerPoint file cannot be read"):
-        content_files.upload(database, "kickoff:talk:center:slides", "liar.pptx", bytes(data), "admin")
+    with pytest.raises(uploaded_files.FileRefused, match=r"^liar.pptx: the PowerPoint file cannot be read"):
+        uploaded_files.upload(database, "kickoff:talk:center:slides", "liar.pptx", bytes(data), "admin")
 
 
 @pytest.mark.parametrize("name, mime, expected", [
-    ("../../etc/Håndbog.pdf", content_files.PDF, "Håndbog.pdf"),
-    ("C:\\Users\\anne\\Slides.PPTX", content_files.PPTX, "Slides.pptx"),
-    ("slides.pdf", content_files.PPTX, "slides.pptx"),
-    ("bad\x00<name>?.pdf", content_files.PDF, "badname.pdf"),
-    ("   ", content_files.PDF, "fil.pdf"),
-    ("a" * 300 + ".pdf", content_files.PDF, "a" * 116 + ".pdf"),
+    ("../../etc/Håndbog.pdf", uploaded_files.PDF, "Håndbog.pdf"),
+    ("C:\\Users\\anne\\Slides.PPTX", uploaded_files.PPTX, "Slides.pptx"),
+    ("slides.pdf", uploaded_files.PPTX, "slides.pptx"),
+    ("bad\x00<name>?.pdf", uploaded_files.PDF, "badname.pdf"),
+    ("   ", uploaded_files.PDF, "fil.pdf"),
+    ("a" * 300 + ".pdf", uploaded_files.PDF, "a" * 116 + ".pdf"),
 ])
 def test_file_names_are_cleaned(name, mime, expected):
-    assert content_files.clean_filename(name, mime) == expected
+    assert uploaded_files.clean_filename(name, mime) == expected
 
 
 def test_an_unknown_slot_name_is_refused(database):
-    with pytest.raises(content_files.FileRefused, match="there is no place"):
-        content_files.upload(database, "../x", "a.pdf", small_pdf(), "admin")
+    with pytest.raises(uploaded_files.FileRefused, match="there is no place"):
+        uploaded_files.upload(database, "../x", "a.pdf", small_pdf(), "admin")
 
 
 # --- data/kickoff.yaml -----------------------------------------------------------------------------
@@ -272,7 +275,7 @@ def test_the_handbook_file_is_served_only_to_an_unlocked_active_leader(database)
     boss = auth.create_user(database, username="boss", name="Bo Ss", municipality="Albertslund",
                             area="administration", roles=("management",))
     pdf = small_pdf()
-    content_files.upload(database, "handbook", "h.pdf", pdf, "admin")
+    uploaded_files.upload(database, "handbook", "h.pdf", pdf, "admin")
     journey.set_kickoff(database, "admin", date.today())  # the handbook opens about 221 days ahead
     assert journey.handbook_opens(database, prog) > date.today()
     with pytest.raises(kickoff.HandbookLocked):
@@ -351,12 +354,12 @@ def test_a_bad_file_is_named_in_the_error_and_stays_chosen(demo_db, lang, messag
     save_upload(at, "kickoff_programme", "programme.pdf", b"MZ\x90\x00 this is a program, not a PDF")
     assert message in texts(at, "error")
     assert at.file_uploader(key="file_kickoff_programme_0").value.name == "programme.pdf"  # nothing lost
-    assert content_files.versions(demo_db, "kickoff:programme") == []
+    assert uploaded_files.versions(demo_db, "kickoff:programme") == []
 
 
 def test_slides_take_a_pptx_and_a_film_address_is_checked_and_kept(demo_db):
     at = open_page("admin", ADMIN_FILES)
-    save_upload(at, "kickoff_talk_fremtid_slides", "Fremtid.pptx", small_pptx(), content_files.PPTX)
+    save_upload(at, "kickoff_talk_fremtid_slides", "Fremtid.pptx", small_pptx(), uploaded_files.PPTX)
     assert "Future and vision: saved Fremtid.pptx as version 1." in texts(at, "success")
     at.text_input(key="film_fremtid").set_value("http://video.example.dk/fremtid").run()
     at.button(key="save_film_fremtid").click().run()
@@ -395,8 +398,8 @@ def test_the_kickoff_box_says_what_is_not_uploaded_and_offers_what_is(demo_db, m
     assert texts(at, "caption").count("Slides not uploaded yet.") == 6
     assert texts(at, "caption").count("No film yet.") == 6
     invitation = small_pdf("invitation")
-    content_files.upload(demo_db, "kickoff:invitation", "Invitation.pdf", invitation, "admin")
-    content_files.upload(demo_db, "kickoff:talk:center:slides", "center.pptx", small_pptx(), "admin")
+    uploaded_files.upload(demo_db, "kickoff:invitation", "Invitation.pdf", invitation, "admin")
+    uploaded_files.upload(demo_db, "kickoff:talk:center:slides", "center.pptx", small_pptx(), "admin")
     kickoff.set_film(demo_db, "center", "https://video.example.dk/center", "admin")
     at = open_page("leder", MATERIALS, "da")
     assert files.get(at, "file_kickoff_invitation") == invitation
@@ -412,7 +415,7 @@ def test_the_handbook_is_hidden_before_unlock_and_downloads_after(demo_db, monke
 
     files = Downloads(monkeypatch)
     book = small_pdf("handbook")
-    content_files.upload(demo_db, "handbook", "Håndbog.pdf", book, "admin")
+    uploaded_files.upload(demo_db, "handbook", "Håndbog.pdf", book, "admin")
     at = open_page("leder", MATERIALS)
     assert not journey.handbook_unlocked(demo_db, leader_id(demo_db))  # the demo is mid-programme
     opens = dates.day(journey.handbook_opens(demo_db), "en")
@@ -435,7 +438,7 @@ def test_attack_a_stale_page_gives_a_leader_no_handbook_once_it_is_locked_again(
     from tests.apptest import deferred_downloads, click_download
 
     made = deferred_downloads(monkeypatch)
-    content_files.upload(demo_db, "handbook", "h.pdf", small_pdf(), "admin")
+    uploaded_files.upload(demo_db, "handbook", "h.pdf", small_pdf(), "admin")
     lea = leader_id(demo_db)
     demo_db.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'end', ?)",
                     [lea, date.today().isoformat()])
@@ -452,7 +455,7 @@ def test_attack_management_and_a_locked_leader_get_no_handbook(demo_db, monkeypa
     from digled.ui import downloads
     from tests.apptest import app_as
 
-    content_files.upload(demo_db, "handbook", "h.pdf", small_pdf(), "admin")
+    uploaded_files.upload(demo_db, "handbook", "h.pdf", small_pdf(), "admin")
     # management cannot open the leaders' page ...
     at = app_as("ledelse", page=MATERIALS).run()
     assert "You do not have access to this page." in texts(at, "error") and not at.get("download_button")

@@ -8,8 +8,10 @@ from datetime import date, time
 
 import pytest
 
-from digled import audit, calendar_files, content_overrides, db, journey, programme
-from digled.content import ContentError
+from digled.platform import audit, db
+from digled.programme import calendar_files, journey
+from digled.content import admin_edits, programme
+from digled.content.loader import ContentError
 from tests.apptest import app_as, page_text, shown
 
 BASE = programme.programme()  # the YAML as written
@@ -94,14 +96,14 @@ def test_the_loader_refuses_a_minute_past_the_films_end(tmp_path):
 
 def test_an_override_replaces_the_default_and_reset_restores_it(database):
     place = {"da": "Glostrup Rådhus, sal 2", "en": "Glostrup Town Hall, room 2"}
-    assert content_overrides.save(database, BASE, "workshop1", "place", place, "admin")
-    assert content_overrides.save(database, BASE, "workshop1", "time", {"start": "9:30", "end": "12:00"}, "admin")
+    assert admin_edits.save(database, BASE, "workshop1", "place", place, "admin")
+    assert admin_edits.save(database, BASE, "workshop1", "time", {"start": "9:30", "end": "12:00"}, "admin")
     w = programme.programme(database).activity("workshop1")
     assert w.place == place and (w.start, w.end) == (time(9, 30), time(12, 0))
-    assert content_overrides.is_set(database, "workshop1", "place")
+    assert admin_edits.is_set(database, "workshop1", "place")
     assert [r["action"] for r in audit.recent(database, 2)] == ["content_set", "content_set"]
-    assert not content_overrides.save(database, BASE, "workshop1", "place", place, "admin")  # unchanged
-    assert content_overrides.reset(database, "activity:workshop1:place", "admin")
+    assert not admin_edits.save(database, BASE, "workshop1", "place", place, "admin")  # unchanged
+    assert admin_edits.reset(database, "activity:workshop1:place", "admin")
     assert programme.programme(database).activity("workshop1").place is None  # the default: an example, empty
     assert audit.recent(database, 1)[0]["action"] == "content_reset"
     db.set_setting(database, "demo", "1")
@@ -112,12 +114,12 @@ def test_an_override_replaces_the_default_and_reset_restores_it(database):
 
 
 def test_a_title_needs_danish_and_english(database):
-    with pytest.raises(content_overrides.OverrideError) as e:
-        content_overrides.save(database, BASE, "film2", "title", {"da": "Ny titel", "en": " "}, "admin")
+    with pytest.raises(admin_edits.OverrideError) as e:
+        admin_edits.save(database, BASE, "film2", "title", {"da": "Ny titel", "en": " "}, "admin")
     assert e.value.params == {"activity": "film2", "field": "title"}
     assert "write the text in Danish and English" in str(e.value)
-    assert not content_overrides.stored(database)
-    content_overrides.save(database, BASE, "film2", "title", {"da": "Ny titel", "en": "New title"}, "admin")
+    assert not admin_edits.stored(database)
+    admin_edits.save(database, BASE, "film2", "title", {"da": "Ny titel", "en": "New title"}, "admin")
     assert programme.programme(database).activity("film2").title == {"da": "Ny titel", "en": "New title"}
 
 
@@ -128,29 +130,29 @@ def test_a_title_needs_danish_and_english(database):
     ({"start": "12:00", "end": "11:59"}, "the end must be after the start"),
 ])
 def test_bad_times_are_refused(database, clock, message):
-    with pytest.raises(content_overrides.OverrideError, match=message):
-        content_overrides.save(database, BASE, "kickoff", "time", clock, "admin")
-    assert not content_overrides.stored(database)
+    with pytest.raises(admin_edits.OverrideError, match=message):
+        admin_edits.save(database, BASE, "kickoff", "time", clock, "admin")
+    assert not admin_edits.stored(database)
 
 
 def test_a_film_has_no_place_and_a_meeting_no_minute(database):
-    with pytest.raises(content_overrides.OverrideError, match="film1: place cannot be set"):
-        content_overrides.save(database, BASE, "film1", "place", {"da": "x", "en": "y"}, "admin")
-    content_overrides.save(database, BASE, "meeting1", "reflections",
+    with pytest.raises(admin_edits.OverrideError, match="film1: place cannot be set"):
+        admin_edits.save(database, BASE, "film1", "place", {"da": "x", "en": "y"}, "admin")
+    admin_edits.save(database, BASE, "meeting1", "reflections",
                            [{"id": "meeting1-r1", "da": "a", "en": "b", "at_minute": 3}], "admin")
     assert programme.programme(database).activity("meeting1").reflections[0].at_minute is None
 
 
 def test_a_minute_mark_past_the_films_end_is_refused(database):
-    rows = content_overrides.default_reflections(BASE.activity("film1"))  # 40 minutes
+    rows = admin_edits.default_reflections(BASE.activity("film1"))  # 40 minutes
     rows[1]["at_minute"] = "41"
-    with pytest.raises(content_overrides.OverrideError) as e:
-        content_overrides.save(database, BASE, "film1", "reflections", rows, "admin")
+    with pytest.raises(admin_edits.OverrideError) as e:
+        admin_edits.save(database, BASE, "film1", "reflections", rows, "admin")
     assert e.value.params == {"activity": "film1", "field": "reflections", "n": 2, "max": 40}
     assert str(e.value) == ("film1: reflections: question 2: the minute must be a whole number from 0 to 40 "
                             "(the film's length).")
     rows[1]["at_minute"] = "40"
-    content_overrides.save(database, BASE, "film1", "reflections", rows, "admin")
+    admin_edits.save(database, BASE, "film1", "reflections", rows, "admin")
     assert [r.at_minute for r in programme.programme(database).activity("film1").reflections] == [10, 40, 35]
     assert not programme.programme(database).activity("film1").is_example("at_minute")  # set in the app
 
@@ -158,9 +160,9 @@ def test_a_minute_mark_past_the_films_end_is_refused(database):
 def test_a_removed_question_keeps_the_leaders_note(demo_db):
     leader = _leader(demo_db)
     journey.save_reflection(demo_db, leader, "film1-r2", "Min note om styring")
-    rows = content_overrides.default_reflections(BASE.activity("film1"))
+    rows = admin_edits.default_reflections(BASE.activity("film1"))
     kept = [rows[0], rows[2]]
-    content_overrides.save(demo_db, BASE, "film1", "reflections", kept, "admin")
+    admin_edits.save(demo_db, BASE, "film1", "reflections", kept, "admin")
     film1 = programme.programme(demo_db).activity("film1")
     assert [r.id for r in film1.reflections] == ["film1-r1", "film1-r3"]
     assert [r.id for r in film1.removed_reflections] == ["film1-r2"]
@@ -169,27 +171,27 @@ def test_a_removed_question_keeps_the_leaders_note(demo_db):
     question = BASE.activity("film1").reflections[1].text["en"]
     assert f"**{question}** (question no longer in the programme)\n\nMin note om styring" in export
     # saving again (without the removed one) keeps it removed, never forgets its text
-    content_overrides.save(demo_db, BASE, "film1", "reflections", kept, "admin")
+    admin_edits.save(demo_db, BASE, "film1", "reflections", kept, "admin")
     stored = json.loads(demo_db.execute("SELECT value FROM content_overrides").fetchone()[0])
     assert [(q["id"], q["removed"]) for q in stored] == [("film1-r1", False), ("film1-r3", False), ("film1-r2", True)]
 
 
 def test_a_new_question_gets_a_stable_id_a_leader_can_answer(demo_db):
     leader = _leader(demo_db)
-    rows = content_overrides.default_reflections(BASE.activity("kl1"))
-    content_overrides.save(demo_db, BASE, "kl1", "reflections",
+    rows = admin_edits.default_reflections(BASE.activity("kl1"))
+    admin_edits.save(demo_db, BASE, "kl1", "reflections",
                            rows + [{"id": "", "da": "Nyt spørgsmål?", "en": "New question?", "at_minute": "2"}], "admin")
     new = programme.programme(demo_db).activity("kl1").reflections[1]
     assert new.id.startswith("kl1-q") and new.at_minute == 2 and new.text["da"] == "Nyt spørgsmål?"
     journey.save_reflection(demo_db, leader, new.id, "Svar")
     # edit the question's text: the id and the note stay
-    rows = content_overrides.default_reflections(programme.programme(demo_db).activity("kl1"))
+    rows = admin_edits.default_reflections(programme.programme(demo_db).activity("kl1"))
     rows[1]["da"] = "Nyt spørgsmål, omformuleret?"
-    content_overrides.save(demo_db, BASE, "kl1", "reflections", rows, "admin")
+    admin_edits.save(demo_db, BASE, "kl1", "reflections", rows, "admin")
     again = programme.programme(demo_db).activity("kl1").reflections[1]
     assert again.id == new.id and again.text["da"] == "Nyt spørgsmål, omformuleret?"
     # reset: the default questions again, the answered new one kept as removed with its note
-    content_overrides.reset(demo_db, "activity:kl1:reflections", "admin")
+    admin_edits.reset(demo_db, "activity:kl1:reflections", "admin")
     kl1 = programme.programme(demo_db).activity("kl1")
     assert [r.id for r in kl1.reflections] == ["kl1-r1"]
     assert [r.id for r in kl1.removed_reflections] == [new.id]
@@ -202,7 +204,7 @@ def test_the_cache_follows_a_change_made_by_another_connection(tmp_path):
     try:
         before = programme.programme(first)
         assert programme.programme(first) is before  # cached: no rebuild while nothing changed
-        content_overrides.save(second, BASE, "meeting2", "place", {"da": "Mødelokale 3", "en": "Meeting room 3"}, "admin")
+        admin_edits.save(second, BASE, "meeting2", "place", {"da": "Mødelokale 3", "en": "Meeting room 3"}, "admin")
         assert programme.programme(first).activity("meeting2").place == {"da": "Mødelokale 3", "en": "Meeting room 3"}
         db.set_setting(second, "demo", "1")
         assert programme.programme(first).activity("kickoff").place["da"].startswith("Eksempel:")
@@ -219,7 +221,8 @@ def test_a_stored_value_that_no_longer_fits_is_skipped(database):
 
 
 def test_a_workshop_reminder_without_a_place_says_the_place_follows(database, settings):
-    from digled import auth, reminders
+    from digled.accounts import auth
+    from digled.programme import reminders
 
     auth.create_user(database, username="emma", name="Emma Stone", email="emma@g.dk", language="en",
                      password_hash="x", activated_at="2015-11-01", invited_at="2015-10-20")
@@ -227,9 +230,9 @@ def test_a_workshop_reminder_without_a_place_says_the_place_follows(database, se
     body = reminders.preview(workshop)
     assert "We look forward to seeing you at \"Joint workshop 1\" on 25 February 2016 (place to follow). Prepare" in body
     assert "()" not in body and "Example" not in body
-    content_overrides.save(database, BASE, "workshop1", "place", {"da": "Glostrup Rådhus", "en": "Glostrup Town Hall"},
+    admin_edits.save(database, BASE, "workshop1", "place", {"da": "Glostrup Rådhus", "en": "Glostrup Town Hall"},
                            "admin")
-    content_overrides.save(database, BASE, "workshop1", "time", {"start": "10:00", "end": "12:00"}, "admin")
+    admin_edits.save(database, BASE, "workshop1", "time", {"start": "10:00", "end": "12:00"}, "admin")
     workshop = next(r for r in reminders.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
     assert "on 25 February 2016, 10:00–12:00 (Glostrup Town Hall). Prepare" in reminders.preview(workshop)
 
@@ -258,7 +261,7 @@ def test_the_administrator_edits_a_films_questions(demo_db, lang):
                       "(filmens længde)."}[lang]
     assert expected in [shown(e.value) for e in at.error]
     assert at.text_area(key=f"{p}_film1-r1_da").value == "Hvad betyder digital ledelse for dig?"  # kept
-    assert not content_overrides.stored(demo_db)
+    assert not admin_edits.stored(demo_db)
     at.text_input(key=f"{p}_film1-r1_min").input("12")
     at.button(key="save_reflections").click().run()
     assert not at.exception, at.exception
@@ -305,9 +308,9 @@ def test_the_administrator_sets_a_meetings_place_and_time(demo_db, lang):
 
 
 def test_a_leader_sees_the_edited_question_on_the_films_page(demo_db):
-    rows = content_overrides.default_reflections(BASE.activity("film1"))
+    rows = admin_edits.default_reflections(BASE.activity("film1"))
     rows[0].update(da="Et helt nyt spørgsmål fra administratoren?", en="A brand new question from the administrator?")
-    content_overrides.save(demo_db, BASE, "film1", "reflections", rows, "admin")
+    admin_edits.save(demo_db, BASE, "film1", "reflections", rows, "admin")
     username = demo_db.execute("SELECT username FROM users WHERE id = ?", [_leader(demo_db)]).fetchone()[0]
     for lang, question in (("da", rows[0]["da"]), ("en", rows[0]["en"])):
         at = app_as(username, page="pages/films.py", lang=lang).run()

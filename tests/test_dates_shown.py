@@ -1,4 +1,4 @@
-"""Dates shown to people go through digled.dates: every date picker of the pages and UI modules
+"""Dates shown to people go through digled.platform.dates: every date picker of the pages and UI modules
 has the user's format (dates.picker_format), and no page shows an ISO date in a message."""
 
 import ast
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digled import dates
+from digled.platform import dates
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "digled" / "ui").glob("*.py")])
@@ -90,7 +90,7 @@ def test_every_date_picker_has_the_users_format():
 
 def test_no_iso_date_is_shown_in_a_message():
     found = [f"{p.relative_to(ROOT)}:{line}" for p in FILES for line in iso_dates_in_messages(p.read_text("utf-8"))]
-    assert found == [], "ISO dates shown (use digled.dates.day / clock): " + ", ".join(found)
+    assert found == [], "ISO dates shown (use digled.platform.dates.day / clock): " + ", ".join(found)
 
 
 @pytest.mark.parametrize("lang, expected", [("da", "DD.MM.YYYY"), ("en", "DD/MM/YYYY"), ("xx", "DD.MM.YYYY")])

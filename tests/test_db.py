@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from digled import db
+from digled.platform import db
 
 
 def test_new_database_is_at_latest_version_in_wal_mode(tmp_path):

@@ -37,7 +37,8 @@ def _file_names(monkeypatch, lang: str) -> list[str]:
 
 @pytest.mark.parametrize("lang, other", [("da", ENGLISH), ("en", DANISH)])
 def test_downloaded_files_are_named_in_the_readers_language(demo_db, monkeypatch, lang, other):
-    from digled import auth, journey
+    from digled.accounts import auth
+    from digled.programme import journey
 
     journey.save_reflection(demo_db, auth.get_user(demo_db, "hanne.mortensen").id, "film1-r1", "En tanke.")
     names = _file_names(monkeypatch, lang)

@@ -4,8 +4,8 @@ judged by what an attacker could compute from what is released."""
 
 from __future__ import annotations
 
-from digled import anonymity
-from digled.anonymity import COUNT, VALUE, Family, Release, Row
+from digled.insight import anonymity
+from digled.insight.anonymity import COUNT, VALUE, Family, Release, Row
 
 K = 5
 
@@ -111,7 +111,7 @@ import itertools  # noqa: E402
 import numpy as np  # noqa: E402
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from digled.anonymity import Candidate, Previous  # noqa: E402
+from digled.insight.anonymity import Candidate, Previous  # noqa: E402
 from tests import attacker  # noqa: E402
 
 DIMS = [["A", "G"], ["x", "y"]]

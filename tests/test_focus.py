@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digled import focus
-from digled.cohort import Figures
+from digled.insight import focus
+from digled.insight.assessment_figures import Figures
 
 
 def _shares(important: float) -> dict:
@@ -63,7 +63,7 @@ def test_a_publication_without_importance_has_no_priorities(framework, ids):
 
 
 def test_spread_parts_close_points_within_their_quadrants():
-    from digled import charts
+    from digled.insight import charts
 
     pts = [(-1.0, 60.0), (-1.0, 60.0), (-0.98, 61.0), (0.02, 59.0), (3.0, 10.0)]
     out = charts.spread(pts, 0.5, 10.0, (0.0, 59.5))
@@ -77,7 +77,7 @@ def test_spread_parts_close_points_within_their_quadrants():
 
 
 def test_the_matrix_draws_one_numbered_point_per_competence_with_both_figures(framework, ids):
-    from digled import charts
+    from digled.insight import charts
 
     a, b = ids[:2]
     f = Figures(n=20, hidden=False, competences={**{i: None for i in ids}, a: 37.5, b: 50.0},

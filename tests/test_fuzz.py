@@ -25,9 +25,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from digled import assessment, config, content, db
+from digled.assessment import answering
+from digled.platform import config, db
+from digled.content import loader
 
-DATA = content.DATA_DIR
+DATA = loader.DATA_DIR
 FRAMEWORK_FILES = ("framework.yaml", "items.yaml", "profile.yaml", "feedback.yaml")
 NAMED = re.compile(r"^\S*assessment/(framework|items|profile|feedback)\.yaml: \S.*")
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,7 +57,7 @@ yaml_values = st.recursive(
 
 @pytest.fixture(scope="module")
 def parsed_content() -> dict[str, dict]:
-    return {name: content.read_yaml(DATA / "assessment" / name) for name in FRAMEWORK_FILES}
+    return {name: loader.read_yaml(DATA / "assessment" / name) for name in FRAMEWORK_FILES}
 
 
 def _mutate(data, draw):
@@ -103,20 +105,20 @@ def test_framework_with_any_mutation_loads_or_names_the_problem(parsed_content, 
     def read(path: Path) -> dict:
         document = mutated[path.name]
         if not isinstance(document, dict):
-            raise content.ContentError(f"{path}: the file must hold a mapping at the top level")
+            raise loader.ContentError(f"{path}: the file must hold a mapping at the top level")
         return copy.deepcopy(document)
 
-    original = content.read_yaml
-    content.read_yaml = read  # the parsed documents, without writing and re-parsing YAML
+    original = loader.read_yaml
+    loader.read_yaml = read  # the parsed documents, without writing and re-parsing YAML
     try:
-        framework = content.load_framework(DATA / "assessment")
-    except content.ContentError as e:
+        framework = loader.load_framework(DATA / "assessment")
+    except loader.ContentError as e:
         # file: entry: problem (a change in one file may surface where another refers to it)
         assert NAMED.match(str(e)), str(e)
     else:
         assert len(framework.items) >= 2 * 3 * len(framework.competences)
     finally:
-        content.read_yaml = original
+        loader.read_yaml = original
 
 
 JUNK = (None, True, -1, 2**64, math.nan, "", "x", date(2025, 1, 1), [], [[1]], {}, {"da": 1, "en": []})
@@ -140,12 +142,12 @@ def _copy(container):
 
 
 def _load_with(documents: dict) -> None:
-    original = content.read_yaml
-    content.read_yaml = lambda path: documents[path.name]  # the loaders never change what they read
+    original = loader.read_yaml
+    loader.read_yaml = lambda path: documents[path.name]  # the loaders never change what they read
     try:
-        content.load_framework(DATA / "assessment")
+        loader.load_framework(DATA / "assessment")
     finally:
-        content.read_yaml = original
+        loader.read_yaml = original
 
 
 def test_every_place_with_every_kind_of_junk_is_refused_by_name(parsed_content):
@@ -166,7 +168,7 @@ def test_every_place_with_every_kind_of_junk_is_refused_by_name(parsed_content):
                 tried += 1
                 try:
                     _load_with({**parsed_content, name: mutated})
-                except content.ContentError as e:
+                except loader.ContentError as e:
                     if not NAMED.match(str(e)):
                         crashes.append(f"{name} {place} = {junk!r}: unnamed error {e}")
                 except Exception as e:  # noqa: BLE001 - the point of the test
@@ -206,8 +208,8 @@ def test_damaged_content_files_load_or_name_the_file(content_copy, data):
     original = (DATA / "assessment" / name).read_text(encoding="utf-8")
     path.write_bytes(_damage(original, data.draw))
     try:
-        content.load_framework(content_copy)
-    except content.ContentError as e:
+        loader.load_framework(content_copy)
+    except loader.ContentError as e:
         assert name in str(e), str(e)
     finally:
         path.write_text(original, encoding="utf-8")
@@ -224,8 +226,8 @@ def test_damaged_organisation_file_loads_or_names_the_file(content_copy, data):
     else:
         path.write_bytes(_damage(original, data.draw))
     try:
-        org = content.load_organisation(path)
-    except content.ContentError as e:
+        org = loader.load_organisation(path)
+    except loader.ContentError as e:
         assert "organisation.yaml" in str(e), str(e)
     else:
         assert org.municipalities and org.areas and org.levels
@@ -256,11 +258,11 @@ def _state(d) -> tuple:
 def test_any_answer_is_stored_exactly_or_refused_without_a_write(tmp_path, framework):
     d = db.open_and_migrate(tmp_path / "answers.db")
     secret = "fuzz-secret-" + "f" * 32
-    open_draft = assessment.start(d, "fuzz-open", "start", today=date(2025, 1, 6), secret=secret)
-    closed = assessment.start(d, "fuzz-closed", "start", today=date(2025, 1, 6), secret=secret)
-    assessment.save_answer(d, framework, closed.id, framework.items[0].id, 3)
-    assessment.submit(d, framework, closed.id, today=date(2025, 1, 7), secret=secret)
-    questions = assessment.question_ids(framework)
+    open_draft = answering.start(d, "fuzz-open", "start", today=date(2025, 1, 6), secret=secret)
+    closed = answering.start(d, "fuzz-closed", "start", today=date(2025, 1, 6), secret=secret)
+    answering.save_answer(d, framework, closed.id, framework.items[0].id, 3)
+    answering.submit(d, framework, closed.id, today=date(2025, 1, 7), secret=secret)
+    questions = answering.question_ids(framework)
     outcomes = {"stored": 0, "refused": 0}
 
     any_id = st.one_of(
@@ -284,8 +286,8 @@ def test_any_answer_is_stored_exactly_or_refused_without_a_write(tmp_path, frame
             and (value is None or (type(value) is int and 0 <= value <= 4))
         )
         try:
-            assessment.save_answer(d, framework, assessment_id, item, value)
-        except assessment.AnswerError as e:
+            answering.save_answer(d, framework, assessment_id, item, value)
+        except answering.AnswerError as e:
             assert not valid, f"refused a valid answer: {e}"
             assert _state(d) == before, "a refused answer changed the database"
             assert str(e) in {
@@ -294,7 +296,7 @@ def test_any_answer_is_stored_exactly_or_refused_without_a_write(tmp_path, frame
             outcomes["refused"] += 1
             return
         assert valid, f"accepted {item!r}={value!r} for assessment {assessment_id}"
-        stored = assessment.answers(d, open_draft.id)
+        stored = answering.answers(d, open_draft.id)
         assert stored.get(item) == value
         assert _state(d)[1] == before[1], "saving an answer touches no assessment row"
         outcomes["stored"] += 1

@@ -1,12 +1,13 @@
-"""digled.guides: the guide texts (data/guides.yaml), the video addresses, the guide widget."""
+"""digled.content.guides: the guide texts (data/guides.yaml), the video addresses, the guide widget."""
 
 from pathlib import Path
 
 import pytest
 import yaml
 
-from digled import audit, db, guides, programme
-from digled.content import ContentError
+from digled.platform import audit, db
+from digled.content import guides, programme
+from digled.content.loader import ContentError
 from tests.apptest import ROOT
 
 SEED_DEFINITION = (
@@ -60,8 +61,8 @@ def test_the_framework_is_credited_for_what_it_is_and_nothing_more():
 
 def test_the_wheel_guide_says_how_a_level_is_computed():
     """A level is the score in eight equal steps of a self-rating on four steps, not DigComp's
-    descriptors (issue 20, point 12); the words match digled.scoring."""
-    from digled import scoring
+    descriptors (issue 20, point 12); the words match digled.assessment.scoring."""
+    from digled.assessment import scoring
 
     da = guides.guide("wheel").markdown("da")
     assert "otte lige store trin" in da and "0-12,5 % er niveau 1" in da and "ikke DigComps beskrivelser" in da
@@ -135,7 +136,7 @@ def test_bad_addresses_are_refused_with_the_reason(url, problem):
 
 
 def test_the_reason_is_translated():
-    from digled.i18n import translator
+    from digled.platform.i18n import translator
 
     with pytest.raises(guides.InvalidVideoUrl) as e:
         guides.clean_url("http://x.dk/a")
@@ -171,7 +172,7 @@ def test_slots_are_the_guides_then_every_film():
 
 
 def test_slot_names_are_translated_or_content():
-    from digled.i18n import translator
+    from digled.platform.i18n import translator
 
     prog = programme.programme()
     by_key = {s.key: s for s in guides.slots(prog)}
@@ -237,8 +238,8 @@ def _widget_run(key: str, lang: str):
     def script(key, lang):
         import os
 
-        from digled import db
-        from digled.i18n import translator
+        from digled.platform import db
+        from digled.platform.i18n import translator
         from digled.ui import guides as widget
 
         widget.show(key, translator(lang), lang, db=db.connect(os.environ["DIGLED_DB"]))
@@ -272,7 +273,7 @@ def test_without_a_video_the_widget_shows_the_text_alone(database):
 
 
 def test_the_admin_page_is_in_the_menu_for_administrators_only():
-    from digled import navigation
+    from digled.accounts import navigation
 
     spec = navigation.spec_for("pages/admin_content.py")
     assert (spec.title, spec.roles, spec.url_path) == ("Guides and videos", ("admin",), "admin-content")

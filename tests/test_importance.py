@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled import anonymity, assessment, i18n, importance, results
+from digled.insight import anonymity
+from digled.assessment import answering, importance, results
+from digled.platform import i18n
 from tests.conftest import SECRET
 
 CIDS = ("info_search", "info_evaluate", "info_manage", "info_needs",
@@ -110,10 +112,10 @@ def test_an_unimportant_competence_drops_out_of_the_recommendations(framework):
 
 def _submitted(database, framework, n: int, round_: str = "start", day=date(2027, 1, 10)):
     respondent = anonymity.pseudonym(SECRET, n)
-    d = assessment.start(database, respondent, round_, today=day, secret=SECRET)
-    for q in assessment.question_ids(framework):
-        assessment.save_answer(database, framework, d.id, q, 3)
-    return assessment.submit(database, framework, d.id, today=day, secret=SECRET)
+    d = answering.start(database, respondent, round_, today=day, secret=SECRET)
+    for q in answering.question_ids(framework):
+        answering.save_answer(database, framework, d.id, q, 3)
+    return answering.submit(database, framework, d.id, today=day, secret=SECRET)
 
 
 def test_marks_are_saved_exactly_and_read_back(database, framework):
@@ -142,7 +144,7 @@ def test_bad_marks_are_refused_with_a_clear_error_and_nothing_written(database, 
 
 
 def test_a_draft_or_unknown_attempt_takes_no_marks(database, framework):
-    d = assessment.start(database, anonymity.pseudonym(SECRET, 2), "start", today=date(2027, 1, 10), secret=SECRET)
+    d = answering.start(database, anonymity.pseudonym(SECRET, 2), "start", today=date(2027, 1, 10), secret=SECRET)
     for attempt_id in (d.id, 987654321):
         with pytest.raises(importance.ImportanceError):
             importance.save(database, attempt_id, {"info_search": "important"}, framework)
@@ -229,7 +231,9 @@ def test_feedback_and_report_use_the_importance_ranking_and_list_the_activities(
 SCREEN = """
 import streamlit as st
 
-from digled import assessment, content, db, i18n
+from digled.assessment import answering
+from digled.content import loader
+from digled.platform import db, i18n
 from digled.ui import development
 from tests.apptest import db_path
 from tests.conftest import SECRET
@@ -237,10 +241,10 @@ from tests.conftest import SECRET
 
 def screen():
     d = db.connect(db_path())
-    fw = content.framework()
+    fw = loader.framework()
     lang = st.session_state["lang"]
     t = i18n.translator(lang)
-    attempts = assessment.history(d, st.session_state["respondent"], SECRET)
+    attempts = answering.history(d, st.session_state["respondent"], SECRET)
     current = attempts[-1]
     marks = development.importance_form(d, fw, current, attempts, t, lang)
     development.recommendations(d, fw, current.scores, fw.target_levels, marks, t, lang)
@@ -265,15 +269,15 @@ def _screen(tmp_path, respondent: str, lang: str) -> AppTest:
 
 
 def _leader_with_attempts(demo_db, framework, values=(2,)):
-    from digled import auth
+    from digled.accounts import auth
 
     respondent = anonymity.pseudonym(SECRET, auth.get_user(demo_db, "leder").id)
     made = []
     for i, value in enumerate(values):
-        d = assessment.start(demo_db, respondent, "start" if i == 0 else "extra", secret=SECRET)
-        for q in assessment.question_ids(framework):
-            assessment.save_answer(demo_db, framework, d.id, q, value)
-        made.append(assessment.submit(demo_db, framework, d.id, secret=SECRET))
+        d = answering.start(demo_db, respondent, "start" if i == 0 else "extra", secret=SECRET)
+        for q in answering.question_ids(framework):
+            answering.save_answer(demo_db, framework, d.id, q, value)
+        made.append(answering.submit(demo_db, framework, d.id, secret=SECRET))
     return respondent, made
 
 

@@ -11,7 +11,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from digled import audit, auth, cli, db, importer
+from digled.platform import audit, db
+from digled.accounts import auth, importer
+from digled import cli
 from tests.apptest import ROOT
 
 HEADER = "name,e-mail,municipality,area,leader level"

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from digled import audit, auth, db, invitations
+from digled.platform import audit, db
+from digled.accounts import auth, invitations
 
 NOW = 1_800_000_000.0
 DAY = 86400
@@ -115,7 +116,7 @@ def test_two_tabs_accepting_at_once_use_the_token_once(database, nina, tmp_path)
     results = {}
 
     def tab(password: str) -> None:
-        conn = db.connect(tmp_path / "digled.db")
+        conn = db.connect(tmp_path / "digled.platform.db")
         try:
             barrier.wait()
             results[password] = invitations.accept(conn, token, password, password)
@@ -159,7 +160,7 @@ def test_the_readme_names_a_demo_leader_with_a_start_and_an_end_attempt(demo_db)
     import re
     from pathlib import Path
 
-    from digled import auth
+    from digled.accounts import auth
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     [username] = re.findall(r"log in as\s+`([a-z.]+)`", readme)

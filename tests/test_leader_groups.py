@@ -1,4 +1,4 @@
-"""Leader groups with chairs (issue 12): the rules in digled.leader_groups, the administrator's
+"""Leader groups with chairs (issue 12): the rules in digled.programme.leader_groups, the administrator's
 page and the chair's section on the meetings page (AppTest, da and en)."""
 
 from __future__ import annotations
@@ -8,7 +8,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from digled import audit, auth, dates, i18n, journey, leader_groups as lg, participants, programme
+from digled.platform import audit, dates, i18n
+from digled.accounts import auth, participants
+from digled.programme import journey, leader_groups as lg
+from digled.content import programme
 from tests.apptest import app_as, page_text
 
 ADMIN_PAGE = "pages/admin_groups.py"
@@ -371,7 +374,7 @@ def test_a_member_who_is_not_chair_sees_the_group_and_chair_but_no_form(demo_db,
 
 
 def test_import_puts_participants_in_the_named_leader_group(database):
-    from digled import importer
+    from digled.accounts import importer
 
     g = lg.create(database, "admin", "Glostrup · Skole")
     data = ("navn;e-mail;kommune;fagområde;lederniveau;ledergruppe\r\n"
@@ -384,7 +387,7 @@ def test_import_puts_participants_in_the_named_leader_group(database):
 
 
 def test_import_names_the_line_with_an_unknown_leader_group_and_writes_nothing(database):
-    from digled import importer
+    from digled.accounts import importer
 
     lg.create(database, "admin", "Skole")
     data = ("name,email,municipality,area,level,leader group\n"

@@ -11,8 +11,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import anonymity, assessment, cohorts, content, exports, organisation, programme, publications, scoring
-from digled.db import write
+from digled.insight import anonymity, publications
+from digled.assessment import answering, scoring
+from digled.accounts import programme_runs, organisation
+from digled.content import loader, programme
+from digled.platform import exports
+from digled.platform.db import write
 from digled.ui import publication as pub_ui
 from tests.apptest import Downloads, app_as, page_text
 
@@ -26,7 +30,7 @@ AREA_SCORES = [70.0, 70.0, 70.0, 70.0, 70.0, 70.0]  # mean 70 -> level 6.1
 
 
 def _ctx(db):
-    return content.framework(), organisation.current(db), programme.programme(db)
+    return loader.framework(), organisation.current(db), programme.programme(db)
 
 
 def _publish(db, trigger: str, now):
@@ -44,20 +48,20 @@ def _second_run(db, secret: str | None = None):
     (`secret`: the pseudonym secret, the test environment's by default)."""
     t0 = publications.now_utc() - timedelta(minutes=10)
     old_pub = _publish(db, "first", t0)
-    old_id = cohorts.running_id(db)
+    old_id = programme_runs.running_id(db)
     leaders = _leaders(db)[:6]
-    new = cohorts.close_and_open(db, NEW_RUN, date(2027, 1, 11), continuing=[r[0] for r in leaders], actor="admin")
-    fw = content.framework()
+    new = programme_runs.close_and_open(db, NEW_RUN, date(2027, 1, 11), continuing=[r[0] for r in leaders], actor="admin")
+    fw = loader.framework()
     secret = secret or os.environ["DIGLED_PSEUDONYM_SECRET"]
     c1, a1 = fw.competences[0].id, fw.areas[0].id
-    base = scoring.score(fw, {q: 3 for q in assessment.question_ids(fw)})
+    base = scoring.score(fw, {q: 3 for q in answering.question_ids(fw)})
     with write(db):
         for i, (uid, mun, area, level) in enumerate(leaders):
             scores = copy.deepcopy(base)
             scores["total"] = TOTALS[i]
             scores["competences"][c1]["score"] = C1_SCORES[i]
             scores["areas"][a1] = AREA_SCORES[i]
-            assessment.insert_submitted(db, secret, anonymity.pseudonym(secret, uid), "start", date(2027, 1, 12),
+            answering.insert_submitted(db, secret, anonymity.pseudonym(secret, uid), "start", date(2027, 1, 12),
                                         mun, area, level, scores)
     new_pub = _publish(db, "first", t0 + timedelta(minutes=5))
     return old_id, old_pub, new, new_pub, leaders
@@ -96,8 +100,8 @@ def test_only_one_run_says_so(demo_db):
 def test_two_runs_side_by_side_with_the_hand_computed_difference(demo_db, monkeypatch):
     downloads = Downloads(monkeypatch)
     old_id, old_pub, new, new_pub, leaders = _second_run(demo_db)
-    old_name = cohorts.get(demo_db, old_id).name
-    fw = content.framework()
+    old_name = programme_runs.get(demo_db, old_id).name
+    fw = loader.framework()
     at = _open(COMPARE)
     first, second = at.selectbox(key="compare_first"), at.selectbox(key="compare_second")
     assert (first.value, second.value) == (new.id, old_id)  # running first, newest closed second
@@ -159,12 +163,12 @@ def test_a_group_hidden_in_one_run_shows_the_reason_and_no_number(demo_db):
     assert _metrics(at, "Answers in the figures") == [old_shown.n]  # only the older run's
     rows = {r["Competence or area"]: r for r in at.dataframe[-1].value.to_dict("records")}
     assert rows["Mean total"][NEW_RUN] == "" and rows["Mean total"]["Difference"] == ""
-    assert rows["Answers in the figures"][cohorts.get(demo_db, old_id).name] == old_shown.n
+    assert rows["Answers in the figures"][programme_runs.get(demo_db, old_id).name] == old_shown.n
 
 
 def test_competences_page_lists_both_runs_and_shows_the_older_runs_publication(demo_db):
     old_id, old_pub, new, new_pub, _ = _second_run(demo_db)
-    old_name = cohorts.get(demo_db, old_id).name
+    old_name = programme_runs.get(demo_db, old_id).name
     at = _open(COMPETENCES)
     run = at.selectbox(key="cohort")
     assert run.label == "Run" and run.options == [f"{NEW_RUN} (running)", old_name] and run.value == new.id

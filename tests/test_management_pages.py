@@ -11,9 +11,12 @@ from datetime import timedelta
 
 import pytest
 
-from digled import (anonymity, assessment, cohort, content, exports, organisation, participants, participation, programme,
-                    publications, scoring)
-from digled.db import write
+from digled.insight import anonymity, assessment_figures, participation, publications
+from digled.assessment import answering, scoring
+from digled.content import loader, programme
+from digled.platform import exports
+from digled.accounts import organisation, participants
+from digled.platform.db import write
 from digled.ui import publication as pub_ui
 from tests.apptest import Downloads, app_as, page_text
 
@@ -46,7 +49,7 @@ def _open(page: str, lang: str = "en", username: str = "ledelse"):
 
 
 def _ctx(db):
-    return content.framework(), organisation.current(db), programme.programme()
+    return loader.framework(), organisation.current(db), programme.programme()
 
 
 def _publish(db, trigger: str, now):
@@ -72,12 +75,12 @@ def _leaders_without_start(db):
 def _submit_start(db, leader) -> None:
     """One more submitted start attempt, through the assessment functions the page uses."""
     secret = os.environ["DIGLED_PSEUDONYM_SECRET"]
-    fw = content.framework()
+    fw = loader.framework()
     uid, mun, area, level = leader
-    draft = assessment.start(db, anonymity.pseudonym(secret, uid), "start", mun, area, level, secret=secret)
-    for i, q in enumerate(assessment.question_ids(fw)):
-        assessment.save_answer(db, fw, draft.id, q, 1 + i % scoring.SCALE_STEPS)
-    assessment.submit(db, fw, draft.id, secret=secret)
+    draft = answering.start(db, anonymity.pseudonym(secret, uid), "start", mun, area, level, secret=secret)
+    for i, q in enumerate(answering.question_ids(fw)):
+        answering.save_answer(db, fw, draft.id, q, 1 + i % scoring.SCALE_STEPS)
+    answering.submit(db, fw, draft.id, secret=secret)
 
 
 def _metric(at, label: str):
@@ -184,8 +187,8 @@ def _expected_csv(db, pub_id: int, rnd: str, keys: list[tuple]) -> bytes:
         s = publications.shown(db, pub_id, "assessment", (rnd, *key))
         base = {"publication": pub_id, "round": rnd, "municipality": key[0] or "", "area": key[1] or "",
                 "level": key[2] or "", "status": s.status if s else "hidden"}
-        rows += cohort.figure_rows(base, cohort.Figures.from_json(s.figures if s else None))
-    return exports.csv_bytes(cohort.dataframe(rows))
+        rows += assessment_figures.figure_rows(base, assessment_figures.Figures.from_json(s.figures if s else None))
+    return exports.csv_bytes(assessment_figures.dataframe(rows))
 
 
 def test_the_csv_download_is_exactly_the_shown_rows(demo_db):
@@ -205,7 +208,7 @@ def test_the_csv_download_is_exactly_the_shown_rows(demo_db):
 
     # the whole publication: every assessment group, as publications.export_rows
     whole = download(at, "export_publication")
-    assert whole == exports.csv_bytes(cohort.dataframe(publications.export_rows(demo_db, pub.id)))
+    assert whole == exports.csv_bytes(assessment_figures.dataframe(publications.export_rows(demo_db, pub.id)))
     hidden = [r for r in exports.read_csv_text(whole.decode("utf-8-sig")) if r[5] == "hidden"]
     assert hidden and all(r[6] == "" for r in hidden)  # no n for a hidden group
 
@@ -299,7 +302,7 @@ def _mark_importance(db, seed: int = 11) -> None:
     import random
 
     rng = random.Random(seed)
-    fw = content.framework()
+    fw = loader.framework()
     ids = [r[0] for r in db.execute("SELECT id FROM assessments WHERE status = 'submitted' ORDER BY id")]
     with write(db):
         db.execute("DELETE FROM importance")
@@ -318,15 +321,15 @@ def test_the_focus_list_ranks_by_importance_times_gap_with_the_same_n(demo_db):
     assert int(_metric(at, "Answers in the figures")) == n  # one n for the group
     assert len(at.get("plotly_chart")) == 1  # the matrix
     pub = publications.latest(demo_db)
-    f = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, None)).figures)
-    fw = content.framework()
+    f = assessment_figures.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, None)).figures)
+    fw = loader.framework()
     # by hand: share important / 100 x (target - (mean score / 12.5 + 0.5))
     prio = {c.id: f.importance[c.id]["important"] / 100 * (fw.target_levels[c.id] - (f.competences[c.id] / 12.5 + 0.5))
             for c in fw.competences if f.importance.get(c.id) and f.competences[c.id] is not None}
     assert len(prio) >= 8  # the demo cohort shows most competences' importance
     best = max(prio, key=prio.get)
     table = at.dataframe[0].value
-    from digled.i18n import text as in_lang
+    from digled.platform.i18n import text as in_lang
 
     assert table["Competence"].iloc[0] == in_lang(fw.competence_index[best].name, "en")
     assert table["Priority"].iloc[0] == round(prio[best], 2)
@@ -340,14 +343,14 @@ def test_the_focus_list_ranks_by_importance_times_gap_with_the_same_n(demo_db):
 
 
 def test_the_focus_list_of_a_level_uses_its_profile_and_says_it_is_provisional(demo_db):
-    from digled import focus
+    from digled.insight import focus
 
     _mark_importance(demo_db)
     at = _open(COMPETENCES)
     at.radio(key="cohort_view").set_value("focus").run()
     assert "Target levels: the default target profile" in page_text(at)
     pub = publications.latest(demo_db)
-    figs = {lv: cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, lv)).figures)
+    figs = {lv: assessment_figures.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", ("start", None, None, lv)).figures)
             for lv in organisation.current(demo_db).levels}
     level = next(lv for lv, fx in figs.items() if focus.has_importance(fx))
     at.selectbox(key="filter_level").set_value(level).run()

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import pytest
 
-from digled import cohort
+from digled.insight import assessment_figures
 from digled.ui import publication as pub_ui
 from tests.apptest import app_as, page_text, shown
 
@@ -114,7 +114,7 @@ def everything(at) -> list[str]:
 def states(lang: str):
     """Every state of the management pages: (label, AppTest after its run)."""
     at = _open(COMPETENCES, lang)
-    for rnd_value in cohort.ROUNDS:
+    for rnd_value in assessment_figures.ROUNDS:
         at.selectbox(key=pub_ui.ROUND_FILTER).set_value(rnd_value).run()
         assert not at.exception, at.exception
         for view in VIEWS:

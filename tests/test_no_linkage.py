@@ -9,21 +9,24 @@ from datetime import date
 
 import pytest
 
-from digled import anonymity, assessment, audit, auth, db, scoring, sealing
+from digled.insight import anonymity
+from digled.assessment import answering, scoring
+from digled.platform import audit, db, sealing
+from digled.accounts import auth
 from tests.conftest import SECRET
 
 OTHER_SECRET = "another-secret-" + "z" * 32
 
 
 def _answer_all(database, framework, draft_id, value=3):
-    for q in assessment.question_ids(framework):
-        assessment.save_answer(database, framework, draft_id, q, value)
+    for q in answering.question_ids(framework):
+        answering.save_answer(database, framework, draft_id, q, value)
 
 
 def _take(database, framework, respondent, round_, started, submitted, value=3):
-    d = assessment.start(database, respondent, round_, "Glostrup", "skole", "mellemleder", today=started, secret=SECRET)
+    d = answering.start(database, respondent, round_, "Glostrup", "skole", "mellemleder", today=started, secret=SECRET)
     _answer_all(database, framework, d.id, value)
-    return assessment.submit(database, framework, d.id, today=submitted, secret=SECRET)
+    return answering.submit(database, framework, d.id, today=submitted, secret=SECRET)
 
 
 # --- sealing ---------------------------------------------------------------------------------
@@ -54,19 +57,19 @@ def test_random_ids_are_positive_62_bit_numbers():
 def test_rows_hold_no_date_and_no_order_but_the_leader_sees_both(database, framework):
     respondent = anonymity.pseudonym(SECRET, 7)
     first = _take(database, framework, respondent, "start", date(2016, 1, 4), date(2016, 1, 5), 2)
-    draft = assessment.start(database, respondent, "extra", today=date(2016, 3, 1), secret=SECRET)
+    draft = answering.start(database, respondent, "extra", today=date(2016, 3, 1), secret=SECRET)
     _answer_all(database, framework, draft.id, 4)
-    second = assessment.submit(database, framework, draft.id, today=date(2016, 3, 2), secret=SECRET)
+    second = answering.submit(database, framework, draft.id, today=date(2016, 3, 2), secret=SECRET)
     rows = database.execute("SELECT id, started, submitted, sealed FROM assessments").fetchall()
     assert all(started == "" and submitted == "" and sealed.startswith("v1:") for _, started, submitted, sealed in rows)
     dump = "\n".join(database.conn.iterdump())
     assert "2016" not in "\n".join(line for line in dump.splitlines() if "assessments" in line)
     assert all(i > 2**40 for i, *_ in rows)  # random, not 1, 2, ...
-    history = assessment.history(database, respondent, SECRET)
+    history = answering.history(database, respondent, SECRET)
     assert [(a.id, a.started, a.submitted) for a in history] == [
         (first.id, "2016-01-04", "2016-01-05"), (second.id, "2016-03-01", "2016-03-02")]
     # without the secret the rows still belong to the respondent but show no date
-    blind = assessment.history(database, respondent, OTHER_SECRET)
+    blind = answering.history(database, respondent, OTHER_SECRET)
     assert {a.id for a in blind} == {first.id, second.id} and {a.submitted for a in blind} == {""}
 
 
@@ -74,24 +77,24 @@ def test_two_attempts_on_one_day_keep_their_order(database, framework):
     respondent = anonymity.pseudonym(SECRET, 8)
     day = date(2016, 5, 1)
     ids = [_take(database, framework, respondent, r, day, day, v).id for r, v in (("start", 1), ("extra", 4), ("extra", 2))]
-    assert [a.id for a in assessment.history(database, respondent, SECRET)] == ids
+    assert [a.id for a in answering.history(database, respondent, SECRET)] == ids
 
 
 def test_a_draft_knows_its_start_day_with_the_secret_only(database):
     respondent = anonymity.pseudonym(SECRET, 9)
-    assessment.start(database, respondent, "start", today=date(2015, 11, 20), secret=SECRET)
-    assert assessment.draft(database, respondent, SECRET).started == "2015-11-20"
-    assert assessment.draft(database, respondent).started == ""
+    answering.start(database, respondent, "start", today=date(2015, 11, 20), secret=SECRET)
+    assert answering.draft(database, respondent, SECRET).started == "2015-11-20"
+    assert answering.draft(database, respondent).started == ""
 
 
 def test_insert_submitted_writes_a_sealed_row_with_its_answers(database, framework):
     respondent = anonymity.pseudonym(SECRET, 10)
-    given = {q: 2 for q in assessment.question_ids(framework)}
+    given = {q: 2 for q in answering.question_ids(framework)}
     with db.write(database):
-        new_id = assessment.insert_submitted(database, SECRET, respondent, "start", date(2016, 1, 4), "Glostrup",
+        new_id = answering.insert_submitted(database, SECRET, respondent, "start", date(2016, 1, 4), "Glostrup",
                                              "skole", "mellemleder", {"total": 50.0}, given)
-    assert new_id > 2**20 and assessment.answers(database, new_id) == given
-    [attempt] = assessment.history(database, respondent, SECRET)
+    assert new_id > 2**20 and answering.answers(database, new_id) == given
+    [attempt] = answering.history(database, respondent, SECRET)
     assert (attempt.id, attempt.submitted, attempt.scores) == (new_id, "2016-01-04", {"total": 50.0})
 
 
@@ -113,7 +116,7 @@ def _old_database(path, framework):
         (1, "extra", "submitted", "2016-02-01", "2016-02-01", 1),  # a second retake on the same day
         (3, "start", "draft", "2016-02-03", None, 2),
     ]
-    questions = assessment.question_ids(framework)
+    questions = answering.question_ids(framework)
     with db.write(d):
         for uid, rnd, status, started, submitted, value in rows:
             given = {q: value for q in questions}
@@ -136,24 +139,24 @@ def test_rows_of_the_old_schema_are_sealed_and_keep_working_for_their_leaders(tm
     d = db.open_and_migrate(path)
     assert db.version(d) == db.SCHEMA_VERSION
     mine = anonymity.pseudonym(SECRET, 1)
-    before = assessment.history(d, mine, SECRET)  # works before the conversion too (plaintext)
+    before = answering.history(d, mine, SECRET)  # works before the conversion too (plaintext)
     totals = [a.scores["total"] for a in before]
     assert [a.submitted for a in before] == ["2015-11-21", "2016-02-01", "2016-02-01"] and totals[1] > totals[0] > totals[2]
     assert sealing.seal_legacy_rows(d, SECRET) == 5
     assert sealing.seal_legacy_rows(d, SECRET) == 0  # idempotent
     rows = d.execute("SELECT id, started, COALESCE(submitted, '-'), sealed FROM assessments").fetchall()
     assert all(i > 5 and started == "" and submitted in ("", "-") and sealed for i, started, submitted, sealed in rows)
-    after = assessment.history(d, mine, SECRET)
+    after = answering.history(d, mine, SECRET)
     assert [(a.started, a.submitted, a.scores["total"]) for a in after] == [
         ("2015-11-20", "2015-11-21", totals[0]), ("2016-02-01", "2016-02-01", totals[1]),
         ("2016-02-01", "2016-02-01", totals[2])]
-    n = len(assessment.question_ids(framework))
-    assert all(set(assessment.answers(d, a.id).values()) == {v} and len(assessment.answers(d, a.id)) == n
+    n = len(answering.question_ids(framework))
+    assert all(set(answering.answers(d, a.id).values()) == {v} and len(answering.answers(d, a.id)) == n
                for a, v in zip(after, (2, 4, 1)))  # the answers followed their row
     assert d.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 5 * n
     assert d.execute("PRAGMA foreign_key_check").fetchall() == []
-    draft = assessment.draft(d, anonymity.pseudonym(SECRET, 3), SECRET)
-    assert draft.started == "2016-02-03" and len(assessment.answers(d, draft.id)) == n
+    draft = answering.draft(d, anonymity.pseudonym(SECRET, 3), SECRET)
+    assert draft.started == "2016-02-03" and len(answering.answers(d, draft.id)) == n
     d.close()
 
 
@@ -174,7 +177,7 @@ def test_the_cli_init_seals_old_rows(tmp_path, framework, monkeypatch, capsys):
 def test_the_app_seals_old_rows_at_start_up_and_shows_the_leader_her_dates(tmp_path, framework, monkeypatch):
     from tests.apptest import app_as
 
-    path = tmp_path / "digled.db"
+    path = tmp_path / "digled.platform.db"
     _old_database(path, framework)
     with db.write(d := db.connect(path)):
         d.execute("UPDATE users SET roles = 'leader' WHERE id = 1")

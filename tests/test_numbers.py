@@ -1,4 +1,4 @@
-"""digled.numbers, the one number formatter: a decimal comma in Danish, a point in English, for
+"""digled.platform.numbers, the one number formatter: a decimal comma in Danish, a point in English, for
 text, tables, charts and CSV files alike."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from digled import exports, numbers
+from digled.platform import exports, numbers
 
 
 def test_decimal_in_both_languages():

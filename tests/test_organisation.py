@@ -4,13 +4,15 @@ import json
 
 import pytest
 
-from digled import audit, auth, content, organisation
-from digled.db import get_setting, set_setting
+from digled.platform import audit
+from digled.accounts import auth, organisation
+from digled.content import loader
+from digled.platform.db import get_setting, set_setting
 
 
 def test_defaults_are_the_lists_in_data(database):
     org = organisation.current(database)
-    defaults = content.organisation()
+    defaults = loader.organisation()
     assert org == defaults
     assert list(org.municipalities) == ["Albertslund", "Glostrup"]
     assert organisation.entries(database, "areas")[0] == {"id": "dagtilbud", "da": "Dagtilbud", "en": "Day care", "group": "born"}
@@ -24,7 +26,7 @@ def test_a_saved_list_replaces_the_default_and_is_audited(database):
     org = organisation.current(database)
     assert org.municipalities == {"Ballerup": {"da": "Ballerup Kommune", "en": "Ballerup Municipality"},
                                   "Glostrup": {"da": "Glostrup Kommune", "en": "Glostrup Municipality"}}
-    assert org.areas == content.organisation().areas  # the other lists keep their defaults
+    assert org.areas == loader.organisation().areas  # the other lists keep their defaults
     entry = audit.recent(database, 1)[0]
     assert (entry["actor"], entry["action"], entry["detail"]) == ("admin", "edit municipalities", "Ballerup, Glostrup")
 
@@ -65,7 +67,7 @@ def test_an_id_a_participant_has_cannot_be_removed(database):
 def test_reset_goes_back_to_the_defaults(database):
     organisation.save_entries(database, "levels", [{"id": "chef", "da": "Chef", "en": "Head"}], "admin")
     organisation.reset_entries(database, "levels", "admin")
-    assert organisation.current(database).levels == content.organisation().levels
+    assert organisation.current(database).levels == loader.organisation().levels
     assert audit.recent(database, 1)[0]["action"] == "reset levels"
 
 

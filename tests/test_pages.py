@@ -2,7 +2,7 @@
 
 import pytest
 
-from digled import auth, navigation
+from digled.accounts import auth, navigation
 from tests.apptest import app_as, page_text
 
 ROLE_USERS = {"leader": "leder", "management": "ledelse", "admin": "admin"}

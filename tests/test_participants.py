@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from digled import audit, auth, identities, invitations, participants
+from digled.platform import audit
+from digled.accounts import auth, identities, invitations, participants
 
 LEA = {"name": "Lea Dam", "email": "Lea.Dam@albertslund.dk", "municipality": "Albertslund",
        "area": "dagtilbud", "level": "foersteleder", "roles": ["leader"]}
@@ -105,7 +106,7 @@ def test_an_admin_cannot_remove_their_own_admin_role(database, admin):
 def test_deactivation_ends_every_session_and_reactivation_restores_login(database, admin):
     user_id = participants.add(database, LEA, "anne")
     lea = auth.get_user_by_id(database, user_id)
-    from digled import sessions
+    from digled.accounts import sessions
 
     session_id, ticket = sessions.begin(database, lea.id, "k" * 40)  # a login a moment ago
     sessions.redeem(database, ticket, "k" * 40)

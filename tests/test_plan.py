@@ -9,7 +9,9 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled import anonymity, assessment, exports, i18n, plan
+from digled.insight import anonymity
+from digled.assessment import answering, plan
+from digled.platform import exports, i18n
 from tests.conftest import SECRET
 
 TODAY = date(2026, 12, 1)
@@ -21,7 +23,7 @@ DA = i18n.translator("da")
 
 def scores(values: dict[str, float | None], framework) -> dict:
     """Scores shaped as stored: every competence, the given ones with their score and level."""
-    from digled import scoring
+    from digled.assessment import scoring
 
     comps = {}
     for c in framework.competences:
@@ -168,7 +170,7 @@ def test_what_moved_sets_the_actions_beside_the_change_in_level_and_score(framew
 
 def test_the_baseline_is_the_start_for_an_end_attempt_else_the_previous():
     def a(i, r):
-        return assessment.Attempt(i, r, "submitted", "", "2026-01-0" + str(i), 0, {})
+        return answering.Attempt(i, r, "submitted", "", "2026-01-0" + str(i), 0, {})
 
     s1, s2, e3, e4 = a(1, "start"), a(2, "start"), a(3, "end"), a(4, "end")
     assert plan.baseline([s1], 0) is None
@@ -251,12 +253,12 @@ def test_demo_plans_for_about_half_of_the_leaders_with_some_actions_done(demo_db
 
 
 def _panel_db(database, framework, rounds=("start",)):
-    from digled.db import write
+    from digled.platform.db import write
 
     with write(database):
         for i, r in enumerate(rounds):
             values = {c.id: 30.0 + 20 * i for c in framework.competences}
-            assessment.insert_submitted(database, SECRET, ME, r, TODAY - timedelta(days=60 - 30 * i), "albertslund",
+            answering.insert_submitted(database, SECRET, ME, r, TODAY - timedelta(days=60 - 30 * i), "albertslund",
                                         "dagtilbud", "first_line", scores(values, framework))
     return database
 
@@ -265,13 +267,15 @@ def _panel(lang="en"):
     def script(respondent, lang, today):
         import os
 
-        from digled import assessment, content, db, i18n
+        from digled.assessment import answering
+        from digled.content import loader
+        from digled.platform import db, i18n
         from digled.ui import plan_panel
         from tests.conftest import SECRET
 
         d = db.connect(os.environ["DIGLED_DB"])
-        attempts = assessment.history(d, respondent, SECRET)
-        plan_panel.show(d, content.framework(), respondent, attempts, len(attempts) - 1,
+        attempts = answering.history(d, respondent, SECRET)
+        plan_panel.show(d, loader.framework(), respondent, attempts, len(attempts) - 1,
                         ["info_search", "safe_data"], i18n.translator(lang), lang, today=today)
 
     return AppTest.from_function(script, args=(ME, lang, TODAY), default_timeout=30)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digled import i18n, navigation, privacy
-from digled.content import ContentError
+from digled.platform import i18n
+from digled.accounts import navigation, privacy
+from digled.content.loader import ContentError
 from tests.apptest import ROOT, app_as, page_text
 
 SOURCE = ROOT / "data" / "privacy.yaml"
@@ -182,7 +183,7 @@ def test_the_page_file_run_on_its_own_needs_no_login(demo_db):
 def test_the_page_shows_the_deletion_date(demo_db):
     from datetime import date, timedelta
 
-    from digled import retention
+    from digled.assessment import retention
 
     day = date.today() + timedelta(days=30)
     retention.set_retention_date(demo_db, day, "admin")

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from digled import assessment, cohort, navigation, organisation, profiles, publications
+from digled.assessment import answering
+from digled.insight import assessment_figures, profiles, publications
+from digled.accounts import navigation, organisation
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
 
@@ -103,9 +105,9 @@ def test_with_targets_changes_what_recommendations_and_the_wheel_use(database, f
 
 
 def test_attempt_level_is_read_from_the_attempt(database, framework):
-    a = assessment.start(database, "r" * 64, "start", level="topleder", secret=SECRET)
+    a = answering.start(database, "r" * 64, "start", level="topleder", secret=SECRET)
     assert profiles.attempt_level(database, a) == "topleder"
-    b = assessment.start(database, "s" * 64, "start", secret=SECRET)
+    b = answering.start(database, "s" * 64, "start", secret=SECRET)
     assert profiles.attempt_level(database, b) == ""
 
 
@@ -113,7 +115,7 @@ def test_attempt_level_is_read_from_the_attempt(database, framework):
 
 
 def _publish(db, framework):
-    from digled import programme
+    from digled.content import programme
 
     made = publications.make(db, framework, organisation.current(db), programme.programme(), "admin",
                              now=datetime.now(timezone.utc) + timedelta(days=1))
@@ -133,18 +135,18 @@ def test_overlays_read_the_latest_publication(demo_db, framework):
         s = publications.shown(demo_db, pub.id, "overlay", o.key)  # the leaders' own release, at k + c
         assert o.available == (s is not None and s.status in ("new", "held"))
         if o.available:
-            assert o.figures.competences == cohort.Figures.from_json(s.figures).competences
+            assert o.figures.competences == assessment_figures.Figures.from_json(s.figures).competences
             # as management's figures of the same group, but rounded as the wheel's table shows them
-            managed = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", o.key).figures)
+            managed = assessment_figures.Figures.from_json(publications.shown(demo_db, pub.id, "assessment", o.key).figures)
             assert o.figures.competences == {c: None if v is None else float(round(v)) for c, v in managed.competences.items()}
     assert got["all"].available  # the demo cohort has ~50 start answers
     # the overlay is the published mean, not a live one: a new answer changes nothing
     before = got["all"].figures.competences
-    r = assessment.start(demo_db, "z" * 64, "start", level="foersteleder", secret=SECRET)
+    r = answering.start(demo_db, "z" * 64, "start", level="foersteleder", secret=SECRET)
     fw = framework
-    for q in assessment.question_ids(fw):
-        assessment.save_answer(demo_db, fw, r.id, q, 4)
-    assessment.submit(demo_db, fw, r.id, secret=SECRET)
+    for q in answering.question_ids(fw):
+        answering.save_answer(demo_db, fw, r.id, q, 4)
+    answering.submit(demo_db, fw, r.id, secret=SECRET)
     assert profiles.cohort_overlays(demo_db, "start", "", "")["all"].figures.competences == before
     empty = profiles.cohort_overlays(demo_db, "start", "", "")
     assert empty["area"].key == () and not empty["area"].available
@@ -236,27 +238,32 @@ def _panel(lang: str):
     """The panel alone, for the demo user `leder` and her latest attempt (what my_results calls)."""
     import os
 
-    from digled import anonymity, assessment, auth, content, db
-    from digled.i18n import translator
+    from digled.insight import anonymity
+    from digled.assessment import answering
+    from digled.accounts import auth
+    from digled.content import loader
+    from digled.platform import db
+    from digled.platform.i18n import translator
     from digled.ui import wheel_panel
     from tests.conftest import SECRET
 
     d = db.connect(os.environ["DIGLED_DB"])
     user = auth.get_user(d, "leder")
-    attempts = assessment.history(d, anonymity.pseudonym(SECRET, user.id), SECRET)
-    wheel_panel.show(d, content.framework(), attempts[-1], attempts[-2] if len(attempts) > 1 else None,
+    attempts = answering.history(d, anonymity.pseudonym(SECRET, user.id), SECRET)
+    wheel_panel.show(d, loader.framework(), attempts[-1], attempts[-2] if len(attempts) > 1 else None,
                      user, translator(lang), lang)
 
 
 def _leder_attempt(db, framework, level="mellemleder", round_="start", value=3):
-    from digled import anonymity, auth
+    from digled.insight import anonymity
+    from digled.accounts import auth
 
     user = auth.get_user(db, "leder")
     respondent = anonymity.pseudonym(SECRET, user.id)
-    a = assessment.start(db, respondent, round_, "Albertslund", "dagtilbud", level, secret=SECRET)
-    for q in assessment.question_ids(framework):
-        assessment.save_answer(db, framework, a.id, q, value)
-    return assessment.submit(db, framework, a.id, secret=SECRET)
+    a = answering.start(db, respondent, round_, "Albertslund", "dagtilbud", level, secret=SECRET)
+    for q in answering.question_ids(framework):
+        answering.save_answer(db, framework, a.id, q, value)
+    return answering.submit(db, framework, a.id, secret=SECRET)
 
 
 def _run_panel(lang):
@@ -322,7 +329,7 @@ def test_panel_overlays_the_published_mean_and_explains_hidden_groups(demo_db, f
     control.set_value("all").run()
     lines = _lines(at)
     mean = lines["All leaders, published mean"]
-    published = cohort.Figures.from_json(publications.shown(demo_db, pub.id, "overlay", ("start", None, None, None)).figures)
+    published = assessment_figures.Figures.from_json(publications.shown(demo_db, pub.id, "overlay", ("start", None, None, None)).figures)
     # what reaches the browser is rounded as shown: whole percent, as in the table beside the wheel
     assert mean["r"][:16] == [published.competences[c.id] for c in framework.competences]
     assert all(v == round(v) for v in mean["r"][:16])

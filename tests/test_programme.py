@@ -1,7 +1,7 @@
-"""digled.programme: the programme's texts and timeline say only what the seed
+"""digled.content.programme: the programme's texts and timeline say only what the seed
 (shared/seed: the programme's own pages of 2015) supports (issue 20, point 13)."""
 
-from digled import programme
+from digled.content import programme
 
 
 def test_the_kl_films_are_described_by_what_the_seed_says_of_them_only():

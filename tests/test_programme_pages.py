@@ -7,7 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import auth, dates, i18n, journey, programme, service, workshops
+from digled.accounts import auth
+from digled.platform import dates, i18n
+from digled.programme import journey, service, workshops
+from digled.content import programme
 from tests.apptest import app_as, page_text, shown
 
 ADMIN_PAGES = ["pages/admin_schedule.py", "pages/admin_service.py", "pages/admin_workshops.py"]

@@ -9,13 +9,17 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from digled import content, db as storage, organisation, programme, publications, scoring
+from digled.content import loader, programme
+from digled.platform import db as storage
+from digled.accounts import organisation
+from digled.insight import publications
+from digled.assessment import scoring
 
 PROG = programme.programme()
 
 
 def make(d, when, trigger="admin"):
-    return publications.make(d, content.framework(), organisation.current(d), PROG, trigger, now=when)
+    return publications.make(d, loader.framework(), organisation.current(d), PROG, trigger, now=when)
 
 
 def test_first_then_weekly_then_when_a_window_closes(database):
@@ -43,7 +47,7 @@ def test_the_period_is_validated_and_used(database):
 
 def test_an_administrator_publishes_at_most_once_a_day(database):
     t0 = publications.at_date(programme.kickoff_date(database, PROG))
-    fw, org = content.framework(), organisation.current(database)
+    fw, org = loader.framework(), organisation.current(database)
     first = publications.publish_by_admin(database, fw, org, PROG, "admin", now=t0)
     with pytest.raises(publications.PublishRefused) as e:
         publications.publish_by_admin(database, fw, org, PROG, "admin", now=t0 + timedelta(hours=23))
@@ -55,7 +59,7 @@ def test_an_administrator_publishes_at_most_once_a_day(database):
 
 def test_a_dry_run_stores_nothing(database):
     t0 = publications.at_date(programme.kickoff_date(database, PROG))
-    plan = publications.make(database, content.framework(), organisation.current(database), PROG, "first", now=t0, dry_run=True)
+    plan = publications.make(database, loader.framework(), organisation.current(database), PROG, "first", now=t0, dry_run=True)
     assert plan.id is None and plan.shown
     assert database.execute("SELECT COUNT(*) FROM publications").fetchone()[0] == 0
 
@@ -91,11 +95,11 @@ def test_a_publication_made_meanwhile_is_decided_against(database, monkeypatch):
         return result
 
     monkeypatch.setattr(publications, "plan", racing)
-    mine = publications.make(database, content.framework(), organisation.current(database), PROG, "admin", now=t0)
+    mine = publications.make(database, loader.framework(), organisation.current(database), PROG, "admin", now=t0)
     assert [p.id for p in publications.listing(database)] == [mine.id, 1] and mine.id == 2
     # a due publication that someone else already made is not made twice
     raced.clear()
-    other = publications.make(database, content.framework(), organisation.current(database), PROG, "schedule", now=t0)
+    other = publications.make(database, loader.framework(), organisation.current(database), PROG, "schedule", now=t0)
     assert other.id == 3 and len(publications.listing(database)) == 3
 
 
@@ -116,18 +120,18 @@ def test_a_due_publication_is_made_in_the_background_once(tmp_path, framework):
 
 
 def test_importance_shares_are_shares_of_all_members_and_withheld_when_telling(framework):
-    from digled import cohort
+    from digled.insight import assessment_figures
 
     import pandas as pd
 
     ids = [c.id for c in framework.competences]
     n = 12
-    codes = np.full((n, len(ids)), cohort.UNANSWERED, dtype=np.int8)
+    codes = np.full((n, len(ids)), assessment_figures.UNANSWERED, dtype=np.int8)
     codes[:, 0] = [0] * 5 + [1] * 5 + [2] + [3]  # 5 important, 5 less, 1 not relevant, 1 unanswered
     codes[:, 1] = [0] * 9 + [1] * 3  # all but 3 (< k = 5) important: a count is a distribution
-    rows = pd.DataFrame({"member": range(n), **{c: np.full(n, 50.0) for c in cohort.value_columns(framework)},
+    rows = pd.DataFrame({"member": range(n), **{c: np.full(n, 50.0) for c in assessment_figures.value_columns(framework)},
                          "total_level": np.full(n, 4.0)})
-    f = cohort.figures(rows, np.ones(n, dtype=bool), framework, 5, codes)
+    f = assessment_figures.figures(rows, np.ones(n, dtype=bool), framework, 5, codes)
     # shares of all n members; a count under k, or leaving fewer than k, only as a band
     assert f.importance[ids[0]] == {"important": 5 / n * 100, "less": 5 / n * 100, "not_relevant": {"lo": 0, "hi": 4},
                                     "unanswered": {"lo": 0, "hi": 4}}
@@ -137,23 +141,23 @@ def test_importance_shares_are_shares_of_all_members_and_withheld_when_telling(f
 
 
 def test_old_figures_and_changes_load_without_the_new_fields():
-    from digled import cohort
+    from digled.insight import assessment_figures
 
-    f = cohort.Figures.from_json(json.dumps({"n": 6, "hidden": False, "total": 50.0}))
+    f = assessment_figures.Figures.from_json(json.dumps({"n": 6, "hidden": False, "total": 50.0}))
     assert f.importance == {} and f.n == 6
-    c = cohort.Change.from_json(json.dumps({"n": 6, "hidden": False, "competences": {"x": 1.0}, "total": 2.0}))
+    c = assessment_figures.Change.from_json(json.dumps({"n": 6, "hidden": False, "competences": {"x": 1.0}, "total": 2.0}))
     assert c.intervals == {} and c.interval_total is None
-    again = cohort.Change.from_json(cohort.Change(n=3, hidden=False, intervals={"x": [1.5, 2.5]}, interval_total=[0.1, 0.2]).to_json())
+    again = assessment_figures.Change.from_json(assessment_figures.Change(n=3, hidden=False, intervals={"x": [1.5, 2.5]}, interval_total=[0.1, 0.2]).to_json())
     assert again.intervals == {"x": [1.5, 2.5]} and again.interval_total == [0.1, 0.2]
 
 
 def test_paired_change_has_the_interval_of_the_differences(framework):
     import pandas as pd
 
-    from digled import cohort
+    from digled.insight import assessment_figures
 
     first = framework.competences[0].id
-    cols = cohort.value_columns(framework)
+    cols = assessment_figures.value_columns(framework)
     rows = []
     # total: start 40/50/60, end 50/70/90 -> differences 10, 20, 30: mean 20, sd 10
     # first competence: differences 5, 5, 20: mean 10, sd sqrt((25 + 25 + 100) / 2) = sqrt(75)
@@ -164,22 +168,22 @@ def test_paired_change_has_the_interval_of_the_differences(framework):
                         "level": "L", "total_level": 4.0, "total": float(total), f"c:{first}": float(c)})
             rows.append(row)
     df = pd.DataFrame(rows).set_index("member", drop=False)
-    pairs = cohort.paired(df)
-    ch = cohort.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 1)  # k = 1: 2k = 2 pairs suffice
+    pairs = assessment_figures.paired(df)
+    ch = assessment_figures.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 1)  # k = 1: 2k = 2 pairs suffice
     # total: mean 20, sd 10, n 3: t(0.975, 2) = 4.3027; half = 4.3027 * 10 / sqrt(3) = 24.84
     assert ch.n == 3 and ch.total == 20.0 and ch.interval_total == [-4.8, 44.8]
     # first competence: mean 10, sd sqrt(75): half = 4.3027 * 8.6603 / sqrt(3) = 21.51
     assert ch.competences[first] == 10.0 and ch.intervals[first] == [-11.5, 31.5]
     second = framework.competences[1].id
     assert ch.competences[second] is None and ch.intervals[second] is None  # no values
-    assert cohort.sample_sd(np.array([3.0, np.nan])) is None  # fewer than 2
+    assert assessment_figures.sample_sd(np.array([3.0, np.nan])) is None  # fewer than 2
     stored = json.loads(ch.to_json())
     assert "sd" not in stored and "counts" not in stored  # neither the spread nor a count per competence
-    assert cohort.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 3).intervals[first] is None  # under 2k
+    assert assessment_figures.change(df, pairs, np.ones(len(pairs), dtype=bool), framework, 3).intervals[first] is None  # under 2k
 
 
 def test_importance_codes_prefer_the_frozen_snapshot(database, framework):
-    from digled import cohort
+    from digled.insight import assessment_figures
 
     a, b = framework.competences[0].id, framework.competences[1].id
     with storage.write(database):
@@ -190,9 +194,9 @@ def test_importance_codes_prefer_the_frozen_snapshot(database, framework):
         database.execute("INSERT INTO published_importance VALUES (11, ?, 'important')", [a])
         database.execute("INSERT INTO published_importance VALUES (11, ?, 'unanswered')", [b])
         database.execute("INSERT INTO importance VALUES (12, ?, 'not_relevant')", [b])  # never published
-    codes, frozen = cohort.importance_codes(database, framework, [13, 12, 11])
+    codes, frozen = assessment_figures.importance_codes(database, framework, [13, 12, 11])
     assert frozen.tolist() == [False, False, True]
-    idx = cohort.IMPORTANCE.index
+    idx = assessment_figures.IMPORTANCE.index
     assert codes[2, 0] == idx("important") and codes[2, 1] == idx("unanswered")
     assert codes[1, 1] == idx("not_relevant") and codes[1, 0] == idx("unanswered")
     assert (codes[0] == idx("unanswered")).all()

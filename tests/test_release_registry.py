@@ -20,7 +20,10 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from digled import cohort, compare, content, focus, organisation, profiles, programme, publications, scoring
+from digled.insight import assessment_figures, compare, focus, profiles, publications
+from digled.content import loader, programme
+from digled.accounts import organisation
+from digled.assessment import scoring
 from tests.apptest import Downloads, app_as
 
 COMPETENCES = "pages/management_competences.py"
@@ -79,7 +82,7 @@ def registered(db, fw) -> set[float]:
             for v in [*_counts(raw.get("counts")), *_counts(raw.get("funnel"))]:
                 forms.add(_key(round(v / n * 100)))
         if kind == "assessment" and not raw.get("hidden", True):
-            f = cohort.Figures.from_json(figs)
+            f = assessment_figures.Figures.from_json(figs)
             for p in profiles_:
                 for r in focus.focus_list(fw, f, p.levels):
                     for v in (r.importance, r.mean_level, r.gap, r.priority):
@@ -232,7 +235,7 @@ def test_every_number_on_the_runs_comparison_was_registered(demo_db, framework):
         "SELECT figures FROM released_groups WHERE kind = 'assessment' AND figures IS NOT NULL")]
     for a in pubs:  # the comparison's differences: first run's rounded level minus the second's
         for b in pubs:
-            for line in compare.lines(framework, cohort.Figures(**a), cohort.Figures(**b)):
+            for line in compare.lines(framework, assessment_figures.Figures(**a), assessment_figures.Figures(**b)):
                 if line.difference is not None:
                     allowed.add(_key(line.difference))
     at = _open(RUNS, "en")
@@ -271,7 +274,7 @@ def test_every_number_a_leader_sees_of_the_cohort_was_registered_for_leaders(pub
 def test_the_registry_check_can_fail(published, framework):
     """A number the gate did not release is caught: a withheld mean computed live."""
     allowed = registered(published, framework) | structural(framework)
-    df = cohort.frame(published, framework)
+    df = assessment_figures.frame(published, framework)
     live = [float(v) for v in df["total"].dropna()[:20]]  # individual leaders' totals
     assert any(_key(v) not in allowed for v in live)
     with pytest.raises(AssertionError, match="not registered"):

@@ -1,4 +1,4 @@
-"""Reliability under load and faults, through digled's own storage code (digled.db, digled.assessment).
+"""Reliability under load and faults, through digled's own storage code (digled.platform.db, digled.assessment.answering).
 
 - Concurrency: 50 leaders in 50 processes save their answers one by one and submit at once:
   nothing lost, nothing duplicated, no "database is locked" reaching a leader.
@@ -27,7 +27,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks import workload
-from digled import anonymity, assessment, db, scoring
+from digled.insight import anonymity
+from digled.assessment import answering, scoring
+from digled.platform import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "reliability-pseudonym-secret-" + "r" * 32
@@ -141,7 +143,7 @@ def _snapshot_problems(copy: Path, framework, leaders: dict[str, int], rounds: i
         for (respondent,) in d.execute("SELECT DISTINCT respondent FROM assessments"):
             per_respondent[respondent] = [  # in the order they were made (ids are random)
                 (a.id, a.status, d.execute("SELECT scores FROM assessments WHERE id = ?", [a.id]).fetchone()[0])
-                for a in assessment.attempts(d, respondent, SECRET)
+                for a in answering.attempts(d, respondent, SECRET)
             ]
         for respondent, rows in per_respondent.items():
             number = leaders.get(respondent)

@@ -7,7 +7,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from digled import auth, config, invitations
+from digled.accounts import auth, invitations
+from digled.platform import config
 from tests.apptest import app_as, page_text
 
 
@@ -30,7 +31,8 @@ def admin_page():
 
 def films_online(database) -> int:
     """The administrator sets a video for every film (the seed has none); returns how many."""
-    from digled import guides, programme, reminders
+    from digled.content import guides, programme
+    from digled.programme import reminders
 
     prog = programme.programme()
     films = {a.id: f"https://www.youtube.com/watch?v=abcdefghij{i}"
@@ -40,7 +42,7 @@ def films_online(database) -> int:
 
 
 def test_admin_previews_and_sends_one_email_per_leader(demo_db, tmp_path):
-    from digled import reminders
+    from digled.programme import reminders
 
     films_online(demo_db)
     due = reminders.due(demo_db, config.load_settings())

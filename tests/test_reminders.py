@@ -14,8 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from digled import anonymity, assessment, auth, cli, config, db, invitations, mailer, programme, reminders
-from digled.content import ContentError
+from digled.insight import anonymity
+from digled.assessment import answering
+from digled.accounts import auth, invitations
+from digled import cli
+from digled.platform import config, db, mailer
+from digled.content import programme
+from digled.programme import reminders
+from digled.content.loader import ContentError
 
 # The programme's default kick-off is Monday 16 November 2015 (data/programme.yaml):
 # assessment_start is open 16-30 Nov, film1 and kl1 open 23 Nov, meeting1 25 Jan - 15 Feb 2016,
@@ -118,7 +124,7 @@ def test_meetings_and_workshops_are_reminded_days_before(database, settings, coh
 
 def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort):
     lea = cohort["lea"]
-    assessment.start(database, anonymity.pseudonym(settings.pseudonym_secret, lea), "start", today=date(2015, 11, 20),
+    answering.start(database, anonymity.pseudonym(settings.pseudonym_secret, lea), "start", today=date(2015, 11, 20),
                      secret=settings.pseudonym_secret)
     mine = [r for r in reminders.due(database, settings, FILM_DAY) if r.user.id == lea]
     assert f"draft:assessment_start:{lea}:2015-W48" in keys(mine)
@@ -131,7 +137,7 @@ def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort)
     assert [r for r in reminders.due(database, settings, date(2015, 11, 30)) if r.kind == "draft"]  # next week
     # a draft started just now waits for the grace period
     emma = cohort["emma"]
-    assessment.start(database, anonymity.pseudonym(settings.pseudonym_secret, emma), "start", today=FILM_DAY,
+    answering.start(database, anonymity.pseudonym(settings.pseudonym_secret, emma), "start", today=FILM_DAY,
                      secret=settings.pseudonym_secret)
     assert not [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "draft" and r.user.id == emma]
 
@@ -203,7 +209,7 @@ def test_a_film_without_a_link_is_never_open_in_an_email(database, settings, coh
     monkeypatch.setattr(programme, "programme", lambda db=None: seed)
     assert [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "film"] == []
     # the administrator sets the film's video in the app: now it is open
-    from digled import guides
+    from digled.content import guides
 
     guides.save(database, {"film1": "https://www.youtube.com/watch?v=abcdefghijk"}, "admin", seed)
     films = [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "film"]
@@ -218,7 +224,7 @@ def test_overlapping_runs_send_each_reminder_once(database, settings, cohort, sm
     summaries = []
 
     def one_run():
-        conn = db.connect(tmp_path / "digled.db")
+        conn = db.connect(tmp_path / "digled.platform.db")
         try:
             barrier.wait()
             summaries.append(reminders.run(conn, settings, FILM_DAY))

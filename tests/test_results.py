@@ -1,11 +1,12 @@
-"""digled.results: the leader's own figures as tables and lists; each competence carries its
+"""digled.assessment.results: the leader's own figures as tables and lists; each competence carries its
 DigComp 2.2 number (issue 20, point 11)."""
 
-from digled import content, results, scoring
+from digled.content import loader
+from digled.assessment import results, scoring
 
 
 def _scores():
-    fw = content.framework()
+    fw = loader.framework()
     answers = {i.id: 1 + n % 4 for n, i in enumerate(fw.items)} | {p.id: 3 for p in fw.purposes}
     return fw, scoring.score(fw, answers)
 

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import anonymity, assessment, audit, db, i18n, importance, retention
+from digled.insight import anonymity
+from digled.assessment import answering, importance, retention
+from digled.platform import audit, db, i18n
 from digled.cli import main
 from tests.conftest import SECRET
 
@@ -16,17 +18,17 @@ def _respondent(n: int) -> str:
     return anonymity.pseudonym(SECRET, n)
 
 
-def _submitted(database, framework, n: int, day: date = date(2027, 1, 10), answered: int = 20) -> assessment.Attempt:
-    d = assessment.start(database, _respondent(n), "start", today=day, secret=SECRET)
-    for q in assessment.question_ids(framework)[:answered]:
-        assessment.save_answer(database, framework, d.id, q, 4)
-    return assessment.submit(database, framework, d.id, today=day, secret=SECRET)
+def _submitted(database, framework, n: int, day: date = date(2027, 1, 10), answered: int = 20) -> answering.Attempt:
+    d = answering.start(database, _respondent(n), "start", today=day, secret=SECRET)
+    for q in answering.question_ids(framework)[:answered]:
+        answering.save_answer(database, framework, d.id, q, 4)
+    return answering.submit(database, framework, d.id, today=day, secret=SECRET)
 
 
-def _draft(database, framework, n: int, day: date, answered: int = 5) -> assessment.Attempt:
-    d = assessment.start(database, _respondent(n), "extra", today=day, secret=SECRET)
-    for q in assessment.question_ids(framework)[:answered]:
-        assessment.save_answer(database, framework, d.id, q, 3)
+def _draft(database, framework, n: int, day: date, answered: int = 5) -> answering.Attempt:
+    d = answering.start(database, _respondent(n), "extra", today=day, secret=SECRET)
+    for q in answering.question_ids(framework)[:answered]:
+        answering.save_answer(database, framework, d.id, q, 3)
     return d
 
 
@@ -96,7 +98,7 @@ def test_delete_now_removes_submitted_answers_and_keeps_scores_history_and_draft
     first = _submitted(database, framework, 1)
     second = _submitted(database, framework, 2, answered=30)
     draft = _draft(database, framework, 3, date(2027, 1, 5))
-    scores_before = assessment.history(database, _respondent(1), SECRET)[0].scores
+    scores_before = answering.history(database, _respondent(1), SECRET)[0].scores
     preview = retention.plan(database)
     assert (preview.assessments, preview.answers, preview.drafts) == (2, 50, 0)
     assert retention.has_raw_answers(database, first.id)
@@ -108,8 +110,8 @@ def test_delete_now_removes_submitted_answers_and_keeps_scores_history_and_draft
     assert _answer_count(database, first.id) == 0 and _answer_count(database, second.id) == 0
     assert not retention.has_raw_answers(database, first.id)
     assert _answer_count(database, draft.id) == 5  # the leader still needs the draft
-    assert assessment.draft(database, _respondent(3)) is not None
-    history = assessment.history(database, _respondent(1), SECRET)
+    assert answering.draft(database, _respondent(3)) is not None
+    history = answering.history(database, _respondent(1), SECRET)
     assert [a.id for a in history] == [first.id] and history[0].scores == scores_before
     assert history[0].submitted == "2027-01-10"  # the leader's own dates still open
     assert retention.scored_without_answers(database) == 2
@@ -181,9 +183,9 @@ def test_the_due_date_discards_drafts_started_before_it_and_keeps_newer_ones(dat
     assert result.plan == dry.plan
     assert _answer_count(database, done.id) == 0
     assert database.execute("SELECT COUNT(*) FROM assessments WHERE id = ?", [old.id]).fetchone()[0] == 0
-    assert assessment.draft(database, _respondent(2)) is None
-    assert assessment.draft(database, _respondent(3)).id == new.id and _answer_count(database, new.id) == 5
-    assert assessment.history(database, _respondent(1), SECRET)[0].scores is not None
+    assert answering.draft(database, _respondent(2)) is None
+    assert answering.draft(database, _respondent(3)).id == new.id and _answer_count(database, new.id) == 5
+    assert answering.history(database, _respondent(1), SECRET)[0].scores is not None
     entry = audit.recent(database)[0]
     assert entry["action"] == "retention: due date" and entry["actor"] == "cron"
     assert "1 unfinished drafts started before 2027-06-01 (5 answers)" in entry["detail"]

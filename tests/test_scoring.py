@@ -3,7 +3,7 @@ import math
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from digled import scoring
+from digled.assessment import scoring
 
 
 def test_item_scores_on_the_four_step_scale():
@@ -72,9 +72,9 @@ def answer_sets(draw, framework_):
 
 @pytest.fixture(scope="module")
 def fw():
-    from digled import content
+    from digled.content import loader
 
-    return content.framework()
+    return loader.framework()
 
 
 @settings(max_examples=150, deadline=None)

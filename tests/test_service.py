@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from digled import audit, auth, db, service
+from digled.platform import audit, db
+from digled.accounts import auth
+from digled.programme import service
 
 NOW = datetime(2016, 4, 1, 12, 0)
 LATER = NOW + timedelta(days=10)
@@ -134,7 +136,7 @@ def test_concurrent_bookings_of_the_last_seat_never_overbook(database, leaders, 
     outcomes: list[str] = []
 
     def attempt(user_id: int) -> None:
-        conn = db.connect(tmp_path / "digled.db")  # one connection per thread, as in the app
+        conn = db.connect(tmp_path / "digled.platform.db")  # one connection per thread, as in the app
         try:
             start.wait()
             service.book(conn, user_id, sid, now=NOW)

@@ -1,4 +1,4 @@
-"""digled.stats: the t quantile against printed t tables, the paired interval against hand
+"""digled.platform.stats: the t quantile against printed t tables, the paired interval against hand
 computation."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from digled import stats
+from digled.platform import stats
 
 
 @pytest.mark.parametrize("p, df, expected", [

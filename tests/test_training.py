@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from digled import programme, training
-from digled.config import DATA_DIR
-from digled.content import ContentError
+from digled.content import programme, training
+from digled.platform.config import DATA_DIR
+from digled.content.loader import ContentError
 
 
 def test_every_competence_links_to_real_films_meetings_or_workshops(framework):

@@ -1,6 +1,7 @@
 import xml.etree.ElementTree as ET
 
-from digled import cohort, results, scoring, wheel
+from digled.insight import assessment_figures
+from digled.assessment import results, scoring, wheel
 
 LABELS = {k: k for k in ("score", "level", "target", "previous", "total", "points", "change")}
 
@@ -141,9 +142,9 @@ def test_wheel_draws_the_given_target_levels_and_names_the_profile(framework):
 
 def test_wheel_overlays_the_cohort_mean_leaving_gaps_for_hidden_values(framework):
     s = scoring.score(framework, {i.id: 3 for i in framework.items})
-    f = cohort.Figures(n=7, hidden=False, competences={c.id: 40.0 for c in framework.competences}, total=40.0)
+    f = assessment_figures.Figures(n=7, hidden=False, competences={c.id: 40.0 for c in framework.competences}, total=40.0)
     f.competences[framework.competences[3].id] = None
-    fig = wheel.wheel(framework, s, "en", LABELS, overlay=cohort.as_scores(f, framework), overlay_label="All leaders")
+    fig = wheel.wheel(framework, s, "en", LABELS, overlay=assessment_figures.as_scores(f, framework), overlay_label="All leaders")
     names = [d.name for d in fig.data if d.type == "scatterpolar"]
     assert names == ["target", "All leaders"]
     mean = fig.data[-1]

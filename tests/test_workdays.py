@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from digled import programme, workdays
+from digled.content import programme
+from digled.platform import workdays
 
 PROG = programme.programme()
 

@@ -6,11 +6,15 @@ import random
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from digled import audit, auth, cli, content, journey, workshops
-from digled.workshops import Leader, WorkshopError, plan_tables
+from digled.platform import audit
+from digled.accounts import auth
+from digled import cli
+from digled.content import loader
+from digled.programme import journey, workshops
+from digled.programme.workshops import Leader, WorkshopError, plan_tables
 
 MUNIS = ["Albertslund", "Glostrup"]
-ORG = content.organisation()
+ORG = loader.organisation()
 AREAS = list(ORG.areas)
 
 
@@ -166,7 +170,7 @@ def test_the_csv_has_the_four_columns_and_resists_formula_injection(demo_db):
     frame = workshops.table_frame(demo_db, "workshop2", "en")
     assert list(frame.columns) == ["table", "name", "municipality", "area"]
     assert set(frame["area"]) <= {ORG.areas[a]["en"] for a in AREAS}
-    csv_text = workshops.to_csv(frame).decode("utf-8-sig")  # ; and quotes for Danish Excel (digled.exports)
+    csv_text = workshops.to_csv(frame).decode("utf-8-sig")  # ; and quotes for Danish Excel (digled.platform.exports)
     assert csv_text.splitlines()[0] == '"table";"name";"municipality";"area"'
     assert "\"'=HYPERLINK(1)\"" in csv_text and '"=HYPERLINK' not in csv_text
     assert uid in {p.id for t in workshops.saved_tables(demo_db, "workshop2").values() for p in t}

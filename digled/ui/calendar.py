@@ -1,7 +1,7 @@
 """'Add to calendar (.ics)' download buttons for programme activities and the service check.
 
 The file is made when it is clicked (a callable passed to st.download_button), by the pure
-digled.calendar_files. Usage on a page (a journey Step has .activity, .opens and .due):
+digled.programme.calendar_files. Usage on a page (a journey Step has .activity, .opens and .due):
 
     from digled.ui import calendar
     calendar.ics_download(step.activity, step, t, lang, key=f"ics_{step.activity.id}")
@@ -13,8 +13,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from digled import calendar_files, invitations, journey, navigation
-from digled.i18n import N_, text
+from digled.programme import calendar_files, journey
+from digled.accounts import invitations, navigation
+from digled.platform.i18n import N_, text
 
 LABEL = N_("Add to calendar (.ics)")
 HELP = N_("A calendar file for Outlook, Google Calendar or Apple Calendar. Open it to add the event.")

@@ -22,8 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled import cohort, publications, stats
-from digled.i18n import N_, text
+from digled.insight import assessment_figures, publications
+from digled.platform import stats
+from digled.platform.i18n import N_, text
 from digled.ui import publication, widgets
 
 LEVEL = 0.95
@@ -33,7 +34,7 @@ TOO_FEW = N_("no interval below {m} leaders")
 
 def interval_allowed(n: int | None, k: int) -> bool:
     """An interval (which reveals the standard deviation) only for groups of at least 2k."""
-    return cohort.interval_allowed(n, k)
+    return assessment_figures.interval_allowed(n, k)
 
 
 def interval(mean: float | None, sd: float | None, n: int | None, k: int) -> tuple[float, float] | None:
@@ -45,12 +46,12 @@ def interval(mean: float | None, sd: float | None, n: int | None, k: int) -> tup
     return round(low, 1), round(high, 1)
 
 
-def parse(figures: str | None, k: int) -> tuple[cohort.Change, dict, tuple | None, bool]:
+def parse(figures: str | None, k: int) -> tuple[assessment_figures.Change, dict, tuple | None, bool]:
     """A published change, its interval per competence and of the total (None: not shown),
     and whether the publication had intervals at all (older ones without sd: no)."""
     raw = json.loads(figures) if figures else {}
-    known = {f.name for f in dataclasses.fields(cohort.Change)}
-    ch = cohort.Change(**{key: v for key, v in raw.items() if key in known})
+    known = {f.name for f in dataclasses.fields(assessment_figures.Change)}
+    ch = assessment_figures.Change(**{key: v for key, v in raw.items() if key in known})
     if "intervals" in raw:
         return ch, {c: tuple(v) if v else None for c, v in ch.intervals.items()}, \
             tuple(ch.interval_total) if ch.interval_total else None, True
@@ -59,7 +60,7 @@ def parse(figures: str | None, k: int) -> tuple[cohort.Change, dict, tuple | Non
     return ch, intervals, interval(ch.total, raw.get("sd_total"), ch.n, k), bool(sds)
 
 
-def rows(ch: cohort.Change, fw, k: int, intervals: dict, has_intervals: bool = True) -> list[dict]:
+def rows(ch: assessment_figures.Change, fw, k: int, intervals: dict, has_intervals: bool = True) -> list[dict]:
     """One row per competence: id, mean change (1 decimal) and interval (or None) with the
     reason it is missing (a message id, or '')."""
     out = []
@@ -72,8 +73,8 @@ def rows(ch: cohort.Change, fw, k: int, intervals: dict, has_intervals: bool = T
 
 
 def number(v: float, lang: str, sign: bool = True) -> str:
-    """One decimal, with a decimal comma in Danish: '+2,5' / '+2.5' (digled.numbers)."""
-    from digled import numbers
+    """One decimal, with a decimal comma in Danish: '+2,5' / '+2.5' (digled.platform.numbers)."""
+    from digled.platform import numbers
 
     return numbers.decimal(v, lang, 1, sign=sign)
 

@@ -13,9 +13,9 @@ from typing import Callable
 
 import streamlit as st
 
-from digled import importance, results
-from digled.content import Framework
-from digled.i18n import text
+from digled.assessment import importance, results
+from digled.content.loader import Framework
+from digled.platform.i18n import text
 
 # Streamlit clips a page link's label to one line: a recommendation's links name a whole film
 # or meeting, so they wrap (no less-than sign in here: see digled/ui/style.py).

@@ -20,7 +20,8 @@ from typing import Callable
 
 import sqlite_utils
 
-from digled import auth, db
+from digled.accounts import auth
+from digled.platform import db
 
 
 class NotAllowed(Exception):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from digled import guides
-from digled.i18n import text
+from digled.content import guides
+from digled.platform.i18n import text
 from digled.ui import session
 
 

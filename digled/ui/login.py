@@ -5,7 +5,7 @@ holding the username, set from JavaScript so never HttpOnly, with no server-side
 
 - `auth.attempt_login` decides a login with one answer and one timing for every failure, a
   per-name lockout (known and unknown names alike) and a per-client limit.
-- `digled.sessions` keeps the session on the server; the cookie holds only its random id.
+- `digled.accounts.sessions` keeps the session on the server; the cookie holds only its random id.
   The browser receives the cookie from digled's HTTP route (`digled/ui/web.py`) in exchange for
   a one-time ticket, so the cookie is HttpOnly. The script run waits until the browser has sent
   the cookie back (the confirm route) before it shows the user as logged in: a reload at any
@@ -20,8 +20,8 @@ import time
 
 import streamlit as st
 
-from digled import auth, sessions, sso
-from digled.i18n import N_
+from digled.accounts import auth, sessions, sso
+from digled.platform.i18n import N_
 from digled.ui import scripts, session, sso_settings, web
 
 AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles", "login_at", "login_session")

@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from digled import dates, plan, results
-from digled.i18n import text
+from digled.platform import dates
+from digled.assessment import plan, results
+from digled.platform.i18n import text
 from digled.ui import autosave, widgets
 
 _NOTICE = "_plan_notice"  # (competence, message) shown once in that competence's block

@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from digled import anonymity, cohort, cohorts, content, dates, organisation, programme, publications, results
-from digled.i18n import text
+from digled.insight import anonymity, assessment_figures, publications
+from digled.accounts import programme_runs, organisation
+from digled.content import loader, programme
+from digled.platform import dates
+from digled.assessment import results
+from digled.platform.i18n import text
 from digled.ui import session
 from digled.ui.widgets import md
 
@@ -18,7 +22,7 @@ TIMEZONE = ZoneInfo("Europe/Copenhagen")
 
 # participation counts are about leaders, not answers: its own words where the general ones say "answers"
 def moment(at, lang: str) -> str:
-    """A moment in the reader's language and Danish time (digled.dates): '1. dec. 2026 kl. 07.00' /
+    """A moment in the reader's language and Danish time (digled.platform.dates): '1. dec. 2026 kl. 07.00' /
     '1 Dec 2026 07:00'. A moment without a time zone is UTC."""
     local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(TIMEZONE)
     return dates.day(local, lang, "medium") + " " + dates.clock(local, lang)
@@ -29,12 +33,12 @@ def when(pub: publications.Publication, lang: str) -> str:
     return moment(pub.made_at, lang)
 
 
-def run_label(c: cohorts.Cohort, t) -> str:
+def run_label(c: programme_runs.Cohort, t) -> str:
     """A run's name, marked when it is the running one."""
     return t("{name} (running)").format(name=c.name) if c.running else c.name
 
 
-def pick_run(listed: list[cohorts.Cohort], t, key: str = "cohort", label: str | None = None, index: int = 0) -> int:
+def pick_run(listed: list[programme_runs.Cohort], t, key: str = "cohort", label: str | None = None, index: int = 0) -> int:
     """A selectbox of the installation's runs (`listed`: cohorts.listing, the running one first,
     then the closed ones newest first); returns the chosen run's id."""
     runs = {c.id: c for c in listed}
@@ -52,12 +56,12 @@ def pick(db, t, lang: str) -> publications.Publication | None:
     so) when there is none."""
     prog, path = programme.programme(db), str(session.context().settings.db_path)
     if publications.latest(db) is None:
-        publications.publish_if_due(db, content.framework(), organisation.current(db), prog)
+        publications.publish_if_due(db, loader.framework(), organisation.current(db), prog)
     elif publications.due(db, prog):
-        publications.publish_in_background(path, content.framework(), organisation.current(db), prog)
+        publications.publish_in_background(path, loader.framework(), organisation.current(db), prog)
     if publications.running_in_background(path):
         st.caption(t("A new publication is being made; it appears here when it is ready."))
-    runs = cohorts.listing(db)
+    runs = programme_runs.listing(db)
     cohort_id = pick_run(runs, t) if len(runs) > 1 else None
     pubs = publications.listing(db, cohort_id)
     if not pubs:
@@ -151,7 +155,7 @@ ROUND_FILTER, MUNICIPALITY_FILTER, AREA_FILTER, LEVEL_FILTER = "filter_round", "
 def group_filters(org, t, lang: str, round_help: str | None = None) -> tuple[str, str | None, str | None, str | None]:
     """The management pages' filter row: round, municipality, area and leader level (None for
     all); the same widget keys on every page, so a choice carries over between them."""
-    names = {r: t(results.ROUND_NAMES[r]) for r in cohort.ROUNDS}
+    names = {r: t(results.ROUND_NAMES[r]) for r in assessment_figures.ROUNDS}
     cols = st.columns(4)
     with cols[0]:
         rnd = st.selectbox(t("Round"), list(names), format_func=names.get, key=ROUND_FILTER, help=round_help)

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from digled import navigation
-from digled.i18n import N_
+from digled.accounts import navigation
+from digled.platform.i18n import N_
 from digled.ui import login, session
 
 LOGIN_PATH = "login"
@@ -162,7 +162,7 @@ def _wizard(user) -> str | None:
     finished), or None (not an administrator, a demo, or finished)."""
     if "admin" not in user.roles or session.context().settings.demo:
         return None
-    from digled import first_run
+    from digled.programme import first_run
 
     return first_run.wizard_status(session.database())
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import sqlite_utils
 import streamlit as st
 
-from digled import auth, config, db, demo, i18n, sealing
+from digled.accounts import auth
+from digled.platform import config, db, i18n, sealing
+from digled import demo
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,14 @@ def _freeze_startup_objects() -> None:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    from digled import cohort, content, guides, kickoff, privacy, programme, reminders, results, training, wheel  # noqa: F401
+    from digled.insight import assessment_figures
+    from digled.content import loader, guides, programme, training
+    from digled.programme import kickoff, reminders
+    from digled.accounts import privacy
+    from digled.assessment import results, wheel  # noqa: F401
 
-    content.framework()
-    content.organisation()
+    loader.framework()
+    loader.organisation()
     privacy.statement()
     programme.programme()
     kickoff.kickoff()
@@ -128,7 +134,7 @@ def _record_serving_address() -> None:
     not set): Streamlit's server.address and server.port, whatever --server.port said."""
     from streamlit import config as streamlit_config
 
-    from digled import invitations
+    from digled.accounts import invitations
 
     invitations.set_serving(invitations.serving_address(
         streamlit_config.get_option("server.address"), streamlit_config.get_option("server.port")))
@@ -198,7 +204,7 @@ def page(file: str) -> tuple[auth.User, object]:
     Returns the user and the `_` translator; stops the run with a message otherwise.
     A page run without app.py's router (Streamlit's legacy pages/ routing, which serves the
     first visitor after a restart) is handed to the router instead: login gate, menu, page."""
-    from digled import navigation
+    from digled.accounts import navigation
 
     if not getattr(_routed, "active", False) and _via_router():
         st.stop()
@@ -218,8 +224,8 @@ def page(file: str) -> tuple[auth.User, object]:
 def show_notices(user: auth.User, t) -> None:
     """What happened to the account since the user last looked (a password reset or change,
     a new e-mail address, a new management user): shown at the top of every page until the
-    user confirms reading it (digled.notices)."""
-    from digled import notices
+    user confirms reading it (digled.accounts.notices)."""
+    from digled.accounts import notices
 
     unseen = notices.unseen(database(), user.id)
     if not unseen:

@@ -8,7 +8,7 @@ from typing import Mapping
 
 import streamlit as st
 
-from digled.sso import problem
+from digled.accounts.sso import problem
 
 LOG = logging.getLogger("digled")
 

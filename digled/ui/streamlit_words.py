@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from digled.i18n import N_, translator
+from digled.platform.i18n import N_, translator
 
 from . import scripts
 

@@ -45,7 +45,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from digled import config, db, sessions
+from digled.platform import config, db
+from digled.accounts import sessions
 
 SESSION_PATH = "/api/digled/session"
 CONFIRM_PATH = "/api/digled/confirm"
@@ -70,7 +71,7 @@ def base_url(s: config.Settings) -> str:
     value = getattr(s, "base_url", None)
     if value:
         return value
-    from digled import invitations
+    from digled.accounts import invitations
 
     return invitations.base_url()
 
@@ -199,7 +200,7 @@ async def reflection_endpoint(request: Request) -> JSONResponse:
     token = sessions.cookie_value(request.cookies, sessions.secure(base_url(s), request.url.scheme))
 
     def save() -> int:
-        from digled import journey
+        from digled.programme import journey
 
         database = db.connect(s.db_path)
         try:

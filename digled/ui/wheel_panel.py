@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from digled import anonymity, cohort, organisation, profiles, publications, results, wheel
-from digled.i18n import text
+from digled.insight import anonymity, assessment_figures, profiles, publications
+from digled.accounts import organisation
+from digled.assessment import results, wheel
+from digled.platform.i18n import text
 from digled.ui import publication, widgets
 
 OVERLAY_KEY = "cohort_overlay"
@@ -63,7 +65,7 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
 
     labels = results.wheel_labels(t)
     framed = profiles.with_targets(fw, profile)
-    overlay_scores = cohort.as_scores(drawn.figures, fw) if drawn else None
+    overlay_scores = assessment_figures.as_scores(drawn.figures, fw) if drawn else None
     overlay_label = t("{group}, published mean").format(group=names[choice]) if drawn else ""
     # a numbered wheel and, beside it (under it on a phone), the numbered list: no label can
     # overlap another or the centre at any width

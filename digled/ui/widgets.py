@@ -7,19 +7,19 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from digled import dates, numbers
+from digled.platform import dates, numbers
 from digled.ui import session
 
 
 def chart(fig, key: str) -> None:
-    """A plotly chart whose hover and axis numbers follow the page's language (digled.numbers:
+    """A plotly chart whose hover and axis numbers follow the page's language (digled.platform.numbers:
     a decimal comma in Danish)."""
     fig.update_layout(separators=numbers.separators(session.language()))
     st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
 def table(df: pd.DataFrame) -> None:
-    """A table whose fractions are written in the page's language (digled.numbers.frame)."""
+    """A table whose fractions are written in the page's language (digled.platform.numbers.frame)."""
     st.dataframe(numbers.frame(df, session.language()), hide_index=True, width="stretch")
 
 
@@ -39,7 +39,7 @@ def scroll_to_top() -> None:
 
 def material_links(activity, lang: str, t) -> None:
     """An activity's materials as a list of links ("link follows" where no address is set)."""
-    from digled.i18n import text
+    from digled.platform.i18n import text
 
     for m in activity.materials:
         label = text(m.title, lang)
@@ -64,7 +64,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
                      height: int = 100, saved_at: datetime | None = None) -> None:
     """A private reflection note, saved while the leader types (debounced in the browser) with a
     visible "Gemt kl. 10.42"; a refusal goes to `st.session_state[error_key]` and the status."""
-    from digled import journey
+    from digled.programme import journey
     from digled.ui import autosave, session, web
 
     lang = session.language()
@@ -108,7 +108,7 @@ def target_item(page_key: str) -> tuple[str | None, bool]:
 def md(value) -> str:
     """User text (a name, an address, a file name) for a Markdown element (st.markdown, st.title,
     st.caption, st.success, st.table, ...): shown literally, never as a link, image or markup."""
-    from digled.validation import escape_markdown
+    from digled.platform.validation import escape_markdown
 
     return escape_markdown(value)
 
@@ -123,7 +123,7 @@ def content(value, lang: str) -> str:
     (issue 21). The one way content text reaches a Markdown element; where Streamlit shows plain
     text (selectbox options, st.text, tables, file names, the autosave field's label) the text
     goes as it is (`i18n.text`)."""
-    from digled.i18n import text
+    from digled.platform.i18n import text
 
     return md(text(value, lang))
 

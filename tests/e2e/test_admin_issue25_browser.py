@@ -42,7 +42,8 @@ def logged_in(browser, server, username: str):
 
 
 def opens(server, activity: str) -> date:
-    from digled import db, programme
+    from digled.platform import db
+    from digled.content import programme
 
     d = db.connect(server.db_path)
     try:
@@ -159,7 +160,7 @@ def test_the_content_editor_keeps_the_activity_and_shows_its_title_after_save_an
     context, page = logged_in(browser, server, "admin")
     try:
         rows(server, "DELETE FROM content_overrides WHERE key LIKE 'activity:film2:%'")
-        from digled import programme
+        from digled.content import programme
 
         film = programme.programme().activity("film2")
         old, new = film.title["da"], film.title["da"] + " (ny titel)"
@@ -207,7 +208,8 @@ def cells(page) -> list[str]:
 
 
 def add_participant(server, name: str, email: str) -> int:
-    from digled import db, participants
+    from digled.platform import db
+    from digled.accounts import participants
 
     d = db.connect(server.db_path)
     try:
@@ -283,7 +285,8 @@ def test_a_bad_import_says_how_many_problems_in_danish(browser, server, tmp_path
 
 
 def test_invitations_reach_the_send_log_and_a_second_link_is_announced(browser, server):
-    from digled import config, db, reminders
+    from digled.platform import config, db
+    from digled.programme import reminders
 
     context, page = logged_in(browser, server, "admin")
     try:

@@ -9,8 +9,9 @@ import sqlite3
 
 import pytest
 
-from digled import anonymity, content, training
-from digled.i18n import text
+from digled.insight import anonymity
+from digled.content import loader, training
+from digled.platform.i18n import text
 from tests.e2e.helpers import idle, login, open_app, open_part
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
 from tests.e2e.test_quality_browser import serious_violations
@@ -55,7 +56,7 @@ def open_importance(page) -> None:
 
 @pytest.mark.parametrize("device, lang", [("desktop", "da"), ("phone", "en")])
 def test_importance_changes_the_recommendations_and_links_land(browser, server, leader, device, lang):
-    fw = content.framework()
+    fw = loader.framework()
     by_name = {text(c.name, lang): c.id for c in fw.competences}
     context = browser.new_context(**(PHONE if device == "phone" else DESKTOP), locale="da-DK")
     page = context.new_page()

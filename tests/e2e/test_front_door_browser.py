@@ -14,7 +14,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from digled import i18n, navigation
+from digled.platform import i18n
+from digled.accounts import navigation
 from tests.e2e.helpers import body, idle, login, pick_option
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -12,7 +12,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from digled import programme
+from digled.content import programme
 from tests.e2e.helpers import idle, login, open_app, pick_option
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
@@ -57,7 +57,10 @@ def expect_in_view(page, selector: str, why: str = "") -> None:
 def add_late_joiner(server) -> None:
     """`sen`: invited today (English), start assessment taken, the first open film seen; the
     next open item is then the KL film kl4."""
-    from digled import assessment, auth, db, journey
+    from digled.assessment import answering
+    from digled.accounts import auth
+    from digled.platform import db
+    from digled.programme import journey
 
     d = db.connect(server.db_path)
     try:
@@ -65,7 +68,7 @@ def add_late_joiner(server) -> None:
                                municipality="Glostrup", area="skole", roles=("leader",),
                                password_hash=auth.hash_password("demo"), language="en",
                                invited_at=date.today().isoformat(), activated_at=date.today().isoformat())
-        assessment.record_participation(d, uid, "start")
+        answering.record_participation(d, uid, "start")
         journey.mark_done(d, uid, "film3")
     finally:
         d.close()
@@ -176,7 +179,8 @@ def test_english_desktop_timeline_link_lands_on_the_film_saves_a_note_and_confir
 
 def test_danish_phone_late_joiner_sees_what_passed_neutrally(browser, server):
     """Danish, phone: 'Før du kom med' instead of red 'Ikke nået'; the plan and the next step."""
-    from digled import auth, db
+    from digled.accounts import auth
+    from digled.platform import db
     from tests.e2e.test_quality_browser import serious_violations
 
     page = new_page(browser, PHONE, "da-DK")

@@ -21,7 +21,7 @@ SCREENS = {
 @pytest.fixture(scope="module")
 def two_runs(server, browser):
     """The server's demo database (made at the first page run) with a second run published."""
-    from digled import db as dbmod
+    from digled.platform import db as dbmod
 
     page = browser.new_page()
     open_app(page, server.url)  # the demo is loaded at the server's first page run

@@ -35,20 +35,23 @@ def logged_in(browser, server, username: str):
 
 
 def test_a_new_run_has_no_figures_yet_and_one_count_of_publications(browser, server):
-    from digled import cohorts, db, programme, publications
+    from digled.accounts import programme_runs
+    from digled.platform import db
+    from digled.content import programme
+    from digled.insight import publications
 
     context, page = logged_in(browser, server, "ledelse")  # the first visit makes the demo's publication
     try:
         expect(page.locator("[data-testid='stMain']")).to_contain_text("Offentliggørelse")
         d = db.connect(server.db_path)
         try:
-            old = cohorts.running_id(d)
+            old = programme_runs.running_id(d)
             old_count = publications.count(d, old)
             assert old_count >= 1
             kickoff = programme.kickoff_date(d, programme.programme(d)) + timedelta(days=365)
             leader = d.execute("SELECT id FROM users WHERE username = 'leder'").fetchone()[0]
-            cohorts.close_and_open(d, NEW_RUN, kickoff, [leader], "admin")
-            new = cohorts.running_id(d)
+            programme_runs.close_and_open(d, NEW_RUN, kickoff, [leader], "admin")
+            new = programme_runs.running_id(d)
         finally:
             d.close()
         page.reload()

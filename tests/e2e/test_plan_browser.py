@@ -35,18 +35,21 @@ def _attempt(server, round_: str, value: int) -> None:
     IMPORTANT and less important elsewhere."""
     from datetime import date
 
-    from digled import anonymity, assessment, content, db, scoring
-    from digled.db import write
+    from digled.insight import anonymity
+    from digled.assessment import answering, scoring
+    from digled.content import loader
+    from digled.platform import db
+    from digled.platform.db import write
 
-    fw = content.framework()
+    fw = loader.framework()
     secret = server.env["DIGLED_PSEUDONYM_SECRET"]
     d = db.connect(server.db_path)
     try:
         uid, municipality, area, level = d.execute(
             "SELECT id, municipality, area, level FROM users WHERE username = 'leder'").fetchone()
-        answers = {q: value for q in assessment.question_ids(fw)}
+        answers = {q: value for q in answering.question_ids(fw)}
         with write(d):
-            aid = assessment.insert_submitted(d, secret, anonymity.pseudonym(secret, uid), round_, date.today(),
+            aid = answering.insert_submitted(d, secret, anonymity.pseudonym(secret, uid), round_, date.today(),
                                               municipality, area, level, scoring.score(fw, answers), answers)
             d.conn.executemany(
                 "INSERT INTO importance (assessment_id, competence, value) VALUES (?, ?, ?)",
@@ -143,7 +146,8 @@ def test_the_plan_fits_a_phone_in_english(browser, server):
 
 
 def _attempts_of_leder(server) -> int:
-    from digled import anonymity, db
+    from digled.insight import anonymity
+    from digled.platform import db
 
     secret = server.env["DIGLED_PSEUDONYM_SECRET"]
     d = db.connect(server.db_path)
@@ -156,7 +160,7 @@ def _attempts_of_leder(server) -> int:
 
 
 def _language(server, lang: str) -> None:
-    from digled import db
+    from digled.platform import db
 
     d = db.connect(server.db_path)
     try:

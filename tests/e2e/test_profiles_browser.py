@@ -10,7 +10,10 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from digled import content, db, organisation, profiles, programme, publications
+from digled.content import loader, programme
+from digled.platform import db
+from digled.accounts import organisation
+from digled.insight import profiles, publications
 from tests.e2e.helpers import expect_text, idle, login, open_app, pick_option
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
 from tests.e2e.test_quality_browser import leader_with_assessment, serious_violations
@@ -27,7 +30,7 @@ def ready(server, browser) -> str:
     d = db.connect(server.db_path)
     try:
         if publications.latest(d) is None:
-            publications.publish_if_due(d, content.framework(), organisation.current(d), programme.programme())
+            publications.publish_if_due(d, loader.framework(), organisation.current(d), programme.programme())
     finally:
         d.close()
     return leader_with_assessment(server)
@@ -82,7 +85,7 @@ def test_admin_edits_and_approves_a_profile_in_danish(browser, server, ready):
         context.close()
     d = db.connect(server.db_path)
     try:
-        p = profiles.profile_for(d, content.framework(), "mellemleder")
+        p = profiles.profile_for(d, loader.framework(), "mellemleder")
         assert p.approved and p.levels["safe_data"] == 7
     finally:
         d.close()
@@ -110,7 +113,7 @@ def test_leader_sees_the_profile_and_overlays_the_cohort_in_english(browser, ser
     level = _level_of(server, ready)
     d = db.connect(server.db_path)
     try:
-        fw = content.framework()
+        fw = loader.framework()
         expected = profiles.label(d, fw, profiles.profile_for(d, fw, level), lambda m: m, "en")
     finally:
         d.close()

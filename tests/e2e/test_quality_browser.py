@@ -151,7 +151,8 @@ def test_management_pages_show_no_names_or_emails(page, server):
 def _administrator_of_its_own(server, username: str) -> None:
     """An administrator account for this test alone (locking `admin` would lock it for every
     later test on the module's server)."""
-    from digled import auth, db
+    from digled.accounts import auth
+    from digled.platform import db
 
     d = db.connect(server.db_path)
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from digled import navigation
+from digled.accounts import navigation
 from tests.e2e.helpers import body, expect_text, idle, login, pick_option
 
 ROUTES = [spec.url_path for spec in navigation.PAGES]

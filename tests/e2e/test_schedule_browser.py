@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from digled import db as database, journey
+from digled.platform import db as database
+from digled.programme import journey
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE
 from tests.e2e.test_quality_browser import serious_violations

@@ -12,7 +12,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled import dates, first_run, programme
+from digled.platform import dates
+from digled.programme import first_run
+from digled.content import programme
 from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE
@@ -58,7 +60,7 @@ def fresh(tmp_path_factory):
 
 def review_days(server, lang: str) -> list[list[str]]:
     """The opening and due day of every activity as the app writes them, from the stored schedule."""
-    from digled import db
+    from digled.platform import db
 
     d = db.connect(server.db_path)
     try:

@@ -19,7 +19,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from digled import auth, content_overrides, programme, service
+from digled.accounts import auth
+from digled.content import admin_edits, programme
+from digled.programme import service
 from tests.e2e.helpers import body, expect_text, idle, login, open_app
 
 HOST = "tracker.example"
@@ -33,7 +35,7 @@ def plant(db, actor: str = "admin") -> int:
     base = programme.programme()
     saved = 0
     for a in base.activities:
-        fields = content_overrides.editable_fields(a)
+        fields = admin_edits.editable_fields(a)
         values = {"title": {"da": "T " + PAYLOAD, "en": "T " + PAYLOAD}}
         if "reflections" in fields:
             values["reflections"] = [{"id": r.id, "da": "Q " + PAYLOAD, "en": "Q " + PAYLOAD,
@@ -42,7 +44,7 @@ def plant(db, actor: str = "admin") -> int:
         if "place" in fields:
             values["place"] = {"da": "P " + PAYLOAD, "en": "P " + PAYLOAD}
         for field, value in values.items():
-            saved += content_overrides.save(db, base, a.id, field, value, actor)
+            saved += admin_edits.save(db, base, a.id, field, value, actor)
     service.create_slot(db, actor, datetime.now().replace(hour=10, minute=0) + timedelta(days=3),
                         place="S " + PAYLOAD[:190])
     return saved
@@ -121,7 +123,7 @@ def shown(page) -> str:
 def test_a_leaders_browser_fetches_nothing_from_the_tracker(page, server):
     from playwright.sync_api import expect
 
-    from digled import db
+    from digled.platform import db
 
     open_app(page, server.url)  # the first visit creates the demo database
     database = db.connect(server.db_path)

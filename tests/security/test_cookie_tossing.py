@@ -17,7 +17,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.sessions import Client
-from digled import auth, db, sessions
+from digled.accounts import auth, sessions
+from digled.platform import db
 from tests.servers import Server
 from tests.security import asyncrun
 

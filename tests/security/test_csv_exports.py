@@ -1,7 +1,7 @@
 """Issue 14, item 6: CSV formula injection. A name `Fp;=1+2;` became a `=1+2` cell when
 Danish Excel read the comma-separated workshop tables with `;`.
 
-Every CSV digled writes now comes from one function (digled.exports): `;` between cells, every
+Every CSV digled writes now comes from one function (digled.platform.exports): `;` between cells, every
 cell quoted, decimals with a comma, UTF-8 with a byte order mark, formula-like text prefixed
 with an apostrophe."""
 
@@ -14,8 +14,11 @@ import re
 import pandas as pd
 import pytest
 
-from digled import auth, cli, exports, workshops
-from digled.db import write
+from digled.accounts import auth
+from digled import cli
+from digled.platform import exports
+from digled.programme import workshops
+from digled.platform.db import write
 from tests.apptest import ROOT, Downloads, app_as
 
 ATTACK = "Fp;=1+2;"  # the issue's probe
@@ -121,7 +124,7 @@ def test_every_csv_download_and_export_uses_the_shared_function():
             if re.search(pattern, text):
                 offenders.append(f"{path.relative_to(ROOT)}: {pattern}")
     assert offenders == []
-    assert "exports.csv_bytes" in (ROOT / "digled/workshops.py").read_text()
+    assert "exports.csv_bytes" in (ROOT / "digled/programme/workshops.py").read_text()
 
 
 def test_the_management_downloads_are_for_danish_excel(demo_db):

@@ -10,7 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from digled import config, db, importer, invitations
+from digled.platform import config, db
+from digled.accounts import importer, invitations
 from digled.cli import main
 from tests.apptest import ROOT, app_as, click_download, deferred_downloads, page_text
 
@@ -176,8 +177,8 @@ def test_the_streamlit_settings_hide_the_developer_menu():
     assert cfg["server"]["runOnSave"] is False and cfg["server"]["fileWatcherType"] == "none"
     assert cfg["server"]["enableXsrfProtection"] is True and cfg["server"]["enableCORS"] is True
     assert importer.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024
-    from digled import content_files  # the largest upload digled takes (a handbook) fits, barely
-    assert content_files.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024 <= 2 * content_files.MAX_BYTES
+    from digled.content import uploaded_files  # the largest upload digled takes (a handbook) fits, barely
+    assert uploaded_files.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024 <= 2 * uploaded_files.MAX_BYTES
 
 
 # --- downloads only through the logged-in session: made on click, no /media/ URL --------------

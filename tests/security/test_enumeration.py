@@ -12,7 +12,7 @@ import time
 import bcrypt
 import pytest
 
-from digled import auth
+from digled.accounts import auth
 
 PASSWORD = "the right password"
 

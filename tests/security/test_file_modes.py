@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from digled import config, db, mailer
+from digled.platform import config, db, mailer
 from digled.cli import main
 
 

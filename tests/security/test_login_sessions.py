@@ -11,7 +11,8 @@ import sqlite3
 
 import pytest
 
-from digled import auth, config, sessions
+from digled.accounts import auth, sessions
+from digled.platform import config
 from digled.ui import web
 from tests.security import asyncrun
 

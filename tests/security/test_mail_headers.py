@@ -16,8 +16,10 @@ from email.utils import formataddr, getaddresses
 
 import pytest
 
-from digled import accounts, auth, mailer, reminders
-from digled.validation import display_name
+from digled.accounts import impersonation, auth
+from digled.platform import mailer
+from digled.programme import reminders
+from digled.platform.validation import display_name
 
 VICTIM = "victim@kommune.dk"
 ATTACK = "Ep <attacker@probe.invalid>" + "a" * 55  # the exact probe
@@ -86,7 +88,7 @@ def test_a_reminder_and_a_password_reset_go_only_to_the_victim(database, setting
     assert recipients(the_eml(tmp_path)) == [VICTIM]
     for f in (tmp_path / "outbox").glob("*.eml"):
         f.unlink()
-    sent = accounts.request_reset(database, settings, uid, "admin")
+    sent = impersonation.request_reset(database, settings, uid, "admin")
     assert sent.email == VICTIM
     assert recipients(the_eml(tmp_path)) == [VICTIM]
     assert "attacker@probe.invalid" not in reminders.preview(reminder).split("\n", 1)[0]

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from digled import auth, importer, participants
+from digled.accounts import auth, importer, participants
 from digled.cli import main
-from digled.i18n import translator
-from digled.validation import NAME_CHARACTERS, NAME_START, WORD_JOINER, escape_markdown, name_problem
+from digled.platform.i18n import translator
+from digled.platform.validation import NAME_CHARACTERS, NAME_START, WORD_JOINER, escape_markdown, name_problem
 from tests.apptest import app_as
 
 IMAGE = "![i](//host/p.png)"
@@ -127,7 +127,7 @@ def test_escaped_markdown_shows_every_character_literally():
 def hostile_lea(demo_db):
     """The demo leader `leder` (seated at workshop 1) stored with a Markdown name, as a name from
     before the name rule would be."""
-    from digled.db import write
+    from digled.platform.db import write
 
     with write(demo_db):
         demo_db.execute("UPDATE users SET name = ? WHERE username = 'leder'", [HOSTILE])
@@ -171,7 +171,7 @@ def test_the_printable_workshop_list_shows_the_name_as_text(hostile_lea):
 
 
 def test_the_invitation_page_shows_the_name_as_text(demo_db):
-    from digled import invitations
+    from digled.accounts import invitations
 
     uid = auth.create_user(demo_db, username="ny", name=HOSTILE, email="ny@glostrup.dk")
     token = invitations.create(demo_db, uid, actor="admin")

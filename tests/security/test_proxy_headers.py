@@ -43,7 +43,8 @@ def proxied(tmp_path_factory):
     guide and the first film, and a video file for the second."""
     _require_caddy()
     layout = Layout(tmp_path_factory.mktemp("proxied"), processes=1).start()
-    from digled import db, guides, programme
+    from digled.platform import db
+    from digled.content import guides, programme
 
     database = db.connect(layout.db_path)
     try:

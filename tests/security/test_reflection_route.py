@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from digled import auth, journey, sessions
+from digled.accounts import auth, sessions
+from digled.programme import journey
 from digled.ui import web
 from tests.security.test_login_sessions import SAME_ORIGIN, _call, _request
 
@@ -18,7 +19,7 @@ NOTE = "Første tanke om syv veje."
 
 @pytest.fixture
 def key(monkeypatch):
-    from digled import config
+    from digled.platform import config
 
     monkeypatch.setenv("DIGLED_DEMO", "1")
     return config.load_settings().cookie_key

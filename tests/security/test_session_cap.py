@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from digled import auth, config, sessions
+from digled.accounts import auth, sessions
+from digled.platform import config
 
 NOW = 1_800_000_000.0
 KEY = "cap-cookie-key-Hs3Lq9VzTm6KxB2nRf7WcJ4pYd8GaE5u"

@@ -9,7 +9,8 @@ import urllib.request
 
 import pytest
 
-from digled import audit, auth, i18n, sessions, sso
+from digled.platform import audit, i18n
+from digled.accounts import auth, sessions, sso
 from digled.ui import web
 from tests.security import asyncrun
 
@@ -208,7 +209,7 @@ def test_an_account_that_became_an_administrator_is_kept_off_too(people):
 
 
 def test_the_setting_keeping_administrators_off(monkeypatch):
-    from digled import config
+    from digled.platform import config
 
     monkeypatch.delenv("DIGLED_SSO_EXCLUDE_ADMINS", raising=False)
     assert config.load_settings().sso_exclude_admins is True

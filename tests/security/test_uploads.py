@@ -19,7 +19,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from digled import i18n, importer
+from digled.platform import i18n
+from digled.accounts import importer
 from tests.apptest import app_as
 
 SHEET = "xl/worksheets/sheet1.xml"

@@ -1,0 +1,193 @@
+"""Identities an administrator cannot invent: who counts in figures, and who may read them.
+
+An administrator may create accounts and, where no e-mail can be sent, sees invitation links.
+So an administrator could create leaders, answer as them and subtract their known answers from
+the published figures; or create a management account at an address it controls and read the
+figures itself. Two rules close both routes (anonymity.py, the gate, relies on them):
+
+- **Counted leaders.** A leader's answers and steps count in figures (publications.py) only
+  once the account is *counted* (`users.counted_at`): activated from an address in the
+  municipalities' mail domains (the operator's DIGLED_MAIL_DOMAINS, e.g. "albertslund.dk,
+  glostrup.dk"; empty: any domain, with a warning on the settings page) through a link that
+  reached that address by e-mail, or logged in by single sign-on (the identity provider's word).
+  An account whose invitation link was shown on screen counts only once its holder sets a new
+  password from a link e-mailed to that address (a password reset).
+- **Management from management.** The management role is granted by the operator on the
+  command line (`python -m digled grant-management USER`, audited) or by an active management
+  user who confirms an administrator's request in the app (`role_requests`); an administrator
+  alone only asks. Every other management user is told of each grant.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlite_utils
+
+from digled.insight import anonymity
+from digled.platform import audit
+from digled.accounts import auth, notices
+from digled.platform.db import write
+from digled.platform.i18n import N_, MessageError
+
+MANAGEMENT = "management"
+HOW = ("invitation", "reset", "sso", "operator", "existing")
+
+REQUESTED = N_("{actor} asked on {date} for {name} ({username}) to get the management role. Management sees the "
+               "published figures about leaders, so the role is given only when a management user confirms it. "
+               "Confirm or refuse it on the page Participation.")
+GRANTED = N_("{name} ({username}) was given the management role by {actor} on {date}. Management sees the published "
+             "figures about leaders. If this is not right, contact the server operator.")
+
+
+class RoleRequestError(MessageError):
+    """A management request that cannot be decided (translated where shown)."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# --- counted leaders -------------------------------------------------------------------------------
+
+
+def domain_of(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower() if "@" in (email or "") else ""
+
+
+def domain_allowed(email: str, domains: tuple[str, ...]) -> bool:
+    """True when the address is in one of the municipalities' mail domains (or a subdomain of
+    one); every address when no domain is set."""
+    if not domains:
+        return True
+    d = domain_of(email)
+    return any(d == x or d.endswith("." + x) for x in domains)
+
+
+def count(db: sqlite_utils.Database, user_id: int, how: str) -> bool:
+    """Mark an account counted from now on (once; later calls keep the first moment). Returns
+    True when it was not counted before. Inside the caller's transaction where there is one."""
+    if how not in HOW:
+        raise ValueError(f"unknown way of counting {how!r}")
+    with write(db):
+        changed = db.execute("UPDATE users SET counted_at = ? WHERE id = ? AND counted_at IS NULL",
+                             [_now(), user_id]).rowcount
+    return bool(changed)
+
+
+def on_activation(db: sqlite_utils.Database, user: auth.User, purpose: str, link_shown: bool,
+                  domains: tuple[str, ...]) -> bool:
+    """An invitation or reset link was used: count the account when the link reached its
+    address by e-mail (an invitation never shown on screen, or a reset) and the address is in
+    the municipalities' domains. Returns whether the account counts now."""
+    if purpose == "invitation" and link_shown:
+        return False
+    if not domain_allowed(user.email, domains):
+        return False
+    count(db, user.id, "reset" if purpose == "reset" else "invitation")
+    return True
+
+
+def counted(db: sqlite_utils.Database, user_id: int) -> bool:
+    row = db.execute("SELECT counted_at FROM users WHERE id = ?", [user_id]).fetchone()
+    return bool(row and row[0])
+
+
+def uncounted_respondents(db: sqlite_utils.Database, secret: str) -> set[str]:
+    """The pseudonyms of the leaders whose answers do not count (yet): publications leave
+    their attempts out."""
+    ids = [r[0] for r in db.execute(
+        "SELECT id FROM users WHERE counted_at IS NULL AND (',' || roles || ',') LIKE '%,leader,%'")]
+    return {anonymity.pseudonym(secret, i) for i in ids}
+
+
+def counted_between(db: sqlite_utils.Database, after: str | None, until: str) -> int:
+    """Leaders counted after `after` (an ISO moment; None: ever) and until `until`: what a
+    publication states as new identities since the previous one."""
+    return db.execute(
+        "SELECT COUNT(*) FROM users WHERE counted_at IS NOT NULL AND counted_at <= ? AND (? IS NULL OR counted_at > ?) "
+        "AND (',' || roles || ',') LIKE '%,leader,%'", [until, after, after]).fetchone()[0]
+
+
+# --- the management role -----------------------------------------------------------------------
+
+
+def request_management(db: sqlite_utils.Database, user_id: int, actor: str) -> int:
+    """An administrator asks for `user_id` to get the management role: a pending request
+    (one per account), and every active management user is told. Returns the request id."""
+    with write(db):
+        user = auth.get_user_by_id(db, user_id)
+        if user is None:
+            raise KeyError(f"no user with id {user_id}")
+        row = db.execute("SELECT id FROM role_requests WHERE user_id = ? AND role = ? AND decided_at IS NULL",
+                         [user_id, MANAGEMENT]).fetchone()
+        if row:
+            return row[0]
+        rid = db.execute("INSERT INTO role_requests (user_id, role, requested_by, requested_at) VALUES (?, ?, ?, ?)",
+                         [user_id, MANAGEMENT, actor, _now()]).lastrowid
+        audit.log(db, actor, "request management role", user.username)
+        for other in _management_ids(db, exclude=user_id):
+            notices.add(db, other, REQUESTED, actor=actor, name=user.name, username=user.username,
+                        date=date.today().isoformat())
+    return rid
+
+
+def pending(db: sqlite_utils.Database) -> list[dict]:
+    """The open requests: id, user_id, username, name, requested_by, requested_at."""
+    return [dict(r) for r in db.query(
+        "SELECT r.id, r.user_id, u.username, u.name, r.requested_by, r.requested_at FROM role_requests r "
+        "JOIN users u ON u.id = r.user_id WHERE r.decided_at IS NULL AND r.role = ? ORDER BY r.id", [MANAGEMENT])]
+
+
+def pending_for(db: sqlite_utils.Database, user_id: int) -> bool:
+    return db.execute("SELECT 1 FROM role_requests WHERE user_id = ? AND decided_at IS NULL", [user_id]).fetchone() is not None
+
+
+def decide(db: sqlite_utils.Database, request_id: int, actor: str, grant: bool) -> None:
+    """A management user confirms (grant) or refuses a request. Refused (RoleRequestError)
+    when the actor holds no management role, is the account asked for, or the request is gone."""
+    with write(db):
+        me = auth.get_user(db, actor)
+        if me is None or not me.active or MANAGEMENT not in me.roles:
+            raise RoleRequestError(N_("Only a management user can confirm the management role."))
+        row = db.execute("SELECT user_id FROM role_requests WHERE id = ? AND decided_at IS NULL", [request_id]).fetchone()
+        if row is None:
+            raise RoleRequestError(N_("This request has already been decided."))
+        if row[0] == me.id:
+            raise RoleRequestError(N_("You cannot confirm your own management role."))
+        db.execute("UPDATE role_requests SET decided_by = ?, decided_at = ?, decision = ? WHERE id = ?",
+                   [actor, _now(), "granted" if grant else "refused", request_id])
+        if grant:
+            _grant(db, row[0], actor)
+        else:
+            audit.log(db, actor, "refuse management role", str(row[0]))
+
+
+def grant_by_operator(db: sqlite_utils.Database, username: str) -> auth.User:
+    """The operator's grant on the command line (audited as 'operator'); any open request of
+    the account is closed as granted. Refused for an administrator (separation of duties)."""
+    with write(db):
+        user = auth.get_user(db, username)
+        if user is None:
+            raise RoleRequestError(N_("There is no account called {username}."), username=username)
+        _grant(db, user.id, "operator")
+        db.execute("UPDATE role_requests SET decided_by = 'operator', decided_at = ?, decision = 'granted' "
+                   "WHERE user_id = ? AND decided_at IS NULL", [_now(), user.id])
+    return auth.get_user(db, username)
+
+
+def _grant(db: sqlite_utils.Database, user_id: int, actor: str) -> None:
+    user = auth.get_user_by_id(db, user_id)
+    roles = tuple(dict.fromkeys((*user.roles, MANAGEMENT)))
+    problem = auth.duty_problem(roles, user.duty)
+    if problem:
+        raise RoleRequestError(problem)
+    db.execute("UPDATE users SET roles = ? WHERE id = ?", [",".join(roles), user_id])
+    audit.log(db, actor, "grant management role", user.username)
+    for other in _management_ids(db, exclude=user_id):
+        notices.add(db, other, GRANTED, name=user.name, username=user.username, actor=actor, date=date.today().isoformat())
+
+
+def _management_ids(db: sqlite_utils.Database, exclude: int) -> list[int]:
+    return [r[0] for r in db.execute(
+        "SELECT id FROM users WHERE active = 1 AND id != ? AND (',' || roles || ',') LIKE '%,management,%'", [exclude])]

@@ -1,0 +1,338 @@
+"""The leader's assessment: drafts saved answer by answer, submit, own history.
+
+An assessment row knows its respondent only by pseudonym (see anonymity.pseudonym), plus the
+round and the aggregation attributes (municipality, area, level) copied at start. It holds no
+date and no order: its id is a random 62-bit number, and the days it was started and submitted
+are leader-only fields sealed with the server secret (sealing.py), so functions that write or
+show them take the `secret`. The leader's history decrypts them and sorts by them.
+A respondent has at most one draft (a unique partial index); every answer is written the
+moment it is given, so a reload, logout or server restart resumes where the leader left off.
+Submit computes the scores (scoring.score) and closes the draft in one transaction; a second
+submit of the same draft (double click, a second tab) returns the stored result.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import sqlite_utils
+
+from digled.assessment import scoring
+from digled.platform import sealing
+from digled.content.loader import Framework
+from digled.platform.db import write
+from digled.platform.i18n import N_
+
+ROUNDS = ("start", "end", "extra")
+
+
+class AnswerError(ValueError):
+    """An answer was refused (unknown item, value outside the scale, closed assessment).
+    The message is a translatable message id; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One assessment of one respondent, as the leader sees it. `started` and `submitted` are
+    the days (ISO) from the sealed fields: '' (and None for a draft's `submitted`) when read
+    without the secret."""
+
+    id: int
+    round: str
+    status: str
+    started: str
+    submitted: str | None
+    step: int
+    scores: dict | None
+    order: float = 0.0  # when it was submitted (sealed; for sorting the leader's history)
+    cohort_id: int | None = None  # the run a start or end attempt belongs to (cohorts.py)
+
+
+def leader_fields(row, secret: str | None) -> dict:
+    """The leader-only fields of a row (started, submitted, order), opened with the secret.
+    A row from before schema step 5 that is not sealed yet keeps its plaintext columns."""
+    if row["sealed"]:
+        if not secret:
+            return {}
+        try:
+            return sealing.unseal(secret, row["respondent"], row["sealed"])
+        except sealing.SealError:
+            return {}
+    return {"started": row["started"] or "", "submitted": row["submitted"] or "", "order": row["id"]}
+
+
+def _attempt(row, secret: str | None = None) -> Attempt:
+    fields = leader_fields(row, secret)
+    submitted = fields.get("submitted", "") if row["status"] == "submitted" else None
+    return Attempt(
+        id=row["id"],
+        round=row["round"],
+        status=row["status"],
+        started=fields.get("started", ""),
+        submitted=submitted,
+        step=row["step"],
+        scores=json.loads(row["scores"]) if row["scores"] else None,
+        order=float(fields.get("order") or 0),
+        cohort_id=row["cohort_id"] if "cohort_id" in row.keys() else None,
+    )
+
+
+VALID_VALUES = range(0, scoring.SCALE_STEPS + 1)  # 0 = don't know, 1..steps
+
+
+def question_ids(framework: Framework) -> list[str]:
+    """All answerable ids in order: the items, then the purposes."""
+    return [i.id for i in framework.items] + [p.id for p in framework.purposes]
+
+
+def draft(db: sqlite_utils.Database, respondent: str, secret: str | None = None) -> Attempt | None:
+    """The respondent's open draft or None; its `started` day only when `secret` is given."""
+    rows = list(
+        db.query(
+            "SELECT * FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent]
+        )
+    )
+    return _attempt(rows[0], secret) if rows else None
+
+
+def _insert(db: sqlite_utils.Database, columns: dict) -> int:
+    """Insert an assessment row under a fresh random id (drawn again on the rare collision)."""
+    names = ", ".join(["id", *columns])
+    marks = ", ".join("?" * (len(columns) + 1))
+    for _ in range(5):
+        new_id = sealing.random_id()
+        try:
+            db.execute(f"INSERT INTO assessments ({names}) VALUES ({marks})", [new_id, *columns.values()])
+        except sqlite3.IntegrityError:
+            if db.execute("SELECT 1 FROM assessments WHERE id = ?", [new_id]).fetchone() is None:
+                raise  # not an id collision (e.g. a second draft): the caller's problem
+            continue
+        return new_id
+    raise RuntimeError("no free random assessment id")
+
+
+def insert_submitted(
+    db: sqlite_utils.Database,
+    secret: str,
+    respondent: str,
+    round_: str,
+    day: date,
+    municipality: str,
+    area: str,
+    level: str,
+    scores: dict,
+    answers_: dict[str, int] | None = None,
+) -> int:
+    """Write an already submitted attempt at once (the demo, imports of past data): random id,
+    sealed dates, optionally its answers. Returns the id. The caller holds the write lock."""
+    sealed = sealing.seal(secret, respondent, {"started": day.isoformat(), "submitted": day.isoformat(),
+                                                "order": time.time()})
+    new_id = _insert(db, {"respondent": respondent, "round": round_, "status": "submitted", "started": "",
+                          "submitted": "", "municipality": municipality, "area": area, "level": level,
+                          "scores": json.dumps(scores), "sealed": sealed})
+    if answers_:
+        db.conn.executemany(
+            "INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?)",
+            [(new_id, k, v) for k, v in answers_.items()],
+        )
+    return new_id
+
+
+def start(
+    db: sqlite_utils.Database,
+    respondent: str,
+    round_: str,
+    municipality: str = "",
+    area: str = "",
+    level: str = "",
+    today: date | None = None,
+    *,
+    secret: str,
+) -> Attempt:
+    """Return the respondent's open draft, or start one for `round_` (idempotent). The day it
+    was started is sealed with `secret` (the server's pseudonym secret)."""
+    if round_ not in ROUNDS:
+        raise AnswerError(N_("Unknown round."))
+    today = today or date.today()
+    sealed = sealing.seal(secret, respondent, {"started": today.isoformat()})
+    with write(db):
+        existing = draft(db, respondent, secret)
+        if existing:
+            return existing
+        _insert(db, {"respondent": respondent, "round": round_, "status": "draft", "started": "",
+                     "municipality": municipality, "area": area, "level": level, "sealed": sealed})
+        return draft(db, respondent, secret)
+
+
+def save_answer(
+    db: sqlite_utils.Database, framework: Framework, assessment_id: int, item_id: str, value: int | None
+) -> None:
+    """Store (or with value None, clear) one answer of an open draft, durably, at once."""
+    if item_id not in set(question_ids(framework)):
+        raise AnswerError(N_("Unknown question."))
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value not in VALID_VALUES
+    ):
+        raise AnswerError(N_("The answer is outside the scale."))
+    with write(db):
+        status = db.execute("SELECT status FROM assessments WHERE id = ?", [assessment_id]).fetchone()
+        if status is None or status[0] != "draft":
+            raise AnswerError(N_("This assessment is already submitted."))
+        if value is None:
+            db.execute("DELETE FROM answers WHERE assessment_id = ? AND item = ?", [assessment_id, item_id])
+        else:
+            db.execute(
+                "INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?) "
+                "ON CONFLICT(assessment_id, item) DO UPDATE SET value = excluded.value",
+                [assessment_id, item_id, value],
+            )
+
+
+def set_step(db: sqlite_utils.Database, assessment_id: int, step: int) -> None:
+    """Remember where the leader is in the draft (the page they return to)."""
+    with write(db):
+        db.execute(
+            "UPDATE assessments SET step = ? WHERE id = ? AND status = 'draft'", [step, assessment_id]
+        )
+
+
+def answers(db: sqlite_utils.Database, assessment_id: int) -> dict[str, int]:
+    return {
+        r[0]: r[1]
+        for r in db.execute("SELECT item, value FROM answers WHERE assessment_id = ?", [assessment_id])
+    }
+
+
+def stale_answers(framework: Framework, given: dict[str, int]) -> list[str]:
+    """Answers to questions no longer in the item bank (kept in the draft, not scored)."""
+    known = set(question_ids(framework))
+    return sorted(k for k in given if k not in known)
+
+
+def unanswered(framework: Framework, given: dict[str, int]) -> list[str]:
+    return [q for q in question_ids(framework) if q not in given]
+
+
+def missing_competences(framework: Framework, given: dict[str, int]) -> list[str]:
+    """The minimum to submit: the competences (ids, in wheel order) with no answer at all.
+    "Don't know" is an answer. Submitting with any missing needs an explicit confirmation."""
+    answered = {item.competence for item in framework.items if item.id in given}
+    return [c.id for c in framework.competences if c.id not in answered]
+
+
+def submit(
+    db: sqlite_utils.Database,
+    framework: Framework,
+    assessment_id: int,
+    today: date | None = None,
+    *,
+    secret: str,
+    confirmed_missing: bool = True,
+) -> Attempt:
+    """Score and close a draft in one transaction; submitting twice returns the first result.
+    The day of submission is sealed with `secret` beside the day it was started. With
+    `confirmed_missing=False` (the leader's page until they confirm), a draft with a competence
+    that has no answer (missing_competences) is refused."""
+    today = today or date.today()
+    with write(db):
+        rows = list(db.query("SELECT * FROM assessments WHERE id = ?", [assessment_id]))
+        if not rows:
+            raise AnswerError(N_("The assessment does not exist."))
+        row = rows[0]
+        if row["status"] == "draft":
+            given = answers(db, assessment_id)
+            current = {k: v for k, v in given.items() if k in set(question_ids(framework))}
+            item_ids = {i.id for i in framework.items}
+            if not any(v != scoring.DONT_KNOW for k, v in current.items() if k in item_ids):
+                raise AnswerError(N_("Answer at least one question before you submit."))
+            if not confirmed_missing and missing_competences(framework, current):
+                raise AnswerError(N_("Some competences have no answer yet: answer at least one question in each, or confirm that you submit without them."))
+            scores = scoring.score(framework, current)
+            fields = leader_fields(row, secret)
+            sealed = sealing.seal(secret, row["respondent"], {
+                "started": fields.get("started", ""), "submitted": today.isoformat(), "order": time.time()})
+            db.execute(
+                "UPDATE assessments SET status = 'submitted', started = '', submitted = '', sealed = ?, "
+                "scores = ? WHERE id = ? AND status = 'draft'",
+                [sealed, json.dumps(scores), assessment_id],
+            )
+        result = list(db.query("SELECT * FROM assessments WHERE id = ?", [assessment_id]))
+    return _attempt(result[0], secret)
+
+
+def history(db: sqlite_utils.Database, respondent: str, secret: str) -> list[Attempt]:
+    """The respondent's submitted attempts, oldest first: sorted by the sealed day and moment
+    of submission, opened with `secret` (rows carry no order of their own)."""
+    attempts = [
+        _attempt(r, secret)
+        for r in db.query(
+            "SELECT * FROM assessments WHERE respondent = ? AND status = 'submitted'", [respondent]
+        )
+    ]
+    return sorted(attempts, key=lambda a: (a.submitted or "", a.order, a.id))
+
+
+def attempts(db: sqlite_utils.Database, respondent: str, secret: str) -> list[Attempt]:
+    """Every attempt of the respondent in the order they were made: the submitted ones oldest
+    first (`history`), then the open draft. Ids and row order say nothing about time."""
+    current = draft(db, respondent, secret)
+    return history(db, respondent, secret) + ([current] if current else [])
+
+
+def discard_draft(db: sqlite_utils.Database, respondent: str) -> None:
+    with write(db):
+        db.execute("DELETE FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent])
+
+
+def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, today: date | None = None) -> None:
+    """Participation (yes/no and day) per user and round, for reminders and the administrator.
+    Never linked to the answers: the assessment row holds neither this day nor an order."""
+    today = today or date.today()
+    with write(db):
+        db.execute(
+            "INSERT OR IGNORE INTO participation (user_id, round, taken_on) VALUES (?, ?, ?)",
+            [user_id, round_, today.isoformat()],
+        )
+
+
+def open_round(taken: set[str], end_window_open: bool) -> str:
+    """The round a new attempt belongs to: start until taken, end when its window is open
+    and not yet taken, otherwise an extra retake."""
+    if "start" not in taken:
+        return "start"
+    if end_window_open and "end" not in taken:
+        return "end"
+    return "extra"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the questionnaire: a competence's items, the purposes, or the review."""
+
+    kind: str  # "competence" | "purposes" | "review"
+    competence: str | None
+    questions: tuple[str, ...]
+
+
+def steps(framework: Framework) -> list[Step]:
+    """The questionnaire's pages in order: one per competence, the purposes, then review."""
+    out = [
+        Step("competence", c.id, tuple(i.id for i in framework.items if i.competence == c.id))
+        for c in framework.competences
+    ]
+    out.append(Step("purposes", None, tuple(p.id for p in framework.purposes)))
+    out.append(Step("review", None, ()))
+    return out
+
+
+SECONDS_PER_QUESTION = 30 * 60 / 103  # the whole assessment takes about 30 minutes
+
+
+def minutes_left(framework: Framework, given: dict[str, int]) -> int:
+    """Estimated minutes to answer what is still unanswered (rounded up)."""
+    remaining = len(unanswered(framework, given))
+    return -(-int(remaining * SECONDS_PER_QUESTION) // 60)

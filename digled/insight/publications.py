@@ -1,0 +1,718 @@
+"""Publications: the only figures management ever sees.
+
+A publication is made at fixed moments: the first time (or after migrating an older
+database), when an assessment round's window closes, at most once per period while rounds are
+open (`publication_period_days`, default 7, never under 1), and on an administrator's explicit
+"publish" (at most once a day). `make` builds the candidate groups of three kinds (assessment
+groups per round, start->end change of leaders who took both, participation counts), lets
+anonymity.decide release, hold or hide each against every earlier publication, and stores:
+
+- `publications`: when, why, by whom, to whom it is shown (the management role), and a summary
+  (k per round, counts, roster changes);
+- `released_groups`: per group what is shown (status new/held/hidden, n, figures, reason);
+- `released_sets`: the released member sets, for the next audit only (never shown, never in an
+  administrator's backup);
+- `published_importance`: the importance marks of every attempt in a released assessment set,
+  frozen the first time it is released (a later edit serves the leader only), so a group's
+  importance shares come from its released members' unchanging values.
+
+Management pages and exports read `released_groups` of a chosen publication and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
+
+import numpy as np
+import sqlite_utils
+
+from digled.insight import anonymity, assessment_figures, participation
+from digled.platform import audit
+from digled.accounts import programme_runs, identities, organisation
+from digled.content import programme
+from digled.insight.anonymity import Candidate, Previous, Row
+from digled.content.loader import Framework
+from digled.platform.db import get_setting, set_setting, write
+from digled.platform.i18n import N_
+from digled.content.programme import Programme
+
+PERIOD_SETTING = "publication_period_days"
+DEFAULT_PERIOD_DAYS = 7
+MIN_PERIOD_DAYS = 1
+MAX_PERIOD_DAYS = 90
+ADMIN_INTERVAL = timedelta(days=1)
+KINDS = ("assessment", "paired", "participation", "overlay")  # overlay: what leaders may draw on their wheel
+TRIGGERS = {
+    "first": N_("first publication"),
+    "window_closed": N_("a round's answer window closed"),
+    "schedule": N_("scheduled"),
+    "admin": N_("published by an administrator"),
+}
+
+
+class PublishRefused(ValueError):
+    """An administrator's publish came too soon after the previous one (message id + when)."""
+
+    def __init__(self, message: str, next_at: datetime):
+        super().__init__(message)
+        self.next_at = next_at
+
+
+class InvalidPeriod(ValueError):
+    """The publication period is not a whole number of days from 1 to 90 (message id)."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    id: int
+    made_at: datetime
+    trigger: str
+    actor: str
+    summary: dict
+    cohort_id: int | None = None
+
+
+@dataclass
+class Shown:
+    """What one group of one publication shows."""
+
+    kind: str
+    key: tuple
+    status: str  # new | held | hidden
+    reason: str
+    since: int | None
+    n: int | None
+    figures: str | None  # JSON, parsed by the caller (cohort.Figures / Change, or counts)
+
+
+@dataclass
+class Plan:
+    """A publication as computed (stored unless a dry run)."""
+
+    made_at: datetime
+    trigger: str
+    shown: list[Shown] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    # (kind, group, packed row, what it gave of each figure family as JSON: see _meta)
+    sets: list[tuple[str, str, bytes, str | None]] = field(default_factory=list)
+    id: int | None = None
+    # (assessment id, competence, value): the importance snapshot of released attempts without one
+    snapshot: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def releases_nothing(self) -> bool:
+        """True when every group stays hidden (or there is none): nothing management could read."""
+        return all(s.status == "hidden" for s in self.shown)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+# --- settings and timing ----------------------------------------------------------------------
+
+
+def period_days(db: sqlite_utils.Database) -> int:
+    """Days between scheduled publications while a round is open (the setting, 1..90)."""
+    try:
+        days = int(json.loads(get_setting(db, PERIOD_SETTING) or "null") or DEFAULT_PERIOD_DAYS)
+    except (TypeError, ValueError):
+        days = DEFAULT_PERIOD_DAYS
+    return min(MAX_PERIOD_DAYS, max(MIN_PERIOD_DAYS, days))
+
+
+def set_period_days(db: sqlite_utils.Database, days, actor: str) -> None:
+    """Store the publication period after checking it is a whole number of days, 1..90."""
+    if isinstance(days, bool) or not isinstance(days, int) or not MIN_PERIOD_DAYS <= days <= MAX_PERIOD_DAYS:
+        raise InvalidPeriod(N_("The publication period must be a whole number of days from 1 to 90."))
+    with write(db):
+        set_setting(db, PERIOD_SETTING, json.dumps(days))
+        audit.log(db, actor, "set publication period", str(days))
+
+
+def _publication(row) -> Publication:
+    made = datetime.fromisoformat(row[1])
+    return Publication(row[0], made if made.tzinfo else made.replace(tzinfo=timezone.utc), row[2], row[3],
+                       json.loads(row[4]), row[5])
+
+
+_COLUMNS = "id, made_at, trigger, actor, summary, cohort_id"
+_OF_COHORT = f"cohort_id = COALESCE(?, {programme_runs.RUNNING_ID})"
+
+
+def latest(db: sqlite_utils.Database, cohort_id: int | None = None) -> Publication | None:
+    """The cohort's newest publication (the running cohort's by default), or None before its first."""
+    row = db.execute(f"SELECT {_COLUMNS} FROM publications WHERE {_OF_COHORT} ORDER BY id DESC LIMIT 1",
+                     [cohort_id]).fetchone()
+    return _publication(row) if row else None
+
+
+def listing(db: sqlite_utils.Database, cohort_id: int | None = None) -> list[Publication]:
+    """The cohort's publications (the running cohort's by default), newest first (earlier ones
+    stay viewable)."""
+    return [_publication(r) for r in db.execute(
+        f"SELECT {_COLUMNS} FROM publications WHERE {_OF_COHORT} ORDER BY id DESC", [cohort_id])]
+
+
+def get(db: sqlite_utils.Database, publication_id: int) -> Publication | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM publications WHERE id = ?", [publication_id]).fetchone()
+    return _publication(row) if row else None
+
+
+def window_closings(db: sqlite_utils.Database, prog: Programme) -> list[datetime]:
+    """The moments the assessment rounds' answer windows close (the day after the due date)."""
+    dates = programme.schedule(db, prog)
+    return sorted(datetime.combine(dates[a.id].due + timedelta(days=1), time(), timezone.utc)
+                  for a in prog.activities if a.kind == "assessment")
+
+
+def due(db: sqlite_utils.Database, prog: Programme, now: datetime | None = None) -> str | None:
+    """Why a publication is due now (a TRIGGERS key), or None."""
+    now = now or now_utc()
+    last = latest(db)
+    if last is None:
+        tried = get_setting(db, EMPTY_SETTING)
+        return None if tried and _after_a_closed_run(db) and tried == _first_signature(db) else "first"
+    if any(last.made_at < close <= now for close in window_closings(db, prog)):
+        return "window_closed"
+    if now - last.made_at >= timedelta(days=period_days(db)):
+        return "schedule"
+    return None
+
+
+EMPTY_SETTING = "publication_first_empty"
+
+
+def _first_signature(db: sqlite_utils.Database) -> str:
+    """What a run's first publication could be made from: the running run, its members and
+    participation, and the submitted answers. While it equals the signature of a try that released
+    nothing, no first publication is due (none is tried again on every management page view)."""
+    members = db.execute("SELECT COUNT(*) FROM users WHERE active = 1 AND " + programme_runs.IN_RUNNING).fetchone()[0]
+    taken = db.execute("SELECT COUNT(*) FROM participation WHERE user_id IN (SELECT id FROM users WHERE "
+                       + programme_runs.IN_RUNNING + ")").fetchone()[0]
+    submitted = db.execute("SELECT COUNT(*) FROM assessments WHERE status = 'submitted'").fetchone()[0]
+    return json.dumps([programme_runs.running_id(db), members, taken, submitted, organisation.min_group_size(db)])
+
+
+def _after_a_closed_run(db: sqlite_utils.Database) -> bool:
+    """True when the running run was opened by closing another (a new run, not the installation's first)."""
+    return db.execute("SELECT 1 FROM cohorts WHERE closed_at IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def count(db: sqlite_utils.Database, cohort_id: int | None = None) -> int:
+    """How many publications a run has (the running run's by default): the one count the
+    administrator's runs page and management's publication picker both read."""
+    return db.execute(f"SELECT COUNT(*) FROM publications WHERE {_OF_COHORT}", [cohort_id]).fetchone()[0]
+
+
+def next_admin_publish(db: sqlite_utils.Database) -> datetime | None:
+    """When an administrator may publish next (None: now)."""
+    last = latest(db)
+    return None if last is None else last.made_at + ADMIN_INTERVAL
+
+
+# --- making a publication ---------------------------------------------------------------------
+
+
+def _key(kind: str, grp: tuple) -> tuple:
+    return (kind, json.dumps(list(grp)))
+
+
+def _pack(row: Row) -> bytes:
+    return np.array([len(row.plus), *sorted(row.plus), *sorted(row.minus)], dtype=np.uint64).tobytes()
+
+
+def _unpack(blob: bytes) -> Row:
+    arr = np.frombuffer(blob, dtype=np.uint64).tolist()
+    n = arr[0]
+    return Row(frozenset(arr[1 : 1 + n]), frozenset(arr[1 + n :]))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One released set as stored: its publication, kind, group (JSON), row, and what it gave of
+    each figure family (None: released before the figure rules, every family counted exact)."""
+
+    publication: int
+    kind: str
+    grp: str
+    row: Row
+    figures: dict | None
+
+
+def _history(db: sqlite_utils.Database) -> list[Stored]:
+    """Every released set of every publication (all runs), oldest first."""
+    return [Stored(pid, kind, grp, _unpack(blob), json.loads(figs) if figs else None)
+            for pid, kind, grp, blob, figs in db.execute(
+                "SELECT publication_id, kind, grp, members, figures FROM released_sets WHERE kind != 'roster' "
+                "ORDER BY publication_id")]
+
+
+def _previous(db: sqlite_utils.Database, stored: list[Stored]) -> tuple[dict[tuple, Previous], dict[tuple, str], dict[tuple, Stored]]:
+    """Per group key of the latest publication: its shown row, the figures shown, and the
+    stored release the row comes from."""
+    by_id = {(s.publication, s.kind, s.grp): s for s in stored}
+    last = latest(db)
+    prev: dict[tuple, Previous] = {}
+    figures: dict[tuple, str] = {}
+    origin: dict[tuple, Stored] = {}
+    if last is None:
+        return prev, figures, origin
+    for kind, grp, since, figs in db.execute(
+        "SELECT kind, grp, since, figures FROM released_groups WHERE publication_id = ? AND since IS NOT NULL", [last.id]
+    ):
+        hit = by_id.get((since, kind, grp))
+        if hit is not None:
+            prev[(kind, grp)] = Previous(hit.row, since)
+            figures[(kind, grp)] = figs
+            origin[(kind, grp)] = hit
+    return prev, figures, origin
+
+
+def _rank(grp: tuple, size: int) -> tuple:
+    """Decide coarse groups first, then larger ones (so the finest, smallest give way)."""
+    return (sum(v is not None for v in grp), -size, json.dumps(list(grp)))
+
+
+def _given(stored: Stored, family_ids: list[str]) -> tuple[set, dict]:
+    """The families a stored release gave exactly, and the bounds of those it gave as bands."""
+    if stored.figures is None:
+        return set(family_ids), {}
+    withheld = set(stored.figures.get("withheld", ()))
+    bands = {f: tuple(b) for f, b in stored.figures.get("bands", {}).items()}
+    return {f for f in family_ids if f not in withheld and f not in bands}, bands
+
+
+def _figure_gate(kind: str, cands: list[Candidate], outcome: anonymity.Outcome, stored: list[Stored],
+                 origin: dict, families: list[anonymity.Family], breakdowns, person, k: int) -> dict:
+    """The gate's word on every figure of this kind's new groups (anonymity.decide_figures),
+    against every earlier release of the kind and this publication's held ones."""
+    ids = [f.id for f in families]
+    releases = []
+    for s in stored:
+        if s.kind == kind:
+            exact, bands = _given(s, ids)
+            releases.append(anonymity.Release((s.publication, s.grp), s.row, False, (), exact, False, bands))
+    for c in cands:
+        d = outcome.decisions[c.key]
+        if d.status == "new":
+            releases.append(anonymity.Release(c.key, d.row, True, c.rank, set(ids)))
+        elif d.status == "held" and c.key in origin:
+            exact, bands = _given(origin[c.key], ids)
+            releases.append(anonymity.Release(c.key, d.row, False, c.rank, exact, True, bands))
+    return anonymity.decide_figures(releases, families, breakdowns, person, k)
+
+
+def _meta(figs: dict, key: tuple, families: list[anonymity.Family]) -> dict:
+    """What a new release gives of each family, as stored with its set (released_sets.figures)."""
+    mine = {f.id: figs[(key, f.id)] for f in families if (key, f.id) in figs}
+    return {"withheld": sorted(f for f, g in mine.items() if g.status == anonymity.WITHHELD),
+            "bands": {f: list(g.bounds) for f, g in mine.items() if g.status == anonymity.BAND}}
+
+
+def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
+         now: datetime | None = None, settings=None) -> Plan:
+    """Compute a publication (nothing stored): every group of every kind, decided against
+    every earlier publication, and every figure of every new group (the gate: anonymity.py).
+    `settings` (config.Settings, loaded when not given) brings the pseudonym secret (whose
+    leaders do not count yet: identities.py) and the leaders' coalition c."""
+    if settings is None:
+        from digled.platform.config import load_settings  # noqa: PLC0415 (reads the environment; callers usually pass it)
+
+        settings = load_settings()
+    now = now or now_utc()
+    stored = _history(db)
+    history = list(dict.fromkeys((s.kind, s.row) for s in stored))
+    previous, prev_figures, origin = _previous(db, stored)
+    out = Plan(made_at=now, trigger=trigger)
+    values = [list(org.municipalities), list(org.areas), list(org.levels)]
+    ks = {r: organisation.round_k(db, r) for r in assessment_figures.ROUNDS}
+    k_now = organisation.min_group_size(db)
+
+    # assessments and start->end change: one universe (the audit sees both)
+    df = assessment_figures.frame(db, framework, exclude=identities.uncounted_respondents(db, settings.pseudonym_secret))
+    pairs = assessment_figures.paired(df)
+    marks, snapped = assessment_figures.importance_codes(db, framework, df["member"].tolist())
+    respondent_of = dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall())
+    person = lambda m: respondent_of.get(m, m)  # noqa: E731
+    arrays, pair_arrays = assessment_figures.Arrays.of(df, framework), assessment_figures.Arrays.of(pairs, framework)
+    cands, masks, fams = [], {}, {"assessment": [], "paired": []}
+    for rnd in assessment_figures.ROUNDS:
+        for grp in anonymity.lattice(values):
+            mask = assessment_figures.in_group(df, rnd, grp, arrays)
+            key = _key("assessment", (rnd, *grp))
+            masks[key] = mask
+            members = frozenset(df["member"].to_numpy()[mask].tolist())
+            cands.append(Candidate(key, "assessment", Row(members), ks[rnd], _rank(grp, len(members))))
+        fams["assessment"] += [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
+                               for p, ch in anonymity.families(values)]
+    k_pair = max(ks.values())
+    for grp in anonymity.lattice(values):
+        mask = assessment_figures.in_group(pairs, "end", grp, pair_arrays)
+        key = _key("paired", grp)
+        masks[key] = mask
+        row = Row(frozenset(pairs["member"].to_numpy()[mask].tolist()), frozenset(pairs["start_member"].to_numpy()[mask].tolist()))
+        cands.append(Candidate(key, "paired", row, k_pair, _rank(grp, len(row.plus))))
+    fams["paired"] = [(_key("paired", p), [_key("paired", c) for c in ch]) for p, ch in anonymity.families(values)]
+    outcome = anonymity.decide(
+        cands, previous, [h for h in history if h[0] in ("assessment", "paired")], fams["assessment"] + fams["paired"],
+        person,
+    )
+    families = {"assessment": assessment_figures.assessment_families(df, marks, framework),
+                "paired": assessment_figures.paired_families(df, pairs, framework)}
+    figs = {}
+    for kind in ("assessment", "paired"):
+        figs.update(_figure_gate(kind, [c for c in cands if c.kind == kind], outcome, stored, origin, families[kind],
+                                 fams[kind], person, k_pair))
+
+    def compute(kind: str, key: tuple, k: int) -> str:
+        released = {f.id: figs[(key, f.id)] for f in families[kind] if (key, f.id) in figs}
+        if kind == "assessment":
+            return assessment_figures.figures(df, masks[key], framework, k, marks, released, arrays).to_json()
+        return assessment_figures.change(df, pairs, masks[key], framework, k, released).to_json()
+
+    _collect(out, cands, outcome, prev_figures, compute, lambda key, kind: _meta(figs, key, families[kind]))
+    out.snapshot = _snapshot(df, marks, snapped, framework, history, out.sets)
+    _overlay(out, db, df, arrays, framework, values, ks, settings.coalition, outcome, cands, stored, person)
+
+    # participation: a member is a leader in one state
+    people = participation.person_steps(db)
+    people = people.assign(member=participation.member_ids(people, prog))
+    munis_areas = [list(org.municipalities), list(org.areas)]
+    pcands, pmasks = [], {}
+    for grp in anonymity.lattice(munis_areas):
+        mask = participation.in_group(people, grp)
+        key = _key("participation", grp)
+        pmasks[key] = mask
+        members = frozenset(people["member"].to_numpy()[mask].tolist())
+        pcands.append(Candidate(key, "participation", Row(members), k_now, _rank(grp, len(members))))
+    pfams = [(_key("participation", p), [_key("participation", c) for c in ch]) for p, ch in anonymity.families(munis_areas)]
+    poutcome = anonymity.decide(
+        pcands, previous, [h for h in history if h[0] == "participation"], pfams, participation.person_of,
+    )
+    pfamilies = participation.families(people, prog)
+    pfigs = _figure_gate("participation", pcands, poutcome, stored, origin, pfamilies, pfams, participation.person_of, k_now)
+    _collect(out, pcands, poutcome, prev_figures,
+             lambda kind, key, k: json.dumps(participation.counts(
+                 people, pmasks[key], prog, {f.id: pfigs[(key, f.id)] for f in pfamilies if (key, f.id) in pfigs})),
+             lambda key, kind: _meta(pfigs, key, pfamilies))
+
+    # the roster, to tell management how many joined or left since the previous publication
+    roster = frozenset(int(u) for u in people["id"].tolist())
+    old = db.execute(
+        "SELECT members FROM released_sets WHERE kind = 'roster' AND publication_id IN "
+        f"(SELECT id FROM publications WHERE cohort_id = {programme_runs.RUNNING_ID}) "
+        "ORDER BY publication_id DESC LIMIT 1"
+    ).fetchone()
+    old_roster = _unpack(old[0]).plus if old else None
+    out.sets.append(("roster", "[]", _pack(Row(roster)), None))
+    counts = {kind: {s: 0 for s in ("new", "held", "hidden")} for kind in KINDS}
+    for s in out.shown:
+        if s.kind in counts:
+            counts[s.kind][s.status] += 1
+    last = latest(db)
+    out.summary = {
+        "k": {**ks, "participation": k_now, "coalition": settings.coalition},
+        "counts": counts,
+        "roster": {"n": len(roster), "added": None if old_roster is None else len(roster - old_roster),
+                   "removed": None if old_roster is None else len(old_roster - roster)},
+        # identities counted in figures since the previous publication (identities.py)
+        "identities": {"new": identities.counted_between(db, last.made_at.isoformat() if last else None,
+                                                         now.isoformat())},
+        "audit_rounds": outcome.audit_rounds + poutcome.audit_rounds,
+    }
+    return out
+
+
+def _overlay(out: Plan, db, df, arrays, framework: Framework, values, ks: dict, coalition: int,
+             outcome: anonymity.Outcome, cands: list[Candidate], stored: list[Stored], person) -> None:
+    """The leaders' own view: the cohort means a leader may draw on her wheel ("all", her area,
+    her level per round), a release of its own ("overlay") decided at k + c against every
+    earlier leader-visible set (a leader is inside the sets she sees, and c colleagues may share
+    their own wheels), with its breakdowns (every area and level is some leader's own), and
+    its figures rounded as shown."""
+    org_keys = []
+    for rnd in assessment_figures.ROUNDS:
+        org_keys.append((rnd, None, None, None))
+        org_keys += [(rnd, None, a, None) for a in values[1]] + [(rnd, None, None, lv) for lv in values[2]]
+    by_key = {c.key: c for c in cands}
+    ocands, rows = [], {}
+    for grp in org_keys:
+        mkey = _key("assessment", grp)
+        d = outcome.decisions.get(mkey)
+        if d is None or d.row is None:
+            continue  # not shown to management: nor to leaders
+        key = _key("overlay", grp)
+        rows[key] = d.row
+        ocands.append(Candidate(key, "overlay", d.row, ks[grp[0]] + coalition, by_key[mkey].rank))
+    ofams = []
+    for rnd in assessment_figures.ROUNDS:
+        parent = _key("overlay", (rnd, None, None, None))
+        ofams.append((parent, [_key("overlay", (rnd, None, a, None)) for a in values[1]]))
+        ofams.append((parent, [_key("overlay", (rnd, None, None, lv)) for lv in values[2]]))
+    oprevious, ofigures, oorigin = {}, {}, {}
+    for key, (prev, figs, origin) in _latest_of_kind(db, stored, "overlay").items():
+        oprevious[key], ofigures[key], oorigin[key] = prev, figs, origin
+    ohistory = list(dict.fromkeys((s.kind, s.row) for s in stored if s.kind == "overlay"))
+    ooutcome = anonymity.decide(ocands, oprevious, ohistory, ofams, person)
+    k = max(ks.values()) + coalition
+    value_families = [f for f in assessment_figures.assessment_families(df, None, framework)
+                      if f.id.startswith(("v:total", "v:c:", "v:a:"))]
+    figs = _figure_gate("overlay", ocands, ooutcome, stored, oorigin, value_families, ofams, person, k)
+    member_ids = df["member"].to_numpy()
+
+    def compute(kind: str, key: tuple, k_: int) -> str:
+        released = {f.id: figs[(key, f.id)] for f in value_families if (key, f.id) in figs}
+        mask = np.isin(member_ids, np.fromiter(rows[key].plus, dtype=np.int64, count=len(rows[key].plus)))
+        return assessment_figures.overlay_figures(assessment_figures.figures(df, mask, framework, k_, None, released, arrays)).to_json()
+
+    _collect(out, ocands, ooutcome, ofigures, compute, lambda key, kind: _meta(figs, key, value_families))
+
+
+def _latest_of_kind(db, stored: list[Stored], kind: str) -> dict:
+    """Per group key of one kind: (Previous, figures, Stored) of its latest shown release."""
+    by_id = {(s.publication, s.kind, s.grp): s for s in stored}
+    out = {}
+    for grp, since, figs in db.execute(
+        "SELECT grp, since, figures FROM released_groups WHERE kind = ? AND since IS NOT NULL AND publication_id = "
+        "(SELECT MAX(publication_id) FROM released_groups WHERE kind = ?)", [kind, kind]
+    ):
+        hit = by_id.get((since, kind, grp))
+        if hit is not None:
+            out[(kind, grp)] = (Previous(hit.row, since), figs, hit)
+    return out
+
+
+def _snapshot(df, marks, snapped, framework: Framework, history, new_sets) -> list[tuple[int, str, str]]:
+    """The importance rows to freeze: every attempt in a released assessment set (earlier or in
+    this publication) that has no snapshot yet gets the marks its figures were computed from."""
+    released: set[int] = set()
+    for kind, row in history:
+        if kind == "assessment":
+            released |= row.plus
+    for kind, _, blob, _ in new_sets:
+        if kind == "assessment":
+            released |= _unpack(blob).plus
+    ids = [c.id for c in framework.competences]
+    rows = []
+    for i, m in enumerate(df["member"].tolist()):
+        if not snapped[i] and int(m) in released:
+            # only the given marks (a missing one reads as unanswered); an attempt without any
+            # gets one marker row, so it counts as frozen (a 300,000-attempt cohort without
+            # marks writes 300,000 rows, not 4.8 million)
+            given = [(int(m), cid, assessment_figures.IMPORTANCE[code])
+                     for cid, code in zip(ids, marks[i].tolist()) if code != assessment_figures.UNANSWERED]
+            rows += given or [(int(m), "", "unanswered")]
+    return rows
+
+
+def _collect(out: Plan, cands: list[Candidate], outcome: anonymity.Outcome, prev_figures: dict,
+             compute: Callable[[str, tuple, int], str], meta: Callable[[tuple, str], dict]) -> None:
+    """Each candidate's shown row: a new release with its figures (computed now) and its set
+    with what it gave of each figure family (`meta`), a held one with the earlier figures."""
+    for c in cands:
+        d = outcome.decisions[c.key]
+        kind, grp = c.key
+        figs, n = None, None
+        if d.status == "new":
+            figs = compute(kind, c.key, c.k)
+            out.sets.append((kind, grp, _pack(d.row), json.dumps(meta(c.key, kind))))
+        elif d.status == "held":
+            figs = prev_figures.get(c.key)
+        if figs is not None:
+            n = json.loads(figs).get("n")
+        out.shown.append(Shown(kind, tuple(json.loads(grp)), d.status, d.reason, d.since, n, figs))
+
+
+def make(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
+         actor: str = "", now: datetime | None = None, dry_run: bool = False, settings=None) -> Plan:
+    """Compute and (unless a dry run) store a publication; returns the plan with its id. A new
+    run's first publication that releases nothing (`Plan.releases_nothing`; a run opened by
+    closing another) is not stored: its id stays None. `settings`: as for `plan`."""
+    if trigger not in TRIGGERS:
+        raise ValueError(f"unknown trigger {trigger!r}")
+    for _ in range(5):  # another process may publish meanwhile: decide again against it
+        before = latest(db)
+        result = plan(db, framework, org, prog, trigger, now, settings)
+        if dry_run:
+            return result
+        with write(db):
+            now_latest = latest(db)
+            if (now_latest and now_latest.id) != (before and before.id):
+                if trigger != "admin":  # a due publication was made by someone else: that one counts
+                    return Plan(made_at=now_latest.made_at, trigger=now_latest.trigger, summary=now_latest.summary, id=now_latest.id)
+                continue
+            if now_latest is None and result.releases_nothing and _after_a_closed_run(db):
+                # a new run's first publication with every group hidden is no publication: nothing
+                # is stored (management reads "no figures yet") until the run has something to show
+                set_setting(db, EMPTY_SETTING, _first_signature(db))
+                return result
+            return _store(db, result, trigger, actor)
+    raise RuntimeError("publications kept changing while a new one was being decided")
+
+
+def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) -> Plan:
+    """Store a decided publication (inside the caller's write transaction)."""
+    cur = db.execute(
+        f"INSERT INTO publications (made_at, trigger, actor, summary, cohort_id) VALUES (?, ?, ?, ?, {programme_runs.RUNNING_ID})",
+        [result.made_at.isoformat(), trigger, actor, json.dumps(result.summary)],
+    )
+    pid = cur.lastrowid
+    db.conn.executemany(
+        "INSERT INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(pid, s.kind, json.dumps(list(s.key)), s.status, s.reason, pid if s.status == "new" else s.since, s.n, s.figures)
+         for s in result.shown],
+    )
+    db.conn.executemany(
+        "INSERT INTO released_sets (publication_id, kind, grp, members, figures) VALUES (?, ?, ?, ?, ?)",
+        [(pid, kind, grp, blob, figs) for kind, grp, blob, figs in result.sets],
+    )
+    # frozen from now on: later edits of these attempts' marks serve the leader only
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO published_importance (assessment_id, competence, value) "
+        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM assessments WHERE id = ?)",
+        [(aid, cid, v, aid) for aid, cid, v in result.snapshot],
+    )
+    if actor:
+        audit.log(db, actor, "publish", str(pid))
+    result.id = pid
+    for s in result.shown:
+        if s.status == "new":
+            s.since = pid
+    return result
+
+
+def publish_if_due(db: sqlite_utils.Database, framework: Framework, org, prog: Programme,
+                   now: datetime | None = None, settings=None) -> Plan | None:
+    """Make a publication when one is due (first, window closed, or period passed)."""
+    reason = due(db, prog, now)
+    return make(db, framework, org, prog, reason, now=now, settings=settings) if reason else None
+
+
+_running: set[str] = set()
+_running_lock = threading.Lock()
+
+
+def publish_in_background(path: str, framework: Framework, org, prog: Programme) -> threading.Thread | None:
+    """Make a due publication in a thread with its own connection, so a reader keeps reading
+    the latest one meanwhile (a publication takes about 25 s at 300,000 assessments). At most
+    one such thread per database in this process; returns it, or None when one is running."""
+    with _running_lock:
+        if path in _running:
+            return None
+        _running.add(path)
+
+    def work() -> None:
+        from digled.platform.db import connect
+
+        own = connect(path)
+        try:
+            publish_if_due(own, framework, org, prog)
+        except Exception:  # the next reader or the daily cron tries again; never kill the server
+            logging.getLogger(__name__).exception("the background publication failed")
+        finally:
+            own.close()
+            with _running_lock:
+                _running.discard(path)
+
+    thread = threading.Thread(target=work, name="digled-publish", daemon=True)
+    thread.start()
+    return thread
+
+
+def running_in_background(path: str) -> bool:
+    """True while a background publication for this database runs in this process."""
+    with _running_lock:
+        return path in _running
+
+
+def publish_by_admin(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, actor: str,
+                     now: datetime | None = None, settings=None) -> Plan:
+    """An administrator's explicit publication, at most once a day (PublishRefused)."""
+    now = now or now_utc()
+    nxt = next_admin_publish(db)
+    if nxt is not None and now < nxt:
+        raise PublishRefused(N_("A publication was made less than a day ago. The next one can be made from {when}."), nxt)
+    return make(db, framework, org, prog, "admin", actor=actor, now=now, settings=settings)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def shown(db: sqlite_utils.Database, publication_id: int, kind: str, key: tuple) -> Shown | None:
+    """One group of one publication."""
+    row = db.execute(
+        "SELECT status, reason, since, n, figures FROM released_groups WHERE publication_id = ? AND kind = ? AND grp = ?",
+        [publication_id, kind, json.dumps(list(key))],
+    ).fetchone()
+    return Shown(kind, tuple(key), *row) if row else None
+
+
+def shown_all(db: sqlite_utils.Database, publication_id: int, kind: str) -> list[Shown]:
+    """Every group of one kind in one publication."""
+    return [
+        Shown(kind, tuple(json.loads(grp)), status, reason, since, n, figs)
+        for grp, status, reason, since, n, figs in db.execute(
+            "SELECT grp, status, reason, since, n, figures FROM released_groups WHERE publication_id = ? AND kind = ? ORDER BY rowid",
+            [publication_id, kind],
+        )
+    ]
+
+
+def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
+    """Every assessment group of a publication as export rows (cohort.EXPORT_COLUMNS)."""
+    rows: list[dict] = []
+    for s in shown_all(db, publication_id, "assessment"):
+        rnd, mun, area, level = s.key
+        base = {"publication": publication_id, "round": rnd, "municipality": mun or "", "area": area or "",
+                "level": level or "", "status": s.status}
+        rows += assessment_figures.figure_rows(base, assessment_figures.Figures.from_json(s.figures))
+    return rows
+
+
+def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
+    """The k a publication used for a group: its round's for an assessment group, the larger
+    of start's and end's for a start->end change, that plus the coalition c for the leaders'
+    own view (overlay), participation's for counts of leaders."""
+    ks, default = summary.get("k", {}), anonymity.DEFAULT_K
+    if kind == "assessment":
+        return ks.get(key[0], default)
+    if kind == "overlay":  # what leaders see: at k + c (the coalition)
+        return max(ks.get("start", default), ks.get("end", default)) + ks.get("coalition", 1)
+    if kind == "paired":
+        return max(ks.get("start", default), ks.get("end", default))
+    return ks.get("participation", default)
+
+
+def least_k(summary: dict, kind: str) -> int:
+    """The smallest k any group of `kind` was released at in a publication: the number a page
+    may promise ("at least 5 leaders"), never overstated (each round keeps its own k)."""
+    if kind == "assessment":
+        return min(k_of(summary, kind, (r,)) for r in ("start", "end"))
+    return k_of(summary, kind)
+
+
+def report(result: Plan) -> list[str]:
+    """Plain lines for the CLI: what was released, held back and why."""
+    lines = []
+    for s in result.shown:
+        k = k_of(result.summary, s.kind, s.key)
+        label = " / ".join(str(v) if v is not None else "*" for v in s.key)
+        why = anonymity.reasons(s.kind).get(s.reason, s.reason).format(k=k)
+        n = "" if s.n is None else f" n={s.n}"
+        lines.append(f"{s.kind:13} {label:40} {s.status:6}{n}" + (f"  ({why})" if s.reason else ""))
+    return lines
+
+
+def at_date(day: date) -> datetime:
+    """Midnight UTC of a day (for tests and the CLI's --now)."""
+    return datetime.combine(day, time(), timezone.utc)
+
+
+__all__ = ["Publication", "Plan", "Shown", "make", "plan", "latest", "listing", "shown", "shown_all", "due",
+           "publish_if_due", "publish_by_admin", "export_rows", "report", "period_days", "set_period_days"]
