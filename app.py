@@ -4,6 +4,7 @@ import base64
 
 import streamlit as st
 
+from digled.accounts import auth
 from digled.platform import config, i18n
 from digled.ui import login, router, scripts, session, streamlit_words, style
 
@@ -12,7 +13,6 @@ def _language_chosen(user) -> None:
     choice = st.session_state["lang_picker"]
     st.session_state["lang"] = choice
     if user is not None:
-        from digled.accounts import auth
 
         auth.set_language(session.database(), user.username, choice)
 

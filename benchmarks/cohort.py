@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from digled.insight import anonymity
 from digled.accounts import auth
-from digled.platform import config, db as dbm, sealing
-from digled.content import loader
 from digled.assessment import scoring  # noqa: E402
+from digled.content import loader
+from digled.platform import config, pseudonyms, sealing
+from digled.platform import db as dbm
 from digled.platform.db import set_setting, write  # noqa: E402
 
 ROUNDS = ("start", "end", "extra")
@@ -144,7 +144,7 @@ def generate(
                 pending_participation.clear()
 
             for uid, _, _, _, mun, area, level, _ in people:
-                respondent = anonymity.pseudonym(secret, uid)
+                respondent = pseudonyms.of_user(secret, uid)
                 base = rng.uniform(0.2, 0.65)
                 ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
                 ability["_purpose"] = base

@@ -42,7 +42,7 @@ class Layout:
     def pids(self) -> list[int]:
         return [a.proc.pid for a in self.apps]
 
-    def start(self) -> "Layout":
+    def start(self) -> Layout:
         if CADDY is None:
             raise RuntimeError("no caddy: apt-get install caddy")
         for app in self.apps:

@@ -426,6 +426,7 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from benchmarks.run import _settings
+from digled.platform import pseudonyms
 from digled.accounts import organisation
 from digled.content import loader, programme
 from digled.insight import publications
@@ -442,10 +443,10 @@ print(json.dumps({"seconds": time.perf_counter() - started, "groups": len(plan.s
 
 def _publish_once(run: Run, path: Path) -> None:
     """Make the cohort's first publication, as the daily `python -m digled publish` would."""
-    from digled.content import loader, programme
-    from digled.platform import db
     from digled.accounts import organisation
+    from digled.content import loader, programme
     from digled.insight import publications
+    from digled.platform import db
 
     d = db.connect(path)
     try:
@@ -517,10 +518,9 @@ def _cohort_db(run: Run) -> Path:
 
 
 def bench_submit(run: Run) -> str:
-    from digled.insight import anonymity
     from digled.assessment import answering
     from digled.content import loader
-    from digled.platform import db
+    from digled.platform import db, pseudonyms
 
     path = _cohort_db(run)
     framework = loader.framework()
@@ -529,7 +529,7 @@ def bench_submit(run: Run) -> str:
         times = []
         user_ids = [r[0] for r in d.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id LIMIT ?", [run.cfg.submits])]
         for n, uid in enumerate(user_ids):
-            draft = answering.start(d, anonymity.pseudonym("submit-bench", uid), "extra", secret="submit-bench")
+            draft = answering.start(d, pseudonyms.of_user("submit-bench", uid), "extra", secret="submit-bench")
             plan = workload.answer_plan(framework, 10_000 + n)
             with db.write(d):  # the answers are already saved one by one: not timed here
                 d.conn.executemany(
@@ -589,8 +589,8 @@ def bench_publish(run: Run) -> str:
     """The first publication (timed when the cohort was made), then the next one, decided
     against the first (a dry run: nothing stored) in a fresh process whose peak memory is the
     gate's (its audits, classes and figure families); then reading stored figures."""
-    from digled.platform import db
     from digled.insight import publications
+    from digled.platform import db
 
     path = _cohort_db(run)
     size = run.cohort.assessments
@@ -709,7 +709,7 @@ def bench_capacity(run: Run) -> str:
     steps = SMOKE_STEPS if run.cfg.smoke else CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
     lines = []
 
-    def one_process(n: int, think=(3.0, 8.0), secs=seconds) -> "sessions.Report":
+    def one_process(n: int, think=(3.0, 8.0), secs=seconds) -> sessions.Report:
         name = f"capacity-{n}"
         server = run.server(name)
         try:
@@ -719,7 +719,7 @@ def bench_capacity(run: Run) -> str:
         note(report.line())
         return report
 
-    def deployment(n: int) -> "sessions.Report":
+    def deployment(n: int) -> sessions.Report:
         workdir = run.cfg.workdir / f"capacity-deployment-{n}"
         workdir.mkdir(parents=True, exist_ok=True)
         note(f"starting Caddy and {PROCESSES} app processes for N={n}")

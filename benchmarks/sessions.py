@@ -125,7 +125,7 @@ class Client:
             state.fragment_id = fragment
         values = dict(self.values)
         values.update(set_values or {})
-        for wid, ws in values.items():
+        for _wid, ws in values.items():
             state.widget_states.widgets.add().CopyFrom(ws)
         if trigger is not None:
             state.widget_states.widgets.add().CopyFrom(WidgetState(id=trigger, trigger_value=True))
@@ -302,7 +302,7 @@ async def leader_session(base_url: str, leader: Leader, seed: int, think: tuple[
             leader.reconnects += 1
             await asyncio.sleep(rng.uniform(0.5, 1.5))  # Streamlit's client waits a moment, too
             await come_back(client, leader)
-    except (SessionError, OSError, asyncio.TimeoutError, websockets.WebSocketException) as e:
+    except (TimeoutError, SessionError, OSError, websockets.WebSocketException) as e:
         leader.errors.append(f"{type(e).__name__}: {e}")
     finally:
         await client.close()

@@ -23,16 +23,16 @@ import random
 import sqlite3
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
-from typing import Iterator
 
-from digled.insight import anonymity
-from digled.assessment import answering, scoring
 from digled.accounts import auth
+from digled.assessment import answering, scoring
 from digled.content import loader
 from digled.platform import db as dbm
+from digled.platform import pseudonyms
 from digled.platform.db import write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,7 +127,7 @@ def _leader_process(
     try:
         framework = loader.framework()
         database = dbm.connect(db_path)
-        respondent = anonymity.pseudonym(secret, user_id)
+        respondent = pseudonyms.of_user(secret, user_id)
         plans = [answer_plan(framework, number * 1000 + r) for r in range(rounds)]
         ready.put(number)
         go.wait()
@@ -273,7 +273,7 @@ def verify_leaders(db_path: Path | str, secret: str, run: LeaderRun, rounds: int
             "SELECT COUNT(*) FROM (SELECT 1 FROM answers GROUP BY assessment_id, item HAVING COUNT(*) > 1)"
         ).fetchone()[0]
         for r in run.results:
-            respondent = anonymity.pseudonym(secret, r.user_id)
+            respondent = pseudonyms.of_user(secret, r.user_id)
             rows = {
                 aid: (status, scores)
                 for aid, status, scores in database.execute(

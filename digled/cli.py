@@ -21,15 +21,22 @@ the pages call (one implementation of everything).
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from datetime import date
+from pathlib import Path
 
-from digled.platform import config, db
-from digled.content import loader
 from digled import demo
+from digled.accounts import auth, identities, importer, invitations, organisation, privacy, sso
+from digled.assessment import retention
+from digled.content import activities, guides, loader, mail_texts, programme, training
+from digled.insight import assessment_figures, publications
+from digled.platform import config, db, exports, sealing
+from digled.platform.validation import clean_name, email_problem, name_problem
+from digled.programme import kickoff, reminders, workshops
 
 
 def _init(args) -> int:
-    from digled.platform import sealing
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -54,16 +61,13 @@ def _backup(args) -> int:
 
 
 def _check_content(args) -> int:
-    from digled.content import guides, programme, training
-    from digled.programme import kickoff, reminders
-    from digled.accounts import privacy
 
     framework = loader.load_framework()
     loader.load_organisation()
     privacy.load_statement()
-    programme.load_programme()
+    activities.load_programme()
     kickoff.load_kickoff()
-    reminders.load_texts()
+    mail_texts.load_texts()
     guides.load_guides()
     training.load()
     print(framework.summary())
@@ -71,9 +75,7 @@ def _check_content(args) -> int:
 
 
 def _import_users(args) -> int:
-    from pathlib import Path
 
-    from digled.accounts import importer
 
     path = Path(args.file)
     try:
@@ -97,7 +99,6 @@ def _import_users(args) -> int:
 
 def _today(args):
     """The --today date (default today), or None after saying what is wrong with it."""
-    from datetime import date
 
     try:
         return date.fromisoformat(args.today) if args.today else date.today()
@@ -107,7 +108,6 @@ def _today(args):
 
 
 def _reminders(args) -> int:
-    from digled.programme import reminders
 
     today = _today(args)
     if today is None:
@@ -129,7 +129,6 @@ def _reminders(args) -> int:
 
 
 def _invite(args) -> int:
-    from digled.accounts import auth, invitations
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -150,7 +149,6 @@ def _invite(args) -> int:
 
 
 def _sso_unbind(args) -> int:
-    from digled.accounts import auth, sso
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -167,7 +165,6 @@ def _sso_unbind(args) -> int:
 
 
 def _workshop_groups(args) -> int:
-    from digled.programme import workshops
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -175,7 +172,6 @@ def _workshop_groups(args) -> int:
         workshop = workshops.workshop_id(args.number)
         if not workshops.saved_tables(database, workshop):
             workshops.generate(database, "command line", workshop, args.seed, args.min, args.max)
-        from digled.platform import exports
 
         sys.stdout.write(exports.csv_text(workshops.table_frame(database, workshop)))  # ; for Danish Excel
     except workshops.WorkshopError as e:
@@ -188,10 +184,7 @@ def _workshop_groups(args) -> int:
 
 def _add_admin(args) -> int:
     """Create an administrator (the first account of an empty, non-demo installation)."""
-    import getpass
 
-    from digled.accounts import auth
-    from digled.platform.validation import clean_name, email_problem, name_problem
 
     for field, problem in (("--name", name_problem(args.name)),
                            ("--email", email_problem(args.email) if args.email.strip() else None)):
@@ -232,7 +225,6 @@ def _add_admin(args) -> int:
 def _grant_management(args) -> int:
     """The operator grants the management role (audited as 'operator'; every other management
     user is told). An administrator in the app can only ask for it (identities.py)."""
-    from digled.accounts import identities
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -247,7 +239,6 @@ def _grant_management(args) -> int:
 
 def _export(args) -> int:
     """The latest publication's anonymised cohort table (every group and figure)."""
-    from digled.insight import assessment_figures, publications
 
     settings = config.load_settings()
     database = config.open_database(settings)
@@ -263,7 +254,6 @@ def _export(args) -> int:
         df.to_excel(args.output, index=False, sheet_name="cohort")
         print(f"{len(df)} rows written to {args.output}", file=sys.stderr)
     else:
-        from digled.platform import exports
 
         if args.output:  # a file for Excel: with the byte order mark
             with open(args.output, "wb") as f:
@@ -276,9 +266,6 @@ def _export(args) -> int:
 def _publish(args) -> int:
     """Make a publication when one is due (for cron); --dry-run shows what one made now would
     release and hold back, storing nothing."""
-    from digled.accounts import organisation
-    from digled.content import programme
-    from digled.insight import publications
 
     today = _today(args)
     if today is None:
@@ -313,7 +300,6 @@ def _publish(args) -> int:
 def _retention(args) -> int:
     """Apply the deletion date when it is due (for cron), or with --now delete the raw answers
     of submitted assessments at once; print what was deleted (--dry-run: what would be)."""
-    from digled.assessment import retention
 
     today = _today(args)
     if today is None:

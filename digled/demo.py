@@ -13,12 +13,14 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
-from digled.insight import anonymity
+from digled.accounts import auth, identities, programme_runs
 from digled.assessment import answering, importance, plan, scoring
-from digled.accounts import auth, programme_runs, identities
-from digled.content import loader
+from digled.content import loader, programme
+from digled.platform import pseudonyms
 from digled.platform.config import DATA_DIR, Settings
 from digled.platform.db import set_setting, write
+from digled.platform.i18n import text
+from digled.programme import leader_groups, workshops
 
 DEMO_PASSWORD = "demo"
 
@@ -117,7 +119,7 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
                 continue
             if rng.random() > float(spec["start_assessment_share"]):
                 continue
-            respondent = anonymity.pseudonym(settings.pseudonym_secret, u["id"])
+            respondent = pseudonyms.of_user(settings.pseudonym_secret, u["id"])
             base = rng.uniform(0.25, 0.6)
             ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
             ability["_purpose"] = base
@@ -155,8 +157,6 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
 def _leader_groups(db: sqlite_utils.Database, org) -> None:
     """Local leader groups (issue 12): one per municipality and pair of areas (about 7-8 leaders
     each), each chaired by its first activated member; `leder` chairs her own group."""
-    from digled.programme import leader_groups
-    from digled.platform.i18n import text
 
     areas = list(org.areas)
     pairs = [areas[i:i + 2] for i in range(0, len(areas), 2)]
@@ -195,12 +195,10 @@ _DEMO_HELP = (
 )
 
 
-def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> None:
+def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> None:  # noqa: C901 - one story in programme order
     """Plausible progress on `today` (mid-programme): films seen and reflected on, attendance
     at past meetings and workshops, service check slots ahead with some bookings, workshop 1
     tables. `leder` gets a little progress and no assessment. Deterministic for the seed."""
-    from digled.content import programme
-    from digled.programme import workshops
 
     rng = random.Random(int(spec["seed"]) + 4)
     prog = programme.programme()

@@ -3,7 +3,7 @@ e-mail), change my e-mail address (only I can, once my account is activated)."""
 
 import streamlit as st
 
-from digled.accounts import impersonation, auth, participants
+from digled.accounts import auth, impersonation, participants
 from digled.ui import session
 from digled.ui.widgets import md
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import streamlit as st
 
-from digled.accounts import programme_runs, organisation
-from digled.platform import dates, workdays
+from digled.accounts import organisation, programme_runs
 from digled.insight import publications
+from digled.platform import dates, workdays
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 

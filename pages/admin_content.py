@@ -9,8 +9,8 @@ import streamlit as st
 
 from digled.content import admin_edits, guides, programme
 from digled.platform import dates
-from digled.programme import journey
 from digled.platform.i18n import text
+from digled.programme import journey
 from digled.ui import guides as guide_widget
 from digled.ui import session
 from digled.ui.widgets import md, message_md

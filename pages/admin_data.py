@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from digled.platform import dates
 from digled.assessment import retention
+from digled.platform import dates
 from digled.ui import session
 
 user, t = session.page(__file__)

@@ -8,8 +8,8 @@ import streamlit as st
 
 from digled.content import uploaded_files
 from digled.platform import dates
-from digled.programme import kickoff
 from digled.platform.i18n import text
+from digled.programme import kickoff
 from digled.ui import downloads, session, widgets
 
 user, t = session.page(__file__)

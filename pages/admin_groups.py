@@ -4,9 +4,9 @@ the administrator still sees and registers all attendance under Schedule and att
 
 import streamlit as st
 
-from digled.programme import leader_groups as lg
 from digled.accounts import organisation
 from digled.platform.i18n import text
+from digled.programme import leader_groups as lg
 from digled.ui import session
 from digled.ui.widgets import md
 

@@ -8,9 +8,9 @@ import streamlit as st
 
 from digled.accounts import auth, identities, organisation, participants
 from digled.platform import dates, mailer
-from digled.programme import first_run
-from digled.platform.i18n import N_
 from digled.platform.config import ConfigError
+from digled.platform.i18n import N_
+from digled.programme import first_run, reminders
 from digled.ui import session
 from digled.ui.widgets import NOTHING, filled, md, message_md
 
@@ -193,11 +193,9 @@ if person.activated:
                  "ever shown here. A password reset goes to the participant's own e-mail address."))
 elif right.button(t("Resend the invitation"), key="resend_invitation", icon=":material/forward_to_inbox:"):
     try:
-        link, error = participants.resend_invitation(db, session.context().settings, picked, user.username)
+        link, error = reminders.resend_invitation(db, session.context().settings, picked, user.username)
     except participants.InvalidParticipant as e:
         show_problems(e.problems)
-    except participants.InvitationsUnavailable:
-        st.warning(t("Invitations are not available in this version of digled."))
     except ConfigError as e:
         st.error(str(e))
     else:

@@ -7,11 +7,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from digled.content import loader
-from digled.platform import dates
 from digled.accounts import organisation
-from digled.insight import profiles
 from digled.assessment import results, scoring, wheel
+from digled.content import loader
+from digled.insight import profiles
+from digled.platform import dates
 from digled.platform.i18n import text
 from digled.ui import session, widgets
 

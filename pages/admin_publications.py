@@ -4,8 +4,8 @@ the publication period and an explicit "publish now" (at most once a day)."""
 import pandas as pd
 import streamlit as st
 
-from digled.content import loader, programme
 from digled.accounts import organisation
+from digled.content import loader, programme
 from digled.insight import publications
 from digled.ui import publication, session
 

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled.platform import config, dates, mailer
 from digled.accounts import invitations
+from digled.platform import config, dates, mailer
 from digled.programme import reminders
 from digled.ui import session, widgets
 

@@ -6,10 +6,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled.platform import dates, workdays
-from digled.programme import journey
 from digled.content import programme
+from digled.platform import dates, workdays
 from digled.platform.i18n import text
+from digled.programme import journey
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 

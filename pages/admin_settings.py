@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from digled.platform import audit, dates, db as storage
-from digled.programme import journey
 from digled.accounts import organisation
 from digled.content import programme
+from digled.platform import audit, dates
+from digled.platform import db as storage
+from digled.programme import journey
 from digled.ui import downloads, session
 
 user, t = session.page(__file__)

@@ -7,10 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from digled.platform import dates
-from digled.programme import first_run
 from digled.accounts import importer, organisation, participants
 from digled.content import programme
+from digled.platform import dates
+from digled.programme import first_run
 from digled.ui import session
 from digled.ui.widgets import md, message_md, scroll_to_top
 

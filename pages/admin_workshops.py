@@ -4,8 +4,8 @@ together), move a leader afterwards, download and print the list."""
 import streamlit as st
 
 from digled.accounts import organisation
-from digled.programme import workshops
 from digled.platform.i18n import text
+from digled.programme import workshops
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 

@@ -4,10 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from digled.insight import anonymity
+from digled.accounts import privacy, programme_runs
 from digled.assessment import answering
-from digled.accounts import programme_runs, privacy
 from digled.content import loader, programme
+from digled.platform import pseudonyms
 from digled.platform.i18n import text
 from digled.ui import guides, session, widgets
 
@@ -16,7 +16,7 @@ db = session.database()
 fw = loader.framework()
 lang = session.language()
 secret = session.context().settings.pseudonym_secret
-respondent = anonymity.pseudonym(secret, user.id)
+respondent = pseudonyms.of_user(secret, user.id)
 STEPS = answering.steps(fw)
 ITEMS = {i.id: i for i in fw.items}
 PURPOSES = {p.id: p for p in fw.purposes}

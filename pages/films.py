@@ -5,10 +5,10 @@ from datetime import date
 
 import streamlit as st
 
-from digled.platform import dates
 from digled.content import guides, programme
-from digled.programme import journey
+from digled.platform import dates
 from digled.platform.i18n import text
+from digled.programme import journey
 from digled.ui import guides as guide_widgets
 from digled.ui import session, widgets
 

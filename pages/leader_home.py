@@ -3,13 +3,12 @@ a personal plan for a leader who joined late, and the timeline with a link to ev
 
 import streamlit as st
 
-from digled.insight import anonymity
-from digled.assessment import answering
 from digled.accounts import programme_runs
-from digled.platform import dates
-from digled.programme import journey
+from digled.assessment import answering
 from digled.content import programme
+from digled.platform import dates, pseudonyms
 from digled.platform.i18n import text
+from digled.programme import journey
 from digled.ui import session
 from digled.ui.widgets import content, md
 
@@ -17,7 +16,7 @@ user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 prog = programme.programme(db)
-respondent = anonymity.pseudonym(session.context().settings.pseudonym_secret, user.id)
+respondent = pseudonyms.of_user(session.context().settings.pseudonym_secret, user.id)
 mine = journey.journey(db, user.id, prog)
 
 

@@ -4,9 +4,9 @@ Each run's latest publication, nothing computed from live answers (see digled/co
 import pandas as pd
 import streamlit as st
 
-from digled.insight import assessment_figures, compare, publications
-from digled.accounts import programme_runs, organisation
+from digled.accounts import organisation, programme_runs
 from digled.content import loader
+from digled.insight import assessment_figures, compare, publications
 from digled.platform import exports
 from digled.ui import publication, session, widgets
 

@@ -7,12 +7,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled.insight import charts, assessment_figures, focus, profiles, publications
-from digled.content import loader
-from digled.platform import exports
 from digled.accounts import organisation
 from digled.assessment import results, wheel
+from digled.content import loader
 from digled.content.loader import DIMENSIONS
+from digled.insight import assessment_figures, charts, focus, profiles, publications
+from digled.platform import exports
 from digled.platform.i18n import text
 from digled.ui import change_view, downloads, publication, session, widgets
 

@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled.platform import dates, exports
 from digled.accounts import identities, organisation
-from digled.insight import participation, publications
 from digled.content import programme
+from digled.insight import participation, publications
+from digled.platform import dates, exports
 from digled.platform.i18n import text
 from digled.ui import publication, session, widgets
 from digled.ui.widgets import md

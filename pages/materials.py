@@ -6,10 +6,10 @@ from datetime import date
 
 import streamlit as st
 
-from digled.content import loader, uploaded_files, programme
+from digled.content import loader, programme, uploaded_files
 from digled.platform import dates
-from digled.programme import journey, kickoff
 from digled.platform.i18n import text
+from digled.programme import journey, kickoff
 from digled.ui import calendar, downloads, session, widgets
 
 user, t = session.page(__file__)

@@ -6,11 +6,11 @@ notes) and registers who attended. A "Go to" link (`?item=<activity id>`) scroll
 
 import streamlit as st
 
-from digled.platform import dates
-from digled.programme import journey, leader_groups, workshops
 from digled.accounts import organisation
 from digled.content import programme
+from digled.platform import dates
 from digled.platform.i18n import text
+from digled.programme import journey, leader_groups, workshops
 from digled.ui import calendar, session, widgets
 from digled.ui.widgets import content, md
 
@@ -71,7 +71,7 @@ def register_group(activity_id: str) -> None:
     except leader_groups.GroupError as e:
         st.session_state[f"_grp_error_{activity_id}"] = e.text(t, md)
         return
-    except journey.ScheduleError as e:  # the meeting has not taken place yet: nothing was written
+    except journey.ScheduleError:  # the meeting has not taken place yet: nothing was written
         st.session_state[f"_grp_error_{activity_id}"] = not_yet(activity_id)
         return
     st.session_state[f"_grp_ok_{activity_id}"] = t(

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from digled.insight import anonymity, profiles
-from digled.assessment import answering, plan, results, retention, wheel
 from digled.accounts import programme_runs
+from digled.assessment import answering, plan, results, retention, wheel
 from digled.content import loader
+from digled.insight import profiles
+from digled.platform import pseudonyms
 from digled.ui import development, guides, plan_panel, session, wheel_panel, widgets
 
 user, t = session.page(__file__)
@@ -13,7 +14,7 @@ db = session.database()
 fw = loader.framework()
 lang = session.language()
 secret = session.context().settings.pseudonym_secret
-respondent = anonymity.pseudonym(secret, user.id)
+respondent = pseudonyms.of_user(secret, user.id)
 attempts = answering.history(db, respondent, secret)
 labels = results.wheel_labels(t)
 
@@ -74,11 +75,12 @@ with tabs[2], st.container(key="purposes"):
         results.purposes_table(fw, scores, lang, t, before=previous.scores if previous else None),
         hide_index=True, border="horizontal",
     )
+my_plan = plan.load(db, respondent)
 with report_box:
     st.download_button(
         t("Download my report (HTML, opens offline, prints well)"),
         # made on click: no lasting /media/ URL holds the report (digled/ui/downloads.py)
-        lambda name=names[chosen], before=(previous.scores if previous else None), my_plan=plan.load(db, respondent):
+        lambda name=names[chosen], before=(previous.scores if previous else None), my_plan=my_plan:
             results.personal_report(fw, scores, lang, t, name, before, target_levels=target_levels, marks=marks,
                                     extra_html=plan.report_html(my_plan, fw, lang, t)),
         file_name=t("competence-wheel") + f"-{current.submitted}.html",

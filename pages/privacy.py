@@ -9,9 +9,9 @@ from datetime import date
 
 import streamlit as st
 
-from digled.platform import dates
 from digled.accounts import privacy
 from digled.assessment import retention
+from digled.platform import dates
 from digled.platform.i18n import text
 from digled.ui import session
 

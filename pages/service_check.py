@@ -6,10 +6,10 @@ from datetime import datetime
 
 import streamlit as st
 
+from digled.content import mail_texts, programme
 from digled.platform import dates
-from digled.content import programme
-from digled.programme import reminders, service
 from digled.platform.i18n import text
+from digled.programme import service
 from digled.ui import calendar, session
 from digled.ui.widgets import content
 
@@ -89,7 +89,7 @@ with st.container(border=True, key="my_booking"):
         if booking.slot.place:
             st.caption(content(booking.slot.place, lang))
         if state == "booked":
-            summary = reminders.texts().service["summary"][lang]
+            summary = mail_texts.texts().service["summary"][lang]
             calendar.service_download(booking, user.id, summary, t, lang, key="booking_ics")
             if booking.slot.starts_at > datetime.now():
                 st.button(t("Cancel my booking"), key="cancel_booking", icon=":material/event_busy:",

@@ -9,8 +9,8 @@ except with negligible probability), so no floating-point tolerance can hide a l
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from itertools import combinations
-from typing import Callable, Hashable, Sequence
 
 P = (1 << 61) - 1
 

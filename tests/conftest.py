@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from digled.platform import config, db
-from digled.content import loader
 from digled import demo
+from digled.content import loader
+from digled.platform import config, db
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clock"))
 import moved_clock  # noqa: E402  (the same module tests/clock/sitecustomize.py starts in child processes)

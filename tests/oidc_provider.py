@@ -127,7 +127,7 @@ class OIDCProvider:
             Route("/token", self.token, methods=["POST"]),
         ])
 
-    def start(self) -> "OIDCProvider":
+    def start(self) -> OIDCProvider:
         config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -144,7 +144,7 @@ class OIDCProvider:
             self._server.should_exit = True
             self._thread.join(10)
 
-    def __enter__(self) -> "OIDCProvider":
+    def __enter__(self) -> OIDCProvider:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -64,7 +64,7 @@ class Server:
         """How the server is started (benchmarks start it under a profiler instead)."""
         return [sys.executable, "-m", "streamlit", "run", self.script]
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         self.proc = subprocess.Popen(
             [*self.command(), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",

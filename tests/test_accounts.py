@@ -9,7 +9,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from digled.accounts import impersonation, auth, identities, importer, invitations, notices, participants
+from digled.accounts import auth, identities, impersonation, importer, invitations, notices, participants
 from digled.platform import audit
 from digled.programme import reminders
 from tests.apptest import app_as, page_text

@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.insight import anonymity
-from digled.assessment import answering, retention
-from digled.platform import audit
 from digled.accounts import auth
+from digled.assessment import answering, retention
 from digled.content import loader
+from digled.platform import audit, pseudonyms
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
 
@@ -24,7 +23,7 @@ def _submitted_answers(d) -> int:
 
 def _leader_draft(demo_db) -> int:
     fw = loader.framework()
-    respondent = anonymity.pseudonym(SECRET, auth.get_user(demo_db, "leder").id)
+    respondent = pseudonyms.of_user(SECRET, auth.get_user(demo_db, "leder").id)
     d = answering.start(demo_db, respondent, "start", secret=SECRET)
     for q in answering.question_ids(fw)[:4]:
         answering.save_answer(demo_db, fw, d.id, q, 2)

@@ -1,11 +1,12 @@
 """AppTest: the administrator's participants, import and settings pages."""
 
-import json
+
+from datetime import UTC
 
 import pytest
 
-from digled.platform import audit, i18n
 from digled.accounts import auth, identities, invitations, organisation
+from digled.platform import audit, i18n
 from digled.platform.validation import escape_markdown
 from tests.apptest import app_as, page_text, shown
 
@@ -298,11 +299,11 @@ def test_participant_dates_are_shown_in_danish(demo_db):
 
 
 def test_a_publication_moment_is_danish_time_in_the_readers_language():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from digled.ui import publication
 
-    winter = datetime(2026, 12, 1, 6, 5, tzinfo=timezone.utc)
+    winter = datetime(2026, 12, 1, 6, 5, tzinfo=UTC)
     assert publication.moment(winter, "da") == "1. dec. 2026 kl. 07.05"
     assert publication.moment(winter, "en") == "1 Dec 2026 07:05"
     assert publication.moment(datetime(2026, 7, 1, 6, 5), "da") == "1. jul. 2026 kl. 08.05"  # naive = UTC, summer time

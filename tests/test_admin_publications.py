@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from digled.platform import audit
 from digled.accounts import organisation
 from digled.insight import publications
+from digled.platform import audit
 from digled.ui import publication as pub_ui
 from tests.apptest import app_as, page_text
 

@@ -9,11 +9,11 @@ import json
 import numpy as np
 import pandas as pd
 
-from digled.insight import anonymity, assessment_figures, publications
-from digled.content import loader, programme
-from digled.platform import exports
 from digled.accounts import organisation
+from digled.content import loader, programme
+from digled.insight import anonymity, assessment_figures, publications
 from digled.insight.anonymity import Candidate, Previous, Row
+from digled.platform import exports, pseudonyms
 
 
 def cand(key, members, k=5, rank=None, kind="x"):
@@ -35,9 +35,9 @@ def test_k_is_never_below_three():
 
 
 def test_pseudonym_depends_on_secret_and_user():
-    a = anonymity.pseudonym("s" * 40, 1)
-    assert a == anonymity.pseudonym("s" * 40, 1) and len(a) == 64
-    assert a != anonymity.pseudonym("t" * 40, 1) and a != anonymity.pseudonym("s" * 40, 2)
+    a = pseudonyms.of_user("s" * 40, 1)
+    assert a == pseudonyms.of_user("s" * 40, 1) and len(a) == 64
+    assert a != pseudonyms.of_user("t" * 40, 1) and a != pseudonyms.of_user("s" * 40, 2)
 
 
 def test_a_group_under_k_is_hidden():

@@ -11,7 +11,10 @@ no pair of members of fewer than k persons can be computed from everything relea
 from __future__ import annotations
 
 import json
-from hypothesis import HealthCheck, event as event_, given, settings, strategies as st
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import event as event_
+from hypothesis import strategies as st
 
 from digled.insight import anonymity
 from digled.insight.anonymity import Candidate, Previous, Row
@@ -112,7 +115,7 @@ def test_assessment_publications_never_isolate_anyone(leaders, batches):
             kinds[("paired", *key)] = "paired"
         out = world.publish(groups, kinds, k, person_of.get, fams)
         check(world, out, fams, person_of.get, k)
-    event_("released sets: %d" % min(len(world.history), 30))
+    event_(f"released sets: {min(len(world.history), 30)}")
 
 
 # --- participation: leaders in states, moving, leaving ------------------------------------------
@@ -150,7 +153,7 @@ def test_participation_publications_never_isolate_anyone(leaders, batches):
         kinds = {key: "participation" for key in groups}
         out = world.publish(groups, kinds, k, lambda m: m // 1000, fams)
         check(world, out, fams, lambda m: m // 1000, k)
-    event_("released sets: %d" % min(len(world.history), 30))
+    event_(f"released sets: {min(len(world.history), 30)}")
 
 
 def _in(attrs: tuple, key: tuple) -> bool:

@@ -5,10 +5,9 @@ from datetime import date
 
 import pytest
 
-from digled.insight import anonymity
-from digled.assessment import answering, results, scoring
 from digled.accounts import auth
-from digled.platform import db, i18n
+from digled.assessment import answering, results, scoring
+from digled.platform import db, i18n, pseudonyms
 
 SECRET = "s" * 40
 
@@ -22,7 +21,7 @@ def leader(database):
 
 @pytest.fixture
 def respondent(leader):
-    return anonymity.pseudonym(SECRET, leader.id)
+    return pseudonyms.of_user(SECRET, leader.id)
 
 
 def test_start_is_idempotent_and_copies_aggregation_attributes(database, respondent):
@@ -137,9 +136,9 @@ def test_a_different_secret_finds_no_history(database, framework, leader, respon
     d = answering.start(database, respondent, "start", secret=SECRET)
     _answer_all(database, framework, d.id)
     answering.submit(database, framework, d.id, secret=SECRET)
-    assert len(answering.history(database, anonymity.pseudonym(SECRET, leader.id), SECRET)) == 1
-    assert answering.history(database, anonymity.pseudonym("another" * 8, leader.id), "another" * 8) == []
-    assert anonymity.pseudonym(SECRET, leader.id) != anonymity.pseudonym(SECRET, leader.id + 1)
+    assert len(answering.history(database, pseudonyms.of_user(SECRET, leader.id), SECRET)) == 1
+    assert answering.history(database, pseudonyms.of_user("another" * 8, leader.id), "another" * 8) == []
+    assert pseudonyms.of_user(SECRET, leader.id) != pseudonyms.of_user(SECRET, leader.id + 1)
 
 
 def test_round_follows_the_schedule():

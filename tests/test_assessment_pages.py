@@ -2,16 +2,16 @@
 
 from datetime import date
 
-from digled.insight import anonymity
-from digled.assessment import answering
 from digled.accounts import auth
+from digled.assessment import answering
 from digled.content import loader
+from digled.platform import pseudonyms
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
 
 
 def _leder_respondent(demo_db):
-    return anonymity.pseudonym(SECRET, auth.get_user(demo_db, "leder").id)
+    return pseudonyms.of_user(SECRET, auth.get_user(demo_db, "leder").id)
 
 
 def _open_assessment(demo_db):

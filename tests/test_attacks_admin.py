@@ -15,10 +15,9 @@ import sqlite3
 
 import pytest
 
-from digled.insight import anonymity
-from digled.assessment import answering
 from digled.accounts import auth, invitations, navigation, notices, participants
-from digled.platform import db
+from digled.assessment import answering
+from digled.platform import db, pseudonyms
 from digled.programme import reminders
 from tests.conftest import SECRET
 
@@ -33,7 +32,7 @@ def _answer_all(d, framework, draft_id, value):
 def _take_assessment(d, framework, user_id: int, value: int, round_: str = "start") -> answering.Attempt:
     """What the assessment page does for a logged-in leader (the server knows the secret)."""
     user = auth.get_user_by_id(d, user_id)
-    respondent = anonymity.pseudonym(SECRET, user_id)
+    respondent = pseudonyms.of_user(SECRET, user_id)
     draft = answering.start(d, respondent, round_, user.municipality, user.area, user.level, secret=SECRET)
     _answer_all(d, framework, draft.id, value)
     attempt = answering.submit(d, framework, draft.id, secret=SECRET)
@@ -75,7 +74,7 @@ def _link_by_day(assessment_rows: list[tuple], participation_rows: list[tuple]) 
 
 
 def test_attack_5_the_backup_download_links_no_answer_to_anyone(demo_db, tmp_path):
-    truth = {anonymity.pseudonym(SECRET, uid): uid for (uid,) in demo_db.execute("SELECT id FROM users")}
+    truth = {pseudonyms.of_user(SECRET, uid): uid for (uid,) in demo_db.execute("SELECT id FROM users")}
     live = demo_db.execute("SELECT respondent, sealed, scores, '' FROM assessments").fetchall()
     assert len(live) > 40
     _add_fake_publication(demo_db)
@@ -122,9 +121,9 @@ def test_attack_5_before_the_fix_the_same_attack_names_everyone(tmp_path, framew
         for n, uid in enumerate(uids):
             day = f"2016-01-{1 + n % 4:02d}"
             d.execute("INSERT INTO assessments (respondent, round, status, started, submitted) "
-                      "VALUES (?, 'start', 'submitted', ?, ?)", [anonymity.pseudonym(SECRET, uid), day, day])
+                      "VALUES (?, 'start', 'submitted', ?, ?)", [pseudonyms.of_user(SECRET, uid), day, day])
             d.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)", [uid, day])
-    truth = {anonymity.pseudonym(SECRET, uid): uid for uid in uids}
+    truth = {pseudonyms.of_user(SECRET, uid): uid for uid in uids}
     rows = d.execute("SELECT respondent, round, submitted FROM assessments ORDER BY rowid").fetchall()
     people = d.execute("SELECT user_id, round, taken_on FROM participation ORDER BY rowid").fetchall()
     by_order = _link_by_order([(r, rnd) for r, rnd, _ in rows], people)
@@ -153,7 +152,7 @@ def test_attack_7_an_administrator_cannot_take_over_an_activated_account(databas
 
     # 1. "Resend the invitation" (participants page and reminders page): refused, no link
     with pytest.raises(participants.InvalidParticipant) as refused:
-        participants.resend_invitation(database, settings, lea_id, "anne")
+        reminders.resend_invitation(database, settings, lea_id, "anne")
     assert refused.value.problems[0].field == "account"
     [invited] = reminders.invite(database, settings, [lea_id], "anne", send=False)
     assert invited.link == "" and invited.error == invitations.ACTIVATED
@@ -231,7 +230,7 @@ def test_attack_8_invented_leaders_give_the_administrator_no_figure(database, fr
     boss = participants.add(database, {"name": "Puppet Boss", "email": "puppet@example.dk", "roles": ["management"],
                                        **group}, "anne")  # a new management account: its link is never shown
     [by_hand] = reminders.invite(database, settings, [boss], "anne", send=False)
-    link, _ = participants.resend_invitation(database, settings, boss, "anne")
+    link, _ = reminders.resend_invitation(database, settings, boss, "anne")
     assert by_hand.link == "" and link == "" and not invitations.link_was_shown(database, boss)
     second_admin = participants.add(database, {"name": "Anne Two", "email": "anne2@example.dk", "roles": ["admin"],
                                                **group}, "anne")

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digled.platform import db as storage
 from digled.accounts import organisation
+from digled.assessment import scoring
 from digled.content import programme
 from digled.insight import publications
-from digled.assessment import scoring
 from digled.insight.anonymity import Row
+from digled.platform import db as storage
 from tests import attacker
 
-T0 = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 MUNIS, AREAS, LEVELS = ["Albertslund", "Glostrup"], ["skole", "dagtilbud", "aeldre", "teknik"], ["topleder", "mellemleder", "foersteleder"]
 TARGET = ("Glostrup", "kultur", "topleder")  # a group the background leaves empty
 KEY = ("start", *TARGET)

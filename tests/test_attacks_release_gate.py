@@ -17,10 +17,11 @@ import random
 import numpy as np
 import pytest
 
-from digled.insight import anonymity, profiles, publications
-from digled.assessment import answering, scoring
 from digled.accounts import auth, identities, invitations, navigation, organisation, participants
-from digled.platform import config, db as storage
+from digled.assessment import scoring
+from digled.insight import profiles, publications
+from digled.platform import config, pseudonyms
+from digled.platform import db as storage
 from digled.programme import reminders
 from tests.attacker import RowSpace
 from tests.conftest import SECRET
@@ -219,7 +220,7 @@ def domains(monkeypatch):
 
 
 def _take(world: World, user_id: int, answers: dict) -> int:
-    return _submit(world, anonymity.pseudonym(SECRET, user_id), "start", GROUP, answers)
+    return _submit(world, pseudonyms.of_user(SECRET, user_id), "start", GROUP, answers)
 
 
 def test_4_invented_leaders_and_a_management_account_give_the_administrator_nothing(world, domains, monkeypatch, tmp_path):
@@ -231,7 +232,7 @@ def test_4_invented_leaders_and_a_management_account_give_the_administrator_noth
     monkeypatch.setenv("DIGLED_OUTBOX", str(tmp_path / "outbox"))
     db, settings = world.db, domains
     fields = dict(zip(("municipality", "area", "level"), GROUP))
-    anne = auth.create_user(db, username="anne", name="Anne Krogh", email="anne@glostrup.dk", roles=["admin"], **fields)
+    auth.create_user(db, username="anne", name="Anne Krogh", email="anne@glostrup.dk", roles=["admin"], **fields)
     rng = random.Random(4)
     # the real leader, invited by e-mail to her municipal address, activates and answers
     vera = participants.add(db, {"name": "Vera Solo", "email": "vera@glostrup.dk", "roles": ["leader"], **fields}, "anne")
@@ -279,7 +280,7 @@ def test_4_the_management_role_needs_management_or_the_operator(database, capsys
     or granted by the operator on the command line; every other management user is told."""
     from digled.cli import main
 
-    hr = auth.create_user(database, username="hr", name="Hanne HR", email="hr@glostrup.dk", roles=[])
+    auth.create_user(database, username="hr", name="Hanne HR", email="hr@glostrup.dk", roles=[])
     boss = auth.create_user(database, username="boss", name="Bo Boss", email="bo@glostrup.dk", roles=[])
     assert main(["grant-management", "hr"]) == 0  # the operator's grant: the first management user
     assert "hr (Hanne HR) has the management role" in capsys.readouterr().out

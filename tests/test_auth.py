@@ -3,6 +3,7 @@ import time
 import pytest
 
 from digled.accounts import auth, sessions
+from digled.platform import config
 
 NOW = 1_800_000_000.0
 
@@ -84,7 +85,7 @@ def test_locked_and_inactive_users_cannot_log_in(database, ole, demo_hash):
 
 
 def test_a_session_begun_before_logout_is_refused(database, ole):
-    policy = sessions.Policy()
+    policy = config.SessionPolicy()
     session_id, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW)
     token = sessions.redeem(database, ticket, "k" * 40, now=NOW + 1)
     found = sessions.from_token(database, token, "k" * 40)
@@ -98,7 +99,7 @@ def test_a_session_begun_before_logout_is_refused(database, ole):
 
 
 def test_idle_session_and_inactive_user_are_refused(database, ole):
-    policy = sessions.Policy()
+    policy = config.SessionPolicy()
     session_id, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW)
     sessions.redeem(database, ticket, "k" * 40, now=NOW)
     found = sessions.get(database, session_id)

@@ -3,18 +3,18 @@ UIDs, growing SEQUENCE, REQUEST / CANCEL for the service check; activity times i
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from digled.programme import calendar_files
-from digled.content import programme
+from digled.content import activities, programme
 from digled.content.loader import ContentError
+from digled.programme import calendar_files
 
 CPH = "Europe/Copenhagen"
-BOOKED = datetime(2016, 4, 20, 8, 0, tzinfo=timezone.utc)
+BOOKED = datetime(2016, 4, 20, 8, 0, tzinfo=UTC)
 
 
 def parsed(data: bytes):
@@ -24,7 +24,7 @@ def parsed(data: bytes):
 
 
 def test_a_workshop_has_its_time_of_day_and_place_in_danish_time():
-    prog = programme.load_programme()
+    prog = activities.load_programme()
     a = prog.activity("workshop1")
     data = calendar_files.for_activity(a, date(2016, 2, 25), date(2016, 2, 25), "da",
                                        url="https://digled.example.dk/meetings?item=workshop1")
@@ -44,7 +44,7 @@ def test_a_workshop_has_its_time_of_day_and_place_in_danish_time():
 
 
 def test_a_meeting_lands_on_its_day_and_moves_with_the_schedule():
-    prog = programme.load_programme()
+    prog = activities.load_programme()
     meeting = prog.activity("meeting1")  # opens day 70, takes place day 84, 13:00-14:00
     kickoff = prog.kickoff_date
     e = parsed(calendar_files.for_activity(meeting, kickoff + timedelta(days=70), kickoff + timedelta(days=91), "en"))[1]
@@ -59,7 +59,7 @@ def test_a_meeting_lands_on_its_day_and_moves_with_the_schedule():
 
 
 def test_an_activity_without_a_time_is_a_whole_day_event():
-    prog = programme.load_programme()
+    prog = activities.load_programme()
     film_day = date(2015, 11, 23)
     e = parsed(calendar_files.for_activity(prog.activity("film1"), film_day, film_day, "da"))[1]
     assert e.decoded("dtstart") == film_day and e.decoded("dtend") == film_day + timedelta(days=1)
@@ -67,7 +67,7 @@ def test_an_activity_without_a_time_is_a_whole_day_event():
 
 
 def test_the_kickoff_is_a_whole_working_day_with_an_example_place():
-    kickoff = programme.load_programme().activity("kickoff")
+    kickoff = activities.load_programme().activity("kickoff")
     assert (kickoff.start, kickoff.end) == (time(9, 0), time(15, 30))
     assert kickoff.place["da"].startswith("Eksempel:") and kickoff.place["en"].startswith("Example:")
 
@@ -119,7 +119,7 @@ def test_bad_times_are_named_with_their_activity(tmp_path, fields, problem):
     broken = tmp_path / "programme.yaml"
     broken.write_text(source.replace(old, f"    opens: 101\n    due: 101\n    {fields}\n"), encoding="utf-8")
     with pytest.raises(ContentError, match=problem.replace("(", r"\(").replace(")", r"\)")):
-        programme.load_programme(broken)
+        activities.load_programme(broken)
 
 
 def _widget_app(lang: str):
@@ -129,8 +129,8 @@ def _widget_app(lang: str):
     def app():
         import sys
 
-        from digled.platform import i18n
         from digled.content import programme as p
+        from digled.platform import i18n
         from digled.ui import calendar
 
         lang = sys.argv[-1] if sys.argv[-1] in ("da", "en") else "da"

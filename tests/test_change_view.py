@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled.insight import assessment_figures, publications
-from digled.content import loader, programme
 from digled.accounts import organisation
+from digled.content import loader, programme
+from digled.insight import assessment_figures, publications
 from digled.ui import change_view
 from tests.apptest import page_text
 
@@ -136,8 +136,8 @@ def _view(pub_id: int, key: list, lang: str) -> None:
     import streamlit as st  # noqa: F401
 
     from digled.content import loader
-    from digled.platform import db, i18n
     from digled.insight import publications
+    from digled.platform import db, i18n
     from digled.ui import change_view
     from tests.apptest import db_path
 

@@ -2,8 +2,8 @@ import subprocess
 import sys
 
 from digled.accounts import auth
-from digled.platform import db
 from digled.cli import main
+from digled.platform import db
 
 
 def test_help_lists_the_commands(capsys):

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.platform import audit, workdays
 from digled.accounts import auth, programme_runs
+from digled.platform import audit, workdays
 from tests.apptest import app_as, page_text
 
 PAGE = "pages/admin_cohorts.py"

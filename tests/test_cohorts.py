@@ -5,15 +5,16 @@ publications belong to one cohort; and comparing two cohorts' releases reveals n
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 
-from digled.insight import anonymity, assessment_figures, publications
+from digled.accounts import organisation, programme_runs
 from digled.assessment import answering
-from digled.accounts import programme_runs, organisation
-from digled.platform import db as storage
 from digled.content import programme
+from digled.insight import assessment_figures, publications
+from digled.platform import db as storage
+from digled.platform import pseudonyms
 from tests import attacker
 from tests.conftest import SECRET
 from tests.test_attacks_management import AREAS, LEVELS, MUNIS, World
@@ -152,7 +153,7 @@ def test_the_name_of_an_earlier_run_and_non_leaders_are_refused(demo_db):
 
 def test_a_draft_open_at_closing_becomes_the_leaders_own_extra_retake(demo_db):
     lea = _user(demo_db, "leder")
-    respondent = anonymity.pseudonym(SECRET, lea)
+    respondent = pseudonyms.of_user(SECRET, lea)
     answering.discard_draft(demo_db, respondent)
     d = answering.start(demo_db, respondent, "end", secret=SECRET)
     assert demo_db.execute("SELECT cohort_id FROM assessments WHERE id = ?", [d.id]).fetchone()[0] == programme_runs.running_id(demo_db)
@@ -166,7 +167,7 @@ def test_a_draft_open_at_closing_becomes_the_leaders_own_extra_retake(demo_db):
 
 def _leader_with_history(db) -> tuple[int, str]:
     for (uid,) in db.execute("SELECT id FROM users WHERE roles = 'leader' ORDER BY id"):
-        respondent = anonymity.pseudonym(SECRET, uid)
+        respondent = pseudonyms.of_user(SECRET, uid)
         if answering.history(db, respondent, SECRET):
             return uid, respondent
     raise AssertionError("no demo leader with a submitted attempt")
@@ -273,7 +274,7 @@ def test_the_leaders_history_names_the_run_of_each_attempt_once_there_are_two(de
 
 
 def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programme(demo_db):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from digled.programme import service
     from tests.apptest import app_as
@@ -286,9 +287,9 @@ def test_a_leader_outside_the_running_run_keeps_their_wheel_but_not_its_programm
     at.switch_page("pages/assessment.py").run()
     assert not at.exception
     assert "Dette er en ekstra afklaring" in " ".join(i.value for i in at.info)  # never the run's start
-    slot = service.create_slot(demo_db, "admin", datetime(2027, 2, 1, 9, 0, tzinfo=timezone.utc), 30, 2, "")
+    slot = service.create_slot(demo_db, "admin", datetime(2027, 2, 1, 9, 0, tzinfo=UTC), 30, 2, "")
     with pytest.raises(service.ServiceError, match="participants of the running run"):
-        service.book(demo_db, lea, slot, now=datetime(2027, 1, 20, tzinfo=timezone.utc))
+        service.book(demo_db, lea, slot, now=datetime(2027, 1, 20, tzinfo=UTC))
     programme_runs.add_member(demo_db, lea)  # added to the run: the programme is theirs again
     at = app_as("leder", lang="da").run()
     assert not any("ikke deltager" in i.value for i in at.info)

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from digled.accounts import auth, programme_runs
-from digled.platform import db as storage
 from digled.insight import publications
+from digled.platform import db as storage
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ import shutil
 import pytest
 import yaml
 
-from digled.content import loader, programme
 from digled.cli import main
+from digled.content import activities, loader
 
 
 def test_real_content_is_complete(framework):
@@ -73,14 +73,14 @@ def test_malformed_yaml_is_named(content_copy):
 
 def test_check_content_exits_non_zero_on_invalid_content(content_copy, monkeypatch, capsys):
     _edit(content_copy / "items.yaml", lambda d: d["items"][0].update(dimension="feelings"))
-    monkeypatch.setattr(content, "DATA_DIR", content_copy.parent)
-    monkeypatch.setattr(content, "load_framework", lambda directory=None, _orig=loader.load_framework: _orig(content_copy))
+    monkeypatch.setattr(loader, "DATA_DIR", content_copy.parent)
+    monkeypatch.setattr(loader, "load_framework", lambda directory=None, _orig=loader.load_framework: _orig(content_copy))
     assert main(["check-content"]) == 1
     assert "item info_search-k1: dimension must be one of" in capsys.readouterr().err
 
 
 def test_programme_content_is_valid_and_ordered():
-    p = programme.load_programme()
+    p = activities.load_programme()
     kinds = [a.kind for a in p.activities]
     assert kinds.count("elearning") == 4 and kinds.count("kl_film") == 5
     assert kinds.count("workshop") == 2 and kinds.count("meeting") == 2

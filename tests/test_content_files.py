@@ -10,11 +10,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.platform import audit, dates
 from digled.accounts import auth
-from digled.content import uploaded_files, programme
-from digled.programme import journey, kickoff
+from digled.content import programme, uploaded_files
 from digled.content.loader import ContentError
+from digled.platform import audit, dates
+from digled.programme import journey, kickoff
 
 
 def small_pdf(text: str = "Håndbog") -> bytes:
@@ -160,12 +160,12 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(database):
 
 def test_too_many_members_or_too_much_in_all_is_refused(database, monkeypatch):
     many = small_pptx({f"ppt/slides/slide{i}.xml": "<s/>" for i in range(2, 12)})  # 14 files
-    monkeypatch.setattr(content_files, "MAX_ZIP_MEMBERS", 13)
+    monkeypatch.setattr(uploaded_files, "MAX_ZIP_MEMBERS", 13)
     with pytest.raises(uploaded_files.FileRefused, match="unpacks to far too much"):
         uploaded_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin")
-    monkeypatch.setattr(content_files, "MAX_ZIP_MEMBERS", 14)
+    monkeypatch.setattr(uploaded_files, "MAX_ZIP_MEMBERS", 14)
     assert uploaded_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin").version == 1
-    monkeypatch.setattr(content_files, "MAX_ZIP_UNPACKED_BYTES", 100)
+    monkeypatch.setattr(uploaded_files, "MAX_ZIP_UNPACKED_BYTES", 100)
     with pytest.raises(uploaded_files.FileRefused, match="unpacks to far too much"):
         uploaded_files.upload(database, "kickoff:talk:center:slides", "many.pptx", many, "admin")
 
@@ -435,7 +435,7 @@ def test_the_handbook_is_hidden_before_unlock_and_downloads_after(demo_db, monke
 def test_attack_a_stale_page_gives_a_leader_no_handbook_once_it_is_locked_again(demo_db, monkeypatch):
     """The page was drawn while the handbook was unlocked; at the click it no longer is (the end
     assessment row gone, the date moved): the deferred download makes nothing."""
-    from tests.apptest import deferred_downloads, click_download
+    from tests.apptest import click_download, deferred_downloads
 
     made = deferred_downloads(monkeypatch)
     uploaded_files.upload(demo_db, "handbook", "h.pdf", small_pdf(), "admin")

@@ -8,10 +8,10 @@ from datetime import date, time
 
 import pytest
 
+from digled.content import activities, admin_edits, programme
+from digled.content.loader import ContentError
 from digled.platform import audit, db
 from digled.programme import calendar_files, journey
-from digled.content import admin_edits, programme
-from digled.content.loader import ContentError
 from tests.apptest import app_as, page_text, shown
 
 BASE = programme.programme()  # the YAML as written
@@ -79,7 +79,7 @@ def test_the_loader_checks_the_examples(tmp_path, change, message):
     path = tmp_path / "programme.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match=message):
-        programme.load_programme(path)
+        activities.load_programme(path)
 
 
 def test_the_loader_refuses_a_minute_past_the_films_end(tmp_path):
@@ -88,7 +88,7 @@ def test_the_loader_refuses_a_minute_past_the_films_end(tmp_path):
     path = tmp_path / "programme.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError, match=r"activity kl1: reflections\[0\].*between 0 and 5"):
-        programme.load_programme(path)
+        activities.load_programme(path)
 
 
 # --- overrides ---------------------------------------------------------------------------------

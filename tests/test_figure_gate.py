@@ -109,7 +109,8 @@ def test_only_new_figures_give_way():
 import itertools  # noqa: E402
 
 import numpy as np  # noqa: E402
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 from digled.insight.anonymity import Candidate, Previous  # noqa: E402
 from tests import attacker  # noqa: E402

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digled.assessment import answering
-from digled.platform import config, db
 from digled.content import loader
+from digled.platform import config, db
 
 DATA = loader.DATA_DIR
 FRAMEWORK_FILES = ("framework.yaml", "items.yaml", "profile.yaml", "feedback.yaml")

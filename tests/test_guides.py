@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digled.platform import audit, db
 from digled.content import guides, programme
 from digled.content.loader import ContentError
+from digled.platform import audit, db
 from tests.apptest import ROOT
 
 SEED_DEFINITION = (

@@ -10,9 +10,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled.insight import anonymity
 from digled.assessment import answering, importance, results
-from digled.platform import i18n
+from digled.platform import i18n, pseudonyms
 from tests.conftest import SECRET
 
 CIDS = ("info_search", "info_evaluate", "info_manage", "info_needs",
@@ -111,7 +110,7 @@ def test_an_unimportant_competence_drops_out_of_the_recommendations(framework):
 
 
 def _submitted(database, framework, n: int, round_: str = "start", day=date(2027, 1, 10)):
-    respondent = anonymity.pseudonym(SECRET, n)
+    respondent = pseudonyms.of_user(SECRET, n)
     d = answering.start(database, respondent, round_, today=day, secret=SECRET)
     for q in answering.question_ids(framework):
         answering.save_answer(database, framework, d.id, q, 3)
@@ -144,7 +143,7 @@ def test_bad_marks_are_refused_with_a_clear_error_and_nothing_written(database, 
 
 
 def test_a_draft_or_unknown_attempt_takes_no_marks(database, framework):
-    d = answering.start(database, anonymity.pseudonym(SECRET, 2), "start", today=date(2027, 1, 10), secret=SECRET)
+    d = answering.start(database, pseudonyms.of_user(SECRET, 2), "start", today=date(2027, 1, 10), secret=SECRET)
     for attempt_id in (d.id, 987654321):
         with pytest.raises(importance.ImportanceError):
             importance.save(database, attempt_id, {"info_search": "important"}, framework)
@@ -271,7 +270,7 @@ def _screen(tmp_path, respondent: str, lang: str) -> AppTest:
 def _leader_with_attempts(demo_db, framework, values=(2,)):
     from digled.accounts import auth
 
-    respondent = anonymity.pseudonym(SECRET, auth.get_user(demo_db, "leder").id)
+    respondent = pseudonyms.of_user(SECRET, auth.get_user(demo_db, "leder").id)
     made = []
     for i, value in enumerate(values):
         d = answering.start(demo_db, respondent, "start" if i == 0 else "extra", secret=SECRET)

@@ -7,13 +7,14 @@ import subprocess
 import sys
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from digled.platform import audit, db
-from digled.accounts import auth, importer
 from digled import cli
+from digled.accounts import auth, importer
+from digled.platform import audit, db
 from tests.apptest import ROOT
 
 HEADER = "name,e-mail,municipality,area,leader level"

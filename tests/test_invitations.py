@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from digled.platform import audit, db
 from digled.accounts import auth, invitations
+from digled.platform import audit, db
 
 NOW = 1_800_000_000.0
 DAY = 86400

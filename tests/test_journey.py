@@ -5,10 +5,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from digled.platform import audit, dates, i18n
 from digled.accounts import auth
-from digled.programme import journey, service
 from digled.content import programme
+from digled.platform import audit, dates, i18n
+from digled.programme import journey, service
 
 KICKOFF = date(2015, 11, 16)
 PROG = programme.programme()

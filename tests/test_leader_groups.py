@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from digled.platform import audit, dates, i18n
 from digled.accounts import auth, participants
-from digled.programme import journey, leader_groups as lg
 from digled.content import programme
+from digled.platform import audit, dates, i18n
+from digled.programme import journey
+from digled.programme import leader_groups as lg
 from tests.apptest import app_as, page_text
 
 ADMIN_PAGE = "pages/admin_groups.py"
@@ -390,9 +391,9 @@ def test_import_names_the_line_with_an_unknown_leader_group_and_writes_nothing(d
     from digled.accounts import importer
 
     lg.create(database, "admin", "Skole")
-    data = ("name,email,municipality,area,level,leader group\n"
-            "Bo Berg,bo@glostrup.dk,Glostrup,skole,topleder,Skole\n"
-            "Cai Cold,cai@glostrup.dk,Glostrup,skole,topleder,Skolen\n").encode()
+    data = (b"name,email,municipality,area,level,leader group\n"
+            b"Bo Berg,bo@glostrup.dk,Glostrup,skole,topleder,Skole\n"
+            b"Cai Cold,cai@glostrup.dk,Glostrup,skole,topleder,Skolen\n")
     result = importer.parse(database, data, "x.csv")
     assert [e.describe() for e in result.errors] == [
         "line 3: there is no leader group named \u201cSkolen\u201d: create it under Leader groups first"]

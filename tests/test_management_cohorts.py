@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.insight import anonymity, publications
+from digled.accounts import organisation, programme_runs
 from digled.assessment import answering, scoring
-from digled.accounts import programme_runs, organisation
 from digled.content import loader, programme
-from digled.platform import exports
+from digled.insight import publications
+from digled.platform import exports, pseudonyms
 from digled.platform.db import write
 from digled.ui import publication as pub_ui
 from tests.apptest import Downloads, app_as, page_text
@@ -61,7 +61,7 @@ def _second_run(db, secret: str | None = None):
             scores["total"] = TOTALS[i]
             scores["competences"][c1]["score"] = C1_SCORES[i]
             scores["areas"][a1] = AREA_SCORES[i]
-            answering.insert_submitted(db, secret, anonymity.pseudonym(secret, uid), "start", date(2027, 1, 12),
+            answering.insert_submitted(db, secret, pseudonyms.of_user(secret, uid), "start", date(2027, 1, 12),
                                         mun, area, level, scores)
     new_pub = _publish(db, "first", t0 + timedelta(minutes=5))
     return old_id, old_pub, new, new_pub, leaders

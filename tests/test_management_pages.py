@@ -5,17 +5,16 @@ exports equal to what is shown."""
 from __future__ import annotations
 
 import json
-
 import os
 from datetime import timedelta
 
 import pytest
 
-from digled.insight import anonymity, assessment_figures, participation, publications
+from digled.accounts import organisation, participants
 from digled.assessment import answering, scoring
 from digled.content import loader, programme
-from digled.platform import exports
-from digled.accounts import organisation, participants
+from digled.insight import assessment_figures, participation, publications
+from digled.platform import exports, pseudonyms
 from digled.platform.db import write
 from digled.ui import publication as pub_ui
 from tests.apptest import Downloads, app_as, page_text
@@ -69,7 +68,7 @@ def _leaders_without_start(db):
         "SELECT id, municipality, area, level FROM users WHERE active = 1 AND counted_at IS NOT NULL "
         "AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
     ).fetchall()
-    return [r for r in rows if anonymity.pseudonym(secret, r[0]) not in taken]
+    return [r for r in rows if pseudonyms.of_user(secret, r[0]) not in taken]
 
 
 def _submit_start(db, leader) -> None:
@@ -77,7 +76,7 @@ def _submit_start(db, leader) -> None:
     secret = os.environ["DIGLED_PSEUDONYM_SECRET"]
     fw = loader.framework()
     uid, mun, area, level = leader
-    draft = answering.start(db, anonymity.pseudonym(secret, uid), "start", mun, area, level, secret=secret)
+    draft = answering.start(db, pseudonyms.of_user(secret, uid), "start", mun, area, level, secret=secret)
     for i, q in enumerate(answering.question_ids(fw)):
         answering.save_answer(db, fw, draft.id, q, 1 + i % scoring.SCALE_STEPS)
     answering.submit(db, fw, draft.id, secret=secret)

@@ -9,10 +9,9 @@ from datetime import date
 
 import pytest
 
-from digled.insight import anonymity
-from digled.assessment import answering, scoring
-from digled.platform import audit, db, sealing
 from digled.accounts import auth
+from digled.assessment import answering, scoring
+from digled.platform import audit, db, pseudonyms, sealing
 from tests.conftest import SECRET
 
 OTHER_SECRET = "another-secret-" + "z" * 32
@@ -55,7 +54,7 @@ def test_random_ids_are_positive_62_bit_numbers():
 
 
 def test_rows_hold_no_date_and_no_order_but_the_leader_sees_both(database, framework):
-    respondent = anonymity.pseudonym(SECRET, 7)
+    respondent = pseudonyms.of_user(SECRET, 7)
     first = _take(database, framework, respondent, "start", date(2016, 1, 4), date(2016, 1, 5), 2)
     draft = answering.start(database, respondent, "extra", today=date(2016, 3, 1), secret=SECRET)
     _answer_all(database, framework, draft.id, 4)
@@ -74,21 +73,21 @@ def test_rows_hold_no_date_and_no_order_but_the_leader_sees_both(database, frame
 
 
 def test_two_attempts_on_one_day_keep_their_order(database, framework):
-    respondent = anonymity.pseudonym(SECRET, 8)
+    respondent = pseudonyms.of_user(SECRET, 8)
     day = date(2016, 5, 1)
     ids = [_take(database, framework, respondent, r, day, day, v).id for r, v in (("start", 1), ("extra", 4), ("extra", 2))]
     assert [a.id for a in answering.history(database, respondent, SECRET)] == ids
 
 
 def test_a_draft_knows_its_start_day_with_the_secret_only(database):
-    respondent = anonymity.pseudonym(SECRET, 9)
+    respondent = pseudonyms.of_user(SECRET, 9)
     answering.start(database, respondent, "start", today=date(2015, 11, 20), secret=SECRET)
     assert answering.draft(database, respondent, SECRET).started == "2015-11-20"
     assert answering.draft(database, respondent).started == ""
 
 
 def test_insert_submitted_writes_a_sealed_row_with_its_answers(database, framework):
-    respondent = anonymity.pseudonym(SECRET, 10)
+    respondent = pseudonyms.of_user(SECRET, 10)
     given = {q: 2 for q in answering.question_ids(framework)}
     with db.write(database):
         new_id = answering.insert_submitted(database, SECRET, respondent, "start", date(2016, 1, 4), "Glostrup",
@@ -124,7 +123,7 @@ def _old_database(path, framework):
             cur = d.execute(
                 "INSERT INTO assessments (respondent, round, status, started, submitted, municipality, area, level, scores) "
                 "VALUES (?, ?, ?, ?, ?, 'Glostrup', 'skole', 'mellemleder', ?)",
-                [anonymity.pseudonym(SECRET, uid), rnd, status, started, submitted, scores],
+                [pseudonyms.of_user(SECRET, uid), rnd, status, started, submitted, scores],
             )
             d.conn.executemany("INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?)",
                                [(cur.lastrowid, q, v) for q, v in given.items()])
@@ -138,7 +137,7 @@ def test_rows_of_the_old_schema_are_sealed_and_keep_working_for_their_leaders(tm
     _old_database(path, framework)
     d = db.open_and_migrate(path)
     assert db.version(d) == db.SCHEMA_VERSION
-    mine = anonymity.pseudonym(SECRET, 1)
+    mine = pseudonyms.of_user(SECRET, 1)
     before = answering.history(d, mine, SECRET)  # works before the conversion too (plaintext)
     totals = [a.scores["total"] for a in before]
     assert [a.submitted for a in before] == ["2015-11-21", "2016-02-01", "2016-02-01"] and totals[1] > totals[0] > totals[2]
@@ -155,7 +154,7 @@ def test_rows_of_the_old_schema_are_sealed_and_keep_working_for_their_leaders(tm
                for a, v in zip(after, (2, 4, 1)))  # the answers followed their row
     assert d.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 5 * n
     assert d.execute("PRAGMA foreign_key_check").fetchall() == []
-    draft = answering.draft(d, anonymity.pseudonym(SECRET, 3), SECRET)
+    draft = answering.draft(d, pseudonyms.of_user(SECRET, 3), SECRET)
     assert draft.started == "2016-02-03" and len(answering.answers(d, draft.id)) == n
     d.close()
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from digled.platform import audit
 from digled.accounts import auth, organisation
 from digled.content import loader
+from digled.platform import audit
 from digled.platform.db import get_setting, set_setting
 
 

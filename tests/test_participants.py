@@ -5,8 +5,9 @@ import time
 
 import pytest
 
-from digled.platform import audit
 from digled.accounts import auth, identities, invitations, participants
+from digled.platform import audit, config
+from digled.programme import reminders
 
 LEA = {"name": "Lea Dam", "email": "Lea.Dam@albertslund.dk", "municipality": "Albertslund",
        "area": "dagtilbud", "level": "foersteleder", "roles": ["leader"]}
@@ -110,11 +111,11 @@ def test_deactivation_ends_every_session_and_reactivation_restores_login(databas
 
     session_id, ticket = sessions.begin(database, lea.id, "k" * 40)  # a login a moment ago
     sessions.redeem(database, ticket, "k" * 40)
-    assert sessions.get(database, session_id).problem(lea, sessions.Policy()) is None
+    assert sessions.get(database, session_id).problem(lea, config.SessionPolicy()) is None
     participants.set_active(database, user_id, False, "anne")
     lea = auth.get_user_by_id(database, user_id)
     assert not lea.active and lea.sessions_valid_after > time.time() - 5
-    assert sessions.get(database, session_id).problem(lea, sessions.Policy()) == "ended"
+    assert sessions.get(database, session_id).problem(lea, config.SessionPolicy()) == "ended"
     assert auth.attempt_login(database, "lea.dam", "any password", None, 30).user is None
     assert audit.recent(database, 1)[0]["action"] == "deactivate participant"
     participants.set_active(database, user_id, True, "anne")
@@ -130,9 +131,9 @@ def test_an_admin_cannot_deactivate_themselves(database, admin):
 
 def test_resend_invitation_mails_a_fresh_link_and_retires_the_old(database, admin, settings, smtp_server):
     user_id = participants.add(database, LEA, "anne")
-    shown, error = participants.resend_invitation(database, settings, user_id, "anne")
+    shown, error = reminders.resend_invitation(database, settings, user_id, "anne")
     assert shown == "" and error is None  # e-mailed: the link is not shown in the app
-    shown, error = participants.resend_invitation(database, settings, user_id, "anne")
+    shown, error = reminders.resend_invitation(database, settings, user_id, "anne")
     assert shown == "" and error is None
     assert len(smtp_server.messages) == 2
     assert all("Lea.Dam@albertslund.dk" in m["To"] for m in smtp_server.messages)
@@ -145,7 +146,7 @@ def test_resend_invitation_mails_a_fresh_link_and_retires_the_old(database, admi
     assert "create invitation" in [e["action"] for e in audit.recent(database)]
     participants.set_active(database, user_id, False, "anne")
     with pytest.raises(participants.InvalidParticipant):
-        participants.resend_invitation(database, settings, user_id, "anne")
+        reminders.resend_invitation(database, settings, user_id, "anne")
 
 
 def test_the_list_filters_and_shows_participation_per_person(demo_db):

@@ -9,14 +9,13 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled.insight import anonymity
 from digled.assessment import answering, plan
-from digled.platform import exports, i18n
+from digled.platform import exports, i18n, pseudonyms
 from tests.conftest import SECRET
 
 TODAY = date(2026, 12, 1)
-ME = anonymity.pseudonym(SECRET, 7)
-OTHER = anonymity.pseudonym(SECRET, 8)
+ME = pseudonyms.of_user(SECRET, 7)
+OTHER = pseudonyms.of_user(SECRET, 8)
 EN = i18n.translator("en")
 DA = i18n.translator("da")
 

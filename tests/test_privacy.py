@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digled.platform import i18n
 from digled.accounts import navigation, privacy
 from digled.content.loader import ContentError
+from digled.platform import i18n
 from tests.apptest import ROOT, app_as, page_text
 
 SOURCE = ROOT / "data" / "privacy.yaml"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from digled.accounts import navigation, organisation
 from digled.assessment import answering
 from digled.insight import assessment_figures, profiles, publications
-from digled.accounts import navigation, organisation
+from digled.platform import pseudonyms
 from tests.apptest import app_as, page_text
 from tests.conftest import SECRET
 
@@ -118,7 +119,7 @@ def _publish(db, framework):
     from digled.content import programme
 
     made = publications.make(db, framework, organisation.current(db), programme.programme(), "admin",
-                             now=datetime.now(timezone.utc) + timedelta(days=1))
+                             now=datetime.now(UTC) + timedelta(days=1))
     return made
 
 
@@ -238,9 +239,8 @@ def _panel(lang: str):
     """The panel alone, for the demo user `leder` and her latest attempt (what my_results calls)."""
     import os
 
-    from digled.insight import anonymity
-    from digled.assessment import answering
     from digled.accounts import auth
+    from digled.assessment import answering
     from digled.content import loader
     from digled.platform import db
     from digled.platform.i18n import translator
@@ -249,17 +249,16 @@ def _panel(lang: str):
 
     d = db.connect(os.environ["DIGLED_DB"])
     user = auth.get_user(d, "leder")
-    attempts = answering.history(d, anonymity.pseudonym(SECRET, user.id), SECRET)
+    attempts = answering.history(d, pseudonyms.of_user(SECRET, user.id), SECRET)
     wheel_panel.show(d, loader.framework(), attempts[-1], attempts[-2] if len(attempts) > 1 else None,
                      user, translator(lang), lang)
 
 
 def _leder_attempt(db, framework, level="mellemleder", round_="start", value=3):
-    from digled.insight import anonymity
     from digled.accounts import auth
 
     user = auth.get_user(db, "leder")
-    respondent = anonymity.pseudonym(SECRET, user.id)
+    respondent = pseudonyms.of_user(SECRET, user.id)
     a = answering.start(db, respondent, round_, "Albertslund", "dagtilbud", level, secret=SECRET)
     for q in answering.question_ids(framework):
         answering.save_answer(db, framework, a.id, q, value)

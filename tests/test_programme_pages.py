@@ -3,14 +3,14 @@ and of the administrator (schedule and attendance, service slots, workshop table
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 
 from digled.accounts import auth
+from digled.content import programme
 from digled.platform import dates, i18n
 from digled.programme import journey, service, workshops
-from digled.content import programme
 from tests.apptest import app_as, page_text, shown
 
 ADMIN_PAGES = ["pages/admin_schedule.py", "pages/admin_service.py", "pages/admin_workshops.py"]
@@ -133,14 +133,14 @@ def test_reflections_render_as_autosave_fields_with_their_saved_text(demo_db):
 
 
 def test_saved_status_says_when_in_the_users_language():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from digled.ui.widgets import saved_status
 
-    now = datetime(2026, 12, 1, 10, 42, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 1, 10, 42, tzinfo=UTC)
     assert saved_status(now, "da", i18n.translator("da"), now) == "Gemt kl. 10.42."
     assert saved_status(now, "en", i18n.translator("en"), now) == "Saved at 10:42."
-    earlier = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+    earlier = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
     assert saved_status(earlier, "da", i18n.translator("da"), now) == "Gemt 28. nov. 2026."
     assert saved_status(None, "da", i18n.translator("da"), now) == ""
 
@@ -295,7 +295,7 @@ def scenario() -> dict[str, date]:
         kickoff = easter_monday - timedelta(days=105)
         june5 = date(year, 6, 5)
 
-        def working(d: date) -> bool:
+        def working(d: date, off=off) -> bool:
             return d.weekday() < 5 and d not in off and d != date(d.year, 6, 5)
 
         later = kickoff + timedelta(days=7)

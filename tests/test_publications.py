@@ -9,11 +9,11 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from digled.content import loader, programme
-from digled.platform import db as storage
 from digled.accounts import organisation
-from digled.insight import publications
 from digled.assessment import scoring
+from digled.content import loader, programme
+from digled.insight import publications
+from digled.platform import db as storage
 
 PROG = programme.programme()
 
@@ -120,9 +120,9 @@ def test_a_due_publication_is_made_in_the_background_once(tmp_path, framework):
 
 
 def test_importance_shares_are_shares_of_all_members_and_withheld_when_telling(framework):
-    from digled.insight import assessment_figures
-
     import pandas as pd
+
+    from digled.insight import assessment_figures
 
     ids = [c.id for c in framework.competences]
     n = 12

@@ -20,10 +20,10 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from digled.insight import assessment_figures, compare, focus, profiles, publications
-from digled.content import loader, programme
 from digled.accounts import organisation
 from digled.assessment import scoring
+from digled.content import programme
+from digled.insight import assessment_figures, compare, focus, profiles, publications
 from tests.apptest import Downloads, app_as
 
 COMPETENCES = "pages/management_competences.py"

@@ -27,9 +27,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks import workload
-from digled.insight import anonymity
 from digled.assessment import answering, scoring
-from digled.platform import db
+from digled.platform import db, pseudonyms
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "reliability-pseudonym-secret-" + "r" * 32
@@ -169,7 +168,7 @@ def _snapshot_problems(copy: Path, framework, leaders: dict[str, int], rounds: i
                     elif json.loads(scores) != json.loads(json.dumps(scoring.score(framework, dict(final)))):
                         problems.append(f"leader {number} round {r}: scores do not match the answers")
         for (user_id,) in d.execute("SELECT user_id FROM participation"):
-            respondent = anonymity.pseudonym(SECRET, user_id)
+            respondent = pseudonyms.of_user(SECRET, user_id)
             if not any(s == "submitted" for _, s, _ in per_respondent.get(respondent, [])):
                 problems.append(f"participation of user {user_id} without a submitted assessment")
     finally:
@@ -212,7 +211,7 @@ def test_backup_during_concurrent_writes_is_a_consistent_snapshot(live_db, tmp_p
     try:
         final_answers = d.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
         respondents = {
-            anonymity.pseudonym(SECRET, uid): n
+            pseudonyms.of_user(SECRET, uid): n
             for n, (uid,) in enumerate(d.execute("SELECT id FROM users ORDER BY id"))
         }
     finally:
@@ -240,7 +239,7 @@ def test_snapshot_check_detects_a_partial_assessment(live_db, tmp_path, framewor
             aid = next(iter(run.results[0].confirmed))
             item = d.execute("SELECT item FROM answers WHERE assessment_id = ? LIMIT 1", [aid]).fetchone()[0]
             d.execute("DELETE FROM answers WHERE assessment_id = ? AND item = ?", [aid, item])
-        respondents = {anonymity.pseudonym(SECRET, run.results[0].user_id): 0}
+        respondents = {pseudonyms.of_user(SECRET, run.results[0].user_id): 0}
     finally:
         d.close()
     problems = _snapshot_problems(live_db, framework, respondents, rounds=1)

@@ -8,20 +8,19 @@ import dataclasses
 import re
 import threading
 import time
-from datetime import date, datetime
+from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
-from digled.insight import anonymity
-from digled.assessment import answering
-from digled.accounts import auth, invitations
 from digled import cli
-from digled.platform import config, db, mailer
-from digled.content import programme
-from digled.programme import reminders
+from digled.accounts import auth, invitations
+from digled.assessment import answering
+from digled.content import activities, mail_texts, programme
 from digled.content.loader import ContentError
+from digled.platform import config, db, mailer, pseudonyms
+from digled.programme import reminders
 
 # The programme's default kick-off is Monday 16 November 2015 (data/programme.yaml):
 # assessment_start is open 16-30 Nov, film1 and kl1 open 23 Nov, meeting1 25 Jan - 15 Feb 2016,
@@ -32,7 +31,7 @@ FILM_DAY = date(2015, 11, 23)
 EMAILS = 3
 
 
-def online(prog: programme.Programme) -> programme.Programme:
+def online(prog: activities.Programme) -> activities.Programme:
     """The programme with every film online (the seed has no film links yet)."""
     return dataclasses.replace(prog, activities=tuple(
         dataclasses.replace(a, video_url=f"https://video.example.dk/{a.id}") if a.kind in reminders.FILM_KINDS else a
@@ -42,7 +41,7 @@ def online(prog: programme.Programme) -> programme.Programme:
 @pytest.fixture(autouse=True)
 def _films_online(monkeypatch):
     """Every film has a link unless a test says otherwise (test_a_film_without_a_link...)."""
-    prog = online(programme.load_programme())
+    prog = online(activities.load_programme())
     monkeypatch.setattr(programme, "programme", lambda db=None: prog)  # with or without a database
     return prog
 
@@ -124,7 +123,7 @@ def test_meetings_and_workshops_are_reminded_days_before(database, settings, coh
 
 def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort):
     lea = cohort["lea"]
-    answering.start(database, anonymity.pseudonym(settings.pseudonym_secret, lea), "start", today=date(2015, 11, 20),
+    answering.start(database, pseudonyms.of_user(settings.pseudonym_secret, lea), "start", today=date(2015, 11, 20),
                      secret=settings.pseudonym_secret)
     mine = [r for r in reminders.due(database, settings, FILM_DAY) if r.user.id == lea]
     assert f"draft:assessment_start:{lea}:2015-W48" in keys(mine)
@@ -137,7 +136,7 @@ def test_an_unfinished_draft_is_reminded_once_a_week(database, settings, cohort)
     assert [r for r in reminders.due(database, settings, date(2015, 11, 30)) if r.kind == "draft"]  # next week
     # a draft started just now waits for the grace period
     emma = cohort["emma"]
-    answering.start(database, anonymity.pseudonym(settings.pseudonym_secret, emma), "start", today=FILM_DAY,
+    answering.start(database, pseudonyms.of_user(settings.pseudonym_secret, emma), "start", today=FILM_DAY,
                      secret=settings.pseudonym_secret)
     assert not [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "draft" and r.user.id == emma]
 
@@ -204,7 +203,7 @@ def test_something_new_later_the_same_day_waits_for_the_next_day(database, setti
 
 
 def test_a_film_without_a_link_is_never_open_in_an_email(database, settings, cohort, monkeypatch):
-    seed = programme.load_programme()
+    seed = activities.load_programme()
     assert not any(a.video_url for a in seed.activities if a.kind in reminders.FILM_KINDS)
     monkeypatch.setattr(programme, "programme", lambda db=None: seed)
     assert [r for r in reminders.due(database, settings, FILM_DAY) if r.kind == "film"] == []
@@ -400,8 +399,8 @@ def test_a_broken_text_file_is_named(tmp_path):
     broken = tmp_path / "reminders.yaml"
     broken.write_text(source.replace("Ny film i forløbet: {activity}", "Ny film: {film}"), encoding="utf-8")
     with pytest.raises(ContentError, match=r"reminders.yaml: kinds: film: subject: the da text has an unknown"):
-        reminders.load_texts(broken)
-    assert reminders.load_texts().kinds.keys() == set(reminders.KINDS)
+        mail_texts.load_texts(broken)
+    assert mail_texts.load_texts().kinds.keys() == set(reminders.KINDS)
 
 
 def test_cli_dry_run_prints_one_line_per_due_reminder_and_sends_nothing(database, settings, cohort, capsys, tmp_path):

@@ -1,8 +1,8 @@
 """digled.assessment.results: the leader's own figures as tables and lists; each competence carries its
 DigComp 2.2 number (issue 20, point 11)."""
 
-from digled.content import loader
 from digled.assessment import results, scoring
+from digled.content import loader
 
 
 def _scores():

@@ -5,17 +5,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.insight import anonymity
 from digled.assessment import answering, importance, retention
-from digled.platform import audit, db, i18n
 from digled.cli import main
+from digled.platform import audit, db, i18n, pseudonyms
 from tests.conftest import SECRET
 
 TODAY = date(2027, 6, 1)
 
 
 def _respondent(n: int) -> str:
-    return anonymity.pseudonym(SECRET, n)
+    return pseudonyms.of_user(SECRET, n)
 
 
 def _submitted(database, framework, n: int, day: date = date(2027, 1, 10), answered: int = 20) -> answering.Attempt:

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from digled.platform import audit, db
 from digled.accounts import auth
+from digled.platform import audit, db
 from digled.programme import service
 
 NOW = datetime(2016, 4, 1, 12, 0)

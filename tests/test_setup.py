@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from digled.accounts import auth
+from digled.content import programme
 from digled.platform import db, i18n
 from digled.programme import first_run
-from digled.content import programme
 from tests.apptest import app_as, page_text
 
 PROG = programme.programme()

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from digled.content import programme, training
-from digled.platform.config import DATA_DIR
+from digled.content import activities, training
 from digled.content.loader import ContentError
+from digled.platform.config import DATA_DIR
 
 
 def test_every_competence_links_to_real_films_meetings_or_workshops(framework):
     links = training.load()
     assert list(links) == [c.id for c in framework.competences]  # all 16, in framework order
-    prog = programme.load_programme()
+    prog = activities.load_programme()
     kinds = {a.id: a.kind for a in prog.activities}
     for cid, entries in links.items():
         assert entries, cid

@@ -1,7 +1,7 @@
 import xml.etree.ElementTree as ET
 
-from digled.insight import assessment_figures
 from digled.assessment import results, scoring, wheel
+from digled.insight import assessment_figures
 
 LABELS = {k: k for k in ("score", "level", "target", "previous", "total", "points", "change")}
 

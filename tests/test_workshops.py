@@ -4,12 +4,13 @@ import math
 import random
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from digled.platform import audit
-from digled.accounts import auth
 from digled import cli
+from digled.accounts import auth
 from digled.content import loader
+from digled.platform import audit
 from digled.programme import journey, workshops
 from digled.programme.workshops import Leader, WorkshopError, plan_tables
 

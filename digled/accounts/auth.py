@@ -12,7 +12,7 @@ and the server-side sessions it points to are in `sessions.py`. This module deci
   alike; the users table mirrors the count for existing accounts. A locked name answers the
   same message whether or not an account has it.
 - **Limit per client.** Besides the per-name lockout, a client address with too many failed
-  logins in 15 minutes is refused for 15 minutes (`sessions.Policy.client_max_failures`).
+  logins in 15 minutes is refused for 15 minutes (`config.SessionPolicy.client_max_failures`).
 - **Revocation**: `end_sessions` ends every server-side session of the user (logout, password
   change, deactivation) and records the moment in `sessions_valid_after`.
 """

@@ -20,13 +20,12 @@ figures itself. Two rules close both routes (anonymity.py, the gate, relies on t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from digled.insight import anonymity
-from digled.platform import audit
 from digled.accounts import auth, notices
+from digled.platform import audit, pseudonyms
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError
 
@@ -45,7 +44,7 @@ class RoleRequestError(MessageError):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --- counted leaders -------------------------------------------------------------------------------
@@ -98,7 +97,7 @@ def uncounted_respondents(db: sqlite_utils.Database, secret: str) -> set[str]:
     their attempts out."""
     ids = [r[0] for r in db.execute(
         "SELECT id FROM users WHERE counted_at IS NULL AND (',' || roles || ',') LIKE '%,leader,%'")]
-    return {anonymity.pseudonym(secret, i) for i in ids}
+    return {pseudonyms.of_user(secret, i) for i in ids}
 
 
 def counted_between(db: sqlite_utils.Database, after: str | None, until: str) -> int:

@@ -22,8 +22,9 @@ from email.utils import formatdate, make_msgid
 
 import sqlite_utils
 
-from digled.platform import audit, mailer
 from digled.accounts import auth, invitations, notices
+from digled.content import mail_texts
+from digled.platform import audit, mailer
 from digled.platform.config import Settings
 from digled.platform.db import write
 from digled.platform.i18n import N_, normalise, translator
@@ -66,10 +67,8 @@ class ResetSent:
 
 def _compose(user: auth.User, subject: str, paragraphs: list[str], to: str | None = None) -> EmailMessage:
     """A plain-text e-mail to the user in their language, with the programme's greeting."""
-    from digled.programme import reminders  # the programme's greeting, sign-off and footer texts
-
     lang = normalise(user.language)
-    common = reminders.texts().common
+    common = mail_texts.texts().common
     greeting = common["greeting"][lang].format(name=user.name)
     body = "\n\n".join([greeting, *paragraphs, common["sign_off"][lang], f"-- \n{common['footer'][lang]}"]) + "\n"
     msg = EmailMessage()

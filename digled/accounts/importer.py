@@ -30,13 +30,15 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from xml.parsers import expat
 
+import openpyxl
 import pandas as pd
 import sqlite_utils
 
-from digled.platform import audit, zipcheck
 from digled.accounts import auth, identities, organisation, participants
 from digled.content.loader import Organisation
+from digled.platform import audit, zipcheck
 from digled.platform.db import write
 from digled.platform.i18n import N_, text
 from digled.platform.validation import clean
@@ -158,7 +160,6 @@ def _check_xml(data: bytes, members: list[zipfile.ZipInfo]) -> LineError | None:
     """Count the elements of every XML file with expat, building nothing (bounded by the limits
     above): too many cells or elements, or a DOCTYPE (entities; Excel never writes one), is
     refused before openpyxl builds a single cell."""
-    from xml.parsers import expat
 
     class Refused(Exception):
         pass
@@ -199,7 +200,6 @@ def _read_excel(data: bytes) -> tuple[list[tuple[int, list[str]]], list[LineErro
     refused = check_workbook(data)
     if refused:
         return [], [refused]
-    import openpyxl
 
     lines: list[tuple[int, list[str]]] = []
     book = None
@@ -218,7 +218,7 @@ def _read_excel(data: bytes) -> tuple[list[tuple[int, list[str]]], list[LineErro
             filled += any(c.strip() for c in cells)
             if filled > MAX_ROWS + 1:  # the header and one line too many: parse() names it
                 break
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file; all mean the same here
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file; all mean the same here
         return [], [LineError(1, "", _UNREADABLE)]
     finally:
         if book is not None:

@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from digled.platform import audit
-from digled.accounts import auth, programme_runs, identities, notices
+from digled.accounts import auth, identities, notices, programme_runs
+from digled.platform import audit, config
 from digled.platform.db import write
 from digled.platform.i18n import N_
 
@@ -222,9 +222,7 @@ def accept(
     password was changed (the page also e-mails them: accounts.tell_password_changed)."""
     now = time.time() if now is None else now
     if domains is None:
-        from digled.platform.config import load_settings  # noqa: PLC0415 (config reads the environment; only when not given)
-
-        domains = load_settings().mail_domains
+        domains = config.load_settings().mail_domains
     verdict = verify(db, token, now)
     if not verdict.ok:
         return verdict.message

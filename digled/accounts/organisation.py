@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from digled.platform import audit
 from digled.accounts import programme_runs
 from digled.content import loader
+from digled.platform import audit
 from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, text
 from digled.platform.validation import clean, text_problem

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlite_utils
 
-from digled.accounts import impersonation, auth, programme_runs, identities, invitations, organisation
+from digled.accounts import auth, identities, impersonation, invitations, organisation, programme_runs
+from digled.content.loader import Organisation
 from digled.platform import audit
 from digled.platform.config import Settings
-from digled.content.loader import Organisation
 from digled.platform.db import write
 from digled.platform.i18n import N_
 from digled.platform.validation import clean, clean_name, email_problem, name_problem, text_problem
@@ -90,10 +90,6 @@ class InvalidParticipant(Exception):
     def __init__(self, problems: list[FieldProblem]):
         super().__init__("; ".join(f"{p.field}: {p.message.format(**p.params)}" for p in problems))
         self.problems = problems
-
-
-class InvitationsUnavailable(Exception):
-    """Raised by `resend_invitation` while digled has no invitations module."""
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -298,25 +294,16 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool, actor: str
         audit.log(db, actor, "reactivate participant" if active else "deactivate participant", user.username)
 
 
-def resend_invitation(db: sqlite_utils.Database, settings: Settings, user_id: int, actor: str) -> tuple[str, str | None]:
-    """Make a fresh invitation link for an active, never-activated account (older links stop
-    working) and e-mail it (SMTP, or the outbox); audited. Returns the link and the delivery
-    error, None when sent; the link is '' unless it could not be e-mailed and may be shown
-    (reminders.link_may_be_shown). An activated account is refused (InvalidParticipant):
-    it gets a password reset by e-mail instead (`send_password_reset`).
-
-    Raises InvitationsUnavailable while digled has no invitations."""
-    try:
-        from digled.programme import reminders
-    except ImportError as e:
-        raise InvitationsUnavailable(str(e)) from e
+def check_invitable(db: sqlite_utils.Database, user_id: int) -> auth.User:
+    """The account a fresh invitation link may be made for: active and never activated. Raises
+    InvalidParticipant otherwise (an activated account gets a password reset instead:
+    `send_password_reset`). The link itself is made and sent by `reminders.resend_invitation`."""
     user = _require(db, user_id)
     if not user.active:
         raise InvalidParticipant([FieldProblem("active", N_("the account is deactivated: reactivate it first"))])
     if user.activated:
         raise InvalidParticipant([FieldProblem("account", invitations.ACTIVATED)])
-    [invited] = reminders.invite(db, settings, [user_id], actor)
-    return invited.link, invited.error
+    return user
 
 
 def send_password_reset(db: sqlite_utils.Database, settings: Settings, user_id: int, actor: str) -> impersonation.ResetSent:

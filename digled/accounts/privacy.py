@@ -15,14 +15,15 @@ the who-sees list. `render()` and `who_sees()` are pure: the page and the tests 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
-from digled.platform.config import DATA_DIR
+from digled.accounts import organisation
 from digled.content.loader import Text, _Checker, read_yaml
+from digled.platform.config import DATA_DIR
 from digled.platform.i18n import N_, text
 from digled.platform.validation import email_problem
 
@@ -181,7 +182,6 @@ def smallest_k(db) -> int:
     """The smallest group management may see figures about: the minimum group size setting, or
     a smaller k that a round with answers keeps (k is frozen per round). The statement promises
     this number, so it must never overstate it."""
-    from digled.accounts import organisation
 
     return min([organisation.min_group_size(db), *organisation.frozen_round_k(db).values()])
 

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from digled.accounts import auth
+from digled.platform.config import DEFAULT_MAX_SESSIONS, SessionPolicy
 from digled.platform.db import write
 
 COOKIE = "digled_session"
@@ -46,67 +47,6 @@ COOKIE_NAMES = (SECURE_COOKIE, COOKIE)
 LEGACY_COOKIES = ("digled_auth",)  # streamlit-authenticator's JWT cookie, deleted when seen
 TICKET_SECONDS = 60
 TOUCH_SECONDS = 60
-MAX_AGE_DAYS = 7
-DEFAULT_IDLE_HOURS = 8.0
-DEFAULT_ADMIN_IDLE_HOURS = 1.0
-DEFAULT_CLIENT_MAX_FAILURES = 30
-DEFAULT_MAX_SESSIONS = 10
-IDLE_SETTINGS = {"idle_hours": "DIGLED_IDLE_HOURS", "admin_idle_hours": "DIGLED_ADMIN_IDLE_HOURS"}
-CLIENT_LIMIT_SETTING = "DIGLED_LOGIN_CLIENT_LIMIT"
-MAX_SESSIONS_SETTING = "DIGLED_MAX_SESSIONS"
-
-
-@dataclass(frozen=True)
-class Policy:
-    """How long sessions live, how many an account may hold open at once, and how many failed
-    logins a client address may make."""
-
-    idle_seconds: float = DEFAULT_IDLE_HOURS * 3600
-    admin_idle_seconds: float = DEFAULT_ADMIN_IDLE_HOURS * 3600
-    max_age_seconds: float = MAX_AGE_DAYS * 86400
-    client_max_failures: int = DEFAULT_CLIENT_MAX_FAILURES
-    max_sessions: int = DEFAULT_MAX_SESSIONS
-
-    def idle_limit(self, roles) -> float:
-        """The idle time of a session of an account with these roles (admin: the shorter)."""
-        return self.admin_idle_seconds if "admin" in roles else self.idle_seconds
-
-
-def policy(environ: dict | None = None) -> Policy:
-    """The session policy from the environment; raises config.ConfigError for a bad value."""
-    from digled.platform.config import ConfigError
-
-    env = os.environ if environ is None else environ
-    hours = {}
-    for field, var in IDLE_SETTINGS.items():
-        raw = (env.get(var) or "").strip()
-        if not raw:
-            continue
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ConfigError(f"{var} must be a number of hours, not {raw!r}") from None
-        if not 0.05 <= value <= MAX_AGE_DAYS * 24:
-            raise ConfigError(f"{var} must be between 0.05 and {MAX_AGE_DAYS * 24} hours, not {raw!r}")
-        hours[field] = value
-    limit = DEFAULT_CLIENT_MAX_FAILURES
-    raw = (env.get(CLIENT_LIMIT_SETTING) or "").strip()
-    if raw:
-        if not raw.isdigit() or not 5 <= int(raw) <= 10_000:
-            raise ConfigError(f"{CLIENT_LIMIT_SETTING} must be a whole number from 5 to 10000, not {raw!r}")
-        limit = int(raw)
-    max_sessions = DEFAULT_MAX_SESSIONS
-    raw = (env.get(MAX_SESSIONS_SETTING) or "").strip()
-    if raw:
-        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-            raise ConfigError(f"{MAX_SESSIONS_SETTING} must be a whole number from 1 to 1000, not {raw!r}")
-        max_sessions = int(raw)
-    return Policy(
-        idle_seconds=hours.get("idle_hours", DEFAULT_IDLE_HOURS) * 3600,
-        admin_idle_seconds=hours.get("admin_idle_hours", DEFAULT_ADMIN_IDLE_HOURS) * 3600,
-        client_max_failures=limit,
-        max_sessions=max_sessions,
-    )
 
 
 @dataclass(frozen=True)
@@ -119,7 +59,7 @@ class Session:
     handed_over: bool  # the browser sent the cookie back (confirm)
     cleared_at: float | None
 
-    def problem(self, user, policy: Policy, now: float | None = None) -> str | None:
+    def problem(self, user, policy: SessionPolicy, now: float | None = None) -> str | None:
         """Why this session logs nobody in (a short English reason), or None while valid."""
         now = time.time() if now is None else now
         if self.ended_at is not None:
@@ -164,12 +104,11 @@ def from_token(db: sqlite_utils.Database, token: str | None, key: str) -> Sessio
     return _session(row)
 
 
-def login_of(db: sqlite_utils.Database, token: str | None, key: str, policy: Policy,
+def login_of(db: sqlite_utils.Database, token: str | None, key: str, policy: SessionPolicy,
              now: float | None = None) -> tuple[Session | None, object | None, str | None]:
     """The one check of a session cookie: the session it names, that session's account, and why
     it logs nobody in (None while valid; "unknown" for no such session). The websocket's runs
     (digled.ui.login) and digled's own routes (digled.ui.web) both log in through it."""
-    from digled.accounts import auth
 
     found = from_token(db, token, key)
     user = auth.get_user_by_id(db, found.user_id) if found else None
@@ -181,7 +120,7 @@ def begin(db: sqlite_utils.Database, user_id: int, key: str, now: float | None =
           limit: int = DEFAULT_MAX_SESSIONS) -> tuple[int, str]:
     """A pending session for `user_id` and its one-time ticket (the browser redeems it for the
     cookie). The account then holds at most `limit` open sessions: the oldest others are ended
-    (Policy.max_sessions, DIGLED_MAX_SESSIONS). Returns (session id, ticket)."""
+    (SessionPolicy.max_sessions, DIGLED_MAX_SESSIONS). Returns (session id, ticket)."""
     now = time.time() if now is None else now
     ticket = secrets.token_urlsafe(32)
     with write(db):
@@ -280,7 +219,7 @@ def clear(db: sqlite_utils.Database, key: str, ticket: str | None, token: str | 
     return row is None or row[0] is not None
 
 
-def purge(db: sqlite_utils.Database, policy: Policy, now: float | None = None) -> None:
+def purge(db: sqlite_utils.Database, policy: SessionPolicy, now: float | None = None) -> None:
     """Delete sessions that ended, or could not be used any more, over a day ago."""
     now = time.time() if now is None else now
     with write(db):

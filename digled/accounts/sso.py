@@ -34,12 +34,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
-from digled.platform import audit, validation
 from digled.accounts import auth, identities
+from digled.platform import audit, validation
+from digled.platform.config import weakness
 from digled.platform.db import write
 from digled.platform.i18n import N_
 
@@ -161,7 +162,7 @@ def _decide(db: sqlite_utils.Database, email: str, issuer: str, subject: str, ex
     detail = email.lower()
     if known is None:
         db.execute("INSERT INTO sso_identities (user_id, issuer, subject, bound_at) VALUES (?, ?, ?, ?)",
-                   [user.id, issuer, subject, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+                   [user.id, issuer, subject, datetime.now(UTC).isoformat(timespec="seconds")])
         audit.log(db, user.username, "single sign-on identity bound", f"{_shown(issuer)} {_shown(subject)}")
     elif (user.email or "").strip().lower() != email.lower():
         detail += f" (the account's address is {user.email or '-'})"
@@ -201,7 +202,6 @@ def problem(section: Mapping | None) -> str | None:
     """Why an `[auth]` section does not switch single sign-on on (English, for the server log),
     or None. Its `cookie_secret` signs Streamlit's identity cookie: whoever can guess it can
     forge any identity, so it must pass the same strength check as digled's own secrets."""
-    from digled.platform.config import weakness
 
     if section is None:
         return "no [auth] section in secrets.toml"

@@ -22,8 +22,8 @@ from datetime import date
 import sqlite_utils
 
 from digled.assessment import scoring
-from digled.platform import sealing
 from digled.content.loader import Framework
+from digled.platform import sealing
 from digled.platform.db import write
 from digled.platform.i18n import N_
 

@@ -16,14 +16,15 @@ the important competences closest above (or at) their target, flagged `above_tar
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sqlite_utils
 
 from digled.content.loader import Framework
+from digled.content.loader import framework as current
 from digled.platform.db import write
-from digled.platform.i18n import MessageError, N_
+from digled.platform.i18n import N_, MessageError
 
 VALUES = ("important", "less", "not_relevant")
 LABELS = {"important": N_("Important"), "less": N_("Less important"), "not_relevant": N_("Not relevant")}
@@ -68,7 +69,6 @@ def save(db: sqlite_utils.Database, assessment_id: int, given: dict, framework: 
     """Set the attempt's marks to exactly `given` (validated; a competence left out or None is
     unmarked) in one transaction; returns what is stored. Only a submitted attempt takes marks."""
     if framework is None:
-        from digled.content.loader import framework as current
 
         framework = current()
     clean = validate(framework, given)
@@ -189,7 +189,6 @@ def demo_marks(db: sqlite_utils.Database, rng: random.Random, framework: Framewo
     """Give every submitted demo attempt without marks plausible marks, correlated with its area
     (a later attempt keeps most of the respondent's earlier marks); returns how many attempts."""
     if framework is None:
-        from digled.content.loader import framework as current
 
         framework = current()
     rank = {"start": 0, "end": 1, "extra": 2}

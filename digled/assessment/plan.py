@@ -4,7 +4,7 @@ For the competences the leader marked most important, the leader writes what it 
 strengthen them ("Hvad skal der til for at styrke de kompetencer, der er vigtigst på dit
 område?", table `plan_needs`) and picks actions, from the competence's exercises or their own,
 with a target date, and ticks them off (`plan_actions`). Private: kept under the respondent
-pseudonym (`anonymity.pseudonym(secret, user.id)`), never a user id, no timestamps; nobody but
+pseudonym (`pseudonyms.of_user(secret, user.id)`), never a user id, no timestamps; nobody but
 the leader reads it. `what_moved` sets the plan beside the change between two attempts;
 `report_html`, `markdown` and `csv_bytes` export it. No streamlit here (digled/ui/plan_panel.py).
 """
@@ -14,16 +14,17 @@ from __future__ import annotations
 import html
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 import pandas as pd
 import sqlite_utils
 
-from digled.platform import dates, exports
-from digled.assessment import scoring
+from digled.assessment import answering, importance, scoring
+from digled.content import loader
 from digled.content.loader import Framework
+from digled.platform import dates, exports, pseudonyms
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError, text
 
@@ -311,7 +312,7 @@ def moved_table(moved: list[Moved], framework: Framework, lang: str, t: Callable
     for m in moved:
         done_word, open_word = t("done"), t("not done")
         actions = "; ".join(
-            "{text} ({state})".format(text=a.text, state=done_word if a.done else open_word) for a in m.actions
+            f"{a.text} ({done_word if a.done else open_word})" for a in m.actions
         )
         rows.append({
             t("Competence"): text(framework.competence_index[m.competence].name, lang),
@@ -436,9 +437,6 @@ def demo_plans(db: sqlite_utils.Database, secret: str, rng: random.Random, today
     the competences they marked important (call after the importance marks; their recommended
     competences where they marked none), a need text, one to three actions with dates around
     `today`, some done. Returns the number of plans written. Deterministic for `rng`."""
-    from digled.insight import anonymity
-    from digled.assessment import answering, importance
-    from digled.content import loader
 
     framework = framework or loader.framework()
     today = today or date.today()
@@ -447,7 +445,7 @@ def demo_plans(db: sqlite_utils.Database, secret: str, rng: random.Random, today
     ).fetchall()
     written = 0
     for (uid,) in leaders:
-        respondent = anonymity.pseudonym(secret, uid)
+        respondent = pseudonyms.of_user(secret, uid)
         history = answering.history(db, respondent, secret)
         if not history or rng.random() >= 0.5:
             continue

@@ -7,16 +7,16 @@ the tests and the downloadable personal report.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import pandas as pd
 
-from digled.platform import dates
 from digled.assessment import importance, scoring, wheel
 from digled.content import training
 from digled.content.loader import Framework
+from digled.platform import dates
 from digled.platform.i18n import N_, text
 
 
@@ -243,9 +243,7 @@ def wheel_list_html(framework: Framework, scores: dict, lang: str, t: Callable[[
         parts.append("<ol start='" + str(area.competences[0].number) + "' style='margin:0 0 .4rem;padding-left:2.2em'>")
         for c in area.competences:
             parts.append(
-                "<li value='{n}'>{name}: <b>{score}</b>, {level} {lv}</li>".format(
-                    n=c.number, name=html.escape(c.name), score=html.escape(c.score), level=level_word,
-                    lv=html.escape(str(c.level)))
+                f"<li value='{c.number}'>{html.escape(c.name)}: <b>{html.escape(c.score)}</b>, {level_word} {html.escape(str(c.level))}</li>"
             )
         parts.append("</ol>")
     parts.append("</div>")
@@ -322,8 +320,7 @@ def personal_report(
         "<h2>" + strongest + "</h2>",
     ]
     for e in strong:
-        parts.append("<div class='fb'><h3>{name} ({score}, {level} {n})</h3><p>{text}</p></div>".format(
-            name=esc(e.name), score=_pct(e.score), level=level_lower, n=e.level, text=esc(e.text)))
+        parts.append(f"<div class='fb'><h3>{esc(e.name)} ({_pct(e.score)}, {level_lower} {e.level})</h3><p>{esc(e.text)}</p></div>")
     parts.append("<h2>" + develop + "</h2>")
     if any(e.ranking and e.ranking.above_target for e in recommend):
         parts.append("<p class='muted'>" + esc(t(FILLED_NOTE)) + "</p>")

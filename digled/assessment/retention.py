@@ -31,16 +31,16 @@ still hold them (the page says so). Every deletion writes one audit-log entry wi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 import sqlite_utils
 
-from digled.platform import audit
 from digled.assessment.answering import leader_fields
+from digled.platform import audit
 from digled.platform.db import get_setting, set_setting, write
-from digled.platform.i18n import MessageError, N_
+from digled.platform.i18n import N_, MessageError
 
 SETTING = "retention_date"
 MAX_YEARS_AHEAD = 10
@@ -241,7 +241,7 @@ def delete(db: sqlite_utils.Database, actor: str, drafts_before: date | None = N
         db.execute(f"PRAGMA secure_delete = {int(previous)}")
     try:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except Exception:  # a busy reader only delays the checkpoint; SQLite finishes it later
+    except Exception:  # noqa: BLE001 - a busy reader only delays the checkpoint; SQLite finishes it later
         pass
     return done
 

@@ -20,14 +20,14 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import replace
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import sqlite_utils
 
+from digled.content.activities import Activity, Programme, Reflection, as_written
 from digled.platform import audit
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError
-from digled.content.programme import Activity, Programme, Reflection
 
 FIELDS = ("title", "reflections", "place", "time")
 REFLECTION_KINDS = ("elearning", "kl_film", "meeting", "workshop")
@@ -99,7 +99,7 @@ def parse_clock(value) -> time | None:
     raise ValueError(value)
 
 
-def check(a: Activity, field: str, value):
+def check(a: Activity, field: str, value):  # noqa: C901 - one branch per kind of field an administrator edits, read top to bottom
     """The value to store for `field` of activity `a`, cleaned; OverrideError naming the
     activity and field when it is refused."""
     if field not in editable_fields(a):
@@ -270,7 +270,7 @@ def save(db: sqlite_utils.Database, base: Programme, activity_id: str, field: st
     encoded = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
     if row and row[0] == encoded:
         return False
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with write(db):
         db.execute(
             "INSERT INTO content_overrides (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
@@ -297,13 +297,11 @@ def reset(db: sqlite_utils.Database, k: str, actor: str) -> bool:
     if field == "reflections":
         written = {r[0] for r in db.execute("SELECT DISTINCT question FROM reflections WHERE activity = ?",
                                             [activity_id])}
-        from digled.content.programme import programme  # noqa: PLC0415
-
-        defaults = {r.id for r in programme().activity(activity_id).reflections} \
-            if any(a.id == activity_id for a in programme().activities) else set()
+        defaults = {r.id for r in as_written().activity(activity_id).reflections} \
+            if any(a.id == activity_id for a in as_written().activities) else set()
         keep = [dict(q, removed=True) for q in json.loads(row[0]) if q["id"] in written and q["id"] not in defaults]
         if keep:
-            keep = [q for q in default_reflections(programme().activity(activity_id))] + keep
+            keep = [q for q in default_reflections(as_written().activity(activity_id))] + keep
     with write(db):
         if keep:
             db.execute("UPDATE content_overrides SET value = ? WHERE key = ?",

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from digled.content.loader import ContentError, Text, _Checker, read_yaml
 from digled.platform import audit
 from digled.platform.config import DATA_DIR
-from digled.content.loader import ContentError, Text, _Checker, read_yaml
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError, text
 
@@ -195,7 +195,7 @@ def save(db: sqlite_utils.Database, values: dict[str, str], actor: str, prog) ->
     if problems:
         raise InvalidVideos(problems)
     changed = []
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     with write(db):
         current = videos(db)
         for key, url in cleaned.items():

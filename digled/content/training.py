@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from digled.content.activities import Programme, load_programme
+from digled.content.loader import Framework, Text, _Checker, framework, load_framework, read_yaml
+from digled.content.programme import programme
 from digled.platform.config import DATA_DIR
-from digled.content.loader import Framework, Text, _Checker, load_framework, read_yaml
-from digled.content.programme import Programme, load_programme
 
 PAGES = {"elearning": "pages/films.py", "kl_film": "pages/films.py",
          "meeting": "pages/meetings.py", "workshop": "pages/meetings.py"}
@@ -87,7 +88,5 @@ def load(path: Path | None = None, framework: Framework | None = None,
 def training() -> dict[str, tuple[Link, ...]]:
     """The validated mapping from data/, loaded once per process (against the framework and
     programme the app already loaded)."""
-    from digled.content.loader import framework
-    from digled.content.programme import programme
 
     return load(framework=framework(), prog=programme())

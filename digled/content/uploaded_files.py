@@ -22,13 +22,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
 from digled.platform import audit, zipcheck
 from digled.platform.db import write
-from digled.platform.i18n import MessageError, N_
+from digled.platform.i18n import N_, MessageError
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB per file (the server's upload limit is a little higher)
 MAX_ZIP_MEMBERS = 3000  # a 200-slide deck holds about 1,000 files
@@ -156,7 +156,7 @@ def upload(db: sqlite_utils.Database, slot: str, filename: str, data: bytes, act
     data = bytes(data)
     name = clean_filename(filename, mime)
     digest = hashlib.sha256(data).hexdigest()
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     with write(db):
         version = db.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM content_files WHERE slot = ?",
                              [slot]).fetchone()[0]

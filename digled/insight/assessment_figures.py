@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from digled.insight import anonymity
 from digled.accounts import programme_runs
 from digled.assessment import scoring
-from digled.platform import stats
 from digled.content.loader import BANDS, DIMENSIONS, Framework
 from digled.content.loader import framework as load_framework
+from digled.insight import anonymity
+from digled.platform import stats
 from digled.platform.exports import safe_cell
 from digled.platform.i18n import N_
 
@@ -70,7 +70,7 @@ class Figures:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, raw: str | None) -> "Figures":
+    def from_json(cls, raw: str | None) -> Figures:
         return cls(**json.loads(raw)) if raw else cls()
 
 
@@ -92,7 +92,7 @@ class Change:
         return json.dumps(asdict(self))
 
     @classmethod
-    def from_json(cls, raw: str | None) -> "Change":
+    def from_json(cls, raw: str | None) -> Change:
         return cls(**json.loads(raw)) if raw else cls()
 
 
@@ -149,7 +149,7 @@ def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None
     return df.set_index("member", drop=False)
 
 
-def in_group(df: pd.DataFrame, round_: str, key: tuple, arrays: "Arrays | None" = None) -> np.ndarray:
+def in_group(df: pd.DataFrame, round_: str, key: tuple, arrays: Arrays | None = None) -> np.ndarray:
     """A boolean mask of the frame's rows in one group (`arrays`: the frame's columns as codes,
     made once per publication; see `Arrays`)."""
     if arrays is not None:
@@ -173,7 +173,7 @@ class Arrays:
     columns: list
 
     @classmethod
-    def of(cls, df: pd.DataFrame, framework: Framework) -> "Arrays":
+    def of(cls, df: pd.DataFrame, framework: Framework) -> Arrays:
         codes, uniques = {}, {}
         for col in ("round", *DIMENSION_COLUMNS):
             if col not in df:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from digled.platform import numbers
 from digled.content.loader import Framework
 from digled.insight.focus import Focus, importance_split
+from digled.platform import numbers
 from digled.platform.i18n import text
 
 INK, LINE = "#1a1a1a", "#5f6b7a"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from digled.platform import numbers
-from digled.insight.assessment_figures import Figures
 from digled.content.loader import Framework
+from digled.insight.assessment_figures import Figures
 from digled.insight.focus import level_of
+from digled.platform import numbers
 from digled.platform.i18n import text
 
 DIGITS = 1

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from digled.insight.assessment_figures import Figures
-from digled.content.loader import Framework
-from digled.platform.i18n import N_
 from digled.assessment.wheel import numbers
+from digled.content.loader import Framework
+from digled.insight.assessment_figures import Figures
+from digled.platform.i18n import N_
 
 QUADRANTS = {
     "strengthen": N_("Strengthen"),  # important, below target

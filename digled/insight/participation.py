@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from digled.insight import anonymity
 from digled.accounts import programme_runs
+from digled.content.activities import Programme
+from digled.insight import anonymity
 from digled.platform.i18n import N_
-from digled.content.programme import Programme
 
 
 @dataclass(frozen=True)

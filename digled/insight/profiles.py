@@ -13,15 +13,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
-from digled.platform import audit
-from digled.insight import assessment_figures, publications
-from digled.content import loader
 from digled.accounts import organisation
+from digled.content import loader
 from digled.content.loader import Framework
+from digled.insight import assessment_figures, publications
+from digled.platform import audit
 from digled.platform.db import write
 from digled.platform.i18n import N_, text
 
@@ -137,7 +137,7 @@ def _check_level(db: sqlite_utils.Database, level: str) -> None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def save(db: sqlite_utils.Database, level: str, levels: dict, actor: str,

@@ -24,22 +24,22 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import sqlite_utils
 
-from digled.insight import anonymity, assessment_figures, participation
-from digled.platform import audit
-from digled.accounts import programme_runs, identities, organisation
+from digled.accounts import identities, organisation, programme_runs
 from digled.content import programme
-from digled.insight.anonymity import Candidate, Previous, Row
+from digled.content.activities import Programme
 from digled.content.loader import Framework
-from digled.platform.db import get_setting, set_setting, write
+from digled.insight import anonymity, assessment_figures, participation
+from digled.insight.anonymity import Candidate, Previous, Row
+from digled.platform import audit, config
+from digled.platform.db import connect, get_setting, set_setting, write
 from digled.platform.i18n import N_
-from digled.content.programme import Programme
 
 PERIOD_SETTING = "publication_period_days"
 DEFAULT_PERIOD_DAYS = 7
@@ -111,7 +111,7 @@ class Plan:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 # --- settings and timing ----------------------------------------------------------------------
@@ -137,7 +137,7 @@ def set_period_days(db: sqlite_utils.Database, days, actor: str) -> None:
 
 def _publication(row) -> Publication:
     made = datetime.fromisoformat(row[1])
-    return Publication(row[0], made if made.tzinfo else made.replace(tzinfo=timezone.utc), row[2], row[3],
+    return Publication(row[0], made if made.tzinfo else made.replace(tzinfo=UTC), row[2], row[3],
                        json.loads(row[4]), row[5])
 
 
@@ -167,7 +167,7 @@ def get(db: sqlite_utils.Database, publication_id: int) -> Publication | None:
 def window_closings(db: sqlite_utils.Database, prog: Programme) -> list[datetime]:
     """The moments the assessment rounds' answer windows close (the day after the due date)."""
     dates = programme.schedule(db, prog)
-    return sorted(datetime.combine(dates[a.id].due + timedelta(days=1), time(), timezone.utc)
+    return sorted(datetime.combine(dates[a.id].due + timedelta(days=1), time(), UTC)
                   for a in prog.activities if a.kind == "assessment")
 
 
@@ -322,9 +322,7 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     `settings` (config.Settings, loaded when not given) brings the pseudonym secret (whose
     leaders do not count yet: identities.py) and the leaders' coalition c."""
     if settings is None:
-        from digled.platform.config import load_settings  # noqa: PLC0415 (reads the environment; callers usually pass it)
-
-        settings = load_settings()
+        settings = config.load_settings()
     now = now or now_utc()
     stored = _history(db)
     history = list(dict.fromkeys((s.kind, s.row) for s in stored))
@@ -608,8 +606,6 @@ def publish_in_background(path: str, framework: Framework, org, prog: Programme)
         _running.add(path)
 
     def work() -> None:
-        from digled.platform.db import connect
-
         own = connect(path)
         try:
             publish_if_due(own, framework, org, prog)
@@ -711,7 +707,7 @@ def report(result: Plan) -> list[str]:
 
 def at_date(day: date) -> datetime:
     """Midnight UTC of a day (for tests and the CLI's --now)."""
-    return datetime.combine(day, time(), timezone.utc)
+    return datetime.combine(day, time(), UTC)
 
 
 __all__ = ["Publication", "Plan", "Shown", "make", "plan", "latest", "listing", "shown", "shown_all", "due",

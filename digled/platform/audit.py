@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -13,7 +13,7 @@ def log(db: sqlite_utils.Database, actor: str, action: str, detail: str = "") ->
     with write(db):
         db.execute(
             "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
-            [datetime.now(timezone.utc).isoformat(timespec="seconds"), actor, action, detail],
+            [datetime.now(UTC).isoformat(timespec="seconds"), actor, action, detail],
         )
 
 

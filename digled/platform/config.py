@@ -14,7 +14,7 @@ message naming the setting to fix instead of failing later on a page.
 | counted mail domains | DIGLED_MAIL_DOMAINS       |                    | none: any address (identities.py) |
 | leaders' coalition c | DIGLED_COALITION          |                    | 1 (never below 1: anonymity.py) |
 | admins off SSO     | DIGLED_SSO_EXCLUDE_ADMINS (1/0) |                | 1: administrator accounts log in with their password only |
-| sessions/account   | DIGLED_MAX_SESSIONS         |                    | 10 (sessions.policy; a new login ends the oldest) |
+| sessions/account   | DIGLED_MAX_SESSIONS         |                    | 10 (session_policy; a new login ends the oldest) |
 
 In demo mode missing secrets are generated once into `<database>.secrets.toml` beside the
 database (never committed, created 0600): the pseudonyms in a database only make sense with
@@ -42,10 +42,11 @@ import secrets
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from digled.accounts import sessions
+from digled.platform import db
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
@@ -53,6 +54,15 @@ DEFAULT_DB = DATA_DIR / "digled.platform.db"
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 96
 DEMO_BASE_URL = "http://localhost:8501"
+# Sessions (digled.accounts.sessions): how long they live and how many an account may hold.
+MAX_AGE_DAYS = 7
+DEFAULT_IDLE_HOURS = 8.0
+DEFAULT_ADMIN_IDLE_HOURS = 1.0
+DEFAULT_CLIENT_MAX_FAILURES = 30
+DEFAULT_MAX_SESSIONS = 10
+IDLE_SETTINGS = {"idle_hours": "DIGLED_IDLE_HOURS", "admin_idle_hours": "DIGLED_ADMIN_IDLE_HOURS"}
+CLIENT_LIMIT_SETTING = "DIGLED_LOGIN_CLIENT_LIMIT"
+MAX_SESSIONS_SETTING = "DIGLED_MAX_SESSIONS"
 STARTED_OUTSIDE_DEMO = "started_outside_demo"  # settings row: when the database first ran outside demo
 KNOWN_WEAK = {"some_key", "change-me", "changeme", "secret", "demo", "random_signature_key"}
 SECRET_SETTINGS = {
@@ -66,6 +76,58 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class SessionPolicy:
+    """How long sessions live, how many an account may hold open at once, and how many failed
+    logins a client address may make."""
+
+    idle_seconds: float = DEFAULT_IDLE_HOURS * 3600
+    admin_idle_seconds: float = DEFAULT_ADMIN_IDLE_HOURS * 3600
+    max_age_seconds: float = MAX_AGE_DAYS * 86400
+    client_max_failures: int = DEFAULT_CLIENT_MAX_FAILURES
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+
+    def idle_limit(self, roles) -> float:
+        """The idle time of a session of an account with these roles (admin: the shorter)."""
+        return self.admin_idle_seconds if "admin" in roles else self.idle_seconds
+
+
+def session_policy(environ: dict | None = None) -> SessionPolicy:
+    """The session policy from the environment; raises ConfigError for a bad value."""
+    env = os.environ if environ is None else environ
+    hours = {}
+    for field, var in IDLE_SETTINGS.items():
+        raw = (env.get(var) or "").strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{var} must be a number of hours, not {raw!r}") from None
+        if not 0.05 <= value <= MAX_AGE_DAYS * 24:
+            raise ConfigError(f"{var} must be between 0.05 and {MAX_AGE_DAYS * 24} hours, not {raw!r}")
+        hours[field] = value
+    limit = DEFAULT_CLIENT_MAX_FAILURES
+    raw = (env.get(CLIENT_LIMIT_SETTING) or "").strip()
+    if raw:
+        if not raw.isdigit() or not 5 <= int(raw) <= 10_000:
+            raise ConfigError(f"{CLIENT_LIMIT_SETTING} must be a whole number from 5 to 10000, not {raw!r}")
+        limit = int(raw)
+    max_sessions = DEFAULT_MAX_SESSIONS
+    raw = (env.get(MAX_SESSIONS_SETTING) or "").strip()
+    if raw:
+        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+            raise ConfigError(f"{MAX_SESSIONS_SETTING} must be a whole number from 1 to 1000, not {raw!r}")
+        max_sessions = int(raw)
+    return SessionPolicy(
+        idle_seconds=hours.get("idle_hours", DEFAULT_IDLE_HOURS) * 3600,
+        admin_idle_seconds=hours.get("admin_idle_hours", DEFAULT_ADMIN_IDLE_HOURS) * 3600,
+        client_max_failures=limit,
+        max_sessions=max_sessions,
+    )
+
+
+
+@dataclass(frozen=True)
 class Settings:
     """The validated settings the app and the CLI run with."""
 
@@ -74,7 +136,7 @@ class Settings:
     cookie_key: str
     pseudonym_secret: str
     base_url: str = DEMO_BASE_URL
-    policy: "sessions.Policy" = None  # idle times and the per-client login limit (sessions.policy)
+    policy: SessionPolicy = None  # idle times and the per-client login limit (session_policy)
     # the municipalities' mail domains: a leader counts in figures once activated from one
     # (identities.py); empty: any address counts (the settings page warns)
     mail_domains: tuple[str, ...] = ()
@@ -235,7 +297,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         cookie_key=values["cookie_key"],
         pseudonym_secret=values["pseudonym_secret"],
         base_url=(base_url or DEMO_BASE_URL).rstrip("/"),
-        policy=sessions.policy(env),
+        policy=session_policy(env),
         mail_domains=mail_domains(env.get("DIGLED_MAIL_DOMAINS")),
         coalition=coalition(env.get("DIGLED_COALITION")),
         sso_exclude_admins=_flag(env.get("DIGLED_SSO_EXCLUDE_ADMINS"), "DIGLED_SSO_EXCLUDE_ADMINS", True),
@@ -246,9 +308,7 @@ def open_database(settings: Settings):
     """Open and migrate the settings' database, and hold it to its mode: the first start outside
     demo is remembered in the database, and a database so marked is never run in demo mode
     (ConfigError). The app's start-up and every command line use this."""
-    from datetime import datetime, timezone
 
-    from digled.platform import db
 
     database = db.open_and_migrate(settings.db_path)
     try:
@@ -261,7 +321,7 @@ def open_database(settings: Settings):
             )
         if not settings.demo and not since:
             db.set_setting(database, STARTED_OUTSIDE_DEMO,
-                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                           datetime.now(UTC).isoformat(timespec="seconds"))
     except BaseException:
         database.close()
         raise

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import sqlite_utils
 
@@ -323,7 +323,7 @@ def _v5_sealed_dates_and_duties(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE users SET roles = ? WHERE id = ?", [kept, user_id])
         db.execute(
             "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'migration', 'separate duties', ?)",
-            [datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            [datetime.now(UTC).isoformat(timespec="seconds"),
              f"{username}: held admin and management; kept admin, removed management"],
         )
     db.executescript(

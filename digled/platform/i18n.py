@@ -14,10 +14,10 @@ Content (items, films, feedback) is not UI text: it carries its own `{da, en}` p
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Callable
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -51,7 +51,7 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """gettext translations for `lang`; English (the source language) translates to itself."""
     path = po_path(lang)

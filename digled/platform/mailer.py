@@ -30,6 +30,7 @@ from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 from digled.platform.config import ROOT, ConfigError, Settings, _read_toml
+from digled.platform.validation import display_name, email_problem
 
 DEFAULT_PORT = 587
 DEFAULT_FROM = "noreply@localhost"
@@ -96,7 +97,6 @@ def address(name: str | None, email: str) -> Address:
     periods (`validation.display_name`; left out when nothing is left). When Python folds a
     long display name it drops the quotes, so a name holding `<other@address>` could otherwise
     become the recipient. Raise MailError for an address that is not valid."""
-    from digled.platform.validation import display_name, email_problem
 
     email = (email or "").strip()
     if email_problem(email):
@@ -111,7 +111,6 @@ def sender_address(sender: str) -> Address:
     local, at, domain = addr.rpartition("@")
     if not at or not local or not domain or any(c.isspace() or c in '<>",;' for c in addr):
         raise MailError(f"the sender {sender!r} is not an e-mail address")
-    from digled.platform.validation import display_name
 
     return Address(display_name=display_name(name), username=local, domain=domain)
 

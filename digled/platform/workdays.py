@@ -18,7 +18,7 @@ Store bededag was abolished from 2024; the package knows that.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from babel.dates import format_date
@@ -31,7 +31,7 @@ _PACKAGE_LANGUAGE = {"da": "da", "en": "en_US"}
 _BABEL_LOCALE = {"da": "da_DK", "en": "en_GB"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def days_off(year: int, lang: str = "da") -> dict[date, str]:
     """The Danish days off (not weekends) of `year`: {day: its name in `lang`}."""
     lang = normalise(lang)

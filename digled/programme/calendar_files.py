@@ -12,16 +12,19 @@ are METHOD:PUBLISH. Pure: no Streamlit, no database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from digled.content.programme import Dates, event_day
+from digled.platform.i18n import text
 
 TZ = ZoneInfo("Europe/Copenhagen")
 DOMAIN = "digled.local"
 PRODID = "-//digled//Digital ledelse//DA"
 MIME = "text/calendar"
-SEQUENCE_EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+SEQUENCE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 METHODS = ("PUBLISH", "REQUEST", "CANCEL")
 
 
@@ -46,7 +49,7 @@ class When:
 def sequence(moment: datetime) -> int:
     """A SEQUENCE that grows with time: whole minutes since 2000 (a naive moment is UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0, int((moment - SEQUENCE_EPOCH).total_seconds() // 60))
 
 
@@ -73,10 +76,10 @@ def event(
     attendee: str = "",
 ) -> Event:
     """One VEVENT."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     e = Event()
     e.add("uid", uid)
-    e.add("dtstamp", now.astimezone(timezone.utc))
+    e.add("dtstamp", now.astimezone(UTC))
     begin, end = when.bounds()
     e.add("dtstart", begin)
     e.add("dtend", end)
@@ -126,7 +129,7 @@ def activity_ics(
     now: datetime | None = None,
 ) -> bytes:
     """A downloadable calendar file for one programme activity (kick-off, meeting, workshop)."""
-    now = now or datetime.now(timezone.utc)  # SEQUENCE: a later download updates the event (a moved date)
+    now = now or datetime.now(UTC)  # SEQUENCE: a later download updates the event (a moved date)
     return calendar([event(activity_uid(activity_id), when, summary, location=location,
                            description=description, url=url, now=now, seq=sequence(now))])
 
@@ -166,8 +169,7 @@ def file_name(stem: str) -> str:
 
 
 def activity_when(activity, opens: date, due: date) -> When:
-    """When a programme activity takes place (programme.Activity and its scheduled dates)."""
-    from digled.content.programme import Dates, event_day
+    """When a programme activity takes place (activities.Activity and its scheduled dates)."""
 
     return When(event_day(activity, Dates(opens, due)), activity.start, activity.end)
 
@@ -175,7 +177,6 @@ def activity_when(activity, opens: date, due: date) -> When:
 def for_activity(activity, opens: date, due: date, lang: str, *, url: str = "", now: datetime | None = None) -> bytes:
     """The .ics of a programme activity (kick-off, meeting, workshop) in `lang`: its title,
     place, description and a link back to its page."""
-    from digled.platform.i18n import text
 
     return activity_ics(
         activity.id, activity_when(activity, opens, due), text(activity.title, lang),

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from digled.platform import audit, dates, workdays
 from digled.accounts import programme_runs
-from digled.programme import journey
+from digled.content.activities import Programme
+from digled.content.programme import Dates, kickoff_date, planned, programme
+from digled.platform import audit, dates, workdays
 from digled.platform.db import get_setting, write
 from digled.platform.i18n import N_, MessageError, text
-from digled.content.programme import Dates, Programme, kickoff_date, planned, programme
 from digled.platform.validation import clean
+from digled.programme import journey
 
 STATE_KEY = "setup_state"
 COHORT_KEY = "cohort_name"
@@ -327,7 +328,7 @@ def finish(db: sqlite_utils.Database, actor: str, now: datetime | None = None) -
     missing = missing_steps(db)
     if missing:
         raise SetupError(MISSING[missing[0]])
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with write(db):
         s = state(db)
         _store(db, State(s.step, s.done | {4}, {}, now.isoformat(timespec="seconds")))

@@ -43,28 +43,21 @@ Every administrator change (kick-off, per-activity dates, attendance) writes the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
-from typing import Callable, Mapping
+from datetime import UTC, date, datetime, time
 
 import pandas as pd
 import sqlite_utils
 
-from digled.platform import audit, dates, workdays
 from digled.accounts import programme_runs
+from digled.content.activities import Activity, Programme
+from digled.content.programme import Dates, generated_dates, hand_set_dates, kickoff_date, planned, programme, schedule
+from digled.platform import audit, dates, workdays
 from digled.platform.db import write
-from digled.platform.i18n import MessageError, N_, text, translator
-from digled.content.programme import (
-    Activity,
-    Dates,
-    Programme,
-    generated_dates,
-    hand_set_dates,
-    kickoff_date,
-    planned,
-    programme,
-    schedule,
-)
+from digled.platform.i18n import N_, text, translator
+from digled.programme import service
+from digled.programme.errors import ProgrammeError
 
 STATUSES = ("not_open", "open", "booked", "done", "missed", "passed")
 ATTENDANCE_KINDS = ("meeting", "workshop")
@@ -104,10 +97,6 @@ STATUS_NAMES = {
 STATUS_COLOURS = {
     "not_open": "gray", "open": "blue", "booked": "violet", "done": "green", "missed": "red", "passed": "gray",
 }
-
-
-class ProgrammeError(MessageError):
-    """A refusal about the programme a page shows to the user (see i18n.MessageError)."""
 
 
 class JourneyError(ProgrammeError):
@@ -241,7 +230,6 @@ def _service_check(db: sqlite_utils.Database, user_id: int, now: datetime) -> tu
     """(done_on, booked_for) of the service check: done by a help request or by a booked slot
     that has ended (service.status); booked_for is the start of a slot still ahead or under way.
     The administrator's registration is a progress row, read with the other activities."""
-    from digled.programme import service  # service imports this module
 
     helped = db.execute("SELECT MIN(substr(created_at, 1, 10)) FROM help_requests WHERE user_id = ?",
                         [user_id]).fetchone()[0]
@@ -411,7 +399,7 @@ def save_reflection(
     note = note or ""
     if len(note) > MAX_REFLECTION_CHARS:
         raise JourneyError(N_("A reflection can be at most {n} characters."), n=MAX_REFLECTION_CHARS)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with write(db):
         if not note.strip():
             db.execute("DELETE FROM reflections WHERE user_id = ? AND question = ?", [user_id, question_id])
@@ -442,7 +430,7 @@ def reflections_saved_at(db: sqlite_utils.Database, user_id: int) -> dict[str, d
             value = datetime.fromisoformat(at)
         except (TypeError, ValueError):
             continue
-        out[question] = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        out[question] = value if value.tzinfo else value.replace(tzinfo=UTC)
     return out
 
 

@@ -13,21 +13,21 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from digled.platform import audit
 from digled.accounts import auth
 from digled.content import uploaded_files
-from digled.programme import journey
-from digled.platform.config import DATA_DIR
 from digled.content.loader import Text, _Checker, read_yaml
+from digled.platform import audit
+from digled.platform.config import DATA_DIR
 from digled.platform.db import write
-from digled.platform.i18n import MessageError, N_
+from digled.platform.i18n import N_, MessageError
+from digled.programme import journey
 
 HANDBOOK_SLOT = "handbook"
 MAX_URL = 500
@@ -172,7 +172,7 @@ def set_film(db: sqlite_utils.Database, talk_id: str, url: str, actor: str, kick
     problem = film_problem(url)
     if problem:
         raise FilmRefused(problem)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     with write(db):
         db.execute(
             "INSERT INTO content_overrides (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "

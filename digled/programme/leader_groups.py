@@ -16,17 +16,18 @@ Rules (the pages and the tests read the same functions):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping
 
 import sqlite_utils
 
+from digled.content.activities import Activity, Programme
+from digled.content.programme import programme
 from digled.platform import audit
-from digled.programme import journey
 from digled.platform.db import write
-from digled.platform.i18n import MessageError, N_
-from digled.content.programme import Activity, Programme, programme
+from digled.platform.i18n import N_, MessageError
+from digled.programme import journey
 
 MAX_NAME = 80
 CHAIR_KIND = "meeting"  # the activities a chair registers attendance for

@@ -30,27 +30,25 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from functools import lru_cache
-from pathlib import Path
-from typing import Callable
 
 import sqlite_utils
 
-from digled.insight import anonymity
+from digled.accounts import auth, identities, invitations, navigation, participants, programme_runs
 from digled.assessment import answering
-from digled.platform import audit, dates, mailer
-from digled.accounts import auth, programme_runs, identities, invitations, navigation
-from digled.content import guides, programme
-from digled.platform.config import DATA_DIR, Settings
-from digled.content.loader import ContentError, _Checker, read_yaml
+from digled.content import activities, guides, programme
+from digled.content.loader import ContentError
+from digled.content.mail_texts import KINDS, PLACEHOLDERS, texts
+from digled.platform import audit, dates, mailer, pseudonyms
+from digled.platform.config import Settings
 from digled.platform.db import write
-from digled.platform.i18n import N_, normalise
+from digled.platform.i18n import N_, normalise, text
+from digled.programme import calendar_files
 
-KINDS = ("invitation", "assessment", "draft", "film", "film_due", "meeting", "workshop")
 DIGEST = "digest"
 SERVICE_KINDS = ("service_booked", "service_cancelled")
 KIND_LABELS = {
@@ -72,7 +70,6 @@ DRAFT_GRACE_DAYS = 2
 INVITATION_GRACE_DAYS = 7
 STALE_CLAIM_S = 10 * 60
 MAX_ATTEMPTS = 5
-PLACEHOLDERS = ("name", "activity", "opens", "due", "date", "when", "place", "programme", "expires", "count")
 PAGE_OF_KIND = {
     "film": "pages/films.py",
     "film_due": "pages/films.py",
@@ -85,58 +82,7 @@ PAGE_OF_KIND = {
 ITEM_KINDS = ("film", "film_due", "meeting", "workshop")  # their links carry ?item=<activity id>
 
 
-# --- texts ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Texts:
-    """The validated contents of data/reminders.yaml."""
-
-    common: dict[str, dict[str, str]]  # programme, extra_assessment, greeting, sign_off, footer, footer_general
-    kinds: dict[str, dict[str, dict[str, str]]]  # kind -> subject/body/button -> lang -> text
-    digest: dict[str, dict[str, str]]  # subject, intro
-    service: dict[str, dict]  # summary, no_place, booked/cancelled -> subject/body/button
-
-
-def load_texts(path: Path | None = None) -> Texts:
-    """Read and check data/reminders.yaml; raise ContentError naming the file and entry."""
-    path = path or DATA_DIR / "reminders.yaml"
-    c = _Checker(path)
-    data = read_yaml(path)
-    sample = {p: "x" for p in PLACEHOLDERS}
-
-    def checked(value, entry: str) -> dict[str, str]:
-        text = c.text(value, entry)
-        for lang, s in text.items():
-            try:
-                s.format(**sample)
-            except (KeyError, IndexError, ValueError) as e:
-                c.fail(entry, f"the {lang} text has an unknown or broken placeholder: {e}")
-        return text
-
-    common = {k: checked(data.get(k), k) for k in
-              ("programme", "extra_assessment", "greeting", "sign_off", "footer", "footer_general")}
-    kinds_data = c.mapping(data.get("kinds"), "kinds")
-    kinds = {}
-    for kind in KINDS:
-        entry = c.mapping(kinds_data.get(kind), f"kinds: {kind}")
-        kinds[kind] = {f: checked(entry.get(f), f"kinds: {kind}: {f}") for f in ("subject", "body", "button")}
-    digest_data = c.mapping(data.get("digest"), "digest")
-    digest = {f: checked(digest_data.get(f), f"digest: {f}") for f in ("subject", "intro")}
-    service_data = c.mapping(data.get("service"), "service")
-    service = {f: checked(service_data.get(f), f"service: {f}") for f in ("summary", "no_place")}
-    for action in ("booked", "cancelled"):
-        entry = c.mapping(service_data.get(action), f"service: {action}")
-        service[action] = {f: checked(entry.get(f), f"service: {action}: {f}") for f in ("subject", "body", "button")}
-    return Texts(common, kinds, digest, service)
-
-
-@lru_cache(maxsize=1)
-def texts() -> Texts:
-    return load_texts()
-
-
-def when_text(activity: programme.Activity, on: date, lang: str) -> str:
+def when_text(activity: activities.Activity, on: date, lang: str) -> str:
     """The day an activity takes place, with its time when it has one:
     '25. februar 2016 kl. 09.00–13.00' / '25 February 2016, 09:00–13:00'."""
     text = dates.day(on, lang)
@@ -218,7 +164,7 @@ def mailed_on(db: sqlite_utils.Database, day: date) -> set[int]:
     }
 
 
-def online_films(db: sqlite_utils.Database, prog: programme.Programme) -> set[str]:
+def online_films(db: sqlite_utils.Database, prog: activities.Programme) -> set[str]:
     """The films that have a link: set in data/programme.yaml or by the administrator in the
     app (guides.video_url). Only these are "open" in an e-mail; the films page shows the same."""
     set_in_app = guides.videos(db)
@@ -230,7 +176,7 @@ def due(
     settings: Settings,
     today: date | None = None,
     days_before: int = DAYS_BEFORE,
-    prog: programme.Programme | None = None,
+    prog: activities.Programme | None = None,
 ) -> list[Reminder]:
     """Every reminder due on `today` that has not been sent yet, sorted by recipient."""
     today = today or date.today()
@@ -278,7 +224,7 @@ def due(
                 expires = dates.day(today + timedelta(days=invitations.DEFAULT_DAYS), lang)
                 add(user, "invitation", "", "", _week(today), expires=expires)
             continue
-        draft = answering.draft(db, anonymity.pseudonym(settings.pseudonym_secret, user_id), settings.pseudonym_secret)
+        draft = answering.draft(db, pseudonyms.of_user(settings.pseudonym_secret, user_id), settings.pseudonym_secret)
         for a in prog.activities:
             d = schedule[a.id]
             on = programme.event_day(a, d)
@@ -353,7 +299,7 @@ def digests(
     settings: Settings,
     today: date | None = None,
     days_before: int = DAYS_BEFORE,
-    prog: programme.Programme | None = None,
+    prog: activities.Programme | None = None,
 ) -> list[Digest]:
     """The e-mails due on `today`: one per leader not yet e-mailed that day, listing all
     their due reminders."""
@@ -366,12 +312,11 @@ def digests(
     return [Digest(digest_key(uid, today), items[0].user, tuple(items)) for uid, items in grouped.items()]
 
 
-def _title(activity: programme.Activity, lang: str) -> str:
+def _title(activity: activities.Activity, lang: str) -> str:
     return _title_of(activity.title, lang)
 
 
 def _title_of(value, lang: str) -> str:
-    from digled.platform.i18n import text
 
     return text(value, lang) if value else ""
 
@@ -504,7 +449,6 @@ def service_message(
     """The confirmation of a booked (or moved) service check, or of its cancellation
     (`action` 'booked' / 'cancelled'), with a calendar file (.ics) attached: METHOD:REQUEST or
     CANCEL, one UID per leader, so the calendar moves or removes the event it already holds."""
-    from digled.programme import calendar_files
 
     if action not in ("booked", "cancelled"):
         raise ValueError("action must be 'booked' or 'cancelled'")
@@ -613,7 +557,7 @@ def run(
     now: float | None = None,
     mail: mailer.MailSettings | None = None,
     actor: str | None = None,
-    prog: programme.Programme | None = None,
+    prog: activities.Programme | None = None,
 ) -> Summary:
     """Send each leader one e-mail listing their due reminders, at most one a day (or, dry
     run, only compute them)."""
@@ -718,6 +662,17 @@ def invite(
                 _finish(db, key, None)
                 out.append(Invited(user, "", None))
     return out
+
+
+def resend_invitation(db: sqlite_utils.Database, settings: Settings, user_id: int, actor: str) -> tuple[str, str | None]:
+    """Make a fresh invitation link for an active, never-activated account (older links stop
+    working) and e-mail it (SMTP, or the outbox); audited. Returns the link and the delivery
+    error, None when sent; the link is '' unless it could not be e-mailed and may be shown
+    (`link_may_be_shown`). An account that may not be invited raises
+    participants.InvalidParticipant (`participants.check_invitable`)."""
+    participants.check_invitable(db, user_id)
+    [invited] = invite(db, settings, [user_id], actor)
+    return invited.link, invited.error
 
 
 def send_log(db: sqlite_utils.Database, limit: int = 300) -> list[dict]:

@@ -15,17 +15,19 @@ the leader a confirmation e-mail with a calendar file (`confirm`, texts in remin
 from __future__ import annotations
 
 import sqlite3
+import time as _time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import sqlite_utils
 
-from digled.platform import audit
-from digled.accounts import programme_runs
+from digled.accounts import auth, programme_runs
+from digled.platform import audit, mailer
 from digled.platform.db import write
 from digled.platform.i18n import N_
-from digled.programme.journey import ProgrammeError
+from digled.programme import reminders
+from digled.programme.errors import ProgrammeError
 
 MAX_HELP_CHARS = 2000
 MAX_NOTE_CHARS = 500
@@ -248,7 +250,7 @@ def _take_seat(db, user_id: int, slot_id: int, now: datetime, note: str) -> None
     try:
         db.execute(
             "INSERT INTO bookings (slot_id, user_id, booked_at, note) VALUES (?, ?, ?, ?)",
-            [slot_id, user_id, datetime.now(timezone.utc).isoformat(timespec="seconds"), note],
+            [slot_id, user_id, datetime.now(UTC).isoformat(timespec="seconds"), note],
         )
     except sqlite3.IntegrityError:
         raise ServiceError(N_("You already have a booking. Cancel it, or move it to another slot.")) from None
@@ -310,7 +312,7 @@ def ask_for_help(db: sqlite_utils.Database, user_id: int, request: str, now: dat
         raise ServiceError(N_("Write what you would like help with."))
     if len(request) > MAX_HELP_CHARS:
         raise ServiceError(N_("A help request can be at most {n} characters."), n=MAX_HELP_CHARS)
-    created = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    created = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     with write(db):
         cur = db.execute(
             "INSERT INTO help_requests (user_id, text, created_at) VALUES (?, ?, ?)", [user_id, request, created]
@@ -336,16 +338,12 @@ def confirm(db: sqlite_utils.Database, settings, user_id: int, action: str, slot
     """E-mail the leader a confirmation with a calendar file: `action` 'booked' (also for a
     move: the same calendar event gets the new time) or 'cancelled'. Logged in the send log.
     Returns None when it went out, else the error (the booking itself stands either way)."""
-    import time as _time
 
-    from digled.accounts import auth
-    from digled.platform import mailer
-    from digled.programme import reminders
 
     user = auth.get_user_by_id(db, user_id)
     if user is None or not user.email:
         return N_("no e-mail address")
-    changed_at = changed_at or datetime.now(timezone.utc)
+    changed_at = changed_at or datetime.now(UTC)
     key = f"service_{action}:{slot.id}:{user_id}:{_time.time_ns()}"
     try:
         mail = mail or mailer.load(settings)

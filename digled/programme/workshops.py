@@ -28,19 +28,21 @@ import json
 import math
 import random
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlite_utils
 
-from digled.platform import audit
-from digled.accounts import programme_runs, organisation
+from digled.accounts import organisation, programme_runs
+from digled.content.activities import Activity, Programme
+from digled.content.programme import programme
+from digled.platform import audit, exports
 from digled.platform.db import get_setting, write
 from digled.platform.i18n import N_, text
-from digled.programme.journey import ProgrammeError, active_leaders
-from digled.content.programme import Activity, Programme, programme
+from digled.programme.errors import ProgrammeError
+from digled.programme.journey import active_leaders
 
 DEFAULT_MIN, DEFAULT_MAX = 5, 7
 MAX_IMPROVEMENT_PASSES = 30
@@ -272,7 +274,7 @@ def generate(
         meta = _meta(db)
         meta[workshop] = {
             "seed": seed, "min": min_size, "max": max_size,
-            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         db.execute(
             "INSERT INTO settings (key, value) VALUES ('workshop_tables', ?) "
@@ -373,6 +375,5 @@ def table_frame(db: sqlite_utils.Database, workshop: str, lang: str = "da") -> p
 def to_csv(df: pd.DataFrame) -> bytes:
     """The list as a CSV file for Danish Excel (header row first, `;`, quoted, formulas
     neutralised, UTF-8 with BOM): see digled.platform.exports."""
-    from digled.platform import exports
 
     return exports.csv_bytes(df)

@@ -17,7 +17,7 @@ Accessible: a real <textarea> with its <label>, a character limit, and `role=sta
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 

@@ -13,9 +13,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from digled.programme import calendar_files, journey
 from digled.accounts import invitations, navigation
 from digled.platform.i18n import N_, text
+from digled.programme import calendar_files, journey
 
 LABEL = N_("Add to calendar (.ics)")
 HELP = N_("A calendar file for Outlook, Google Calendar or Apple Calendar. Open it to add the event.")

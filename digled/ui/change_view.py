@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from digled.insight import assessment_figures, publications
-from digled.platform import stats
+from digled.platform import numbers, stats
 from digled.platform.i18n import N_, text
 from digled.ui import publication, widgets
 
@@ -74,7 +74,6 @@ def rows(ch: assessment_figures.Change, fw, k: int, intervals: dict, has_interva
 
 def number(v: float, lang: str, sign: bool = True) -> str:
     """One decimal, with a decimal comma in Danish: '+2,5' / '+2.5' (digled.platform.numbers)."""
-    from digled.platform import numbers
 
     return numbers.decimal(v, lang, 1, sign=sign)
 

@@ -9,7 +9,7 @@ that land on the programme's film, meeting or workshop that trains it.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 

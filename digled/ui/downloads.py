@@ -16,12 +16,13 @@ again, at the click, that the user is still active and holds the role.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlite_utils
 
 from digled.accounts import auth
 from digled.platform import db
+from digled.ui import session
 
 
 class NotAllowed(Exception):
@@ -32,7 +33,6 @@ def with_database(make: Callable[[sqlite_utils.Database], bytes | str], username
                   role: str | None = None) -> Callable[[], bytes | str]:
     """A no-argument callable for `st.download_button(data=...)` that opens its own connection,
     checks `username` (still active, still holding `role`) and returns `make(connection)`."""
-    from digled.ui import session
 
     path = str(session.context().settings.db_path)
 

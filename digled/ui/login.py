@@ -21,6 +21,7 @@ import time
 import streamlit as st
 
 from digled.accounts import auth, sessions, sso
+from digled.platform import config
 from digled.platform.i18n import N_
 from digled.ui import scripts, session, sso_settings, web
 
@@ -35,7 +36,7 @@ def _key() -> str:
     return session.context().settings.cookie_key
 
 
-def _policy() -> sessions.Policy:
+def _policy() -> config.SessionPolicy:
     return session.context().settings.policy
 
 
@@ -43,7 +44,7 @@ def _browser() -> bool:
     """True when a real browser is connected (AppTest runs have no headers, no cookies)."""
     try:
         return bool(st.context.headers.get("Host"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode) raises Streamlit's own errors
         return False
 
 
@@ -54,7 +55,7 @@ def client_address() -> str | None:
     (web.trust_forwarded_for_only_when_named; see the README)."""
     try:
         address = st.context.ip_address
-    except Exception:
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
         return None
     return address if isinstance(address, str) else None  # AppTest hands out a mock
 
@@ -64,7 +65,7 @@ def _cookie_token() -> str | None:
     `__Host-` cookie (sessions.cookie_value)."""
     try:
         cookies = st.context.cookies
-    except Exception:  # no browser context (AppTest, bare mode)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
         return None
     return sessions.cookie_value(cookies, sessions.secure(session.context().settings.base_url))
 
@@ -230,7 +231,7 @@ def _sso_claims() -> dict | None:
     """The identity Streamlit's OpenID Connect login left in this session (`st.user`), or None."""
     try:
         claims = dict(st.user)
-    except Exception:  # no script context (AppTest without a runtime)
+    except Exception:  # noqa: BLE001 - no script context (AppTest without a runtime)
         return None
     return claims if claims.get("is_logged_in") is True else None
 

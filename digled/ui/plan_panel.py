@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from digled.platform import dates
 from digled.assessment import plan, results
+from digled.platform import dates
 from digled.platform.i18n import text
 from digled.ui import autosave, widgets
 

@@ -3,16 +3,16 @@ that say what a publication is and what changed since the previous one."""
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from digled.insight import anonymity, assessment_figures, publications
-from digled.accounts import programme_runs, organisation
-from digled.content import loader, programme
-from digled.platform import dates
+from digled.accounts import organisation, programme_runs
 from digled.assessment import results
+from digled.content import loader, programme
+from digled.insight import anonymity, assessment_figures, publications
+from digled.platform import dates
 from digled.platform.i18n import text
 from digled.ui import session
 from digled.ui.widgets import md
@@ -24,7 +24,7 @@ TIMEZONE = ZoneInfo("Europe/Copenhagen")
 def moment(at, lang: str) -> str:
     """A moment in the reader's language and Danish time (digled.platform.dates): '1. dec. 2026 kl. 07.00' /
     '1 Dec 2026 07:00'. A moment without a time zone is UTC."""
-    local = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(TIMEZONE)
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(TIMEZONE)
     return dates.day(local, lang, "medium") + " " + dates.clock(local, lang)
 
 

@@ -24,9 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from digled.accounts import navigation
 from digled.platform.i18n import N_
+from digled.programme import first_run
 from digled.ui import login, session
 
 LOGIN_PATH = "login"
@@ -51,8 +53,6 @@ def requested_address() -> str | None:
     """The page address the browser asked for in this run (the path after the server's base
     URL), or None when it navigated by page (a rerun, a page link). Streamlit keeps it in the
     run's page manager; read here in one place."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     ctx = get_script_run_ctx()
     manager = getattr(ctx, "pages_manager", None)
     if manager is None or manager.intended_page_script_hash:
@@ -63,8 +63,6 @@ def requested_address() -> str | None:
 def _ask_for(address: str) -> None:
     """Resolve this run as if the browser had asked for `address` (Streamlit then shows it,
     instead of its "Page not found" box, and puts it in the address bar)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     manager = get_script_run_ctx().pages_manager
     manager.set_script_intent("", address)
 
@@ -162,15 +160,12 @@ def _wizard(user) -> str | None:
     finished), or None (not an administrator, a demo, or finished)."""
     if "admin" not in user.roles or session.context().settings.demo:
         return None
-    from digled.programme import first_run
 
     return first_run.wizard_status(session.database())
 
 
 def _setup_notice(pages: list, wizard, home, t) -> None:
     """A short notice with a link to the wizard above every other page of the run."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     manager = getattr(get_script_run_ctx(), "pages_manager", None)
     if manager is None:
         return

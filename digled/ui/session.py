@@ -5,16 +5,25 @@ The only place (with the other digled/ui modules) where digled touches streamlit
 
 from __future__ import annotations
 
+import gc
+import importlib.util
+import logging
+import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlite_utils
 import streamlit as st
+from streamlit import config as streamlit_config
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from digled.accounts import auth
-from digled.platform import config, db, i18n, sealing
 from digled import demo
+from digled.accounts import auth, invitations, navigation, notices, privacy
+from digled.content import guides, loader, mail_texts, programme, training
+from digled.platform import config, db, i18n, sealing
+from digled.programme import kickoff
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,6 @@ def _started_once() -> AppContext:
 def _via_router() -> bool:
     """Run app.py's router for this run when app.py is the app being served; False when a page
     file itself is the main script (AppTest runs a page directly to test its own check)."""
-    import importlib.util
-    from pathlib import Path
-
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     path = Path(config.ROOT) / "app.py"
     ctx = get_script_run_ctx()
@@ -78,23 +83,20 @@ def _freeze_startup_objects() -> None:
     (Streamlit's own full collection after every script run is switched off in
     .streamlit/config.toml, `runner.postScriptGC`; when it ran, this freeze kept it from costing
     ~90 ms per answer, and it still made a fifth of the CPU under load: see docs/scaling.md.)"""
-    import gc
 
-    import pandas  # noqa: F401
-    import plotly.graph_objects  # noqa: F401
+    # Imported here on purpose: this function is the one place that loads them before the first
+    # page needs them (their import is the cost it moves out of a leader's first answer).
+    import pandas  # noqa: F401, PLC0415
+    import plotly.graph_objects  # noqa: F401, PLC0415
 
-    from digled.insight import assessment_figures
-    from digled.content import loader, guides, programme, training
-    from digled.programme import kickoff, reminders
-    from digled.accounts import privacy
-    from digled.assessment import results, wheel  # noqa: F401
+    from digled.assessment import results, wheel  # noqa: F401, PLC0415
 
     loader.framework()
     loader.organisation()
     privacy.statement()
     programme.programme()
     kickoff.kickoff()
-    reminders.texts()
+    mail_texts.texts()
     guides.guides()
     training.training()
     gc.collect()
@@ -102,7 +104,6 @@ def _freeze_startup_objects() -> None:
 
 
 def _environ_key() -> tuple:
-    import os
 
     return tuple(
         os.environ.get(k, "")
@@ -118,7 +119,6 @@ def bootstrap() -> AppContext:
     try:
         started = _start(_environ_key())
     except (config.ConfigError, db.StorageError) as e:
-        import logging
 
         logging.getLogger("digled").error("digled cannot start: %s", e)
         t = translator()
@@ -132,9 +132,6 @@ def bootstrap() -> AppContext:
 def _record_serving_address() -> None:
     """Tell invitations where this server answers (its links in demo, when DIGLED_BASE_URL is
     not set): Streamlit's server.address and server.port, whatever --server.port said."""
-    from streamlit import config as streamlit_config
-
-    from digled.accounts import invitations
 
     invitations.set_serving(invitations.serving_address(
         streamlit_config.get_option("server.address"), streamlit_config.get_option("server.port")))
@@ -204,7 +201,6 @@ def page(file: str) -> tuple[auth.User, object]:
     Returns the user and the `_` translator; stops the run with a message otherwise.
     A page run without app.py's router (Streamlit's legacy pages/ routing, which serves the
     first visitor after a restart) is handed to the router instead: login gate, menu, page."""
-    from digled.accounts import navigation
 
     if not getattr(_routed, "active", False) and _via_router():
         st.stop()
@@ -225,7 +221,6 @@ def show_notices(user: auth.User, t) -> None:
     """What happened to the account since the user last looked (a password reset or change,
     a new e-mail address, a new management user): shown at the top of every page until the
     user confirms reading it (digled.accounts.notices)."""
-    from digled.accounts import notices
 
     unseen = notices.unseen(database(), user.id)
     if not unseen:

@@ -4,7 +4,7 @@ here (the streamlit side); the rules and the e-mail mapping are in digled/sso.py
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -17,17 +17,18 @@ def auth_section() -> Mapping | None:
     """Streamlit's `[auth]` secrets, or None (no secrets file, no section, not a table)."""
     try:
         section = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
-    except Exception:
+    except Exception:  # noqa: BLE001 - a secrets file Streamlit cannot parse means no SSO, as no file does
         return None
     return section if isinstance(section, Mapping) else None
 
 
 def _authlib_ok() -> bool:
     try:
-        from streamlit.auth_util import is_authlib_installed
+        # noqa reason: a private Streamlit module; a Streamlit without it has no st.login
+        from streamlit.auth_util import is_authlib_installed  # noqa: PLC0415
 
         return is_authlib_installed()
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure of that private check means: no SSO
         return False
 
 

@@ -35,18 +35,23 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
+import sys
 from urllib.parse import urlsplit
 
+import uvicorn
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from digled.accounts import invitations, sessions
 from digled.platform import config, db
-from digled.accounts import sessions
+from digled.programme import journey
+from digled.ui import scripts
 
 SESSION_PATH = "/api/digled/session"
 CONFIRM_PATH = "/api/digled/confirm"
@@ -71,7 +76,6 @@ def base_url(s: config.Settings) -> str:
     value = getattr(s, "base_url", None)
     if value:
         return value
-    from digled.accounts import invitations
 
     return invitations.base_url()
 
@@ -93,7 +97,7 @@ def same_origin(request: Request) -> bool:
 async def _ticket(request: Request) -> str | None:
     try:
         body = await request.json()
-    except Exception:
+    except Exception:  # noqa: BLE001 - any body that is not JSON is refused alike
         return None
     ticket = body.get("ticket") if isinstance(body, dict) else None
     return ticket if isinstance(ticket, str) else None
@@ -200,8 +204,6 @@ async def reflection_endpoint(request: Request) -> JSONResponse:
     token = sessions.cookie_value(request.cookies, sessions.secure(base_url(s), request.url.scheme))
 
     def save() -> int:
-        from digled.programme import journey
-
         database = db.connect(s.db_path)
         try:
             found, user, problem = sessions.login_of(database, token, s.cookie_key, s.policy)
@@ -234,13 +236,7 @@ def trust_forwarded_for_only_when_named() -> str | None:
     proxy-headers middleware right after the import. So app.py calls this while it is imported:
     it sets the trust of the uvicorn Config that is loading it. Returns the trust it set ("" is
     nobody), or None where no uvicorn Config is loading the app (AppTest, tests importing app.py)."""
-    import logging
-    import sys
 
-    try:
-        import uvicorn
-    except ImportError:  # pragma: no cover - streamlit run always has it
-        return None
     trusted = os.environ.get(FORWARDED_SETTING, "").strip()
     frame = sys._getframe(1)
     while frame is not None:
@@ -255,7 +251,6 @@ def trust_forwarded_for_only_when_named() -> str | None:
 
 
 def routes() -> list[BaseRoute]:
-    from digled.ui import scripts
 
     return [
         Route(SESSION_PATH, session_endpoint, methods=["POST"]),

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from digled.insight import anonymity, assessment_figures, profiles, publications
 from digled.accounts import organisation
 from digled.assessment import results, wheel
+from digled.insight import anonymity, assessment_figures, profiles, publications
 from digled.platform.i18n import text
 from digled.ui import publication, widgets
 

@@ -8,7 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from digled.platform import dates, numbers
-from digled.ui import session
+from digled.platform.i18n import text
+from digled.platform.validation import escape_markdown
+from digled.programme import journey
+from digled.ui import autosave, scripts, session, web
 
 
 def chart(fig, key: str) -> None:
@@ -32,14 +35,12 @@ def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
 
 def scroll_to_top() -> None:
     """Bring the top of the main area into view (after a step change at the bottom of a page)."""
-    from digled.ui import scripts
 
     scripts.run("scroll_top")
 
 
 def material_links(activity, lang: str, t) -> None:
     """An activity's materials as a list of links ("link follows" where no address is set)."""
-    from digled.platform.i18n import text
 
     for m in activity.materials:
         label = text(m.title, lang)
@@ -64,8 +65,6 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
                      height: int = 100, saved_at: datetime | None = None) -> None:
     """A private reflection note, saved while the leader types (debounced in the browser) with a
     visible "Gemt kl. 10.42"; a refusal goes to `st.session_state[error_key]` and the status."""
-    from digled.programme import journey
-    from digled.ui import autosave, session, web
 
     lang = session.language()
 
@@ -87,7 +86,6 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
 def scroll_to_item(key: str) -> None:
     """Bring the element with widget key `key` (class st-key-<key>) into view once it renders
     (the target of a "Go to" link)."""
-    from digled.ui import scripts
 
     scripts.run("scroll_to", selector=".st-key-" + key)
 
@@ -108,7 +106,6 @@ def target_item(page_key: str) -> tuple[str | None, bool]:
 def md(value) -> str:
     """User text (a name, an address, a file name) for a Markdown element (st.markdown, st.title,
     st.caption, st.success, st.table, ...): shown literally, never as a link, image or markup."""
-    from digled.platform.validation import escape_markdown
 
     return escape_markdown(value)
 
@@ -123,7 +120,6 @@ def content(value, lang: str) -> str:
     (issue 21). The one way content text reaches a Markdown element; where Streamlit shows plain
     text (selectbox options, st.text, tables, file names, the autosave field's label) the text
     goes as it is (`i18n.text`)."""
-    from digled.platform.i18n import text
 
     return md(text(value, lang))
 
@@ -142,7 +138,6 @@ def file_upload(label: str, types: list[str], limit_bytes: int, key: str, t):
     (`limit_bytes` rounded up to whole MB, Streamlit's unit), and its English "Upload" and
     "<N>MB per file • <TYPES>" give way to digled/ui/style.py's rules (the one place that
     covers Streamlit's own words of this widget). Each page still checks size and content."""
-    from digled.ui import scripts
 
     scripts.run("uploader", word=t("Choose a file"))  # the same word as the button's accessible name
     return st.file_uploader(label, type=types, key=key, max_upload_size=max(1, -(-limit_bytes // MB)))

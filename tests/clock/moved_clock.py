@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ENV = "DIGLED_TEST_CLOCK"  # "<seconds to add to the real clock>"
@@ -24,7 +24,7 @@ _traveller = None
 
 def offset_for(day: date) -> float:
     """Seconds from the real clock now to noon UTC of `day`."""
-    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp() - time.time()
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp() - time.time()
 
 
 def start(offset: float) -> None:

@@ -42,8 +42,8 @@ def logged_in(browser, server, username: str):
 
 
 def opens(server, activity: str) -> date:
-    from digled.platform import db
     from digled.content import programme
+    from digled.platform import db
 
     d = db.connect(server.db_path)
     try:
@@ -208,8 +208,8 @@ def cells(page) -> list[str]:
 
 
 def add_participant(server, name: str, email: str) -> int:
-    from digled.platform import db
     from digled.accounts import participants
+    from digled.platform import db
 
     d = db.connect(server.db_path)
     try:

@@ -36,10 +36,10 @@ def _leaders(server) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
 
 def _start_in_new_run(server, user_id: int) -> None:
     """The continuing leader's start assessment of the new run (as if answered)."""
-    from digled.insight import anonymity
     from digled.assessment import answering, scoring
     from digled.content import loader
     from digled.platform import db as dbmod
+    from digled.platform import pseudonyms
 
     fw = loader.framework()
     secret = server.env["DIGLED_PSEUDONYM_SECRET"]
@@ -48,7 +48,7 @@ def _start_in_new_run(server, user_id: int) -> None:
         answers = {i.id: 3 for i in fw.items} | {p.id: 3 for p in fw.purposes}
         with dbmod.write(d):
             u = d.execute("SELECT municipality, area, level FROM users WHERE id = ?", [user_id]).fetchone()
-            answering.insert_submitted(d, secret, anonymity.pseudonym(secret, user_id), "start", KICKOFF,
+            answering.insert_submitted(d, secret, pseudonyms.of_user(secret, user_id), "start", KICKOFF,
                                         u[0], u[1], u[2], scoring.score(fw, answers), answers)
         answering.record_participation(d, user_id, "start", KICKOFF)
     finally:

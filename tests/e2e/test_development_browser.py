@@ -9,8 +9,8 @@ import sqlite3
 
 import pytest
 
-from digled.insight import anonymity
 from digled.content import loader, training
+from digled.platform import pseudonyms
 from digled.platform.i18n import text
 from tests.e2e.helpers import idle, login, open_app, open_part
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
@@ -30,7 +30,7 @@ def stored_mark(server, username: str, competence: str) -> str | None:
     try:
         assert [r[1] for r in con.execute("PRAGMA table_info(importance)")] == ["assessment_id", "competence", "value"]
         uid = con.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()[0]
-        respondent = anonymity.pseudonym(server.env["DIGLED_PSEUDONYM_SECRET"], uid)
+        respondent = pseudonyms.of_user(server.env["DIGLED_PSEUDONYM_SECRET"], uid)
         row = con.execute("SELECT i.value FROM importance i JOIN assessments s ON s.id = i.assessment_id "
                           "WHERE s.respondent = ? AND s.status = 'submitted' AND i.competence = ? "
                           "ORDER BY s.rowid DESC LIMIT 1", [respondent, competence]).fetchone()

@@ -14,8 +14,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from digled.platform import i18n
 from digled.accounts import navigation
+from digled.platform import i18n
 from tests.e2e.helpers import body, idle, login, pick_option
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -57,8 +57,8 @@ def expect_in_view(page, selector: str, why: str = "") -> None:
 def add_late_joiner(server) -> None:
     """`sen`: invited today (English), start assessment taken, the first open film seen; the
     next open item is then the KL film kl4."""
-    from digled.assessment import answering
     from digled.accounts import auth
+    from digled.assessment import answering
     from digled.platform import db
     from digled.programme import journey
 

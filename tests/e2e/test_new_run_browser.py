@@ -36,9 +36,9 @@ def logged_in(browser, server, username: str):
 
 def test_a_new_run_has_no_figures_yet_and_one_count_of_publications(browser, server):
     from digled.accounts import programme_runs
-    from digled.platform import db
     from digled.content import programme
     from digled.insight import publications
+    from digled.platform import db
 
     context, page = logged_in(browser, server, "ledelse")  # the first visit makes the demo's publication
     try:

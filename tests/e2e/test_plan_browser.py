@@ -35,10 +35,9 @@ def _attempt(server, round_: str, value: int) -> None:
     IMPORTANT and less important elsewhere."""
     from datetime import date
 
-    from digled.insight import anonymity
     from digled.assessment import answering, scoring
     from digled.content import loader
-    from digled.platform import db
+    from digled.platform import db, pseudonyms
     from digled.platform.db import write
 
     fw = loader.framework()
@@ -49,7 +48,7 @@ def _attempt(server, round_: str, value: int) -> None:
             "SELECT id, municipality, area, level FROM users WHERE username = 'leder'").fetchone()
         answers = {q: value for q in answering.question_ids(fw)}
         with write(d):
-            aid = answering.insert_submitted(d, secret, anonymity.pseudonym(secret, uid), round_, date.today(),
+            aid = answering.insert_submitted(d, secret, pseudonyms.of_user(secret, uid), round_, date.today(),
                                               municipality, area, level, scoring.score(fw, answers), answers)
             d.conn.executemany(
                 "INSERT INTO importance (assessment_id, competence, value) VALUES (?, ?, ?)",
@@ -146,15 +145,14 @@ def test_the_plan_fits_a_phone_in_english(browser, server):
 
 
 def _attempts_of_leder(server) -> int:
-    from digled.insight import anonymity
-    from digled.platform import db
+    from digled.platform import db, pseudonyms
 
     secret = server.env["DIGLED_PSEUDONYM_SECRET"]
     d = db.connect(server.db_path)
     try:
         uid = d.execute("SELECT id FROM users WHERE username = 'leder'").fetchone()[0]
         return d.execute("SELECT COUNT(*) FROM assessments WHERE respondent = ?",
-                         [anonymity.pseudonym(secret, uid)]).fetchone()[0]
+                         [pseudonyms.of_user(secret, uid)]).fetchone()[0]
     finally:
         d.close()
 

@@ -10,10 +10,10 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from digled.content import loader, programme
-from digled.platform import db
 from digled.accounts import organisation
+from digled.content import loader, programme
 from digled.insight import profiles, publications
+from digled.platform import db
 from tests.e2e.helpers import expect_text, idle, login, open_app, pick_option
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE, set_language
 from tests.e2e.test_quality_browser import leader_with_assessment, serious_violations

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from digled.content import programme
 from digled.platform import dates
 from digled.programme import first_run
-from digled.content import programme
 from tests.e2e.conftest import _require_chromium
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE

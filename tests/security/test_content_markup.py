@@ -102,9 +102,9 @@ def test_no_page_hands_the_planted_markup_to_streamlits_markdown(demo_db, userna
 
 
 def test_the_helper_escapes_every_form_of_markup():
-    from digled.ui.widgets import content
-
     import re
+
+    from digled.ui.widgets import content
 
     shown = content({"da": PAYLOAD, "en": "x"}, "da")
     assert re.findall(r"(?<!\\)[!\[\]()<>*:`_]", shown) == []  # every markup character escaped

@@ -19,8 +19,8 @@ import pytest
 from benchmarks.sessions import Client
 from digled.accounts import auth, sessions
 from digled.platform import db
-from tests.servers import Server
 from tests.security import asyncrun
+from tests.servers import Server
 
 HTTPS_BASE = "https://digled.kommune.example"
 

@@ -14,11 +14,11 @@ import re
 import pandas as pd
 import pytest
 
-from digled.accounts import auth
 from digled import cli
+from digled.accounts import auth
 from digled.platform import exports
-from digled.programme import workshops
 from digled.platform.db import write
+from digled.programme import workshops
 from tests.apptest import ROOT, Downloads, app_as
 
 ATTACK = "Fp;=1+2;"  # the probe

@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from digled.platform import config, db
 from digled.accounts import importer, invitations
 from digled.cli import main
+from digled.platform import config, db
 from tests.apptest import ROOT, app_as, click_download, deferred_downloads, page_text
 
 STRONG_COOKIE = "Kc7Lq2VzTm9XrB4nWf8HsJ3pGd6YaE1u"
@@ -78,7 +78,7 @@ def test_the_cli_and_the_app_refuse_demo_for_such_a_database(tmp_path, monkeypat
 
 @pytest.mark.parametrize("lang, banner", [("da", "DEMO: opdigtede personer"), ("en", "DEMO: invented people")])
 def test_a_demo_banner_on_every_page_while_demo_is_on(demo_db, lang, banner):
-    for username, page in ((None, None), ("leder", None), ("admin", None), ("ledelse", None)):
+    for username, _page in ((None, None), ("leder", None), ("admin", None), ("ledelse", None)):
         at = app_as(username, lang=lang).run()
         assert not at.exception
         assert banner in [w.value for w in at.warning][0], (username, lang)

@@ -9,8 +9,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from digled.platform import config, db, mailer
 from digled.cli import main
+from digled.platform import config, db, mailer
 
 
 def mode(path) -> int:

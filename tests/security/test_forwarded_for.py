@@ -16,8 +16,8 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from benchmarks.sessions import Client
-from tests.servers import Server
 from tests.security import asyncrun
+from tests.servers import Server
 
 INVENTED = "203.0.113.{n}"  # TEST-NET-3: nobody's address
 

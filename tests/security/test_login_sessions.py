@@ -122,7 +122,7 @@ def test_a_ticket_of_an_ended_session_gives_no_cookie(database, lea):
 
 
 def test_logout_and_password_change_end_every_session(database, lea):
-    policy = sessions.Policy()
+    policy = config.SessionPolicy()
     first, token = _logged_in(database, lea, now=NOW)
     second, _ = _logged_in(database, lea, now=NOW)
     auth.end_sessions(database, "lea", now=NOW + 5)  # logout
@@ -136,7 +136,7 @@ def test_logout_and_password_change_end_every_session(database, lea):
 
 
 def test_idle_timeout_defaults_eight_hours_for_leaders_one_for_admins(database, lea, anne):
-    policy = sessions.policy({})
+    policy = config.session_policy({})
     assert policy.idle_limit(("leader",)) == 8 * 3600
     assert policy.idle_limit(("management",)) == 8 * 3600
     assert policy.idle_limit(("leader", "admin")) == 3600
@@ -149,7 +149,7 @@ def test_idle_timeout_defaults_eight_hours_for_leaders_one_for_admins(database, 
 
 
 def test_activity_keeps_a_session_alive(database, lea):
-    policy = sessions.policy({})
+    policy = config.session_policy({})
     session_id, _ = _logged_in(database, lea)
     sessions.touch(database, sessions.get(database, session_id), now=NOW + 7 * 3600)
     assert sessions.get(database, session_id).problem(lea, policy, now=NOW + 14 * 3600) is None
@@ -159,13 +159,13 @@ def test_activity_keeps_a_session_alive(database, lea):
 
 
 def test_idle_timeouts_are_configurable_and_validated():
-    policy = sessions.policy({"DIGLED_IDLE_HOURS": "2", "DIGLED_ADMIN_IDLE_HOURS": "0.5"})
+    policy = config.session_policy({"DIGLED_IDLE_HOURS": "2", "DIGLED_ADMIN_IDLE_HOURS": "0.5"})
     assert policy.idle_limit(("leader",)) == 2 * 3600 and policy.idle_limit(("admin",)) == 1800
     for bad in ("0", "-1", "many", "1000"):
         with pytest.raises(config.ConfigError, match="DIGLED_IDLE_HOURS"):
-            sessions.policy({"DIGLED_IDLE_HOURS": bad})
+            config.session_policy({"DIGLED_IDLE_HOURS": bad})
     with pytest.raises(config.ConfigError, match="DIGLED_LOGIN_CLIENT_LIMIT"):
-        sessions.policy({"DIGLED_LOGIN_CLIENT_LIMIT": "2"})
+        config.session_policy({"DIGLED_LOGIN_CLIENT_LIMIT": "2"})
 
 
 # --- the HTTP routes that set and delete the HttpOnly cookie -----------------------------------
@@ -349,7 +349,7 @@ def test_old_sessions_and_failure_counts_are_deleted(database, lea):
     auth.record_failed_login(database, "somebody", now=NOW)
     auth.record_client_failure(database, "192.0.2.5", 30, now=NOW)
     later = NOW + 2 * 86400 + 60
-    sessions.purge(database, sessions.Policy(), now=later)
+    sessions.purge(database, config.SessionPolicy(), now=later)
     auth.forget_old_failures(database, now=later)
     assert sessions.get(database, ended) is None and sessions.get(database, live) is not None
     assert database.execute("SELECT COUNT(*) FROM login_throttle").fetchone()[0] == 0

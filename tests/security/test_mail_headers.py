@@ -16,10 +16,10 @@ from email.utils import formataddr, getaddresses
 
 import pytest
 
-from digled.accounts import impersonation, auth
+from digled.accounts import auth, impersonation
 from digled.platform import mailer
-from digled.programme import reminders
 from digled.platform.validation import display_name
+from digled.programme import reminders
 
 VICTIM = "victim@kommune.dk"
 ATTACK = "Ep <attacker@probe.invalid>" + "a" * 55  # the exact probe

@@ -43,8 +43,8 @@ def proxied(tmp_path_factory):
     guide and the first film, and a video file for the second."""
     _require_caddy()
     layout = Layout(tmp_path_factory.mktemp("proxied"), processes=1).start()
-    from digled.platform import db
     from digled.content import guides, programme
+    from digled.platform import db
 
     database = db.connect(layout.db_path)
     try:
@@ -130,7 +130,7 @@ def test_the_app_runs_under_the_policy_in_the_browser(browser, proxied):
         # the policy is in force: markup cannot fetch an image from elsewhere or run inline script
         tab.evaluate("document.body.insertAdjacentHTML('beforeend', "
                      "'<img id=\"pixel\" src=\"http://tracker.example/px.gif\">')")
-        with pytest.raises(Exception):
+        with pytest.raises(Exception):  # noqa: B017 - Playwright raises its own Error when the CSP refuses the script
             tab.add_script_tag(content="window.__ran = true")
         blocked: list[str] = []
         for _ in range(100):  # the image's refusal arrives when it would have loaded (wait_for_function

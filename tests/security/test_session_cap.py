@@ -35,20 +35,20 @@ def test_the_eleventh_login_ends_the_oldest_session(database, lea):
     ole = auth.get_user(database, "ole")
     ole_session = _login(database, ole, NOW)
     made = [_login(database, lea, NOW + i) for i in range(12)]
-    assert sessions.DEFAULT_MAX_SESSIONS == 10
+    assert config.DEFAULT_MAX_SESSIONS == 10
     assert _open(database, lea.id) == made[2:]  # the two oldest were ended
     for ended in made[:2]:
-        assert sessions.get(database, ended).problem(lea, sessions.Policy(), now=NOW + 20) == "ended"
-    assert sessions.get(database, made[-1]).problem(lea, sessions.Policy(), now=NOW + 20) is None
+        assert sessions.get(database, ended).problem(lea, config.SessionPolicy(), now=NOW + 20) == "ended"
+    assert sessions.get(database, made[-1]).problem(lea, config.SessionPolicy(), now=NOW + 20) is None
     assert _open(database, ole.id) == [ole_session]  # other accounts untouched
 
 
 def test_the_cap_is_a_setting(database, lea):
-    assert sessions.policy({}).max_sessions == 10
-    assert sessions.policy({"DIGLED_MAX_SESSIONS": "3"}).max_sessions == 3
+    assert config.session_policy({}).max_sessions == 10
+    assert config.session_policy({"DIGLED_MAX_SESSIONS": "3"}).max_sessions == 3
     for bad in ("0", "-1", "many", "5000"):
         with pytest.raises(config.ConfigError, match="DIGLED_MAX_SESSIONS"):
-            sessions.policy({"DIGLED_MAX_SESSIONS": bad})
+            config.session_policy({"DIGLED_MAX_SESSIONS": bad})
     made = [_login(database, lea, NOW + i, limit=3) for i in range(5)]
     assert _open(database, lea.id) == made[2:]
     _login(database, lea, NOW + 10, limit=1)

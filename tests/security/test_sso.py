@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
-from digled.platform import audit, i18n
 from digled.accounts import auth, sessions, sso
+from digled.platform import audit, i18n
 from digled.ui import web
 from tests.security import asyncrun
 

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import expect_text, idle, logout, open_app, session_cookies
+
 # the fake provider and the app configured for it, as the SSO browser tests start them (module fixtures)
 from tests.e2e.test_sso_browser import LOGGED_IN, SSO_BUTTON, provider, sso_server  # noqa: F401
 

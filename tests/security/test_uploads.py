@@ -19,8 +19,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from digled.platform import i18n
 from digled.accounts import importer
+from digled.platform import i18n
 from tests.apptest import app_as
 
 SHEET = "xl/worksheets/sheet1.xml"

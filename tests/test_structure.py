@@ -1,0 +1,79 @@
+"""The structure a newcomer reads the model from, and the contracts that keep it (issue 19).
+
+- `ruff check` finds nothing under the rules chosen in ruff.toml.
+- `lint-imports` keeps every contract in .importlinter: the domain layers (platform < content <
+  accounts < assessment < programme | insight < demo < cli | ui < pages), no streamlit below
+  digled.ui, no sqlite in a page.
+- No import circle among digled's modules, at any depth (an import inside a function counts).
+- An import inside a function only where its line says why (the allow-list below).
+- Every domain package says what it owns.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("platform", "content", "accounts", "assessment", "programme", "insight", "ui")
+
+# The imports inside functions that digled keeps, and why (each line also says it where it is).
+ALLOWED_INNER_IMPORTS = {
+    # ui.session._freeze_startup_objects loads these before the first page needs them
+    ("digled/ui/session.py", "pandas"),
+    ("digled/ui/session.py", "plotly.graph_objects"),
+    ("digled/ui/session.py", "digled.assessment"),
+    # a private Streamlit module: a Streamlit without it has no st.login
+    ("digled/ui/sso_settings.py", "streamlit.auth_util"),
+}
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"{name} is not installed: pip install -r requirements-dev.txt"
+    return found
+
+
+def test_ruff_finds_nothing():
+    done = subprocess.run([_tool("ruff"), "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_import_contracts_are_kept():
+    done = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def test_no_import_circle_among_digleds_modules():
+    sys.path.insert(0, str(ROOT))
+    graph = grimp.build_graph("digled")
+    circles = sorted({tuple(sorted((a, b))) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)
+                      if graph.chain_exists(importer=b, imported=a)})
+    assert circles == []
+
+
+def test_imports_inside_functions_only_where_allowed():
+    found = set()
+    for path in [*(ROOT / "digled").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.Import):
+                        found |= {(str(path.relative_to(ROOT)), a.name) for a in node.names}
+                    elif isinstance(node, ast.ImportFrom):
+                        found.add((str(path.relative_to(ROOT)), node.module))
+    assert found == ALLOWED_INNER_IMPORTS
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_package_says_what_it_owns(package):
+    doc = ast.get_docstring(ast.parse((ROOT / "digled" / package / "__init__.py").read_text(encoding="utf-8")))
+    assert doc and len(doc) > 80
