@@ -6,7 +6,7 @@ Anonymity: each mean change is released by the gate over its own members (the pa
 value at both ends); the publication stores each released mean's 95 % interval, computed where
 n is known (cohort.change), rounded to one decimal, only where 2k or more pairs have a value
 (a mean and a standard deviation together pin down two unknown changes once all the others are
-known: tests/test_change_view.py). How many pairs have a value per competence is not shown: a
+known: tests/ui/test_change_view.py). How many pairs have a value per competence is not shown: a
 count is an answer (issue 18). Publications made before stored the standard deviation and the
 counts instead: their intervals are computed here as they were then.
 """

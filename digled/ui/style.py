@@ -2,7 +2,7 @@
 
 Selectors hang on stable hooks only: widget keys (`.st-key-K`) and Streamlit's data-testids.
 Never a less-than sign in CSS (not even in a comment): Streamlit's HTML sanitiser (DOMPurify)
-then drops the whole style element (checked in the browser; tests/test_assessment_pages.py guards it).
+then drops the whole style element (checked in the browser; tests/pages/test_assessment_pages.py guards it).
 Phone widths are 360-414 px; Streamlit stacks columns below 640 px.
 """
 

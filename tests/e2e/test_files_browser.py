@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.content.test_uploaded_files import small_pdf
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE
 from tests.e2e.test_quality_browser import serious_violations
-from tests.test_content_files import small_pdf
 
 EXPECTED = {
     "da": {"saved": "Håndbog: Inddragelse af medarbejderne: gemte {name} som version {version}.",

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import idle, login, open_app
 from tests.e2e.test_quality_browser import serious_violations, set_language
-from tests.test_management_cohorts import NEW_RUN, _second_run
+from tests.pages.test_management_cohorts import NEW_RUN, _second_run
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},

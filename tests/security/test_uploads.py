@@ -3,7 +3,7 @@
 Each bomb is built here: a real workbook whose sheet (or shared strings) XML is huge but packs
 tiny. The import must refuse it with a clear, translated message, from the zip's directory before
 unpacking it (or, where the directory lies, after unpacking no more than it declares), in little
-memory; a normal workbook still imports (tests/test_importer.py), and the page reads an upload
+memory; a normal workbook still imports (tests/accounts/test_importer.py), and the page reads an upload
 once. How long each refusal takes is measured by `python benchmarks/run.py --only uploads`.
 """
 

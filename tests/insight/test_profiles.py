@@ -362,7 +362,7 @@ def test_a_leader_sees_no_group_mean_where_the_others_would_be_fewer_than_k(data
     for management would give her the mean of k-1 others. What leaders see is its own release,
     decided at k + c (c = 1 by default): a group of k is shown to management, not to leaders;
     one of k + 1 is shown to both."""
-    from tests.test_attacks_management import World
+    from tests.insight.test_attacks_management import World
 
     world = World(database, framework)
     k = organisation.round_k(database, "start")

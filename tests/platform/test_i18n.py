@@ -6,7 +6,7 @@ from babel.messages.pofile import read_po
 
 from digled.platform import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "N_": None, "t": None}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 

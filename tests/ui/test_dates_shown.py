@@ -8,7 +8,7 @@ import pytest
 
 from digled.platform import dates
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "digled" / "ui").glob("*.py")])
 
 

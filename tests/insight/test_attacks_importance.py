@@ -10,7 +10,7 @@ import numpy as np
 
 from digled.insight import assessment_figures, publications
 from digled.platform import db as storage
-from tests.test_attacks_management import MUNIS, World, world  # noqa: F401  (the fixture)
+from tests.insight.test_attacks_management import MUNIS, World, world  # noqa: F401  (the fixture)
 
 GROUPS = [(MUNIS[0], "skole", "mellemleder"), (MUNIS[1], "skole", "mellemleder")]
 MARKS = ("important", "less", "not_relevant")

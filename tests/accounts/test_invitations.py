@@ -162,7 +162,7 @@ def test_the_readme_names_a_demo_leader_with_a_start_and_an_end_attempt(demo_db)
 
     from digled.accounts import auth
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     [username] = re.findall(r"log in as\s+`([a-z.]+)`", readme)
     user = auth.get_user(demo_db, username)
     assert user is not None and "leader" in user.roles

@@ -227,7 +227,7 @@ def test_every_number_on_the_participation_page_was_registered(published, framew
 
 def test_every_number_on_the_runs_comparison_was_registered(demo_db, framework):
     """Two runs side by side: the levels of each, and their difference, from registered figures."""
-    from tests.test_management_cohorts import _second_run
+    from tests.pages.test_management_cohorts import _second_run
 
     _second_run(demo_db)
     allowed = registered(demo_db, framework)
@@ -245,7 +245,7 @@ def test_every_number_on_the_runs_comparison_was_registered(demo_db, framework):
 def test_every_number_a_leader_sees_of_the_cohort_was_registered_for_leaders(published, framework):
     """The leader's overlay reads the leaders' own release only: its numbers are registered as
     "overlay" figures (rounded as shown), not management's."""
-    from tests.test_profiles import _leder_attempt, _lines, _run_panel
+    from tests.insight.test_profiles import _leder_attempt, _lines, _run_panel
 
     _leder_attempt(published, framework)
     overlay = set()

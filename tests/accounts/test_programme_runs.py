@@ -17,7 +17,7 @@ from digled.platform import db as storage
 from digled.platform import pseudonyms
 from tests import attacker
 from tests.conftest import SECRET
-from tests.test_attacks_management import AREAS, LEVELS, MUNIS, World
+from tests.insight.test_attacks_management import AREAS, LEVELS, MUNIS, World
 
 # names of the runs a test opens after the demo's (whose name follows its kick-off year, so the
 # day the suite runs on: issue 26)

@@ -25,7 +25,7 @@ from digled.platform import db as storage
 from digled.programme import reminders
 from tests.attacker import RowSpace
 from tests.conftest import SECRET
-from tests.test_attacks_management import World, world  # noqa: F401  (the fixture)
+from tests.insight.test_attacks_management import World, world  # noqa: F401  (the fixture)
 
 
 def _answers(rng: random.Random, fw, dont_know: set[str] = frozenset(), value: int | None = None) -> dict[str, int]:

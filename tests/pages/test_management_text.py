@@ -167,9 +167,9 @@ def test_no_decimal_point_in_a_number_on_the_danish_management_pages(demo_db):
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_the_run_comparison_has_neither_letters_nor_decimal_points(demo_db, lang):
-    """Two runs side by side (tests.test_management_cohorts makes the second): its caption, table
+    """Two runs side by side (tests.pages.test_management_cohorts makes the second): its caption, table
     and bars."""
-    from tests.test_management_cohorts import _second_run
+    from tests.pages.test_management_cohorts import _second_run
 
     _second_run(demo_db)
     at = _open(COHORTS, lang)

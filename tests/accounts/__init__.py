@@ -1,0 +1,1 @@
+"""Tests of digled.accounts, a file per module."""

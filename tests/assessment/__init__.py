@@ -1,0 +1,1 @@
+"""Tests of digled.assessment, a file per module."""

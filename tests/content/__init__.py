@@ -1,0 +1,1 @@
+"""Tests of digled.content, a file per module."""

@@ -1,0 +1,1 @@
+"""Tests of digled.insight, a file per module."""

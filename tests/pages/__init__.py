@@ -1,0 +1,1 @@
+"""Tests of the pages in pages/ (AppTest), a file per module."""

@@ -1,0 +1,1 @@
+"""Tests of digled.platform, a file per module."""

@@ -1,0 +1,1 @@
+"""Tests of digled.programme, a file per module."""

@@ -1,0 +1,1 @@
+"""Tests of digled.ui, a file per module."""
