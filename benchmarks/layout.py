@@ -28,7 +28,7 @@ class Layout:
 
     def __init__(self, workdir: Path, processes: int = 2, env_extra: dict | None = None):
         self.workdir = workdir
-        self.db_path = workdir / "digled.platform.db"
+        self.db_path = workdir / "digled.db"
         extra = {"DIGLED_DB": str(self.db_path), **(env_extra or {})}
         self.apps = [Server(workdir / f"app{i}", env_extra=extra) for i in range(1, processes + 1)]
         self.port = free_port()

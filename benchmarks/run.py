@@ -507,7 +507,7 @@ def bench_dashboard(run: Run) -> str:
 
 def _cohort_db(run: Run) -> Path:
     if run.cohort is None:
-        path = run.cfg.workdir / "cohort-only" / "digled.platform.db"
+        path = run.cfg.workdir / "cohort-only" / "digled.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         note(f"generating a cohort of {run.cfg.cohort_leaders:,} leaders x 3 rounds")
         run.cohort = cohort_gen.generate(path, leaders=run.cfg.cohort_leaders, secret=run.cohort_secret)

@@ -28,7 +28,7 @@ def next_run(now: datetime, at: tuple[int, int] = RUN_AT) -> datetime:
 
 
 def backup_dir() -> Path:
-    return Path(os.environ.get("DIGLED_BACKUP_DIR") or Path(os.environ.get("DIGLED_DB", "data/digled.platform.db")).parent / "backups")
+    return Path(os.environ.get("DIGLED_BACKUP_DIR") or Path(os.environ.get("DIGLED_DB", "data/digled.db")).parent / "backups")
 
 
 def old_backups(directory: Path, today: date, keep: int = KEEP_BACKUPS) -> list[Path]:

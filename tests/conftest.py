@@ -125,8 +125,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    """Every test runs against its own database and known secrets, never data/digled.platform.db."""
-    monkeypatch.setenv("DIGLED_DB", str(tmp_path / "digled.platform.db"))
+    """Every test runs against its own database and known secrets, never data/digled.db."""
+    monkeypatch.setenv("DIGLED_DB", str(tmp_path / "digled.db"))
     monkeypatch.setenv("DIGLED_PSEUDONYM_SECRET", SECRET)
     monkeypatch.setenv("DIGLED_COOKIE_KEY", COOKIE_KEY)
     monkeypatch.setenv("DIGLED_SECRETS_FILE", str(tmp_path / "no-secrets.toml"))
@@ -147,7 +147,7 @@ def framework() -> loader.Framework:
 
 @pytest.fixture
 def database(tmp_path):
-    d = db.open_and_migrate(tmp_path / "digled.platform.db")
+    d = db.open_and_migrate(tmp_path / "digled.db")
     yield d
     d.close()
 
@@ -167,7 +167,7 @@ def _demo_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_db(_demo_template, tmp_path):
     """A fresh copy of the demo database at DIGLED_DB, opened."""
-    target = tmp_path / "digled.platform.db"
+    target = tmp_path / "digled.db"
     shutil.copy(_demo_template, target)
     d = db.connect(target)
     yield d

@@ -42,7 +42,7 @@ class Server:
 
     def __init__(self, workdir: Path, env_extra: dict | None = None, script: str = "app.py"):
         self.port = free_port()
-        self.db_path = workdir / "digled.platform.db"
+        self.db_path = workdir / "digled.db"
         self.log = workdir / "streamlit.log"
         self.env = {
             **os.environ,

@@ -36,7 +36,7 @@ def test_backups_older_than_fourteen_days_go(tmp_path):
 
 
 def test_one_run_of_the_daily_jobs_on_a_real_database(tmp_path, monkeypatch):
-    env = {**os.environ, "DIGLED_DB": str(tmp_path / "digled.platform.db"), "DIGLED_DEMO": "1",
+    env = {**os.environ, "DIGLED_DB": str(tmp_path / "digled.db"), "DIGLED_DEMO": "1",
            "DIGLED_SECRETS_FILE": str(tmp_path / "none.toml"),
            "DIGLED_COOKIE_KEY": "deploy-cookie-key-Hs3Lq9VzTm6KxB2nRf7WcJ4pYd8GaE5u",
            "DIGLED_PSEUDONYM_SECRET": "deploy-pseudonym-Nb6Tq2XzLm9RvK4cWf7HsJ3pGd8YaE5u",
@@ -172,7 +172,7 @@ def test_the_commands_of_the_units_create_the_database_and_serve_the_app(tmp_pat
 
     init = subprocess.run(command("digled-init.service"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert init.returncode == 0, init.stdout + init.stderr
-    assert (tmp_path / "digled.platform.db").exists()
+    assert (tmp_path / "digled.db").exists()
     log = (tmp_path / "app.log").open("w")
     app = subprocess.Popen(command("digled@.service"), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -182,7 +182,7 @@ def test_the_commands_of_the_units_create_the_database_and_serve_the_app(tmp_pat
         app.wait(20)
     import sqlite3
 
-    con = sqlite3.connect(tmp_path / "digled.platform.db")
+    con = sqlite3.connect(tmp_path / "digled.db")
     try:  # outside demo: no demo accounts were made
         assert con.execute("SELECT COUNT(*) FROM users WHERE username IN ('leder', 'admin', 'ledelse')").fetchone()[0] == 0
     finally:

@@ -21,7 +21,7 @@ def test_the_loss_check_finds_an_answer_the_database_does_not_hold(database, tmp
     values = [v for v, _ in fw.scales[item.dimension]]
     draft = answering.start(database, "respondent-of-the-test", "start", secret=SECRET)
     database.execute("INSERT INTO answers (assessment_id, item, value) VALUES (?, ?, ?)", [draft.id, ITEM, values[1]])
-    path = tmp_path / "digled.platform.db"
+    path = tmp_path / "digled.db"
     assert sessions.lost_answers(path, [sessions.Leader("held", confirmed={(draft.id, ITEM): 1})]) == 0
     assert sessions.lost_answers(path, [sessions.Leader("changed", confirmed={(draft.id, ITEM): 2})]) == 1
     assert sessions.lost_answers(path, [sessions.Leader("nobody", confirmed={(987654321, ITEM): 0})]) == 1

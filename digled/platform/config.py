@@ -5,7 +5,7 @@ message naming the setting to fix instead of failing later on a page.
 
 | setting            | environment variable        | secrets.toml key   | default                |
 |--------------------|-----------------------------|--------------------|------------------------|
-| database file      | DIGLED_DB                   |                    | data/digled.platform.db         |
+| database file      | DIGLED_DB                   |                    | data/digled.db         |
 | demo mode          | DIGLED_DEMO (1/0)           |                    | 1 only when no secret is configured |
 | cookie signing key | DIGLED_COOKIE_KEY           | cookie_key         | generated in demo mode |
 | pseudonym secret   | DIGLED_PSEUDONYM_SECRET     | pseudonym_secret   | generated in demo mode |
@@ -50,7 +50,7 @@ from digled.platform import db
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
-DEFAULT_DB = DATA_DIR / "digled.platform.db"
+DEFAULT_DB = DATA_DIR / "digled.db"
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_BITS = 96
 DEMO_BASE_URL = "http://localhost:8501"

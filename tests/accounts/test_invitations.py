@@ -116,7 +116,7 @@ def test_two_tabs_accepting_at_once_use_the_token_once(database, nina, tmp_path)
     results = {}
 
     def tab(password: str) -> None:
-        conn = db.connect(tmp_path / "digled.platform.db")
+        conn = db.connect(tmp_path / "digled.db")
         try:
             barrier.wait()
             results[password] = invitations.accept(conn, token, password, password)

@@ -38,7 +38,7 @@ def test_answers_are_saved_at_once_and_survive_a_new_connection(database, framew
     answering.save_answer(database, framework, d.id, "info_search-k1", 4)  # changed mind
     answering.save_answer(database, framework, d.id, "purpose3", 0)
     answering.set_step(database, d.id, 5)
-    other = db.connect(tmp_path / "digled.platform.db")  # e.g. after a server restart
+    other = db.connect(tmp_path / "digled.db")  # e.g. after a server restart
     again = answering.draft(other, respondent)
     assert again.step == 5
     assert answering.answers(other, again.id) == {"info_search-k1": 4, "purpose3": 0}
@@ -79,7 +79,7 @@ def test_submit_scores_closes_and_is_idempotent(database, framework, respondent)
 
 
 def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, respondent):
-    path = tmp_path / "digled.platform.db"
+    path = tmp_path / "digled.db"
     d0 = db.open_and_migrate(path)
     d = answering.start(d0, respondent, "start", secret=SECRET)
     _answer_all(d0, framework, d.id)

@@ -176,7 +176,7 @@ def test_the_cli_init_seals_old_rows(tmp_path, framework, monkeypatch, capsys):
 def test_the_app_seals_old_rows_at_start_up_and_shows_the_leader_her_dates(tmp_path, framework, monkeypatch):
     from tests.apptest import app_as
 
-    path = tmp_path / "digled.platform.db"
+    path = tmp_path / "digled.db"
     _old_database(path, framework)
     with db.write(d := db.connect(path)):
         d.execute("UPDATE users SET roles = 'leader' WHERE id = 1")

@@ -21,7 +21,7 @@ TODAY = date(2026, 12, 1)  # a Tuesday
 def empty_db(tmp_path, monkeypatch):
     """A fresh installation outside demo (DIGLED_DB), with one administrator and nobody else."""
     monkeypatch.setenv("DIGLED_DEMO", "0")
-    d = db.open_and_migrate(tmp_path / "digled.platform.db")
+    d = db.open_and_migrate(tmp_path / "digled.db")
     auth.create_user(d, username="chef", name="Cecilie Chef", email="chef@kommune.dk", roles=("admin",))
     yield d
     d.close()
@@ -155,7 +155,7 @@ def test_the_wizard_state_resumes_from_the_database(empty_db, tmp_path):
     first_run.set_cohort_name(empty_db, "chef", "Digital ledelse 2027")
     first_run.save_draft(empty_db, "kickoff", "2027-01-11")
     first_run.go_to(empty_db, 2)
-    again = db.connect(tmp_path / "digled.platform.db")  # a restart: a new connection
+    again = db.connect(tmp_path / "digled.db")  # a restart: a new connection
     try:
         s = first_run.state(again)
         assert (s.step, s.done, s.drafts, s.finished) == (2, {1}, {"kickoff": "2027-01-11"}, None)

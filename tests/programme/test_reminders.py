@@ -223,7 +223,7 @@ def test_overlapping_runs_send_each_reminder_once(database, settings, cohort, sm
     summaries = []
 
     def one_run():
-        conn = db.connect(tmp_path / "digled.platform.db")
+        conn = db.connect(tmp_path / "digled.db")
         try:
             barrier.wait()
             summaries.append(reminders.run(conn, settings, FILM_DAY))

@@ -136,7 +136,7 @@ def test_concurrent_bookings_of_the_last_seat_never_overbook(database, leaders, 
     outcomes: list[str] = []
 
     def attempt(user_id: int) -> None:
-        conn = db.connect(tmp_path / "digled.platform.db")  # one connection per thread, as in the app
+        conn = db.connect(tmp_path / "digled.db")  # one connection per thread, as in the app
         try:
             start.wait()
             service.book(conn, user_id, sid, now=NOW)

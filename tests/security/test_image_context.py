@@ -1,5 +1,5 @@
 """Issue 21, item 6: the container image can carry no database and no secrets. After a local demo
-run `data/` holds `digled.platform.db` and `digled.platform.db.secrets.toml`, and the Dockerfile's `COPY data data`
+run `data/` holds `digled.db` and `digled.db.secrets.toml`, and the Dockerfile's `COPY data data`
 would put both into the image unless `.dockerignore` leaves them out of the build context.
 
 No Docker daemon is needed: `context_files` applies `.dockerignore` with Docker's own rules
@@ -88,7 +88,7 @@ def context_files(root: Path) -> set[str]:
 # --- the tests ---------------------------------------------------------------------------------
 
 LEFT_BEHIND = [  # what a demo run, the tests, compose's set-up and an operator leave in a checkout
-    "data/digled.platform.db", "data/digled.platform.db-wal", "data/digled.platform.db-shm", "data/digled.platform.db.secrets.toml",
+    "data/digled.db", "data/digled.db-wal", "data/digled.db-shm", "data/digled.db.secrets.toml",
     "data/outbox/20260101-invitation-lea.eml", "data/backups/digled-2026-01-01.db",
     ".streamlit/secrets.toml", "secrets/digled.toml", ".env",
     "test-artifacts/test_login.png", "benchmarks/results/capacity.json",
@@ -145,10 +145,10 @@ def test_the_build_context_still_holds_everything_the_dockerfile_copies(checkout
 
 
 @pytest.mark.parametrize("pattern, path, expected", [
-    ("*.db", "digled.platform.db", True),
-    ("*.db", "data/digled.platform.db", False),  # Docker: without **/ only at the top
-    ("**/*.db", "data/digled.platform.db", True),
-    ("**/*.db", "digled.platform.db", True),
+    ("*.db", "digled.db", True),
+    ("*.db", "data/digled.db", False),  # Docker: without **/ only at the top
+    ("**/*.db", "data/digled.db", True),
+    ("**/*.db", "digled.db", True),
     ("**/outbox", "data/outbox/a.eml", True),  # a directory leaves out what is below it
     ("secrets", "secrets/digled.toml", True),
     ("secrets", "data/secrets/x", False),
