@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
+from scipy.optimize import linprog
 
 from digled.platform.i18n import N_
 
@@ -624,6 +625,42 @@ class _FamilyState:
         return 0, sum(self.truth[i])
 
 
+def _pinned_classes(bounds: list[tuple[int, int]], rows: np.ndarray, counted: np.ndarray,
+                    rest: np.ndarray) -> list[int]:
+    """The classes whose count is fixed at none or all of their members by what the reader knows
+    of the shown rows (`bounds`: an exact count as (c, c), a band as its bounds): the linear
+    programme over the classes' counts (0 <= y <= size, low <= row @ y <= high) cannot move them
+    off it. Interval reasoning over overlapping bands and exact counts (two margins and a total,
+    say) finds what no pair and no single breakdown shows. Only classes that truly hold none or
+    all can be pinned, so each is checked from its own side; one programme frees every class it
+    finds a way off, until none is freed."""
+    size = counted + rest
+    cols = np.nonzero(rows.any(axis=0) & (size > 0))[0]
+    if not len(cols):
+        return []
+    a = rows[:, cols].astype(float)
+    low = np.array([b[0] for b in bounds], dtype=float)
+    high = np.array([b[1] for b in bounds], dtype=float)
+    a_ub, b_ub = np.vstack([a, -a]), np.concatenate([high, -low])
+    box = list(zip(np.zeros(len(cols)), size[cols].astype(float)))
+    pinned = []
+    for none_side in (True, False):
+        todo = {j for j, c in enumerate(cols) if (counted[c] == 0 if none_side else rest[c] == 0)}
+        while todo:
+            objective = np.zeros(len(cols))
+            objective[list(todo)] = -1.0 if none_side else 1.0  # as many (or as few) as it can hold
+            res = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=box, method="highs")
+            if not res.success:  # the truth is always feasible: a solver failure withholds
+                pinned += [int(cols[j]) for j in todo]
+                break
+            freed = {j for j in todo if (res.x[j] > 0.5 if none_side else res.x[j] < box[j][1] - 0.5)}
+            if not freed:
+                pinned += [int(cols[j]) for j in todo]
+                break
+            todo -= freed
+    return pinned
+
+
 # Complexity 29 (ruff C901): the derived rules 3(a), 3(b), 3(c) and 4 run here in the order the module
 # docstring gives them, over one shared state; split apart, that order would live in the callers.
 def _family_round(state: _FamilyState, at, plus, classes, counted, rest, breakdowns, by_key, k) -> tuple[str, set]:  # noqa: C901
@@ -707,6 +744,14 @@ def _family_round(state: _FamilyState, at, plus, classes, counted, rest, breakdo
                     break
     if victims:
         return "breakdown", victims
+    # bands with everything else shown: no class's count may be pinned at none or all of it
+    if banded and rule == COUNT:
+        for c in _pinned_classes([state.bounds(i) for i in shown], plus[at[shown]], counted, rest):
+            v = victim([i for i in shown if plus[at[i], c] > 0])
+            if v is not None:
+                victims.add(v)
+        if victims:
+            return "audit", victims
     # audit: classes in the row space of the family's exact releases
     if not exact_idx:
         return "", set()

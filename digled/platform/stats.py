@@ -1,4 +1,4 @@
-"""Small, pure statistics for management's figures (no scipy: it is not installed).
+"""Small, pure statistics for management's figures, written out so each rule reads in one place.
 
 `t_quantile` inverts Student's t distribution function, computed exactly from the regularised
 incomplete beta function (continued fraction, Numerical Recipes 6.4); `paired_interval` is the
