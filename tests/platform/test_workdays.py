@@ -6,10 +6,7 @@ from datetime import date
 
 import pytest
 
-from digled.content import programme
 from digled.platform import workdays
-
-PROG = programme.programme()
 
 
 @pytest.mark.parametrize("day, working", [
