@@ -36,3 +36,10 @@ def test_the_file_has_a_byte_order_mark_and_reads_back():
     data = exports.csv_bytes(df)
     assert data.startswith("\ufeff".encode()) and "Område".encode() in data
     assert exports.read_csv_text(data.decode("utf-8")) == [["Område", "n"], ["Dagtilbud; skole", "5"]]
+
+
+# moved from tests/insight/test_anonymity.py
+def test_export_cells_are_neutralised_against_formulas():
+    assert exports.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert exports.safe_cell(" +1") == "' +1" and exports.safe_cell("@x") == "'@x" and exports.safe_cell("-2") == "'-2"
+    assert exports.safe_cell("Albertslund") == "Albertslund" and exports.safe_cell(-2.5) == -2.5
