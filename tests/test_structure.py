@@ -77,3 +77,51 @@ def test_imports_inside_functions_only_where_allowed():
 def test_every_package_says_what_it_owns(package):
     doc = ast.get_docstring(ast.parse((ROOT / "digled" / package / "__init__.py").read_text(encoding="utf-8")))
     assert doc and len(doc) > 80
+
+
+# --- every module has its tests: tests/<package>/test_<module>.py -------------------------------
+
+# Left out for now, each with its reason; remove an entry when its reason is gone.
+NO_OWN_TEST_FILE_YET = {
+    "digled/programme": "being split in issue 19",  # the whole package: its modules change
+    "digled/platform/db.py": "being split in issue 19",  # connection and writes vs migrations
+    "digled/insight/publications.py": "being split in issue 19",  # publications.plan as a table of figure kinds
+    # no tests of their own yet (issue 19, to write; their behaviour is tested through the pages)
+    "digled/ui/autosave.py": "to write in issue 19",
+    "digled/ui/development.py": "to write in issue 19",
+    "digled/ui/guides.py": "to write in issue 19",
+    "digled/ui/login.py": "to write in issue 19",
+    "digled/ui/plan_panel.py": "to write in issue 19",
+    "digled/ui/publication.py": "to write in issue 19",
+    "digled/ui/router.py": "to write in issue 19",
+    "digled/ui/session.py": "to write in issue 19",
+    "digled/ui/web.py": "to write in issue 19",
+    "digled/ui/wheel_panel.py": "to write in issue 19",
+    "digled/ui/widgets.py": "to write in issue 19",
+}
+
+
+def _modules_without_tests() -> list[str]:
+    missing = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / "digled" / package).glob("*.py")):
+            module = str(path.relative_to(ROOT))
+            if path.name == "__init__.py" or f"digled/{package}" in NO_OWN_TEST_FILE_YET or module in NO_OWN_TEST_FILE_YET:
+                continue
+            if not (ROOT / "tests" / package / f"test_{path.name}").is_file():
+                missing.append(f"{module} -> tests/{package}/test_{path.name}")
+    return missing
+
+
+def test_every_module_has_its_tests():
+    assert _modules_without_tests() == []
+
+
+def test_the_exclusions_name_modules_that_exist_and_still_lack_tests():
+    for entry, reason in NO_OWN_TEST_FILE_YET.items():
+        path = ROOT / entry
+        assert path.exists(), f"{entry} is gone: remove it from NO_OWN_TEST_FILE_YET"
+        if path.is_file() and reason.startswith("to write"):
+            package = path.parent.name
+            assert not (ROOT / "tests" / package / f"test_{path.name}").is_file(), (
+                f"{entry} has its tests now: remove it from NO_OWN_TEST_FILE_YET")

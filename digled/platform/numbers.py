@@ -40,6 +40,7 @@ def cell(value, lang: str) -> str:
     if hasattr(value, "item") and not isinstance(value, (str, int, float)):  # numpy scalars
         return cell(value.item(), lang)
     if isinstance(value, float):
+        value = float(value)  # np.float64 is a float, but its repr names the type
         if math.isnan(value):
             return ""
         return repr(value).replace(".", _mark(lang)) if "e" not in repr(value) else decimal(value, lang, 6)

@@ -2,8 +2,7 @@ import time
 
 import pytest
 
-from digled.accounts import auth, sessions
-from digled.platform import config
+from digled.accounts import auth
 
 NOW = 1_800_000_000.0
 
@@ -82,31 +81,6 @@ def test_locked_and_inactive_users_cannot_log_in(database, ole, demo_hash):
         outcome = auth.attempt_login(database, name, "correct horse", None, 30)
         assert outcome.user is None and outcome.error in (auth.LOCKED, auth.WRONG)
     assert not auth.check_password("correct horse", auth.UNUSABLE_HASH)
-
-
-def test_a_session_begun_before_logout_is_refused(database, ole):
-    policy = config.SessionPolicy()
-    session_id, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW)
-    token = sessions.redeem(database, ticket, "k" * 40, now=NOW + 1)
-    found = sessions.from_token(database, token, "k" * 40)
-    assert found.id == session_id and found.problem(ole, policy, now=NOW + 10) is None
-    auth.end_sessions(database, "ole", now=NOW + 5)  # logout
-    ole = auth.get_user(database, "ole")
-    assert sessions.from_token(database, token, "k" * 40).problem(ole, policy, now=NOW + 10) == "ended"
-    newer, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW + 6)
-    sessions.redeem(database, ticket, "k" * 40, now=NOW + 6)
-    assert sessions.get(database, newer).problem(ole, policy, now=NOW + 10) is None
-
-
-def test_idle_session_and_inactive_user_are_refused(database, ole):
-    policy = config.SessionPolicy()
-    session_id, ticket = sessions.begin(database, ole.id, "k" * 40, now=NOW)
-    sessions.redeem(database, ticket, "k" * 40, now=NOW)
-    found = sessions.get(database, session_id)
-    assert found.problem(ole, policy, now=NOW + 3599) is None  # ole is an admin: one hour
-    assert found.problem(ole, policy, now=NOW + 3601) == "idle"
-    database.execute("UPDATE users SET active = 0")
-    assert found.problem(auth.get_user(database, "ole"), policy, now=NOW + 10) == "no active account"
 
 
 def test_changing_the_password_ends_other_sessions(database, ole):

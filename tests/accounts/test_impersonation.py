@@ -154,17 +154,6 @@ def test_the_leader_is_mailed_when_the_password_changes(database, anne, settings
     assert "blev ændret den" in msg.get_body(("plain",)).get_content()  # in the leader's language
 
 
-def test_notices_are_the_users_own_and_are_marked_seen(database, anne):
-    lea = _activated_lea(database)
-    notices.add(database, lea.id, "Hello {name}", name="Lea")
-    [n] = notices.unseen(database, lea.id)
-    assert n.text() == "Hello Lea" and notices.unseen(database, anne.id) == []
-    notices.mark_seen(database, anne.id, [n.id])  # not anne's: nothing happens
-    assert notices.unseen(database, lea.id) == [n]
-    notices.mark_seen(database, lea.id, [n.id])
-    assert notices.unseen(database, lea.id) == []
-
-
 # --- the holder's e-mail address ---------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from digled.cli import main
-from digled.content import activities, loader
+from digled.content import loader
 
 
 def test_real_content_is_complete(framework):
@@ -77,16 +77,6 @@ def test_check_content_exits_non_zero_on_invalid_content(content_copy, monkeypat
     monkeypatch.setattr(loader, "load_framework", lambda directory=None, _orig=loader.load_framework: _orig(content_copy))
     assert main(["check-content"]) == 1
     assert "item info_search-k1: dimension must be one of" in capsys.readouterr().err
-
-
-def test_programme_content_is_valid_and_ordered():
-    p = activities.load_programme()
-    kinds = [a.kind for a in p.activities]
-    assert kinds.count("elearning") == 4 and kinds.count("kl_film") == 5
-    assert kinds.count("workshop") == 2 and kinds.count("meeting") == 2
-    assert all(2 <= len(a.reflections) <= 4 for a in p.activities if a.kind == "elearning")
-    m1, w1 = p.activity("meeting1"), p.activity("workshop1")
-    assert m1.due < w1.opens
 
 
 def test_organisation_lists():

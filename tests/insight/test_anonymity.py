@@ -1,19 +1,16 @@
-"""The release rules one by one (anonymity.py), the figure rules (cohort.py) and the demo
-publication (publications.py). Random histories: test_anonymity_properties.py; attacks:
+"""The release rules one by one (anonymity.py), the demo publication (publications.py);
+the figure rules are in test_assessment_figures.py. Random histories: test_anonymity_properties.py; attacks:
 test_attacks_management.py."""
 
 from __future__ import annotations
 
 import json
 
-import numpy as np
-import pandas as pd
-
 from digled.accounts import organisation
 from digled.content import loader, programme
 from digled.insight import anonymity, assessment_figures, publications
 from digled.insight.anonymity import Candidate, Previous, Row
-from digled.platform import exports, pseudonyms
+from digled.platform import pseudonyms
 
 
 def cand(key, members, k=5, rank=None, kind="x"):
@@ -108,48 +105,6 @@ def test_quartiles_need_4k_and_bands_need_spread():
     assert not anonymity.bands_allowed([1, 9, 0, 0], 5)  # all but one
     assert anonymity.bands_allowed([5, 5, 0, 0], 5)
     assert anonymity.mean_allowed(10, 10, 5) and not anonymity.mean_allowed(9, 10, 5) and anonymity.mean_allowed(5, 10, 5)
-
-
-# --- figures of a released set -------------------------------------------------------------------
-
-
-def _frame(framework, totals, levels):
-    cols = assessment_figures.value_columns(framework)
-    df = pd.DataFrame({c: np.full(len(totals), 50.0) for c in cols})
-    df["total"] = totals
-    df["total_level"] = levels
-    for col, v in (("round", "start"), ("municipality", "A"), ("area", "x"), ("level", "top")):
-        df[col] = v
-    return df
-
-
-def test_figures_hide_quartiles_and_lopsided_bands(framework):
-    df = _frame(framework, [40.0] * 6, [4] * 6)
-    f = assessment_figures.figures(df, np.ones(6, dtype=bool), framework, 5)
-    assert f.n == 6 and f.total == 40.0 and f.quartiles is None
-    # all six in one band: every band's count is only a band (fewer than 5, or all but fewer than 5)
-    assert f.bands == {"foundation": {"lo": 0, "hi": 4}, "intermediate": {"lo": 2, "hi": 6},
-                       "advanced": {"lo": 0, "hi": 4}, "highly_specialised": {"lo": 0, "hi": 4}}
-    df = _frame(framework, list(np.linspace(10, 90, 20)), [1, 2, 3, 4, 5] * 4)
-    f = assessment_figures.figures(df, np.ones(20, dtype=bool), framework, 5)
-    assert f.quartiles is not None and set(f.bands) == set(loader.BANDS)
-    # levels 1-2: 8 leaders, 3-4: 8, 5: 4 (fewer than 5: a band), 7-8: none (a band)
-    assert f.bands == {"foundation": 40.0, "intermediate": 40.0, "advanced": {"lo": 0, "hi": 4},
-                       "highly_specialised": {"lo": 0, "hi": 4}}
-
-
-def test_a_mean_with_a_few_blanks_is_not_shown(framework):
-    df = _frame(framework, [40.0] * 8, [4] * 8)
-    cid = framework.competences[0].id
-    df.loc[0, f"c:{cid}"] = np.nan
-    f = assessment_figures.figures(df, np.ones(8, dtype=bool), framework, 5)
-    assert f.competences[cid] is None and f.competences[framework.competences[1].id] == 50.0
-
-
-def test_export_cells_are_neutralised_against_formulas():
-    assert exports.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert exports.safe_cell(" +1") == "' +1" and exports.safe_cell("@x") == "'@x" and exports.safe_cell("-2") == "'-2"
-    assert exports.safe_cell("Albertslund") == "Albertslund" and exports.safe_cell(-2.5) == -2.5
 
 
 # --- the demo's first publication --------------------------------------------------------------------

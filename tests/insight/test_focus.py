@@ -60,35 +60,3 @@ def test_a_publication_without_importance_has_no_priorities(framework, ids):
     assert all(r.priority is None and r.importance is None for r in rows)
     assert [r.number for r in rows] == list(range(1, len(ids) + 1))
     assert focus.importance_split(rows) is None
-
-
-def test_spread_parts_close_points_within_their_quadrants():
-    from digled.insight import charts
-
-    pts = [(-1.0, 60.0), (-1.0, 60.0), (-0.98, 61.0), (0.02, 59.0), (3.0, 10.0)]
-    out = charts.spread(pts, 0.5, 10.0, (0.0, 59.5))
-    for i in range(len(out)):
-        for j in range(i + 1, len(out)):
-            d = ((out[i][0] - out[j][0]) / 0.5) ** 2 + ((out[i][1] - out[j][1]) / 10.0) ** 2
-            assert d >= 0.98, (i, j, out)
-    for (x0, y0), (x1, y1) in zip(pts, out):  # never across a split line
-        assert (x0 >= 0) == (x1 >= 0) and (y0 >= 59.5) == (y1 >= 59.5)
-    assert out[4] == (3.0, 10.0)  # a point with room keeps its place
-
-
-def test_the_matrix_draws_one_numbered_point_per_competence_with_both_figures(framework, ids):
-    from digled.insight import charts
-
-    a, b = ids[:2]
-    f = Figures(n=20, hidden=False, competences={**{i: None for i in ids}, a: 37.5, b: 50.0},
-                importance={**{i: None for i in ids}, a: _shares(80), b: _shares(40)})
-    rows = focus.focus_list(framework, f, {**framework.target_levels, a: 5, b: 4})
-    labels = {"x": "x", "y": "y", "target": "T", "median": "M {m:.0f}", "hover": "{name} {imp} {lvl} {target}",
-              "strengthen": "S", "maintain": "K", "consider": "C", "low": "L"}
-    fig = charts.matrix(framework, rows, "en", labels)
-    texts = [t for tr in fig.data for t in tr.text]
-    assert sorted(texts) == ["1", "2"]
-    hover = [h for tr in fig.data for h in tr.hovertext]
-    assert any(h.endswith("80 3.5 5") for h in hover)  # the exact values, wherever the point is drawn
-    assert "M 60" in fig.layout.title.text  # median of 80 and 40
-    assert {an.text for an in fig.layout.annotations} >= {"<b>S</b>", "<b>K</b>", "<b>C</b>", "<b>L</b>"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from digled.platform import exports, numbers
@@ -35,3 +36,9 @@ def test_plotly_separators_and_csv_cells_follow_the_same_rule():
     assert exports.cell_text(1.26) == numbers.cell(1.26, "da") == "1,26"
     assert numbers.cell(float("nan"), "da") == "" and numbers.cell(None, "en") == ""
     assert not math.isnan(float(numbers.cell(2.5, "en")))
+
+
+def test_a_numpy_float_is_written_as_its_value():
+    """np.float64 is a float whose repr (numpy 2) is 'np.float64(0.25)': the cell shows 0,25."""
+    assert numbers.cell(np.float64(0.25), "da") == "0,25" and numbers.cell(np.float64(2.5), "en") == "2.5"
+    assert numbers.cell(np.float64("nan"), "da") == ""

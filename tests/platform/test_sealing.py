@@ -44,6 +44,26 @@ def test_a_sealed_value_opens_only_with_the_secret_and_for_its_respondent():
     assert sealing.seal(SECRET, "r1", {"a": 1}) != sealing.seal(SECRET, "r1", {"a": 1})  # a fresh nonce
 
 
+def test_a_token_of_another_format_an_empty_secret_or_broken_text_is_refused_by_name():
+    with pytest.raises(sealing.SealError, match="unknown sealed format"):
+        sealing.unseal(SECRET, "r1", "v0:abc")
+    with pytest.raises(sealing.SealError, match="does not open with this secret"):
+        sealing.unseal(SECRET, "r1", "v1:not base64 at all!")
+    with pytest.raises(sealing.SealError):
+        sealing.unseal(SECRET, "r1", "v1:")
+    with pytest.raises(ValueError, match="the pseudonym secret is empty"):
+        sealing.seal("", "r1", {})
+    with pytest.raises(sealing.SealError):  # opening without a secret: it does not open
+        sealing.unseal("", "r1", sealing.seal(SECRET, "r1", {}))
+    token = sealing.seal(SECRET, "r1", {"b": [1, 2], "a": "æøå"})
+    assert sealing.unseal(SECRET, "r1", token) == {"a": "æøå", "b": [1, 2]}
+
+
+def test_sealing_a_fresh_database_has_nothing_to_do(database):
+    assert sealing.seal_legacy_rows(database, SECRET) == 0
+    assert sealing.seal_legacy_rows(database, SECRET) == 0
+
+
 def test_random_ids_are_positive_62_bit_numbers():
     ids = {sealing.random_id() for _ in range(2000)}
     assert len(ids) == 2000 and all(0 < i < 2**62 for i in ids)

@@ -1,15 +1,12 @@
-"""Danish working days (digled/workdays.py) and the programme's generated dates on them
-(digled/programme.py). Every date below was checked by hand against a 2026/2030 calendar."""
+"""Danish working days (digled/platform/workdays.py); the programme's generated dates on them
+are tested in tests/content/test_programme.py. Every date below was checked by hand against a
+2026/2030 calendar."""
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from digled.content import programme
 from digled.platform import workdays
-
-PROG = programme.programme()
 
 
 @pytest.mark.parametrize("day, working", [
@@ -72,57 +69,3 @@ def test_holiday_sets_are_cached_per_year():
     assert (info.misses, info.hits) == (2, 1)
     assert date(2026, 5, 1) not in workdays.days_off(2026)
     assert workdays.days_off(2026)[date(2026, 6, 5)] == "Grundlovsdag"
-
-
-# --- generated programme dates ------------------------------------------------------------------
-
-
-def test_a_generated_saturday_moves_to_monday():
-    # kick-off Wednesday 7 January 2026; workshop 1 is 101 days later: Saturday 18 April
-    dates = programme.generated_dates(date(2026, 1, 7), PROG.activity("workshop1"))
-    assert dates == programme.Dates(date(2026, 4, 20), date(2026, 4, 20))
-
-
-def test_generated_dates_skip_easter():
-    # kick-off Monday 7 January 2030: workshop 1 on Skærtorsdag 18 April 2030 moves past
-    # Langfredag, the weekend and Anden påskedag; film 4 opens on Anden påskedag 22 April
-    kickoff = date(2030, 1, 7)
-    assert programme.generated_dates(kickoff, PROG.activity("workshop1")).opens == date(2030, 4, 23)
-    film4 = programme.generated_dates(kickoff, PROG.activity("film4"))
-    assert film4 == programme.Dates(date(2030, 4, 23), date(2030, 5, 27))
-
-
-def test_generated_dates_skip_grundlovsdag_and_sundays():
-    # kick-off Wednesday 9 January 2030: the service check opens 147 days later, on
-    # Grundlovsdag (Wednesday 5 June 2030); the handbook's days (221, 228) are Sundays
-    kickoff = date(2030, 1, 9)
-    assert programme.generated_dates(kickoff, PROG.activity("service_check")).opens == date(2030, 6, 6)
-    assert programme.generated_dates(kickoff, PROG.activity("handbook")) == programme.Dates(
-        date(2030, 8, 19), date(2030, 8, 26))
-
-
-def test_the_kickoff_itself_is_never_moved_and_due_is_never_before_opens():
-    saturday = date(2026, 1, 10)
-    assert programme.generated_dates(saturday, PROG.activity("kickoff")) == programme.Dates(saturday, saturday)
-    assert programme.generated_dates(saturday, PROG.activity("assessment_start")).opens == saturday
-    for a in PROG.activities:
-        d = programme.generated_dates(saturday, a)
-        assert d.opens <= d.due
-        assert a.opens == 0 or workdays.is_working_day(d.opens)
-        assert a.due == 0 or workdays.is_working_day(d.due)
-    # an activity of one day falls on one working day (opens == due)
-    same_day = replace(PROG.activity("film1"), opens=5, due=5)
-    assert programme.generated_dates(date(2026, 5, 9), same_day) == programme.Dates(date(2026, 5, 15), date(2026, 5, 15))
-
-
-def test_event_day_between_opens_and_due_moves_to_a_working_day():
-    meeting = PROG.activity("meeting1")  # opens 70, day 84, due 91
-    # opens Friday 20 March 2026: the meeting day, 14 days later, is Langfredag 3 April
-    assert programme.event_day(meeting, programme.Dates(date(2026, 3, 20), date(2026, 4, 10))) == date(2026, 4, 7)
-    # a working day stays; never past the due day
-    assert programme.event_day(meeting, programme.Dates(date(2026, 3, 18), date(2026, 4, 8))) == date(2026, 4, 1)
-    assert programme.event_day(meeting, programme.Dates(date(2026, 3, 20), date(2026, 4, 4))) == date(2026, 4, 4)
-    # a day that is the due (or opening) day is kept as set, even a Saturday
-    assert programme.event_day(meeting, programme.Dates(date(2026, 5, 23), date(2026, 6, 6))) == date(2026, 6, 6)
-    workshop = PROG.activity("workshop1")
-    assert programme.event_day(workshop, programme.Dates(date(2026, 6, 6), date(2026, 6, 6))) == date(2026, 6, 6)

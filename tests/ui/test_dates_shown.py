@@ -4,10 +4,6 @@ has the user's format (dates.picker_format), and no page shows an ISO date in a 
 import ast
 from pathlib import Path
 
-import pytest
-
-from digled.platform import dates
-
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "digled" / "ui").glob("*.py")])
 
@@ -91,8 +87,3 @@ def test_every_date_picker_has_the_users_format():
 def test_no_iso_date_is_shown_in_a_message():
     found = [f"{p.relative_to(ROOT)}:{line}" for p in FILES for line in iso_dates_in_messages(p.read_text("utf-8"))]
     assert found == [], "ISO dates shown (use digled.platform.dates.day / clock): " + ", ".join(found)
-
-
-@pytest.mark.parametrize("lang, expected", [("da", "DD.MM.YYYY"), ("en", "DD/MM/YYYY"), ("xx", "DD.MM.YYYY")])
-def test_picker_format(lang, expected):
-    assert dates.picker_format(lang) == expected
