@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlite_utils
 
-from digled.accounts import auth, identities, impersonation, invitations, organisation, programme_runs
+from digled.accounts import auth, identities, impersonation, invitations, organisation
 from digled.content.loader import Organisation
 from digled.platform import audit
 from digled.platform.config import Settings
@@ -364,16 +364,3 @@ def participant_table(
     columns = ["id", "name", "username", "email", "municipality", "area", "level", "roles",
                "active", "activated_at", "start_taken", "end_taken", "invited_at"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def participation_totals(db: sqlite_utils.Database) -> dict[str, int]:
-    """Cohort-wide counts of leaders: invited, activated, start and end assessment taken."""
-    row = db.execute(
-        """
-        SELECT COUNT(*),
-               SUM(activated_at IS NOT NULL),
-               (SELECT COUNT(*) FROM participation WHERE round = 'start'),
-               (SELECT COUNT(*) FROM participation WHERE round = 'end')
-        FROM users WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND """ + programme_runs.IN_RUNNING
-    ).fetchone()
-    return {"invited": row[0], "activated": row[1] or 0, "start": row[2], "end": row[3]}
