@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,7 @@ from digled.platform.db import write
 from digled.platform.i18n import N_
 
 ROUNDS = ("start", "end", "extra")
+_CHUNK = 500  # ids per IN (...) list
 
 
 class AnswerError(ValueError):
@@ -286,6 +288,18 @@ def attempts(db: sqlite_utils.Database, respondent: str, secret: str) -> list[At
 def discard_draft(db: sqlite_utils.Database, respondent: str) -> None:
     with write(db):
         db.execute("DELETE FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent])
+
+
+def delete_raw_answers(db: sqlite_utils.Database, drafts: Sequence[int] = ()) -> None:
+    """Retention: delete the raw answers of every submitted attempt (their scores stay) and the
+    drafts `drafts` (row and answers). Inside the caller's transaction where there is one."""
+    with write(db):
+        db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE status = 'submitted')")
+        for i in range(0, len(drafts), _CHUNK):
+            part = list(drafts[i : i + _CHUNK])
+            marks = ", ".join("?" * len(part))
+            db.execute(f"DELETE FROM answers WHERE assessment_id IN ({marks})", part)
+            db.execute(f"DELETE FROM assessments WHERE status = 'draft' AND id IN ({marks})", part)
 
 
 def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, today: date | None = None) -> None:
