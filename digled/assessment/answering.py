@@ -22,7 +22,9 @@ from datetime import date
 
 import sqlite_utils
 
+from digled.accounts import programme_runs
 from digled.assessment import scoring
+from digled.content import programme
 from digled.content.loader import Framework
 from digled.platform import sealing
 from digled.platform.db import write
@@ -311,6 +313,20 @@ def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, t
             "INSERT OR IGNORE INTO participation (user_id, round, taken_on) VALUES (?, ?, ?)",
             [user_id, round_, today.isoformat()],
         )
+
+
+def taken_rounds(db: sqlite_utils.Database, user_id: int) -> set[str]:
+    """The rounds the user has taken (participation, not the answers)."""
+    return {r[0] for r in db.execute("SELECT round FROM participation WHERE user_id = ?", [user_id])}
+
+
+def next_round(db: sqlite_utils.Database, user_id: int, today: date | None = None) -> str:
+    """The round of the user's next attempt. Start and end belong to the running run's
+    participants (`open_round`: start until taken, end once its window is open until taken);
+    anyone else takes an extra retake (their own, in no run's figures)."""
+    if not programme_runs.is_member(db, user_id):
+        return "extra"
+    return open_round(taken_rounds(db, user_id), programme.end_round_open(db, programme.programme(db), today))
 
 
 def open_round(taken: set[str], end_window_open: bool) -> str:

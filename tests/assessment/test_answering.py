@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from digled.accounts import auth
+from digled.accounts import auth, programme_runs
 from digled.assessment import answering, results, scoring
 from digled.platform import db, i18n, pseudonyms
 
@@ -272,3 +272,21 @@ def test_attempt_label_shows_the_day_in_the_users_language():
     assert results.attempt_label("start", "2026-08-13", i18n.translator("da"), "da") == "Start · 13. august 2026"
     assert results.attempt_label("extra", "2026-08-13", i18n.translator("en"), "en") == "Extra · 13 August 2026"
     assert results.attempt_label("end", None, i18n.translator("da"), "da") == "Slut"
+
+
+def test_next_round_of_a_leader_follows_participation_membership_and_the_schedule(database, leader):
+    before, after = date(2000, 1, 3), date(2100, 1, 4)  # before the end window opens; long after
+    assert answering.taken_rounds(database, leader.id) == set()
+    assert answering.next_round(database, leader.id, today=after) == "start"
+    answering.record_participation(database, leader.id, "start", date(2026, 2, 2))
+    assert answering.taken_rounds(database, leader.id) == {"start"}
+    assert answering.next_round(database, leader.id, today=before) == "extra"
+    assert answering.next_round(database, leader.id, today=after) == "end"
+    answering.record_participation(database, leader.id, "end", date(2026, 6, 1))
+    assert answering.next_round(database, leader.id, today=after) == "extra"
+
+
+def test_next_round_outside_the_running_run_is_always_extra(database, leader):
+    database.execute("DELETE FROM cohort_members WHERE user_id = ?", [leader.id])
+    assert not programme_runs.is_member(database, leader.id)
+    assert answering.next_round(database, leader.id, today=date(2100, 1, 4)) == "extra"
