@@ -126,17 +126,13 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
             day = (kickoff + timedelta(days=rng.randint(0, 14))).isoformat()
             _insert_assessment(db, framework, settings.pseudonym_secret, respondent, "start", day, u,
                                _answers(rng, framework, ability))
-            db.execute(
-                "INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)", [u["id"], day]
-            )
+            answering.record_participation(db, u["id"], "start", date.fromisoformat(day))
             if rng.random() < float(spec["end_assessment_share"]):
                 grown = {k: min(1.0, v + rng.uniform(0.05, 0.2)) for k, v in ability.items()}
                 day = (today - timedelta(days=rng.randint(1, 20))).isoformat()
                 _insert_assessment(db, framework, settings.pseudonym_secret, respondent, "end", day, u,
                                    _answers(rng, framework, grown))
-                db.execute(
-                    "INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'end', ?)", [u["id"], day]
-                )
+                answering.record_participation(db, u["id"], "end", date.fromisoformat(day))
         set_setting(db, "kickoff_date", kickoff.isoformat())
         # the run was named when the empty database was made, before it had a kick-off: it is
         # named after the kick-off's year like any run without a chosen name (early in a year the
@@ -162,7 +158,7 @@ def _leader_groups(db: sqlite_utils.Database, org) -> None:
     pairs = [areas[i:i + 2] for i in range(0, len(areas), 2)]
     leaders = list(db.query(
         "SELECT id, username, municipality, area, password_hash IS NOT NULL AS activated FROM users "
-        "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
+        f"WHERE active = 1 AND {auth.LEADER_SQL} ORDER BY id"
     ))
     for municipality in org.municipalities:
         for pair in pairs:
@@ -206,7 +202,7 @@ def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> N
     leaders = list(
         db.query(
             "SELECT id, username FROM users WHERE password_hash IS NOT NULL "
-            "AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
+            f"AND {auth.LEADER_SQL} ORDER BY id"
         )
     )
     progress, notes = [], []

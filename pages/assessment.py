@@ -4,9 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from digled.accounts import privacy, programme_runs
+from digled.accounts import privacy
 from digled.assessment import answering
-from digled.content import loader, programme
+from digled.content import loader
 from digled.platform import pseudonyms
 from digled.platform.i18n import text
 from digled.ui import guides, session, widgets
@@ -25,18 +25,6 @@ ROUND_TEXT = {
     "end": t("This is your end assessment."),
     "extra": t("This is an extra assessment: take it any time to follow your development."),
 }
-
-
-def taken_rounds() -> set[str]:
-    return {r[0] for r in db.execute("SELECT round FROM participation WHERE user_id = ?", [user.id])}
-
-
-def next_round() -> str:
-    """Start and end belong to the running run's participants; anyone else takes an extra
-    retake (their own, in no run's figures)."""
-    if not programme_runs.is_member(db, user.id):
-        return "extra"
-    return answering.open_round(taken_rounds(), programme.end_round_open(db, programme.programme(db)))
 
 
 def intro() -> None:
@@ -58,11 +46,11 @@ def intro() -> None:
     st.markdown(t("Your answers are stored under a code (a pseudonym), never with your name."))
     st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db), session.context().settings.coalition)))
     st.page_link("pages/privacy.py", label=t("Read the privacy statement"), icon=":material/policy:")
-    st.info(ROUND_TEXT[next_round()])
+    st.info(ROUND_TEXT[answering.next_round(db, user.id)])
     with st.expander(t("Guide: how to answer"), expanded=True):
         guides.show("assessment", t, lang, db)
     if st.button(t("Start the assessment"), type="primary", key="start_assessment"):
-        d = answering.start(db, respondent, next_round(), user.municipality, user.area, user.level, secret=secret)
+        d = answering.start(db, respondent, answering.next_round(db, user.id), user.municipality, user.area, user.level, secret=secret)
         answering.set_step(db, d.id, 0)
         st.rerun()
 

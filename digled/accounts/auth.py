@@ -115,6 +115,25 @@ def parse_roles(text: str) -> tuple[str, ...]:
     return tuple(r for r in (p.strip() for p in (text or "").split(",")) if r in ROLES)
 
 
+def has_role_sql(role: str, table: str = "") -> str:
+    """The SQL condition "this `users` row holds `role`" (`table`: the alias in a join).
+
+    Roles are stored comma-separated ('leader,admin'); this is the one place that knows it:
+    every query that picks accounts by role uses this condition (a test fails on a copy)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role: {role!r}")
+    column = f"{table}.roles" if table else "roles"
+    return f"(',' || {column} || ',') LIKE '%,{role},%'"
+
+
+LEADER_SQL = has_role_sql("leader")
+
+
+def leader_ids(db: sqlite_utils.Database) -> list[int]:
+    """Every account with the leader role, active or not, in id order."""
+    return [r[0] for r in db.execute(f"SELECT id FROM users WHERE {LEADER_SQL} ORDER BY id")]
+
+
 def _user(row: dict) -> User:
     return User(
         id=row["id"],
@@ -411,3 +430,67 @@ def set_language(db: sqlite_utils.Database, username: str, language: str) -> Non
             "UPDATE users SET language = ? WHERE username = ?",
             [language, normalise_username(username)],
         )
+
+
+# --- changes other modules make to an account (the `users` table is written here only) ---------
+# Each runs inside the caller's transaction where there is one; the checks (who may, which
+# values) stay with the caller: participants, identities, invitations, impersonation, importer,
+# leader_groups, programme_runs.
+
+
+def update_account(db: sqlite_utils.Database, user_id: int, *, name: str, email: str, municipality: str,
+                   area: str, level: str, roles) -> None:
+    """Store an account's fields and roles as given (checked by the caller)."""
+    with write(db):
+        db.execute(
+            "UPDATE users SET name = ?, email = ?, municipality = ?, area = ?, level = ?, roles = ? WHERE id = ?",
+            [name, email, municipality, area, level, ",".join(r for r in roles if r in ROLES), user_id],
+        )
+
+
+def set_roles(db: sqlite_utils.Database, user_id: int, roles) -> None:
+    with write(db):
+        db.execute("UPDATE users SET roles = ? WHERE id = ?", [",".join(r for r in roles if r in ROLES), user_id])
+
+
+def set_email(db: sqlite_utils.Database, user_id: int, email: str) -> None:
+    with write(db):
+        db.execute("UPDATE users SET email = ? WHERE id = ?", [email, user_id])
+
+
+def set_active(db: sqlite_utils.Database, user_id: int, active: bool) -> None:
+    """Activate or deactivate the account (the caller ends its sessions on deactivation)."""
+    with write(db):
+        db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
+
+
+def mark_invited(db: sqlite_utils.Database, user_id: int, day: date) -> None:
+    """The day of the first invitation (later invitations keep it)."""
+    with write(db):
+        db.execute("UPDATE users SET invited_at = COALESCE(invited_at, ?) WHERE id = ?", [day.isoformat(), user_id])
+
+
+def mark_activated(db: sqlite_utils.Database, user_id: int, day: date) -> None:
+    """The day the account was first activated (later activations keep it)."""
+    with write(db):
+        db.execute("UPDATE users SET activated_at = COALESCE(activated_at, ?) WHERE id = ?",
+                   [day.isoformat(), user_id])
+
+
+def mark_counted(db: sqlite_utils.Database, user_id: int, moment: str) -> bool:
+    """The moment the account's answers start to count (identities.py); once: a later call keeps
+    the first moment. True when it was not counted before."""
+    with write(db):
+        return db.execute("UPDATE users SET counted_at = ? WHERE id = ? AND counted_at IS NULL",
+                          [moment, user_id]).rowcount == 1
+
+
+def set_leader_group(db: sqlite_utils.Database, user_id: int, group_id: int | None) -> None:
+    with write(db):
+        db.execute("UPDATE users SET leader_group = ? WHERE id = ?", [group_id, user_id])
+
+
+def clear_leader_groups(db: sqlite_utils.Database) -> None:
+    """Take every account out of its leader group (a run closes)."""
+    with write(db):
+        db.execute("UPDATE users SET leader_group = NULL WHERE leader_group IS NOT NULL")

@@ -68,10 +68,7 @@ def count(db: sqlite_utils.Database, user_id: int, how: str) -> bool:
     True when it was not counted before. Inside the caller's transaction where there is one."""
     if how not in HOW:
         raise ValueError(f"unknown way of counting {how!r}")
-    with write(db):
-        changed = db.execute("UPDATE users SET counted_at = ? WHERE id = ? AND counted_at IS NULL",
-                             [_now(), user_id]).rowcount
-    return bool(changed)
+    return auth.mark_counted(db, user_id, _now())
 
 
 def on_activation(db: sqlite_utils.Database, user: auth.User, purpose: str, link_shown: bool,
@@ -96,7 +93,7 @@ def uncounted_respondents(db: sqlite_utils.Database, secret: str) -> set[str]:
     """The pseudonyms of the leaders whose answers do not count (yet): publications leave
     their attempts out."""
     ids = [r[0] for r in db.execute(
-        "SELECT id FROM users WHERE counted_at IS NULL AND (',' || roles || ',') LIKE '%,leader,%'")]
+        f"SELECT id FROM users WHERE counted_at IS NULL AND {auth.LEADER_SQL}")]
     return {pseudonyms.of_user(secret, i) for i in ids}
 
 
@@ -105,7 +102,7 @@ def counted_between(db: sqlite_utils.Database, after: str | None, until: str) ->
     publication states as new identities since the previous one."""
     return db.execute(
         "SELECT COUNT(*) FROM users WHERE counted_at IS NOT NULL AND counted_at <= ? AND (? IS NULL OR counted_at > ?) "
-        "AND (',' || roles || ',') LIKE '%,leader,%'", [until, after, after]).fetchone()[0]
+        f"AND {auth.LEADER_SQL}", [until, after, after]).fetchone()[0]
 
 
 # --- the management role -----------------------------------------------------------------------
@@ -181,7 +178,7 @@ def _grant(db: sqlite_utils.Database, user_id: int, actor: str) -> None:
     problem = auth.duty_problem(roles, user.duty)
     if problem:
         raise RoleRequestError(problem)
-    db.execute("UPDATE users SET roles = ? WHERE id = ?", [",".join(roles), user_id])
+    auth.set_roles(db, user_id, roles)
     audit.log(db, actor, "grant management role", user.username)
     for other in _management_ids(db, exclude=user_id):
         notices.add(db, other, GRANTED, name=user.name, username=user.username, actor=actor, date=date.today().isoformat())
@@ -189,4 +186,4 @@ def _grant(db: sqlite_utils.Database, user_id: int, actor: str) -> None:
 
 def _management_ids(db: sqlite_utils.Database, exclude: int) -> list[int]:
     return [r[0] for r in db.execute(
-        "SELECT id FROM users WHERE active = 1 AND id != ? AND (',' || roles || ',') LIKE '%,management,%'", [exclude])]
+        f"SELECT id FROM users WHERE active = 1 AND id != ? AND {auth.has_role_sql(MANAGEMENT)}", [exclude])]

@@ -174,7 +174,7 @@ def change_email(
         ).fetchone()
         if owner is not None:
             raise AccountError(EMAIL_TAKEN)
-        db.execute("UPDATE users SET email = ? WHERE id = ?", [new_email, user.id])
+        auth.set_email(db, user.id, new_email)
         notices.add(db, user.id, EMAIL_CHANGED, old=user.email or "-", new=new_email, date=today)
         audit.log(db, user.username, "change own e-mail", "")
     if not user.email:

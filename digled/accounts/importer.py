@@ -388,7 +388,7 @@ def import_file(db: sqlite_utils.Database, data: bytes | Lines, filename: str, a
             if identities.MANAGEMENT in p.roles:
                 identities.request_management(db, user_id, actor)
             if row.leader_group is not None:
-                db.execute("UPDATE users SET leader_group = ? WHERE id = ?", [row.leader_group, user_id])
+                auth.set_leader_group(db, user_id, row.leader_group)
         grouped = sum(1 for row in result.rows if row.leader_group is not None)
         audit.log(db, actor, "import participants", f"{PurePath(filename).name}: {len(result.rows)}"
                   + (f", {grouped} in leader groups" if grouped else ""))

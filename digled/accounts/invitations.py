@@ -156,10 +156,7 @@ def create(
             [token_hash(token), user_id, now, now + days * 86400, purpose, int(shown)],
         )
         if purpose == "invitation":
-            db.execute(
-                "UPDATE users SET invited_at = COALESCE(invited_at, ?) WHERE id = ?",
-                [date.fromtimestamp(now).isoformat(), user_id],
-            )
+            auth.mark_invited(db, user_id, date.fromtimestamp(now))
         if actor:
             action = "create invitation" if purpose == "invitation" else "send password reset"
             audit.log(db, actor, action, user.username + (" (link shown)" if shown else ""))
@@ -240,10 +237,7 @@ def accept(
         if used != 1:
             return REASONS["used"]
         auth.set_password(db, verdict.user.username, password)
-        db.execute(
-            "UPDATE users SET activated_at = COALESCE(activated_at, ?) WHERE id = ?",
-            [date.fromtimestamp(now).isoformat(), verdict.user.id],
-        )
+        auth.mark_activated(db, verdict.user.id, date.fromtimestamp(now))
         identities.on_activation(db, verdict.user, verdict.purpose, bool(row.get("shown")), domains)
         if verdict.purpose == "reset":
             notices.add(db, verdict.user.id, PASSWORD_CHANGED, date=date.fromtimestamp(now).isoformat())
@@ -259,7 +253,7 @@ def pending(db: sqlite_utils.Database) -> list[auth.User]:
         r[0]
         for r in db.execute(
             "SELECT id FROM users WHERE active = 1 AND activated_at IS NULL AND password_hash IS NULL "
-            "AND (',' || roles || ',') LIKE '%,leader,%' AND " + programme_runs.IN_RUNNING + " ORDER BY name"
+            f"AND {auth.LEADER_SQL} AND " + programme_runs.IN_RUNNING + " ORDER BY name"
         ).fetchall()
     ]
     return [auth.get_user_by_id(db, i) for i in ids]

@@ -21,7 +21,7 @@ import sqlite_utils
 from digled.accounts import programme_runs
 from digled.content import loader
 from digled.platform import audit
-from digled.platform.db import get_setting, set_setting, write
+from digled.platform.db import delete_setting, get_setting, set_setting, set_setting_once, write
 from digled.platform.i18n import N_, text
 from digled.platform.validation import clean, text_problem
 
@@ -153,7 +153,7 @@ def reset_entries(db: sqlite_utils.Database, kind: str, actor: str) -> None:
         _, problems = validate_entries(db, kind, defaults)
         if problems:
             raise InvalidList(problems)
-        db.execute("DELETE FROM settings WHERE key = ?", [_setting_key(kind)])
+        delete_setting(db, _setting_key(kind))
         audit.log(db, actor, f"reset {kind}", "")
 
 
@@ -201,8 +201,7 @@ def round_k(db: sqlite_utils.Database, round_: str) -> int:
         return max(MIN_GROUP_SIZE_FLOOR, int(json.loads(raw)))
     k = min_group_size(db)
     if _round_has_answers(db, round_):
-        with write(db):
-            db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [f"{ROUND_K_PREFIX}{round_}", json.dumps(k)])
+        set_setting_once(db, f"{ROUND_K_PREFIX}{round_}", json.dumps(k))
         return round_k(db, round_)
     return k
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlite_utils
 
-from digled.accounts import auth, identities, impersonation, invitations, organisation, programme_runs
+from digled.accounts import auth, identities, impersonation, invitations, organisation
 from digled.content.loader import Organisation
 from digled.platform import audit
 from digled.platform.config import Settings
@@ -255,11 +255,9 @@ def update(db: sqlite_utils.Database, user_id: int, raw: dict, actor: str) -> li
         changed = [f for f in FIELDS if f != "roles" and getattr(participant, f) != getattr(user, f)]
         if written != user.roles or (asks and not asked_before):
             changed.append("roles")
-        db.execute(
-            "UPDATE users SET name = ?, email = ?, municipality = ?, area = ?, level = ?, roles = ? WHERE id = ?",
-            [participant.name, participant.email, participant.municipality, participant.area,
-             participant.level, ",".join(written), user_id],
-        )
+        auth.update_account(db, user_id, name=participant.name, email=participant.email,
+                            municipality=participant.municipality, area=participant.area, level=participant.level,
+                            roles=written)
         if changed:
             roles = f" (roles {','.join(participant.roles)})" if "roles" in changed else ""
             audit.log(db, actor, "edit participant", f"{user.username}: {', '.join(changed)}{roles}")
@@ -288,7 +286,7 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool, actor: str
         user = _require(db, user_id)
         if not active and auth.normalise_username(actor) == user.username:
             raise InvalidParticipant([FieldProblem("active", N_("you cannot deactivate your own account"))])
-        db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
+        auth.set_active(db, user_id, active)
         if not active:
             auth.end_sessions(db, user.username)
         audit.log(db, actor, "reactivate participant" if active else "deactivate participant", user.username)
@@ -342,9 +340,8 @@ def participant_table(
         if value:
             where.append(f"u.{column} = ?")
             params.append(value)
-    if role:
-        where.append("(',' || u.roles || ',') LIKE ?")
-        params.append(f"%,{role},%")
+    if role:  # an unknown role matches no one
+        where.append(auth.has_role_sql(role, "u") if role in auth.ROLES else "0")
     if active is not None:
         where.append("u.active = ?")
         params.append(int(active))
@@ -364,16 +361,3 @@ def participant_table(
     columns = ["id", "name", "username", "email", "municipality", "area", "level", "roles",
                "active", "activated_at", "start_taken", "end_taken", "invited_at"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def participation_totals(db: sqlite_utils.Database) -> dict[str, int]:
-    """Cohort-wide counts of leaders: invited, activated, start and end assessment taken."""
-    row = db.execute(
-        """
-        SELECT COUNT(*),
-               SUM(activated_at IS NOT NULL),
-               (SELECT COUNT(*) FROM participation WHERE round = 'start'),
-               (SELECT COUNT(*) FROM participation WHERE round = 'end')
-        FROM users WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND """ + programme_runs.IN_RUNNING
-    ).fetchone()
-    return {"invited": row[0], "activated": row[1] or 0, "start": row[2], "end": row[3]}

@@ -23,8 +23,9 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
+from digled.accounts import auth
 from digled.platform import audit
-from digled.platform.db import write
+from digled.platform.db import delete_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError
 from digled.platform.validation import CONTROL, clean, looks_like_formula
 
@@ -201,7 +202,7 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
     name = clean(name)
     with write(db):
         old = running_id(db)
-        leaders = {r[0] for r in db.execute("SELECT id FROM users WHERE (',' || roles || ',') LIKE '%,leader,%'")}
+        leaders = set(auth.leader_ids(db))
         unknown = [u for u in continuing if u not in leaders]
         if unknown:
             raise CohortError(N_("Only leaders can continue in the next run ({n} other accounts chosen)."), n=len(unknown))
@@ -218,10 +219,11 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
                    [_now(), actor, json.dumps(kept, ensure_ascii=False, default=str), old])
         for table in RUN_TABLES:  # in this order: bookings refer to slots
             db.execute(f"DELETE FROM {table}")
-        db.execute("UPDATE users SET leader_group = NULL WHERE leader_group IS NOT NULL")
+        auth.clear_leader_groups(db)
         db.execute("DELETE FROM leader_groups")
-        db.execute(f"DELETE FROM settings WHERE key IN ({', '.join('?' * len(RUN_SETTINGS))})", RUN_SETTINGS)
-        db.execute("INSERT INTO settings (key, value) VALUES ('kickoff_date', ?)", [kickoff.isoformat()])
+        for key in RUN_SETTINGS:
+            delete_setting(db, key)
+        set_setting(db, "kickoff_date", kickoff.isoformat())
         db.execute("UPDATE assessments SET round = 'extra', cohort_id = NULL WHERE status = 'draft' AND cohort_id = ?", [old])
         new = db.execute("INSERT INTO cohorts (name, opened_at) VALUES (?, ?)", [name, _now()]).lastrowid
         db.conn.executemany("INSERT OR IGNORE INTO cohort_members (cohort_id, user_id) VALUES (?, ?)",
@@ -237,7 +239,7 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
 def _active_leaders(db: sqlite_utils.Database, in_running: bool) -> list[tuple[int, str, str, str]]:
     rows = db.execute(
         "SELECT id, name, municipality, area FROM users WHERE active = 1 "
-        "AND (',' || roles || ',') LIKE '%,leader,%' AND " + ("" if in_running else "NOT ") + IN_RUNNING
+        f"AND {auth.LEADER_SQL} AND " + ("" if in_running else "NOT ") + IN_RUNNING
         + " ORDER BY name COLLATE NOCASE, id"
     ).fetchall()
     return [tuple(r) for r in rows]

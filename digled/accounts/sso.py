@@ -73,7 +73,6 @@ ADMINS_OFF = N_(
 )
 EXCLUDE_ADMINS_SETTING = "DIGLED_SSO_EXCLUDE_ADMINS"
 BUTTON = N_("Log in with your municipality's account")
-STREAMLIT_COOKIES = ("_streamlit_user", "_streamlit_user_tokens")
 
 
 @dataclass(frozen=True)

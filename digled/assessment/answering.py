@@ -16,18 +16,22 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import sqlite_utils
 
+from digled.accounts import programme_runs
 from digled.assessment import scoring
+from digled.content import programme
 from digled.content.loader import Framework
 from digled.platform import sealing
 from digled.platform.db import write
 from digled.platform.i18n import N_
 
 ROUNDS = ("start", "end", "extra")
+_CHUNK = 500  # ids per IN (...) list
 
 
 class AnswerError(ValueError):
@@ -288,6 +292,18 @@ def discard_draft(db: sqlite_utils.Database, respondent: str) -> None:
         db.execute("DELETE FROM assessments WHERE respondent = ? AND status = 'draft'", [respondent])
 
 
+def delete_raw_answers(db: sqlite_utils.Database, drafts: Sequence[int] = ()) -> None:
+    """Retention: delete the raw answers of every submitted attempt (their scores stay) and the
+    drafts `drafts` (row and answers). Inside the caller's transaction where there is one."""
+    with write(db):
+        db.execute("DELETE FROM answers WHERE assessment_id IN (SELECT id FROM assessments WHERE status = 'submitted')")
+        for i in range(0, len(drafts), _CHUNK):
+            part = list(drafts[i : i + _CHUNK])
+            marks = ", ".join("?" * len(part))
+            db.execute(f"DELETE FROM answers WHERE assessment_id IN ({marks})", part)
+            db.execute(f"DELETE FROM assessments WHERE status = 'draft' AND id IN ({marks})", part)
+
+
 def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, today: date | None = None) -> None:
     """Participation (yes/no and day) per user and round, for reminders and the administrator.
     Never linked to the answers: the assessment row holds neither this day nor an order."""
@@ -297,6 +313,20 @@ def record_participation(db: sqlite_utils.Database, user_id: int, round_: str, t
             "INSERT OR IGNORE INTO participation (user_id, round, taken_on) VALUES (?, ?, ?)",
             [user_id, round_, today.isoformat()],
         )
+
+
+def taken_rounds(db: sqlite_utils.Database, user_id: int) -> set[str]:
+    """The rounds the user has taken (participation, not the answers)."""
+    return {r[0] for r in db.execute("SELECT round FROM participation WHERE user_id = ?", [user_id])}
+
+
+def next_round(db: sqlite_utils.Database, user_id: int, today: date | None = None) -> str:
+    """The round of the user's next attempt. Start and end belong to the running run's
+    participants (`open_round`: start until taken, end once its window is open until taken);
+    anyone else takes an extra retake (their own, in no run's figures)."""
+    if not programme_runs.is_member(db, user_id):
+        return "extra"
+    return open_round(taken_rounds(db, user_id), programme.end_round_open(db, programme.programme(db), today))
 
 
 def open_round(taken: set[str], end_window_open: bool) -> str:

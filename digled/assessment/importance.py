@@ -16,7 +16,7 @@ the important competences closest above (or at) their target, flagged `above_tar
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -30,6 +30,7 @@ VALUES = ("important", "less", "not_relevant")
 LABELS = {"important": N_("Important"), "less": N_("Less important"), "not_relevant": N_("Not relevant")}
 WEIGHTS = {"important": 1.0, "less": 0.5}
 UNMARKED_WEIGHT = 0.75
+_CHUNK = 500  # ids per IN (...) list
 
 
 class ImportanceError(MessageError):
@@ -82,6 +83,16 @@ def save(db: sqlite_utils.Database, assessment_id: int, given: dict, framework: 
             [(assessment_id, cid, v) for cid, v in clean.items()],
         )
     return clean
+
+
+def delete_marks(db: sqlite_utils.Database, attempts: Sequence[int] = ()) -> None:
+    """Retention: delete the marks of every submitted attempt and of the attempts `attempts`
+    (what publications took stays in `published_importance`). Inside the caller's transaction."""
+    with write(db):
+        db.execute("DELETE FROM importance WHERE assessment_id IN (SELECT id FROM assessments WHERE status = 'submitted')")
+        for i in range(0, len(attempts), _CHUNK):
+            part = list(attempts[i : i + _CHUNK])
+            db.execute(f"DELETE FROM importance WHERE assessment_id IN ({', '.join('?' * len(part))})", part)
 
 
 def prefill(db: sqlite_utils.Database, attempts: Iterable) -> dict[str, str]:

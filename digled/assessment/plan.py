@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlite_utils
 
+from digled.accounts import auth
 from digled.assessment import answering, importance, scoring
 from digled.content import loader
 from digled.content.loader import Framework
@@ -440,11 +441,8 @@ def demo_plans(db: sqlite_utils.Database, secret: str, rng: random.Random, today
 
     framework = framework or loader.framework()
     today = today or date.today()
-    leaders = db.execute(
-        "SELECT id FROM users WHERE (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
-    ).fetchall()
     written = 0
-    for (uid,) in leaders:
+    for uid in auth.leader_ids(db):
         respondent = pseudonyms.of_user(secret, uid)
         history = answering.history(db, respondent, secret)
         if not history or rng.random() >= 0.5:

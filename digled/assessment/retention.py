@@ -37,9 +37,10 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+from digled.assessment import answering, importance
 from digled.assessment.answering import leader_fields
 from digled.platform import audit
-from digled.platform.db import get_setting, set_setting, write
+from digled.platform.db import delete_setting, get_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError
 
 SETTING = "retention_date"
@@ -130,7 +131,7 @@ def set_retention_date(db: sqlite_utils.Database, value, actor: str, today: date
     day = validate_date(value, today)
     with write(db):
         if day is None:
-            db.execute("DELETE FROM settings WHERE key = ?", [SETTING])
+            delete_setting(db, SETTING)
             audit.log(db, actor, "clear retention_date", "")
         else:
             set_setting(db, SETTING, day.isoformat())
@@ -227,15 +228,9 @@ def delete(db: sqlite_utils.Database, actor: str, drafts_before: date | None = N
             done = plan(db, drafts_before, secret)
             if done.empty:
                 return done
-            for table in ("answers", "importance"):
-                db.execute(
-                    f"DELETE FROM {table} WHERE assessment_id IN (SELECT id FROM assessments WHERE status = 'submitted')"
-                )
             stale = stale_drafts(db, drafts_before, secret) if drafts_before is not None else []
-            for part, marks in _chunks(stale):
-                db.execute(f"DELETE FROM answers WHERE assessment_id IN ({marks})", part)
-                db.execute(f"DELETE FROM importance WHERE assessment_id IN ({marks})", part)
-                db.execute(f"DELETE FROM assessments WHERE status = 'draft' AND id IN ({marks})", part)
+            importance.delete_marks(db, stale)
+            answering.delete_raw_answers(db, stale)
             audit.log(db, actor, f"retention: {reason}", "deleted " + done.describe())
     finally:
         db.execute(f"PRAGMA secure_delete = {int(previous)}")

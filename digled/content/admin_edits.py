@@ -270,6 +270,15 @@ def save(db: sqlite_utils.Database, base: Programme, activity_id: str, field: st
     encoded = json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
     if row and row[0] == encoded:
         return False
+    with write(db):
+        store(db, k, encoded, actor, now)
+        audit.log(db, actor, "content_set", f"{k} = {encoded[:300]}")
+    return True
+
+
+def store(db: sqlite_utils.Database, k: str, encoded: str, actor: str, now: datetime | None = None) -> None:
+    """Store the JSON text `encoded` under key `k`, stamped with who and when; the caller has
+    checked the value and writes the audit entry. Inside the caller's transaction."""
     now = now or datetime.now(UTC)
     with write(db):
         db.execute(
@@ -278,8 +287,6 @@ def save(db: sqlite_utils.Database, base: Programme, activity_id: str, field: st
             "updated_by = excluded.updated_by",
             [k, encoded, now.isoformat(timespec="seconds"), actor],
         )
-        audit.log(db, actor, "content_set", f"{k} = {encoded[:300]}")
-    return True
 
 
 def reset(db: sqlite_utils.Database, k: str, actor: str) -> bool:
@@ -312,5 +319,5 @@ def reset(db: sqlite_utils.Database, k: str, actor: str) -> bool:
     return True
 
 
-__all__ = ["OverrideError", "check", "apply", "parse_rows", "save", "reset", "stored", "is_set", "key",
+__all__ = ["OverrideError", "check", "apply", "parse_rows", "save", "store", "reset", "stored", "is_set", "key",
            "editable_fields", "default_reflections", "new_question_id", "FIELDS", "FIELD_LABELS"]

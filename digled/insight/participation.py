@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from digled.accounts import programme_runs
+from digled.accounts import auth, programme_runs
 from digled.content.activities import Programme
 from digled.insight import anonymity
 from digled.platform.i18n import N_
@@ -51,7 +51,7 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
     users = pd.DataFrame(
         db.execute(
             "SELECT id, municipality, area, activated_at IS NOT NULL FROM users "
-            "WHERE active = 1 AND counted_at IS NOT NULL AND (',' || roles || ',') LIKE '%,leader,%' AND "
+            f"WHERE active = 1 AND counted_at IS NOT NULL AND {auth.LEADER_SQL} AND "
             + programme_runs.IN_RUNNING
         ).fetchall(),
         columns=["id", "municipality", "area", "activated"],

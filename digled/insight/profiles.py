@@ -85,11 +85,6 @@ def profile_for(db: sqlite_utils.Database, framework: Framework, level_id: str |
     return Profile(level, levels, bool(row[1]), STORED, row[2], row[3])
 
 
-def all_profiles(db: sqlite_utils.Database, framework: Framework) -> dict[str, Profile]:
-    """The profile of every level of the organisation, in the organisation's order."""
-    return {lvl: profile_for(db, framework, lvl) for lvl in organisation.current(db).levels}
-
-
 def with_targets(framework: Framework, profile: Profile) -> Framework:
     """The framework with this profile's levels as its targets (for scoring.recommended and
     the tables that read `framework.target_levels`)."""

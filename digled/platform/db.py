@@ -715,3 +715,15 @@ def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+
+
+def set_setting_once(db: sqlite_utils.Database, key: str, value: str) -> bool:
+    """Store the setting unless it is set already (the first value stays). True when stored."""
+    with write(db):
+        return db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, value]).rowcount == 1
+
+
+def delete_setting(db: sqlite_utils.Database, key: str) -> None:
+    """Forget the setting (readers get their default again)."""
+    with write(db):
+        db.execute("DELETE FROM settings WHERE key = ?", [key])

@@ -19,11 +19,11 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from digled.accounts import programme_runs
+from digled.accounts import auth, programme_runs
 from digled.content.activities import Programme
 from digled.content.programme import Dates, kickoff_date, planned, programme
 from digled.platform import audit, dates, workdays
-from digled.platform.db import get_setting, write
+from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError, text
 from digled.platform.validation import clean
 from digled.programme import journey
@@ -77,11 +77,7 @@ def state(db: sqlite_utils.Database) -> State:
 def _store(db: sqlite_utils.Database, s: State) -> None:
     value = json.dumps({"step": s.step, "done": sorted(s.done), "drafts": s.drafts, "finished": s.finished},
                        sort_keys=True, ensure_ascii=False)
-    with write(db):
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [STATE_KEY, value],
-        )
+    set_setting(db, STATE_KEY, value)
 
 
 def _update(db: sqlite_utils.Database, **changes) -> State:
@@ -128,7 +124,7 @@ def is_demo(db: sqlite_utils.Database) -> bool:
 
 def participant_count(db: sqlite_utils.Database) -> int:
     """How many participants (accounts with the leader role, active or not) there are."""
-    return db.execute("SELECT COUNT(*) FROM users WHERE (',' || roles || ',') LIKE '%,leader,%'").fetchone()[0]
+    return len(auth.leader_ids(db))
 
 
 def needs_setup(db: sqlite_utils.Database) -> bool:
@@ -180,10 +176,7 @@ def set_cohort_name(db: sqlite_utils.Database, actor: str, value: str) -> str:
         except programme_runs.CohortError as e:
             raise SetupError(e.msg, **e.params) from None
         if before != name:
-            db.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [COHORT_KEY, name],
-            )
+            set_setting(db, COHORT_KEY, name)
             audit.log(db, actor, "set cohort_name", name)
         _mark_done(db, 1, "cohort_name")
     return name

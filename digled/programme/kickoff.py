@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from digled.accounts import auth
-from digled.content import uploaded_files
+from digled.content import admin_edits, uploaded_files
 from digled.content.loader import Text, _Checker, read_yaml
 from digled.platform import audit
 from digled.platform.config import DATA_DIR
@@ -172,14 +171,8 @@ def set_film(db: sqlite_utils.Database, talk_id: str, url: str, actor: str, kick
     problem = film_problem(url)
     if problem:
         raise FilmRefused(problem)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     with write(db):
-        db.execute(
-            "INSERT INTO content_overrides (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
-            "updated_by = excluded.updated_by",
-            [talk.film_key, json.dumps(url), now, actor],
-        )
+        admin_edits.store(db, talk.film_key, json.dumps(url), actor)
         audit.log(db, actor, "set film address", f"{talk.film_key}: {url or '(none)'}")
     return url
 

@@ -22,6 +22,7 @@ from datetime import date
 
 import sqlite_utils
 
+from digled.accounts import auth
 from digled.content.activities import Activity, Programme
 from digled.content.programme import programme
 from digled.platform import audit
@@ -76,14 +77,11 @@ class Group:
         return {m.id for m in self.members}
 
 
-_LEADER = "(',' || roles || ',') LIKE '%,leader,%'"
-
-
 def _members(db: sqlite_utils.Database, group_id: int) -> tuple[Member, ...]:
     return tuple(
         Member(r[0], r[1], r[2], r[3], bool(r[4]) and bool(r[5]))
         for r in db.execute(
-            f"SELECT id, name, municipality, area, active, {_LEADER} FROM users "
+            f"SELECT id, name, municipality, area, active, {auth.LEADER_SQL} FROM users "
             "WHERE leader_group = ? ORDER BY name, id",
             [group_id],
         )
@@ -120,7 +118,7 @@ def chaired_by(db: sqlite_utils.Database, user_id: int) -> Group | None:
     """The group the user chairs: only while they are an active participant and a member of it."""
     row = db.execute(
         "SELECT g.id, g.name, g.chair_id FROM leader_groups g JOIN users u ON u.id = g.chair_id "
-        f"WHERE u.id = ? AND u.leader_group = g.id AND u.active = 1 AND {_LEADER.replace('roles', 'u.roles')}",
+        f"WHERE u.id = ? AND u.leader_group = g.id AND u.active = 1 AND {auth.has_role_sql('leader', 'u')}",
         [user_id],
     ).fetchone()
     return _group(db, row) if row else None
@@ -130,7 +128,7 @@ def participants(db: sqlite_utils.Database) -> list[dict]:
     """Active participants who can be put in a group: id, name, municipality, area, leader_group."""
     return list(
         db.query(
-            f"SELECT id, name, municipality, area, leader_group FROM users WHERE active = 1 AND {_LEADER} "
+            f"SELECT id, name, municipality, area, leader_group FROM users WHERE active = 1 AND {auth.LEADER_SQL} "
             "ORDER BY name, id"
         )
     )
@@ -230,9 +228,9 @@ def set_members(db: sqlite_utils.Database, actor: str, group_id: int, user_ids: 
         if not added and not removed:
             return 0, 0
         for uid in removed:
-            db.execute("UPDATE users SET leader_group = NULL WHERE id = ?", [uid])
+            auth.set_leader_group(db, uid, None)
         for uid in added:
-            db.execute("UPDATE users SET leader_group = ? WHERE id = ?", [group_id, uid])
+            auth.set_leader_group(db, uid, group_id)
         audit.log(db, actor, "set leader group members",
                   f"{g.name}: {len(added)} added, {len(removed)} removed, {len(wanted)} members")
         _clear_stale_chairs(db, actor)
@@ -249,7 +247,7 @@ def set_chair(db: sqlite_utils.Database, actor: str, group_id: int, user_id: int
                 db.execute("UPDATE leader_groups SET chair_id = NULL WHERE id = ?", [group_id])
                 audit.log(db, actor, "set leader group chair", f"{g.name}: no chair")
             return
-        row = db.execute(f"SELECT name, active, {_LEADER}, leader_group FROM users WHERE id = ?",
+        row = db.execute(f"SELECT name, active, {auth.LEADER_SQL}, leader_group FROM users WHERE id = ?",
                          [int(user_id)]).fetchone()
         if row is None:
             raise GroupError(N_("Leader group \u201c{group}\u201d: there is no participant with the id {id}."),

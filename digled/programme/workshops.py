@@ -71,13 +71,6 @@ def similarity(a: Leader, b: Leader) -> int:
     return 1 if a.group == b.group else 0
 
 
-def cohesion(tables: Sequence[Sequence[Leader]]) -> int:
-    """Total similarity over all pairs seated at the same table (higher is better)."""
-    return sum(
-        similarity(t[i], t[j]) for t in tables for i in range(len(t)) for j in range(i + 1, len(t))
-    )
-
-
 def table_count(n: int, min_size: int, max_size: int) -> int | None:
     """The fewest tables that seat n leaders within the range, or None when none fits."""
     if n < min_size or n == 0:

@@ -90,3 +90,24 @@ def test_changing_the_password_ends_other_sessions(database, ole):
     user = auth.get_user(database, "ole")
     assert auth.check_password("new password", user.password_hash)
     assert user.sessions_valid_after >= before
+
+
+def test_role_conditions_pick_accounts_by_whole_role_names(database, demo_hash):
+    for username, roles in (("lea", ["leader"]), ("mia", ["management"]), ("ada", ["admin", "leader"]),
+                            ("gone", ["leader"])):
+        auth.create_user(database, username=username, name=username, email=f"{username}@x.dk", roles=roles,
+                         password_hash=demo_hash)
+    database.execute("UPDATE users SET active = 0 WHERE username = 'gone'")
+    # a stored value that merely contains the name is not the role
+    database.execute("INSERT INTO users (username, name, email, roles) VALUES ('x', 'x', 'x@x.dk', 'leaders')")
+
+    def picked(condition):
+        return {r[0] for r in database.execute(f"SELECT username FROM users u WHERE {condition}")}
+
+    assert picked(auth.LEADER_SQL) == {"lea", "ada", "gone"}
+    assert picked(auth.has_role_sql("management")) == {"mia"}
+    assert picked(auth.has_role_sql("admin", table="u")) == {"ada"}
+    ids = dict(database.execute("SELECT username, id FROM users").fetchall())
+    assert auth.leader_ids(database) == sorted([ids["lea"], ids["ada"], ids["gone"]])
+    with pytest.raises(ValueError):
+        auth.has_role_sql("leader' OR 1 --")

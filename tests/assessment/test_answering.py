@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from digled.accounts import auth
+from digled.accounts import auth, programme_runs
 from digled.assessment import answering
 from digled.platform import db, pseudonyms
 
@@ -184,3 +184,21 @@ def test_an_explicit_confirmation_submits_with_competences_missing(database, fra
     answering.save_answer(database, framework, d.id, "info_search-k1", 4)
     a = answering.submit(database, framework, d.id, secret=SECRET, confirmed_missing=True)
     assert a.status == "submitted" and a.scores["competences"]["safe_data"]["score"] is None
+
+
+def test_next_round_of_a_leader_follows_participation_membership_and_the_schedule(database, leader):
+    before, after = date(2000, 1, 3), date(2100, 1, 4)  # before the end window opens; long after
+    assert answering.taken_rounds(database, leader.id) == set()
+    assert answering.next_round(database, leader.id, today=after) == "start"
+    answering.record_participation(database, leader.id, "start", date(2026, 2, 2))
+    assert answering.taken_rounds(database, leader.id) == {"start"}
+    assert answering.next_round(database, leader.id, today=before) == "extra"
+    assert answering.next_round(database, leader.id, today=after) == "end"
+    answering.record_participation(database, leader.id, "end", date(2026, 6, 1))
+    assert answering.next_round(database, leader.id, today=after) == "extra"
+
+
+def test_next_round_outside_the_running_run_is_always_extra(database, leader):
+    database.execute("DELETE FROM cohort_members WHERE user_id = ?", [leader.id])
+    assert not programme_runs.is_member(database, leader.id)
+    assert answering.next_round(database, leader.id, today=date(2100, 1, 4)) == "extra"

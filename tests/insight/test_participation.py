@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from digled.accounts import auth
 from digled.content import programme
 from digled.insight import anonymity, participation
 from digled.platform.db import write
@@ -180,7 +181,7 @@ def test_counts_of_part_of_the_leaders():
 def test_person_steps_has_one_row_per_counted_active_leader_of_the_running_run(demo_db):
     people = participation.person_steps(demo_db)
     expected = {r[0] for r in demo_db.execute(
-        "SELECT id FROM users WHERE active = 1 AND counted_at IS NOT NULL AND (',' || roles || ',') LIKE '%,leader,%' "
+        f"SELECT id FROM users WHERE active = 1 AND counted_at IS NOT NULL AND {auth.LEADER_SQL} "
         "AND id IN (SELECT user_id FROM cohort_members WHERE cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL))")}
     assert set(people["id"]) == expected and len(people) == len(expected) > 0
     assert (people["invited"] == 1).all()

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.accounts import organisation, programme_runs
+from digled.accounts import auth, organisation, programme_runs
 from digled.assessment import answering, scoring
 from digled.content import loader, programme
 from digled.insight import publications
@@ -40,7 +40,7 @@ def _publish(db, trigger: str, now):
 
 def _leaders(db):
     return db.execute("SELECT id, municipality, area, level FROM users WHERE active = 1 AND "
-                      "(',' || roles || ',') LIKE '%,leader,%' ORDER BY id").fetchall()
+                      f"{auth.LEADER_SQL} ORDER BY id").fetchall()
 
 
 def _second_run(db, secret: str | None = None):

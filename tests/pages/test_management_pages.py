@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from digled.accounts import organisation, participants
+from digled.accounts import auth, organisation, participants
 from digled.assessment import answering, scoring
 from digled.content import loader, programme
 from digled.insight import assessment_figures, participation, publications
@@ -66,7 +66,7 @@ def _leaders_without_start(db):
     taken = {r[0] for r in db.execute("SELECT respondent FROM assessments WHERE round = 'start' AND status = 'submitted'")}
     rows = db.execute(
         "SELECT id, municipality, area, level FROM users WHERE active = 1 AND counted_at IS NOT NULL "
-        "AND (',' || roles || ',') LIKE '%,leader,%' ORDER BY id"
+        f"AND {auth.LEADER_SQL} ORDER BY id"
     ).fetchall()
     return [r for r in rows if pseudonyms.of_user(secret, r[0]) not in taken]
 
@@ -234,7 +234,7 @@ def test_participation_shows_the_publication_not_live_counts(demo_db):
     prog = programme.programme()
     film = next(a.id for a in prog.activities if a.kind == "kl_film")
     live_before = participation.person_steps(demo_db)
-    leaders = demo_db.execute("SELECT id FROM users WHERE (',' || roles || ',') LIKE '%,leader,%' AND active = 1 ORDER BY id").fetchall()
+    leaders = demo_db.execute(f"SELECT id FROM users WHERE {auth.LEADER_SQL} AND active = 1 ORDER BY id").fetchall()
     participants.set_active(demo_db, leaders[0][0], False, "admin")
     with write(demo_db):
         demo_db.execute("INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, 'done', '2026-01-01') "
