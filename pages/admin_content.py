@@ -1,7 +1,7 @@
 """Vejledninger og videoer: the administrator sets the video (or narrated slides) of each guide
 and each film (https addresses, checked and audited) and previews a guide as leaders see it;
 and edits the programme's content (titles, reflection questions with minute marks, places and
-times; digled/content_overrides.py), each value showing whether it is the default, with a reset."""
+times; digled/content/admin_edits.py), each value showing whether it is the default, with a reset."""
 
 from datetime import date
 

@@ -1,6 +1,6 @@
 """Data og sletning: close the programme's data. Delete the leaders' raw answers now (with a
 confirmation step) or from a date; the stored scores, wheels and publications stay.
-The rules live in digled/retention.py."""
+The rules live in digled/assessment/retention.py."""
 
 from datetime import date
 

@@ -1,7 +1,7 @@
 """Filer og materialer: the administrator uploads the handbook and the kick-off's materials (the
 invitation, the day's programme, each talk's slides) as new versions, sees every version (who,
 when, size, file name) and downloads any of them, and sets each talk's film address (https).
-Files are checked by their content (digled/content_files.py); the slots are in data/kickoff.yaml."""
+Files are checked by their content (digled/content/uploaded_files.py); the slots are in data/kickoff.yaml."""
 
 import pandas as pd
 import streamlit as st

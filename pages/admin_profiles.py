@@ -1,5 +1,5 @@
 """Målprofiler: the administrator sets the target level (1-8) of each competence per leader
-level, approves a profile, and previews it as a wheel (digled/profiles.py)."""
+level, approves a profile, and previews it as a wheel (digled/insight/profiles.py)."""
 
 import html
 from datetime import datetime

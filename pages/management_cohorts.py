@@ -1,5 +1,5 @@
 """Sammenlign forløb: two runs' released figures side by side, for one round and one group.
-Each run's latest publication, nothing computed from live answers (see digled/compare.py)."""
+Each run's latest publication, nothing computed from live answers (see digled/insight/compare.py)."""
 
 import pandas as pd
 import streamlit as st

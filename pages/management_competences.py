@@ -1,5 +1,5 @@
 """Kompetencer i holdet: a stored publication's anonymised figures, with filters, charts,
-tables and exports. Nothing here is computed from live answers (see digled/anonymity.py)."""
+tables and exports. Nothing here is computed from live answers (see digled/insight/anonymity.py)."""
 
 import io
 

@@ -1,5 +1,5 @@
 """Deltagelse: how far the cohort has come in the programme, from a stored publication
-(counts only, never a person; see digled/anonymity.py)."""
+(counts only, never a person; see digled/insight/anonymity.py)."""
 
 import io
 import json

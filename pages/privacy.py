@@ -1,7 +1,7 @@
 """Oplysning om behandling af personoplysninger: the privacy statement (GDPR art. 13).
 
 Public: app.py registers it for visitors who are not logged in (linked from the login screen)
-and in every role's menu. The text is data/privacy.yaml (digled/privacy.py loads and checks
+and in every role's menu. The text is data/privacy.yaml (digled/accounts/privacy.py loads and checks
 it); this page fills in the minimum group size and the deletion date.
 """
 

@@ -1,4 +1,4 @@
-"""A tiny local OpenID Connect provider for tests (single sign-on, digled/sso.py).
+"""A tiny local OpenID Connect provider for tests (single sign-on, digled/accounts/sso.py).
 
 Discovery document, authorize (approves at once, as the identity in `provider.identity`),
 token (authorization code with PKCE S256, client secret by basic auth or form) and JWKS.

@@ -2,7 +2,7 @@
 
 Activities carry day offsets from the kick-off; the real dates are the kick-off date (a
 setting the administrator changes) plus the offsets, moved forward to the next Danish working
-day (digled/workdays.py), unless the administrator set a single activity's dates by hand
+day (digled/platform/workdays.py), unless the administrator set a single activity's dates by hand
 (per-activity overrides stored in the settings table as JSON, kept exactly as set).
 
 An activity may also say when and where it takes place (for calendar files): `start` and

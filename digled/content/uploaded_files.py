@@ -6,7 +6,7 @@ the `content_files` table, blob and all; the newest version is the one served. A
 untrusted, so its type is decided by its content, never by its name: a PDF starts with `%PDF-`
 and ends with `%%EOF`; a slides slot (one ending in ":slides") also takes a PowerPoint .pptx,
 a zip holding `[Content_Types].xml` and `ppt/`. A .pptx is checked without trusting the zip:
-its directory first (digled/zipcheck.py, as for the import's .xlsx, with limits fit for slides
+its directory first (digled/platform/zipcheck.py, as for the import's .xlsx, with limits fit for slides
 with pictures: at most MAX_ZIP_MEMBERS files, MAX_ZIP_UNPACKED_BYTES in all, no file unpacking
 to more than MAX_ZIP_RATIO times its packed size once past ZIP_RATIO_FLOOR bytes), then every
 member is unpacked as a stream, counting, and refused the moment the count passes the limits

@@ -359,7 +359,7 @@ def _v5_sealed_dates_and_duties(db: sqlite_utils.Database) -> None:
 
 
 def _v6_login_sessions(db: sqlite_utils.Database) -> None:
-    # The login cookie holds only a random id (digled/sessions.py): the server keeps the session
+    # The login cookie holds only a random id (digled/accounts/sessions.py): the server keeps the session
     # (HMAC of the id, never the id itself), ends it at logout, password change, deactivation and
     # after an idle time. `login_throttle` counts failed logins per name (known or not, so both
     # answer alike) and per client address.
@@ -390,7 +390,7 @@ def _v6_login_sessions(db: sqlite_utils.Database) -> None:
 
 def _v7_guide_videos(db: sqlite_utils.Database) -> None:
     # The video (or narrated slides) of each guide and film, set by the administrator in the app
-    # (digled/guides.py): key is a guide key or a film's activity id; https addresses only.
+    # (digled/content/guides.py): key is a guide key or a film's activity id; https addresses only.
     db.execute(
         """CREATE TABLE guide_videos (
             key TEXT PRIMARY KEY,
@@ -588,7 +588,7 @@ def _v12_release_gate(db: sqlite_utils.Database) -> None:
 
 def _v13_sso_identities(db: sqlite_utils.Database) -> None:
     # Single sign-on binds an account to the provider's identity (issuer, subject) at its first
-    # SSO login (digled/sso.py); afterwards only that identity logs the account in, so a changed
+    # SSO login (digled/accounts/sso.py); afterwards only that identity logs the account in, so a changed
     # e-mail address at the provider cannot move a login to another account. One identity per
     # account, one account per identity.
     db.execute(

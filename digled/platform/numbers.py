@@ -3,7 +3,7 @@
 Danish writes a decimal comma (3,9; +11,7), English a decimal point (3.9; +11.7). Pages never
 format a fractional number themselves (no f"{v:.1f}" in a page): they call `decimal`, hand a
 table to `frame` and a plotly figure's layout `separators` (digled.ui.widgets does both), and
-CSV downloads write their cells with `cell` in Danish (digled/exports.py: Danish Excel reads a
+CSV downloads write their cells with `cell` in Danish (digled/platform/exports.py: Danish Excel reads a
 comma).
 """
 

@@ -1,6 +1,6 @@
 """Checks of an uploaded zip's directory before anything is unpacked (Office files are zips):
-the participant import's .xlsx (digled/importer.py) and uploaded slides' .pptx
-(digled/content_files.py), each with limits of its own."""
+the participant import's .xlsx (digled/accounts/importer.py) and uploaded slides' .pptx
+(digled/content/uploaded_files.py), each with limits of its own."""
 
 from __future__ import annotations
 

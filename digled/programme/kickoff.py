@@ -2,7 +2,7 @@
 
 data/kickoff.yaml names the places ("slots") for files: the kick-off's documents (the
 invitation, the day's programme), each talk's slides, and the handbook. The files are uploaded
-in the app (digled/content_files.py). A talk may also have a film address: the YAML gives the
+in the app (digled/content/uploaded_files.py). A talk may also have a film address: the YAML gives the
 default (usually empty), an administrator sets it in the app (stored in `content_overrides`
 under `kickoff:talk:<id>:film`), https only. The handbook is served to a leader only once
 `journey.handbook_unlocked` is true for them, checked when the file is made (`handbook_file`).

@@ -237,7 +237,7 @@ def _sso_claims() -> dict | None:
 
 
 def _take_sso_identity(db) -> None:
-    """Single sign-on (digled/sso.py): once per Streamlit session, map the identity from
+    """Single sign-on (digled/accounts/sso.py): once per Streamlit session, map the identity from
     `st.login` to an active account; on success the login continues as a password login does
     (the `_login_user` handover below), on refusal the page says why and the browser's
     identity cookie is deleted (so a reload does not try again)."""

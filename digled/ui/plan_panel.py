@@ -2,7 +2,7 @@
 important competence (autosaved), actions with target dates ticked off (saved on each change,
 with a visible confirmation), "what I planned, what moved", and the plan's exports.
 
-Domain logic is in digled/plan.py; this module only draws and calls it.
+Domain logic is in digled/assessment/plan.py; this module only draws and calls it.
 """
 
 from __future__ import annotations

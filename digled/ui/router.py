@@ -11,7 +11,7 @@ stays):
   address, which then runs the real page;
 - logged in: the pages the roles allow; every other page as a translated "no access" screen
   with a link home;
-- an administrator of an installation that is not set up yet (digled/first_run.py) lands on the
+- an administrator of an installation that is not set up yet (digled/programme/first_run.py) lands on the
   first-run wizard, and the other pages show a notice with a link to it; a demo never offers it;
 - an address that is no page at all: a translated "page not found" screen with a link home
   (registered under the very address asked for, so Streamlit never sees an unknown one).
@@ -147,7 +147,7 @@ def routes(user, t) -> Routes:
     return Routes(pages=pages, menu=menu)
 
 
-# --- the first-run wizard (digled/first_run.py): an administrator of an empty installation
+# --- the first-run wizard (digled/programme/first_run.py): an administrator of an empty installation
 # outside demo lands on it; the other pages say it is waiting. A demo never offers it.
 
 SETUP_PAGE = "pages/admin_setup.py"

@@ -1,5 +1,5 @@
 """Whether single sign-on is switched on: Streamlit's `[auth]` secrets and Authlib, read
-here (the streamlit side); the rules and the e-mail mapping are in digled/sso.py."""
+here (the streamlit side); the rules and the e-mail mapping are in digled/accounts/sso.py."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Only an HTTP response can set an HttpOnly cookie; a Streamlit script talks to the browser over a
 websocket. So the login page hands the browser a one-time ticket, and the browser POSTs it here
-(see digled/sessions.py):
+(see digled/accounts/sessions.py):
 
 - `POST /api/digled/session` `{"ticket": ...}`: redeems a login ticket and sets the session
   cookie (HttpOnly, SameSite=Strict, Path=/, Secure on https).
@@ -23,7 +23,7 @@ trusted only from the proxies FORWARDED_ALLOW_IPS names (`trust_forwarded_for_on
 
 Both the session and the logout route also delete Streamlit's identity cookies
 (`_streamlit_user`, `_streamlit_user_tokens`, left by single sign-on's `st.login`, see
-digled/sso.py): once digled's own session holds the login, or the identity was refused, nothing
+digled/accounts/sso.py): once digled's own session holds the login, or the identity was refused, nothing
 must be left in the browser that could log it in again after digled's logout.
 
 All of them refuse requests from other sites: the custom header `X-Digled-Handover` (which a page of

@@ -58,7 +58,7 @@ def new_page(browser, device: str):
 
 
 def next_version(server) -> int:
-    """The version the next handbook upload gets (every upload is kept: digled/content_files.py)."""
+    """The version the next handbook upload gets (every upload is kept: digled/content/uploaded_files.py)."""
     con = sqlite3.connect(server.db_path, timeout=10)
     try:
         return con.execute("SELECT COALESCE(MAX(version), 0) + 1 FROM content_files WHERE slot = 'handbook'").fetchone()[0]

@@ -1,4 +1,4 @@
-"""Single sign-on in a real browser (digled/sso.py): Streamlit's `st.login` against a local
+"""Single sign-on in a real browser (digled/accounts/sso.py): Streamlit's `st.login` against a local
 OpenID Connect provider (tests/oidc_provider.py, RS256 ID tokens), started by the test; the
 verified e-mail address lands logged in as the mapped demo leader, with digled's own HttpOnly
 session cookie and without Streamlit's identity cookie; an unknown address is refused."""

@@ -1,4 +1,4 @@
-"""Unit tests of digled/compare.py: two runs' published figures side by side (hand-computed)."""
+"""Unit tests of digled/insight/compare.py: two runs' published figures side by side (hand-computed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Target profiles per leader level (digled/profiles.py) and the administrator's page."""
+"""Target profiles per leader level (digled/insight/profiles.py) and the administrator's page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The first-run wizard (digled/first_run.py, pages/admin_setup.py): who needs it, its warnings,
+"""The first-run wizard (digled/programme/first_run.py, pages/admin_setup.py): who needs it, its warnings,
 its state in the database, and an administrator walking through it in AppTest."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Single sign-on (digled/sso.py): a verified e-mail address maps to one active account; every
+"""Single sign-on (digled/accounts/sso.py): a verified e-mail address maps to one active account; every
 other identity is refused with a translated message, creates nothing and is audited. SSO is off
 unless `[auth]` is configured; the identity cookie Streamlit leaves is deleted by digled's routes."""
 
