@@ -26,7 +26,7 @@ from digled.accounts import auth, programme_runs
 from digled.platform import audit, mailer
 from digled.platform.db import write
 from digled.platform.i18n import N_
-from digled.programme import reminders
+from digled.programme import reminder_messages
 from digled.programme.errors import ProgrammeError
 
 MAX_HELP_CHARS = 2000
@@ -347,8 +347,8 @@ def confirm(db: sqlite_utils.Database, settings, user_id: int, action: str, slot
     key = f"service_{action}:{slot.id}:{user_id}:{_time.time_ns()}"
     try:
         mail = mail or mailer.load(settings)
-        msg = reminders.service_message(user, slot.starts_at, slot.minutes, slot.place, action, changed_at,
-                                        organizer=mailer.sender_address(mail.sender).addr_spec)
+        msg = reminder_messages.service_message(user, slot.starts_at, slot.minutes, slot.place, action, changed_at,
+                                                organizer=mailer.sender_address(mail.sender).addr_spec)
         msg["X-Digled-Reminder"] = key
         with mailer.Mailer(mail) as m:
             m.send(msg, name=key)

@@ -222,19 +222,19 @@ def test_a_stored_value_that_no_longer_fits_is_skipped(database):
 
 def test_a_workshop_reminder_without_a_place_says_the_place_follows(database, settings):
     from digled.accounts import auth
-    from digled.programme import reminders
+    from digled.programme import reminder_due, reminder_messages
 
     auth.create_user(database, username="emma", name="Emma Stone", email="emma@g.dk", language="en",
                      password_hash="x", activated_at="2015-11-01", invited_at="2015-10-20")
-    workshop = next(r for r in reminders.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
-    body = reminders.preview(workshop)
+    workshop = next(r for r in reminder_due.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
+    body = reminder_messages.preview(workshop)
     assert "We look forward to seeing you at \"Joint workshop 1\" on 25 February 2016 (place to follow). Prepare" in body
     assert "()" not in body and "Example" not in body
     admin_edits.save(database, BASE, "workshop1", "place", {"da": "Glostrup Rådhus", "en": "Glostrup Town Hall"},
                            "admin")
     admin_edits.save(database, BASE, "workshop1", "time", {"start": "10:00", "end": "12:00"}, "admin")
-    workshop = next(r for r in reminders.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
-    assert "on 25 February 2016, 10:00–12:00 (Glostrup Town Hall). Prepare" in reminders.preview(workshop)
+    workshop = next(r for r in reminder_due.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
+    assert "on 25 February 2016, 10:00–12:00 (Glostrup Town Hall). Prepare" in reminder_messages.preview(workshop)
 
 
 # --- pages -------------------------------------------------------------------------------------
