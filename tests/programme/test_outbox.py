@@ -3,8 +3,10 @@ across overlapping, failed and crashed runs; a failure is retried, then given up
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +110,11 @@ def test_a_crash_after_the_claim_is_retried_after_the_stale_period(database, set
     assert (later.sent, later.skipped) == (1, 0)
     assert sorted(m["X-Digled-Reminder"] for m in smtp_server.messages).count(first_key) == 1
     assert len(smtp_server.messages) == EMAILS
+
+
+def test_no_module_but_the_outbox_writes_reminders_sent():
+    root = Path(__file__).resolve().parents[2]
+    writes = re.compile(r"(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+reminders_sent\b", re.I)
+    writers = {str(p.relative_to(root)) for p in [*(root / "digled").rglob("*.py"), *(root / "pages").glob("*.py")]
+               if writes.search(p.read_text(encoding="utf-8"))}
+    assert writers == {"digled/programme/outbox.py"}
