@@ -237,6 +237,17 @@ def my_booking(db: sqlite_utils.Database, user_id: int) -> Booking | None:
     return Booking(id=row[0], slot=get_slot(db, row[1]), booked_at=row[2], note=row[3])
 
 
+def bookings_of(db: sqlite_utils.Database, user_ids: list[int]) -> dict[int, Booking]:
+    """The bookings of these leaders by user id (a leader without one is left out)."""
+    wanted = set(user_ids)
+    rows = [r for r in db.execute("SELECT user_id, id, slot_id, booked_at, note FROM bookings").fetchall()
+            if r[0] in wanted]
+    if not rows:
+        return {}
+    by_id = {s.id: s for s in slots(db)}
+    return {uid: Booking(id=bid, slot=by_id.get(slot_id), booked_at=at, note=note) for uid, bid, slot_id, at, note in rows}
+
+
 def _take_seat(db, user_id: int, slot_id: int, now: datetime, note: str) -> None:
     """Inside a write transaction: check the slot and insert the booking."""
     if not programme_runs.is_member(db, user_id):

@@ -11,7 +11,7 @@ import pytest
 from digled.content import activities, admin_edits, programme
 from digled.content.loader import ContentError
 from digled.platform import audit, db
-from digled.programme import calendar_files, journey
+from digled.programme import calendar_files, reflections
 from tests.apptest import app_as, page_text, shown
 
 BASE = programme.programme()  # the YAML as written
@@ -159,15 +159,15 @@ def test_a_minute_mark_past_the_films_end_is_refused(database):
 
 def test_a_removed_question_keeps_the_leaders_note(demo_db):
     leader = _leader(demo_db)
-    journey.save_reflection(demo_db, leader, "film1-r2", "Min note om styring")
+    reflections.save(demo_db, leader, "film1-r2", "Min note om styring")
     rows = admin_edits.default_reflections(BASE.activity("film1"))
     kept = [rows[0], rows[2]]
     admin_edits.save(demo_db, BASE, "film1", "reflections", kept, "admin")
     film1 = programme.programme(demo_db).activity("film1")
     assert [r.id for r in film1.reflections] == ["film1-r1", "film1-r3"]
     assert [r.id for r in film1.removed_reflections] == ["film1-r2"]
-    assert journey.reflections(demo_db, leader)["film1-r2"] == "Min note om styring"
-    export = journey.export_reflections(demo_db, leader, "en", _t)
+    assert reflections.load(demo_db, leader)["film1-r2"] == "Min note om styring"
+    export = reflections.export(demo_db, leader, "en", _t)
     question = BASE.activity("film1").reflections[1].text["en"]
     assert f"**{question}** (question no longer in the programme)\n\nMin note om styring" in export
     # saving again (without the removed one) keeps it removed, never forgets its text
@@ -183,7 +183,7 @@ def test_a_new_question_gets_a_stable_id_a_leader_can_answer(demo_db):
                            rows + [{"id": "", "da": "Nyt spørgsmål?", "en": "New question?", "at_minute": "2"}], "admin")
     new = programme.programme(demo_db).activity("kl1").reflections[1]
     assert new.id.startswith("kl1-q") and new.at_minute == 2 and new.text["da"] == "Nyt spørgsmål?"
-    journey.save_reflection(demo_db, leader, new.id, "Svar")
+    reflections.save(demo_db, leader, new.id, "Svar")
     # edit the question's text: the id and the note stay
     rows = admin_edits.default_reflections(programme.programme(demo_db).activity("kl1"))
     rows[1]["da"] = "Nyt spørgsmål, omformuleret?"
@@ -195,7 +195,7 @@ def test_a_new_question_gets_a_stable_id_a_leader_can_answer(demo_db):
     kl1 = programme.programme(demo_db).activity("kl1")
     assert [r.id for r in kl1.reflections] == ["kl1-r1"]
     assert [r.id for r in kl1.removed_reflections] == [new.id]
-    assert "Svar" in journey.export_reflections(demo_db, leader, "en", _t)
+    assert "Svar" in reflections.export(demo_db, leader, "en", _t)
 
 
 def test_the_cache_follows_a_change_made_by_another_connection(tmp_path):

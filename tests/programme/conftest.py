@@ -1,11 +1,12 @@
-"""The reminder tests' cohort and surroundings (test_reminder_due, test_reminder_messages,
-test_outbox, test_reminder_sending, test_invitation_sending): a module asks for them with
-`pytestmark = pytest.mark.usefixtures("films_online", "no_real_mail")`."""
+"""Shared by the programme's tests. The reminder tests' cohort and surroundings (test_reminder_due,
+test_reminder_messages, test_outbox, test_reminder_sending, test_invitation_sending: a module
+asks for them with `pytestmark = pytest.mark.usefixtures("films_online", "no_real_mail")`), and
+the journey's leaders and days (test_journey, test_reflections, test_schedule, test_attendance)."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -73,3 +74,23 @@ def keys(items) -> set[str]:
 def parts(msg):
     """The plain-text and HTML bodies (line ends normalised: SMTP transports CRLF)."""
     return tuple(msg.get_body((k,)).get_content().replace("\r\n", "\n") for k in ("plain", "html"))
+
+
+# --- the journey's tests (test_journey, test_reflections, test_schedule, test_attendance) ------
+
+KICKOFF = date(2015, 11, 16)
+PROG = programme.programme()
+
+
+def day(n: int) -> date:
+    return KICKOFF + timedelta(days=n)
+
+
+@pytest.fixture
+def leader(database) -> int:
+    return auth.create_user(database, username="lea", name="Lea Dam", municipality="Albertslund", area="dagtilbud")
+
+
+@pytest.fixture
+def other(database) -> int:
+    return auth.create_user(database, username="ole", name="Ole Hansen", municipality="Glostrup", area="skole")
