@@ -7,8 +7,10 @@ DAYS_BEFORE days (once, unless its release reminder is still unsent), a meeting 
 approaches (from DAYS_BEFORE days before it opens until it is over, not yet registered), an
 assessment round is open and not yet taken, an unfinished assessment draft waits (at most once
 per ISO week), and an invitation is still unused (a fresh invitation link, at most once per
-week, starting a week after the first invitation). Each reminder has a deterministic key, so
-the same reminder is never sent twice (the outbox remembers the keys it carried).
+week, starting a week after the first invitation). Open, done and ahead are the journey's
+statuses (journey.journeys, the one door for what is due for a leader; `reminded_kind` reads a
+step), never worked out again here. Each reminder has a deterministic key, so the same reminder
+is never sent twice (the outbox remembers the keys it carried).
 
 One e-mail a day (`digests`): the due reminders of a leader are sent together in one e-mail
 whose key is `digest:<user id>:<day>` and whose row lists the reminder keys it carried. A
@@ -29,7 +31,7 @@ from digled.content.mail_texts import KINDS, texts
 from digled.platform import dates, pseudonyms
 from digled.platform.config import Settings
 from digled.platform.i18n import normalise
-from digled.programme import outbox
+from digled.programme import journey, outbox
 from digled.programme.reminder_messages import (
     DIGEST,
     Digest,
@@ -71,86 +73,123 @@ def due(
     days_before: int = DAYS_BEFORE,
     prog: activities.Programme | None = None,
 ) -> list[Reminder]:
-    """Every reminder due on `today` that has not been sent yet, sorted by recipient."""
+    """Every reminder due on `today` that has not been sent yet, sorted by recipient. What is
+    open, done or ahead for a leader is the journey's answer (journey.journeys), never worked
+    out again here."""
     today = today or date.today()
     prog = prog or programme.programme(db)
-    schedule = programme.schedule(db, prog)
-    tx = texts()
-    users = {u.id: u for u in auth.all_users(db)}
+    found = _Due(db, settings, today, days_before, prog)
     rows = db.execute(
         "SELECT id, invited_at, CASE WHEN password_hash IS NULL THEN activated_at ELSE "
         "COALESCE(activated_at, 'password set') END FROM users WHERE active = 1 AND email != '' "
         "AND (',' || roles || ',') LIKE '%,leader,%' AND " + programme_runs.IN_RUNNING
     ).fetchall()
-    done = {(u, a) for u, a in db.execute("SELECT user_id, activity FROM progress").fetchall()}
-    taken = {(u, r) for u, r in db.execute("SELECT user_id, round FROM participation").fetchall()}
-    finished = outbox.finished_keys(db)
-    retrying = outbox.retrying_keys(db)
-    online = online_films(db, prog)
-    round_activity = {a.round: a for a in prog.activities if a.kind == "assessment"}
-    programme_end = max(d.due for d in schedule.values())
-    out: list[Reminder] = []
+    for user_id, invited_at, activated_at in rows:
+        if activated_at is None:
+            found.invitation(user_id, invited_at)
+    activated = [user_id for user_id, _, activated_at in rows if activated_at is not None]
+    for user_id, path in journey.journeys(db, activated, prog, today).items():
+        found.activities(user_id, path)
+    order = {k: i for i, k in enumerate(KINDS)}
+    found.out.sort(key=lambda r: (r.user.name, r.user.id, order[r.kind], r.key))
+    return found.out
 
-    def add(user: auth.User, kind: str, activity_id: str, link: str, suffix: str = "", **params: str) -> None:
+
+def reminded_kind(step: journey.Step, today: date, days_before: int = DAYS_BEFORE) -> str | None:
+    """The reminder a journey step gives on `today`, None for none: a film while it is open
+    ('film'; reminder_due turns it into 'film_due' near its due day once released), a meeting or
+    workshop from `days_before` days before it opens while it is open ('meeting' / 'workshop'),
+    an assessment round while its window is open ('assessment': the e-mail names the window's
+    due day, so a late joiner's start assessment after its window is on their home page only)."""
+    kind = step.activity.kind
+    if kind in FILM_KINDS:
+        return "film" if step.status == "open" else None
+    if kind in ("meeting", "workshop"):
+        near = step.status == "not_open" and today >= step.opens - timedelta(days=days_before)
+        return kind if step.status == "open" or near else None
+    if kind == "assessment":
+        return "assessment" if step.status == "open" and today <= step.due else None
+    return None
+
+
+class _Due:
+    """The reminders of one day, gathered leader by leader (`due`)."""
+
+    def __init__(self, db: sqlite_utils.Database, settings: Settings, today: date, days_before: int,
+                 prog: activities.Programme):
+        self.db, self.settings, self.today, self.days_before, self.prog = db, settings, today, days_before, prog
+        self.tx = texts()
+        self.users = {u.id: u for u in auth.all_users(db)}
+        self.finished = outbox.finished_keys(db)
+        self.retrying = outbox.retrying_keys(db)
+        self.online = online_films(db, prog)
+        self.round_activity = {a.round: a for a in prog.activities if a.kind == "assessment"}
+        self.programme_end = max(d.due for d in programme.schedule(db, prog).values())
+        self.out: list[Reminder] = []
+
+    def add(self, user: auth.User, kind: str, activity_id: str, link: str, suffix: str = "", **params: str) -> None:
         key = f"{kind}:{activity_id}:{user.id}" + (f":{suffix}" if suffix else "")
-        if key in finished:
+        if key in self.finished:
             return
         lang = normalise(user.language)
-        params = {"name": user.name, "programme": tx.common["programme"][lang]} | params
-        subject = tx.kinds[kind]["subject"][lang].format(**with_placeholders(params))
-        out.append(Reminder(key, user, kind, activity_id, subject, link, params))
+        params = {"name": user.name, "programme": self.tx.common["programme"][lang]} | params
+        subject = self.tx.kinds[kind]["subject"][lang].format(**with_placeholders(params))
+        self.out.append(Reminder(key, user, kind, activity_id, subject, link, params))
 
-    for user_id, invited_at, activated_at in rows:
-        user = users[user_id]
-        lang = normalise(user.language)
-        if activated_at is None:
-            last = invitations.last_created(db, user_id)
-            fresh_link = last is not None and (
-                today - timedelta(days=INVITATION_GRACE_DAYS) < date.fromtimestamp(last) <= today
-            )
-            if (
-                invited_at
-                and date.fromisoformat(invited_at) + timedelta(days=INVITATION_GRACE_DAYS) <= today <= programme_end
-                # not when a fresh link went out lately, unless that was this reminder's failed try
-                and (not fresh_link or f"invitation::{user_id}:{_week(today)}" in retrying)
-            ):
-                expires = dates.day(today + timedelta(days=invitations.DEFAULT_DAYS), lang)
-                add(user, "invitation", "", "", _week(today), expires=expires)
-            continue
-        draft = answering.draft(db, pseudonyms.of_user(settings.pseudonym_secret, user_id), settings.pseudonym_secret)
-        for a in prog.activities:
-            d = schedule[a.id]
-            on = programme.event_day(a, d)
-            p = {
-                "activity": title(a, lang),
-                "opens": dates.day(d.opens, lang),
-                "due": dates.day(d.due, lang),
-                "date": dates.day(on, lang),
-                "when": when_text(a, on, lang),
-                "place": title_of(a.place, lang) or tx.service["no_place"][lang],  # none set yet
-            }
-            if a.kind in FILM_KINDS and d.opens <= today <= d.due and (user_id, a.id) not in done:
-                if a.id not in online:  # a film without a link is not open yet
+    def invitation(self, user_id: int, invited_at: str | None) -> None:
+        """A never-activated leader: a fresh invitation link a week after the invitation, at most
+        once a week, until the programme ends."""
+        user, today = self.users[user_id], self.today
+        last = invitations.last_created(self.db, user_id)
+        fresh_link = last is not None and (
+            today - timedelta(days=INVITATION_GRACE_DAYS) < date.fromtimestamp(last) <= today
+        )
+        if (
+            invited_at
+            and date.fromisoformat(invited_at) + timedelta(days=INVITATION_GRACE_DAYS) <= today <= self.programme_end
+            # not when a fresh link went out lately, unless that was this reminder's failed try
+            and (not fresh_link or f"invitation::{user_id}:{_week(today)}" in self.retrying)
+        ):
+            expires = dates.day(today + timedelta(days=invitations.DEFAULT_DAYS), normalise(user.language))
+            self.add(user, "invitation", "", "", _week(today), expires=expires)
+
+    def activities(self, user_id: int, path: journey.Journey) -> None:
+        """An activated leader: what their journey has open or coming up, and a waiting draft."""
+        user = self.users[user_id]
+        secret = self.settings.pseudonym_secret
+        draft = answering.draft(self.db, pseudonyms.of_user(secret, user_id), secret)
+        for step in path.steps:
+            kind = reminded_kind(step, self.today, self.days_before)
+            a = step.activity
+            if kind is None or (kind == "film" and a.id not in self.online):  # a film without a link is not open yet
+                continue
+            if kind == "film" and f"film:{a.id}:{user_id}" in self.finished:
+                if self.today < step.due - timedelta(days=self.days_before):
                     continue
-                if f"film:{a.id}:{user_id}" not in finished:
-                    add(user, "film", a.id, link_for("film", a.id), **p)
-                elif today >= d.due - timedelta(days=days_before):
-                    add(user, "film_due", a.id, link_for("film_due", a.id), **p)
-            elif a.kind in ("meeting", "workshop") and (
-                d.opens - timedelta(days=days_before) <= today <= d.due and (user_id, a.id) not in done
-            ):
-                add(user, a.kind, a.id, link_for(a.kind, a.id), **p)
-            elif a.kind == "assessment" and d.opens <= today <= d.due and (user_id, a.round) not in taken:
-                if draft is None or draft.round != a.round:
-                    add(user, "assessment", a.id, link_for("assessment"), **p)
-        if draft is not None and draft.started and date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= today:
-            a = round_activity.get(draft.round)
+                kind = "film_due"
+            if kind == "assessment" and draft is not None and draft.round == a.round:
+                continue  # started already: the draft reminder says so
+            self.add(user, kind, a.id, link_for(kind, a.id), **self._params(step, user))
+        if draft is not None and draft.started and (
+                date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= self.today):
+            a = self.round_activity.get(draft.round)
             activity = a.id if a else f"assessment_{draft.round}"
-            name = title(a, lang) if a else tx.common["extra_assessment"][lang]
-            add(user, "draft", activity, link_for("draft"), _week(today), activity=name)
-    order = {k: i for i, k in enumerate(KINDS)}
-    out.sort(key=lambda r: (r.user.name, r.user.id, order[r.kind], r.key))
-    return out
+            lang = normalise(user.language)
+            name = title(a, lang) if a else self.tx.common["extra_assessment"][lang]
+            self.add(user, "draft", activity, link_for("draft"), _week(self.today), activity=name)
+
+    def _params(self, step: journey.Step, user: auth.User) -> dict[str, str]:
+        """The placeholders of an activity's reminder in the user's language."""
+        a, lang = step.activity, normalise(user.language)
+        on = programme.event_day(a, programme.Dates(step.opens, step.due))
+        return {
+            "activity": title(a, lang),
+            "opens": dates.day(step.opens, lang),
+            "due": dates.day(step.due, lang),
+            "date": dates.day(on, lang),
+            "when": when_text(a, on, lang),
+            "place": title_of(a.place, lang) or self.tx.service["no_place"][lang],  # none set yet
+        }
 
 
 def digests(

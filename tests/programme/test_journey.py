@@ -259,3 +259,14 @@ def test_a_late_joiners_start_assessment_is_theirs_now_without_the_past_window(d
     step = journey.journey(database, on_time, PROG, joined + timedelta(days=10)).next_step
     assert step.activity.id == start.id and step.status == "missed"
     assert step.when(lang) == dates.day_range(window.opens, window.due, lang, "medium")
+
+
+def test_journeys_of_many_leaders_are_each_leaders_journey(demo_db):
+    """journeys() reads every leader at once (reminders ask it); it answers as journey() does."""
+    leaders = [r[0] for r in demo_db.execute("SELECT id FROM users WHERE roles LIKE '%leader%'")]
+    prog = programme.programme(demo_db)
+    for today in (date.today() - timedelta(days=30), date.today(), date.today() + timedelta(days=90)):
+        many = journey.journeys(demo_db, leaders, prog, today)
+        assert list(many) == leaders
+        assert all(many[uid] == journey.journey(demo_db, uid, prog, today) for uid in leaders)
+    assert journey.journeys(demo_db, [], prog) == {}

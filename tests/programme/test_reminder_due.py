@@ -4,7 +4,7 @@ leader per day (digests), and what became due later waits for the next day."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from digled.accounts import invitations
 from digled.assessment import answering
 from digled.content import activities, programme
 from digled.platform import db, pseudonyms
-from digled.programme import reminder_due, reminder_messages, reminder_sending
+from digled.programme import journey, reminder_due, reminder_messages, reminder_sending
 from tests.programme.conftest import FILM_DAY, keys, parts
 
 pytestmark = pytest.mark.usefixtures("films_online", "no_real_mail")
@@ -161,3 +161,22 @@ def test_a_film_falling_due_is_reminded_once_days_before(database, settings, coh
     assert "Husk at se »Digital ledelse i organisationen« senest 14. december 2015." in preview
     reminder_sending.run(database, settings, date(2015, 12, 11))
     assert due_soon(date(2015, 12, 12)) == set()  # once
+
+
+def test_a_step_reminds_only_while_the_journey_has_it_open_or_near():
+    prog = activities.load_programme()
+    film, meeting, start = (prog.activity(i) for i in ("film1", "meeting1", "assessment_start"))
+    opens, due = date(2016, 1, 25), date(2016, 2, 15)
+
+    def kind(activity, status, today, yours_from=None):
+        return reminder_due.reminded_kind(journey.Step(activity, opens, due, status, yours_from=yours_from), today)
+
+    assert kind(film, "open", opens) == "film"
+    assert [kind(film, s, opens) for s in ("done", "missed", "passed", "not_open")] == [None] * 4
+    assert kind(meeting, "not_open", date(2016, 1, 22)) == "meeting"  # 3 days before it opens
+    assert kind(meeting, "not_open", date(2016, 1, 21)) is None
+    assert kind(meeting, "open", due) == "meeting"
+    assert [kind(meeting, s, due) for s in ("done", "missed")] == [None, None]  # attended, or registered absent
+    assert kind(start, "open", due) == "assessment"
+    # a late joiner's start assessment is theirs on the home page, but its window (named in the e-mail) is past
+    assert kind(start, "open", due + timedelta(days=1), yours_from=due + timedelta(days=1)) is None
