@@ -33,7 +33,7 @@ from digled.content import activities, guides, loader, mail_texts, programme, tr
 from digled.insight import assessment_figures, publications
 from digled.platform import config, db, exports, sealing
 from digled.platform.validation import clean_name, email_problem, name_problem
-from digled.programme import kickoff, reminders, workshops
+from digled.programme import kickoff, reminder_sending, workshops
 
 
 def _init(args) -> int:
@@ -115,7 +115,7 @@ def _reminders(args) -> int:
     settings = config.load_settings()
     database = config.open_database(settings)
     try:
-        summary = reminders.run(database, settings, today, dry_run=args.dry_run, actor="command line")
+        summary = reminder_sending.run(database, settings, today, dry_run=args.dry_run, actor="command line")
     finally:
         database.close()
     if args.dry_run:

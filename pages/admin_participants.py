@@ -10,7 +10,7 @@ from digled.accounts import auth, identities, organisation, participants
 from digled.platform import dates, mailer
 from digled.platform.config import ConfigError
 from digled.platform.i18n import N_
-from digled.programme import first_run, reminders
+from digled.programme import first_run, invitation_sending
 from digled.ui import session
 from digled.ui.widgets import NOTHING, filled, md, message_md
 
@@ -193,7 +193,7 @@ if person.activated:
                  "ever shown here. A password reset goes to the participant's own e-mail address."))
 elif right.button(t("Resend the invitation"), key="resend_invitation", icon=":material/forward_to_inbox:"):
     try:
-        link, error = reminders.resend_invitation(db, session.context().settings, picked, user.username)
+        link, error = invitation_sending.resend_invitation(db, session.context().settings, picked, user.username)
     except participants.InvalidParticipant as e:
         show_problems(e.problems)
     except ConfigError as e:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from digled.accounts import invitations
 from digled.platform import config, dates, mailer
-from digled.programme import reminders
+from digled.programme import invitation_sending, outbox, reminder_due, reminder_messages, reminder_sending
 from digled.ui import session, widgets
 
 user, t = session.page(__file__)
@@ -46,15 +46,15 @@ st.info(t("Each leader gets at most one reminder e-mail a day, listing everythin
         icon=":material/mark_email_unread:")
 day = st.date_input(t("Date"), value=date.today(), key="reminders_date", format=dates.picker_format(lang),
                     min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
-items = reminders.digests(db, settings, day)
+items = reminder_due.digests(db, settings, day)
 st.caption(t("{n} e-mails are due on this date and not sent yet, listing {m} reminders.").format(
     n=len(items), m=sum(len(d.items) for d in items)))
 if items:
     st.dataframe(
         pd.DataFrame(
             [
-                {t("Recipient"): d.user.name, t("E-mail"): d.user.email, t("Kind"): t(reminders.KIND_LABELS[d.kind]),
-                 t("Lists"): ", ".join(t(reminders.KIND_LABELS[r.kind]) + (f" ({r.activity})" if r.activity else "")
+                {t("Recipient"): d.user.name, t("E-mail"): d.user.email, t("Kind"): t(outbox.KIND_LABELS[d.kind]),
+                 t("Lists"): ", ".join(t(outbox.KIND_LABELS[r.kind]) + (f" ({r.activity})" if r.activity else "")
                                       for r in d.items),
                  t("Subject"): d.subject}
                 for d in items
@@ -72,7 +72,7 @@ if items:
     )
     if any(r.kind == "invitation" for r in items[chosen].items):
         st.caption(t("The invitation link is created when the message is sent."))
-    st.code(reminders.preview(items[chosen], t), language=None, wrap_lines=True)
+    st.code(reminder_messages.preview(items[chosen], t), language=None, wrap_lines=True)
 
     if day != date.today():
         st.info(t("Reminders are sent for today's date only; another date is a preview."))
@@ -80,7 +80,7 @@ if items:
         confirm = st.checkbox(t("Yes, send {n} e-mails now").format(n=len(items)), key="confirm_send")
         if st.button(t("Send now"), type="primary", disabled=not confirm, key="send_now"):
             with st.spinner(t("Sending...")):
-                summary = reminders.run(db, settings, day, mail=mail, actor=user.username)
+                summary = reminder_sending.run(db, settings, day, mail=mail, actor=user.username)
             st.session_state["_reminder_summary"] = (summary.sent, summary.failed, summary.skipped,
                                                       dict(summary.errors))
             st.session_state.pop("confirm_send", None)
@@ -119,7 +119,7 @@ else:
             return
         by_mail = st.session_state.get("invite_by_mail", True)
         replaced = sum(1 for i in picked if linked.get(i))
-        done = reminders.invite(db, settings, picked, user.username, mail=mail, send=by_mail)
+        done = invitation_sending.invite(db, settings, picked, user.username, mail=mail, send=by_mail)
         st.session_state["_invited"] = [
             {t("Name"): i.user.name, t("E-mail"): i.user.email or "–", t("Link"): i.link or "–",
              t("Status"): t("sent") if by_mail and not i.error else (t(i.error) if i.error else t("link only"))}
@@ -145,15 +145,15 @@ if st.session_state.get("_invited"):
 
 # --- send log -------------------------------------------------------------------------------
 st.subheader(t("Send log"))
-log = reminders.send_log(db)
+log = outbox.send_log(db)
 if not log:
     st.write(t("No reminders have been sent yet."))
 else:
     st.dataframe(
         widgets.filled(pd.DataFrame(
             [
-                {t("Recipient"): r["name"], t("E-mail"): r["email"], t("Kind"): t(reminders.KIND_LABELS.get(r["kind"], r["kind"])),
-                 t("Activity"): r["activity"], t("Status"): t(reminders.STATUS_LABELS.get(r["status"], r["status"])),
+                {t("Recipient"): r["name"], t("E-mail"): r["email"], t("Kind"): t(outbox.KIND_LABELS.get(r["kind"], r["kind"])),
+                 t("Activity"): r["activity"], t("Status"): t(outbox.STATUS_LABELS.get(r["status"], r["status"])),
                  t("Sent"): moment(r["sent_at"] or r["claimed_at"]), t("Attempts"): r["attempts"], t("Error"): r["error"]}
                 for r in log
             ]

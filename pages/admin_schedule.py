@@ -9,7 +9,7 @@ import streamlit as st
 from digled.content import programme
 from digled.platform import dates, workdays
 from digled.platform.i18n import text
-from digled.programme import journey
+from digled.programme import attendance, journey, schedule
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 
@@ -17,7 +17,7 @@ user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 prog = programme.programme(db)
-rows = journey.schedule_rows(db, lang, prog)
+rows = schedule.rows(db, lang, prog)
 LIMITS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31), "format": dates.picker_format(lang)}
 
 
@@ -29,7 +29,7 @@ def forget_date_widgets() -> None:
 
 
 def save_kickoff() -> None:
-    journey.set_kickoff(db, user.username, st.session_state["schedule_kickoff"])
+    schedule.set_kickoff(db, user.username, st.session_state["schedule_kickoff"])
     forget_date_widgets()
     st.session_state["_schedule_ok"] = t(
         "Saved. Activities without dates set by hand follow the kick-off, on working days.")
@@ -37,17 +37,17 @@ def save_kickoff() -> None:
 
 def save_dates() -> None:
     edits = {r.id: (st.session_state.get(f"opens_{r.id}"), st.session_state.get(f"due_{r.id}")) for r in rows}
-    problems = journey.schedule_problems(edits, lang, prog)
+    problems = schedule.problems(edits, lang, prog)
     if problems:
         st.session_state["_schedule_errors"] = [message_md(p.msg, p.params, t) for p in problems]
         return
-    changed = journey.save_schedule(db, user.username, edits, lang, prog)
+    changed = schedule.save(db, user.username, edits, lang, prog)
     forget_date_widgets()
     st.session_state["_schedule_ok"] = t("Saved: {n} activities changed.").format(n=len(changed))
 
 
 def reset_dates() -> None:
-    journey.reset_schedule(db, user.username)
+    schedule.reset(db, user.username)
     forget_date_widgets()
     st.session_state["_schedule_ok"] = t("All activities follow the kick-off again.")
 
@@ -61,7 +61,7 @@ if ok:
 
 dates_tab, attendance_tab = st.tabs([t("Dates"), t("Attendance")])
 with dates_tab:
-    for warning in journey.schedule_warnings(db, lang, prog):
+    for warning in schedule.warnings(db, lang, prog):
         (st.info if warning.level == "info" else st.warning)(message_md(warning.msg, warning.params, t))
     with st.form("kickoff_form"):
         st.date_input(t("Kick-off date"), value=programme.kickoff_date(db, prog), key="schedule_kickoff", **LIMITS)
@@ -72,7 +72,7 @@ with dates_tab:
           "here are kept exactly as you set them, also when you move the kick-off, and are marked as set by hand.")
     )
 
-    def source(r: journey.ScheduleRow) -> str:
+    def source(r: schedule.ScheduleRow) -> str:
         """Where a row's dates come from, and why a generated date was moved."""
         if r.by_hand:
             reasons = [workdays.why_not_working(day, lang) for day in sorted({r.opens, r.due})]
@@ -105,10 +105,10 @@ with dates_tab:
     st.button(t("Let all activities follow the kick-off again"), key="reset_schedule", on_click=reset_dates)
 
 with attendance_tab:
-    events = journey.attendance_activities(prog)
+    events = attendance.activities(prog)
     titles = {a.id: text(a.title, lang) for a in events}
     choice = st.selectbox(t("Meeting or workshop"), list(titles), format_func=titles.get, key="attendance_activity")
-    df = journey.attendance(db, choice)
+    df = attendance.table(db, choice)
     attended_col = t("Attended")
     counts = df["status"].value_counts()
     st.caption(
@@ -131,17 +131,17 @@ with attendance_tab:
         disabled=[c for c in view.columns if c != attended_col],
         column_config={"user_id": None, attended_col: st.column_config.CheckboxColumn(attended_col)},
     )
-    if not journey.attendance_open(db, choice, prog):
+    if not attendance.is_open(db, choice, prog):
         st.info(t("{activity} has not taken place yet: attendance can be registered from {day}.").format(
-            activity=md(titles[choice]), day=dates.day(journey.attendance_opens(db, choice, prog), lang)),
+            activity=md(titles[choice]), day=dates.day(attendance.opens(db, choice, prog), lang)),
             icon=":material/event_upcoming:")
     else:
         st.caption(t("Saving registers every leader in the list: ticked as attended, the others as absent."))
         if st.button(t("Save attendance"), key="save_attendance", type="primary"):
             marks = {int(u): bool(a) for u, a in zip(edited["user_id"], edited[attended_col])}
             try:
-                n = journey.register_attendance(db, user.username, choice, marks, prog)
-            except journey.ScheduleError as e:
+                n = attendance.register(db, user.username, choice, marks, prog)
+            except schedule.ScheduleError as e:
                 st.error(message_md(e.msg, e.params | {"activity": titles[choice],
                                                        "day": dates.day(e.params.get("day") or date.today(), lang)},
                                     t))

@@ -12,7 +12,7 @@ from digled.accounts import organisation
 from digled.content import programme
 from digled.platform import audit, dates
 from digled.platform import db as storage
-from digled.programme import journey
+from digled.programme import schedule
 from digled.ui import downloads, session
 
 user, t = session.page(__file__)
@@ -36,7 +36,7 @@ with st.form("kickoff"):
                             min_value=date(2000, 1, 1), max_value=date(2100, 12, 31),
                             format=dates.picker_format(lang))
     if st.form_submit_button(t("Save"), type="primary"):
-        journey.set_kickoff(db, user.username, kickoff)  # the setting and the audit line
+        schedule.set_kickoff(db, user.username, kickoff)  # the setting and the audit line
         st.success(t("Saved. Activities without dates set by hand follow the kick-off, on working days."))
 
 st.subheader(t("Anonymity"))

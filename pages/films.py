@@ -8,7 +8,7 @@ import streamlit as st
 from digled.content import guides, programme
 from digled.platform import dates
 from digled.platform.i18n import text
-from digled.programme import journey
+from digled.programme import journey, reflections
 from digled.ui import guides as guide_widgets
 from digled.ui import session, widgets
 
@@ -17,9 +17,9 @@ db = session.database()
 lang = session.language()
 prog = programme.programme(db)
 mine = journey.journey(db, user.id, prog)
-notes = journey.reflections(db, user.id)
+notes = reflections.load(db, user.id)
 videos = guides.videos(db)
-saved_at = journey.reflections_saved_at(db, user.id)
+saved_at = reflections.saved_at(db, user.id)
 nxt = mine.next_step.activity.id if mine.next_step else None
 target, arrived = widgets.target_item("films")
 
@@ -101,7 +101,7 @@ error = st.session_state.pop("_films_error", None)
 if error:
     st.error(error)
 
-export = journey.export_reflections(db, user.id, lang, t, prog)
+export = reflections.export(db, user.id, lang, t, prog)
 st.download_button(
     t("Download my reflections"), lambda export=export: export or "-", file_name=t("my-reflections") + f"-{date.today().isoformat()}.md",
     mime="text/markdown", key="download_reflections", disabled=not export, on_click="ignore",

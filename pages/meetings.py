@@ -10,7 +10,7 @@ from digled.accounts import organisation
 from digled.content import programme
 from digled.platform import dates
 from digled.platform.i18n import text
-from digled.programme import journey, leader_groups, workshops
+from digled.programme import attendance, journey, leader_groups, reflections, schedule, workshops
 from digled.ui import calendar, session, widgets
 from digled.ui.widgets import content, md
 
@@ -20,8 +20,8 @@ lang = session.language()
 prog = programme.programme(db)
 org = organisation.current(db)
 mine = journey.journey(db, user.id, prog)
-notes = journey.reflections(db, user.id)
-saved_at = journey.reflections_saved_at(db, user.id)
+notes = reflections.load(db, user.id)
+saved_at = reflections.saved_at(db, user.id)
 target, arrived = widgets.target_item("meetings")
 my_group = leader_groups.group_of(db, user.id)
 chaired = leader_groups.chaired_by(db, user.id)
@@ -60,7 +60,7 @@ def not_yet(activity_id: str) -> str:
     """Attendance is registered from the meeting's day: say from when."""
     return t("{activity} has not taken place yet: attendance can be registered from {day}.").format(
         activity=content(prog.activity(activity_id).title, lang),
-        day=dates.day(journey.attendance_opens(db, activity_id, prog), lang))
+        day=dates.day(attendance.opens(db, activity_id, prog), lang))
 
 
 def register_group(activity_id: str) -> None:
@@ -71,7 +71,7 @@ def register_group(activity_id: str) -> None:
     except leader_groups.GroupError as e:
         st.session_state[f"_grp_error_{activity_id}"] = e.text(t, md)
         return
-    except journey.ScheduleError:  # the meeting has not taken place yet: nothing was written
+    except schedule.ScheduleError:  # the meeting has not taken place yet: nothing was written
         st.session_state[f"_grp_error_{activity_id}"] = not_yet(activity_id)
         return
     st.session_state[f"_grp_ok_{activity_id}"] = t(
@@ -105,7 +105,7 @@ def my_leader_group(a) -> None:
         marked = list(status.values())
         st.caption(t("{attended} attended, {absent} absent, {open} not registered.").format(
             attended=marked.count("attended"), absent=marked.count("absent"), open=marked.count(None)))
-        if not journey.attendance_open(db, a.id, prog):
+        if not attendance.is_open(db, a.id, prog):
             st.info(not_yet(a.id), icon=":material/event_upcoming:")
             return
         with st.form(f"grp_form_{a.id}", border=False):

@@ -295,7 +295,7 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool, actor: str
 def check_invitable(db: sqlite_utils.Database, user_id: int) -> auth.User:
     """The account a fresh invitation link may be made for: active and never activated. Raises
     InvalidParticipant otherwise (an activated account gets a password reset instead:
-    `send_password_reset`). The link itself is made and sent by `reminders.resend_invitation`."""
+    `send_password_reset`). The link itself is made and sent by `programme.invitation_sending.resend_invitation`."""
     user = _require(db, user_id)
     if not user.active:
         raise InvalidParticipant([FieldProblem("active", N_("the account is deactivated: reactivate it first"))])

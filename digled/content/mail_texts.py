@@ -1,6 +1,6 @@
 """The texts of digled's e-mails (data/reminders.yaml), checked when loaded: every kind of
 reminder, the daily digest, the service check's messages, and the greeting, sign-off and footer
-every e-mail shares. Reminders (digled.programme.reminders) and account e-mails
+every e-mail shares. Programme e-mails (digled.programme.reminder_messages) and account e-mails
 (digled.accounts.impersonation) both write with them."""
 
 from __future__ import annotations

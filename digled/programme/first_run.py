@@ -26,7 +26,7 @@ from digled.platform import audit, dates, workdays
 from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError, text
 from digled.platform.validation import clean
-from digled.programme import journey
+from digled.programme import schedule
 
 STATE_KEY = "setup_state"
 COHORT_KEY = "cohort_name"
@@ -207,7 +207,7 @@ def past_activities(db: sqlite_utils.Database, lang: str, day: date, prog: Progr
 
 
 def kickoff_warnings(db: sqlite_utils.Database, lang: str, day: date, prog: Programme | None = None,
-                     today: date | None = None) -> list[journey.ScheduleWarning]:
+                     today: date | None = None) -> list[schedule.ScheduleWarning]:
     """What to tell the administrator about a kick-off on `day` (saved or not): the day is in the
     past, is not a working day (weekend, public holiday, Grundlovsdag), and which activities would
     have dates in the past. Nothing is refused."""
@@ -215,14 +215,14 @@ def kickoff_warnings(db: sqlite_utils.Database, lang: str, day: date, prog: Prog
     today = today or date.today()
     out = []
     if day < today:
-        out.append(journey.ScheduleWarning(N_("The kick-off date {day} is in the past."), day=dates.day(day, lang)))
+        out.append(schedule.ScheduleWarning(N_("The kick-off date {day} is in the past."), day=dates.day(day, lang)))
     reason = workdays.why_not_working(day, lang)
     if reason:
-        out.append(journey.ScheduleWarning(N_("The kick-off date {day} is {reason}, not a working day."),
+        out.append(schedule.ScheduleWarning(N_("The kick-off date {day} is {reason}, not a working day."),
                                            day=dates.day(day, lang), reason=reason))
     past = past_activities(db, lang, day, prog, today)
     if past:
-        out.append(journey.ScheduleWarning(
+        out.append(schedule.ScheduleWarning(
             N_("{n} of {total} activities would have dates in the past, and leaders would see them as missed: "
                "{activities}."),
             n=len(past), total=len(prog.activities), activities=", ".join(past),
@@ -231,12 +231,12 @@ def kickoff_warnings(db: sqlite_utils.Database, lang: str, day: date, prog: Prog
 
 
 def save_kickoff(db: sqlite_utils.Database, actor: str, day: date) -> None:
-    """Save the kick-off date (journey.set_kickoff: audited; activities not set by hand follow it)
+    """Save the kick-off date (schedule.set_kickoff: audited; activities not set by hand follow it)
     and mark step 2 done. Never refused: show kickoff_warnings."""
     if not isinstance(day, date):
         raise SetupError(N_("Choose the kick-off date."))
     with write(db):
-        journey.set_kickoff(db, actor, day)
+        schedule.set_kickoff(db, actor, day)
         _mark_done(db, 2, "kickoff")
 
 
@@ -265,7 +265,7 @@ def review_rows(db: sqlite_utils.Database, lang: str, prog: Programme | None = N
     moved off a weekend or holiday ("moved from 16. maj 2027 (søndag)"), or was set by hand."""
     prog = prog or programme()
     out = []
-    for r in journey.schedule_rows(db, lang, prog):
+    for r in schedule.rows(db, lang, prog):
         if r.by_hand:
             notes = [MessageError(N_("set by hand"))]
             for day in sorted({r.opens, r.due}):
@@ -288,15 +288,15 @@ def review_rows(db: sqlite_utils.Database, lang: str, prog: Programme | None = N
 
 
 def stored_warnings(db: sqlite_utils.Database, lang: str, prog: Programme | None = None,
-                    today: date | None = None) -> list[journey.ScheduleWarning]:
-    """The schedule page's warnings for the stored schedule (journey.schedule_warnings), plus
+                    today: date | None = None) -> list[schedule.ScheduleWarning]:
+    """The schedule page's warnings for the stored schedule (schedule.warnings), plus
     which activities lie in the past: what the review step and the saved kick-off show."""
     prog = prog or programme()
     today = today or date.today()
-    out = list(journey.schedule_warnings(db, lang, prog, today))
+    out = list(schedule.warnings(db, lang, prog, today))
     past = past_activities(db, lang, kickoff_date(db, prog), prog, today)
     if past:
-        out.append(journey.ScheduleWarning(
+        out.append(schedule.ScheduleWarning(
             N_("{n} of {total} activities have dates in the past, and leaders see them as missed: {activities}."),
             n=len(past), total=len(prog.activities), activities=", ".join(past),
         ))

@@ -9,7 +9,7 @@ Rules (the pages and the tests read the same functions):
   leaves no dangling reference (the schema's ON DELETE SET NULL).
 - A chair registers attendance only for the programme's leader meetings (kind `meeting`, not the
   joint workshops: those stay with the administrator) and only for the active members of their own
-  group (`register_for_group`, stored by `journey.register_attendance` with the chair as actor).
+  group (`register_for_group`, stored by `attendance.register` with the chair as actor).
 - The administrator sees and registers all attendance (the schedule page), and manages the groups
   here; every change is written to the audit log with the acting user.
 """
@@ -28,7 +28,7 @@ from digled.content.programme import programme
 from digled.platform import audit
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError
-from digled.programme import journey
+from digled.programme.attendance import register as register_attendance
 
 MAX_NAME = 80
 CHAIR_KIND = "meeting"  # the activities a chair registers attendance for
@@ -318,8 +318,7 @@ def register_for_group(
         raise GroupError(N_("{names} is not a member of your leader group \u201c{group}\u201d."),
                          names=", ".join(names) or ", ".join(map(str, outside)), group=g.name)
     with write(db):
-        return journey.register_attendance(db, chair_user.username, a.id, {int(u): m for u, m in marks.items()},
-                                           prog, today)
+        return register_attendance(db, chair_user.username, a.id, {int(u): m for u, m in marks.items()}, prog, today)
 
 
 __all__ = [

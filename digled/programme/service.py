@@ -9,7 +9,8 @@ with sends a help request instead (or as well). Refusals are ServiceError with a
 
 Booking is not attending: `status` says "booked" until the slot has passed, "done" after it
 (or when the administrator registers it, `register_done`). Booking, moving and cancelling send
-the leader a confirmation e-mail with a calendar file (`confirm`, texts in reminders.yaml).
+the leader a confirmation e-mail with a calendar file (`confirm`, texts in reminders.yaml), recorded
+in the outbox.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from digled.accounts import auth, programme_runs
 from digled.platform import audit, mailer
 from digled.platform.db import write
 from digled.platform.i18n import N_
-from digled.programme import reminders
+from digled.programme import outbox, reminder_messages
 from digled.programme.errors import ProgrammeError
 
 MAX_HELP_CHARS = 2000
@@ -236,6 +237,17 @@ def my_booking(db: sqlite_utils.Database, user_id: int) -> Booking | None:
     return Booking(id=row[0], slot=get_slot(db, row[1]), booked_at=row[2], note=row[3])
 
 
+def bookings_of(db: sqlite_utils.Database, user_ids: list[int]) -> dict[int, Booking]:
+    """The bookings of these leaders by user id (a leader without one is left out)."""
+    wanted = set(user_ids)
+    rows = [r for r in db.execute("SELECT user_id, id, slot_id, booked_at, note FROM bookings").fetchall()
+            if r[0] in wanted]
+    if not rows:
+        return {}
+    by_id = {s.id: s for s in slots(db)}
+    return {uid: Booking(id=bid, slot=by_id.get(slot_id), booked_at=at, note=note) for uid, bid, slot_id, at, note in rows}
+
+
 def _take_seat(db, user_id: int, slot_id: int, now: datetime, note: str) -> None:
     """Inside a write transaction: check the slot and insert the booking."""
     if not programme_runs.is_member(db, user_id):
@@ -336,31 +348,24 @@ def my_help_requests(db: sqlite_utils.Database, user_id: int) -> list[dict]:
 def confirm(db: sqlite_utils.Database, settings, user_id: int, action: str, slot: Slot,
             *, changed_at: datetime | None = None, mail=None) -> str | None:
     """E-mail the leader a confirmation with a calendar file: `action` 'booked' (also for a
-    move: the same calendar event gets the new time) or 'cancelled'. Logged in the send log.
-    Returns None when it went out, else the error (the booking itself stands either way)."""
-
-
+    move: the same calendar event gets the new time) or 'cancelled'. Claimed in the outbox
+    before it is sent, so the send log shows it. Returns None when it went out, else the error
+    (the booking itself stands either way)."""
     user = auth.get_user_by_id(db, user_id)
     if user is None or not user.email:
         return N_("no e-mail address")
     changed_at = changed_at or datetime.now(UTC)
     key = f"service_{action}:{slot.id}:{user_id}:{_time.time_ns()}"
+    outbox.claim_key(db, key, user_id, f"service_{action}", ACTIVITY)
     try:
         mail = mail or mailer.load(settings)
-        msg = reminders.service_message(user, slot.starts_at, slot.minutes, slot.place, action, changed_at,
-                                        organizer=mailer.sender_address(mail.sender).addr_spec)
+        msg = reminder_messages.service_message(user, slot.starts_at, slot.minutes, slot.place, action, changed_at,
+                                                organizer=mailer.sender_address(mail.sender).addr_spec)
         msg["X-Digled-Reminder"] = key
         with mailer.Mailer(mail) as m:
             m.send(msg, name=key)
         error = None
     except Exception as e:  # noqa: BLE001 - the booking stands; the page says the mail failed
         error = str(e) or type(e).__name__
-    now = _time.time()
-    with write(db):
-        db.execute(
-            "INSERT INTO reminders_sent (key, user_id, kind, activity, status, claimed_at, sent_at, attempts, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            [key, user_id, f"service_{action}", ACTIVITY, "failed" if error else "sent", now,
-             None if error else now, (error or "")[:500]],
-        )
+    outbox.finish(db, key, error)
     return error

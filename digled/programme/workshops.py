@@ -41,8 +41,8 @@ from digled.content.programme import programme
 from digled.platform import audit, exports
 from digled.platform.db import get_setting, write
 from digled.platform.i18n import N_, text
+from digled.programme.attendance import active_leaders
 from digled.programme.errors import ProgrammeError
-from digled.programme.journey import active_leaders
 
 DEFAULT_MIN, DEFAULT_MAX = 5, 7
 MAX_IMPROVEMENT_PASSES = 30

@@ -13,7 +13,7 @@ websocket. So the login page hands the browser a one-time ticket, and the browse
   sent by the reflection field (digled/ui/autosave.py) with `fetch(..., {keepalive: true})` when
   the page is hidden, left or reloaded or the field goes away, before its debounced save over the
   websocket could run. The leader is the session cookie's, checked exactly as the websocket's runs
-  check it (sessions.login_of); the text is stored through journey.save_reflection, the normal
+  check it (sessions.login_of); the text is stored through reflections.save, the normal
   save, so it replaces the note (never appends). Only the two keys, only a leader's own note.
 - `GET /api/digled/js/<name>.js`: digled's few scripts (the handover above, scrolls, the phone
   menu) as files, since the Content-Security-Policy runs no inline script (digled/ui/scripts.py).
@@ -50,7 +50,7 @@ from starlette.staticfiles import StaticFiles
 
 from digled.accounts import invitations, sessions
 from digled.platform import config, db
-from digled.programme import journey
+from digled.programme import journey, reflections
 from digled.ui import scripts
 
 SESSION_PATH = "/api/digled/session"
@@ -210,7 +210,7 @@ async def reflection_endpoint(request: Request) -> JSONResponse:
             if problem or "leader" not in user.roles:
                 return 403
             try:
-                journey.save_reflection(database, user.id, body["question"], body["text"])
+                reflections.save(database, user.id, body["question"], body["text"])
             except journey.JourneyError:
                 return 400
             return 200

@@ -10,7 +10,7 @@ import streamlit as st
 from digled.platform import dates, numbers
 from digled.platform.i18n import text
 from digled.platform.validation import escape_markdown
-from digled.programme import journey
+from digled.programme import journey, reflections
 from digled.ui import autosave, scripts, session, web
 
 
@@ -70,7 +70,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
 
     def save(note: str) -> str:
         try:
-            journey.save_reflection(db, user_id, reflection.id, note, prog)
+            reflections.save(db, user_id, reflection.id, note, prog)
         except journey.JourneyError as e:
             st.session_state[error_key] = e.text(t)
             return e.text(t)
@@ -78,7 +78,7 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
 
     autosave.autosave_text_area(
         label, saved, f"refl_{reflection.id}", save, status=saved_status(saved_at, lang, t),
-        pending=t("Saving when you pause…"), max_chars=journey.MAX_REFLECTION_CHARS, height=height,
+        pending=t("Saving when you pause…"), max_chars=reflections.MAX_CHARS, height=height,
         flush={"path": web.REFLECTION_PATH, "header": web.HEADER, "question": reflection.id},
     )
 

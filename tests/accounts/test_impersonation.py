@@ -11,7 +11,7 @@ import pytest
 
 from digled.accounts import auth, identities, impersonation, importer, invitations, notices, participants
 from digled.platform import audit
-from digled.programme import reminders
+from digled.programme import invitation_sending
 from tests.apptest import app_as, page_text
 
 LEA = {"name": "Lea Dam", "email": "lea.dam@albertslund.dk", "municipality": "Albertslund",
@@ -94,14 +94,14 @@ def test_reminders_invite_refuses_activated_accounts_and_shows_links_only_when_n
     lea = _activated_lea(database)
     nina = participants.add(database, dict(LEA, name="Nina Holm", email="nina@a.dk"), "anne")
     boss = participants.add(database, dict(LEA, name="Bo Boss", email="bo@a.dk", roles=["management"]), "anne")
-    mailed = {i.user.username: i for i in reminders.invite(database, settings, [lea.id, nina, boss], "anne")}
-    assert mailed["lea.dam"] == reminders.Invited(mailed["lea.dam"].user, "", invitations.ACTIVATED)
+    mailed = {i.user.username: i for i in invitation_sending.invite(database, settings, [lea.id, nina, boss], "anne")}
+    assert mailed["lea.dam"] == invitation_sending.Invited(mailed["lea.dam"].user, "", invitations.ACTIVATED)
     assert mailed["nina"].link == "" and mailed["nina"].error is None
     assert mailed["bo"].link == "" and mailed["bo"].error is None
     assert {m["To"].addresses[0].addr_spec for m in _mails(outbox)} == {"nina@a.dk", "bo@a.dk"}
-    by_hand = {i.user.username: i for i in reminders.invite(database, settings, [nina, boss], "anne", send=False)}
+    by_hand = {i.user.username: i for i in invitation_sending.invite(database, settings, [nina, boss], "anne", send=False)}
     assert "token=" in by_hand["nina"].link and invitations.link_was_shown(database, nina)
-    assert by_hand["bo"].link == "" and by_hand["bo"].error == reminders.BY_EMAIL_ONLY
+    assert by_hand["bo"].link == "" and by_hand["bo"].error == invitation_sending.BY_EMAIL_ONLY
     assert not invitations.link_was_shown(database, boss)
 
 
@@ -221,7 +221,7 @@ def test_an_account_keeps_its_one_duty_for_life(database, anne):
 
 def test_an_account_whose_link_was_shown_never_gets_management(database, anne, settings, outbox):
     nina = participants.add(database, dict(LEA, name="Nina", email="nina@a.dk"), "anne")
-    [shown] = reminders.invite(database, settings, [nina], "anne", send=False)
+    [shown] = invitation_sending.invite(database, settings, [nina], "anne", send=False)
     assert shown.link
     with pytest.raises(participants.InvalidParticipant) as e:
         participants.update(database, nina, dict(LEA, name="Nina", email="nina@a.dk", roles=["leader", "management"]), "anne")
@@ -229,7 +229,7 @@ def test_an_account_whose_link_was_shown_never_gets_management(database, anne, s
     # a leader invited by e-mail only may become management later, when a management user
     # confirms the administrator's request; the others are told of the request and of the grant
     ole = participants.add(database, dict(LEA, name="Ole", email="ole@a.dk"), "anne")
-    reminders.invite(database, settings, [ole], "anne")
+    invitation_sending.invite(database, settings, [ole], "anne")
     hr = participants.add(database, dict(LEA, name="Hanne HR", email="hr@a.dk", roles=["management"]), "anne")
     identities.grant_by_operator(database, "hr")  # the first management user: by the operator
     participants.update(database, ole, dict(LEA, name="Ole", email="ole@a.dk", roles=["leader", "management"]), "anne")

@@ -7,7 +7,7 @@ import pytest
 
 from digled.accounts import auth, identities, invitations, participants
 from digled.platform import audit, config
-from digled.programme import reminders
+from digled.programme import invitation_sending
 
 LEA = {"name": "Lea Dam", "email": "Lea.Dam@albertslund.dk", "municipality": "Albertslund",
        "area": "dagtilbud", "level": "foersteleder", "roles": ["leader"]}
@@ -131,9 +131,9 @@ def test_an_admin_cannot_deactivate_themselves(database, admin):
 
 def test_resend_invitation_mails_a_fresh_link_and_retires_the_old(database, admin, settings, smtp_server):
     user_id = participants.add(database, LEA, "anne")
-    shown, error = reminders.resend_invitation(database, settings, user_id, "anne")
+    shown, error = invitation_sending.resend_invitation(database, settings, user_id, "anne")
     assert shown == "" and error is None  # e-mailed: the link is not shown in the app
-    shown, error = reminders.resend_invitation(database, settings, user_id, "anne")
+    shown, error = invitation_sending.resend_invitation(database, settings, user_id, "anne")
     assert shown == "" and error is None
     assert len(smtp_server.messages) == 2
     assert all("Lea.Dam@albertslund.dk" in m["To"] for m in smtp_server.messages)
@@ -146,7 +146,7 @@ def test_resend_invitation_mails_a_fresh_link_and_retires_the_old(database, admi
     assert "create invitation" in [e["action"] for e in audit.recent(database)]
     participants.set_active(database, user_id, False, "anne")
     with pytest.raises(participants.InvalidParticipant):
-        reminders.resend_invitation(database, settings, user_id, "anne")
+        invitation_sending.resend_invitation(database, settings, user_id, "anne")
 
 
 def test_the_list_filters_and_shows_participation_per_person(demo_db):

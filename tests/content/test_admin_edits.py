@@ -10,7 +10,7 @@ import pytest
 
 from digled.content import admin_edits, programme
 from digled.platform import audit, db
-from digled.programme import calendar_files, journey
+from digled.programme import calendar_files, reflections
 from tests.apptest import app_as, page_text, shown
 
 BASE = programme.programme()  # the YAML as written
@@ -133,15 +133,15 @@ def test_a_minute_mark_past_the_films_end_is_refused(database):
 
 def test_a_removed_question_keeps_the_leaders_note(demo_db):
     leader = _leader(demo_db)
-    journey.save_reflection(demo_db, leader, "film1-r2", "Min note om styring")
+    reflections.save(demo_db, leader, "film1-r2", "Min note om styring")
     rows = admin_edits.default_reflections(BASE.activity("film1"))
     kept = [rows[0], rows[2]]
     admin_edits.save(demo_db, BASE, "film1", "reflections", kept, "admin")
     film1 = programme.programme(demo_db).activity("film1")
     assert [r.id for r in film1.reflections] == ["film1-r1", "film1-r3"]
     assert [r.id for r in film1.removed_reflections] == ["film1-r2"]
-    assert journey.reflections(demo_db, leader)["film1-r2"] == "Min note om styring"
-    export = journey.export_reflections(demo_db, leader, "en", _t)
+    assert reflections.load(demo_db, leader)["film1-r2"] == "Min note om styring"
+    export = reflections.export(demo_db, leader, "en", _t)
     question = BASE.activity("film1").reflections[1].text["en"]
     assert f"**{question}** (question no longer in the programme)\n\nMin note om styring" in export
     # saving again (without the removed one) keeps it removed, never forgets its text
@@ -157,7 +157,7 @@ def test_a_new_question_gets_a_stable_id_a_leader_can_answer(demo_db):
                            rows + [{"id": "", "da": "Nyt spørgsmål?", "en": "New question?", "at_minute": "2"}], "admin")
     new = programme.programme(demo_db).activity("kl1").reflections[1]
     assert new.id.startswith("kl1-q") and new.at_minute == 2 and new.text["da"] == "Nyt spørgsmål?"
-    journey.save_reflection(demo_db, leader, new.id, "Svar")
+    reflections.save(demo_db, leader, new.id, "Svar")
     # edit the question's text: the id and the note stay
     rows = admin_edits.default_reflections(programme.programme(demo_db).activity("kl1"))
     rows[1]["da"] = "Nyt spørgsmål, omformuleret?"
@@ -169,7 +169,7 @@ def test_a_new_question_gets_a_stable_id_a_leader_can_answer(demo_db):
     kl1 = programme.programme(demo_db).activity("kl1")
     assert [r.id for r in kl1.reflections] == ["kl1-r1"]
     assert [r.id for r in kl1.removed_reflections] == [new.id]
-    assert "Svar" in journey.export_reflections(demo_db, leader, "en", _t)
+    assert "Svar" in reflections.export(demo_db, leader, "en", _t)
 
 
 def test_the_cache_follows_a_change_made_by_another_connection(tmp_path):
@@ -196,19 +196,19 @@ def test_a_stored_value_that_no_longer_fits_is_skipped(database):
 
 def test_a_workshop_reminder_without_a_place_says_the_place_follows(database, settings):
     from digled.accounts import auth
-    from digled.programme import reminders
+    from digled.programme import reminder_due, reminder_messages
 
     auth.create_user(database, username="emma", name="Emma Stone", email="emma@g.dk", language="en",
                      password_hash="x", activated_at="2015-11-01", invited_at="2015-10-20")
-    workshop = next(r for r in reminders.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
-    body = reminders.preview(workshop)
+    workshop = next(r for r in reminder_due.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
+    body = reminder_messages.preview(workshop)
     assert "We look forward to seeing you at \"Joint workshop 1\" on 25 February 2016 (place to follow). Prepare" in body
     assert "()" not in body and "Example" not in body
     admin_edits.save(database, BASE, "workshop1", "place", {"da": "Glostrup Rådhus", "en": "Glostrup Town Hall"},
                            "admin")
     admin_edits.save(database, BASE, "workshop1", "time", {"start": "10:00", "end": "12:00"}, "admin")
-    workshop = next(r for r in reminders.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
-    assert "on 25 February 2016, 10:00–12:00 (Glostrup Town Hall). Prepare" in reminders.preview(workshop)
+    workshop = next(r for r in reminder_due.due(database, settings, date(2016, 2, 22)) if r.activity == "workshop1")
+    assert "on 25 February 2016, 10:00–12:00 (Glostrup Town Hall). Prepare" in reminder_messages.preview(workshop)
 
 
 # --- pages -------------------------------------------------------------------------------------

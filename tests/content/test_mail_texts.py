@@ -1,7 +1,7 @@
 """digled.content.mail_texts: the texts of digled's e-mails (data/reminders.yaml), checked when
 loaded: every kind of reminder, the digest, the service check's messages and the shared greeting,
 sign-off and footer, in Danish and English, with only known placeholders. A broken file is named
-with its entry. (The reminders' own test of a broken text is in tests/programme/test_reminders.py.)"""
+with its entry. (The reminders' own test of a broken text is in tests/programme/test_reminder_sending.py.)"""
 
 import pytest
 
@@ -58,3 +58,15 @@ def test_a_missing_kind_is_named(tmp_path):
     assert text != SOURCE
     with pytest.raises(ContentError, match="kinds: workshop"):
         _load(tmp_path, text)
+
+
+from digled.platform import config
+
+
+def test_a_broken_text_file_is_named(tmp_path):
+    source = (config.DATA_DIR / "reminders.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "reminders.yaml"
+    broken.write_text(source.replace("Ny film i forløbet: {activity}", "Ny film: {film}"), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"reminders.yaml: kinds: film: subject: the da text has an unknown"):
+        mail_texts.load_texts(broken)
+    assert mail_texts.load_texts().kinds.keys() == set(mail_texts.KINDS)

@@ -14,7 +14,7 @@ from digled.accounts import auth
 from digled.content import programme, uploaded_files
 from digled.content.loader import ContentError
 from digled.platform import audit, dates
-from digled.programme import journey, kickoff
+from digled.programme import journey, kickoff, schedule
 
 
 def small_pdf(text: str = "Håndbog") -> bytes:
@@ -276,14 +276,14 @@ def test_the_handbook_file_is_served_only_to_an_unlocked_active_leader(database)
                             area="administration", roles=("management",))
     pdf = small_pdf()
     uploaded_files.upload(database, "handbook", "h.pdf", pdf, "admin")
-    journey.set_kickoff(database, "admin", date.today())  # the handbook opens about 221 days ahead
+    schedule.set_kickoff(database, "admin", date.today())  # the handbook opens about 221 days ahead
     assert journey.handbook_opens(database, prog) > date.today()
     with pytest.raises(kickoff.HandbookLocked):
         kickoff.handbook_file(database, lea, prog)
     database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'end', ?)",
                      [lea, date.today().isoformat()])
     assert kickoff.handbook_file(database, lea, prog)[0] == pdf
-    journey.set_kickoff(database, "admin", date.today() - timedelta(days=400))  # opens for everyone
+    schedule.set_kickoff(database, "admin", date.today() - timedelta(days=400))  # opens for everyone
     assert journey.handbook_unlocked(database, boss, prog)
     with pytest.raises(kickoff.HandbookLocked):  # unlocked by date, but management is no leader
         kickoff.handbook_file(database, boss, prog)
@@ -461,7 +461,7 @@ def test_attack_management_and_a_locked_leader_get_no_handbook(demo_db, monkeypa
     assert "You do not have access to this page." in texts(at, "error") and not at.get("download_button")
     # ... and even when the handbook's date has passed (unlocked "for everyone"), the file is only
     # for leaders: not through the download's own check, not through the domain function
-    journey.set_kickoff(demo_db, "admin", date.today() - timedelta(days=400))
+    schedule.set_kickoff(demo_db, "admin", date.today() - timedelta(days=400))
     boss = auth.get_user(demo_db, "ledelse")
     assert journey.handbook_unlocked(demo_db, boss.id)
     with pytest.raises(kickoff.HandbookLocked):
@@ -471,7 +471,7 @@ def test_attack_management_and_a_locked_leader_get_no_handbook(demo_db, monkeypa
     with pytest.raises(downloads.NotAllowed):
         made()
     # a leader whose handbook is locked gets nothing from the function either
-    journey.set_kickoff(demo_db, "admin", date.today())
+    schedule.set_kickoff(demo_db, "admin", date.today())
     with pytest.raises(kickoff.HandbookLocked):
         kickoff.handbook_file(demo_db, leader_id(demo_db))
 

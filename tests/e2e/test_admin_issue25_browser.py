@@ -286,14 +286,14 @@ def test_a_bad_import_says_how_many_problems_in_danish(browser, server, tmp_path
 
 def test_invitations_reach_the_send_log_and_a_second_link_is_announced(browser, server):
     from digled.platform import config, db
-    from digled.programme import reminders
+    from digled.programme import reminder_due
 
     context, page = logged_in(browser, server, "admin")
     try:
         uid = add_participant(server, "Ida Inviteret", "ida.inviteret@albertslund.dk")
         d = db.connect(server.db_path)
         try:
-            due = reminders.digests(d, config.load_settings(), date.today())
+            due = reminder_due.digests(d, config.load_settings(), date.today())
         finally:
             d.close()
         invited = next(x for x in due if any(r.kind == "invitation" for r in x.items))

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from digled.platform import db as database
-from digled.programme import journey
+from digled.programme import schedule
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_phone_browser import DESKTOP, OVERFLOW, PHONE
 from tests.e2e.test_quality_browser import serious_violations
@@ -34,8 +34,8 @@ def schedule_with_days_off(server, browser) -> None:
     page.close()
     d = database.connect(server.db_path)
     try:
-        journey.set_kickoff(d, "admin", date(2030, 1, 7))
-        journey.save_schedule(d, "admin", {"workshop1": (date(2030, 6, 5), date(2030, 6, 5)),
+        schedule.set_kickoff(d, "admin", date(2030, 1, 7))
+        schedule.save(d, "admin", {"workshop1": (date(2030, 6, 5), date(2030, 6, 5)),
                                            "workshop2": (date(2030, 6, 8), date(2030, 6, 8))})
     finally:
         d.close()

@@ -18,7 +18,7 @@ import pytest
 from digled.accounts import auth, invitations, navigation, notices, participants
 from digled.assessment import answering
 from digled.platform import db, pseudonyms
-from digled.programme import reminders
+from digled.programme import invitation_sending
 from tests.conftest import SECRET
 
 MANAGEMENT_PAGES = [p for p in navigation.PAGES if p.roles == ("management",)]
@@ -152,9 +152,9 @@ def test_attack_7_an_administrator_cannot_take_over_an_activated_account(databas
 
     # 1. "Resend the invitation" (participants page and reminders page): refused, no link
     with pytest.raises(participants.InvalidParticipant) as refused:
-        reminders.resend_invitation(database, settings, lea_id, "anne")
+        invitation_sending.resend_invitation(database, settings, lea_id, "anne")
     assert refused.value.problems[0].field == "account"
-    [invited] = reminders.invite(database, settings, [lea_id], "anne", send=False)
+    [invited] = invitation_sending.invite(database, settings, [lea_id], "anne", send=False)
     assert invited.link == "" and invited.error == invitations.ACTIVATED
     # 2. the invitation link from before activation (if the administrator kept it) is dead
     assert invitations.accept(database, first, stolen, stolen) is not None
@@ -209,7 +209,7 @@ def test_attack_8_invented_leaders_give_the_administrator_no_figure(database, fr
     for n in range(4):
         fake = participants.add(database, {"name": f"Fake {'ABCD'[n]}", "email": f"fake{n}@example.dk", "roles": ["leader"],
                                            **group}, "anne")
-        [shown] = reminders.invite(database, settings, [fake], "anne", send=False)  # the page shows this link
+        [shown] = invitation_sending.invite(database, settings, [fake], "anne", send=False)  # the page shows this link
         assert invitations.accept(database, shown.link.split("token=")[1], "fake-password", "fake-password") is None
         _take_assessment(database, framework, fake, value=4)
         known[fake] = "fake-password"
@@ -229,12 +229,12 @@ def test_attack_8_invented_leaders_give_the_administrator_no_figure(database, fr
     assert edit(fakes[0], ["leader", "management"]) == participants.LINK_WAS_SHOWN  # a puppet with the role
     boss = participants.add(database, {"name": "Puppet Boss", "email": "puppet@example.dk", "roles": ["management"],
                                        **group}, "anne")  # a new management account: its link is never shown
-    [by_hand] = reminders.invite(database, settings, [boss], "anne", send=False)
-    link, _ = reminders.resend_invitation(database, settings, boss, "anne")
+    [by_hand] = invitation_sending.invite(database, settings, [boss], "anne", send=False)
+    link, _ = invitation_sending.resend_invitation(database, settings, boss, "anne")
     assert by_hand.link == "" and link == "" and not invitations.link_was_shown(database, boss)
     second_admin = participants.add(database, {"name": "Anne Two", "email": "anne2@example.dk", "roles": ["admin"],
                                                **group}, "anne")
-    assert reminders.invite(database, settings, [second_admin], "anne", send=False)[0].link == ""
+    assert invitation_sending.invite(database, settings, [second_admin], "anne", send=False)[0].link == ""
     with pytest.raises(sqlite3.IntegrityError):  # and the database itself refuses both roles
         with db.write(database):
             database.execute("UPDATE users SET roles = 'admin,management' WHERE id = ?", [anne])

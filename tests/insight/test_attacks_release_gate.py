@@ -22,7 +22,7 @@ from digled.assessment import scoring
 from digled.insight import profiles, publications
 from digled.platform import config, pseudonyms
 from digled.platform import db as storage
-from digled.programme import reminders
+from digled.programme import invitation_sending
 from tests.attacker import RowSpace
 from tests.conftest import SECRET
 from tests.insight.test_attacks_management import World, world  # noqa: F401  (the fixture)
@@ -244,7 +244,7 @@ def test_4_invented_leaders_and_a_management_account_give_the_administrator_noth
     for n in range(4):
         email = f"fake{n}@glostrup.dk" if n < 2 else f"fake{n}@example.dk"
         fake = participants.add(db, {"name": f"Fake {'ABCD'[n]}", "email": email, "roles": ["leader"], **fields}, "anne")
-        [inv] = reminders.invite(db, settings, [fake], "anne", send=n >= 2)
+        [inv] = invitation_sending.invite(db, settings, [fake], "anne", send=n >= 2)
         link = inv.link or invitations.link(invitations.create(db, fake))  # what reached the outbox
         assert invitations.accept(db, link.split("token=")[1], "fake-password", "fake-password",
                                   domains=settings.mail_domains) is None

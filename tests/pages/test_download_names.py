@@ -38,9 +38,9 @@ def _file_names(monkeypatch, lang: str) -> list[str]:
 @pytest.mark.parametrize("lang, other", [("da", ENGLISH), ("en", DANISH)])
 def test_downloaded_files_are_named_in_the_readers_language(demo_db, monkeypatch, lang, other):
     from digled.accounts import auth
-    from digled.programme import journey
+    from digled.programme import reflections
 
-    journey.save_reflection(demo_db, auth.get_user(demo_db, "hanne.mortensen").id, "film1-r1", "En tanke.")
+    reflections.save(demo_db, auth.get_user(demo_db, "hanne.mortensen").id, "film1-r1", "En tanke.")
     names = _file_names(monkeypatch, lang)
     stems = {name.rsplit(".", 1)[0] for name in names}
     assert len(names) >= 8, names  # reflections, report, plan x2, focus x2, figures, participation, tables

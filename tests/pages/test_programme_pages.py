@@ -10,7 +10,7 @@ import pytest
 from digled.accounts import auth
 from digled.content import programme
 from digled.platform import dates, i18n
-from digled.programme import journey, service, workshops
+from digled.programme import attendance, journey, reflections, schedule, service, workshops
 from tests.apptest import app_as, page_text, shown
 
 ADMIN_PAGES = ["pages/admin_schedule.py", "pages/admin_service.py", "pages/admin_workshops.py"]
@@ -120,14 +120,14 @@ def test_a_booked_service_check_shows_as_booked_not_done(demo_db):
 
 def test_reflections_render_as_autosave_fields_with_their_saved_text(demo_db):
     lea = uid(demo_db, "leder")
-    journey.save_reflection(demo_db, lea, "film3-r2", "Vi mangler mål for vores nye app.")
+    reflections.save(demo_db, lea, "film3-r2", "Vi mangler mål for vores nye app.")
     at = open_page("leder", "pages/films.py")
     fields = autosave_fields(at)
     film3 = programme.programme().activity("film3")
     assert fields["refl_film3-r2"]["value"] == "Vi mangler mål for vores nye app."
     assert fields["refl_film3-r2"]["label"] == film3.reflections[1].text["en"]
     assert fields["refl_film3-r2"]["status"].startswith("Saved at ")
-    assert fields["refl_film1-r1"]["value"] == journey.reflections(demo_db, lea)["film1-r1"]
+    assert fields["refl_film1-r1"]["value"] == reflections.load(demo_db, lea)["film1-r1"]
     assert fields["refl_film3-r1"]["value"] == "" and fields["refl_film3-r1"]["status"] == ""
     assert "saved while you type" in page_text(at)
 
@@ -147,7 +147,7 @@ def test_saved_status_says_when_in_the_users_language():
 
 def test_films_mark_as_seen_with_confirmation_and_films_not_yet_open(demo_db):
     later = date.today() + timedelta(days=20)
-    journey.save_schedule(demo_db, "admin", {"film4": (later, later + timedelta(days=30))}, "en")
+    schedule.save(demo_db, "admin", {"film4": (later, later + timedelta(days=30))}, "en")
     at = open_page("leder", "pages/films.py")
     assert "Opens on " + dates.day(later, "en") + "." in page_text(at)
     keys = set(autosave_fields(at))
@@ -214,7 +214,7 @@ def test_booking_a_slot_respects_capacity(demo_db):
     assert service.my_booking(demo_db, lea) is None
     # someone else takes the last seat of a slot while the page is open: the click is refused
     target = service.free_slots(demo_db)[0]
-    others = [r["id"] for r in journey.active_leaders(demo_db)
+    others = [r["id"] for r in attendance.active_leaders(demo_db)
               if r["id"] != lea and service.my_booking(demo_db, r["id"]) is None]
     for other in others[: target.free]:
         service.book(demo_db, other, target.id)
@@ -333,15 +333,15 @@ def _long(d: date, lang: str) -> str:
 ])
 def test_schedule_page_shows_the_source_of_each_date_and_warns_of_days_off(demo_db, lang, expected):
     days = scenario()
-    journey.set_kickoff(demo_db, "admin", days["kickoff"])  # a Monday; film 4 would open on Anden påskedag
-    journey.save_schedule(demo_db, "admin", {"workshop1": (days["june5"], days["june5"]),
+    schedule.set_kickoff(demo_db, "admin", days["kickoff"])  # a Monday; film 4 would open on Anden påskedag
+    schedule.save(demo_db, "admin", {"workshop1": (days["june5"], days["june5"]),
                                              "workshop2": (days["saturday"], days["saturday"])})
     at = app_as("admin", page="pages/admin_schedule.py", lang=lang).run()
     assert not at.exception, at.exception
     words = {"june5": _long(days["june5"], lang), "saturday": _long(days["saturday"], lang),
              "easter_monday": dates.day(days["easter_monday"], lang, "medium")}
     assert [shown(w.value) for w in at.warning] == [w.format(**words) for w in expected["warnings"]]
-    rows = {r.id: r.title for r in journey.schedule_rows(demo_db, lang)}
+    rows = {r.id: r.title for r in schedule.rows(demo_db, lang)}
     cells = schedule_row_texts(at)
     assert expected["workshop1"] in cells[rows["workshop1"]]
     assert expected["film1"] in cells[rows["film1"]] and "moved" not in cells[rows["film1"]]
@@ -352,7 +352,7 @@ def test_schedule_page_shows_the_source_of_each_date_and_warns_of_days_off(demo_
 
 def test_admin_sets_a_workshop_on_a_saturday_by_hand_and_is_warned_but_it_is_saved(demo_db):
     days = scenario()
-    journey.set_kickoff(demo_db, "admin", days["kickoff"])
+    schedule.set_kickoff(demo_db, "admin", days["kickoff"])
     at = app_as("admin", page="pages/admin_schedule.py", lang="en").run()
     assert not at.warning
     at.date_input(key="opens_workshop2").set_value(days["saturday"])
@@ -376,7 +376,7 @@ def test_admin_sets_a_workshop_on_a_saturday_by_hand_and_is_warned_but_it_is_sav
 
 def test_nothing_typed_is_lost_when_the_dates_are_refused(demo_db):
     days = scenario()
-    journey.set_kickoff(demo_db, "admin", days["kickoff"])
+    schedule.set_kickoff(demo_db, "admin", days["kickoff"])
     at = app_as("admin", page="pages/admin_schedule.py", lang="en").run()
     at.date_input(key="opens_workshop2").set_value(days["saturday"])
     at.date_input(key="due_workshop2").set_value(days["saturday"])
@@ -410,14 +410,14 @@ def test_admin_saves_attendance_only_for_a_meeting_that_took_place(demo_db):
     at.selectbox(key="attendance_activity").set_value("meeting2").run()
     assert not [b for b in at.button if b.key == "save_attendance"]
     assert dates.day(opens, "en") in page_text(at)
-    assert journey.attendance(demo_db, "meeting2")["status"].isna().all()  # not registered, never absent
-    with pytest.raises(journey.ScheduleError):
-        journey.register_attendance(demo_db, "admin", "meeting2", {1: False}, programme.programme(demo_db))
+    assert attendance.table(demo_db, "meeting2")["status"].isna().all()  # not registered, never absent
+    with pytest.raises(schedule.ScheduleError):
+        attendance.register(demo_db, "admin", "meeting2", {1: False}, programme.programme(demo_db))
     # meeting 1 took place: saved, the ticked as attended, the others as absent
     at.selectbox(key="attendance_activity").set_value("meeting1").run()
-    before = journey.attendance(demo_db, "meeting1").set_index("user_id")["status"]
+    before = attendance.table(demo_db, "meeting1").set_index("user_id")["status"]
     at.button(key="save_attendance").click().run()
-    df = journey.attendance(demo_db, "meeting1").set_index("user_id")["status"]
+    df = attendance.table(demo_db, "meeting1").set_index("user_id")["status"]
     assert (df == before.where(before == "attended", "absent")).all()
     changed = int(before.isna().sum())
     assert f"Attendance saved: {changed} leaders changed." in page_text(at)

@@ -32,20 +32,20 @@ def admin_page():
 def films_online(database) -> int:
     """The administrator sets a video for every film (the seed has none); returns how many."""
     from digled.content import guides, programme
-    from digled.programme import reminders
+    from digled.programme import reminder_due
 
     prog = programme.programme()
     films = {a.id: f"https://www.youtube.com/watch?v=abcdefghij{i}"
-             for i, a in enumerate(prog.activities) if a.kind in reminders.FILM_KINDS}
+             for i, a in enumerate(prog.activities) if a.kind in reminder_due.FILM_KINDS}
     guides.save(database, films, "admin", prog)
     return len(films)
 
 
 def test_admin_previews_and_sends_one_email_per_leader(demo_db, tmp_path):
-    from digled.programme import reminders
+    from digled.programme import reminder_due, reminder_sending
 
     films_online(demo_db)
-    due = reminders.due(demo_db, config.load_settings())
+    due = reminder_due.due(demo_db, config.load_settings())
     at = admin_page()
     assert not at.exception and not at.error
     text = page_text(at)
@@ -73,7 +73,7 @@ def test_admin_previews_and_sends_one_email_per_leader(demo_db, tmp_path):
     assert not any(re.match(r"\d{4}-\d{2}-\d{2}", str(v)) for v in log["Sent"])  # no ISO dates
     assert "0 e-mails are due on this date and not sent yet, listing 0 reminders." in page_text(at)
     # a second "Send now" the same day sends nothing
-    assert reminders.run(demo_db, config.load_settings()).sent == 0
+    assert reminder_sending.run(demo_db, config.load_settings()).sent == 0
     assert ("admin", "send reminders") in {
         (r[0], r[1]) for r in demo_db.execute("SELECT actor, action FROM audit_log").fetchall()
     }

@@ -3,7 +3,9 @@ the outbox (mode 0600). Settings come from the environment, else `[smtp]` in the
 recipient is built only from a valid address with its name reduced to what a name may hold; a
 message whose bytes would reach anyone else is not sent; a password never goes out unencrypted.
 (Header attacks are in tests/security/test_mail_headers.py; the reminders' own sending in
-tests/programme/test_reminders.py.)"""
+tests/programme/test_reminder_sending.py.)"""
+
+from __future__ import annotations
 
 from email.message import EmailMessage
 from pathlib import Path
@@ -133,3 +135,32 @@ def test_a_password_is_never_sent_without_encryption(smtp_server, settings, monk
     with mailer.Mailer(mailer.load(settings)) as m, pytest.raises(mailer.MailError, match="offers no STARTTLS"):
         m.send(_message(mailer.address("Lea", "lea@albertslund.dk")))
     assert smtp_server.messages == []
+
+
+@pytest.fixture(autouse=True)
+def _no_real_mail(monkeypatch, tmp_path):
+    """Never talk to an SMTP server from the surroundings; the outbox is per test."""
+    for var in ("DIGLED_SMTP_HOST", "DIGLED_SMTP_PORT", "DIGLED_SMTP_USER", "DIGLED_SMTP_PASSWORD",
+                "DIGLED_SMTP_FROM", "DIGLED_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DIGLED_OUTBOX", str(tmp_path / "outbox"))
+
+
+def test_the_default_outbox_is_beside_the_database(settings, monkeypatch):
+    monkeypatch.delenv("DIGLED_OUTBOX")
+    assert mailer.load(settings).outbox == Path(settings.db_path).resolve().parent / "outbox"
+
+
+def test_smtp_settings_from_the_secrets_file_and_the_environment(settings, tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[smtp]\nhost = "mail.kommune.dk"\nport = 2525\nuser = "digled"\n'
+                       'password = "pw"\nfrom = "forloeb@kommune.dk"\n', encoding="utf-8")
+    monkeypatch.setenv("DIGLED_SECRETS_FILE", str(secrets))
+    m = mailer.load(settings)
+    assert (m.host, m.port, m.user, m.password, m.sender) == ("mail.kommune.dk", 2525, "digled", "pw", "forloeb@kommune.dk")
+    assert "pw" not in m.describe()
+    monkeypatch.setenv("DIGLED_SMTP_PORT", "587")
+    assert mailer.load(settings).port == 587
+    monkeypatch.setenv("DIGLED_SMTP_PORT", "many")
+    with pytest.raises(config.ConfigError, match="DIGLED_SMTP_PORT"):
+        mailer.load(settings)

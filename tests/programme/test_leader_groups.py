@@ -11,7 +11,7 @@ import pytest
 from digled.accounts import auth, participants
 from digled.content import programme
 from digled.platform import audit, dates, i18n
-from digled.programme import journey
+from digled.programme import attendance, schedule
 from digled.programme import leader_groups as lg
 from tests.apptest import app_as, page_text
 
@@ -172,7 +172,7 @@ def test_a_chair_registers_their_groups_meeting_attendance_audited_as_the_chair(
     assert (row["actor"], row["action"], row["detail"]) == ("anna", "register attendance",
                                                             "meeting1: 3 changed, 2 attended")
     # the administrator's view is the same data
-    df = journey.attendance(db, "meeting1").set_index("user_id")
+    df = attendance.table(db, "meeting1").set_index("user_id")
     assert df.loc[u["cai"], "status"] == "absent" and pd.isna(df.loc[u["dan"], "status"])
 
 
@@ -180,8 +180,8 @@ def test_a_chair_cannot_register_a_meeting_before_it_takes_place(group):
     """Issue 25: before the meeting's day nothing is saved, so nobody unticked becomes 'absent'."""
     db, g, _, u = group
     anna = _user(db, u["anna"])
-    opens = journey.attendance_opens(db, "meeting1")
-    with pytest.raises(journey.ScheduleError) as e:
+    opens = attendance.opens(db, "meeting1")
+    with pytest.raises(schedule.ScheduleError) as e:
         lg.register_for_group(db, anna, "meeting1", {u["anna"]: True, u["bo"]: False, u["cai"]: False},
                               today=opens - timedelta(days=1))
     assert e.value.params["day"] == opens

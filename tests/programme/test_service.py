@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from digled.accounts import auth
-from digled.platform import audit, db
+from digled.platform import audit, db, mailer
 from digled.programme import service
 
 NOW = datetime(2016, 4, 1, 12, 0)
@@ -325,3 +325,22 @@ def test_the_administrator_sees_booked_and_registers_it_as_held(demo_db):
     assert service.status_of(demo_db, lea) == "done"
     bookings = next(d.value for d in at.dataframe if "Status" in d.value.columns)
     assert list(bookings.loc[bookings["Name"] == auth.get_user(demo_db, "leder").name, "Status"]) == ["Done"]
+
+
+def test_a_confirmation_is_claimed_in_the_outbox_before_it_is_sent(database, settings, smtp_server, monkeypatch):
+    lea = auth.create_user(database, username="lea", name="Lea Dam", email="lea@a.dk")
+    booking = service.book(database, lea, slot(database), now=NOW)
+    seen = []
+    real_send = mailer.Mailer.send
+
+    def send(self, msg, name=""):
+        seen.append(database.execute("SELECT key, kind, activity, status FROM reminders_sent").fetchall())
+        return real_send(self, msg, name)
+
+    monkeypatch.setattr(mailer.Mailer, "send", send)
+    assert service.confirm(database, settings, lea, "booked", booking.slot) is None
+    [[(key, kind, activity, status)]] = seen  # while it is sent, the send log says "sending"
+    assert (kind, activity, status) == ("service_booked", "service_check", "claimed")
+    assert key.startswith(f"service_booked:{booking.slot.id}:{lea}:")
+    assert database.execute("SELECT key, status, attempts, error FROM reminders_sent").fetchall() == [
+        (key, "sent", 1, "")]

@@ -11,7 +11,7 @@ from digled import cli
 from digled.accounts import auth
 from digled.content import loader
 from digled.platform import audit
-from digled.programme import journey, workshops
+from digled.programme import attendance, workshops
 from digled.programme.workshops import Leader, WorkshopError, plan_tables
 
 MUNIS = ["Albertslund", "Glostrup"]
@@ -130,7 +130,7 @@ def test_generate_stores_tables_and_a_leader_finds_their_table(demo_db):
     plan = workshops.generate(demo_db, "admin", "workshop2", seed=7)
     saved = workshops.saved_tables(demo_db, "workshop2")
     assert [sorted(p.id for p in t) for t in plan] == [sorted(p.id for p in saved[n]) for n in sorted(saved)]
-    leader_ids = {r["id"] for r in journey.active_leaders(demo_db)}
+    leader_ids = {r["id"] for r in attendance.active_leaders(demo_db)}
     assert {p.id for t in saved.values() for p in t} == leader_ids
     lea = auth.get_user(demo_db, "leder").id
     number, table = workshops.my_table(demo_db, "workshop2", lea)
@@ -182,7 +182,7 @@ def test_cli_prints_saved_tables_or_generates_them(demo_db, capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == '"table";"name";"municipality";"area"'
-    assert len(lines) - 1 == len(journey.active_leaders(demo_db))
+    assert len(lines) - 1 == len(attendance.active_leaders(demo_db))
     assert cli.main(["workshop-groups", "1", "--seed", "99"]) == 0
     assert capsys.readouterr().out == out  # saved tables are printed, not regenerated
     assert workshops.saved_tables(demo_db, "workshop2") == {}

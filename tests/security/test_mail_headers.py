@@ -19,7 +19,7 @@ import pytest
 from digled.accounts import auth, impersonation
 from digled.platform import mailer
 from digled.platform.validation import display_name
-from digled.programme import reminders
+from digled.programme import invitation_sending, reminder_messages
 
 VICTIM = "victim@kommune.dk"
 ATTACK = "Ep <attacker@probe.invalid>" + "a" * 55  # the exact probe
@@ -65,7 +65,7 @@ def test_the_probe_really_rewrote_the_recipient_before():
 def test_the_invitation_of_a_participant_named_as_the_probe_goes_only_to_the_victim(database, settings, tmp_path):
     # stored directly, as a name from before the name rule would be (the form and import refuse it now)
     uid = auth.create_user(database, username="ep", name=ATTACK, email=VICTIM)
-    [done] = reminders.invite(database, settings, [uid], "admin", today=date(2026, 12, 1))
+    [done] = invitation_sending.invite(database, settings, [uid], "admin", today=date(2026, 12, 1))
     assert done.error is None, done.error
     raw = the_eml(tmp_path)
     assert recipients(raw) == [VICTIM]
@@ -81,17 +81,17 @@ def test_a_reminder_and_a_password_reset_go_only_to_the_victim(database, setting
     uid = auth.create_user(database, username="ep", name=ATTACK, email=VICTIM, password_hash="x",
                            activated_at="2026-11-01")
     user = auth.get_user_by_id(database, uid)
-    reminder = reminders.Reminder("film:ep:film1", user, "film", "film1", "s", "https://x.dk/films",
+    reminder = reminder_messages.Reminder("film:ep:film1", user, "film", "film1", "s", "https://x.dk/films",
                                   {"name": user.name, "activity": "Film"})
     with mailer.Mailer(mailer.load(settings)) as m:
-        m.send(reminders.compose(reminder), name="reminder")
+        m.send(reminder_messages.compose(reminder), name="reminder")
     assert recipients(the_eml(tmp_path)) == [VICTIM]
     for f in (tmp_path / "outbox").glob("*.eml"):
         f.unlink()
     sent = impersonation.request_reset(database, settings, uid, "admin")
     assert sent.email == VICTIM
     assert recipients(the_eml(tmp_path)) == [VICTIM]
-    assert "attacker@probe.invalid" not in reminders.preview(reminder).split("\n", 1)[0]
+    assert "attacker@probe.invalid" not in reminder_messages.preview(reminder).split("\n", 1)[0]
 
 
 HOSTILE = [

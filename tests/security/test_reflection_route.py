@@ -1,7 +1,7 @@
 """digled's reflection route (`POST /api/digled/reflection`, digled/ui/web.py), where a leader's
 page sends the note as typed when it is hidden, left or reloaded (issue 20). It logs in by the
 session cookie exactly as the websocket's runs do (sessions.login_of), saves only the cookie's
-own leader's note through journey.save_reflection (replacing, never appending) and refuses
+own leader's note through reflections.save (replacing, never appending) and refuses
 other sites like digled's other routes."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from digled.accounts import auth, sessions
-from digled.programme import journey
+from digled.programme import reflections
 from digled.ui import web
 from tests.security.test_login_sessions import SAME_ORIGIN, _call, _request
 
@@ -45,9 +45,9 @@ def test_the_leader_s_own_note_is_saved_as_typed_and_replaced_not_appended(datab
     cookie = _cookie(database, lea, key)
     for _ in range(2):  # the same flush twice (a reload after a hidden tab): stored once
         assert _post({"question": QUESTION, "text": NOTE}, cookies=cookie).status_code == 200
-    assert journey.reflections(database, lea.id) == {QUESTION: NOTE}
+    assert reflections.load(database, lea.id) == {QUESTION: NOTE}
     assert _post({"question": QUESTION, "text": NOTE + " Og en til."}, cookies=cookie).status_code == 200
-    assert journey.reflections(database, lea.id) == {QUESTION: NOTE + " Og en til."}
+    assert reflections.load(database, lea.id) == {QUESTION: NOTE + " Og en til."}
 
 
 def test_no_cookie_or_an_unknown_or_ended_one_is_refused(database, key):
@@ -57,31 +57,31 @@ def test_no_cookie_or_an_unknown_or_ended_one_is_refused(database, key):
     cookie = _cookie(database, lea, key)
     auth.end_sessions(database, "lea")  # logged out (or the password changed) elsewhere
     assert _post({"question": QUESTION, "text": NOTE}, cookies=cookie).status_code == 403
-    assert journey.reflections(database, lea.id) == {}
+    assert reflections.load(database, lea.id) == {}
 
 
 def test_another_leader_s_note_cannot_be_written(database, key):
     """The cookie decides whose note it is: a body naming another leader, or any key beyond
     question and text, is refused, and the other leader's note stays as it was."""
     lea, ole = _user(database, "lea"), _user(database, "ole")
-    journey.save_reflection(database, ole.id, QUESTION, "Oles egen note")
+    reflections.save(database, ole.id, QUESTION, "Oles egen note")
     cookie = _cookie(database, lea, key)
     for body in ({"question": QUESTION, "text": "overskrevet", "user_id": ole.id},
                  {"question": QUESTION, "text": "overskrevet", "username": "ole"},
                  {"question": f"refl_{QUESTION}", "text": "overskrevet"},
                  {"question": "not-a-question", "text": "overskrevet"},
                  {"question": QUESTION, "text": ["overskrevet"]},
-                 {"question": QUESTION, "text": "x" * (journey.MAX_REFLECTION_CHARS + 1)}):
+                 {"question": QUESTION, "text": "x" * (reflections.MAX_CHARS + 1)}):
         response = _post(body, cookies=cookie)
         assert response.status_code in (400, 413), body
-    assert journey.reflections(database, ole.id) == {QUESTION: "Oles egen note"}
-    assert journey.reflections(database, lea.id) == {}
+    assert reflections.load(database, ole.id) == {QUESTION: "Oles egen note"}
+    assert reflections.load(database, lea.id) == {}
 
 
 def test_an_account_that_is_not_a_leader_is_refused(database, key):
     anne = _user(database, "anne", roles=("admin",))
     assert _post({"question": QUESTION, "text": NOTE}, cookies=_cookie(database, anne, key)).status_code == 403
-    assert journey.reflections(database, anne.id) == {}
+    assert reflections.load(database, anne.id) == {}
 
 
 @pytest.mark.parametrize("headers", [
@@ -94,4 +94,4 @@ def test_other_sites_are_refused_even_with_the_leader_s_cookie(database, key, he
     lea = _user(database, "lea")
     response = _post({"question": QUESTION, "text": "fra en anden side"}, headers, _cookie(database, lea, key))
     assert response.status_code == 403
-    assert journey.reflections(database, lea.id) == {}
+    assert reflections.load(database, lea.id) == {}
