@@ -8,7 +8,7 @@ delete...`, `db.table("t")...`). A write whose table is not spelled out (`f"DELE
 {table}"`) must be listed in DYNAMIC with the reason.
 
 Exceptions are few, listed in EXEMPT with the reason; the ones marked TEMPORARY wait for the
-split of reminders.py, service.py and journey.py (issue 19) and go once the write moves into
+demo generator to write through the owners, and go once the write moves into
 its owner. The migrations in digled/platform/db.py write every table and are left out.
 
 The accounts' roles are stored comma-separated; only digled/accounts/auth.py knows it
@@ -54,11 +54,11 @@ OWNERS = {
     "plan_actions": "digled.assessment.plan",
     # programme
     "progress": "digled.programme.journey",
-    "reflections": "digled.programme.journey",
+    "reflections": "digled.programme.reflections",
     "service_slots": "digled.programme.service",
     "bookings": "digled.programme.service",
     "help_requests": "digled.programme.service",
-    "reminders_sent": "digled.programme.reminders",
+    "reminders_sent": "digled.programme.outbox",
     "leader_groups": "digled.programme.leader_groups",
     "workshop_tables": "digled.programme.workshops",
     # insight
@@ -71,7 +71,7 @@ OWNERS = {
 
 _RUN_CLOSE = ("closing a run archives and clears the run's tables in one transaction (programme_runs.close_and_open); "
               "programme_runs lies in accounts, below the owners, so it cannot call them")
-_SPLIT = "TEMPORARY: {file} is being split (issue 19); move this write into the owner, then drop this line"
+_SPLIT = "TEMPORARY: the demo writes its invented history directly; make it call {file}, then drop this line"
 EXEMPT = {  # (table, writing module): why it may write a table it does not own
     ("login_sessions", "digled.accounts.auth"):
         "auth.end_sessions is the revocation rule (logout, password change, deactivation) and ends the "
@@ -82,11 +82,9 @@ EXEMPT = {  # (table, writing module): why it may write a table it does not own
     ("answers", "digled.platform.sealing"): "as for assessments: the legacy-row migration (seal_legacy_rows)",
     ("assessments", "digled.accounts.programme_runs"): _RUN_CLOSE + " (open drafts become extra attempts)",
     ("leader_groups", "digled.accounts.programme_runs"): _RUN_CLOSE,
-    ("reminders_sent", "digled.programme.service"): _SPLIT.format(file="service.py"),
-    ("progress", "digled.programme.service"): _SPLIT.format(file="service.py"),
-    ("settings", "digled.programme.journey"): _SPLIT.format(file="journey.py") + " (db.set_setting)",
-    ("settings", "digled.programme.workshops"):
-        "TEMPORARY: workshops.py was out of this change's reach; use db.set_setting, then drop this line",
+    ("progress", "digled.programme.service"):
+        "service.register_done marks the service check done in the leader's progress; journey imports "
+        "service (a leader's step reads their booking), so service cannot call journey.record_marks",
     ("bookings", "digled.demo"): _SPLIT.format(file="service.py") + " (demo generation books seats)",
     ("service_slots", "digled.demo"): _SPLIT.format(file="service.py") + " (demo generation opens slots)",
     ("help_requests", "digled.demo"): _SPLIT.format(file="service.py") + " (demo generation asks for help)",
@@ -231,11 +229,7 @@ ROLE_TEST = re.compile(r"\|\|\s*(?:\w+\.)?roles\s*\|\||\broles\s+(?:NOT\s+)?LIKE
 # The migrations (triggers, data steps) are schema history, never edited, and platform lies
 # below accounts: they keep their role tests, wherever they live.
 MIGRATION_FILES = ("digled/platform/db.py", "digled/platform/migrations.py")
-ROLE_EXEMPT = {  # path: why it may still spell the role test out
-    "digled/programme/journey.py": "TEMPORARY: journey.py is being split (issue 19); use auth.LEADER_SQL",
-    "digled/programme/reminders.py": "TEMPORARY: reminders.py is being split (issue 19); use auth.LEADER_SQL",
-    "digled/programme/workshops.py": "TEMPORARY: workshops.py was out of this change's reach; use auth.LEADER_SQL",
-}
+ROLE_EXEMPT: dict[str, str] = {}  # path: why it may still spell the role test out (none today)
 
 
 def _sources():

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import sqlite_utils
 
-from digled.accounts import programme_runs
+from digled.accounts import auth, programme_runs
 from digled.content.activities import Activity, Programme
 from digled.content.programme import programme, schedule
 from digled.platform import audit
@@ -28,7 +28,7 @@ def active_leaders(db: sqlite_utils.Database) -> list[dict]:
     return list(
         db.query(
             "SELECT id, name, municipality, area FROM users "
-            "WHERE active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND " + programme_runs.IN_RUNNING
+            f"WHERE active = 1 AND {auth.LEADER_SQL} AND " + programme_runs.IN_RUNNING
             + " ORDER BY name, id"
         )
     )

@@ -82,7 +82,7 @@ def due(
     rows = db.execute(
         "SELECT id, invited_at, CASE WHEN password_hash IS NULL THEN activated_at ELSE "
         "COALESCE(activated_at, 'password set') END FROM users WHERE active = 1 AND email != '' "
-        "AND (',' || roles || ',') LIKE '%,leader,%' AND " + programme_runs.IN_RUNNING
+        f"AND {auth.LEADER_SQL} AND " + programme_runs.IN_RUNNING
     ).fetchall()
     for user_id, invited_at, activated_at in rows:
         if activated_at is None:

@@ -18,7 +18,7 @@ import sqlite_utils
 from digled.content.activities import Programme
 from digled.content.programme import Dates, generated_dates, hand_set_dates, kickoff_date, planned, programme, schedule
 from digled.platform import audit, dates, workdays
-from digled.platform.db import write
+from digled.platform.db import delete_setting, set_setting, write
 from digled.platform.i18n import N_, text
 from digled.programme.errors import ProgrammeError
 
@@ -33,11 +33,7 @@ def set_kickoff(db: sqlite_utils.Database, actor: str, day: date) -> None:
     """Move the kick-off; every activity not set by hand follows it (on working days), and the
     dates set by hand stay exactly as they were."""
     with write(db):
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES ('kickoff_date', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [day.isoformat()],
-        )
+        set_setting(db, "kickoff_date", day.isoformat())
         audit.log(db, actor, "set kickoff_date", day.isoformat())
 
 
@@ -179,11 +175,7 @@ def save(
             else:
                 overrides[a.id] = {"opens": opens.isoformat(), "due": due.isoformat()}
         if changed:
-            db.execute(
-                "INSERT INTO settings (key, value) VALUES ('schedule_overrides', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [json.dumps(overrides, sort_keys=True)],
-            )
+            set_setting(db, "schedule_overrides", json.dumps(overrides, sort_keys=True))
             audit.log(db, actor, "set schedule", ", ".join(
                 f"{i} {edits[i][0].isoformat()}..{edits[i][1].isoformat()}" for i in changed
             ))
@@ -193,5 +185,5 @@ def save(
 def reset(db: sqlite_utils.Database, actor: str) -> None:
     """Let every activity follow the kick-off again (drop all per-activity dates)."""
     with write(db):
-        db.execute("DELETE FROM settings WHERE key = 'schedule_overrides'")
+        delete_setting(db, "schedule_overrides")
         audit.log(db, actor, "reset schedule", "")

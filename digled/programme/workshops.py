@@ -35,11 +35,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import sqlite_utils
 
-from digled.accounts import organisation, programme_runs
+from digled.accounts import auth, organisation, programme_runs
 from digled.content.activities import Activity, Programme
 from digled.content.programme import programme
 from digled.platform import audit, exports
-from digled.platform.db import get_setting, write
+from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, text
 from digled.programme.attendance import active_leaders
 from digled.programme.errors import ProgrammeError
@@ -269,11 +269,7 @@ def generate(
             "seed": seed, "min": min_size, "max": max_size,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES ('workshop_tables', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [json.dumps(meta, sort_keys=True)],
-        )
+        set_setting(db, "workshop_tables", json.dumps(meta, sort_keys=True))
         audit.log(db, actor, "generate workshop tables",
                   f"{workshop}: {len(plan)} tables, seed {seed}, sizes {min_size}-{max_size}")
     return plan
@@ -308,7 +304,7 @@ def move(db: sqlite_utils.Database, actor: str, workshop: str, user_id: int, tab
     """Seat a leader at another table (an existing one, or the next new number)."""
     with write(db):
         user = db.execute(
-            "SELECT name FROM users WHERE id = ? AND active = 1 AND (',' || roles || ',') LIKE '%,leader,%' AND "
+            f"SELECT name FROM users WHERE id = ? AND active = 1 AND {auth.LEADER_SQL} AND "
             + programme_runs.IN_RUNNING,
             [user_id],
         ).fetchone()

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from digled.content import activities, programme
+from digled.content import activities
 from digled.content.loader import ContentError
+from digled.platform import config
 from digled.programme import calendar_files
 
 CPH = "Europe/Copenhagen"
@@ -113,7 +114,7 @@ def test_file_names_are_safe():
     ('day: 99', "activity workshop1: day must be a whole number of days between opens (101) and due (101)"),
 ])
 def test_bad_times_are_named_with_their_activity(tmp_path, fields, problem):
-    source = Path(programme.DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
+    source = Path(config.DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
     old = '    opens: 101\n    due: 101\n    start: "09:00"\n    end: "13:00"\n'
     assert old in source
     broken = tmp_path / "programme.yaml"

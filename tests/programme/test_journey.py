@@ -263,7 +263,7 @@ def test_a_late_joiners_start_assessment_is_theirs_now_without_the_past_window(d
 
 def test_journeys_of_many_leaders_are_each_leaders_journey(demo_db):
     """journeys() reads every leader at once (reminders ask it); it answers as journey() does."""
-    leaders = [r[0] for r in demo_db.execute("SELECT id FROM users WHERE roles LIKE '%leader%'")]
+    leaders = [r[0] for r in demo_db.execute(f"SELECT id FROM users WHERE {auth.LEADER_SQL}")]
     prog = programme.programme(demo_db)
     for today in (date.today() - timedelta(days=30), date.today(), date.today() + timedelta(days=90)):
         many = journey.journeys(demo_db, leaders, prog, today)
