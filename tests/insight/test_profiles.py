@@ -242,7 +242,7 @@ def _panel(lang: str):
     from digled.accounts import auth
     from digled.assessment import answering
     from digled.content import loader
-    from digled.platform import db
+    from digled.platform import db, pseudonyms
     from digled.platform.i18n import translator
     from digled.ui import wheel_panel
     from tests.conftest import SECRET
