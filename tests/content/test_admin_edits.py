@@ -11,6 +11,7 @@ import pytest
 from digled.content import activities, admin_edits, programme
 from digled.content.loader import ContentError
 from digled.platform import audit, db, migrations
+from digled.platform.config import DATA_DIR
 from digled.programme import calendar_files, journey
 from tests.apptest import app_as, page_text, shown
 
@@ -71,7 +72,7 @@ def test_in_the_demo_the_examples_show_labelled(database):
     ("    examples: [day, start, end]\n", "examples names day, but the activity has no day"),
 ])
 def test_the_loader_checks_the_examples(tmp_path, change, message):
-    text = (programme.DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
+    text = (DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
     if "no day" in message:  # the kick-off has no day
         text = text.replace("    examples: [place, start, end]\n", change, 1)
     else:
@@ -83,7 +84,7 @@ def test_the_loader_checks_the_examples(tmp_path, change, message):
 
 
 def test_the_loader_refuses_a_minute_past_the_films_end(tmp_path):
-    text = (programme.DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
+    text = (DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
     text = text.replace("      - id: kl1-r1\n        at_minute: 5\n", "      - id: kl1-r1\n        at_minute: 6\n", 1)
     path = tmp_path / "programme.yaml"
     path.write_text(text, encoding="utf-8")
