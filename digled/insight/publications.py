@@ -39,7 +39,7 @@ from digled.insight import anonymity, assessment_figures, participation
 from digled.insight.anonymity import Candidate, Previous, Row
 from digled.platform import audit, config
 from digled.platform.db import connect, get_setting, set_setting, write
-from digled.platform.i18n import N_
+from digled.platform.i18n import N_, MessageError
 
 PERIOD_SETTING = "publication_period_days"
 DEFAULT_PERIOD_DAYS = 7
@@ -55,15 +55,16 @@ TRIGGERS = {
 }
 
 
-class PublishRefused(ValueError):
-    """An administrator's publish came too soon after the previous one (message id + when)."""
+class PublishRefused(MessageError):
+    """An administrator's publish came too soon after the previous one: the message says `when`
+    the next one may be made (in English UTC; a page shows `next_at` in its own form)."""
 
     def __init__(self, message: str, next_at: datetime):
-        super().__init__(message)
+        super().__init__(message, when=next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
         self.next_at = next_at
 
 
-class InvalidPeriod(ValueError):
+class InvalidPeriod(MessageError):
     """The publication period is not a whole number of days from 1 to 90 (message id)."""
 
 

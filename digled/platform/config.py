@@ -72,7 +72,10 @@ SECRET_SETTINGS = {
 
 
 class ConfigError(Exception):
-    """A setting is missing or invalid. Raised at start-up; the message names the setting."""
+    """A setting is missing or invalid. Raised at start-up; the message names the setting.
+
+    Not user-facing (no MessageError): it names the operator's environment variable, in English;
+    a page that meets it says so in its own words and may show this text as the operator's."""
 
 
 @dataclass(frozen=True)

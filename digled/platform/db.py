@@ -30,7 +30,7 @@ BUSY_TIMEOUT_S = 30
 class StorageError(Exception):
     """The database file cannot be opened, created or migrated. The message names the path.
 
-    Not a MessageError: the operator meets it (at start-up, in the CLI, in the log), never a user."""
+    Not user-facing (no MessageError): the operator meets it at start-up, in the CLI and the log."""
 
 
 PRIVATE_UMASK = 0o077
