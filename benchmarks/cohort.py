@@ -31,8 +31,7 @@ if str(ROOT) not in sys.path:
 from digled.accounts import auth
 from digled.assessment import scoring  # noqa: E402
 from digled.content import loader
-from digled.platform import config, pseudonyms, sealing
-from digled.platform import db as dbm
+from digled.platform import config, migrations, pseudonyms, sealing
 from digled.platform.db import set_setting, write  # noqa: E402
 
 ROUNDS = ("start", "end", "extra")
@@ -98,7 +97,7 @@ def generate(
     password_hash = auth.hash_password("demo", rounds=12)  # one hash for everyone
     kickoff = today - timedelta(days=110)
     invited = (kickoff - timedelta(days=14)).isoformat()
-    database = dbm.open_and_migrate(path)
+    database = migrations.open_and_migrate(path)
     answers_written = assessments_written = 0
     try:
         if database.execute("SELECT COUNT(*) FROM users").fetchone()[0]:

@@ -288,9 +288,9 @@ def machine() -> list[str]:
 
 def bench_concurrent(run: Run) -> str:
     path = run.cfg.workdir / "concurrent.db"
-    from digled.platform import db
+    from digled.platform import migrations
 
-    db.open_and_migrate(path).close()
+    migrations.open_and_migrate(path).close()
     secret = "bench-pseudonym-secret-" + "b" * 40
     leaders = 8 if run.cfg.smoke else 50
     result = workload.run_leaders(path, secret, leaders=leaders, timeout=120)
@@ -623,9 +623,9 @@ def bench_login(run: Run) -> str:
     """Failed logins, known against unknown names, each median over interleaved attempts (the
     lockout counters reset between rounds, so no round locks); then both names locked."""
     from digled.accounts import auth
-    from digled.platform import db
+    from digled.platform import migrations
 
-    d = db.open_and_migrate(run.cfg.workdir / "login.db")
+    d = migrations.open_and_migrate(run.cfg.workdir / "login.db")
     try:
         auth.create_user(d, username="kendt", name="Kendt Leder", password_hash=auth.hash_password("the right password"))
 

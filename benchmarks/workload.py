@@ -32,7 +32,7 @@ from digled.accounts import auth
 from digled.assessment import answering, scoring
 from digled.content import loader
 from digled.platform import db as dbm
-from digled.platform import pseudonyms
+from digled.platform import migrations, pseudonyms
 from digled.platform.db import write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ class LeaderResult:
 
 def make_leaders(db_path: Path | str, count: int, first: int = 0) -> list[int]:
     """Insert `count` leader accounts (no password) and return their user ids."""
-    database = dbm.open_and_migrate(db_path)
+    database = migrations.open_and_migrate(db_path)
     try:
         ids = []
         with write(database):
@@ -405,7 +405,7 @@ def backup_problems(path: Path | str) -> list[str]:
         return [f"integrity: {found}"]
     copy = dbm.connect(path)
     try:
-        version = dbm.version(copy)
+        version = migrations.version(copy)
     finally:
         copy.close()
-    return [] if version == dbm.SCHEMA_VERSION else [f"schema version {version}, not {dbm.SCHEMA_VERSION}"]
+    return [] if version == migrations.SCHEMA_VERSION else [f"schema version {version}, not {migrations.SCHEMA_VERSION}"]

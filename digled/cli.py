@@ -31,7 +31,7 @@ from digled.accounts import auth, identities, importer, invitations, organisatio
 from digled.assessment import retention
 from digled.content import activities, guides, loader, mail_texts, programme, training
 from digled.insight import assessment_figures, publications
-from digled.platform import config, db, exports, sealing
+from digled.platform import config, db, exports, migrations, sealing
 from digled.platform.validation import clean_name, email_problem, name_problem
 from digled.programme import kickoff, reminder_sending, workshops
 
@@ -46,7 +46,7 @@ def _init(args) -> int:
     loaded = settings.demo and demo.load_if_empty(database, settings)
     users = database.execute("SELECT COUNT(*) FROM users").fetchone()[0]
     print(
-        f"database {settings.db_path} at schema version {db.version(database)}; "
+        f"database {settings.db_path} at schema version {migrations.version(database)}; "
         f"{users} users{' (demo loaded)' if loaded else ''}"
     )
     return 0

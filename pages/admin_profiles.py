@@ -98,8 +98,8 @@ scores = {
     "total": None,
 }
 labels = results.wheel_labels(t)
-fig = wheel.wheel(fw, scores, lang, labels, show_target=False, numbered=True,
-                  centre="<b>" + html.escape(t("Target")) + "</b>")
+fig = wheel.wheel(fw, scores, lang, labels, wheel.WheelOptions(
+    show_target=False, numbered=True, centre="<b>" + html.escape(t("Target")) + "</b>"))
 table = pd.DataFrame({
     t("No."): [number[c.id] for c in fw.competences],
     t("Competence"): [text(c.name, lang) for c in fw.competences],

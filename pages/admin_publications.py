@@ -32,7 +32,7 @@ with st.form("publication_period"):
         try:
             publications.set_period_days(db, int(days), user.username)
         except publications.InvalidPeriod as e:
-            st.error(t(str(e)))
+            st.error(e.text(t))
         else:
             st.success(t("Saved."))
 
@@ -43,7 +43,7 @@ elif st.button(t("Publish now"), type="primary", key="publish_now"):
     try:
         made = publications.publish_by_admin(db, loader.framework(), organisation.current(db), prog, user.username)
     except publications.PublishRefused as e:
-        st.error(t(str(e)).format(when=publication.moment(e.next_at, lang)))
+        st.error(e.text(t, when=publication.moment(e.next_at, lang)))
     else:
         st.session_state["_publish_flash"] = (
             t("Publication {id} made.").format(id=made.id) if made.id is not None

@@ -55,7 +55,7 @@ with st.form("anonymity"):
         try:
             organisation.set_min_group_size(db, int(k), user.username)
         except organisation.InvalidMinGroupSize as e:
-            st.error(t(str(e)))
+            st.error(e.text(t))
         else:
             if organisation.frozen_round_k(db):  # those rounds keep their k: do not claim the new one for them
                 flash(t("Saved. From now on groups smaller than {k} are hidden in rounds without answers and in participation counts; rounds with answers keep their k.").format(k=int(k)))

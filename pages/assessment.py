@@ -60,7 +60,7 @@ def save(draft_id: int, qid: str, key: str) -> None:
     try:
         answering.save_answer(db, fw, draft_id, qid, st.session_state[key])
     except answering.AnswerError as e:
-        st.session_state["_answer_error"] = str(e)
+        st.session_state["_answer_error"] = e
 
 
 def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
@@ -114,7 +114,7 @@ def questionnaire(draft_id: int) -> None:
     if st.session_state.pop("_step_changed", False):
         widgets.scroll_to_top()
     if error := st.session_state.pop("_answer_error", None):
-        st.error(t(error))
+        st.error(error.text(t))
     if step.kind == "competence":
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
@@ -167,7 +167,7 @@ def review(draft_id: int, given: dict[str, int]) -> None:
         try:
             attempt = answering.submit(db, fw, draft_id, secret=secret, confirmed_missing=confirmed)
         except answering.AnswerError as e:
-            st.error(t(str(e)))
+            st.error(e.text(t))
             return
         answering.record_participation(db, user.id, attempt.round, date.today())
         st.session_state["show_result_guide"] = True

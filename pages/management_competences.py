@@ -131,7 +131,7 @@ if publication.explain(shown, k, t, lang, db):
         # numbered wedges and the numbered list beside (under, on a phone): no label overlaps
         chart, listing = st.columns([3, 2])
         with chart:
-            fig = wheel.wheel(fw, means, lang, labels, numbered=True)
+            fig = wheel.wheel(fw, means, lang, labels, wheel.WheelOptions(numbered=True))
             table = pd.DataFrame({
                 t("Competence"): [text(c.name, lang) for c in fw.competences],
                 t("Mean score"): [None if f.competences[c.id] is None else round(f.competences[c.id])

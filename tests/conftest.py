@@ -12,7 +12,7 @@ import pytest
 
 from digled import demo
 from digled.content import loader
-from digled.platform import config, db
+from digled.platform import config, db, migrations
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clock"))
 import moved_clock  # noqa: E402  (the same module tests/clock/sitecustomize.py starts in child processes)
@@ -147,7 +147,7 @@ def framework() -> loader.Framework:
 
 @pytest.fixture
 def database(tmp_path):
-    d = db.open_and_migrate(tmp_path / "digled.db")
+    d = migrations.open_and_migrate(tmp_path / "digled.db")
     yield d
     d.close()
 
@@ -156,7 +156,7 @@ def database(tmp_path):
 def _demo_template(tmp_path_factory) -> Path:
     """The demo database, generated once per test session (bcrypt is slow) and copied."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    d = db.open_and_migrate(path)
+    d = migrations.open_and_migrate(path)
     s = config.Settings(db_path=path, demo=True, cookie_key=COOKIE_KEY, pseudonym_secret=SECRET)
     demo.load(d, s, today=date.today())
     d.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

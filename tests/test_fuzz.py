@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from digled.assessment import answering
 from digled.content import loader
-from digled.platform import config, db
+from digled.platform import config, migrations
 
 DATA = loader.DATA_DIR
 FRAMEWORK_FILES = ("framework.yaml", "items.yaml", "profile.yaml", "feedback.yaml")
@@ -257,7 +257,7 @@ def _state(d) -> tuple:
 
 
 def test_any_answer_is_stored_exactly_or_refused_without_a_write(tmp_path, framework):
-    d = db.open_and_migrate(tmp_path / "answers.db")
+    d = migrations.open_and_migrate(tmp_path / "answers.db")
     secret = "fuzz-secret-" + "f" * 32
     open_draft = answering.start(d, "fuzz-open", "start", today=date(2025, 1, 6), secret=secret)
     closed = answering.start(d, "fuzz-closed", "start", today=date(2025, 1, 6), secret=secret)

@@ -28,7 +28,7 @@ import pytest
 
 from benchmarks import workload
 from digled.assessment import answering, scoring
-from digled.platform import db, pseudonyms
+from digled.platform import db, migrations, pseudonyms
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "reliability-pseudonym-secret-" + "r" * 32
@@ -39,7 +39,7 @@ KILLS = 50
 @pytest.fixture
 def live_db(tmp_path) -> Path:
     path = tmp_path / "live.db"
-    db.open_and_migrate(path).close()
+    migrations.open_and_migrate(path).close()
     return path
 
 

@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from digled.platform import db
+from digled.platform import migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,7 +191,7 @@ def f(db, t):
 
 
 def test_every_table_has_an_owner(tmp_path):
-    database = db.open_and_migrate(tmp_path / "owners.db")
+    database = migrations.open_and_migrate(tmp_path / "owners.db")
     try:
         schema = {r[0] for r in database.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}

@@ -27,7 +27,7 @@ from digled.content import mail_texts
 from digled.platform import audit, mailer
 from digled.platform.config import Settings
 from digled.platform.db import write
-from digled.platform.i18n import N_, normalise, translator
+from digled.platform.i18n import N_, MessageError, normalise, translator
 from digled.platform.validation import email_problem
 
 RESET_REQUESTED = N_("The programme administrator sent a link to choose a new password to your e-mail address "
@@ -43,17 +43,11 @@ SAME_EMAIL = N_("This is already your e-mail address.")
 EMAIL_TAKEN = N_("an account with this e-mail address already exists")
 
 
-class AccountError(ValueError):
-    """The action was refused: `message` is a message id (translate it where shown, then format
-    it with `params`)."""
+class AccountError(MessageError):
+    """The action was refused: a message id and its params (the page shows `text(t)`)."""
 
     def __init__(self, message: str, params: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.params = params or {}
-
-    def text(self, translate=lambda s: s) -> str:
-        return translate(self.message).format(**self.params)
+        super().__init__(message, **(params or {}))
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from digled.accounts import auth, identities, organisation, participants
 from digled.content.loader import Organisation
 from digled.platform import audit, zipcheck
 from digled.platform.db import write
-from digled.platform.i18n import N_, text
+from digled.platform.i18n import N_, ProblemsError, text
 from digled.platform.validation import clean
 
 MAX_BYTES = 5_000_000
@@ -85,7 +85,7 @@ class LineError:
 
     def describe(self, translate=lambda s: s) -> str:
         """'line 4, e-mail: not a valid e-mail address' (in English unless `translate` is given)."""
-        where = translate("line {line}").format(line=self.line)
+        where = translate(N_("line {line}")).format(line=self.line)
         if self.column:
             where += ", " + translate(participants.FIELD_LABELS.get(self.column, self.column))
         return f"{where}: {translate(self.message).format(**self.params)}"
@@ -113,12 +113,17 @@ class ParseResult:
         return not self.errors and bool(self.rows)
 
 
-class ImportRejected(Exception):
-    """Raised by `import_file` when any line is bad: nothing was imported."""
+class ImportRejected(ProblemsError):
+    """Raised by `import_file` when any line is bad: nothing was imported (`errors`: the lines)."""
 
-    def __init__(self, errors: list[LineError]):
-        super().__init__("\n".join(e.describe() for e in errors))
-        self.errors = errors
+    problems: list[LineError]
+
+    @property
+    def errors(self) -> list[LineError]:
+        return self.problems
+
+    def _each(self, t) -> list[str]:
+        return [e.describe(t) for e in self.problems]
 
 
 # --- reading the file into lines of cells -------------------------------------------------------

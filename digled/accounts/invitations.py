@@ -31,7 +31,7 @@ import sqlite_utils
 from digled.accounts import auth, identities, notices, programme_runs
 from digled.platform import audit, config
 from digled.platform.db import write
-from digled.platform.i18n import N_
+from digled.platform.i18n import N_, MessageError
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 DEFAULT_DAYS = 14
@@ -55,7 +55,7 @@ ACTIVATED = N_("the account is already activated: an invitation cannot be made f
 NOT_ACTIVATED = N_("the account is not activated yet: send an invitation instead")
 
 
-class InvitationRefused(ValueError):
+class InvitationRefused(MessageError):
     """No token of this purpose may be made for the account; the message is a message id."""
 
 

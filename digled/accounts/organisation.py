@@ -22,7 +22,7 @@ from digled.accounts import programme_runs
 from digled.content import loader
 from digled.platform import audit
 from digled.platform.db import delete_setting, get_setting, set_setting, set_setting_once, write
-from digled.platform.i18n import N_, text
+from digled.platform.i18n import N_, MessageError, ProblemsError, text
 from digled.platform.validation import clean, text_problem
 
 KINDS = ("municipalities", "areas", "levels")
@@ -49,15 +49,17 @@ class Problem:
     params: dict = field(default_factory=dict)
 
 
-class InvalidList(Exception):
+class InvalidList(ProblemsError):
     """Raised by `save_entries` when an edited list is not acceptable; nothing is saved."""
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(f"row {p.row}, {p.field}: {p.message.format(**p.params)}" for p in problems))
-        self.problems = problems
+    problems: list[Problem]
+
+    def _each(self, t) -> list[str]:
+        row = t(N_("row {row}"))
+        return [f"{row.format(row=p.row)}, {p.field}: {t(p.message).format(**p.params)}" for p in self.problems]
 
 
-class InvalidMinGroupSize(ValueError):
+class InvalidMinGroupSize(MessageError):
     """Raised by `set_min_group_size` for a value that is not a whole number from 3 to 100."""
 
 

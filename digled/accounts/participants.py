@@ -27,7 +27,7 @@ from digled.content.loader import Organisation
 from digled.platform import audit
 from digled.platform.config import Settings
 from digled.platform.db import write
-from digled.platform.i18n import N_
+from digled.platform.i18n import N_, ProblemsError
 from digled.platform.validation import clean, clean_name, email_problem, name_problem, text_problem
 
 MAX_NAME_LENGTH = 100
@@ -84,12 +84,13 @@ class Participant:
     roles: tuple[str, ...]
 
 
-class InvalidParticipant(Exception):
+class InvalidParticipant(ProblemsError):
     """Raised by add/update/set_active when a field is not acceptable; nothing changed."""
 
-    def __init__(self, problems: list[FieldProblem]):
-        super().__init__("; ".join(f"{p.field}: {p.message.format(**p.params)}" for p in problems))
-        self.problems = problems
+    problems: list[FieldProblem]
+
+    def _each(self, t) -> list[str]:
+        return [f"{t(FIELD_LABELS.get(p.field, p.field))}: {t(p.message).format(**p.params)}" for p in self.problems]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -312,9 +313,9 @@ def send_password_reset(db: sqlite_utils.Database, settings: Settings, user_id: 
         return impersonation.request_reset(db, settings, user_id, actor)
     except impersonation.AccountError as e:
         field_ = "active" if not user.active else "account"
-        raise InvalidParticipant([FieldProblem(field_, e.message, e.params)]) from e
+        raise InvalidParticipant([FieldProblem(field_, e.msg, e.params)]) from e
     except invitations.InvitationRefused as e:
-        raise InvalidParticipant([FieldProblem("account", str(e))]) from e
+        raise InvalidParticipant([FieldProblem("account", e.msg, e.params)]) from e
 
 
 # --- reading --------------------------------------------------------------------------------------

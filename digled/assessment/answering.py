@@ -28,13 +28,13 @@ from digled.content import programme
 from digled.content.loader import Framework
 from digled.platform import sealing
 from digled.platform.db import write
-from digled.platform.i18n import N_
+from digled.platform.i18n import N_, MessageError
 
 ROUNDS = ("start", "end", "extra")
 _CHUNK = 500  # ids per IN (...) list
 
 
-class AnswerError(ValueError):
+class AnswerError(MessageError):
     """An answer was refused (unknown item, value outside the scale, closed assessment).
     The message is a translatable message id; nothing was written."""
 

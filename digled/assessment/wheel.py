@@ -4,8 +4,9 @@ The wheel is a polar bar chart of 16 wedges (22.5 degrees each), one trace per a
 area's colour, each wedge filled to the competence's score; a light grey background trace
 shows the unfilled part, the target profile and the previous attempt are outlines
 (Scatterpolar lines), and the total sits in the centre. Hover shows competence, score, level.
-With `numbered=True` the wedges carry their numbers 1-16 instead of names (labels that never
-overlap on a phone); the page shows the numbered list beside the wheel.
+What it draws besides the scores is one `WheelOptions`. Numbered (`numbered=True`), the wedges
+carry their numbers 1-16 instead of names (labels that never overlap on a phone); the page
+shows the numbered list beside the wheel.
 
 `svg` draws the same wheel as a small static SVG (for the downloadable report).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -44,125 +46,150 @@ def _closed(values: list, thetas: list[float]) -> tuple[list, list]:
     return values + values[:1], thetas + thetas[:1]
 
 
-def wheel(
-    framework: Framework,
-    scores: dict,
-    lang: str,
-    labels: dict[str, str],
-    previous: dict | None = None,
-    show_target: bool = True,
-    numbered: bool = False,
-    targets: dict[str, int] | None = None,
-    target_label: str | None = None,
-    overlay: dict | None = None,
-    overlay_label: str = "",
-    centre: str | None = None,
-) -> go.Figure:
-    """The competence wheel of one attempt (or a cohort mean in the same shape).
+@dataclass(frozen=True)
+class WheelOptions:
+    """What a wheel draws besides the attempt's own scores (every field optional).
 
-    `labels` holds the translated words: "score", "level", "target", "previous", "total".
-    `numbered`: the angular labels are the competences' numbers 1-16 (see `numbers`), the
+    `previous`: an earlier attempt's scores, a solid outline named labels["previous"].
+    `show_target`: draw the target profile as the dashed outline; `targets`: its levels (1-8,
+    default the framework's profile), named `target_label` (default labels["target"]).
+    `numbered`: the angular labels are the competences' numbers 1-16 (see `numbers`) and the
     figure is compact and fits a phone; otherwise they are the wrapped names.
-    `targets`: the target levels (1-8) drawn as the dashed outline, named `target_label` in the
-    legend (default: the framework's profile and labels["target"]). `overlay`: a cohort mean in
-    the scores' shape, drawn as a dotted outline named `overlay_label`. `centre`: the text in
-    the middle instead of the total (escaped by the caller).
+    `overlay`: a cohort mean in the scores' shape, a dotted outline named `overlay_label`.
+    `centre`: the text in the middle instead of the total (escaped by the caller).
     """
+
+    previous: dict | None = None
+    show_target: bool = True
+    numbered: bool = False
+    targets: dict[str, int] | None = None
+    target_label: str | None = None
+    overlay: dict | None = None
+    overlay_label: str = ""
+    centre: str | None = None
+
+
+PLAIN = WheelOptions()
+
+
+def wheel(framework: Framework, scores: dict, lang: str, labels: dict[str, str],
+          options: WheelOptions = PLAIN) -> go.Figure:
+    """The competence wheel of one attempt (or a cohort mean in the same shape), drawn as
+    `options` says. `labels` holds the translated words: "score", "level", "target",
+    "previous", "total"."""
     theta = _theta(framework)
     names = {c.id: text(c.name, lang) for c in framework.competences}
-    fig = go.Figure()
-    fig.add_trace(
-        go.Barpolar(
-            r=[100] * len(theta),
-            theta=list(theta.values()),
-            width=[WEDGE] * len(theta),
-            marker_color="#eef1f5",
-            marker_line_color="#ffffff",
-            marker_line_width=1,
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    for area in framework.areas:
-        comps = [c for c in area.competences]
-        r = [scores["competences"][c]["score"] or 0 for c in comps]
-        custom = [
-            [
-                names[c],
-                "–" if scores["competences"][c]["score"] is None else f"{scores['competences'][c]['score']:.0f} %",
-                scores["competences"][c]["level"] or "–",
-            ]
-            for c in comps
-        ]
-        fig.add_trace(
-            go.Barpolar(
-                r=r,
-                theta=[theta[c] for c in comps],
-                width=[WEDGE] * len(comps),
-                name=text(area.name, lang),
-                marker_color=area.colour,
-                marker_line_color="#ffffff",
-                marker_line_width=1.5,
-                customdata=custom,
-                hovertemplate="<b>%{customdata[0]}</b><br>"
-                + labels["score"]
-                + ": %{customdata[1]}<br>"
-                + labels["level"]
-                + ": %{customdata[2]}<extra></extra>",
-            )
-        )
     ordered = [c.id for c in framework.competences]
-    if show_target:
-        levels = targets if targets is not None else framework.target_levels
-        name = target_label or labels["target"]
-        values = [scoring.target_percent(levels[c]) for c in ordered]
-        r, t = _closed(values, [theta[c] for c in ordered])
-        fig.add_trace(
-            go.Scatterpolar(
-                r=r,
-                theta=t,
-                mode="lines",
-                name=name,
-                line=dict(color="#1a1a1a", width=2, dash="dash"),
-                customdata=[[levels[c]] for c in ordered] + [[levels[ordered[0]]]],
-                hovertemplate=name + ": %{r:.0f} % (" + labels["level"] + " %{customdata[0]})<extra></extra>",
-            )
-        )
-    if overlay is not None:
-        values = [overlay["competences"][c]["score"] for c in ordered]
-        r, t = _closed(values, [theta[c] for c in ordered])
-        fig.add_trace(
-            go.Scatterpolar(
-                r=r,
-                theta=t,
-                mode="lines+markers",
-                name=overlay_label,
-                connectgaps=False,
-                line=dict(color=COHORT, width=2.5, dash="dot"),
-                marker=dict(size=6, symbol="diamond"),
-                hovertemplate=overlay_label + ": %{r:.0f} %<extra></extra>",
-            )
-        )
-    if previous is not None:
-        values = [previous["competences"][c]["score"] or 0 for c in ordered]
-        r, t = _closed(values, [theta[c] for c in ordered])
-        fig.add_trace(
-            go.Scatterpolar(
-                r=r,
-                theta=t,
-                mode="lines+markers",
-                name=labels["previous"],
-                line=dict(color="#b5006a", width=2),
-                marker=dict(size=5),
-                hovertemplate=labels["previous"] + ": %{r:.0f} %<extra></extra>",
-            )
-        )
-    total = scores.get("total")
-    fig.update_layout(
+    fig = go.Figure()
+    fig.add_trace(_background(theta))
+    for area in framework.areas:
+        fig.add_trace(_area_wedges(area, scores, theta, names, labels, lang))
+    if options.show_target:
+        fig.add_trace(_target_outline(framework, ordered, theta, labels, options))
+    if options.overlay is not None:
+        fig.add_trace(_overlay_outline(options.overlay, ordered, theta, options.overlay_label))
+    if options.previous is not None:
+        fig.add_trace(_previous_outline(options.previous, ordered, theta, labels["previous"]))
+    fig.update_layout(**_layout(scores, ordered, theta, names, labels, options))
+    return fig
+
+
+def _background(theta: dict[str, float]) -> go.Barpolar:
+    """The unfilled part of every wedge, light grey."""
+    return go.Barpolar(
+        r=[100] * len(theta),
+        theta=list(theta.values()),
+        width=[WEDGE] * len(theta),
+        marker_color="#eef1f5",
+        marker_line_color="#ffffff",
+        marker_line_width=1,
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _area_wedges(area, scores: dict, theta: dict[str, float], names: dict[str, str], labels: dict[str, str],
+                 lang: str) -> go.Barpolar:
+    """One area's wedges in its colour, each filled to its competence's score."""
+    comps = list(area.competences)
+    of = scores["competences"]
+    custom = [[names[c], "–" if of[c]["score"] is None else f"{of[c]['score']:.0f} %", of[c]["level"] or "–"]
+              for c in comps]
+    return go.Barpolar(
+        r=[of[c]["score"] or 0 for c in comps],
+        theta=[theta[c] for c in comps],
+        width=[WEDGE] * len(comps),
+        name=text(area.name, lang),
+        marker_color=area.colour,
+        marker_line_color="#ffffff",
+        marker_line_width=1.5,
+        customdata=custom,
+        hovertemplate="<b>%{customdata[0]}</b><br>"
+        + labels["score"]
+        + ": %{customdata[1]}<br>"
+        + labels["level"]
+        + ": %{customdata[2]}<extra></extra>",
+    )
+
+
+def _target_outline(framework: Framework, ordered: list[str], theta: dict[str, float], labels: dict[str, str],
+                    options: WheelOptions) -> go.Scatterpolar:
+    """The target profile, dashed."""
+    levels = options.targets if options.targets is not None else framework.target_levels
+    name = options.target_label or labels["target"]
+    r, t = _closed([scoring.target_percent(levels[c]) for c in ordered], [theta[c] for c in ordered])
+    return go.Scatterpolar(
+        r=r,
+        theta=t,
+        mode="lines",
+        name=name,
+        line=dict(color="#1a1a1a", width=2, dash="dash"),
+        customdata=[[levels[c]] for c in ordered] + [[levels[ordered[0]]]],
+        hovertemplate=name + ": %{r:.0f} % (" + labels["level"] + " %{customdata[0]})<extra></extra>",
+    )
+
+
+def _overlay_outline(overlay: dict, ordered: list[str], theta: dict[str, float], name: str) -> go.Scatterpolar:
+    """A cohort mean, dotted, with a gap where a competence has no figure."""
+    r, t = _closed([overlay["competences"][c]["score"] for c in ordered], [theta[c] for c in ordered])
+    return go.Scatterpolar(
+        r=r,
+        theta=t,
+        mode="lines+markers",
+        name=name,
+        connectgaps=False,
+        line=dict(color=COHORT, width=2.5, dash="dot"),
+        marker=dict(size=6, symbol="diamond"),
+        hovertemplate=name + ": %{r:.0f} %<extra></extra>",
+    )
+
+
+def _previous_outline(previous: dict, ordered: list[str], theta: dict[str, float], name: str) -> go.Scatterpolar:
+    """An earlier attempt, a solid line."""
+    r, t = _closed([previous["competences"][c]["score"] or 0 for c in ordered], [theta[c] for c in ordered])
+    return go.Scatterpolar(
+        r=r,
+        theta=t,
+        mode="lines+markers",
+        name=name,
+        line=dict(color="#b5006a", width=2),
+        marker=dict(size=5),
+        hovertemplate=name + ": %{r:.0f} %<extra></extra>",
+    )
+
+
+def _layout(scores: dict, ordered: list[str], theta: dict[str, float], names: dict[str, str],
+            labels: dict[str, str], options: WheelOptions) -> dict:
+    """The polar axes, the centre text, the legend and the size (compact when numbered)."""
+    numbered, total = options.numbered, scores.get("total")
+    centre = options.centre
+    if centre is None:
+        centre = f"<b>{'–' if total is None else f'{total:.0f} %'}</b><br>{labels['total']}"
+    return dict(
         polar=dict(
             barmode="overlay",
             bargap=0,
-            hole=0.18,
+            hole=0.24 if numbered else 0.18,
             radialaxis=dict(range=[0, 100], showticklabels=False, ticks="", gridcolor="#d0d5dd"),
             angularaxis=dict(
                 direction="clockwise",
@@ -175,7 +202,7 @@ def wheel(
         ),
         annotations=[
             dict(
-                text=centre if centre is not None else f"<b>{'–' if total is None else f'{total:.0f} %'}</b><br>{labels['total']}",
+                text=centre,
                 x=0.5,
                 y=0.5,
                 xref="paper",
@@ -188,9 +215,6 @@ def wheel(
         margin=dict(l=30, r=30, t=30, b=30) if numbered else dict(l=90, r=90, t=40, b=40),
         height=520 if numbered else 620,
     )
-    if numbered:
-        fig.update_layout(polar_hole=0.24)
-    return fig
 
 
 def numbers(framework: Framework) -> dict[str, int]:

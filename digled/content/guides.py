@@ -22,7 +22,7 @@ from digled.content.loader import ContentError, Text, _Checker, read_yaml
 from digled.platform import audit
 from digled.platform.config import DATA_DIR
 from digled.platform.db import write
-from digled.platform.i18n import N_, MessageError, text
+from digled.platform.i18n import N_, MessageError, ProblemsError, text
 
 GUIDE_KEYS = ("assessment", "wheel", "films")
 FILM_KINDS = ("elearning", "kl_film")
@@ -171,12 +171,13 @@ def video_url(db: sqlite_utils.Database, key: str, default: str = "") -> str:
     return row[0] if row else default
 
 
-class InvalidVideos(ValueError):
+class InvalidVideos(ProblemsError):
     """Some addresses were refused (nothing was saved): `problems` maps slot key -> error."""
 
-    def __init__(self, problems: dict[str, InvalidVideoUrl]):
-        super().__init__(", ".join(f"{k}: {e}" for k, e in problems.items()))
-        self.problems = problems
+    problems: dict[str, InvalidVideoUrl]
+
+    def _each(self, t) -> list[str]:
+        return [f"{k}: {e.text(t)}" for k, e in self.problems.items()]
 
 
 def save(db: sqlite_utils.Database, values: dict[str, str], actor: str, prog) -> list[str]:

@@ -27,7 +27,9 @@ MIN_CONTRAST = 4.5
 
 
 class ContentError(Exception):
-    """A content file is missing or invalid: the message names the file, entry and problem."""
+    """A content file is missing or invalid: the message names the file, entry and problem.
+
+    Not user-facing (no MessageError): it is the operator's (check-content, start-up), in English."""
 
 
 Text = dict  # {"da": str, "en": str}

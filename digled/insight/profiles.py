@@ -23,7 +23,7 @@ from digled.content.loader import Framework
 from digled.insight import assessment_figures, publications
 from digled.platform import audit
 from digled.platform.db import write
-from digled.platform.i18n import N_, text
+from digled.platform.i18n import N_, ProblemsError, text
 
 MIN_LEVEL, MAX_LEVEL = 1, 8
 STORED, DEFAULT = "stored", "default"
@@ -51,12 +51,13 @@ class Problem:
     params: dict = field(default_factory=dict)
 
 
-class InvalidProfile(ValueError):
+class InvalidProfile(ProblemsError):
     """Raised by `save`/`approve` when the profile is not acceptable; nothing is saved."""
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(f"{p.competence}: {p.message.format(**p.params)}" for p in problems))
-        self.problems = problems
+    problems: list[Problem]
+
+    def _each(self, t) -> list[str]:
+        return [f"{p.competence}: {t(p.message).format(**p.params)}" for p in self.problems]
 
 
 def default(framework: Framework, level: str = "") -> Profile:

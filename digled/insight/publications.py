@@ -39,7 +39,7 @@ from digled.insight import anonymity, assessment_figures, participation
 from digled.insight.anonymity import Candidate, Previous, Row
 from digled.platform import audit, config
 from digled.platform.db import connect, get_setting, set_setting, write
-from digled.platform.i18n import N_
+from digled.platform.i18n import N_, MessageError
 
 PERIOD_SETTING = "publication_period_days"
 DEFAULT_PERIOD_DAYS = 7
@@ -55,15 +55,16 @@ TRIGGERS = {
 }
 
 
-class PublishRefused(ValueError):
-    """An administrator's publish came too soon after the previous one (message id + when)."""
+class PublishRefused(MessageError):
+    """An administrator's publish came too soon after the previous one: the message says `when`
+    the next one may be made (in English UTC; a page shows `next_at` in its own form)."""
 
     def __init__(self, message: str, next_at: datetime):
-        super().__init__(message)
+        super().__init__(message, when=next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
         self.next_at = next_at
 
 
-class InvalidPeriod(ValueError):
+class InvalidPeriod(MessageError):
     """The publication period is not a whole number of days from 1 to 90 (message id)."""
 
 
@@ -315,93 +316,281 @@ def _meta(figs: dict, key: tuple, families: list[anonymity.Family]) -> dict:
             "bands": {f: list(g.bounds) for f, g in mine.items() if g.status == anonymity.BAND}}
 
 
+# --- the figure kinds ---------------------------------------------------------------------------
+# A publication holds the groups of every kind in FIGURE_KINDS, decided in the table's order: the
+# kinds of one audit together (one universe: the audit sees them all), each against the earlier
+# releases of its audit's kinds. A kind's row says how its groups and their members are found, the
+# breakdowns the audit checks, the figure families the gate decides, and how a new group's figures
+# are computed. The roster (who is in the programme) is stored beside them, never shown.
+
+
+@dataclass
+class _Universe:
+    """What a publication is computed from, read once and shared by every figure kind; the
+    decisions of the audits made so far (the leaders' own view continues management's)."""
+
+    framework: Framework
+    prog: Programme
+    values: list[list]  # municipalities, areas, levels
+    ks: dict[str, int]  # the k per round
+    k_now: int  # participation's k
+    coalition: int
+    df: object  # assessment_figures.frame: one row per submitted attempt that counts
+    pairs: object  # assessment_figures.paired: start->end of leaders who took both
+    arrays: assessment_figures.Arrays
+    pair_arrays: assessment_figures.Arrays
+    marks: np.ndarray  # importance codes per attempt (assessment_figures.importance_codes)
+    snapped: np.ndarray
+    respondent_of: dict[int, str]
+    people: object  # participation.person_steps with each leader-in-a-state's member id
+    decisions: dict[tuple, anonymity.Decision] = field(default_factory=dict)
+    ranks: dict[tuple, tuple] = field(default_factory=dict)
+
+    @property
+    def k_pair(self) -> int:
+        return max(self.ks.values())
+
+    def person(self, member: int):
+        """Whose attempt a member is (the audit counts a person once)."""
+        return self.respondent_of.get(member, member)
+
+
+def _universe(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, settings) -> _Universe:
+    df = assessment_figures.frame(db, framework, exclude=identities.uncounted_respondents(db, settings.pseudonym_secret))
+    pairs = assessment_figures.paired(df)
+    marks, snapped = assessment_figures.importance_codes(db, framework, df["member"].tolist())
+    people = participation.person_steps(db)
+    return _Universe(
+        framework=framework, prog=prog, values=[list(org.municipalities), list(org.areas), list(org.levels)],
+        ks={r: organisation.round_k(db, r) for r in assessment_figures.ROUNDS}, k_now=organisation.min_group_size(db),
+        coalition=settings.coalition, df=df, pairs=pairs, arrays=assessment_figures.Arrays.of(df, framework),
+        pair_arrays=assessment_figures.Arrays.of(pairs, framework), marks=marks, snapped=snapped,
+        respondent_of=dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall()),
+        people=people.assign(member=participation.member_ids(people, prog)),
+    )
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A group as found: its members, its k, its place in the deciding order, its rows (a mask)."""
+
+    row: Row
+    k: int
+    rank: tuple
+    mask: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class FigureKind:
+    """One kind of figure a publication holds (a row of FIGURE_KINDS)."""
+
+    kind: str
+    audit: str  # the kinds of one audit are decided together, in one universe
+    reader: str  # "management" (the management pages) or "leaders" (drawn on a leader's wheel)
+    member: str  # what one member is: "attempt" (a submitted assessment) or "leader" (in one state)
+    held_from: str  # a held group shows the figures of: "latest" publication, or the latest "own" one of its kind
+    groups: Callable[[_Universe], list[tuple]]  # every group of the kind, in deciding order
+    members: Callable[[_Universe, tuple], _Group | None]  # how a group's members are found (None: no group now)
+    breakdowns: Callable[[_Universe], list[tuple]]  # (parent key, child keys) the audit checks
+    families: Callable[[_Universe], list[anonymity.Family]]  # the figure families the gate decides
+    gate_k: Callable[[_Universe], int]  # the k the figure gate holds the kind's groups to
+    figures: Callable[[_Universe, _Group, int, dict], str]  # a new group's figures (JSON) at k, as released
+
+    def person(self, u: _Universe) -> Callable[[int], object]:
+        return u.person if self.member == "attempt" else participation.person_of
+
+
+def _assessment_groups(u: _Universe) -> list[tuple]:
+    return [(rnd, *grp) for rnd in assessment_figures.ROUNDS for grp in anonymity.lattice(u.values)]
+
+
+def _assessment_members(u: _Universe, grp: tuple) -> _Group:
+    mask = assessment_figures.in_group(u.df, grp[0], grp[1:], u.arrays)
+    members = frozenset(u.df["member"].to_numpy()[mask].tolist())
+    return _Group(Row(members), u.ks[grp[0]], _rank(grp[1:], len(members)), mask)
+
+
+def _assessment_breakdowns(u: _Universe) -> list[tuple]:
+    return [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
+            for rnd in assessment_figures.ROUNDS for p, ch in anonymity.families(u.values)]
+
+
+def _assessment_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    return assessment_figures.figures(u.df, g.mask, u.framework, k, u.marks, released, u.arrays).to_json()
+
+
+def _paired_members(u: _Universe, grp: tuple) -> _Group:
+    mask = assessment_figures.in_group(u.pairs, "end", grp, u.pair_arrays)
+    row = Row(frozenset(u.pairs["member"].to_numpy()[mask].tolist()),
+              frozenset(u.pairs["start_member"].to_numpy()[mask].tolist()))
+    return _Group(row, u.k_pair, _rank(grp, len(row.plus)), mask)
+
+
+def _paired_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    return assessment_figures.change(u.df, u.pairs, g.mask, u.framework, k, released).to_json()
+
+
+def _overlay_groups(u: _Universe) -> list[tuple]:
+    """The cohort means a leader may draw on her wheel: all, her area, her level, per round."""
+    return [grp for rnd in assessment_figures.ROUNDS
+            for grp in [(rnd, None, None, None), *((rnd, None, a, None) for a in u.values[1]),
+                        *((rnd, None, None, lv) for lv in u.values[2])]]
+
+
+def _overlay_members(u: _Universe, grp: tuple) -> _Group | None:
+    """The members management's group was shown with (none when not shown: nor to leaders), at
+    k + c: a leader is inside the sets she sees, and c colleagues may share their own wheels."""
+    shown = _key("assessment", grp)
+    d = u.decisions.get(shown)
+    if d is None or d.row is None:
+        return None
+    return _Group(d.row, u.ks[grp[0]] + u.coalition, u.ranks[shown])
+
+
+def _overlay_breakdowns(u: _Universe) -> list[tuple]:
+    out = []
+    for rnd in assessment_figures.ROUNDS:
+        parent = _key("overlay", (rnd, None, None, None))
+        out.append((parent, [_key("overlay", (rnd, None, a, None)) for a in u.values[1]]))
+        out.append((parent, [_key("overlay", (rnd, None, None, lv)) for lv in u.values[2]]))
+    return out
+
+
+def _overlay_families(u: _Universe) -> list[anonymity.Family]:
+    return [f for f in assessment_figures.assessment_families(u.df, None, u.framework)
+            if f.id.startswith(("v:total", "v:c:", "v:a:"))]
+
+
+def _overlay_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    """Rounded as shown."""
+    mask = np.isin(u.df["member"].to_numpy(), np.fromiter(g.row.plus, dtype=np.int64, count=len(g.row.plus)))
+    return assessment_figures.overlay_figures(
+        assessment_figures.figures(u.df, mask, u.framework, k, None, released, u.arrays)).to_json()
+
+
+def _participation_members(u: _Universe, grp: tuple) -> _Group:
+    mask = participation.in_group(u.people, grp)
+    members = frozenset(u.people["member"].to_numpy()[mask].tolist())
+    return _Group(Row(members), u.k_now, _rank(grp, len(members)), mask)
+
+
+def _participation_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    return json.dumps(participation.counts(u.people, g.mask, u.prog, released))
+
+
+def _breakdowns_of(kind: str, values: Callable[[_Universe], list[list]]) -> Callable[[_Universe], list[tuple]]:
+    """Each group of `kind` over `values` with its children one value finer."""
+    return lambda u: [(_key(kind, p), [_key(kind, c) for c in ch]) for p, ch in anonymity.families(values(u))]
+
+
+def _places(u: _Universe) -> list[list]:
+    return u.values[:2]  # municipalities and areas: participation has no level
+
+
+FIGURE_KINDS: tuple[FigureKind, ...] = (
+    # assessment groups per round, and the start->end change of leaders who took both: one audit
+    FigureKind(
+        kind="assessment", audit="assessment", reader="management", member="attempt", held_from="latest",
+        groups=_assessment_groups, members=_assessment_members, breakdowns=_assessment_breakdowns,
+        families=lambda u: assessment_figures.assessment_families(u.df, u.marks, u.framework),
+        gate_k=lambda u: u.k_pair, figures=_assessment_figures),
+    FigureKind(
+        kind="paired", audit="assessment", reader="management", member="attempt", held_from="latest",
+        groups=lambda u: anonymity.lattice(u.values), members=_paired_members,
+        breakdowns=_breakdowns_of("paired", lambda u: u.values),
+        families=lambda u: assessment_figures.paired_families(u.df, u.pairs, u.framework),
+        gate_k=lambda u: u.k_pair, figures=_paired_figures),
+    # the leaders' own view: management's shown groups a leader may draw on her wheel, at k + c
+    FigureKind(
+        kind="overlay", audit="overlay", reader="leaders", member="attempt", held_from="own",
+        groups=_overlay_groups, members=_overlay_members, breakdowns=_overlay_breakdowns,
+        families=_overlay_families, gate_k=lambda u: u.k_pair + u.coalition, figures=_overlay_figures),
+    # participation: counts of leaders (a member is a leader in one state)
+    FigureKind(
+        kind="participation", audit="participation", reader="management", member="leader", held_from="latest",
+        groups=lambda u: anonymity.lattice(_places(u)), members=_participation_members,
+        breakdowns=_breakdowns_of("participation", _places),
+        families=lambda u: participation.families(u.people, u.prog),
+        gate_k=lambda u: u.k_now, figures=_participation_figures),
+)
+
+
+def _audits() -> list[list[FigureKind]]:
+    """FIGURE_KINDS cut into its audits, in the table's order."""
+    out: list[list[FigureKind]] = []
+    for fk in FIGURE_KINDS:
+        if out and out[-1][0].audit == fk.audit:
+            out[-1].append(fk)
+        else:
+            out.append([fk])
+    return out
+
+
+def _decide(out: Plan, u: _Universe, kinds: list[FigureKind], db: sqlite_utils.Database, stored: list[Stored],
+            latest_releases: tuple, history: list) -> anonymity.Outcome:
+    """Decide one audit's groups against the earlier releases of its kinds, gate the figures of
+    every new group, and add them to the plan (kind by kind, in the table's order)."""
+    names = {fk.kind for fk in kinds}
+    found: dict[tuple, _Group] = {}
+    cands: list[Candidate] = []
+    for fk in kinds:
+        for grp in fk.groups(u):
+            g = fk.members(u, grp)
+            if g is not None:
+                key = _key(fk.kind, grp)
+                found[key] = g
+                cands.append(Candidate(key, fk.kind, g.row, g.k, g.rank))
+    if kinds[0].held_from == "own":
+        latest_releases = _latest_releases_of_kind(db, stored, kinds[0].kind)
+    previous, prev_figures, origin = latest_releases
+    breakdowns = {fk.kind: fk.breakdowns(u) for fk in kinds}
+    person = kinds[0].person(u)
+    outcome = anonymity.decide(cands, previous, [h for h in history if h[0] in names],
+                               [b for fk in kinds for b in breakdowns[fk.kind]], person)
+    for fk in kinds:
+        mine = [c for c in cands if c.kind == fk.kind]
+        families = fk.families(u)
+        figs = _figure_gate(fk.kind, mine, outcome, stored, origin, families, breakdowns[fk.kind],
+                            person, fk.gate_k(u))
+
+        def compute(kind, key, k, fk=fk, figs=figs, families=families):
+            return fk.figures(u, found[key], k, {f.id: figs[(key, f.id)] for f in families if (key, f.id) in figs})
+
+        _collect(out, mine, outcome, prev_figures, compute,
+                 lambda key, kind, figs=figs, families=families: _meta(figs, key, families))
+    u.decisions.update(outcome.decisions)
+    u.ranks.update({c.key: c.rank for c in cands})
+    return outcome
+
+
 def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, trigger: str,
          now: datetime | None = None, settings=None) -> Plan:
-    """Compute a publication (nothing stored): every group of every kind, decided against
-    every earlier publication, and every figure of every new group (the gate: anonymity.py).
-    `settings` (config.Settings, loaded when not given) brings the pseudonym secret (whose
-    leaders do not count yet: identities.py) and the leaders' coalition c."""
+    """Compute a publication (nothing stored): every group of every kind (FIGURE_KINDS), decided
+    against every earlier publication, and every figure of every new group (the gate:
+    anonymity.py). `settings` (config.Settings, loaded when not given) brings the pseudonym
+    secret (whose leaders do not count yet: identities.py) and the leaders' coalition c."""
     if settings is None:
         settings = config.load_settings()
     now = now or now_utc()
     stored = _history(db)
     history = list(dict.fromkeys((s.kind, s.row) for s in stored))
-    previous, prev_figures, origin = _previous(db, stored)
+    latest_releases = _previous(db, stored)
+    u = _universe(db, framework, org, prog, settings)
     out = Plan(made_at=now, trigger=trigger)
-    values = [list(org.municipalities), list(org.areas), list(org.levels)]
-    ks = {r: organisation.round_k(db, r) for r in assessment_figures.ROUNDS}
-    k_now = organisation.min_group_size(db)
+    audit_rounds = 0
+    for kinds in _audits():
+        outcome = _decide(out, u, kinds, db, stored, latest_releases, history)
+        if kinds[0].reader == "management":
+            audit_rounds += outcome.audit_rounds
+    out.snapshot = _snapshot(u.df, u.marks, u.snapped, framework, history, out.sets)
+    out.summary = _summary(db, out, u, now, audit_rounds)
+    return out
 
-    # assessments and start->end change: one universe (the audit sees both)
-    df = assessment_figures.frame(db, framework, exclude=identities.uncounted_respondents(db, settings.pseudonym_secret))
-    pairs = assessment_figures.paired(df)
-    marks, snapped = assessment_figures.importance_codes(db, framework, df["member"].tolist())
-    respondent_of = dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall())
-    person = lambda m: respondent_of.get(m, m)  # noqa: E731
-    arrays, pair_arrays = assessment_figures.Arrays.of(df, framework), assessment_figures.Arrays.of(pairs, framework)
-    cands, masks, fams = [], {}, {"assessment": [], "paired": []}
-    for rnd in assessment_figures.ROUNDS:
-        for grp in anonymity.lattice(values):
-            mask = assessment_figures.in_group(df, rnd, grp, arrays)
-            key = _key("assessment", (rnd, *grp))
-            masks[key] = mask
-            members = frozenset(df["member"].to_numpy()[mask].tolist())
-            cands.append(Candidate(key, "assessment", Row(members), ks[rnd], _rank(grp, len(members))))
-        fams["assessment"] += [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
-                               for p, ch in anonymity.families(values)]
-    k_pair = max(ks.values())
-    for grp in anonymity.lattice(values):
-        mask = assessment_figures.in_group(pairs, "end", grp, pair_arrays)
-        key = _key("paired", grp)
-        masks[key] = mask
-        row = Row(frozenset(pairs["member"].to_numpy()[mask].tolist()), frozenset(pairs["start_member"].to_numpy()[mask].tolist()))
-        cands.append(Candidate(key, "paired", row, k_pair, _rank(grp, len(row.plus))))
-    fams["paired"] = [(_key("paired", p), [_key("paired", c) for c in ch]) for p, ch in anonymity.families(values)]
-    outcome = anonymity.decide(
-        cands, previous, [h for h in history if h[0] in ("assessment", "paired")], fams["assessment"] + fams["paired"],
-        person,
-    )
-    families = {"assessment": assessment_figures.assessment_families(df, marks, framework),
-                "paired": assessment_figures.paired_families(df, pairs, framework)}
-    figs = {}
-    for kind in ("assessment", "paired"):
-        figs.update(_figure_gate(kind, [c for c in cands if c.kind == kind], outcome, stored, origin, families[kind],
-                                 fams[kind], person, k_pair))
 
-    def compute(kind: str, key: tuple, k: int) -> str:
-        released = {f.id: figs[(key, f.id)] for f in families[kind] if (key, f.id) in figs}
-        if kind == "assessment":
-            return assessment_figures.figures(df, masks[key], framework, k, marks, released, arrays).to_json()
-        return assessment_figures.change(df, pairs, masks[key], framework, k, released).to_json()
-
-    _collect(out, cands, outcome, prev_figures, compute, lambda key, kind: _meta(figs, key, families[kind]))
-    out.snapshot = _snapshot(df, marks, snapped, framework, history, out.sets)
-    _overlay(out, db, df, arrays, framework, values, ks, settings.coalition, outcome, cands, stored, person)
-
-    # participation: a member is a leader in one state
-    people = participation.person_steps(db)
-    people = people.assign(member=participation.member_ids(people, prog))
-    munis_areas = [list(org.municipalities), list(org.areas)]
-    pcands, pmasks = [], {}
-    for grp in anonymity.lattice(munis_areas):
-        mask = participation.in_group(people, grp)
-        key = _key("participation", grp)
-        pmasks[key] = mask
-        members = frozenset(people["member"].to_numpy()[mask].tolist())
-        pcands.append(Candidate(key, "participation", Row(members), k_now, _rank(grp, len(members))))
-    pfams = [(_key("participation", p), [_key("participation", c) for c in ch]) for p, ch in anonymity.families(munis_areas)]
-    poutcome = anonymity.decide(
-        pcands, previous, [h for h in history if h[0] == "participation"], pfams, participation.person_of,
-    )
-    pfamilies = participation.families(people, prog)
-    pfigs = _figure_gate("participation", pcands, poutcome, stored, origin, pfamilies, pfams, participation.person_of, k_now)
-    _collect(out, pcands, poutcome, prev_figures,
-             lambda kind, key, k: json.dumps(participation.counts(
-                 people, pmasks[key], prog, {f.id: pfigs[(key, f.id)] for f in pfamilies if (key, f.id) in pfigs})),
-             lambda key, kind: _meta(pfigs, key, pfamilies))
-
-    # the roster, to tell management how many joined or left since the previous publication
-    roster = frozenset(int(u) for u in people["id"].tolist())
+def _summary(db: sqlite_utils.Database, out: Plan, u: _Universe, now: datetime, audit_rounds: int) -> dict:
+    """The publication's summary, and the roster stored beside its sets (to tell management how
+    many joined or left since the previous publication)."""
+    roster = frozenset(int(i) for i in u.people["id"].tolist())
     old = db.execute(
         "SELECT members FROM released_sets WHERE kind = 'roster' AND publication_id IN "
         f"(SELECT id FROM publications WHERE cohort_id = {programme_runs.RUNNING_ID}) "
@@ -414,62 +603,24 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
         if s.kind in counts:
             counts[s.kind][s.status] += 1
     last = latest(db)
-    out.summary = {
-        "k": {**ks, "participation": k_now, "coalition": settings.coalition},
+    return {
+        "k": {**u.ks, "participation": u.k_now, "coalition": u.coalition},
         "counts": counts,
         "roster": {"n": len(roster), "added": None if old_roster is None else len(roster - old_roster),
                    "removed": None if old_roster is None else len(old_roster - roster)},
         # identities counted in figures since the previous publication (identities.py)
         "identities": {"new": identities.counted_between(db, last.made_at.isoformat() if last else None,
                                                          now.isoformat())},
-        "audit_rounds": outcome.audit_rounds + poutcome.audit_rounds,
+        "audit_rounds": audit_rounds,
     }
-    return out
 
 
-def _overlay(out: Plan, db, df, arrays, framework: Framework, values, ks: dict, coalition: int,
-             outcome: anonymity.Outcome, cands: list[Candidate], stored: list[Stored], person) -> None:
-    """The leaders' own view: the cohort means a leader may draw on her wheel ("all", her area,
-    her level per round), a release of its own ("overlay") decided at k + c against every
-    earlier leader-visible set (a leader is inside the sets she sees, and c colleagues may share
-    their own wheels), with its breakdowns (every area and level is some leader's own), and
-    its figures rounded as shown."""
-    org_keys = []
-    for rnd in assessment_figures.ROUNDS:
-        org_keys.append((rnd, None, None, None))
-        org_keys += [(rnd, None, a, None) for a in values[1]] + [(rnd, None, None, lv) for lv in values[2]]
-    by_key = {c.key: c for c in cands}
-    ocands, rows = [], {}
-    for grp in org_keys:
-        mkey = _key("assessment", grp)
-        d = outcome.decisions.get(mkey)
-        if d is None or d.row is None:
-            continue  # not shown to management: nor to leaders
-        key = _key("overlay", grp)
-        rows[key] = d.row
-        ocands.append(Candidate(key, "overlay", d.row, ks[grp[0]] + coalition, by_key[mkey].rank))
-    ofams = []
-    for rnd in assessment_figures.ROUNDS:
-        parent = _key("overlay", (rnd, None, None, None))
-        ofams.append((parent, [_key("overlay", (rnd, None, a, None)) for a in values[1]]))
-        ofams.append((parent, [_key("overlay", (rnd, None, None, lv)) for lv in values[2]]))
-    oprevious, ofigures, oorigin = {}, {}, {}
-    for key, (prev, figs, origin) in _latest_of_kind(db, stored, "overlay").items():
-        oprevious[key], ofigures[key], oorigin[key] = prev, figs, origin
-    ohistory = list(dict.fromkeys((s.kind, s.row) for s in stored if s.kind == "overlay"))
-    ooutcome = anonymity.decide(ocands, oprevious, ohistory, ofams, person)
-    k = max(ks.values()) + coalition
-    value_families = [f for f in assessment_figures.assessment_families(df, None, framework)
-                      if f.id.startswith(("v:total", "v:c:", "v:a:"))]
-    figs = _figure_gate("overlay", ocands, ooutcome, stored, oorigin, value_families, ofams, person, k)
-    member_ids = df["member"].to_numpy()
-
-    def compute(kind: str, key: tuple, k_: int) -> str:
-        released = {f.id: figs[(key, f.id)] for f in value_families if (key, f.id) in figs}
-        mask = np.isin(member_ids, np.fromiter(rows[key].plus, dtype=np.int64, count=len(rows[key].plus)))
-        return assessment_figures.overlay_figures(assessment_figures.figures(df, mask, framework, k_, None, released, arrays)).to_json()
-
-    _collect(out, ocands, ooutcome, ofigures, compute, lambda key, kind: _meta(figs, key, value_families))
+def _latest_releases_of_kind(db, stored: list[Stored], kind: str) -> tuple[dict, dict, dict]:
+    """As _previous, but from the latest publication that holds the kind."""
+    previous, figures, origin = {}, {}, {}
+    for key, (prev, figs, hit) in _latest_of_kind(db, stored, kind).items():
+        previous[key], figures[key], origin[key] = prev, figs, hit
+    return previous, figures, origin
 
 
 def _latest_of_kind(db, stored: list[Stored], kind: str) -> dict:

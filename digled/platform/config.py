@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from digled.platform import db
+from digled.platform import db, migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "data"
@@ -72,7 +72,10 @@ SECRET_SETTINGS = {
 
 
 class ConfigError(Exception):
-    """A setting is missing or invalid. Raised at start-up; the message names the setting."""
+    """A setting is missing or invalid. Raised at start-up; the message names the setting.
+
+    Not user-facing (no MessageError): it names the operator's environment variable, in English;
+    a page that meets it says so in its own words and may show this text as the operator's."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +313,7 @@ def open_database(settings: Settings):
     (ConfigError). The app's start-up and every command line use this."""
 
 
-    database = db.open_and_migrate(settings.db_path)
+    database = migrations.open_and_migrate(settings.db_path)
     try:
         since = db.get_setting(database, STARTED_OUTSIDE_DEMO)
         if settings.demo and since:

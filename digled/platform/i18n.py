@@ -28,8 +28,14 @@ LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
 
 
+def N_(message: str) -> str:
+    """Mark a message id for extraction without translating it (translated where shown)."""
+    return message
+
+
 class MessageError(ValueError):
-    """A refusal a page shows to the user. `msg` is a message id (translated by the page with
+    """A refusal a page shows to the user: the one base class of the domain's user-facing errors
+    (tests/platform/test_i18n.py lists them). `msg` is a message id (translated by the page with
     `t`), `params` fill its placeholders; str(e) is the English text (CLI, logs)."""
 
     def __init__(self, msg: str, **params):
@@ -37,14 +43,32 @@ class MessageError(ValueError):
         self.params = params
         super().__init__(msg.format(**params))
 
-    def text(self, t: Callable[[str], str]) -> str:
-        """The message in the page's language."""
-        return t(self.msg).format(**self.params)
+    def text(self, t: Callable[[str], str] = str, **shown) -> str:
+        """The message in the language of `t` (English without one); `shown` replaces params by
+        their form on the page (a moment in the page's language)."""
+        return t(self.msg).format(**{**self.params, **shown})
 
 
-def N_(message: str) -> str:
-    """Mark a message id for extraction without translating it (translated where shown)."""
-    return message
+class ProblemsError(MessageError):
+    """A refusal of several problems at once (a form, a list, a file): nothing was saved. Each
+    problem names where it is and carries a message id with its params; a page may lay them out
+    one by one. str(e) lists them in English, text(t) in the page's language."""
+
+    SUMMARY = N_("Nothing was saved: {problems}")
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(self.SUMMARY, problems=self._listed(lambda s: s))
+
+    def _each(self, t: Callable[[str], str]) -> list[str]:
+        """Each problem as "where: what" in the language of `t` (a subclass says where)."""
+        raise NotImplementedError
+
+    def _listed(self, t: Callable[[str], str]) -> str:
+        return "; ".join(self._each(t))
+
+    def text(self, t: Callable[[str], str] = str, **shown) -> str:
+        return t(self.msg).format(problems=self._listed(t))
 
 
 def po_path(lang: str) -> Path:

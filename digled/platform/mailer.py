@@ -38,7 +38,10 @@ TIMEOUT_S = 30
 
 
 class MailError(Exception):
-    """A message could not be delivered (connection refused, rejected, no encryption...)."""
+    """A message could not be delivered (connection refused, rejected, no encryption...).
+
+    Not user-facing (no MessageError): the text is the mail server's own; a page wraps it in its
+    own translated sentence."""
 
 
 @dataclass(frozen=True)

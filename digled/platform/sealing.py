@@ -39,7 +39,9 @@ ID_BITS = 62
 
 
 class SealError(ValueError):
-    """A sealed value cannot be opened: a different secret, another respondent, or damage."""
+    """A sealed value cannot be opened: a different secret, another respondent, or damage.
+
+    Not user-facing (no MessageError): the caller treats the value as unknown; nobody is told."""
 
 
 def _key(secret: str, respondent: str) -> bytes:

@@ -81,7 +81,9 @@ class FilmRefused(MessageError):
 
 
 class HandbookLocked(Exception):
-    """The handbook is not (or no longer) unlocked for this user: nothing is served."""
+    """The handbook is not (or no longer) unlocked for this user: nothing is served.
+
+    Not user-facing (no MessageError): it stops the download so nothing is served; no page shows it."""
 
 
 def film_problem(url: str) -> str | None:

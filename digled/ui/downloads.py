@@ -26,7 +26,9 @@ from digled.ui import session
 
 
 class NotAllowed(Exception):
-    """The user lost the role or the account since the page was drawn: nothing is made."""
+    """The user lost the role or the account since the page was drawn: nothing is made.
+
+    Not user-facing (no MessageError): it stops the download so nothing is served; no page shows it."""
 
 
 def with_database(make: Callable[[sqlite_utils.Database], bytes | str], username: str,

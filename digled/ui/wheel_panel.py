@@ -71,9 +71,9 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
     # overlap another or the centre at any width
     chart, listing = st.columns([3, 2])
     with chart:
-        fig = wheel.wheel(fw, scores, lang, labels, previous=previous.scores if previous else None, numbered=True,
-                          targets=profile.levels, target_label=profile_label,
-                          overlay=overlay_scores, overlay_label=overlay_label)
+        fig = wheel.wheel(fw, scores, lang, labels, wheel.WheelOptions(
+            previous=previous.scores if previous else None, numbered=True, targets=profile.levels,
+            target_label=profile_label, overlay=overlay_scores, overlay_label=overlay_label))
         table = results.table(framed, scores, lang, t)
         if drawn:
             table[t("Published mean")] = [

@@ -14,7 +14,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from digled import cli
 from digled.accounts import auth, importer
-from digled.platform import audit, db
+from digled.platform import audit, db, migrations
 from tests.apptest import ROOT
 
 HEADER = "name,e-mail,municipality,area,leader level"
@@ -217,7 +217,7 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 def _fresh() -> db.sqlite_utils.Database:
-    d = db.open_and_migrate(":memory:")
+    d = migrations.open_and_migrate(":memory:")
     auth.create_user(d, username="anne", name="Anne", email="anne@glostrup.dk")
     return d
 

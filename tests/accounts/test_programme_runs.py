@@ -14,7 +14,7 @@ from digled.assessment import answering
 from digled.content import programme
 from digled.insight import assessment_figures, publications
 from digled.platform import db as storage
-from digled.platform import pseudonyms
+from digled.platform import migrations, pseudonyms
 from tests import attacker
 from tests.conftest import SECRET
 from tests.insight.test_attacks_management import AREAS, LEVELS, MUNIS, World
@@ -46,7 +46,7 @@ def test_an_existing_database_migrates_into_its_first_cohort_without_loss(demo_d
     _publish(demo_db, framework)
     path = tmp_path / "v10.db"
     v10 = storage.connect(path)
-    storage.migrate(v10, target=10)
+    migrations.migrate(v10, target=10)
     v10.execute("PRAGMA foreign_keys = OFF")  # copied table by table, in any order
     # copy every v10 table's rows of the demo database into it
     for table in _counts(v10):
@@ -59,7 +59,7 @@ def test_an_existing_database_migrates_into_its_first_cohort_without_loss(demo_d
     before = _counts(v10)
     rounds = dict(v10.execute("SELECT round, COUNT(*) FROM assessments GROUP BY round").fetchall())
     assert rounds["start"] > 20 and rounds["end"] > 5 and before["publications"] >= 1
-    assert storage.migrate(v10) == storage.SCHEMA_VERSION
+    assert migrations.migrate(v10) == migrations.SCHEMA_VERSION
 
     after = _counts(v10)
     assert {t: n for t, n in after.items() if t in before} == before  # nothing lost, nothing added
@@ -77,13 +77,13 @@ def test_an_existing_database_migrates_into_its_first_cohort_without_loss(demo_d
 
 def test_without_a_run_name_the_first_cohort_is_named_by_the_kickoff_year(tmp_path):
     d = storage.connect(tmp_path / "x.db")
-    storage.migrate(d, target=10)
+    migrations.migrate(d, target=10)
     with storage.write(d):
         d.execute("INSERT INTO settings (key, value) VALUES ('kickoff_date', '2027-01-11')")
-    storage.migrate(d)
+    migrations.migrate(d)
     assert programme_runs.running(d).name == "Digital ledelse 2027"
     d.close()
-    empty = storage.open_and_migrate(tmp_path / "y.db")
+    empty = migrations.open_and_migrate(tmp_path / "y.db")
     assert programme_runs.running(empty).name == f"Digital ledelse {date.today().year}"
     empty.close()
 

@@ -6,7 +6,7 @@ import pytest
 
 from digled.accounts import auth, programme_runs
 from digled.assessment import answering
-from digled.platform import db, pseudonyms
+from digled.platform import db, migrations, pseudonyms
 
 SECRET = "s" * 40
 
@@ -79,7 +79,7 @@ def test_submit_scores_closes_and_is_idempotent(database, framework, respondent)
 
 def test_submit_racing_a_second_tab_gives_one_assessment(tmp_path, framework, respondent):
     path = tmp_path / "digled.db"
-    d0 = db.open_and_migrate(path)
+    d0 = migrations.open_and_migrate(path)
     d = answering.start(d0, respondent, "start", secret=SECRET)
     _answer_all(d0, framework, d.id)
     out, errors = [], []

@@ -1,4 +1,7 @@
+import dataclasses
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from digled.assessment import results, scoring, wheel
 from digled.insight import assessment_figures
@@ -12,7 +15,7 @@ def _scores(framework, value):
 
 def test_wheel_has_16_wedges_in_area_colours_filled_to_the_score(framework):
     s = _scores(framework, 3)
-    fig = wheel.wheel(framework, s, "da", LABELS, previous=_scores(framework, 2))
+    fig = wheel.wheel(framework, s, "da", LABELS, wheel.WheelOptions(previous=_scores(framework, 2)))
     bars = [t for t in fig.data if t.type == "barpolar"]
     assert fig.layout.polar.barmode == "overlay"  # stacked bars would push the fill off the chart
     background, areas = bars[0], bars[1:]
@@ -54,7 +57,7 @@ def test_long_labels_are_wrapped():
 
 def test_numbered_wheel_labels_are_short_numbers_and_match_the_list(framework):
     s = _scores(framework, 3)
-    fig = wheel.wheel(framework, s, "da", LABELS, numbered=True)
+    fig = wheel.wheel(framework, s, "da", LABELS, wheel.WheelOptions(numbered=True))
     assert list(fig.layout.polar.angularaxis.ticktext) == [str(n) for n in range(1, 17)]
     assert fig.layout.polar.hole >= 0.2 and fig.layout.margin.l <= 40  # fits a 390 px phone
     listed = results.wheel_list(framework, s, "da")
@@ -131,8 +134,8 @@ def _levels(framework, value):
 def test_wheel_draws_the_given_target_levels_and_names_the_profile(framework):
     s = scoring.score(framework, {i.id: 3 for i in framework.items})
     targets = _levels(framework, 2) | {framework.competences[0].id: 8}
-    fig = wheel.wheel(framework, s, "da", LABELS, numbered=True, targets=targets,
-                      target_label="Målprofil: Mellemleder (foreløbig)")
+    fig = wheel.wheel(framework, s, "da", LABELS, wheel.WheelOptions(
+        numbered=True, targets=targets, target_label="Målprofil: Mellemleder (foreløbig)"))
     (line,) = [d for d in fig.data if d.type == "scatterpolar"]
     assert line.name == "Målprofil: Mellemleder (foreløbig)"
     assert list(line.r) == [93.75] + [18.75] * 15 + [93.75]  # (8 - .5) * 12.5, (2 - .5) * 12.5, closed
@@ -144,7 +147,8 @@ def test_wheel_overlays_the_cohort_mean_leaving_gaps_for_hidden_values(framework
     s = scoring.score(framework, {i.id: 3 for i in framework.items})
     f = assessment_figures.Figures(n=7, hidden=False, competences={c.id: 40.0 for c in framework.competences}, total=40.0)
     f.competences[framework.competences[3].id] = None
-    fig = wheel.wheel(framework, s, "en", LABELS, overlay=assessment_figures.as_scores(f, framework), overlay_label="All leaders")
+    fig = wheel.wheel(framework, s, "en", LABELS, wheel.WheelOptions(
+        overlay=assessment_figures.as_scores(f, framework), overlay_label="All leaders"))
     names = [d.name for d in fig.data if d.type == "scatterpolar"]
     assert names == ["target", "All leaders"]
     mean = fig.data[-1]
@@ -157,3 +161,12 @@ def test_svg_draws_the_given_targets(framework):
     dashed = [p for p in root.iter("{http://www.w3.org/2000/svg}polygon") if p.get("stroke-dasharray")][0]
     x, y = dashed.get("points").split()[0].split(",")
     assert abs((float(x) ** 2 + float(y) ** 2) ** 0.5 - (48 + 182 * 0.9375)) < 0.2
+
+
+def test_the_options_are_one_frozen_value_and_none_given_is_the_plain_wheel(framework):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        wheel.PLAIN.numbered = True  # a shared default nobody can change
+    s = _scores(framework, 3)
+    plain = wheel.wheel(framework, s, "da", LABELS)
+    assert plain.to_json() == wheel.wheel(framework, s, "da", LABELS, wheel.WheelOptions()).to_json()
+    assert [d.name for d in plain.data if d.type == "scatterpolar"] == ["target"]

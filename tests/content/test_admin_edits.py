@@ -9,7 +9,7 @@ from datetime import date, time
 import pytest
 
 from digled.content import admin_edits, programme
-from digled.platform import audit, db
+from digled.platform import audit, db, migrations
 from digled.programme import calendar_files, reflections
 from tests.apptest import app_as, page_text, shown
 
@@ -174,7 +174,7 @@ def test_a_new_question_gets_a_stable_id_a_leader_can_answer(demo_db):
 
 def test_the_cache_follows_a_change_made_by_another_connection(tmp_path):
     path = tmp_path / "shared.db"
-    first, second = db.open_and_migrate(path), db.connect(path)
+    first, second = migrations.open_and_migrate(path), db.connect(path)
     try:
         before = programme.programme(first)
         assert programme.programme(first) is before  # cached: no rebuild while nothing changed

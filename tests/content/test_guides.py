@@ -7,7 +7,7 @@ import yaml
 
 from digled.content import guides, programme
 from digled.content.loader import ContentError
-from digled.platform import audit, db
+from digled.platform import audit, db, migrations
 from tests.apptest import ROOT
 
 SEED_DEFINITION = (
@@ -221,10 +221,10 @@ def test_the_table_refuses_a_non_https_address_even_from_elsewhere(database):
 
 def test_an_old_database_gets_the_table(tmp_path):
     d = db.connect(tmp_path / "old.db")
-    db.migrate(d, target=db.MIGRATIONS.index(db._v7_guide_videos))
+    migrations.migrate(d, target=migrations.MIGRATIONS.index(migrations._v7_guide_videos))
     assert "guide_videos" not in d.table_names()
     d.close()
-    d = db.open_and_migrate(tmp_path / "old.db")
+    d = migrations.open_and_migrate(tmp_path / "old.db")
     assert "guide_videos" in d.table_names()
     d.close()
 

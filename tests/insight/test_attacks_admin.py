@@ -17,7 +17,7 @@ import pytest
 
 from digled.accounts import auth, invitations, navigation, notices, participants
 from digled.assessment import answering
-from digled.platform import db, pseudonyms
+from digled.platform import db, migrations, pseudonyms
 from digled.programme import invitation_sending
 from tests.conftest import SECRET
 
@@ -115,7 +115,7 @@ def test_attack_5_the_backup_download_links_no_answer_to_anyone(demo_db, tmp_pat
 def test_attack_5_before_the_fix_the_same_attack_names_everyone(tmp_path, framework):
     """The attacker's functions work: on rows written the old way (sequential ids, plaintext
     days) they name every leader, which is why both were removed."""
-    d = db.open_and_migrate(tmp_path / "old.db")
+    d = migrations.open_and_migrate(tmp_path / "old.db")
     uids = [auth.create_user(d, username=f"l{n}", name=f"L {n}") for n in range(12)]
     with db.write(d):
         for n, uid in enumerate(uids):

@@ -14,6 +14,7 @@ from digled.assessment import scoring
 from digled.content import loader, programme
 from digled.insight import publications
 from digled.platform import db as storage
+from digled.platform import migrations
 
 PROG = programme.programme()
 
@@ -66,7 +67,7 @@ def test_a_dry_run_stores_nothing(database):
 
 def test_a_database_from_before_publications_migrates_and_publishes(tmp_path, framework):
     d = storage.connect(tmp_path / "old.db")
-    storage.migrate(d, 3)  # the schema before publications
+    migrations.migrate(d, 3)  # the schema before publications
     answers = {i.id: 3 for i in framework.items}
     scores = json.dumps(scoring.score(framework, answers))
     with storage.write(d):
@@ -75,7 +76,7 @@ def test_a_database_from_before_publications_migrates_and_publishes(tmp_path, fr
                 "INSERT INTO assessments (respondent, round, status, started, submitted, municipality, area, level, scores) "
                 "VALUES (?, 'start', 'submitted', '2026-09-01', '2026-09-02', 'Albertslund', 'skole', 'mellemleder', ?)",
                 [f"r{i}", scores])
-    assert storage.migrate(d) == storage.SCHEMA_VERSION
+    assert migrations.migrate(d) == migrations.SCHEMA_VERSION
     made = publications.publish_if_due(d, framework, organisation.current(d), PROG)
     assert made.trigger == "first"
     s = publications.shown(d, made.id, "assessment", ("start", None, None, None))
@@ -105,7 +106,7 @@ def test_a_publication_made_meanwhile_is_decided_against(database, monkeypatch):
 
 def test_a_due_publication_is_made_in_the_background_once(tmp_path, framework):
     path = str(tmp_path / "bg.db")
-    d = storage.open_and_migrate(path)
+    d = migrations.open_and_migrate(path)
     make(d, publications.now_utc() - timedelta(days=8), "first")
     org = organisation.current(d)
     thread = publications.publish_in_background(path, framework, org, PROG)

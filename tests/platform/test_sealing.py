@@ -11,7 +11,7 @@ import pytest
 
 from digled.accounts import auth
 from digled.assessment import answering, scoring
-from digled.platform import audit, db, pseudonyms, sealing
+from digled.platform import audit, db, migrations, pseudonyms, sealing
 from tests.conftest import SECRET
 
 OTHER_SECRET = "another-secret-" + "z" * 32
@@ -123,7 +123,7 @@ def test_insert_submitted_writes_a_sealed_row_with_its_answers(database, framewo
 def _old_database(path, framework):
     """A database as digled wrote it before schema step 5: sequential ids, plaintext days."""
     d = db.connect(path)
-    db.migrate(d, target=4)
+    migrations.migrate(d, target=4)
     with db.write(d):
         for uid in (1, 2, 3):
             d.execute("INSERT INTO users (id, username, name, password_hash, activated_at) VALUES (?, ?, ?, 'x', '2015-11-01')",
@@ -155,8 +155,8 @@ def _old_database(path, framework):
 def test_rows_of_the_old_schema_are_sealed_and_keep_working_for_their_leaders(tmp_path, framework):
     path = tmp_path / "old.db"
     _old_database(path, framework)
-    d = db.open_and_migrate(path)
-    assert db.version(d) == db.SCHEMA_VERSION
+    d = migrations.open_and_migrate(path)
+    assert migrations.version(d) == migrations.SCHEMA_VERSION
     mine = pseudonyms.of_user(SECRET, 1)
     before = answering.history(d, mine, SECRET)  # works before the conversion too (plaintext)
     totals = [a.scores["total"] for a in before]
@@ -217,12 +217,12 @@ def test_the_app_seals_old_rows_at_start_up_and_shows_the_leader_her_dates(tmp_p
 def test_the_migration_keeps_admin_only_for_an_account_holding_both(tmp_path):
     path = tmp_path / "both.db"
     d = db.connect(path)
-    db.migrate(d, target=4)
+    migrations.migrate(d, target=4)
     with db.write(d):
         d.execute("INSERT INTO users (username, name, roles) VALUES ('boss', 'Boss', 'leader,management,admin')")
         d.execute("INSERT INTO users (username, name, roles) VALUES ('hr', 'HR', 'management')")
     d.close()
-    d = db.open_and_migrate(path)
+    d = migrations.open_and_migrate(path)
     boss, hr = auth.get_user(d, "boss"), auth.get_user(d, "hr")
     assert (boss.roles, boss.duty) == (("leader", "admin"), "admin")
     assert (hr.roles, hr.duty) == (("management",), "management")

@@ -9,7 +9,7 @@ import pytest
 
 from digled.accounts import auth
 from digled.content import programme
-from digled.platform import db, i18n
+from digled.platform import db, i18n, migrations
 from digled.programme import first_run
 from tests.apptest import app_as, page_text
 
@@ -21,7 +21,7 @@ TODAY = date(2026, 12, 1)  # a Tuesday
 def empty_db(tmp_path, monkeypatch):
     """A fresh installation outside demo (DIGLED_DB), with one administrator and nobody else."""
     monkeypatch.setenv("DIGLED_DEMO", "0")
-    d = db.open_and_migrate(tmp_path / "digled.db")
+    d = migrations.open_and_migrate(tmp_path / "digled.db")
     auth.create_user(d, username="chef", name="Cecilie Chef", email="chef@kommune.dk", roles=("admin",))
     yield d
     d.close()

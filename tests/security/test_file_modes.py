@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 
 from digled.cli import main
-from digled.platform import config, db, mailer
+from digled.platform import config, db, mailer, migrations
 
 
 def mode(path) -> int:
@@ -27,7 +27,7 @@ def _permissive_umask():
 
 def test_a_new_database_and_its_wal_and_shm_are_private(tmp_path):
     path = tmp_path / "new.db"
-    d = db.open_and_migrate(path)
+    d = migrations.open_and_migrate(path)
     try:
         db.set_setting(d, "x", "1")  # a write: the -wal and -shm exist now
         files = [path, path.with_name("new.db-wal"), path.with_name("new.db-shm")]
@@ -39,7 +39,7 @@ def test_a_new_database_and_its_wal_and_shm_are_private(tmp_path):
 
 def test_an_existing_world_readable_database_is_made_private(tmp_path):
     path = tmp_path / "old.db"
-    db.open_and_migrate(path).close()
+    migrations.open_and_migrate(path).close()
     for p in tmp_path.iterdir():
         p.chmod(0o644)
     d = db.connect(path)
