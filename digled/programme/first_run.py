@@ -27,6 +27,7 @@ from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError, text
 from digled.platform.validation import clean
 from digled.programme import schedule
+from digled.programme.errors import ProgrammeError
 
 STATE_KEY = "setup_state"
 COHORT_KEY = "cohort_name"
@@ -44,7 +45,7 @@ STEP_TITLES = {
 }
 
 
-class SetupError(MessageError):
+class SetupError(ProgrammeError):
     """A wizard step refused (a message id naming what is wrong; nothing saved)."""
 
 

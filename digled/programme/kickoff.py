@@ -25,8 +25,9 @@ from digled.content.loader import Text, _Checker, read_yaml
 from digled.platform import audit
 from digled.platform.config import DATA_DIR
 from digled.platform.db import write
-from digled.platform.i18n import N_, MessageError
+from digled.platform.i18n import N_
 from digled.programme import journey
+from digled.programme.errors import ProgrammeError
 
 HANDBOOK_SLOT = "handbook"
 MAX_URL = 500
@@ -76,7 +77,7 @@ class Kickoff:
         raise KeyError(talk_id)
 
 
-class FilmRefused(MessageError):
+class FilmRefused(ProgrammeError):
     """A film address that is not saved (the message names the problem)."""
 
 

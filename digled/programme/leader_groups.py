@@ -29,12 +29,13 @@ from digled.platform import audit
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError
 from digled.programme.attendance import register as register_attendance
+from digled.programme.errors import ProgrammeError
 
 MAX_NAME = 80
 CHAIR_KIND = "meeting"  # the activities a chair registers attendance for
 
 
-class GroupError(MessageError):
+class GroupError(ProgrammeError):
     """A leader-group change or a chair's registration was refused; nothing was written. A
     parameter may itself be a GroupError (the reason inside 'Leader group X: ...')."""
 

@@ -88,8 +88,8 @@ USER_FACING = {
     "digled.insight.profiles.InvalidProfile", "digled.insight.publications.InvalidPeriod",
     "digled.insight.publications.PublishRefused", "digled.platform.i18n.ProblemsError",
     "digled.programme.errors.ProgrammeError", "digled.programme.first_run.SetupError",
-    "digled.programme.journey.JourneyError", "digled.programme.journey.ScheduleError",
-    "digled.programme.journey.ScheduleWarning", "digled.programme.kickoff.FilmRefused",
+    "digled.programme.journey.JourneyError", "digled.programme.schedule.ScheduleError",
+    "digled.programme.schedule.ScheduleWarning", "digled.programme.kickoff.FilmRefused",
     "digled.programme.leader_groups.GroupError", "digled.programme.service.ServiceError",
     "digled.programme.workshops.WorkshopError",
 }
