@@ -77,3 +77,18 @@ def test_imports_inside_functions_only_where_allowed():
 def test_every_package_says_what_it_owns(package):
     doc = ast.get_docstring(ast.parse((ROOT / "digled" / package / "__init__.py").read_text(encoding="utf-8")))
     assert doc and len(doc) > 80
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != "ui"])
+def test_no_domain_module_holds_thread_state(package):
+    """Publications are made by the daily job and explicit presses, never in a thread a reader
+    started (issue 19): no domain module imports threading (so none keeps module-level thread
+    state such as a lock or a set of running jobs)."""
+    users = []
+    for path in (ROOT / "digled" / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) else [])
+            if any(n and n.split(".")[0] in ("threading", "_thread", "concurrent") for n in names):
+                users.append(str(path.relative_to(ROOT)))
+    assert users == []
