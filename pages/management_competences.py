@@ -30,7 +30,7 @@ def _excel(frame, sheet: str) -> bytes:
 
 
 st.title(t("Competences in the cohort"))
-pub = publication.pick(db, t, lang)
+pub = publication.pick(db, user, t, lang)
 if pub is None:
     st.stop()
 st.caption(t("Published figures, never live answers: a group is shown only when it holds at least {k} leaders and no combination with other published figures can single anyone out. Retakes outside the start and end rounds are private to the leader.").format(

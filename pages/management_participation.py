@@ -50,7 +50,7 @@ for request in identities.pending(db):  # an administrator asked; only managemen
                 st.error(e.text(t))
             else:
                 st.rerun()
-pub = publication.pick(db, t, lang)
+pub = publication.pick(db, user, t, lang)
 if pub is None:
     st.stop()
 k = publications.k_of(pub.summary, "participation")

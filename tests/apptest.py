@@ -30,6 +30,20 @@ def app_as(username: str | None, page: str | None = None, lang: str = "en") -> A
     return at
 
 
+FIRST_FIGURES = "publish_first"  # the key of the management pages' first-publication button
+
+
+def publish_first_figures(at: AppTest) -> AppTest:
+    """Press the management pages' explicit step that makes a run's first publication, as a
+    management user does on a first visit (digled/ui/publication.first_step; opening a page
+    publishes nothing). Does nothing when the page does not offer it (a publication exists)."""
+    for button in at.button:
+        if button.key == FIRST_FIGURES:
+            button.click().run()
+            assert not at.exception, at.exception
+    return at
+
+
 def db_path() -> str:
     import os
 

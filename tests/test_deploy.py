@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from digled.ui import publication
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 import daily  # noqa: E402
@@ -26,6 +28,11 @@ import daily  # noqa: E402
 ])
 def test_the_jobs_run_at_six_every_day(now, expected):
     assert daily.next_run(now) == expected
+
+
+def test_the_management_pages_name_the_daily_jobs_time():
+    """A due publication waits for the daily job; the management pages say when it runs."""
+    assert publication.DAILY_JOB_AT == daily.RUN_AT
 
 
 def test_backups_older_than_fourteen_days_go(tmp_path):

@@ -89,7 +89,6 @@ NO_OWN_TEST_FILE_YET = {
     "digled/ui/guides.py": "to write in issue 19",
     "digled/ui/login.py": "to write in issue 19",
     "digled/ui/plan_panel.py": "to write in issue 19",
-    "digled/ui/publication.py": "to write in issue 19",
     "digled/ui/router.py": "to write in issue 19",
     "digled/ui/session.py": "to write in issue 19",
     "digled/ui/web.py": "to write in issue 19",
@@ -122,3 +121,18 @@ def test_the_exclusions_name_modules_that_exist_and_still_lack_tests():
             package = path.parent.name
             assert not (ROOT / "tests" / package / f"test_{path.name}").is_file(), (
                 f"{entry} has its tests now: remove it from NO_OWN_TEST_FILE_YET")
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != "ui"])
+def test_no_domain_module_holds_thread_state(package):
+    """Publications are made by the daily job and explicit presses, never in a thread a reader
+    started (issue 19): no domain module imports threading (so none keeps module-level thread
+    state such as a lock or a set of running jobs)."""
+    users = []
+    for path in (ROOT / "digled" / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) else [])
+            if any(n and n.split(".")[0] in ("threading", "_thread", "concurrent") for n in names):
+                users.append(str(path.relative_to(ROOT)))
+    assert users == []

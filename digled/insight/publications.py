@@ -3,9 +3,14 @@
 A publication is made at fixed moments: the first time (or after migrating an older
 database), when an assessment round's window closes, at most once per period while rounds are
 open (`publication_period_days`, default 7, never under 1), and on an administrator's explicit
-"publish" (at most once a day). `make` builds the candidate groups of three kinds (assessment
-groups per round, start->end change of leaders who took both, participation counts), lets
-anonymity.decide release, hold or hide each against every earlier publication, and stores:
+"publish" (at most once a day). Only three doors make one, all through `make`: the daily job
+(`python -m digled publish`: `due`, then `make`), an administrator's "Publish now"
+(`publish_by_admin`), and a management user's explicit step while a run's first is due
+(`publish_first`). Reading never publishes: no page makes one by being opened.
+
+`make` builds the candidate groups of three kinds (assessment groups per round, start->end
+change of leaders who took both, participation counts), lets anonymity.decide release, hold
+or hide each against every earlier publication, and stores:
 
 - `publications`: when, why, by whom, to whom it is shown (the management role), and a summary
   (k per round, counts, roster changes);
@@ -22,8 +27,6 @@ Management pages and exports read `released_groups` of a chosen publication and 
 from __future__ import annotations
 
 import json
-import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,7 +41,7 @@ from digled.content.loader import Framework
 from digled.insight import anonymity, assessment_figures, participation
 from digled.insight.anonymity import Candidate, Previous, Row
 from digled.platform import audit, config
-from digled.platform.db import connect, get_setting, set_setting, write
+from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError
 
 PERIOD_SETTING = "publication_period_days"
@@ -743,39 +746,15 @@ def publish_if_due(db: sqlite_utils.Database, framework: Framework, org, prog: P
     return make(db, framework, org, prog, reason, now=now, settings=settings) if reason else None
 
 
-_running: set[str] = set()
-_running_lock = threading.Lock()
-
-
-def publish_in_background(path: str, framework: Framework, org, prog: Programme) -> threading.Thread | None:
-    """Make a due publication in a thread with its own connection, so a reader keeps reading
-    the latest one meanwhile (a publication takes about 25 s at 300,000 assessments). At most
-    one such thread per database in this process; returns it, or None when one is running."""
-    with _running_lock:
-        if path in _running:
-            return None
-        _running.add(path)
-
-    def work() -> None:
-        own = connect(path)
-        try:
-            publish_if_due(own, framework, org, prog)
-        except Exception:  # the next reader or the daily cron tries again; never kill the server
-            logging.getLogger(__name__).exception("the background publication failed")
-        finally:
-            own.close()
-            with _running_lock:
-                _running.discard(path)
-
-    thread = threading.Thread(target=work, name="digled-publish", daemon=True)
-    thread.start()
-    return thread
-
-
-def running_in_background(path: str) -> bool:
-    """True while a background publication for this database runs in this process."""
-    with _running_lock:
-        return path in _running
+def publish_first(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, actor: str,
+                  now: datetime | None = None, settings=None) -> Plan | None:
+    """A run's first publication on a management user's explicit step (the management pages offer
+    it while the first is due): through `make`, the same gate as every publication, audited with
+    `actor`. None when the first is not due (one exists, or a new run's try released nothing and
+    nothing changed since); a new run's first that would hide every group is not stored (id None)."""
+    if due(db, prog, now) != "first":
+        return None
+    return make(db, framework, org, prog, "first", actor=actor, now=now, settings=settings)
 
 
 def publish_by_admin(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, actor: str,
@@ -862,4 +841,4 @@ def at_date(day: date) -> datetime:
 
 
 __all__ = ["Publication", "Plan", "Shown", "make", "plan", "latest", "listing", "shown", "shown_all", "due",
-           "publish_if_due", "publish_by_admin", "export_rows", "report", "period_days", "set_period_days"]
+           "publish_if_due", "publish_first", "publish_by_admin", "export_rows", "report", "period_days", "set_period_days"]

@@ -3,7 +3,7 @@ that say what a publication is and what changed since the previous one."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -14,11 +14,12 @@ from digled.content import loader, programme
 from digled.insight import anonymity, assessment_figures, publications
 from digled.platform import dates
 from digled.platform.i18n import text
-from digled.ui import session
 from digled.ui.widgets import md
 
 # publications are stored in UTC; readers are in Albertslund and Glostrup
 TIMEZONE = ZoneInfo("Europe/Copenhagen")
+# the daily job's time of day in Danish time: deploy/daily.py RUN_AT and deploy/systemd/digled-daily.timer
+DAILY_JOB_AT = (6, 0)
 
 # participation counts are about leaders, not answers: its own words where the general ones say "answers"
 def moment(at, lang: str) -> str:
@@ -49,24 +50,54 @@ def pick_run(listed: list[programme_runs.Cohort], t, key: str = "cohort", label:
                         format_func=lambda cid: run_label(runs[cid], t))
 
 
-def pick(db, t, lang: str) -> publications.Publication | None:
-    """Make a due publication (the first at once, later ones in the background while the
-    reader reads the latest), then let the reader pick a run (when the installation has had
-    more than one) and one of its publications (newest first). Returns None (after saying
-    so) when there is none."""
-    prog, path = programme.programme(db), str(session.context().settings.db_path)
-    if publications.latest(db) is None:
-        publications.publish_if_due(db, loader.framework(), organisation.current(db), prog)
-    elif publications.due(db, prog):
-        publications.publish_in_background(path, loader.framework(), organisation.current(db), prog)
-    if publications.running_in_background(path):
-        st.caption(t("A new publication is being made; it appears here when it is ready."))
+def next_daily_job(now: datetime) -> datetime:
+    """When the daily job (deploy/daily.py, deploy/systemd/digled-daily.timer) next runs after
+    `now`: the next DAILY_JOB_AT in Danish time, as a moment in UTC."""
+    local = now.astimezone(TIMEZONE)
+    at = datetime.combine(local.date(), time(*DAILY_JOB_AT), TIMEZONE)
+    if at <= local:
+        at = datetime.combine(local.date() + timedelta(days=1), time(*DAILY_JOB_AT), TIMEZONE)
+    return at.astimezone(UTC)
+
+
+def first_step(db, user, t, prog) -> None:
+    """The explicit, visible step that makes a run's first publication (while it is due): what it
+    does, and a button that makes it through the release gate (publications.publish_first, the
+    same `make` as the administrator's Publish now), audited with the management user pressing it."""
+    st.info(t("No figures have been published for this run yet. Publishing makes the first figures management "
+              "sees: only groups that single no one out are released, and every management user sees the same "
+              "figures. Later publications are made by the daily run."))
+    if st.button(t("Publish the first figures"), type="primary", key="publish_first"):
+        made = publications.publish_first(db, loader.framework(), organisation.current(db), prog, user.username)
+        if made is not None and made.id is None:
+            st.session_state["_first_flash"] = t("Nothing was published: every group would be hidden, so the new run "
+                                                 "has no figures yet.")
+        st.rerun()
+
+
+def pick(db, user, t, lang: str) -> publications.Publication | None:
+    """Let the reader pick a run (when the installation has had more than one) and one of its
+    publications (newest first). Reads only: while a run's first publication is due it offers the
+    explicit step (`first_step`); a later due one is left to the daily job, and the page says when.
+    Returns None (after saying so) when there is none."""
+    prog = programme.programme(db)
+    reason = publications.due(db, prog)
+    if message := st.session_state.pop("_first_flash", None):
+        st.info(message)
+    if reason == "first":
+        first_step(db, user, t, prog)
+    elif reason is not None:
+        st.caption(t("A new publication is due ({why}). The daily run makes it at {when}; until then you see the "
+                     "latest.").format(why=t(publications.TRIGGERS[reason]),
+                                       when=moment(next_daily_job(publications.now_utc()), lang)))
     runs = programme_runs.listing(db)
     cohort_id = pick_run(runs, t) if len(runs) > 1 else None
     pubs = publications.listing(db, cohort_id)
     if not pubs:
         chosen = next((c for c in runs if c.id == cohort_id), runs[0]) if runs else None
-        if len(runs) > 1 and chosen is not None and chosen.running:  # a new run, opened by closing one
+        if reason == "first" and (chosen is None or chosen.running):
+            pass  # the first step above says it, with its button
+        elif len(runs) > 1 and chosen is not None and chosen.running:  # a new run, opened by closing one
             st.info(t("The new run {run} has no figures yet: its first publication is made once there is something "
                       "to show without singling anyone out. The earlier runs' figures are under Run.").format(
                 run=md(chosen.name)))

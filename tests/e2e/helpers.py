@@ -123,6 +123,19 @@ def open_app(page, url: str) -> None:
     idle(page)
 
 
+def publish_first_figures(page) -> bool:
+    """Press the management pages' explicit step that makes a run's first publication, when the
+    page shows it (opening a page publishes nothing: digled/ui/publication.first_step), and wait
+    for the publication's picker. True when it was pressed."""
+    button = page.locator(".st-key-publish_first button")
+    if not button.count():
+        return False
+    button.click()
+    idle(page)
+    page.locator(".st-key-publication").wait_for()
+    return True
+
+
 SESSION_COOKIES = ("digled_session", "__Host-digled_session")
 
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, open_app
+from tests.e2e.helpers import idle, login, open_app, publish_first_figures
 from tests.e2e.test_quality_browser import serious_violations, set_language
 
 SCREENS = {
@@ -21,7 +21,7 @@ SCREENS = {
 
 def _ensure_marks(path) -> None:
     """The demo cohort's importance marks (the demo loader gives them; a stand-in until it
-    does), written before management's first visit makes the first publication. The demo is
+    does), written before management's first-figures step makes the first publication. The demo is
     loaded by the server's first page run (open_app before this)."""
     con = sqlite3.connect(path)
     try:
@@ -72,6 +72,7 @@ def test_management_sees_the_focus_list_and_the_matrix(browser, server, screen):
         login(page, "ledelse")
         page.goto(server.url + "/management-competences")
         idle(page)
+        publish_first_figures(page)  # the first visit of the server's demo: management's explicit step
         desktop = screen == "desktop"  # axe runs on the desktop (the same page, narrower, on the phone)
         _focus_list(page, "Fokusliste", "Fokusliste", "Vigtighed og niveau", screen, check_axe=desktop)
         expect(page.locator("[data-testid='stMainBlockContainer']")).to_contain_text("Styrk")

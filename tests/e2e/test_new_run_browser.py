@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import body, expect_text, idle, login, open_app
+from tests.e2e.helpers import body, expect_text, idle, login, open_app, publish_first_figures
 
 DESKTOP = dict(viewport={"width": 1366, "height": 900}, locale="da-DK")
 NEW_RUN = "Forløb 2 (test)"
@@ -40,8 +40,9 @@ def test_a_new_run_has_no_figures_yet_and_one_count_of_publications(browser, ser
     from digled.insight import publications
     from digled.platform import db
 
-    context, page = logged_in(browser, server, "ledelse")  # the first visit makes the demo's publication
+    context, page = logged_in(browser, server, "ledelse")
     try:
+        assert publish_first_figures(page)  # the demo's first publication, by management's explicit step
         expect(page.locator("[data-testid='stMain']")).to_contain_text("Offentliggørelse")
         d = db.connect(server.db_path)
         try:
@@ -56,7 +57,15 @@ def test_a_new_run_has_no_figures_yet_and_one_count_of_publications(browser, ser
             d.close()
         page.reload()
         idle(page)
+        # the new run's first publication is offered, not made by opening the page; pressed, it would
+        # hide every group, so none is stored
+        expect(page.locator(".st-key-publish_first button")).to_have_text("Offentliggør de første tal")
+        assert rows(server, "SELECT COUNT(*) FROM publications WHERE cohort_id = ?", [new]) == [(0,)]
+        page.locator(".st-key-publish_first button").click()
+        idle(page)
+        expect_text(page, "Intet blev offentliggjort: alle grupper ville være skjult")
         expect_text(page, f"Det nye forløb {NEW_RUN} har ingen tal endnu")
+        assert page.locator(".st-key-publish_first").count() == 0  # tried once: not offered again until something changes
         assert page.locator(".st-key-publication").count() == 0  # no publication to pick, none of hidden groups
         assert "(første offentliggørelse)" not in body(page)
         assert rows(server, "SELECT COUNT(*) FROM publications WHERE cohort_id = ?", [new]) == [(0,)]

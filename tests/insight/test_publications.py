@@ -104,19 +104,6 @@ def test_a_publication_made_meanwhile_is_decided_against(database, monkeypatch):
     assert other.id == 3 and len(publications.listing(database)) == 3
 
 
-def test_a_due_publication_is_made_in_the_background_once(tmp_path, framework):
-    path = str(tmp_path / "bg.db")
-    d = migrations.open_and_migrate(path)
-    make(d, publications.now_utc() - timedelta(days=8), "first")
-    org = organisation.current(d)
-    thread = publications.publish_in_background(path, framework, org, PROG)
-    assert thread is not None and publications.running_in_background(path)
-    assert publications.publish_in_background(path, framework, org, PROG) is None  # one at a time
-    thread.join(timeout=60)
-    assert not publications.running_in_background(path)
-    assert [p.trigger for p in publications.listing(d)] == ["schedule", "first"]
-
-
 # --- issue 11: importance shares and the spread of paired changes ------------------------------
 
 

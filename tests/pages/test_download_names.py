@@ -3,7 +3,7 @@ leader saves "mine-refleksioner-….md", an English one "my-reflections-….md".
 
 import pytest
 
-from tests.apptest import app_as
+from tests.apptest import app_as, publish_first_figures
 
 PAGES = [
     ("hanne.mortensen", "pages/films.py"), ("hanne.mortensen", "pages/my_results.py"),
@@ -32,6 +32,7 @@ def _file_names(monkeypatch, lang: str) -> list[str]:
         at = app_as(username, lang=lang).run()
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
+        publish_first_figures(at)  # the management user's explicit step: the figures to download
     return names
 
 

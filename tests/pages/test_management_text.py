@@ -16,7 +16,7 @@ import pytest
 
 from digled.insight import assessment_figures
 from digled.ui import publication as pub_ui
-from tests.apptest import app_as, page_text, shown
+from tests.apptest import app_as, page_text, publish_first_figures, shown
 
 COMPETENCES = "pages/management_competences.py"
 PARTICIPATION = "pages/management_participation.py"
@@ -35,7 +35,7 @@ def _open(page: str, lang: str):
     assert not at.exception, at.exception
     at.switch_page(page).run()
     assert not at.exception, at.exception
-    return at
+    return publish_first_figures(at)  # the first publication, by the management user's explicit step
 
 
 def _cell(value) -> str:

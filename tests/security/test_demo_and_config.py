@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from digled.accounts import importer, invitations
 from digled.cli import main
 from digled.platform import config, db
-from tests.apptest import ROOT, app_as, click_download, deferred_downloads, page_text
+from tests.apptest import ROOT, app_as, click_download, deferred_downloads, page_text, publish_first_figures
 
 STRONG_COOKIE = "Kc7Lq2VzTm9XrB4nWf8HsJ3pGd6YaE1u"
 STRONG_SECRET = "Ps4Nq8TzRm2WvK7cLh5XjF9sYd3GbA6e"
@@ -217,6 +217,7 @@ def test_exports_and_reports_are_made_on_click(demo_db, monkeypatch):
                        ("pages/management_participation.py", ("part_csv", "part_xlsx"))):
         at.switch_page(page).run()
         assert not at.exception
+        publish_first_figures(at)  # the management user's explicit step on the first page
         buttons = {k: _button(at, k) for k in keys if any(b.proto.id.endswith(f"-{k}") for b in at.get("download_button"))}
         assert buttons and all(b.proto.url == "" and b.proto.deferred_file_id for b in buttons.values()), page
         assert all(b.proto.ignore_rerun for b in buttons.values()), page
