@@ -20,7 +20,7 @@ from digled.platform import pseudonyms
 from digled.platform.config import DATA_DIR, Settings
 from digled.platform.db import set_setting, write
 from digled.platform.i18n import text
-from digled.programme import leader_groups, workshops
+from digled.programme import journey, leader_groups, reflections, service, workshops
 
 DEMO_PASSWORD = "demo"
 
@@ -237,10 +237,8 @@ def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> N
                 progress.append((leder, activity_id, status, min(d.opens + timedelta(days=3), d.due).isoformat()))
         if "film1" in dates and dates["film1"].due < today:
             notes.append((leder, "film1-r1", "film1", _DEMO_REFLECTIONS[5], stamp))
-    db.conn.executemany("INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, ?, ?)", progress)
-    db.conn.executemany(
-        "INSERT INTO reflections (user_id, question, activity, text, updated_at) VALUES (?, ?, ?, ?, ?)", notes
-    )
+    journey.record_history(db, progress)
+    reflections.record_history(db, notes)
     # service check: slots on weekdays in the weeks ahead, from the day it opens
     opens = dates["service_check"].opens if "service_check" in dates else today
     day = max(opens, today + timedelta(days=2))
@@ -251,18 +249,12 @@ def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> N
                 place = "Albertslund Rådhus, mødelokale 2" if day.toordinal() % 2 else "Glostrup Rådhus, lokale 1.12"
                 slots.append((f"{day.isoformat()}T{hour:02d}:00", 45, 1 + len(slots) % 2, place))
         day += timedelta(days=1)
-    db.conn.executemany("INSERT INTO service_slots (starts_at, minutes, capacity, place) VALUES (?, ?, ?, ?)", slots)
-    slot_ids = [r[0] for r in db.execute("SELECT id FROM service_slots ORDER BY starts_at, id")]
     others = [u["id"] for u in leaders if u["username"] != "leder"]
     booked = rng.sample(others, min(5, len(others)))
-    db.conn.executemany(
-        "INSERT INTO bookings (slot_id, user_id, booked_at, note) VALUES (?, ?, ?, '')",
-        [(slot_ids[2 * i], uid, stamp) for i, uid in enumerate(booked) if 2 * i < len(slot_ids)],
-    )
-    db.conn.executemany(
-        "INSERT INTO help_requests (user_id, text, created_at) VALUES (?, ?, ?)",
-        [(uid, msg, stamp) for uid, msg in zip(rng.sample(others, len(_DEMO_HELP)), _DEMO_HELP)],
-    )
+    helped = [(uid, msg, stamp) for uid, msg in zip(rng.sample(others, len(_DEMO_HELP)), _DEMO_HELP)]
+    service.record_history(
+        db, slots, lambda slot_ids: [(slot_ids[2 * i], uid, stamp) for i, uid in enumerate(booked) if 2 * i < len(slot_ids)],
+        helped)
     ws = workshops.workshops(prog)
     if ws and dates[ws[0].id].opens <= today + timedelta(days=14):
         try:

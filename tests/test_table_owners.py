@@ -7,9 +7,7 @@ INTO, UPDATE [OR ...], DELETE FROM) and as sqlite-utils calls (`db["t"].insert/u
 delete...`, `db.table("t")...`). A write whose table is not spelled out (`f"DELETE FROM
 {table}"`) must be listed in DYNAMIC with the reason.
 
-Exceptions are few, listed in EXEMPT with the reason; the ones marked TEMPORARY wait for the
-demo generator to write through the owners, and go once the write moves into
-its owner. The migrations in digled/platform/db.py write every table and are left out.
+Exceptions are few, listed in EXEMPT with the reason. The migrations in digled/platform/db.py write every table and are left out.
 
 The accounts' roles are stored comma-separated; only digled/accounts/auth.py knows it
 (`auth.has_role_sql`, `auth.LEADER_SQL`, `auth.leader_ids`): a test fails on a copy of the
@@ -71,7 +69,6 @@ OWNERS = {
 
 _RUN_CLOSE = ("closing a run archives and clears the run's tables in one transaction (programme_runs.close_and_open); "
               "programme_runs lies in accounts, below the owners, so it cannot call them")
-_SPLIT = "TEMPORARY: the demo writes its invented history directly; make it call {file}, then drop this line"
 EXEMPT = {  # (table, writing module): why it may write a table it does not own
     ("login_sessions", "digled.accounts.auth"):
         "auth.end_sessions is the revocation rule (logout, password change, deactivation) and ends the "
@@ -85,11 +82,6 @@ EXEMPT = {  # (table, writing module): why it may write a table it does not own
     ("progress", "digled.programme.service"):
         "service.register_done marks the service check done in the leader's progress; journey imports "
         "service (a leader's step reads their booking), so service cannot call journey.record_marks",
-    ("bookings", "digled.demo"): _SPLIT.format(file="service.py") + " (demo generation books seats)",
-    ("service_slots", "digled.demo"): _SPLIT.format(file="service.py") + " (demo generation opens slots)",
-    ("help_requests", "digled.demo"): _SPLIT.format(file="service.py") + " (demo generation asks for help)",
-    ("progress", "digled.demo"): _SPLIT.format(file="journey.py") + " (demo generation marks progress)",
-    ("reflections", "digled.demo"): _SPLIT.format(file="journey.py") + " (demo generation writes reflections)",
 }
 DYNAMIC = {  # (module, function) writing a table named at run time: why
     ("digled.accounts.programme_runs", "close_and_open"):

@@ -453,3 +453,10 @@ def registered_marks(db: sqlite_utils.Database, activity_id: str) -> dict[int, s
     return dict(db.execute(
         "SELECT user_id, status FROM progress WHERE activity = ? AND status IN ('attended', 'absent')", [activity_id]
     ).fetchall())
+
+
+def record_history(db: sqlite_utils.Database, rows: Iterable[tuple[int, str, str, str]]) -> None:
+    """Store steps taken on past days as they are ((user id, activity, status, ISO day) per row),
+    in one write: for the demo's invented history, which no leader's own action could make."""
+    with write(db):
+        db.conn.executemany("INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, ?, ?)", list(rows))

@@ -6,7 +6,7 @@ notes to questions the administrator has since removed marked as such.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
 import sqlite_utils
@@ -111,3 +111,12 @@ def export(
         for q in sorted(others):
             lines += [mine[q].strip(), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def record_history(db: sqlite_utils.Database, rows: Iterable[tuple[int, str, str, str, str]]) -> None:
+    """Store reflections as written on past days ((user id, question, activity, text, ISO time)
+    per row), in one write: for the demo's invented history."""
+    with write(db):
+        db.conn.executemany(
+            "INSERT INTO reflections (user_id, question, activity, text, updated_at) VALUES (?, ?, ?, ?, ?)", list(rows)
+        )
