@@ -12,7 +12,7 @@ from digled.ui import downloads, session
 
 @pytest.fixture
 def lea(database, tmp_path, monkeypatch):
-    monkeypatch.setattr(session, "context", lambda: SimpleNamespace(settings=SimpleNamespace(db_path=tmp_path / "digled.platform.db")))
+    monkeypatch.setattr(session, "context", lambda: SimpleNamespace(settings=SimpleNamespace(db_path=tmp_path / "digled.db")))
     auth.create_user(database, username="lea", name="Lea", email="lea@x.dk", roles=["leader"])
     database.conn.commit()
     return "lea"
