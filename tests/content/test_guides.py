@@ -1,4 +1,5 @@
-"""digled.content.guides: the guide texts (data/guides.yaml), the video addresses, the guide widget."""
+"""digled.content.guides: the guide texts (data/guides.yaml), the video addresses. (The
+widget: tests/ui/test_guides.py.)"""
 
 from pathlib import Path
 
@@ -227,49 +228,6 @@ def test_an_old_database_gets_the_table(tmp_path):
     d = migrations.open_and_migrate(tmp_path / "old.db")
     assert "guide_videos" in d.table_names()
     d.close()
-
-
-# --- the widget (digled/ui/guides.py) ------------------------------------------------------------
-
-
-def _widget_run(key: str, lang: str):
-    from streamlit.testing.v1 import AppTest
-
-    def script(key, lang):
-        import os
-
-        from digled.platform import db
-        from digled.platform.i18n import translator
-        from digled.ui import guides as widget
-
-        widget.show(key, translator(lang), lang, db=db.connect(os.environ["DIGLED_DB"]))
-
-    at = AppTest.from_function(script, args=(key, lang), default_timeout=30).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_the_widget_plays_a_youtube_video_above_the_text(database):
-    guides.save(database, {"assessment": "https://www.youtube.com/watch?v=_T8LGqJtuGc"}, "admin", programme.programme())
-    at = _widget_run("assessment", "da")
-    assert [v.proto.url for v in at.get("video")] == ["https://www.youtube.com/embed/_T8LGqJtuGc"]
-    assert at.subheader[0].value == "Før du besvarer kompetenceafklaringen"
-    assert any(SEED_DEFINITION in m.value for m in at.markdown)
-
-
-def test_the_widget_links_an_address_it_cannot_play(database):
-    guides.save(database, {"wheel": "https://vimeo.com/123456"}, "admin", programme.programme())
-    at = _widget_run("wheel", "en")
-    assert not at.get("video")
-    (button,) = at.get("link_button")
-    assert button.proto.url == "https://vimeo.com/123456" and button.proto.label == "Open the video"
-    assert at.subheader[0].value == "Before you see your competence wheel"
-
-
-def test_without_a_video_the_widget_shows_the_text_alone(database):
-    at = _widget_run("films", "da")
-    assert not at.get("video") and not at.get("link_button")
-    assert any("egne digitale vaner" in m.value for m in at.markdown)
 
 
 def test_the_admin_page_is_in_the_menu_for_administrators_only():

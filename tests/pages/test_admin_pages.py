@@ -1,7 +1,6 @@
 """AppTest: the administrator's participants, import and settings pages."""
 
 
-from datetime import UTC
 
 import pytest
 
@@ -296,14 +295,3 @@ def test_participant_dates_are_shown_in_danish(demo_db):
     assert shown.str.fullmatch(r"\d{2}\.\d{2}\.\d{4}|–").all()
     assert dates.day(date.fromisoformat(person[2]), "da", "short") in set(shown)
     assert not table.value.isna().any().any()
-
-
-def test_a_publication_moment_is_danish_time_in_the_readers_language():
-    from datetime import datetime
-
-    from digled.ui import publication
-
-    winter = datetime(2026, 12, 1, 6, 5, tzinfo=UTC)
-    assert publication.moment(winter, "da") == "1. dec. 2026 kl. 07.05"
-    assert publication.moment(winter, "en") == "1 Dec 2026 07:05"
-    assert publication.moment(datetime(2026, 7, 1, 6, 5), "da") == "1. jul. 2026 kl. 08.05"  # naive = UTC, summer time

@@ -3,7 +3,7 @@ and of the administrator (schedule and attendance, service slots, workshop table
 
 import json
 import re
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -130,19 +130,6 @@ def test_reflections_render_as_autosave_fields_with_their_saved_text(demo_db):
     assert fields["refl_film1-r1"]["value"] == reflections.load(demo_db, lea)["film1-r1"]
     assert fields["refl_film3-r1"]["value"] == "" and fields["refl_film3-r1"]["status"] == ""
     assert "saved while you type" in page_text(at)
-
-
-def test_saved_status_says_when_in_the_users_language():
-    from datetime import datetime
-
-    from digled.ui.widgets import saved_status
-
-    now = datetime(2026, 12, 1, 10, 42, tzinfo=UTC)
-    assert saved_status(now, "da", i18n.translator("da"), now) == "Gemt kl. 10.42."
-    assert saved_status(now, "en", i18n.translator("en"), now) == "Saved at 10:42."
-    earlier = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-    assert saved_status(earlier, "da", i18n.translator("da"), now) == "Gemt 28. nov. 2026."
-    assert saved_status(None, "da", i18n.translator("da"), now) == ""
 
 
 def test_films_mark_as_seen_with_confirmation_and_films_not_yet_open(demo_db):
