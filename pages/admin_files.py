@@ -6,10 +6,10 @@ Files are checked by their content (digled/content/uploaded_files.py); the slots
 import pandas as pd
 import streamlit as st
 
-from digled.content import uploaded_files
+from digled.content import programme, uploaded_files
 from digled.platform import dates
 from digled.platform.i18n import text
-from digled.programme import kickoff
+from digled.programme import journey, kickoff
 from digled.ui import downloads, session, widgets
 
 user, t = session.page(__file__)
@@ -145,3 +145,14 @@ st.caption(t("Slides as PDF or PowerPoint, and a film address (https://) for eac
 for talk in kick.talks:
     label = text(talk.title, lang)
     file_slot(talk.slides, label, talk)
+
+st.header(t("Materials of the meetings and workshops"))
+st.caption(t("Each material without an address in the programme gets its file here (PDF or PowerPoint .pptx). "
+             "Until a file is uploaded, leaders see \"link follows\"."))
+for activity in programme.programme(db).activities:
+    if activity.kind not in journey.ATTENDANCE_KINDS:
+        continue
+    for index, material in enumerate(activity.materials):
+        if not material.url:
+            file_slot(kickoff.Slot(uploaded_files.material_slot(activity.id, index), "material", material.title),
+                      text(activity.title, lang) + ": " + text(material.title, lang))

@@ -1,6 +1,6 @@
 """Servicetjek-tider: the administrator offers service check slots, deletes them, sees the
 bookings (booked, or done once the slot has passed) and the help requests, and registers a
-leader's service check as held."""
+leader's service check as held, or as a no-show when the leader did not come."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +26,21 @@ def register() -> None:
     if picked:
         st.session_state["_service_ok"] = t("Registered as held: {n}.").format(n=len(picked))
     st.session_state["register_held"] = []
+
+
+def register_no_show() -> None:
+    picked = st.session_state.get("register_no_show") or []
+    errors = []
+    for user_id in picked:
+        try:
+            service.register_no_show(db, user.username, int(user_id))
+        except service.ServiceError as e:
+            errors.append(e.text(t))
+    if errors:
+        st.session_state["_service_error"] = " ".join(errors)
+    elif picked:
+        st.session_state["_service_ok"] = t("Registered as a no-show: {n}.").format(n=len(picked))
+    st.session_state["register_no_show"] = []
 
 
 def create() -> None:
@@ -95,7 +110,9 @@ for slot in all_slots:
 
 st.subheader(t("Bookings"))
 bookings = service.bookings_table(db)
-st.caption(t("A booking shows as done once its time has passed, or when you register it as held below."))
+st.caption(t("A booking shows as done once its time has passed, or when you register it as held below. "
+             "If the leader did not come, register a no-show: the service check then does not count as done, "
+             "and the leader can book a new time."))
 shown = bookings.drop(columns=["user_id", "booked_at"]).assign(
     starts_at=[moment(v) for v in bookings["starts_at"]],
     status=[t(service.STATUS_NAMES[v]) for v in bookings["status"]],
@@ -107,12 +124,19 @@ st.dataframe(
     }),
     hide_index=True, width="stretch", key="bookings_table",
 )
-open_ones = bookings[bookings["status"] == "booked"]
+open_ones = bookings[bookings["status"].isin(["booked", "no_show"])]
 if not open_ones.empty:
     names = dict(zip(open_ones["user_id"].astype(int), open_ones["name"]))
     st.multiselect(t("Register the service check as held for"), list(names), format_func=names.get,
                    key="register_held")
     st.button(t("Register as held"), key="register_held_button", on_click=register, icon=":material/task_alt:")
+begun = bookings[(bookings["starts_at"] <= datetime.now()) & (bookings["status"] != "no_show")]
+if not begun.empty:
+    names = dict(zip(begun["user_id"].astype(int), begun["name"]))
+    st.multiselect(t("Register a no-show (the leader did not come) for"), list(names), format_func=names.get,
+                   key="register_no_show")
+    st.button(t("Register as a no-show"), key="register_no_show_button", on_click=register_no_show,
+              icon=":material/person_off:")
 
 st.subheader(t("Help requests"))
 requests = service.help_requests(db)

@@ -7,7 +7,7 @@ notes) and registers who attended. A "Go to" link (`?item=<activity id>`) scroll
 import streamlit as st
 
 from digled.accounts import organisation
-from digled.content import programme
+from digled.content import programme, uploaded_files
 from digled.platform import dates
 from digled.platform.i18n import text
 from digled.programme import attendance, journey, leader_groups, reflections, schedule, workshops
@@ -25,6 +25,7 @@ saved_at = reflections.saved_at(db, user.id)
 target, arrived = widgets.target_item("meetings")
 my_group = leader_groups.group_of(db, user.id)
 chaired = leader_groups.chaired_by(db, user.id)
+uploaded = uploaded_files.latest_all(db)  # metadata only: a material's file is read when it is clicked
 
 
 def my_table(activity_id: str) -> None:
@@ -139,7 +140,7 @@ def meeting(step) -> None:
             my_table(a.id)
         if a.materials:
             st.markdown("**" + t("Materials") + "**")
-            widgets.material_links(a, lang, t)
+            widgets.material_links(a, lang, t, uploaded, user.username)
         if a.reflections:
             with st.expander(t("Reflection questions to prepare, with your own notes"),
                              expanded=a.id == target or step.status in ("open", "not_open")):

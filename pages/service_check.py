@@ -19,7 +19,7 @@ lang = session.language()
 settings = session.context().settings
 prog = programme.programme(db)
 check = next((a for a in prog.activities if a.kind == "service_check"), None)
-STATUS_COLOURS = {"booked": "blue", "done": "green"}
+STATUS_COLOURS = {"booked": "blue", "done": "green", "no_show": "orange"}
 
 
 def when(slot: service.Slot) -> str:
@@ -77,7 +77,7 @@ if outcome:
             email=user.email), icon=":material/mark_email_read:")
 
 booking = service.my_booking(db, user.id)
-state = service.status(booking, datetime.now(), service.registered(db, user.id) is not None)
+state = service.status(booking, datetime.now(), service.registration(db, user.id))
 with st.container(border=True, key="my_booking"):
     st.subheader(t("My booking"))
     if state is not None:
@@ -100,6 +100,8 @@ free = [s for s in service.free_slots(db) if booking is None or s.id != booking.
 if state == "done":
     free = []
     st.caption(t("Your service check has taken place. Write below if you need more help."))
+elif state == "no_show":
+    st.caption(t("You did not come to your booked service check. Book a new time below, or write what you need help with."))
 elif not free:
     st.info(t("There are no free times right now. Write what you need help with below, and we will contact you."))
 for slot in free:

@@ -12,7 +12,8 @@ from pathlib import Path
 from digled.content.loader import _Checker, read_yaml
 from digled.platform.config import DATA_DIR
 
-KINDS = ("invitation", "assessment", "draft", "film", "film_due", "meeting", "workshop")
+KINDS = ("invitation", "assessment", "draft", "film", "film_due", "meeting", "workshop", "service_check",
+         "service_check_soon")
 PLACEHOLDERS = ("name", "activity", "opens", "due", "date", "when", "place", "programme", "expires", "count")
 
 

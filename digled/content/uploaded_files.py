@@ -1,11 +1,14 @@
-"""Files uploaded in the app (issue 12): the handbook and the kick-off's materials.
+"""Files uploaded in the app (issue 12): the handbook, the kick-off's materials and the
+meetings' and workshops' materials.
 
 A *slot* names the place a file fills ("handbook", "kickoff:invitation",
-"kickoff:talk:<id>:slides"). Every upload to a slot is kept as a new version (previous + 1) in
+"kickoff:talk:<id>:slides", "material:<activity id>:<n>" for the n-th material of an activity in
+data/programme.yaml, `material_slot`). Every upload to a slot is kept as a new version (previous + 1) in
 the `content_files` table, blob and all; the newest version is the one served. An upload is
 untrusted, so its type is decided by its content, never by its name: a PDF starts with `%PDF-`
 and ends with `%%EOF`; a slides slot (one ending in ":slides") also takes a PowerPoint .pptx,
-a zip holding `[Content_Types].xml` and `ppt/`. A .pptx is checked without trusting the zip:
+a zip holding `[Content_Types].xml` and `ppt/`; so does an activity's material (a programme
+or the workshop's slides). A .pptx is checked without trusting the zip:
 its directory first (digled/platform/zipcheck.py, as for the import's .xlsx, with limits fit for slides
 with pictures: at most MAX_ZIP_MEMBERS files, MAX_ZIP_UNPACKED_BYTES in all, no file unpacking
 to more than MAX_ZIP_RATIO times its packed size once past ZIP_RATIO_FLOOR bytes), then every
@@ -61,9 +64,17 @@ class StoredFile:
     uploaded_by: str
 
 
+MATERIAL = "material:"  # the prefix of an activity's material slots
+
+
+def material_slot(activity_id: str, index: int) -> str:
+    """The slot of an activity's material: its place in the activity's list in data/programme.yaml."""
+    return f"{MATERIAL}{activity_id}:{int(index)}"
+
+
 def accepts_slides(slot: str) -> bool:
-    """True for a slides slot (it takes a .pptx as well as a PDF)."""
-    return slot.endswith(":slides")
+    """True for a slides slot and an activity's material (it takes a .pptx as well as a PDF)."""
+    return slot.endswith(":slides") or slot.startswith(MATERIAL)
 
 
 def clean_filename(name: str, mime: str) -> str:

@@ -14,12 +14,13 @@ Rules (the leader's home page and the tests read the same functions):
 - **Status** of an activity for a leader on a day is one of `not_open`, `open`, `booked`,
   `done`, `missed`, `passed`:
   - `done`: a progress row `done` or `attended` (for the service check: the administrator
-    registered it, service.register_done); for an assessment, a participation row for its
+    registered it as held, service.register_done); for an assessment, a participation row for its
     round; for the service check, a help request, or a booked slot whose time has passed;
     always wins.
   - `booked`: the service check is booked for a slot that has not ended yet (booking is not
     attending).
-  - `missed`: attendance registered as `absent`, or the due date has passed without `done`.
+  - `missed`: attendance registered as `absent` (for the service check: a no-show,
+    service.register_no_show), or the due date has passed without `done`.
   - `passed`: the window closed before the leader joined: shown neutrally, never as missed.
     An untaken start assessment is the exception: it stays `open` for a late joiner.
   - `not_open` before the open date, otherwise `open`.
@@ -255,16 +256,21 @@ def _facts(db: sqlite_utils.Database, user_ids: list[int], now: datetime) -> dic
                              "GROUP BY user_id", [ids]).fetchall())
     bookings = service.bookings_of(db, user_ids)
     for uid, f in facts.items():
-        f.service_done, f.booked_for = _service_check(helped.get(uid), bookings.get(uid), now)
+        no_show = f.progress.get(service.ACTIVITY, ("",))[0] == service.NO_SHOW
+        f.service_done, f.booked_for = _service_check(helped.get(uid), bookings.get(uid), now, no_show)
     return facts
 
 
 def _service_check(helped: str | None, booking: service.Booking | None,
-                   now: datetime) -> tuple[str | None, datetime | None]:
+                   now: datetime, no_show: bool = False) -> tuple[str | None, datetime | None]:
     """(done_on, booked_for) of the service check: done by a help request or by a booked slot
     that has ended (service.status); booked_for is the start of a slot still ahead or under way.
-    The administrator's registration is a progress row, read with the other activities."""
-    state = service.status(booking, now) if booking is not None and booking.slot is not None else None
+    A slot the administrator registered as a no-show counts for neither (the progress row
+    `absent` then makes the step missed, unless a help request made it done). The
+    administrator's registrations are progress rows, read with the other activities."""
+    if no_show or booking is None or booking.slot is None:
+        return helped, None
+    state = service.status(booking, now)
     if state == "done":
         held = booking.slot.starts_at.date().isoformat()
         return (min(held, helped) if helped else held), None

@@ -33,6 +33,8 @@ KIND_LABELS = {
     "film_due": N_("Film due soon"),
     "meeting": N_("Leader meeting coming up"),
     "workshop": N_("Workshop coming up"),
+    "service_check": N_("Service check open for booking"),
+    "service_check_soon": N_("Service check coming up"),
 }
 STATUS_LABELS = {"claimed": N_("sending"), "sent": N_("sent"), "failed": N_("failed")}
 STALE_CLAIM_S = 10 * 60

@@ -4,7 +4,9 @@
 What is due on a day (`due`): a film is released (open, online, not yet seen: a film without
 a link is not "open" in an e-mail, as its page says it is not online yet) or falls due within
 DAYS_BEFORE days (once, unless its release reminder is still unsent), a meeting or workshop
-approaches (from DAYS_BEFORE days before it opens until it is over, not yet registered), an
+approaches (from DAYS_BEFORE days before it opens until it is over, not yet registered), the
+service check opens for booking (once, to a leader who has neither booked nor asked for help) or
+a booked service check slot is DAYS_BEFORE days or fewer ahead (once per booked time), an
 assessment round is open and not yet taken, an unfinished assessment draft waits (at most once
 per ISO week), and an invitation is still unused (a fresh invitation link, at most once per
 week, starting a week after the first invitation). Open, done and ahead are the journey's
@@ -31,12 +33,13 @@ from digled.content.mail_texts import KINDS, texts
 from digled.platform import dates, pseudonyms
 from digled.platform.config import Settings
 from digled.platform.i18n import normalise
-from digled.programme import journey, outbox
+from digled.programme import journey, outbox, service
 from digled.programme.reminder_messages import (
     DIGEST,
     Digest,
     Reminder,
     link_for,
+    slot_when,
     title,
     title_of,
     when_text,
@@ -100,7 +103,9 @@ def reminded_kind(step: journey.Step, today: date, days_before: int = DAYS_BEFOR
     ('film'; reminder_due turns it into 'film_due' near its due day once released), a meeting or
     workshop from `days_before` days before it opens while it is open ('meeting' / 'workshop'),
     an assessment round while its window is open ('assessment': the e-mail names the window's
-    due day, so a late joiner's start assessment after its window is on their home page only)."""
+    due day, so a late joiner's start assessment after its window is on their home page only),
+    the service check while it is open and neither booked nor done ('service_check': book a
+    time), and a booked slot from `days_before` days before its day until it ('service_check_soon')."""
     kind = step.activity.kind
     if kind in FILM_KINDS:
         return "film" if step.status == "open" else None
@@ -109,6 +114,12 @@ def reminded_kind(step: journey.Step, today: date, days_before: int = DAYS_BEFOR
         return kind if step.status == "open" or near else None
     if kind == "assessment":
         return "assessment" if step.status == "open" and today <= step.due else None
+    if kind == "service_check":
+        if step.status == "open":
+            return "service_check"
+        if step.status == "booked" and step.booked_for is not None:
+            day = step.booked_for.date()
+            return "service_check_soon" if day - timedelta(days=days_before) <= today <= day else None
     return None
 
 
@@ -125,6 +136,7 @@ class _Due:
         self.online = online_films(db, prog)
         self.round_activity = {a.round: a for a in prog.activities if a.kind == "assessment"}
         self.programme_end = max(d.due for d in programme.schedule(db, prog).values())
+        self.bookings = service.bookings_of(db, list(self.users))
         self.out: list[Reminder] = []
 
     def add(self, user: auth.User, kind: str, activity_id: str, link: str, suffix: str = "", **params: str) -> None:
@@ -169,6 +181,9 @@ class _Due:
                 kind = "film_due"
             if kind == "assessment" and draft is not None and draft.round == a.round:
                 continue  # started already: the draft reminder says so
+            if kind == "service_check_soon":
+                self._slot_soon(user, a.id, step)
+                continue
             self.add(user, kind, a.id, link_for(kind, a.id), **self._params(step, user))
         if draft is not None and draft.started and (
                 date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= self.today):
@@ -177,6 +192,18 @@ class _Due:
             lang = normalise(user.language)
             name = title(a, lang) if a else self.tx.common["extra_assessment"][lang]
             self.add(user, "draft", activity, link_for("draft"), _week(self.today), activity=name)
+
+    def _slot_soon(self, user: auth.User, activity_id: str, step: journey.Step) -> None:
+        """The booked service check is near: its time and place (a moved booking is a new time,
+        reminded again)."""
+        booking, lang = self.bookings.get(user.id), normalise(user.language)
+        if booking is None or booking.slot is None:
+            return
+        starts = booking.slot.starts_at
+        self.add(user, "service_check_soon", activity_id, link_for("service_check_soon"),
+                 starts.isoformat(timespec="minutes"), activity=title(step.activity, lang),
+                 when=slot_when(starts, lang), date=dates.day(starts, lang),
+                 place=booking.slot.place or self.tx.service["no_place"][lang])
 
     def _params(self, step: journey.Step, user: auth.User) -> dict[str, str]:
         """The placeholders of an activity's reminder in the user's language."""

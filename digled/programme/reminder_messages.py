@@ -33,6 +33,8 @@ PAGE_OF_KIND = {
     "assessment": "pages/assessment.py",
     "draft": "pages/assessment.py",
     "service": "pages/service_check.py",
+    "service_check": "pages/service_check.py",
+    "service_check_soon": "pages/service_check.py",
 }
 ITEM_KINDS = ("film", "film_due", "meeting", "workshop")  # their links carry ?item=<activity id>
 
@@ -47,6 +49,12 @@ def when_text(activity: activities.Activity, on: date, lang: str) -> str:
     if activity.end is not None:
         clock += "–" + dates.clock(activity.end, lang).removeprefix("kl. ")
     return text + (" " if normalise(lang) == "da" else ", ") + clock
+
+
+def slot_when(starts_at: datetime, lang: str) -> str:
+    """A service check slot's day and time: '25. april 2016 kl. 09.00' / '25 April 2016, 09:00'."""
+    lang = normalise(lang)
+    return dates.day(starts_at, lang) + (" " if lang == "da" else ", ") + dates.clock(starts_at, lang)
 
 
 # --- a reminder and a day's digest --------------------------------------------------------
@@ -256,7 +264,7 @@ def service_message(
         raise ValueError("action must be 'booked' or 'cancelled'")
     tx, lang = texts(), normalise(user.language)
     texts_for = tx.service[action]
-    when = dates.day(starts_at, lang) + (" " if lang == "da" else ", ") + dates.clock(starts_at, lang)
+    when = slot_when(starts_at, lang)
     values = with_placeholders({"name": user.name, "programme": tx.common["programme"][lang], "when": when,
                                 "place": place or tx.service["no_place"][lang], "date": dates.day(starts_at, lang)})
     subject = texts_for["subject"][lang].format(**values)

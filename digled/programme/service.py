@@ -8,7 +8,10 @@ serialised and the second one is refused. A leader who prefers to write what the
 with sends a help request instead (or as well). Refusals are ServiceError with a message id.
 
 Booking is not attending: `status` says "booked" until the slot has passed, "done" after it
-(or when the administrator registers it, `register_done`). Booking, moving and cancelling send
+(or when the administrator registers it, `register_done`), "no_show" when the administrator
+registers that the leader did not come (`register_no_show`, once the slot has begun): then the
+booked slot does not count, and the leader may move the booking to a new slot (which clears the
+no-show) or cancel it. Booking, moving and cancelling send
 the leader a confirmation e-mail with a calendar file (`confirm`, texts in reminders.yaml), recorded
 in the outbox.
 """
@@ -71,17 +74,21 @@ class Booking:
     note: str
 
 
-STATUS_NAMES = {"booked": N_("Booked"), "done": N_("Done")}
+STATUS_NAMES = {"booked": N_("Booked"), "done": N_("Done"), "no_show": N_("No-show")}
 ACTIVITY = "service_check"  # its row in `progress` when the administrator registers it
+HELD, NO_SHOW = "attended", "absent"  # the registrations, as `progress.status`
 
 
-def status(booking: Booking | None, now: datetime, registered: bool = False) -> str | None:
-    """'done' when the administrator registered the check or the booked slot has ended,
-    'booked' for a booking still ahead (or under way), None without either. Pure."""
-    if registered:
+def status(booking: Booking | None, now: datetime, registered: str | None = None) -> str | None:
+    """'done' when the administrator registered the check as held (`registered` 'attended') or
+    the booked slot has ended, 'no_show' when they registered that the leader did not come
+    ('absent'), 'booked' for a booking still ahead (or under way), None without either. Pure."""
+    if registered == HELD:
         return "done"
     if booking is None:
         return None
+    if registered == NO_SHOW:
+        return "no_show"
     return "done" if booking.slot.ends_at <= now else "booked"
 
 
@@ -93,9 +100,16 @@ def registered(db: sqlite_utils.Database, user_id: int) -> str | None:
     return row[0] if row else None
 
 
+def registration(db: sqlite_utils.Database, user_id: int) -> str | None:
+    """What the administrator registered for the leader's service check: HELD, NO_SHOW or None."""
+    row = db.execute("SELECT status FROM progress WHERE user_id = ? AND activity = ? AND status IN (?, ?)",
+                     [user_id, ACTIVITY, HELD, NO_SHOW]).fetchone()
+    return row[0] if row else None
+
+
 def status_of(db: sqlite_utils.Database, user_id: int, now: datetime | None = None) -> str | None:
     """`status` for a leader, read from the database."""
-    return status(my_booking(db, user_id), _now(now), registered(db, user_id) is not None)
+    return status(my_booking(db, user_id), _now(now), registration(db, user_id))
 
 
 def register_done(db: sqlite_utils.Database, actor: str, user_id: int, held: bool = True,
@@ -111,6 +125,25 @@ def register_done(db: sqlite_utils.Database, actor: str, user_id: int, held: boo
         else:
             db.execute("DELETE FROM progress WHERE user_id = ? AND activity = ?", [user_id, ACTIVITY])
         audit.log(db, actor, "register service check" if held else "unregister service check", f"user {user_id}")
+
+
+def register_no_show(db: sqlite_utils.Database, actor: str, user_id: int, now: datetime | None = None) -> None:
+    """The administrator registers that the leader did not come to the booked slot (once it has
+    begun): the slot then does not count as held. `register_done` corrects it either way."""
+    now = _now(now)
+    with write(db):
+        booking = my_booking(db, user_id)
+        if booking is None or booking.slot is None:
+            raise ServiceError(N_("This leader has no booked service check."))
+        if booking.slot.starts_at > now:
+            raise ServiceError(N_("A no-show can only be registered once the booked time has begun."))
+        db.execute(
+            "INSERT INTO progress (user_id, activity, status, on_day) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(user_id, activity) DO UPDATE SET status = excluded.status, on_day = excluded.on_day",
+            [user_id, ACTIVITY, NO_SHOW, now.date().isoformat()],
+        )
+        audit.log(db, actor, "register service check no-show",
+                  f"user {user_id}, {booking.slot.starts_at.isoformat(timespec='minutes')}")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -202,18 +235,18 @@ def delete_slot(db: sqlite_utils.Database, actor: str, slot_id: int) -> int:
 
 def bookings_table(db: sqlite_utils.Database, now: datetime | None = None) -> pd.DataFrame:
     """Every booking with its slot and leader, by slot start (the administrator's list);
-    `status` is 'booked' or 'done' (see `status`)."""
+    `status` is 'booked', 'done' or 'no_show' (see `status`)."""
     now = _now(now)
     rows = db.execute(
         "SELECT s.starts_at, s.minutes, s.place, u.id, u.name, u.email, u.municipality, u.area, b.note, b.booked_at, "
-        "(SELECT 1 FROM progress p WHERE p.user_id = u.id AND p.activity = ? AND p.status = 'attended') "
+        "(SELECT p.status FROM progress p WHERE p.user_id = u.id AND p.activity = ?) "
         "FROM bookings b JOIN service_slots s ON s.id = b.slot_id JOIN users u ON u.id = b.user_id "
         "ORDER BY s.starts_at, u.name", [ACTIVITY]
     ).fetchall()
     out = []
     for starts, minutes, place, uid, name, email, municipality, area, note, booked_at, reg in rows:
-        ends = datetime.fromisoformat(starts) + timedelta(minutes=minutes)
-        state = "done" if reg or ends <= now else "booked"
+        slot = Slot(0, datetime.fromisoformat(starts), minutes, 1, place, 1)
+        state = status(Booking(0, slot, booked_at, note), now, reg)
         out.append((datetime.fromisoformat(starts), place, uid, name, email, municipality, area, note, booked_at, state))
     return pd.DataFrame(out, columns=["starts_at", "place", "user_id", "name", "email", "municipality", "area",
                                       "note", "booked_at", "status"])
@@ -267,6 +300,8 @@ def _take_seat(db, user_id: int, slot_id: int, now: datetime, note: str) -> None
         )
     except sqlite3.IntegrityError:
         raise ServiceError(N_("You already have a booking. Cancel it, or move it to another slot.")) from None
+    # a new booking starts afresh: a no-show registered for an earlier slot no longer applies
+    db.execute("DELETE FROM progress WHERE user_id = ? AND activity = ? AND status = ?", [user_id, ACTIVITY, NO_SHOW])
 
 
 def _clean_note(note: str) -> str:
@@ -298,7 +333,7 @@ def rebook(
         if current is not None and current.slot.id == slot_id:
             raise ServiceError(N_("You have already booked this slot."))
         if current is not None:
-            if current.slot.starts_at <= _now(now):
+            if current.slot.starts_at <= _now(now) and registration(db, user_id) != NO_SHOW:
                 raise ServiceError(N_("Your service check has already taken place."))
             db.execute("DELETE FROM bookings WHERE user_id = ?", [user_id])
         kept = current.note if current is not None and note is None else _clean_note(note or "")
@@ -312,7 +347,7 @@ def cancel(db: sqlite_utils.Database, user_id: int, now: datetime | None = None)
         current = my_booking(db, user_id)
         if current is None:
             return False
-        if current.slot.starts_at <= _now(now):
+        if current.slot.starts_at <= _now(now) and registration(db, user_id) != NO_SHOW:
             raise ServiceError(N_("Your service check has already taken place."))
         db.execute("DELETE FROM bookings WHERE user_id = ?", [user_id])
     return True

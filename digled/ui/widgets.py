@@ -7,11 +7,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from digled.content import uploaded_files
 from digled.platform import dates, numbers
 from digled.platform.i18n import text
 from digled.platform.validation import escape_markdown
 from digled.programme import journey, reflections
-from digled.ui import autosave, scripts, session, web
+from digled.ui import autosave, downloads, scripts, session, web
 
 
 def chart(fig, key: str) -> None:
@@ -39,13 +40,21 @@ def scroll_to_top() -> None:
     scripts.run("scroll_top")
 
 
-def material_links(activity, lang: str, t) -> None:
-    """An activity's materials as a list of links ("link follows" where no address is set)."""
+def material_links(activity, lang: str, t, files: dict[str, uploaded_files.StoredFile], username: str) -> None:
+    """An activity's materials: a link where data/programme.yaml gives an address, else a
+    download of the newest file the administrator uploaded (`files`: uploaded_files.latest_all),
+    made on click; "link follows" only while neither exists."""
 
-    for m in activity.materials:
+    for i, m in enumerate(activity.materials):
         label = text(m.title, lang)
+        meta = files.get(uploaded_files.material_slot(activity.id, i))
         if m.url:
             st.markdown("- [" + label + "](" + m.url + ")")
+        elif meta is not None:
+            st.download_button(
+                label, downloads.with_database(lambda d, s=meta.slot: uploaded_files.read(d, s)[0], username, "leader"),
+                file_name=meta.filename, mime=meta.mime, key=f"material_{activity.id}_{i}", on_click="ignore",
+                icon=":material/download:")
         else:
             st.markdown("- " + label + " (" + t("link follows") + ")")
 

@@ -396,3 +396,38 @@ def test_an_unlocked_leader_is_told_plainly_when_no_handbook_is_uploaded(demo_db
     assert "Håndbogen er ikke uploadet endnu. Den kommer her, så snart den er." in texts(at, "info")
     assert not [b for b in at.get("download_button") if b.proto.id.endswith("-handbook_download")]
     assert any(b.key == "seen_handbook" for b in at.button)  # unlocked: it can be marked as read
+
+
+# --- the meetings' and workshops' materials (data/programme.yaml) ----------------------------------
+
+
+def test_a_material_has_a_slot_that_takes_a_pdf_or_slides(database):
+    slot = uploaded_files.material_slot("workshop1", 1)
+    assert slot == "material:workshop1:1" and uploaded_files.accepts_slides(slot)
+    assert uploaded_files.upload(database, slot, "Slides.pptx", small_pptx(), "admin").mime == uploaded_files.PPTX
+    assert uploaded_files.upload(database, slot, "Slides.pdf", small_pdf(), "admin").version == 2
+
+
+@pytest.mark.parametrize("lang, saved, follows, marker", [
+    ("en", "Joint workshop 1: Workshop slides: saved slides.pdf as version 1.", "- Workshop programme (link follows)",
+     "(link follows)"),
+    ("da", "Fælles workshop 1: Slides fra workshoppen: gemte slides.pdf som version 1.",
+     "- Program for workshoppen (link kommer senere)", "(link kommer senere)"),
+])
+def test_workshop_materials_are_uploaded_and_the_leader_downloads_them(demo_db, monkeypatch, lang, saved, follows,
+                                                                      marker):
+    from tests.apptest import Downloads
+
+    files = Downloads(monkeypatch)
+    leader = open_page("leder", "pages/meetings.py", lang)
+    before = texts(leader, "markdown")
+    assert follows in before and sum(marker in m for m in before) == 4  # two per workshop, nothing uploaded
+    data = small_pdf("workshop slides")
+    at = open_page("admin", ADMIN_FILES, lang)
+    save_upload(at, "material_workshop1_1", "slides.pdf", data)
+    assert saved in texts(at, "success")
+    leader = open_page("leder", "pages/meetings.py", lang)
+    shown = texts(leader, "markdown")
+    assert follows in shown  # the programme is still to follow
+    assert sum(marker in m for m in shown) == 3  # only the uploaded slides became a download
+    assert files.get(leader, "material_workshop1_1") == data

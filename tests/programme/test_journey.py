@@ -101,6 +101,38 @@ def test_the_administrator_registers_a_service_check_as_attended(database, leade
     assert journey.journey(database, leader, PROG, early.date(), early).step("service_check").status == "done"
 
 
+@pytest.mark.parametrize("registration, expected, done", [
+    (None, "done", 1),          # the slot has passed and nothing is registered: it counts as held
+    ("held", "done", 1),        # registered as held
+    ("no_show", "missed", 0),   # registered as a no-show: not done
+])
+def test_a_passed_service_check_counts_unless_a_no_show_is_registered(database, leader, registration, expected, done):
+    slot = service.create_slot(database, "admin", SLOT_START, 45, 1, "Rådhuset")
+    service.book(database, leader, slot, now=datetime(2016, 4, 1, 12, 0))
+    after = datetime(2016, 4, 20, 11, 0)
+    if registration == "held":
+        service.register_done(database, "admin", leader, today=after.date())
+    elif registration == "no_show":
+        service.register_no_show(database, "admin", leader, now=after)
+    j = journey.journey(database, leader, PROG, after.date(), after)
+    step = j.step("service_check")
+    assert (step.status, j.done) == (expected, done)
+    assert step.booked_for is None
+    assert (step.done_on is None) == (expected != "done")
+
+
+def test_a_no_show_then_a_new_booking_is_booked_and_later_done(database, leader):
+    first = service.create_slot(database, "admin", SLOT_START, 45, 1, "Rådhuset")
+    second = service.create_slot(database, "admin", datetime(2016, 5, 4, 9, 0), 45, 1, "Rådhuset")
+    service.book(database, leader, first, now=datetime(2016, 4, 1, 12, 0))
+    after = datetime(2016, 4, 20, 11, 0)
+    service.register_no_show(database, "admin", leader, now=after)
+    service.rebook(database, leader, second, now=after)
+    assert journey.journey(database, leader, PROG, after.date(), after).step("service_check").status == "booked"
+    later = datetime(2016, 5, 4, 10, 0)
+    assert journey.journey(database, leader, PROG, later.date(), later).step("service_check").status == "done"
+
+
 def test_a_booked_service_check_is_not_the_next_step(database, leader):
     database.execute("INSERT INTO participation (user_id, round, taken_on) VALUES (?, 'start', ?)",
                      [leader, day(3).isoformat()])

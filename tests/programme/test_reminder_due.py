@@ -4,7 +4,7 @@ leader per day (digests), and what became due later waits for the next day."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from digled.accounts import invitations
 from digled.assessment import answering
 from digled.content import activities, programme
 from digled.platform import db, pseudonyms
-from digled.programme import journey, reminder_due, reminder_messages, reminder_sending
+from digled.programme import journey, reminder_due, reminder_messages, reminder_sending, service
 from tests.programme.conftest import FILM_DAY, keys, parts
 
 pytestmark = pytest.mark.usefixtures("films_online", "no_real_mail")
@@ -180,3 +180,91 @@ def test_a_step_reminds_only_while_the_journey_has_it_open_or_near():
     assert kind(start, "open", due) == "assessment"
     # a late joiner's start assessment is theirs on the home page, but its window (named in the e-mail) is past
     assert kind(start, "open", due + timedelta(days=1), yours_from=due + timedelta(days=1)) is None
+
+
+# --- the service check: when it can be booked, and days before the booked time ---------------
+
+SERVICE_OPENS = date(2016, 4, 11)  # day 147 of the programme
+
+
+def test_the_service_check_is_announced_once_when_it_opens(database, settings, cohort, smtp_server):
+    lea, emma = cohort["lea"], cohort["emma"]
+
+    def announced(day):
+        return {r.user.id for r in reminder_due.due(database, settings, day) if r.kind == "service_check"}
+
+    assert announced(SERVICE_OPENS - timedelta(days=1)) == set()
+    assert announced(SERVICE_OPENS) == {lea, emma}
+    [mail] = [r for r in reminder_due.due(database, settings, SERVICE_OPENS) if r.kind == "service_check"
+              and r.user.id == emma]
+    assert mail.key == f"service_check:service_check:{emma}"
+    assert mail.subject == "Book your one-to-one service check"
+    assert mail.link == "http://localhost:8501/service-check"
+    body = reminder_messages.preview(mail)
+    assert "between 11 April 2016 and 31 May 2016" in body
+    reminder_sending.run(database, settings, SERVICE_OPENS)
+    sent = [m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == "lea@a.dk"]
+    assert "Nu kan du booke dit en-til-en servicetjek: vælg en tid mellem 11. april 2016 og 31. maj 2016" in (
+        parts(sent[-1])[0].replace("\n", " "))
+    assert announced(SERVICE_OPENS + timedelta(days=1)) == set()  # once
+
+
+def test_a_leader_who_booked_or_asked_for_help_is_not_told_to_book(database, settings, cohort):
+    lea, emma = cohort["lea"], cohort["emma"]
+    slot = service.create_slot(database, "admin", datetime(2016, 4, 25, 9, 0), 45, 2, "Rådhuset")
+    service.book(database, lea, slot, now=datetime(2016, 4, 1, 12, 0))
+    service.ask_for_help(database, emma, "Outlook", now=datetime(2016, 4, 1, 12, 0))
+    assert [r for r in reminder_due.due(database, settings, SERVICE_OPENS) if r.kind == "service_check"] == []
+
+
+def test_a_booked_service_check_is_reminded_days_before_and_again_after_a_move(database, settings, cohort):
+    emma = cohort["emma"]
+    first = service.create_slot(database, "admin", datetime(2016, 4, 25, 9, 0), 45, 1, "Rådhuset, lokale 2")
+    second = service.create_slot(database, "admin", datetime(2016, 5, 10, 13, 30), 45, 1, "")
+    service.book(database, emma, first, now=datetime(2016, 4, 12, 12, 0))
+
+    def soon(day):
+        return [r for r in reminder_due.due(database, settings, day) if r.kind == "service_check_soon"]
+
+    assert soon(date(2016, 4, 21)) == []
+    [r] = soon(date(2016, 4, 22))  # 3 days before
+    assert r.key == f"service_check_soon:service_check:{emma}:2016-04-25T09:00"
+    assert r.subject == "Your service check on 25 April 2016, 09:00"
+    assert "on 25 April 2016, 09:00 (Rådhuset, lokale 2)" in reminder_messages.preview(r)
+    assert [x.key for x in soon(date(2016, 4, 25))] == [r.key]  # until the day itself
+    reminder_sending.run(database, settings, date(2016, 4, 22))
+    assert soon(date(2016, 4, 23)) == []  # once
+    assert soon(date(2016, 4, 26)) == []  # the slot has passed
+    # moved: the new time gets its own reminder
+    service.rebook(database, emma, second, now=datetime(2016, 4, 23, 12, 0))
+    [moved] = soon(date(2016, 5, 7))
+    assert moved.key.endswith(":2016-05-10T13:30")
+    assert "(place to follow)" in reminder_messages.preview(moved)
+
+
+def test_the_service_check_step_reminds_when_open_or_booked_soon():
+    prog = activities.load_programme()
+    check = prog.activity("service_check")
+    opens, due = date(2016, 4, 11), date(2016, 5, 31)
+    slot = datetime(2016, 4, 25, 9, 0)
+
+    def kind(status, today, booked_for=None):
+        return reminder_due.reminded_kind(journey.Step(check, opens, due, status, booked_for=booked_for), today)
+
+    assert kind("open", opens) == "service_check"
+    assert [kind(s, opens) for s in ("not_open", "done", "missed", "passed")] == [None] * 4
+    assert kind("booked", date(2016, 4, 21), slot) is None
+    assert kind("booked", date(2016, 4, 22), slot) == "service_check_soon"
+    assert kind("booked", date(2016, 4, 25), slot) == "service_check_soon"
+
+
+def test_the_service_checks_page_promises_only_the_emails_that_are_sent():
+    """The description says when the leader hears from us: as the service check opens, and
+    DAYS_BEFORE days before the booked time (the reminders above)."""
+    text = activities.load_programme().activity("service_check").description
+    assert reminder_due.DAYS_BEFORE == 3
+    assert "Du får en e-mail, når du kan booke din tid, og en påmindelse tre dage før den tid, du har booket." in (
+        " ".join(text["da"].split()))
+    assert "You get an e-mail when you can book your time, and a reminder three days before the time you booked." in (
+        " ".join(text["en"].split()))
+    assert "nærmere information" not in text["da"]

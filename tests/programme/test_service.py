@@ -160,12 +160,14 @@ def test_concurrent_bookings_of_the_last_seat_never_overbook(database, leaders, 
 
 
 @pytest.mark.parametrize("start, now, registered, expected", [
-    (None, NOW, False, None),                                    # nothing booked
-    (None, NOW, True, "done"),                                   # registered by the administrator
-    (LATER, NOW, False, "booked"),                               # booked for later
-    (NOW - timedelta(minutes=30), NOW, False, "booked"),         # under way (45 minutes)
-    (NOW - timedelta(minutes=45), NOW, False, "done"),           # the slot has passed
-    (LATER, NOW, True, "done"),                                  # registered before the slot
+    (None, NOW, None, None),                                     # nothing booked
+    (None, NOW, "attended", "done"),                             # registered by the administrator
+    (LATER, NOW, None, "booked"),                                # booked for later
+    (NOW - timedelta(minutes=30), NOW, None, "booked"),          # under way (45 minutes)
+    (NOW - timedelta(minutes=45), NOW, None, "done"),            # the slot has passed
+    (LATER, NOW, "attended", "done"),                            # registered before the slot
+    (NOW - timedelta(minutes=45), NOW, "absent", "no_show"),     # passed, registered as a no-show
+    (NOW - timedelta(minutes=30), NOW, "absent", "no_show"),     # under way, the leader did not come
 ])
 def test_status_is_booked_until_the_slot_has_passed_or_it_is_registered(start, now, registered, expected):
     booking = None
@@ -194,6 +196,63 @@ def test_the_administrator_registers_a_check_as_held(database, leaders):
     assert service.status_of(database, lea, now=NOW) is None
     actions = [r["action"] for r in audit.recent(database)]
     assert "register service check" in actions and "unregister service check" in actions
+
+
+def test_the_administrator_registers_a_no_show_for_a_slot_that_has_begun(database, leaders):
+    lea, other = leaders[0], leaders[1]
+    start = datetime(2016, 4, 20, 9, 0)
+    sid = slot(database, when=start)
+    service.book(database, lea, sid, now=NOW)
+    # a slot still ahead, and a leader without a booking, cannot be a no-show
+    with pytest.raises(service.ServiceError) as e:
+        service.register_no_show(database, "admin", lea, now=start - timedelta(minutes=1))
+    assert e.value.msg == "A no-show can only be registered once the booked time has begun."
+    with pytest.raises(service.ServiceError) as e:
+        service.register_no_show(database, "admin", other, now=start)
+    assert e.value.msg == "This leader has no booked service check."
+    after = start + timedelta(hours=2)
+    assert service.status_of(database, lea, now=after) == "done"  # passed, nothing registered
+    service.register_no_show(database, "admin", lea, now=after)
+    assert service.registration(database, lea) == "absent"
+    assert service.registered(database, lea) is None
+    assert service.status_of(database, lea, now=after) == "no_show"
+    assert list(service.bookings_table(database, now=after)["status"]) == ["no_show"]
+    # registering it as held after all corrects the no-show
+    service.register_done(database, "admin", lea, today=after.date())
+    assert service.status_of(database, lea, now=after) == "done"
+    service.register_no_show(database, "admin", lea, now=after)
+    assert service.status_of(database, lea, now=after) == "no_show"
+    actions = [r["action"] for r in audit.recent(database)]
+    assert actions.count("register service check no-show") == 2
+
+
+def test_after_a_no_show_the_leader_can_book_again_and_the_new_slot_counts(database, leaders):
+    lea = leaders[0]
+    first, second = datetime(2016, 4, 20, 9, 0), datetime(2016, 4, 27, 9, 0)
+    s1, s2 = slot(database, when=first), slot(database, when=second)
+    service.book(database, lea, s1, now=NOW)
+    after = first + timedelta(hours=2)
+    # without a no-show the passed check cannot be moved
+    with pytest.raises(service.ServiceError, match="already taken place"):
+        service.rebook(database, lea, s2, now=after)
+    service.register_no_show(database, "admin", lea, now=after)
+    moved = service.rebook(database, lea, s2, now=after)
+    assert moved.slot.id == s2
+    assert service.registration(database, lea) is None  # the new booking starts afresh
+    assert service.status_of(database, lea, now=after) == "booked"
+    assert service.status_of(database, lea, now=second + timedelta(hours=1)) == "done"
+
+
+def test_a_no_show_booking_can_be_cancelled(database, leaders):
+    lea = leaders[0]
+    start = datetime(2016, 4, 20, 9, 0)
+    service.book(database, lea, slot(database, when=start), now=NOW)
+    after = start + timedelta(hours=2)
+    with pytest.raises(service.ServiceError, match="already taken place"):
+        service.cancel(database, lea, now=after)
+    service.register_no_show(database, "admin", lea, now=after)
+    assert service.cancel(database, lea, now=after) is True
+    assert service.my_booking(database, lea) is None
 
 
 # --- confirmations with a calendar file -----------------------------------------------------
@@ -325,6 +384,44 @@ def test_the_administrator_sees_booked_and_registers_it_as_held(demo_db):
     assert service.status_of(demo_db, lea) == "done"
     bookings = next(d.value for d in at.dataframe if "Status" in d.value.columns)
     assert list(bookings.loc[bookings["Name"] == auth.get_user(demo_db, "leder").name, "Status"]) == ["Done"]
+
+
+def test_the_administrator_registers_a_no_show_and_the_leader_may_book_again(demo_db):
+    from tests.apptest import app_as
+
+    lea = auth.get_user(demo_db, "leder").id
+    first = service.free_slots(demo_db)[0]
+    service.book(demo_db, lea, first.id)
+    with db.write(demo_db):  # the slot has passed
+        demo_db.execute("UPDATE service_slots SET starts_at = ? WHERE id = ?",
+                        [(datetime.now() - timedelta(days=1)).isoformat(timespec="minutes"), first.id])
+    at = app_as("admin", lang="da").run()
+    at.switch_page("pages/admin_service.py").run()
+    assert not at.exception
+    bookings = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    name = auth.get_user(demo_db, "leder").name
+    assert list(bookings.loc[bookings["Navn"] == name, "Status"]) == ["Gennemført"]  # passed, not registered
+    at.multiselect(key="register_no_show").select(lea).run()
+    at.button(key="register_no_show_button").click().run()
+    assert not at.exception
+    assert "Registreret som udeblevet: 1." in [s.value for s in at.success]
+    assert service.status_of(demo_db, lea) == "no_show"
+    bookings = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert list(bookings.loc[bookings["Navn"] == name, "Status"]) == ["Udeblevet"]
+    # a no-show can be corrected: it is offered among those to register as held
+    assert name in at.multiselect(key="register_held").options
+    # the leader sees it, and can move the booking to a new time
+    at = app_as("leder", lang="en").run()
+    at.switch_page("pages/service_check.py").run()
+    assert not at.exception
+    assert [m.value for m in at.markdown if "-badge[" in m.value] == [":orange-badge[No-show]"]
+    assert ("You did not come to your booked service check. Book a new time below, or write what you need help with."
+            in [c.value for c in at.caption])
+    later = next(s for s in service.free_slots(demo_db) if s.id != first.id)
+    at.button(key=f"rebook_{later.id}").click().run()
+    assert not at.exception
+    assert service.my_booking(demo_db, lea).slot.id == later.id
+    assert service.status_of(demo_db, lea) == "booked"
 
 
 def test_a_confirmation_is_claimed_in_the_outbox_before_it_is_sent(database, settings, smtp_server, monkeypatch):
