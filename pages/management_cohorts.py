@@ -63,7 +63,7 @@ if all(f is None for f in figures):
 rows = compare.lines(fw, *figures)
 axis = t("Mean level")
 chart_names = (names[0], names[1]) if names[0] != names[1] else (t("First run"), t("Second run"))
-labels = {"what": t("Competence or area"), "first": chart_names[0], "second": chart_names[1],
+labels = {"what": t("Competence or area (mean level)"), "first": chart_names[0], "second": chart_names[1],
           "difference": t("Difference"), "n": t("Answers in the figures"), "total": t("Mean total")}
 if len(set(labels[c] for c in ("what", "first", "second", "difference"))) < 4:  # a run named like a column
     labels["first"], labels["second"] = t("First run"), t("Second run")

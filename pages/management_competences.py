@@ -81,14 +81,25 @@ def focus_view(f: assessment_figures.Figures) -> None:
         t("Marked important (%)"): [num(r.importance, 0) for r in rows],
         t("Mean level"): [num(r.mean_level) for r in rows],
         t("Target level"): [r.target for r in rows],
-        t("Gap"): [num(r.gap) for r in rows],
-        t("Priority"): [num(r.priority, 2) for r in rows],
+        t("Gap (levels)"): [num(r.gap) for r in rows],
+        t("Weighted gap (levels)"): [num(r.priority, 2) for r in rows],
         t("Quadrant"): [quadrant[r.quadrant] if r.quadrant else "" for r in rows],
     })
+    focus_help = {
+        t("Priority rank"): t("1 is the competence to work on first: the one with the largest weighted gap."),
+        t("Marked important (%)"): t("The share of the group's leaders who marked the competence important in the assessment."),
+        t("Mean level"): t("The group's mean score as a level from 1 to 8: each 12.5 percentage points of the score is one level."),
+        t("Gap (levels)"): t("How many levels the mean level is below the target level (a negative number: that many levels above it)."),
+        t("Weighted gap (levels)"): t("The gap times the share who marked the competence important: a gap of 3 levels that 42 % marked important weighs 3 × 0.42 = 1.26 levels. The list is ranked by it."),
+        t("Quadrant"): t("Where the competence lies in the chart below: important or less important, below or at the target."),
+    }
     st.subheader(t("Focus list"))
     st.caption(t("Ranked by the share of the {n} leaders who mark a competence important times the gap from the mean level to the target level. A blank: the publication withholds that figure.").format(n=f.n))
     st.caption(source)
-    widgets.table(table)
+    widgets.table(table, column_help=focus_help,
+                  widths={t("Priority rank"): "small", t("No."): 40, t("Competence"): 240, t("Marked important (%)"): "small",
+                          t("Mean level"): "small", t("Target level"): "small", t("Gap (levels)"): "small",
+                          t("Weighted gap (levels)"): "small", t("Quadrant"): 110})
     fig = charts.matrix(fw, rows, lang, {
         "x": t("Level relative to target"), "y": t("Marked important (%)"),
         "target": t("Vertical line: the target level"),
@@ -118,7 +129,7 @@ if publication.explain(shown, k, t, lang, db):
     m[1].metric(t("Mean total"), "–" if f.total is None else f"{f.total:.0f} %")
     if f.quartiles:
         m[2].metric(t("Middle half of totals"), f"{f.quartiles[0]:.0f}–{f.quartiles[2]:.0f} %",
-                    help=t("Quartiles: half of the leaders have a total between these values; the median is {m:.0f} %.").format(m=f.quartiles[1]))
+                    help=t("With the leaders' totals in order from lowest to highest, the middle half of the leaders have a total between these two values: a quarter have less, a quarter more. The total in the middle (the median) is {m:.0f} %.").format(m=f.quartiles[1]))
 
     # one view at a time: only what is shown is computed and drawn (a filter change stays fast)
     views = {"wheel": t("Cohort wheel"), "dims": t("Areas and dimensions"), "bands": t("Level bands"),
@@ -134,7 +145,7 @@ if publication.explain(shown, k, t, lang, db):
             fig = wheel.wheel(fw, means, lang, labels, wheel.WheelOptions(numbered=True))
             table = pd.DataFrame({
                 t("Competence"): [text(c.name, lang) for c in fw.competences],
-                t("Mean score"): [None if f.competences[c.id] is None else round(f.competences[c.id])
+                t("Mean score (%)"): [None if f.competences[c.id] is None else round(f.competences[c.id])
                                   for c in fw.competences],
                 t("Target level"): [fw.target_levels[c.id] for c in fw.competences],
             })
@@ -146,11 +157,11 @@ if publication.explain(shown, k, t, lang, db):
     elif view == "dims":
         dims = pd.DataFrame([
             {t("Area"): text(a.name, lang),
-             **{text(fw.dimensions[d], lang): (None if f.dimensions.get(f"{a.id}:{d}") is None else round(f.dimensions[f"{a.id}:{d}"]))
+             **{text(fw.dimensions[d], lang) + " (%)": (None if f.dimensions.get(f"{a.id}:{d}") is None else round(f.dimensions[f"{a.id}:{d}"]))
                 for d in DIMENSIONS}}
             for a in fw.areas
         ])
-        fig = go.Figure([go.Bar(name=text(fw.dimensions[d], lang), x=dims[t("Area")], y=dims[text(fw.dimensions[d], lang)],
+        fig = go.Figure([go.Bar(name=text(fw.dimensions[d], lang), x=dims[t("Area")], y=dims[text(fw.dimensions[d], lang) + " (%)"],
                                 marker_color=c) for d, c in zip(DIMENSIONS, ("#1c5a9e", "#8a3b12", "#2e6b30"))])
         fig.update_layout(barmode="group", yaxis=dict(range=[0, 100], title="%"), height=380, margin=dict(t=20))
         widgets.chart_with_table(fig, dims, t("Areas and dimensions as a table"), key="dims")
@@ -170,8 +181,8 @@ if publication.explain(shown, k, t, lang, db):
         start_f, end_f = group("start", key)[1], group("end", key)[1]
         ptable = pd.DataFrame({
             t("Programme purpose"): [text(p.text, lang) for p in fw.purposes],
-            t("Start"): [HIDDEN if start_f.hidden or start_f.purposes[p.id] is None else round(start_f.purposes[p.id]) for p in fw.purposes],
-            t("End"): [HIDDEN if end_f.hidden or end_f.purposes[p.id] is None else round(end_f.purposes[p.id]) for p in fw.purposes],
+            t("Start (%)"): [HIDDEN if start_f.hidden or start_f.purposes[p.id] is None else round(start_f.purposes[p.id]) for p in fw.purposes],
+            t("End (%)"): [HIDDEN if end_f.hidden or end_f.purposes[p.id] is None else round(end_f.purposes[p.id]) for p in fw.purposes],
         })
         fig = go.Figure()
         for name, fx, colour in ((t("Start"), start_f, "#8a3b12"), (t("End"), end_f, "#1c5a9e")):
@@ -196,8 +207,8 @@ if publication.explain(shown, k, t, lang, db):
             cs, fx = group(rnd, tuple(ckey))
             visible = cs is not None and cs.status != "hidden"
             rows.append({t("Group"): text(getattr(org, by)[v], lang), t("Answers in the figures"): fx.n if visible else HIDDEN,
-                         t("Mean total"): round(fx.total) if visible and fx.total is not None else "",
-                         **{text(a.name, lang): round(fx.areas[a.id]) if visible and fx.areas.get(a.id) is not None else "" for a in fw.areas}})
+                         t("Mean total (%)"): round(fx.total) if visible and fx.total is not None else "",
+                         **{text(a.name, lang) + " (%)": round(fx.areas[a.id]) if visible and fx.areas.get(a.id) is not None else "" for a in fw.areas}})
             shown_rows += assessment_figures.figure_rows({**base, **dict(zip(("municipality", "area", "level"), [x or "" for x in ckey])),
                                               "status": cs.status if cs else "hidden"}, fx)
         widgets.table(pd.DataFrame(rows).map(exports.safe_cell))

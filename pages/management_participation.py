@@ -137,16 +137,19 @@ by = st.radio(t("Break down by"), ["municipality", "area"], horizontal=True, key
               format_func={"municipality": t("Municipality"), "area": t("Area")}.get)
 values = munis if by == "municipality" else areas
 names = org.municipalities if by == "municipality" else org.areas
-rows = []
+# one column per group and one row per step: eight areas fit beside each other at 1366 px, where
+# one column per step (twenty and more) did not (issue 20, point 6)
+labels = [t("Leaders in the group"), t("Start answers in the competence figures"), *[step_label(s) for s in steps]]
+columns = {t("Number of leaders"): labels}
 for v in values:
     gkey = (v, area) if by == "municipality" else (mun, v)
     _, size, cts, _ = funnel(gkey)
-    row = {t("Group"): text(names[v], lang), t("Leaders in the group"): size if size is not None else t("Hidden"),
-           t("Start answers in the competence figures"): answers("start", gkey) if size is not None else ""}
-    for s in steps:
-        row[step_label(s)] = publication.count_words(cts.get(s.id), t) if size is not None else ""
-    rows.append(row)
-breakdown = pd.DataFrame(rows).map(exports.safe_cell)
+    if size is None:
+        cells = [t("Hidden"), *[""] * (len(labels) - 1)]
+    else:
+        cells = [str(size), str(answers("start", gkey)), *[publication.count_words(cts.get(s.id), t) for s in steps]]
+    columns[text(names[v], lang)] = cells
+breakdown = pd.DataFrame(columns).map(exports.safe_cell)
 widgets.table(breakdown)
 
 

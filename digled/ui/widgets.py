@@ -22,9 +22,34 @@ def chart(fig, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
-def table(df: pd.DataFrame) -> None:
-    """A table whose fractions are written in the page's language (digled.platform.numbers.frame)."""
-    st.dataframe(numbers.frame(df, session.language()), hide_index=True, width="stretch")
+FIT_WIDTH = 860  # px a table may take on a 1366 px screen (the main block is about 900 px wide)
+FIT_FIRST = 200  # px of the first column (the row's name) in a fitted table
+FIT_COLUMNS = 5  # a table with more columns than this is fitted
+
+
+def fitted_widths(columns) -> dict[str, int]:
+    """Column widths (px) that fit a table of more than FIT_COLUMNS columns into FIT_WIDTH:
+    the first column FIT_FIRST, the others sharing the rest ({} for a narrower table)."""
+    columns = list(columns)
+    if len(columns) <= FIT_COLUMNS:
+        return {}
+    rest = max(70, (FIT_WIDTH - FIT_FIRST) // (len(columns) - 1))
+    return {c: (FIT_FIRST if i == 0 else rest) for i, c in enumerate(columns)}
+
+
+def table(df: pd.DataFrame, column_help: dict[str, str] | None = None, widths: dict[str, str | int] | None = None) -> None:
+    """A table whose fractions are written in the page's language (digled.platform.numbers.frame).
+
+    `column_help`: a column's explanation, shown when the reader points at (or focuses) its header:
+    how a figure is computed, one step away from the number. `widths`: a column's width ("small",
+    "medium", "large" or pixels); without them a table of many columns is fitted (`fitted_widths`),
+    so that it fits the page at 1366 px without sideways scrolling (issue 20, point 6). A header
+    cut short by its width is whole in its help."""
+    column_help = column_help or {}
+    widths = widths if widths is not None else fitted_widths(df.columns)
+    config = {c: st.column_config.Column(help=column_help.get(c) or (str(c) if c in widths else None), width=widths.get(c))
+              for c in df.columns if c in column_help or c in widths}
+    st.dataframe(numbers.frame(df, session.language()), hide_index=True, width="stretch", column_config=config or None)
 
 
 def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:

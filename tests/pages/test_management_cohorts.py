@@ -112,7 +112,7 @@ def test_two_runs_side_by_side_with_the_hand_computed_difference(demo_db, monkey
     assert [s.value for s in at.subheader][:2] == [f"{NEW_RUN} (running)", old_name]
 
     table = at.dataframe[-1].value
-    rows = {r["Competence or area"]: r for r in table.to_dict("records")}
+    rows = {r["Competence or area (mean level)"]: r for r in table.to_dict("records")}
     total_old = _old_level(demo_db, old_pub.id, "total")
     assert (rows["Mean total"][NEW_RUN], rows["Mean total"][old_name]) == (3.1, total_old)
     assert rows["Mean total"]["Difference"] == pytest.approx(round(3.1 - total_old, 1))
@@ -133,7 +133,7 @@ def test_two_runs_side_by_side_with_the_hand_computed_difference(demo_db, monkey
     assert bars[0]["y"][0] == 4.5 and bars[1]["y"][0] == c1_old
 
     csv = exports.read_csv_text(downloads.get(at, "compare_csv").decode("utf-8"))
-    assert csv[0] == ["Competence or area", NEW_RUN, old_name, "Difference"]
+    assert csv[0] == ["Competence or area (mean level)", NEW_RUN, old_name, "Difference"]
     total_row = next(r for r in csv if r[0] == "Mean total")
     assert total_row[1] == "3,1" and total_row[3] == str(round(3.1 - total_old, 1)).replace(".", ",")
 
@@ -141,7 +141,7 @@ def test_two_runs_side_by_side_with_the_hand_computed_difference(demo_db, monkey
     at.selectbox(key="compare_first").set_value(old_id).run()
     at.selectbox(key="compare_second").set_value(new.id).run()
     assert not at.exception
-    rows = {r["Competence or area"]: r for r in at.dataframe[-1].value.to_dict("records")}
+    rows = {r["Competence or area (mean level)"]: r for r in at.dataframe[-1].value.to_dict("records")}
     assert rows[c1]["Difference"] == pytest.approx(round(c1_old - 4.5, 1))
     # the same run twice: said, nothing compared
     at.selectbox(key="compare_second").set_value(old_id).run()
@@ -161,7 +161,7 @@ def test_a_group_hidden_in_one_run_shows_the_reason_and_no_number(demo_db):
     assert not at.exception
     assert "Hidden: fewer than 5 answers." in [i.value for i in at.info]
     assert _metrics(at, "Answers in the figures") == [old_shown.n]  # only the older run's
-    rows = {r["Competence or area"]: r for r in at.dataframe[-1].value.to_dict("records")}
+    rows = {r["Competence or area (mean level)"]: r for r in at.dataframe[-1].value.to_dict("records")}
     assert rows["Mean total"][NEW_RUN] == "" and rows["Mean total"]["Difference"] == ""
     assert rows["Answers in the figures"][programme_runs.get(demo_db, old_id).name] == old_shown.n
 

@@ -331,8 +331,8 @@ def test_the_focus_list_ranks_by_importance_times_gap_with_the_same_n(demo_db):
     from digled.platform.i18n import text as in_lang
 
     assert table["Competence"].iloc[0] == in_lang(fw.competence_index[best].name, "en")
-    assert table["Priority"].iloc[0] == round(prio[best], 2)
-    assert list(table["Priority"].dropna()) == sorted(table["Priority"].dropna(), reverse=True)
+    assert table["Weighted gap (levels)"].iloc[0] == round(prio[best], 2)
+    assert list(table["Weighted gap (levels)"].dropna()) == sorted(table["Weighted gap (levels)"].dropna(), reverse=True)
     assert len(table) == len(fw.competences)
     assert f"of the {n} leaders" in page_text(at)
     rows = exports.read_csv_text(download(at, "focus_csv").decode("utf-8-sig"))
@@ -466,8 +466,8 @@ def test_one_n_the_two_pages_show_the_same_answers_for_the_same_group(demo_db):
         else:
             assert taken == f"at least {participants - 4}" and comp_n >= participants - 4
         table = part.dataframe[-1].value  # the breakdown by municipality
-        assert int(_cell(table, name, "Start answers in the competence figures")) == comp_n
-        assert int(_cell(table, name, "Leaders in the group")) == participants
+        assert int(_cell(table, "Start answers in the competence figures", name)) == comp_n  # a column per group
+        assert int(_cell(table, "Leaders in the group", name)) == participants
     assert any(c.value.startswith("Why the numbers differ:") for c in part.caption)
     exported = download(part, "part_csv").decode("utf-8-sig")
     assert "Start answers in the competence figures" in exported and "Leaders in the group" in exported

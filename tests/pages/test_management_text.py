@@ -196,3 +196,49 @@ def test_the_checks_catch_what_they_look_for():
         {"data": [{"x": [1.5], "hovertemplate": "%{x:.1f}"}], "layout": {"separators": ",."}}))
     assert not any(DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"r": [43.75], "hovertemplate": "%{r:.0f} %"}]}))
     assert not any(DECIMAL_POINT.search(s) for s in _chart_text({"data": [{"x": [0.25], "hoverinfo": "text", "hovertext": ["a"]}]}))
+
+
+# a header that says what its numbers are (issue 20, point 5): a unit or what is counted
+UNITS = {"en": ("%", "level", "leaders", "answers", "number", "percentage points", "no.", "rank", "interval"),
+         "da": ("%", "niveau", "ledere", "besvarelser", "antal", "procentpoint", "nr.", "placering", "interval")}
+BARE_NUMBER = re.compile(r"[+\-−]?\d+(?:[.,]\d+)?")
+
+
+def bare_number_columns(frame, lang: str) -> list[str]:
+    """The columns of `frame` whose cells are numbers without a unit (no "%" in the cell) under a
+    header that names no unit; a table whose first column names one (a count or a level per row:
+    "Antal ledere") says it for every row."""
+    if not isinstance(frame, pd.DataFrame):
+        frame = pd.DataFrame(frame)
+
+    def says(header) -> bool:
+        return any(u in str(header).lower() for u in UNITS[lang])
+
+    if len(frame.columns) and says(frame.columns[0]):
+        return []
+    out = []
+    for column in frame.columns:
+        cells = [_cell(v).strip() for v in frame[column]]
+        if any(BARE_NUMBER.fullmatch(c) for c in cells) and not says(column):
+            out.append(str(column))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_number_column_on_the_management_pages_says_its_unit(demo_db, lang):
+    """ "Opdeling": 42, 41, 43 (percent? level?): every table column of numbers says what they are
+    in its header ("Gennemsnitlig samlet score (%)", "Afstand til mål (niveauer)"), or each cell
+    does ("42 %")."""
+    found = {}
+    for label, at in states(lang):
+        for df in at.dataframe:
+            for column in bare_number_columns(df.value, lang):
+                found.setdefault(column, label)
+    assert not found, found
+
+
+def test_the_unit_check_finds_a_bare_number_column():
+    frame = pd.DataFrame({"Gruppe": ["A", "B"], "Dagtilbud": [42, 41], "Andel": ["42 %", "–"],
+                          "Afstand til mål (niveauer)": [1.5, 2.0]})
+    assert bare_number_columns(frame, "da") == ["Dagtilbud"]
+    assert bare_number_columns(frame.rename(columns={"Gruppe": "Antal ledere"}), "da") == []

@@ -1,7 +1,10 @@
 """digled.ui.widgets: saved-status words, user and content text made safe for Markdown, file
 limits as read, tables without "None", charts and tables in the page's language, material links,
 the target of a "Go to" link, and the reflection field (saved while typing, flushed to digled's
-route). (The escaping of every markup form: tests/security/test_content_markup.py.)"""
+route). (The escaping of every markup form: tests/security/test_content_markup.py.)
+
+Also: a table of many columns is given widths that fit the page at 1366 px
+(issue 20, point 6); the browser test is tests/e2e/test_management_tables_browser.py."""
 
 from __future__ import annotations
 
@@ -204,3 +207,20 @@ def test_a_refused_note_says_why_in_the_field_and_to_the_page(database):
     assert reflections.load(database, lea) == {}
     assert at.session_state["_refl_error"] == "Unknown reflection question: no-such-question."
     assert _field(at)[1]["status"] == "Unknown reflection question: no-such-question."
+
+
+def test_a_narrow_table_keeps_its_own_widths():
+    assert widgets.fitted_widths(["Gruppe", "Ledere", "Andel (%)"]) == {}
+
+
+def test_a_wide_table_fits_the_main_block():
+    columns = ["Antal ledere", *[f"Område {i}" for i in range(8)]]
+    widths = widgets.fitted_widths(columns)
+    assert widths["Antal ledere"] == widgets.FIT_FIRST
+    assert sum(widths.values()) <= widgets.FIT_WIDTH
+    assert len(set(list(widths.values())[1:])) == 1  # the others share the rest alike
+
+
+def test_many_columns_keep_a_readable_width():
+    widths = widgets.fitted_widths([f"Trin {i}" for i in range(30)])
+    assert min(widths.values()) >= 70
