@@ -245,7 +245,7 @@ def test_every_number_on_the_runs_comparison_was_registered(demo_db, framework):
 def test_every_number_a_leader_sees_of_the_cohort_was_registered_for_leaders(published, framework):
     """The leader's overlay reads the leaders' own release only: its numbers are registered as
     "overlay" figures (rounded as shown), not management's."""
-    from tests.insight.test_profiles import _leder_attempt, _lines, _run_panel
+    from tests.ui.test_wheel_panel import _leder_attempt, _lines, _run_panel
 
     _leder_attempt(published, framework)
     overlay = set()

@@ -112,11 +112,11 @@ def test_materials_link_where_an_address_is_set_and_say_so_where_not():
         from digled.platform import i18n
         from digled.ui import widgets
 
-        activity = SimpleNamespace(materials=[
+        activity = SimpleNamespace(id="workshop1", materials=[
             SimpleNamespace(title={"da": "Slides", "en": "Slides"}, url="https://example.org/slides.pdf"),
             SimpleNamespace(title={"da": "Tjekliste", "en": "Checklist"}, url=""),
         ])
-        widgets.material_links(activity, "da", i18n.translator("da"))
+        widgets.material_links(activity, "da", i18n.translator("da"), {}, "lea")  # nothing uploaded
 
     at = AppTest.from_function(script, default_timeout=30).run()
     assert [m.value for m in at.markdown] == ["- [Slides](https://example.org/slides.pdf)",
