@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, open_app, publish_first_figures
+from tests.e2e.helpers import idle, login, nav, open_app, publish_first_figures
 from tests.e2e.test_focus_browser import SCREENS
 from tests.e2e.test_quality_browser import leader_with_assessment
 
@@ -74,6 +74,9 @@ def test_a_skip_link_reaches_the_current_question_in_a_few_tab_presses(browser, 
         page.keyboard.press("Enter")
         f = page.evaluate(FOCUSED)
         assert f["type"] == "radio" and f["question"] == keys[1], f
+        if screen == "desktop":  # another page of the app: the link leaves with the questionnaire
+            nav(page, "Mit forløb")
+            expect(page.locator("#digled-current-question")).to_have_count(0)
     finally:
         context.close()
 
