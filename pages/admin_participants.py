@@ -129,7 +129,7 @@ st.dataframe(
     column_config={HEADINGS[c]: st.column_config.Column(HEADINGS[c], width=w) for c, w in WIDTHS.items()},
 )
 
-st.subheader(t("Edit a participant"))
+st.header(t("Edit a participant"))
 if df.empty:
     st.info(t("No participant matches the search and filters."))
     st.stop()

@@ -1,5 +1,6 @@
 """Kompetenceafklaring: intro, one competence per step (answers saved as given), review, submit."""
 
+import json
 from datetime import date
 
 import streamlit as st
@@ -9,7 +10,7 @@ from digled.assessment import answering
 from digled.content import loader
 from digled.platform import pseudonyms
 from digled.platform.i18n import text
-from digled.ui import guides, session, widgets
+from digled.ui import guides, scripts, session
 
 user, t = session.page(__file__)
 db = session.database()
@@ -28,7 +29,7 @@ ROUND_TEXT = {
 
 
 def intro() -> None:
-    st.title(t("Your digital competence assessment"))
+    st.title(t("Your digital competence assessment"), anchor=False)
     st.markdown(
         t(
             "The assessment gives you an overview of your own digital competences: knowledge, "
@@ -42,7 +43,7 @@ def intro() -> None:
         + "\n- "
         + t("Answer from your daily work. 'Don't know / not relevant' is a fine answer: it is left out of your scores.")
     )
-    st.header(t("Who sees your answers"))
+    st.header(t("Who sees your answers"), anchor=False)
     st.markdown(t("Your answers are stored under a code (a pseudonym), never with your name."))
     st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db), session.context().settings.coalition)))
     st.page_link("pages/privacy.py", label=t("Read the privacy statement"), icon=":material/policy:")
@@ -97,6 +98,11 @@ def go_to(draft_id: int, step: int) -> None:
 
 @st.fragment
 def questionnaire(draft_id: int) -> None:
+    with st.container(key="questionnaire"):
+        _questionnaire(draft_id)
+
+
+def _questionnaire(draft_id: int) -> None:
     d = answering.draft(db, respondent)
     if d is None or d.id != draft_id:
         st.rerun()
@@ -111,18 +117,20 @@ def questionnaire(draft_id: int) -> None:
             done=done, total=total, minutes=answering.minutes_left(fw, given)
         ),
     )
-    if st.session_state.pop("_step_changed", False):
-        widgets.scroll_to_top()
+    # the same elements in the same places on every run: an element that comes and goes above the
+    # questions would make the browser redraw them and drop the focus of the question answered
     if error := st.session_state.pop("_answer_error", None):
         st.error(error.text(t))
+    else:
+        st.empty()
     if step.kind == "competence":
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
-        st.subheader(f"{text(area.name, lang)} · {text(comp.name, lang)}")
+        st.header(f"{text(area.name, lang)} · {text(comp.name, lang)}", anchor=False)
         st.caption(t("Step {n} of {total}").format(n=step_no + 1, total=len(STEPS)) + " · DigComp " + comp.digcomp
                    + " · " + text(comp.description, lang))
     elif step.kind == "purposes":
-        st.subheader(t("The programme's purposes"))
+        st.header(t("The programme's purposes"), anchor=False)
         st.caption(t("To what degree does each statement describe you today?"))
     for qid in step.questions:
         question(draft_id, qid, given)
@@ -136,10 +144,15 @@ def questionnaire(draft_id: int) -> None:
             st.button(t("Back"), key="step_back", on_click=go_to, args=(draft_id, step_no - 1), icon=":material/arrow_back:")
         if has_next:
             st.button(t("Next"), key="step_next", type="primary", on_click=go_to, args=(draft_id, step_no + 1), icon=":material/arrow_forward:")
+    # keyboard help, last so it moves nothing: the skip link to the current question, and after a
+    # step change the focus on the new step's current question (digled/ui/js/current_question.js)
+    changed = st.session_state.pop("_step_changed", False)
+    scripts.run("current_question", label=t("Go to the current question"), marker="questionnaire",
+                keys=json.dumps([f"q-{draft_id}-{qid}" for qid in step.questions]), focus_step=step_no if changed else "")
 
 
 def review(draft_id: int, given: dict[str, int]) -> None:
-    st.subheader(t("Review and submit"))
+    st.header(t("Review and submit"), anchor=False)
     missing = answering.unanswered(fw, given)
     if missing:
         st.warning(t("{n} questions are not answered yet. You can submit anyway: unanswered questions are left out of your scores.").format(n=len(missing)))
@@ -178,7 +191,7 @@ current = answering.draft(db, respondent)
 if current is None:
     intro()
 else:
-    st.title(t("Your digital competence assessment"))
+    st.title(t("Your digital competence assessment"), anchor=False)
     st.caption(ROUND_TEXT[current.round] + " " + t("Your answers are saved as you go."))
     stale = answering.stale_answers(fw, answering.answers(db, current.id))
     if stale:

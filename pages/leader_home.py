@@ -51,7 +51,7 @@ st.progress(
 
 nxt = mine.next_step
 with st.container(border=True, key="next_step_card"):
-    st.subheader(t("Your next step"))
+    st.header(t("Your next step"))
     if nxt is None:
         st.success(t("You have been through the whole programme. Well done!"))
     else:
@@ -68,7 +68,7 @@ with st.container(border=True, key="next_step_card"):
 
 if mine.late:
     with st.container(border=True, key="personal_plan"):
-        st.subheader(t("Your personal plan"))
+        st.header(t("Your personal plan"))
         st.write(t("You joined the programme on {date}, after it had begun. Here is what is still ahead of you; "
                    "what took place before you joined is not held against you.").format(
             date=dates.day(mine.joined, lang)))
@@ -84,7 +84,7 @@ draft = answering.draft(db, respondent)
 attempts = answering.history(db, respondent, session.context().settings.pseudonym_secret)
 if draft or attempts:
     with st.container(border=True):
-        st.subheader(t("Your digital competence assessment"))
+        st.header(t("Your digital competence assessment"))
         if draft:
             st.write(t("You have an unfinished assessment. Continue where you left off."))
             st.page_link("pages/assessment.py", label=t("Continue the assessment"), icon=":material/play_arrow:")
@@ -93,7 +93,7 @@ if draft or attempts:
                      else t("You have taken the assessment {n} times.").format(n=len(attempts)))
             st.page_link("pages/my_results.py", label=t("See my wheel"), icon=":material/donut_large:")
 
-st.subheader(t("Timeline"))
+st.header(t("Timeline"))
 for step in mine.steps:
     with st.container(key=f"timeline_{step.activity.id}"):
         when, what, badge = st.columns([2, 5, 2], vertical_alignment="center")

@@ -88,7 +88,7 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
                 help=t("The number of answers the competence pages show for this group's end round in the same publication: submitted end assessments."))
     st.caption(t("Why the numbers differ: the participants are every leader in the group; the answers are the assessments they have submitted. A leader who left the programme no longer counts as a participant, but an assessment they submitted stays in the competence figures."))
 
-    st.subheader(t("The funnel"))
+    st.header(t("The funnel"))
     if stages is None:
         st.info(t("This publication was made before the funnel was introduced: the table shows each step's own count. The next publication shows the funnel."))
     else:
@@ -132,7 +132,7 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
                              for s in steps],
         }).map(exports.safe_cell))
 
-st.subheader(t("By municipality and area"))
+st.header(t("By municipality and area"))
 by = st.radio(t("Break down by"), ["municipality", "area"], horizontal=True, key="part_by",
               format_func={"municipality": t("Municipality"), "area": t("Area")}.get)
 values = munis if by == "municipality" else areas

@@ -61,7 +61,7 @@ with tabs[0]:
     level_word = t("level")
     left, right = st.columns(2)
     with left:
-        st.subheader(t("Your three strongest competences"))
+        st.header(t("Your three strongest competences"))
         for e in strong:
             st.markdown(f"**{e.name}** · {e.score:.0f} % · {level_word} {e.level}")
             st.write(e.text)
@@ -91,7 +91,7 @@ with report_box:
     )
 if len(attempts) >= 2:
     with tabs[3]:
-        st.subheader(t("Compare two attempts"))
+        st.header(t("Compare two attempts"))
         a_col, b_col = st.columns(2)
         a = a_col.selectbox(t("Before"), range(len(attempts)), index=0, format_func=names.__getitem__, key="cmp_a")
         b = b_col.selectbox(t("After"), range(len(attempts)), index=len(attempts) - 1, format_func=names.__getitem__,
@@ -103,7 +103,7 @@ if len(attempts) >= 2:
             t("The change as a table"),
             key="comparison",
         )
-        st.subheader(t("Development over time"))
+        st.header(t("Development over time"))
         widgets.chart_with_table(
             wheel.development(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, labels),
             results.development_table(fw, [(n, x.scores) for n, x in zip(names, attempts)], lang, t),

@@ -53,6 +53,12 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: manual; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { max-width: 100%; overflow-x: auto; }
 [data-testid="stMainBlockContainer"] { min-width: 0; }
 .st-key-purposes td + td, .st-key-purposes th + th { white-space: nowrap; }  /* "33 %" on one line */
+/* The assessment's skip link "Go to the current question" (digled/ui/js/current_question.js):
+   the page's first Tab stop, out of sight until it has the focus. */
+#digled-current-question { position: absolute; left: -10000px; top: 0.5rem; z-index: 1000100;
+  padding: 0.5rem 1rem; background: #ffffff; color: #1c5a9e; border: 2px solid #1c5a9e; border-radius: 0.5rem; }
+#digled-current-question:focus { left: 0.5rem; }
+
 """
 
 

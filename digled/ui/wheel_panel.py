@@ -100,5 +100,5 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
                     when=publication.when(earlier, lang) if earlier else "",
                     reason=t(reasons.get(drawn.shown.reason, drawn.shown.reason)).format(k=k)))
     with listing, st.container(key="wheel_list"):
-        st.subheader(t("The 16 competences"))
+        st.header(t("The 16 competences"))
         st.html(results.wheel_list_html(fw, scores, lang, t))

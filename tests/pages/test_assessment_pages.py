@@ -49,6 +49,24 @@ def test_answers_are_saved_the_moment_they_are_given_and_resume(demo_db):
     assert again.radio[0].value == 4 and again.radio[1].value == 0 and again.radio[2].value is None
 
 
+
+def test_a_step_has_headings_without_anchor_links_and_the_keyboard_script(demo_db):
+    """Issue 20: no "Link to heading" Tab stops on the way to the first answer, the step's heading
+    one level under the title, and the keyboard script (digled/ui/js/current_question.js) told the
+    step's questions in order, last on the page; after a step change it puts the focus on them."""
+    at = _open_assessment(demo_db)
+    at.button(key="start_assessment").click().run()
+    assert [(h.tag, h.proto.hide_anchor) for h in [*at.title, *at.header]] == [("h1", True), ("h2", True)]
+    assert not at.subheader
+    draft_id = answering.draft(demo_db, _leder_respondent(demo_db)).id
+    keys = [r.key for r in at.radio]
+    assert keys == [f"q-{draft_id}-info_search-{q}" for q in ("k1", "k2", "s1", "s2", "a1", "a2")]
+    (script,) = [h.proto.body for h in at.get("html") if 'src="/api/digled/js/current_question.js"' in h.proto.body]
+    assert 'data-focus-step=""' in script and "&quot;" + keys[0] + "&quot;" in script
+    at.button(key="step_next").click().run()
+    (script,) = [h.proto.body for h in at.get("html") if 'src="/api/digled/js/current_question.js"' in h.proto.body]
+    assert 'data-focus-step="1"' in script and "info_evaluate-k1" in script
+
 def test_review_lists_unanswered_and_submit_shows_the_wheel(demo_db):
     fw = loader.framework()
     respondent = _leder_respondent(demo_db)

@@ -103,7 +103,7 @@ def test_a_leader_invited_today_gets_a_personal_plan_and_no_red_failures(demo_db
     missed = "Missed" if lang == "en" else "Ikke nået"
     assert missed not in badges
     assert badges.count(passed) == len(mine.before_joining) >= 5
-    assert heading in [h.value for h in at.subheader]
+    assert heading in [h.value for h in at.header]
     assert mine.next_step.activity.id == "assessment_start" and mine.next_step.status == "open"
 
 
