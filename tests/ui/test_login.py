@@ -7,6 +7,8 @@ test_enumeration.py, test_sso.py.)"""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -153,11 +155,12 @@ def test_without_a_browser_there_is_no_client_address_cookie_or_sso_identity(dat
 
 @pytest.mark.parametrize("change", [
     "UPDATE users SET active = 0",  # deactivated
-    "UPDATE users SET sessions_valid_after = strftime('%s', 'now') + 60",  # password reset elsewhere
+    "UPDATE users SET sessions_valid_after = :later",  # password reset elsewhere
 ])
 def test_an_account_deactivated_or_reset_is_logged_out_at_the_next_run(database, lea, change, tmp_path):
+    """(The reset's moment is the app's clock, which `--today` moves, not SQLite's own.)"""
     at = _logged_in(tmp_path)
-    database.execute(change + " WHERE username = 'lea'")
+    database.execute(change + " WHERE username = 'lea'", {"later": time.time() + 60})
     database.conn.commit()
     at.run()
     assert not at.session_state["authentication_status"] and at.session_state["username"] is None
