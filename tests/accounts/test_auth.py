@@ -7,18 +7,6 @@ from digled.accounts import auth
 NOW = 1_800_000_000.0
 
 
-@pytest.fixture(scope="module")
-def demo_hash():
-    return auth.hash_password("correct horse", rounds=4)
-
-
-@pytest.fixture
-def ole(database, demo_hash):
-    auth.create_user(database, username="Ole", name="Ole Olsen", email="ole@x.dk", roles=["leader", "admin"],
-                     password_hash=demo_hash)
-    return auth.get_user(database, "ole")
-
-
 def test_usernames_are_normalised_and_roles_parsed(ole):
     assert ole.username == "ole"
     assert ole.roles == ("leader", "admin")

@@ -18,18 +18,6 @@ NOW = 1_800_000_000.0
 KEY = "k" * 40
 
 
-@pytest.fixture(scope="module")
-def demo_hash():
-    return auth.hash_password("correct horse", rounds=4)
-
-
-@pytest.fixture
-def ole(database, demo_hash):
-    auth.create_user(database, username="Ole", name="Ole Olsen", email="ole@x.dk", roles=["leader", "admin"],
-                     password_hash=demo_hash)
-    return auth.get_user(database, "ole")
-
-
 @pytest.fixture
 def lea(database, demo_hash):
     auth.create_user(database, username="lea", name="Lea Lund", email="lea@x.dk", roles=["leader"],
