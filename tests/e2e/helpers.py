@@ -244,3 +244,12 @@ def open_part(page, part: str) -> None:
     da, en = RESULT_PARTS[part]
     page.get_by_role("tab", name=re.compile(f"^({re.escape(da)}|{re.escape(en)})$")).click()
     idle(page)
+
+
+def open_assessment(page, url: str) -> None:
+    """The assessment page of the logged-in leader, the draft started if there was none."""
+    page.goto(url + "/assessment")
+    idle(page)
+    if page.locator(".st-key-start_assessment button").count():
+        page.locator(".st-key-start_assessment button").click()
+        idle(page)

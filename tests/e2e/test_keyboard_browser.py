@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, nav, open_app, publish_first_figures
+from tests.e2e.helpers import idle, login, nav, open_app, open_assessment, publish_first_figures
 from tests.e2e.test_focus_browser import SCREENS
 from tests.e2e.test_quality_browser import leader_with_assessment
 
@@ -33,11 +33,7 @@ def _assessment(browser, server, screen: str):
     page.set_default_timeout(30_000)
     open_app(page, server.url)
     login(page, "leder")
-    page.goto(server.url + "/assessment")
-    idle(page)
-    if page.locator(".st-key-start_assessment button").count():
-        page.locator(".st-key-start_assessment button").click()
-        idle(page)
+    open_assessment(page, server.url)
     page.locator(QUESTIONS).first.wait_for()
     return context, page
 

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import idle, login, open_app, open_part
+from tests.e2e.helpers import idle, login, open_app, open_assessment, open_part
 from tests.e2e.test_quality_browser import serious_violations
 
 PHONE = dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2)
@@ -70,11 +70,7 @@ def set_language(server, username: str, lang: str) -> None:
 
 def open_second_step(page, server) -> None:
     """The assessment on a step with both Back and Next (starts the draft if there is none)."""
-    page.goto(server.url + "/assessment")
-    idle(page)
-    if page.locator(".st-key-start_assessment button").count():
-        page.locator(".st-key-start_assessment button").click()
-        idle(page)
+    open_assessment(page, server.url)
     if not page.locator(".st-key-step_back button").count():
         page.locator(".st-key-step_next button").click()
         idle(page)

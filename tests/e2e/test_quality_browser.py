@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     login,
     logout,
     open_app,
+    open_assessment,
     pick_option,
     publish_first_figures,
 )
@@ -88,11 +89,7 @@ def test_no_serious_accessibility_violations(page, server, lang):
 def test_assessment_step_has_no_serious_violations(page, server):
     open_app(page, server.url)
     login(page, "leder")
-    page.goto(server.url + "/assessment")
-    idle(page)
-    if page.locator(".st-key-start_assessment button").count():
-        page.locator(".st-key-start_assessment button").click()
-        idle(page)
+    open_assessment(page, server.url)
     page.locator("[data-testid='stRadio']").first.wait_for()
     assert serious_violations(page) == []
 
