@@ -252,9 +252,7 @@ def _programme_progress(db: sqlite_utils.Database, spec: dict, today: date) -> N
     others = [u["id"] for u in leaders if u["username"] != "leder"]
     booked = rng.sample(others, min(5, len(others)))
     helped = [(uid, msg, stamp) for uid, msg in zip(rng.sample(others, len(_DEMO_HELP)), _DEMO_HELP)]
-    service.record_history(
-        db, slots, lambda slot_ids: [(slot_ids[2 * i], uid, stamp) for i, uid in enumerate(booked) if 2 * i < len(slot_ids)],
-        helped)
+    service.record_history(db, slots, [(2 * i, uid, stamp) for i, uid in enumerate(booked) if 2 * i < len(slots)], helped)
     ws = workshops.workshops(prog)
     if ws and dates[ws[0].id].opens <= today + timedelta(days=14):
         try:

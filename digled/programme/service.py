@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import time as _time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -408,16 +408,14 @@ def confirm(db: sqlite_utils.Database, settings, user_id: int, action: str, slot
 
 
 def record_history(db: sqlite_utils.Database, slots: Iterable[tuple[str, int, int, str]],
-                   bookings: Callable[[list[int]], Iterable[tuple[int, int, str]]],
-                   help_asked: Iterable[tuple[int, str, str]]) -> None:
-    """Store service check slots ((start, minutes, seats, place) per row), the bookings made of
-    them (`bookings`: from the new slots' ids, in start order, (slot id, user id, ISO time) per
-    row) and help requests ((user id, text, ISO time)), in one write: for the demo's invented
-    history, which no leader's own booking (always now, never in the past) could make."""
+                   bookings: Iterable[tuple[int, int, str]], help_asked: Iterable[tuple[int, str, str]]) -> None:
+    """Store service check slots ((start, minutes, seats, place) per row), bookings of them ((the
+    slot's place in `slots`, user id, ISO time) per row) and help requests ((user id, text, ISO
+    time)), in one write: for the demo's invented history, which no leader's own booking (always
+    now, never in the past) could make."""
     with write(db):
-        db.conn.executemany("INSERT INTO service_slots (starts_at, minutes, capacity, place) VALUES (?, ?, ?, ?)",
-                            list(slots))
-        slot_ids = [r[0] for r in db.execute("SELECT id FROM service_slots ORDER BY starts_at, id")]
+        slot_ids = [db.execute("INSERT INTO service_slots (starts_at, minutes, capacity, place) VALUES (?, ?, ?, ?)",
+                               row).lastrowid for row in slots]
         db.conn.executemany("INSERT INTO bookings (slot_id, user_id, booked_at, note) VALUES (?, ?, ?, '')",
-                            list(bookings(slot_ids)))
+                            [(slot_ids[i], user_id, at) for i, user_id, at in bookings])
         db.conn.executemany("INSERT INTO help_requests (user_id, text, created_at) VALUES (?, ?, ?)", list(help_asked))
