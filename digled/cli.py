@@ -274,10 +274,10 @@ def _publish(args) -> int:
     settings = config.load_settings()
     database = config.open_database(settings)
     fw, org, prog = loader.framework(), organisation.current(database), programme.programme(database)
-    reason = publications.due(database, prog, now)
     if args.dry_run:
-        result = publications.make(database, fw, org, prog, reason or "schedule", now=now, dry_run=True)
-    elif reason is None:
+        reason = publications.due(database, prog, now) or "schedule"
+        result = publications.make(database, fw, org, prog, reason, now=now, dry_run=True)
+    elif (result := publications.publish_if_due(database, fw, org, prog, now=now)) is None:
         last = publications.latest(database)
         if last is None:  # a new run whose first publication would hide every group
             print("no publication due: the new run has nothing to show yet (every group would be hidden)")
@@ -285,13 +285,11 @@ def _publish(args) -> int:
         print(f"no publication due (the last was made {last.made_at.isoformat()}; "
               f"every {publications.period_days(database)} days, or when a round's window closes)")
         return 0
-    else:
-        result = publications.make(database, fw, org, prog, reason, now=now)
     for line in publications.report(result):
         print(line)
     c = {kind: v for kind, v in result.summary["counts"].items()}
     head = ("dry run, nothing stored" if args.dry_run
-            else f"publication {result.id} ({reason})" if result.id is not None
+            else f"publication {result.id} ({result.trigger})" if result.id is not None
             else "nothing stored: the new run has nothing to show yet (every group would be hidden)")
     print(f"{head}: " + "; ".join(f"{kind}: {v['new']} new, {v['held']} held, {v['hidden']} hidden" for kind, v in c.items()))
     return 0

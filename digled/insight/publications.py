@@ -741,7 +741,8 @@ def _store(db: sqlite_utils.Database, result: Plan, trigger: str, actor: str) ->
 
 def publish_if_due(db: sqlite_utils.Database, framework: Framework, org, prog: Programme,
                    now: datetime | None = None, settings=None) -> Plan | None:
-    """Make a publication when one is due (first, window closed, or period passed)."""
+    """Make a publication when one is due (first, window closed, or period passed): the daily job's
+    door (`python -m digled publish`). None when none is due."""
     reason = due(db, prog, now)
     return make(db, framework, org, prog, reason, now=now, settings=settings) if reason else None
 
