@@ -15,7 +15,7 @@ from digled.content import programme
 from digled.insight import participation, publications
 from digled.platform import dates, exports
 from digled.platform.i18n import text
-from digled.ui import publication, session, widgets
+from digled.ui import downloads, publication, session, widgets
 from digled.ui.widgets import md
 
 user, t = session.page(__file__)
@@ -56,6 +56,20 @@ if pub is None:
 k = publications.k_of(pub.summary, "participation")
 st.caption(t("Published counts of leaders per step. A group is shown only when it holds at least {k} leaders, and its counts move only when at least {k} of its leaders have moved on, joined or left; no figure here is about one person.").format(
     k=publications.least_k(pub.summary, "participation")))
+with st.container(border=True, key="evaluation_report"):
+    st.markdown("**" + t("Evaluation report") + "**")
+    st.caption(t("The whole run in one printable report from its latest publication: participation, start and end, the "
+                 "purposes, the focus list, the workshops held and what was hidden and why, with the method in plain words."))
+    r1, r2 = st.columns(2)
+    # made on click: no lasting /media/ URL (digled/ui/downloads.py)
+    r1.download_button(t("Download the evaluation report (PDF)"),
+                       downloads.evaluation_report_download(user.username, lang, pub.cohort_id, "pdf"),
+                       file_name=t("digled-evaluation-report") + ".pdf", mime="application/pdf", key="report_pdf",
+                       on_click="ignore", type="primary")
+    r2.download_button(t("Download the evaluation report (HTML)"),
+                       downloads.evaluation_report_download(user.username, lang, pub.cohort_id, "html"),
+                       file_name=t("digled-evaluation-report") + ".html", mime="text/html", key="report_html",
+                       on_click="ignore")
 
 
 def funnel(key: tuple) -> tuple[publications.Shown | None, int | None, dict, dict | None]:

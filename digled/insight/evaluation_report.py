@@ -26,7 +26,7 @@ import sqlite_utils
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
-from digled.insight import anonymity, assessment_figures, focus, participation, profiles, publications
+from digled.insight import anonymity, focus, participation, profiles, publications
 from digled.insight.assessment_figures import Change, Figures
 from digled.platform import dates, numbers
 from digled.platform.i18n import N_, text, translator
@@ -40,6 +40,7 @@ HIDDEN_KINDS = ("participation", "assessment", "paired", EFFECT_KIND)
 KIND_NAMES = {"participation": N_("Participation"), "assessment": N_("Competences per round"),
               "paired": N_("Start and end of the same leaders"), EFFECT_KIND: N_("Effect by part of the programme")}
 FOCUS_ROWS = 8
+ASSESSMENT_NAMES = {"start": N_("the start assessment"), "end": N_("the end assessment")}
 
 
 @dataclass
@@ -351,9 +352,9 @@ def _focus(c: _Context) -> Section | None:
     names = {x.id: text(x.name, c.lang) for x in c.fw.competences}
     quadrant = {q: t(name) for q, name in focus.QUADRANTS.items()}
     return Section("focus", t("Focus list"), [
-        t("The competences to work on first after the {round} assessment ({n} answers): the share of leaders who "
-          "mark a competence important times the gap from the group's mean level to the target level.").format(
-            round=t(ROUND_NAMES[rnd]).lower(), n=f.n),
+        t("The competences to work on first after {assessment} ({n} answers): the share of leaders who mark a "
+          "competence important times the gap from the group's mean level to the target level.").format(
+            assessment=t(ASSESSMENT_NAMES[rnd]), n=f.n),
         Table([t("Priority rank"), t("Competence"), t("Marked important (%)"), t("Mean level"), t("Target level"),
                t("Gap (levels)"), t("Quadrant")],
               [[str(i + 1), names[r.competence], c.pct(r.importance), c.one(r.mean_level), str(r.target),

@@ -20,7 +20,9 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from digled.accounts import auth
+from digled.accounts import auth, organisation
+from digled.content import loader, programme
+from digled.insight import evaluation_report, report_files
 from digled.platform import db
 from digled.ui import session
 
@@ -49,3 +51,23 @@ def with_database(make: Callable[[sqlite_utils.Database], bytes | str], username
             connection.close()
 
     return made_on_click
+
+
+REPORT_FORMS = {"pdf": report_files.to_pdf, "html": report_files.to_html}
+
+
+def evaluation_report_file(connection: sqlite_utils.Database, lang: str, cohort_id: int | None, form: str) -> bytes:
+    """The evaluation report of a run's latest publication (evaluation_report.py) as a PDF or an
+    HTML file in `lang` (empty before the run's first publication)."""
+    report = evaluation_report.build(connection, loader.framework(), organisation.current(connection),
+                                     programme.programme(connection), lang, cohort_id)
+    if report is None:
+        return b""
+    made = REPORT_FORMS[form](report)
+    return made.encode("utf-8") if isinstance(made, str) else made
+
+
+def evaluation_report_download(username: str, lang: str, cohort_id: int | None, form: str) -> Callable[[], bytes | str]:
+    """The management pages' one-click evaluation report, made on click for a management user."""
+    return with_database(lambda connection: evaluation_report_file(connection, lang, cohort_id, form),
+                         username, "management")

@@ -11,9 +11,9 @@ PAGES = [
     ("admin", "pages/admin_workshops.py"),
 ]
 ENGLISH = ("reflections", "tables", "publication", "competence-wheel", "development-plan", "focus-list",
-           "participation", "competences")
+           "participation", "competences", "evaluation-report")
 DANISH = ("refleksioner", "borde", "offentliggoerelse", "kompetencehjul", "udviklingsplan", "fokusliste",
-          "deltagelse", "kompetencer")
+          "deltagelse", "kompetencer", "evalueringsrapport")
 
 
 def _file_names(monkeypatch, lang: str) -> list[str]:

@@ -1,0 +1,67 @@
+"""The evaluation report's files (issue 23): a PDF whose text pypdf reads (Danish letters kept,
+numbers the Danish way, fonts embedded) and a self-contained HTML page, each under 2 MB."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from digled.accounts import organisation
+from digled.content import programme
+from digled.insight import evaluation_report as er
+from digled.insight import publications, report_files
+
+LIMIT = 2 * 1024 * 1024
+
+
+@pytest.fixture
+def reports(demo_db, framework, settings):
+    publications.make(demo_db, framework, organisation.current(demo_db), programme.programme(demo_db), "first",
+                      settings=settings)
+    return {lang: er.build(demo_db, framework, organisation.current(demo_db), programme.programme(demo_db), lang)
+            for lang in ("da", "en")}
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_danish_pdf_reads_in_danish_with_danish_numbers(reports):
+    pdf = report_files.to_pdf(reports["da"])
+    assert pdf.startswith(b"%PDF") and len(pdf) < LIMIT
+    text = _text(pdf)
+    assert "Evaluering af forløbet i digital ledelse" in text and "Hvad blev skjult og hvorfor" in text
+    assert all(letter in text for letter in "æøå")
+    assert not re.search(r"\d\.\d", text), re.findall(r".{10}\d\.\d.{10}", text)  # no decimal point
+    assert re.search(r"[+-]\d+,\d", text)  # a change with a decimal comma
+    assert b"/FontFile2" in pdf  # the TrueType font is embedded
+
+
+def test_the_english_pdf_reads_in_english(reports):
+    text = _text(report_files.to_pdf(reports["en"]))
+    assert "Evaluation of the programme in digital leadership" in text and "Procentpoint" not in text
+    assert re.search(r"[+-]\d+\.\d", text)
+
+
+def test_the_html_is_one_self_contained_file_with_its_charts(reports):
+    page = report_files.to_html(reports["da"])
+    assert len(page.encode("utf-8")) < LIMIT and page.startswith("<!DOCTYPE html>") and 'lang="da"' in page
+    assert page.count("<svg") >= 2 and "<script" not in page
+    assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched
+    assert "Evaluering af forløbet i digital ledelse" in page
+
+
+def test_a_chart_draws_each_value_and_its_interval():
+    chart = er.Chart("c", [er.Bar("a", 2.0, "+2,0", -1.0, 5.0), er.Bar("b", None, "–")], -10, 10, points=True)
+    svg = report_files.svg(chart)
+    assert svg.count("<circle") == 1 and "+2,0" in svg and "–" in svg
+    assert svg.count('stroke-width="2.5"') == 1  # one interval line: the value without one has none
+
+
+def test_text_is_escaped_in_the_html():
+    report = er.Report("en", "<b>x</b>", "s", [er.Section("m", "t", ["a < b & c"])], 1)
+    page = report_files.to_html(report)
+    assert "<b>x</b>" not in page and "a &lt; b &amp; c" in page
