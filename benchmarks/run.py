@@ -18,6 +18,9 @@ Every result is one line on stdout starting with its name (progress notes go to 
                 Target <= 5 MB.
     submit:     time of one submit (score + store + participation) at the cohort size.
     export:     `python -m digled export cohort --format csv` (and publications.export_rows) at the cohort size.
+    report:     the evaluation report (digled/insight/evaluation_report.py) of the cohort's latest publication,
+                built and written as PDF and HTML, in Danish, at the cohort size (300,000 assessments:
+                --leaders 100000). Target < 10 s.
     publish:    making a publication (anonymity.decide over every group, the audit, figures, storage) at the
                 cohort size: the first, and the next one checked against it. Target < 30 s. Also reading one
                 group of a stored publication (what a management page does per figure).
@@ -71,11 +74,13 @@ from benchmarks import cohort as cohort_gen  # noqa: E402
 from benchmarks import workload  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export", "publish", "login", "uploads", "capacity")
+NAMES = ("concurrent", "answer", "memory", "dashboard", "submit", "export", "publish", "report", "login", "uploads",
+         "capacity")
 RADIOS = "[data-testid='stMainBlockContainer'] [data-testid='stRadio']"
 PROGRESS = "[data-testid='stProgress']"
 BASELINE_COUNTER = "[data-testid='stCaptionContainer']"
 ANSWER_TARGET, DASHBOARD_TARGET, MEMORY_TARGET_MB, PUBLISH_TARGET_S, COLD_TARGET_S = 1.5, 3.0, 5.0, 30.0, 2.0
+REPORT_TARGET_S = 10.0
 LOGIN_TARGET_SHARE, LOGIN_TARGET_S, UPLOAD_TARGET_S = 0.3, 0.05, 2.0
 
 
@@ -619,6 +624,31 @@ def bench_publish(run: Run) -> str:
     )
 
 
+def bench_report(run: Run) -> str:
+    """The evaluation report management downloads: built from the latest publication and written
+    as a PDF and an HTML page, as the download's click does (digled/ui/downloads.py)."""
+    from digled.platform import db
+    from digled.ui import downloads
+
+    path = _cohort_db(run)
+    size = run.cohort.assessments
+    d = db.connect(path)
+    try:
+        started = time.perf_counter()
+        pdf = downloads.evaluation_report_file(d, "da", None, "pdf")
+        pdf_s = time.perf_counter() - started
+        started = time.perf_counter()
+        page = downloads.evaluation_report_file(d, "da", None, "html")
+        html_s = time.perf_counter() - started
+    finally:
+        d.close()
+    if not pdf.startswith(b"%PDF") or not page:
+        raise RuntimeError("the report was not made (no publication?)")
+    verdict = "target met" if max(pdf_s, html_s) < REPORT_TARGET_S else "TARGET MISSED"
+    return (f"report: {size:,} submitted assessments: the evaluation report as PDF {pdf_s:.2f} s ({len(pdf) / 1024:,.0f} KB), "
+            f"as HTML {html_s:.2f} s ({len(page) / 1024:,.0f} KB) (target < {REPORT_TARGET_S:.0f} s: {verdict})")
+
+
 def bench_login(run: Run) -> str:
     """Failed logins, known against unknown names, each median over interleaved attempts (the
     lockout counters reset between rounds, so no round locks); then both names locked."""
@@ -806,6 +836,7 @@ BENCHES = {
     "dashboard": bench_dashboard,
     "submit": bench_submit,
     "export": bench_export,
+    "report": bench_report,
     "publish": bench_publish,
     "login": bench_login,
     "uploads": bench_uploads,

@@ -95,3 +95,24 @@ def test_the_change_view_shows_intervals(page, server):
     expect_text(page, "95 gange ud af 100")
     expect(page.locator(".stPlotlyChart .scatterlayer .js-line").first).to_be_attached()  # the intervals: lines between their bounds
     assert serious_violations(page) == []
+
+
+def test_management_downloads_the_evaluation_report(page, server):
+    """One click on the programme overview gives the PDF report in the reader's language (issue 23)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    open_app(page, server.url)
+    login(page, "ledelse")
+    idle(page)
+    publish_first_figures(page)
+    with page.expect_download() as dl:
+        page.locator(".st-key-report_pdf button").click()
+    assert dl.value.suggested_filename == "digled-evalueringsrapport.pdf"
+    pdf = dl.value.path().read_bytes()
+    assert len(pdf) < 2 * 1024 * 1024
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Evaluering af forløbet i digital ledelse" in text and "Deltagelsestragten" in text
+    assert not re.search(r"\d\.\d", text)  # Danish numbers: a decimal comma

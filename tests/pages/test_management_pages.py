@@ -471,3 +471,21 @@ def test_one_n_the_two_pages_show_the_same_answers_for_the_same_group(demo_db):
     assert any(c.value.startswith("Why the numbers differ:") for c in part.caption)
     exported = download(part, "part_csv").decode("utf-8-sig")
     assert "Start answers in the competence figures" in exported and "Leaders in the group" in exported
+
+
+# --- the evaluation report (issue 23) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, title", [("da", "Evaluering af forløbet i digital ledelse"),
+                                         ("en", "Evaluation of the programme in digital leadership")])
+def test_management_downloads_the_evaluation_report_in_one_click(demo_db, lang, title):
+    import io
+
+    from pypdf import PdfReader
+
+    at = _open(PARTICIPATION, lang=lang)
+    pdf = download(at, "report_pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert title in text and len(pdf) < 2 * 1024 * 1024
+    page = download(at, "report_html").decode("utf-8")
+    assert title in page and f'lang="{lang}"' in page
