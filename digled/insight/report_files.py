@@ -183,9 +183,11 @@ def _table_pdf(pdf: FPDF, table: Table) -> None:
         pdf.set_font(FONT, "B", 9.5)
         pdf.multi_cell(0, 5, table.caption, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=8)
+    pdf.set_fill_color(255, 255, 255)  # a chart's bar colour must not become the rows' background
     widths = _widths(table)
     with pdf.table(col_widths=widths, line_height=4.2, text_align="LEFT", borders_layout="HORIZONTAL_LINES",
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(243, 246, 249))) as out:
+                   cell_fill_color=(247, 249, 251), cell_fill_mode="ROWS",
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(235, 240, 245))) as out:
         for row in [table.headers, *table.rows]:
             cells = out.row()
             for value in row:
@@ -194,10 +196,12 @@ def _table_pdf(pdf: FPDF, table: Table) -> None:
 
 
 def _widths(table: Table) -> tuple[float, ...]:
-    """Column widths by the longest text in each (a long name column gets the room)."""
+    """Column widths by the longest text in each (a long name column gets the room), never
+    narrower than the header's longest word (a heading is not broken inside a word)."""
     longest = [max([len(str(h)) for h in [table.headers[i], *(r[i] for r in table.rows)]] + [4])
                for i in range(len(table.headers))]
-    return tuple(min(n, 60) for n in longest)
+    words = [max((len(w) for w in str(h).split()), default=4) + 2 for h in table.headers]
+    return tuple(max(min(n, 60), w) for n, w in zip(longest, words, strict=True))
 
 
 def to_pdf(report: Report) -> bytes:

@@ -65,3 +65,36 @@ def test_text_is_escaped_in_the_html():
     report = er.Report("en", "<b>x</b>", "s", [er.Section("m", "t", ["a < b & c"])], 1)
     page = report_files.to_html(report)
     assert "<b>x</b>" not in page and "a &lt; b &amp; c" in page
+
+
+def _rectangle_fills(pdf: bytes) -> list[tuple[float, ...]]:
+    """The colour each filled rectangle (`re f`) is painted with, in order, following the
+    graphics state (`q` saves it, `Q` restores it, `r g b rg` sets the fill colour)."""
+    stream = b"".join(page.get_contents().get_data() for page in PdfReader(io.BytesIO(pdf)).pages)
+    stack, fill, painted = [], (0.0, 0.0, 0.0), []
+    for m in re.finditer(rb"(?:^|\s)(q|Q)(?=\s)|([\d.]+) ([\d.]+) ([\d.]+) rg|re f", stream):
+        if m.group(1) == b"q":
+            stack.append(fill)
+        elif m.group(1) == b"Q":
+            fill = stack.pop()
+        elif m.group(2):
+            fill = tuple(float(x) for x in m.groups()[1:])
+        else:
+            painted.append(fill)
+    return painted
+
+
+def test_a_table_after_a_chart_is_dark_text_on_a_light_ground():
+    """The chart's bar colour once became the table rows' background (dark text on dark blue)."""
+    chart = er.Chart("c", [er.Bar("a", 40.0, "40 %"), er.Bar("b", 60.0, "60 %")], 0, 100)
+    table = er.Table(["Kompetenceområde", "Ledere"], [["Information", "12"], ["Sikkerhed", "7"]])
+    pdf = report_files.to_pdf(er.Report("da", "T", "S", [er.Section("s", "S", [chart, table])], 1))
+    fills = _rectangle_fills(pdf)
+    assert [min(c) < 0.6 for c in fills[:2]] == [True, True]  # the two bars
+    assert len(fills) > 2 and all(min(c) > 0.85 for c in fills[2:])  # every table cell: a light ground
+
+
+def test_a_heading_is_never_narrower_than_its_longest_word():
+    table = er.Table(["Kompetenceområde", "Ledere"], [["ab", "5"]])
+    widths = report_files._widths(table)
+    assert widths[0] >= len("Kompetenceområde") and widths[1] >= len("Ledere")
