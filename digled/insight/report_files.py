@@ -184,7 +184,7 @@ def _table_pdf(pdf: FPDF, table: Table) -> None:
         pdf.multi_cell(0, 5, table.caption, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=8)
     pdf.set_fill_color(255, 255, 255)  # a chart's bar colour must not become the rows' background
-    widths = _widths(table)
+    widths = _widths(pdf, table)
     with pdf.table(col_widths=widths, line_height=4.2, text_align="LEFT", borders_layout="HORIZONTAL_LINES",
                    cell_fill_color=(247, 249, 251), cell_fill_mode="ROWS",
                    headings_style=FontFace(emphasis="BOLD", fill_color=(235, 240, 245))) as out:
@@ -195,13 +195,23 @@ def _table_pdf(pdf: FPDF, table: Table) -> None:
     pdf.ln(3)
 
 
-def _widths(table: Table) -> tuple[float, ...]:
-    """Column widths by the longest text in each (a long name column gets the room), never
-    narrower than the header's longest word (a heading is not broken inside a word)."""
-    longest = [max([len(str(h)) for h in [table.headers[i], *(r[i] for r in table.rows)]] + [4])
-               for i in range(len(table.headers))]
-    words = [max((len(w) for w in str(h).split()), default=4) + 2 for h in table.headers]
-    return tuple(max(min(n, 60), w) for n, w in zip(longest, words, strict=True))
+def _widths(pdf: FPDF, table: Table) -> tuple[float, ...]:
+    """Column widths in mm: each column as wide as its longest text (at most 60 mm) but never
+    narrower than its heading's longest word in bold (a heading is not broken inside a word);
+    when the page is too narrow, the columns above that floor give up room in proportion."""
+    pad = 3.0
+    pdf.set_font(FONT, "B", 8)
+    floor = [max(pdf.get_string_width(w) for w in (str(h).split() or [""])) + pad for h in table.headers]
+    pdf.set_font(FONT, size=8)
+    natural = [min(max(pdf.get_string_width(str(v)) for v in [h, *(r[i] for r in table.rows)]) + pad, 60.0)
+               for i, h in enumerate(table.headers)]
+    natural = [max(n, f) for n, f in zip(natural, floor, strict=True)]
+    room, total = pdf.epw, sum(natural)
+    if total <= room:
+        return tuple(n * room / total for n in natural)
+    spare = sum(n - f for n, f in zip(natural, floor, strict=True))
+    cut = min(1.0, (total - room) / spare) if spare else 0.0
+    return tuple(f + (n - f) * (1 - cut) for n, f in zip(natural, floor, strict=True))
 
 
 def to_pdf(report: Report) -> bytes:
