@@ -221,7 +221,8 @@ def test_markdown_and_csv_exports(database, framework):
     assert "- [ ] Læs vejledningen (1 Feb 2027)" in md
     assert "\\<script\\>alert(1)\\</script\\> & \\*mere\\*" in md
     rows = exports.read_csv_text(plan.csv_bytes(p, framework, "da", DA).decode("utf-8"))
-    assert rows[0] == ["Kompetence", "Hvad der skal til for at styrke den", "Handling", "Type", "Måldato", "Gennemført"]
+    assert rows[0] == ["Kompetence", "Hvad der skal til for at styrke den", "Handling", "Type", "Måldato", "Gennemført",
+                       "Hvad fik du gjort?", "Bemærkning"]
     assert len(rows) == 3
     safe = next(r for r in rows if "HYPERLINK" in r[2])
     assert safe[2].startswith("'=HYPERLINK") and safe[4] == "2027-01-15" and safe[5] == "ja"
