@@ -283,3 +283,13 @@ def test_a_follow_up_is_compared_with_the_end_else_the_start():
     assert plan.baseline([s, e, f3, f6], 3) is e
     assert plan.baseline([s, x, f3], 2) is s
     assert plan.baseline([x, f3], 1) is x
+
+
+def test_the_demo_has_a_follow_up_round_with_answers_and_what_leaders_got_done(demo_db, framework):
+    assert answering.followup_enabled(demo_db)  # on in the demo, off in a new run
+    taken = demo_db.execute("SELECT COUNT(*) FROM participation WHERE round = 'followup_3'").fetchone()[0]
+    answered = demo_db.execute("SELECT COUNT(*) FROM assessments WHERE round = 'followup_3' AND status = 'submitted'").fetchone()[0]
+    ends = demo_db.execute("SELECT COUNT(*) FROM participation WHERE round = 'end'").fetchone()[0]
+    assert 0.5 * ends < taken == answered <= ends
+    outcomes = dict(demo_db.execute("SELECT outcome, COUNT(*) FROM plan_actions GROUP BY outcome").fetchall())
+    assert set(outcomes) >= {"done", "started", "not_yet", "dropped"}
