@@ -145,6 +145,43 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
         importance.demo_marks(db, random.Random(int(spec["seed"]) + 11), framework)
         plan.demo_plans(db, settings.pseudonym_secret, random.Random(int(spec["seed"]) + 12), today=today,
                         framework=framework)
+        _followup(db, settings.pseudonym_secret, framework, users, random.Random(int(spec["seed"]) + 23), today)
+
+
+# --- the follow-up round (issue 23) -------------------------------------------------------------
+
+FOLLOWUP_SHARE = 0.75  # of the leaders who took the end assessment
+OUTCOME_WEIGHTS = {"done": 0.45, "started": 0.3, "not_yet": 0.15, "dropped": 0.1}
+_DEMO_OUTCOME_NOTES = (
+    "Vi tog det op på personalemødet i marts.",
+    "Kom i gang, men det gik i stå i sommerferien.",
+    "Blev overhalet af en omorganisering.",
+)
+
+
+def _followup(db: sqlite_utils.Database, secret: str, framework, users: list[dict], rng: random.Random,
+              today: date) -> None:
+    """The follow-up rounds on (the administrator's setting), and a follow-up 3 months after
+    answered, so every view has something to show: most leaders who took the end assessment
+    retake it (their change mostly holds), and those with a plan say what they got done. (The
+    demo's programme is mid-way: its follow-up answers are dated today.)"""
+    set_setting(db, answering.FOLLOWUP_SETTING, "on")
+    for u in users:
+        if not u.get("takes_assessment") or "end" not in answering.taken_rounds(db, u["id"]):
+            continue
+        if rng.random() >= FOLLOWUP_SHARE:
+            continue
+        respondent = pseudonyms.of_user(secret, u["id"])
+        end = next(a for a in reversed(answering.history(db, respondent, secret)) if a.round == "end")
+        given = answering.answers(db, end.id)
+        held = {q: v if v == scoring.DONT_KNOW or rng.random() < 0.7 else max(1, min(scoring.SCALE_STEPS, v + rng.choice((-1, 1))))
+                for q, v in given.items()}
+        _insert_assessment(db, framework, secret, respondent, "followup_3", today.isoformat(), u, held)
+        answering.record_participation(db, u["id"], "followup_3", today)
+        for a in plan.load(db, respondent).actions:
+            outcome = rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
+            note = rng.choice(_DEMO_OUTCOME_NOTES) if outcome != "done" and rng.random() < 0.4 else ""
+            plan.set_outcome(db, respondent, a.id, outcome, note)
 
 
 # --- leader groups ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from digled.accounts import organisation
+from digled.assessment import answering, results
 from digled.content import programme
 from digled.platform import audit, dates
 from digled.platform import db as storage
@@ -105,6 +106,20 @@ for tab, (kind, title) in zip(st.tabs(list(LISTS.values())), LISTS.items()):
                     problem=t(p.message).format(**p.params)))
         else:
             flash(t("{list} saved.").format(list=title))
+
+st.subheader(t("Follow-up rounds"))
+with st.form("followup"):
+    followup_on = st.toggle(
+        t("Follow-up assessments 3 and 6 months after the programme"), value=answering.followup_enabled(db),
+        key="followup_rounds",
+        help=t("Leaders are invited by e-mail to take the assessment again and to look at their plan. "
+               "Management sees whether the change held, through the same anonymity rules as start and end."))
+    if st.form_submit_button(t("Save"), type="primary", key="save_followup"):
+        answering.set_followup_enabled(db, followup_on, user.username)
+        flash(t("Saved: follow-up rounds on.") if followup_on else t("Saved: follow-up rounds off."))
+for w in answering.followup_windows(db, prog):
+    st.caption(t("{round}: open from {opens} to {closes}.").format(
+        round=t(results.ROUND_NAMES[w.round]), opens=dates.day(w.opens, lang), closes=dates.day(w.closes, lang)))
 
 st.subheader(t("Audit log"))
 log = pd.DataFrame(audit.recent(db, 200), columns=["at", "actor", "action", "detail"])

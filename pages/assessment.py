@@ -10,7 +10,7 @@ from digled.assessment import answering
 from digled.content import loader
 from digled.platform import pseudonyms
 from digled.platform.i18n import text
-from digled.ui import guides, scripts, session
+from digled.ui import guides, plan_panel, scripts, session
 
 user, t = session.page(__file__)
 db = session.database()
@@ -24,6 +24,8 @@ PURPOSES = {p.id: p for p in fw.purposes}
 ROUND_TEXT = {
     "start": t("This is your start assessment."),
     "end": t("This is your end assessment."),
+    "followup_3": t("This is your follow-up assessment, 3 months after the programme: did the change hold?"),
+    "followup_6": t("This is your follow-up assessment, 6 months after the programme: did the change hold?"),
     "extra": t("This is an extra assessment: take it any time to follow your development."),
 }
 
@@ -47,11 +49,14 @@ def intro() -> None:
     st.markdown(t("Your answers are stored under a code (a pseudonym), never with your name."))
     st.markdown("\n".join("- " + line for line in privacy.who_sees(privacy.statement(), lang, privacy.smallest_k(db), session.context().settings.coalition)))
     st.page_link("pages/privacy.py", label=t("Read the privacy statement"), icon=":material/policy:")
-    st.info(ROUND_TEXT[answering.next_round(db, user.id)])
+    round_ = answering.next_round(db, user.id)
+    st.info(ROUND_TEXT[round_])
+    if round_ in answering.FOLLOWUP_ROUNDS:  # look at the plan again: "Hvad fik du gjort?"
+        plan_panel.review(db, fw, respondent, t, lang)
     with st.expander(t("Guide: how to answer"), expanded=True):
         guides.show("assessment", t, lang, db)
     if st.button(t("Start the assessment"), type="primary", key="start_assessment"):
-        d = answering.start(db, respondent, answering.next_round(db, user.id), user.municipality, user.area, user.level, secret=secret)
+        d = answering.start(db, respondent, round_, user.municipality, user.area, user.level, secret=secret)
         answering.set_step(db, d.id, 0)
         st.rerun()
 

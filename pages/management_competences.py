@@ -193,6 +193,7 @@ if publication.explain(shown, k, t, lang, db):
         widgets.chart_with_table(fig, ptable, t("Purposes as a table"), key="purposes")
     elif view == "change":
         change_view.show(db, pub, key, fw, t, lang)
+        change_view.show_held(db, pub, key, t, lang)
         shown_rows = change_view.export_rows(db, pub, key, fw)  # the export holds what is shown
     elif view == "focus":
         focus_view(f)

@@ -56,7 +56,8 @@ with tabs[1]:  # drawn first: the recommendations follow the importance marks
     # the development loop (issue 11): importance marks, recommendations from gap x importance, the plan
     marks = development.importance_form(db, fw, current, attempts, t, lang)
 with tabs[0]:
-    wheel_panel.show(db, fw, current, previous, user, t, lang)  # the wheel, the list, the profile, the cohort
+    # the wheel, the list, the profile, the cohort; at a follow-up the way here: start -> end -> follow-up
+    wheel_panel.show(db, fw, current, previous, user, t, lang, results.way_here(attempts, chosen))
     strong, _ = results.feedback(fw, scores, lang, target_levels, marks)
     level_word = t("level")
     left, right = st.columns(2)

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlite_utils
 
@@ -26,11 +26,16 @@ from digled.accounts import programme_runs
 from digled.assessment import scoring
 from digled.content import programme
 from digled.content.loader import Framework
-from digled.platform import sealing
-from digled.platform.db import write
+from digled.platform import audit, sealing
+from digled.platform.db import get_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError
 
-ROUNDS = ("start", "end", "extra")
+FOLLOWUP_ROUNDS = ("followup_3", "followup_6")  # 3 and 6 months after the programme's end
+FOLLOWUP_MONTHS = {"followup_3": 3, "followup_6": 6}
+FOLLOWUP_WINDOW_MONTHS = 3  # a follow-up round is open this long from its day
+RUN_ROUNDS = ("start", "end", *FOLLOWUP_ROUNDS)  # a run's rounds: in management's figures, through the gate
+ROUNDS = (*RUN_ROUNDS, "extra")  # extra retakes stay private
+FOLLOWUP_SETTING = "followup_rounds"  # an administrator's setting: "on" / "off" (off in a new installation)
 _CHUNK = 500  # ids per IN (...) list
 
 
@@ -321,12 +326,18 @@ def taken_rounds(db: sqlite_utils.Database, user_id: int) -> set[str]:
 
 
 def next_round(db: sqlite_utils.Database, user_id: int, today: date | None = None) -> str:
-    """The round of the user's next attempt. Start and end belong to the running run's
-    participants (`open_round`: start until taken, end once its window is open until taken);
-    anyone else takes an extra retake (their own, in no run's figures)."""
+    """The round of the user's next attempt. Start, end and the follow-ups belong to the running
+    run's participants: a follow-up while its window is open (when the administrator has the
+    follow-up rounds on) and not yet taken, else `open_round` (start until taken, end once its
+    window is open until taken); anyone else takes an extra retake (their own, in no run's figures)."""
     if not programme_runs.is_member(db, user_id):
         return "extra"
-    return open_round(taken_rounds(db, user_id), programme.end_round_open(db, programme.programme(db), today))
+    prog = programme.programme(db)
+    taken = taken_rounds(db, user_id)
+    followup = open_followup(db, prog, today)
+    if followup is not None and followup not in taken:
+        return followup
+    return open_round(taken, programme.end_round_open(db, prog, today))
 
 
 def open_round(taken: set[str], end_window_open: bool) -> str:
@@ -337,6 +348,61 @@ def open_round(taken: set[str], end_window_open: bool) -> str:
     if end_window_open and "end" not in taken:
         return "end"
     return "extra"
+
+
+# --- the follow-up rounds ---------------------------------------------------------------------
+
+
+def followup_enabled(db: sqlite_utils.Database) -> bool:
+    """True when the administrator has the follow-up rounds on (off until set)."""
+    return get_setting(db, FOLLOWUP_SETTING) == "on"
+
+
+def set_followup_enabled(db: sqlite_utils.Database, on: bool, actor: str) -> None:
+    """Switch the follow-up rounds on or off (audited)."""
+    with write(db):
+        set_setting(db, FOLLOWUP_SETTING, "on" if on else "off")
+        audit.log(db, actor, "set follow-up rounds", "on" if on else "off")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day where it is shorter
+    (31 May + 3 = 31 August, 30 November + 3 = 28 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def programme_end(db: sqlite_utils.Database, prog) -> date | None:
+    """The programme's last day: the latest due day of its activities (None without any)."""
+    dates = programme.schedule(db, prog)
+    return max((d.due for d in dates.values()), default=None)
+
+
+@dataclass(frozen=True)
+class FollowupWindow:
+    round: str
+    opens: date
+    closes: date  # the last day it is open
+
+
+def followup_windows(db: sqlite_utils.Database, prog) -> list[FollowupWindow]:
+    """The follow-up rounds' windows: each opens `FOLLOWUP_MONTHS` after the programme's end and
+    stays open FOLLOWUP_WINDOW_MONTHS (the day before the next one opens). Empty while the
+    administrator has them off."""
+    end = programme_end(db, prog)
+    if end is None or not followup_enabled(db):
+        return []
+    return [FollowupWindow(r, add_months(end, FOLLOWUP_MONTHS[r]),
+                           add_months(end, FOLLOWUP_MONTHS[r] + FOLLOWUP_WINDOW_MONTHS) - timedelta(days=1))
+            for r in FOLLOWUP_ROUNDS]
+
+
+def open_followup(db: sqlite_utils.Database, prog, today: date | None = None) -> str | None:
+    """The follow-up round open on `today`, or None (none open, or the rounds are off)."""
+    today = today or date.today()
+    return next((w.round for w in followup_windows(db, prog) if w.opens <= today <= w.closes), None)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ MAX_CHARS = 500
 MIN_YEAR = 2000
 YEARS_AHEAD = 3
 SOURCES = ("exercise", "own")
+# "Hvad fik du gjort?" at a follow-up round: the leader's own word on each action (private)
+OUTCOMES = {"done": N_("Done"), "started": N_("Started"), "not_yet": N_("Not yet"), "dropped": N_("Dropped")}
 
 
 class PlanError(MessageError):
@@ -48,6 +50,8 @@ class Action:
     source: str  # 'exercise' | 'own'
     due: date | None
     done: bool
+    outcome: str = ""  # OUTCOMES key, '' until the leader says
+    outcome_note: str = ""  # the leader's private note on it
 
 
 @dataclass(frozen=True)
@@ -138,14 +142,15 @@ def load(db: sqlite_utils.Database, respondent: str) -> Plan:
     }
     actions = []
     for r in db.execute(
-        "SELECT id, competence, text, source, due, done FROM plan_actions WHERE respondent = ? ORDER BY id",
+        "SELECT id, competence, text, source, due, done, outcome, outcome_note FROM plan_actions "
+        "WHERE respondent = ? ORDER BY id",
         [respondent],
     ).fetchall():
         try:
             due = date.fromisoformat(r[4]) if r[4] else None
         except ValueError:
             due = None
-        actions.append(Action(r[0], r[1], r[2], r[3], due, bool(r[5])))
+        actions.append(Action(r[0], r[1], r[2], r[3], due, bool(r[5]), r[6], r[7]))
     return Plan(respondent, needs, tuple(actions))
 
 
@@ -204,6 +209,22 @@ def tick(db: sqlite_utils.Database, respondent: str, action_id: int, done: bool 
     with write(db):
         db.execute("UPDATE plan_actions SET done = ? WHERE id = ? AND respondent = ?",
                    [1 if done else 0, action_id, respondent])
+
+
+def set_outcome(db: sqlite_utils.Database, respondent: str, action_id: int, outcome: str, note: str | None = "") -> None:
+    """What came of an action, in the leader's own words at a follow-up ("Hvad fik du gjort?"):
+    done / started / not yet / dropped (OUTCOMES; '' clears it) and a private note (0..500
+    characters). Done also ticks the action off; any other answer leaves it open."""
+    if outcome not in ("", *OUTCOMES):
+        raise PlanError(N_("Unknown answer: {outcome}."), outcome=str(outcome))
+    note = note or ""
+    if len(note) > MAX_CHARS:
+        raise PlanError(N_("This text can be at most {n} characters (it has {length})."), n=MAX_CHARS, length=len(note))
+    _own(db, respondent, action_id)
+    with write(db):
+        db.execute("UPDATE plan_actions SET outcome = ?, outcome_note = ?, "
+                   "done = CASE WHEN ? = 'done' THEN 1 WHEN ? = '' THEN done ELSE 0 END WHERE id = ? AND respondent = ?",
+                   [outcome, note, outcome, outcome, action_id, respondent])
 
 
 def delete_action(db: sqlite_utils.Database, respondent: str, action_id: int) -> None:
@@ -288,14 +309,16 @@ def what_moved(plan: Plan, before_scores: dict | None, after_scores: dict) -> li
 
 def baseline(attempts: list, chosen: int):
     """The attempt to compare the chosen one with: for an end attempt the latest start attempt
-    before it, otherwise the attempt just before it (None for the first)."""
+    before it, for a follow-up the latest end attempt (else start) before it, otherwise the
+    attempt just before it (None for the first)."""
     if chosen <= 0:
         return None
     current = attempts[chosen]
-    if current.round == "end":
-        starts = [a for a in attempts[:chosen] if a.round == "start"]
-        if starts:
-            return starts[-1]
+    bases = {"end": ("start",), **{f: ("end", "start") for f in answering.FOLLOWUP_ROUNDS}}.get(current.round, ())
+    for base in bases:
+        found = [a for a in attempts[:chosen] if a.round == base]
+        if found:
+            return found[-1]
     return attempts[chosen - 1]
 
 
@@ -397,16 +420,17 @@ def table(plan: Plan, framework: Framework, lang: str, t: Callable[[str], str]) 
     """One row per action (a competence with only a need text gets one row without action)."""
     rows = []
     cols = (t("Competence"), t("What it takes to strengthen it"), t("Action"), t("Kind"),
-            t("Target date"), t("Done"))
+            t("Target date"), t("Done"), t("What did you get done?"), t("Note"))
     kinds = {"exercise": t("Exercise"), "own": t("My own")}
     for cid in _ordered(plan, framework):
         name, need = text(framework.competence_index[cid].name, lang), plan.needs.get(cid, "")
         actions = plan.actions_for(cid)
         for a in actions:
             rows.append(dict(zip(cols, (name, need, a.text, kinds.get(a.source, a.source),
-                                        a.due.isoformat() if a.due else "", t("yes") if a.done else t("no")))))
+                                        a.due.isoformat() if a.due else "", t("yes") if a.done else t("no"),
+                                        t(OUTCOMES[a.outcome]) if a.outcome in OUTCOMES else "", a.outcome_note))))
         if not actions:
-            rows.append(dict(zip(cols, (name, need, "", "", "", ""))))
+            rows.append(dict(zip(cols, (name, need, "", "", "", "", "", ""))))
     return pd.DataFrame(rows, columns=list(cols))
 
 

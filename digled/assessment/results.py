@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from digled.assessment import importance, scoring, wheel
+from digled.assessment import answering, importance, scoring, wheel
 from digled.content import training
 from digled.content.loader import Framework
 from digled.platform import dates
@@ -176,7 +176,22 @@ def development_table(framework: Framework, attempts: list[tuple[str, dict]], la
     return pd.DataFrame(rows)
 
 
-ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "extra": N_("Extra")}
+ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "followup_3": N_("3 months after"),
+               "followup_6": N_("6 months after"), "extra": N_("Extra")}
+
+
+def way_here(attempts: list, chosen: int) -> list:
+    """The leader's way to a follow-up attempt (start -> end -> follow-up): the latest start,
+    end and earlier follow-up attempts before the chosen one, oldest first. Empty for any other
+    round (its wheel compares with the attempt before it)."""
+    if not attempts or attempts[chosen].round not in answering.FOLLOWUP_ROUNDS:
+        return []
+    out = []
+    for rnd in answering.RUN_ROUNDS:
+        found = [a for a in attempts[:chosen] if a.round == rnd]
+        if found:
+            out.append(found[-1])
+    return sorted(out, key=attempts.index)
 
 
 def attempt_label(round_: str, day: str | None, t: Callable[[str], str], lang: str) -> str:

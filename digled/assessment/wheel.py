@@ -57,6 +57,8 @@ class WheelOptions:
     figure is compact and fits a phone; otherwise they are the wrapped names.
     `overlay`: a cohort mean in the scores' shape, a dotted outline named `overlay_label`.
     `centre`: the text in the middle instead of the total (escaped by the caller).
+    `earlier`: the leader's own way to this attempt, (name, scores) oldest first: at a follow-up
+    the start and the end attempt, each its own outline (start -> end -> follow-up).
     """
 
     previous: dict | None = None
@@ -67,8 +69,10 @@ class WheelOptions:
     overlay: dict | None = None
     overlay_label: str = ""
     centre: str | None = None
+    earlier: tuple[tuple[str, dict], ...] = ()
 
 
+EARLIER_STYLES = (("#6b4f00", "dashdot"), ("#b5006a", "solid"), ("#00607a", "longdash"))  # start, end, a follow-up
 PLAIN = WheelOptions()
 
 
@@ -90,6 +94,8 @@ def wheel(framework: Framework, scores: dict, lang: str, labels: dict[str, str],
         fig.add_trace(_overlay_outline(options.overlay, ordered, theta, options.overlay_label))
     if options.previous is not None:
         fig.add_trace(_previous_outline(options.previous, ordered, theta, labels["previous"]))
+    for i, (name, earlier) in enumerate(options.earlier):
+        fig.add_trace(_previous_outline(earlier, ordered, theta, name, EARLIER_STYLES[i % len(EARLIER_STYLES)]))
     fig.update_layout(**_layout(scores, ordered, theta, names, labels, options))
     return fig
 
@@ -164,15 +170,16 @@ def _overlay_outline(overlay: dict, ordered: list[str], theta: dict[str, float],
     )
 
 
-def _previous_outline(previous: dict, ordered: list[str], theta: dict[str, float], name: str) -> go.Scatterpolar:
-    """An earlier attempt, a solid line."""
+def _previous_outline(previous: dict, ordered: list[str], theta: dict[str, float], name: str,
+                      style: tuple[str, str] = ("#b5006a", "solid")) -> go.Scatterpolar:
+    """An earlier attempt, a line (solid unless `style` = (colour, dash) says otherwise)."""
     r, t = _closed([previous["competences"][c]["score"] or 0 for c in ordered], [theta[c] for c in ordered])
     return go.Scatterpolar(
         r=r,
         theta=t,
         mode="lines+markers",
         name=name,
-        line=dict(color="#b5006a", width=2),
+        line=dict(color=style[0], width=2, dash=style[1]),
         marker=dict(size=5),
         hovertemplate=name + ": %{r:.0f} %<extra></extra>",
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from digled.content.loader import _Checker, read_yaml
 from digled.platform.config import DATA_DIR
 
-KINDS = ("invitation", "assessment", "draft", "film", "film_due", "meeting", "workshop", "service_check",
+KINDS = ("invitation", "assessment", "followup", "draft", "film", "film_due", "meeting", "workshop", "service_check",
          "service_check_soon")
 PLACEHOLDERS = ("name", "activity", "opens", "due", "date", "when", "place", "programme", "expires", "count")
 
@@ -21,7 +21,7 @@ PLACEHOLDERS = ("name", "activity", "opens", "due", "date", "when", "place", "pr
 class Texts:
     """The validated contents of data/reminders.yaml."""
 
-    common: dict[str, dict[str, str]]  # programme, extra_assessment, greeting, sign_off, footer, footer_general
+    common: dict[str, dict[str, str]]  # programme, extra_assessment, followup_3/_6, greeting, sign_off, footer, footer_general
     kinds: dict[str, dict[str, dict[str, str]]]  # kind -> subject/body/button -> lang -> text
     digest: dict[str, dict[str, str]]  # subject, intro
     service: dict[str, dict]  # summary, no_place, booked/cancelled -> subject/body/button
@@ -44,7 +44,7 @@ def load_texts(path: Path | None = None) -> Texts:
         return text
 
     common = {k: checked(data.get(k), k) for k in
-              ("programme", "extra_assessment", "greeting", "sign_off", "footer", "footer_general")}
+              ("programme", "extra_assessment", "followup_3", "followup_6", "greeting", "sign_off", "footer", "footer_general")}
     kinds_data = c.mapping(data.get("kinds"), "kinds")
     kinds = {}
     for kind in KINDS:

@@ -25,7 +25,7 @@ import pandas as pd
 import sqlite_utils
 
 from digled.accounts import programme_runs
-from digled.assessment import scoring
+from digled.assessment import answering, scoring
 from digled.content.loader import BANDS, DIMENSIONS, Framework
 from digled.content.loader import framework as load_framework
 from digled.insight import anonymity
@@ -33,7 +33,9 @@ from digled.platform import stats
 from digled.platform.exports import safe_cell
 from digled.platform.i18n import N_
 
-ROUNDS = ("start", "end")  # extra retakes never enter management figures
+ROUNDS = answering.RUN_ROUNDS  # start, end and the follow-ups; extra retakes never enter management figures
+# did the change hold: the change from a base round to a follow-up of the leaders who took both
+FOLLOWUP_PAIRS = tuple(f"{base}>{f}" for f in answering.FOLLOWUP_ROUNDS for base in ("end", "start"))
 # an attempt's importance mark per competence, as published (codes are the positions)
 IMPORTANCE = ("important", "less", "not_relevant", "unanswered")
 UNANSWERED = IMPORTANCE.index("unanswered")
@@ -116,7 +118,7 @@ def _paths(framework: Framework) -> list[tuple[str, str]]:
 
 def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None = None,
           exclude: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
-    """One row per submitted start or end attempt of the cohort (the running one by default;
+    """One row per submitted start, end or follow-up attempt of the cohort (the running one by default;
     see cohorts.py), but those of the respondents in `exclude` (leaders who do not count yet:
     identities.py): member (the attempt's random id),
     respondent, round, group attributes, level and the value columns. One attempt per
@@ -126,8 +128,9 @@ def frame(db: sqlite_utils.Database, framework: Framework, cohort_id: int | None
     rows = db.execute(
         "SELECT id, respondent, round, municipality, area, level, "
         f"substr(json_extract(scores, {', '.join('?' * len(paths))}), 2) FROM assessments "
-        "WHERE status = 'submitted' AND round IN ('start', 'end') AND scores IS NOT NULL AND cohort_id = ?",
-        [*(p for _, p in paths), programme_runs.running_id(db) if cohort_id is None else cohort_id],
+        f"WHERE status = 'submitted' AND round IN ({', '.join('?' * len(ROUNDS))}) AND scores IS NOT NULL "
+        "AND cohort_id = ?",
+        [*(p for _, p in paths), *ROUNDS, programme_runs.running_id(db) if cohort_id is None else cohort_id],
     ).fetchall()
     if exclude:
         rows = [r for r in rows if r[1] not in exclude]
@@ -212,15 +215,39 @@ def assessment_families(df: pd.DataFrame, marks: np.ndarray | None, framework: F
     return out
 
 
-def paired_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framework) -> list[anonymity.Family]:
+def paired_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framework, prefix: str = "pv:") -> list[anonymity.Family]:
     """The gate's figure families of the start->end groups: a mean change per column, over the
-    pairs (their end attempts) with a value at both ends."""
+    pairs (their later attempts) with a value at both ends (`prefix`: the families' ids)."""
     ids = pairs["member"].to_numpy(dtype=np.int64)
     before = df.loc[pairs["start_member"].to_numpy()]
     out = []
     for col in change_columns(framework):
         lacking = np.isnan(pairs[col].to_numpy(dtype=float)) | np.isnan(before[col].to_numpy(dtype=float))
-        out.append(anonymity.Family(f"pv:{col}", anonymity.VALUE, ids[lacking], complement=True))
+        out.append(anonymity.Family(f"{prefix}{col}", anonymity.VALUE, ids[lacking], complement=True))
+    return out
+
+
+def followup_pairs(df: pd.DataFrame) -> pd.DataFrame:
+    """Every follow-up pair (FOLLOWUP_PAIRS) in one frame: one row per leader who took the base
+    round and the follow-up, with the follow-up attempt's attributes and member (`member`), the
+    base attempt's member (`start_member`) and the pair's name in `round` (so a group is
+    `in_group(pairs, "end>followup_3", key)`)."""
+    parts = []
+    for name in FOLLOWUP_PAIRS:
+        base, after = name.split(">")
+        p = paired(df, base, after)
+        parts.append(p.assign(round=name))
+    return pd.concat(parts)
+
+
+def followup_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framework) -> list[anonymity.Family]:
+    """The gate's figure families of the follow-up groups: per base round, a mean change per
+    column over the follow-up attempts with a value there and at the base ("pv:<base>:<column>";
+    a follow-up attempt is in one pair per base, so each family's members are its own)."""
+    out = []
+    for base in ("start", "end"):
+        mine = pairs[pairs["round"].str.startswith(f"{base}>")]
+        out += paired_families(df, mine, framework, f"pv:{base}:")
     return out
 
 
@@ -346,11 +373,11 @@ def importance_codes(db: sqlite_utils.Database, framework: Framework, members) -
     return codes, published
 
 
-def paired(df: pd.DataFrame) -> pd.DataFrame:
-    """Leaders who took both rounds: one row per pair with the end attempt's attributes and
-    members (`member` = end, `start_member` = start)."""
-    start = df[df["round"] == "start"].set_index("respondent")
-    end = df[df["round"] == "end"]
+def paired(df: pd.DataFrame, before: str = "start", after: str = "end") -> pd.DataFrame:
+    """Leaders who took both rounds: one row per pair with the later attempt's attributes and
+    members (`member` = the `after` attempt, `start_member` = the `before` one)."""
+    start = df[df["round"] == before].set_index("respondent")
+    end = df[df["round"] == after]
     end = end[end["respondent"].isin(start.index)].copy()
     end["start_member"] = start.loc[end["respondent"], "member"].to_numpy()
     return end

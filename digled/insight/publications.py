@@ -49,7 +49,7 @@ DEFAULT_PERIOD_DAYS = 7
 MIN_PERIOD_DAYS = 1
 MAX_PERIOD_DAYS = 90
 ADMIN_INTERVAL = timedelta(days=1)
-KINDS = ("assessment", "paired", "participation", "overlay")  # overlay: what leaders may draw on their wheel
+KINDS = ("assessment", "paired", "followup", "participation", "overlay")  # overlay: what leaders may draw on their wheel
 TRIGGERS = {
     "first": N_("first publication"),
     "window_closed": N_("a round's answer window closed"),
@@ -342,6 +342,8 @@ class _Universe:
     pairs: object  # assessment_figures.paired: start->end of leaders who took both
     arrays: assessment_figures.Arrays
     pair_arrays: assessment_figures.Arrays
+    followups: object  # assessment_figures.followup_pairs: base->follow-up of leaders who took both
+    followup_arrays: assessment_figures.Arrays
     marks: np.ndarray  # importance codes per attempt (assessment_figures.importance_codes)
     snapped: np.ndarray
     respondent_of: dict[int, str]
@@ -361,13 +363,15 @@ class _Universe:
 def _universe(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, settings) -> _Universe:
     df = assessment_figures.frame(db, framework, exclude=identities.uncounted_respondents(db, settings.pseudonym_secret))
     pairs = assessment_figures.paired(df)
+    followups = assessment_figures.followup_pairs(df)
     marks, snapped = assessment_figures.importance_codes(db, framework, df["member"].tolist())
     people = participation.person_steps(db)
     return _Universe(
         framework=framework, prog=prog, values=[list(org.municipalities), list(org.areas), list(org.levels)],
         ks={r: organisation.round_k(db, r) for r in assessment_figures.ROUNDS}, k_now=organisation.min_group_size(db),
         coalition=settings.coalition, df=df, pairs=pairs, arrays=assessment_figures.Arrays.of(df, framework),
-        pair_arrays=assessment_figures.Arrays.of(pairs, framework), marks=marks, snapped=snapped,
+        pair_arrays=assessment_figures.Arrays.of(pairs, framework), followups=followups,
+        followup_arrays=assessment_figures.Arrays.of(followups, framework), marks=marks, snapped=snapped,
         respondent_of=dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall()),
         people=people.assign(member=participation.member_ids(people, prog)),
     )
@@ -431,6 +435,34 @@ def _paired_members(u: _Universe, grp: tuple) -> _Group:
 
 def _paired_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
     return assessment_figures.change(u.df, u.pairs, g.mask, u.framework, k, released).to_json()
+
+
+def _followup_groups(u: _Universe) -> list[tuple]:
+    return [(pair, *grp) for pair in assessment_figures.FOLLOWUP_PAIRS for grp in anonymity.lattice(u.values)]
+
+
+def _followup_members(u: _Universe, grp: tuple) -> _Group:
+    """A follow-up group: its follow-up attempts (plus) and their base attempts (minus), as a
+    start->end group is its end and start attempts."""
+    mask = assessment_figures.in_group(u.followups, grp[0], grp[1:], u.followup_arrays)
+    row = Row(frozenset(u.followups["member"].to_numpy()[mask].tolist()),
+              frozenset(u.followups["start_member"].to_numpy()[mask].tolist()))
+    return _Group(row, u.k_pair, _rank(grp[1:], len(row.plus)), mask)
+
+
+def _followup_breakdowns(u: _Universe) -> list[tuple]:
+    return [(_key("followup", (pair, *p)), [_key("followup", (pair, *c)) for c in ch])
+            for pair in assessment_figures.FOLLOWUP_PAIRS for p, ch in anonymity.families(u.values)]
+
+
+def _followup_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    """The change from the base round to the follow-up, as the gate released each family of the
+    pair's base ("pv:<base>:<column>", read as the change's "pv:<column>")."""
+    rows = u.followups[g.mask]
+    base = rows["round"].iloc[0].split(">")[0] if len(rows) else "start"
+    prefix = f"pv:{base}:"
+    mine = {"pv:" + f.removeprefix(prefix): fig for f, fig in released.items() if f.startswith(prefix)}
+    return assessment_figures.change(u.df, u.followups, g.mask, u.framework, k, mine).to_json()
 
 
 def _overlay_groups(u: _Universe) -> list[tuple]:
@@ -503,6 +535,13 @@ FIGURE_KINDS: tuple[FigureKind, ...] = (
         breakdowns=_breakdowns_of("paired", lambda u: u.values),
         families=lambda u: assessment_figures.paired_families(u.df, u.pairs, u.framework),
         gate_k=lambda u: u.k_pair, figures=_paired_figures),
+    # did the change hold: base (start or end) -> follow-up of the leaders who took both, audited
+    # with the rounds and the start->end change (a follow-up attempt is a member like any other)
+    FigureKind(
+        kind="followup", audit="assessment", reader="management", member="attempt", held_from="latest",
+        groups=_followup_groups, members=_followup_members, breakdowns=_followup_breakdowns,
+        families=lambda u: assessment_figures.followup_families(u.df, u.followups, u.framework),
+        gate_k=lambda u: u.k_pair, figures=_followup_figures),
     # the leaders' own view: management's shown groups a leader may draw on her wheel, at k + c
     FigureKind(
         kind="overlay", audit="overlay", reader="leaders", member="attempt", held_from="own",
@@ -813,6 +852,8 @@ def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
         return max(ks.get("start", default), ks.get("end", default)) + ks.get("coalition", 1)
     if kind == "paired":
         return max(ks.get("start", default), ks.get("end", default))
+    if kind == "followup":  # a base round and a follow-up: the largest k of the rounds
+        return max([ks.get(r, default) for r in assessment_figures.ROUNDS])
     return ks.get("participation", default)
 
 
@@ -820,7 +861,7 @@ def least_k(summary: dict, kind: str) -> int:
     """The smallest k any group of `kind` was released at in a publication: the number a page
     may promise ("at least 5 leaders"), never overstated (each round keeps its own k)."""
     if kind == "assessment":
-        return min(k_of(summary, kind, (r,)) for r in ("start", "end"))
+        return min(k_of(summary, kind, (r,)) for r in ("start", "end", *(f for f in assessment_figures.ROUNDS if f in summary.get("k", {}))))
     return k_of(summary, kind)
 
 

@@ -511,6 +511,43 @@ def _v13_sso_identities(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v14_followup_rounds(db: sqlite_utils.Database) -> None:
+    # Follow-up rounds 3 and 6 months after the programme (issue 23, answering.FOLLOWUP_ROUNDS):
+    # an assessment may be of round 'followup_3' or 'followup_6' and belongs to the running run
+    # like a start or end attempt. The round's CHECK only widens (no stored row can break it), so
+    # the table's definition is edited in place, as SQLite describes for such changes
+    # (sqlite.org/lang_altertable.html, "other kinds of table schema changes"): a rebuild would
+    # drop the table, and the foreign keys' cascades would take the answers and importance marks
+    # with it. "Hvad fik du gjort?": each plan action gets the leader's own word on it at a
+    # follow-up (done / started / not yet / dropped) and a private note, under the pseudonym.
+    old = "round TEXT NOT NULL CHECK (round IN ('start', 'end', 'extra'))"
+    new = "round TEXT NOT NULL CHECK (round IN ('start', 'end', 'followup_3', 'followup_6', 'extra'))"
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'assessments'").fetchone()[0]
+    if old not in sql:
+        raise StorageError("schema step 14: the assessments table is not as step 2 made it")
+    schema_version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'assessments'",
+                   [sql.replace(old, new)])
+        db.execute(f"PRAGMA schema_version = {schema_version + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    db.executescript(
+        """
+        DROP TRIGGER assessments_in_running_cohort;
+        CREATE TRIGGER assessments_in_running_cohort AFTER INSERT ON assessments
+        WHEN NEW.cohort_id IS NULL AND NEW.round IN ('start', 'end', 'followup_3', 'followup_6')
+        BEGIN
+            UPDATE assessments SET cohort_id = (SELECT id FROM cohorts WHERE closed_at IS NULL) WHERE id = NEW.id;
+        END;
+        ALTER TABLE plan_actions ADD COLUMN outcome TEXT NOT NULL DEFAULT ''
+            CHECK (outcome IN ('', 'done', 'started', 'not_yet', 'dropped'));
+        ALTER TABLE plan_actions ADD COLUMN outcome_note TEXT NOT NULL DEFAULT '';
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
@@ -523,6 +560,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v11_cohorts,
     _v12_release_gate,
     _v13_sso_identities,
+    _v14_followup_rounds,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

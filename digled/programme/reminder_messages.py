@@ -32,6 +32,7 @@ PAGE_OF_KIND = {
     "workshop": "pages/meetings.py",
     "assessment": "pages/assessment.py",
     "draft": "pages/assessment.py",
+    "followup": "pages/assessment.py",
     "service": "pages/service_check.py",
     "service_check": "pages/service_check.py",
     "service_check_soon": "pages/service_check.py",

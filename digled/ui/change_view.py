@@ -144,6 +144,48 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
     st.caption(t("Each mean change is over the leaders who answered the competence at both the start and the end (an answer other than \"don't know\"); a dash: fewer than {k} such leaders, or a few without such an answer, so the mean would tell about individual leaders.").format(k=k))
 
 
+PAIR_NAMES = {
+    "end>followup_3": N_("End to 3 months after"),
+    "start>followup_3": N_("Start to 3 months after"),
+    "end>followup_6": N_("End to 6 months after"),
+    "start>followup_6": N_("Start to 6 months after"),
+}
+
+
+def held_rows(db, pub: publications.Publication, key: tuple) -> list[dict]:
+    """Did the change hold: per follow-up pair (assessment_figures.FOLLOWUP_PAIRS) of group `key`,
+    its published status, n, mean change of the total and interval (None where not shown).
+    Empty when no pair of the group is shown (no follow-up round, or too few)."""
+    out = []
+    for pair in assessment_figures.FOLLOWUP_PAIRS:
+        shown = publications.shown(db, pub.id, "followup", (pair, *key))
+        if shown is None or shown.status == "hidden" or not shown.figures:
+            out.append({"pair": pair, "n": None, "total": None, "interval": None})
+            continue
+        ch = assessment_figures.Change.from_json(shown.figures)
+        out.append({"pair": pair, "n": ch.n, "total": ch.total,
+                    "interval": tuple(ch.interval_total) if ch.interval_total else None})
+    return out if any(r["n"] is not None for r in out) else []
+
+
+def show_held(db, pub: publications.Publication, key: tuple, t, lang: str) -> None:
+    """The follow-up rounds' view: did the change from the start and the end hold 3 and 6 months
+    after the programme (the leaders who took both rounds of each pair)."""
+    data = held_rows(db, pub, key)
+    if not data:
+        return
+    st.subheader(t("Did the change hold?"), anchor=False)
+    st.caption(t("The same leaders at a follow-up round after the programme, compared with their own start or end assessment. Only leaders who took both rounds of a row count in it."))
+    widgets.table(pd.DataFrame({
+        t("Compared"): [t(PAIR_NAMES[r["pair"]]) for r in data],
+        t("Leaders who took both rounds"): ["–" if r["n"] is None else str(r["n"]) for r in data],
+        t("Mean change of the total"): ["–" if r["total"] is None else number(r["total"], lang) for r in data],
+        t("95 % interval"): [t("{low} to {high}").format(low=number(r["interval"][0], lang), high=number(r["interval"][1], lang))
+                             if r["interval"] else "–" for r in data],
+    }))
+    st.caption(t("Percentage points. A dash: not shown in this publication (too few leaders, or the round has not been held)."))
+
+
 def export_rows(db, pub: publications.Publication, key: tuple, fw) -> list[dict]:
     """What the view shows as export rows (cohort.EXPORT_COLUMNS, round "start-end"): n, the
     mean change of the total and per competence, and the 95 % interval bounds where shown; a

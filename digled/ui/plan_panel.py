@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from digled.assessment import plan, results
+from digled.assessment import answering, plan, results
 from digled.platform import dates
 from digled.platform.i18n import text
 from digled.ui import autosave, widgets
@@ -46,13 +46,15 @@ def show(db, fw, respondent: str, attempts: list, chosen_index: int, competences
         if not comps:
             st.info(t("Mark the competences that are most important in your area; your plan for them appears here."))
             return
+        review = any(a.round in answering.FOLLOWUP_ROUNDS for a in attempts)
         for cid in comps:
-            _competence_block(db, fw, respondent, p, cid, scores, t, lang, today)
+            _competence_block(db, fw, respondent, p, cid, scores, t, lang, today, review)
         _what_moved(fw, p, attempts, chosen_index, t, lang)
         _exports(fw, p, t, lang)
 
 
-def _competence_block(db, fw, respondent, p: plan.Plan, cid: str, scores, t, lang: str, today: date) -> None:
+def _competence_block(db, fw, respondent, p: plan.Plan, cid: str, scores, t, lang: str, today: date,
+                      review: bool = False) -> None:
     name = text(fw.competence_index[cid].name, lang)
     now = ((scores or {}).get("competences", {}).get(cid)) or {}
     with st.container(border=True, key=f"plan_{cid}"):
@@ -85,6 +87,8 @@ def _competence_block(db, fw, respondent, p: plan.Plan, cid: str, scores, t, lan
             st.caption(t("No actions yet. Pick an exercise or write your own below."))
         for a in actions:
             _action_row(db, respondent, a, cid, t, lang, today)
+            if review:
+                outcome(db, respondent, a, cid, t)
         with st.expander(t("Add an action"), expanded=not actions or bool(st.session_state.get(_ERROR + cid))):
             _add_form(db, fw, respondent, cid, scores, t, lang, today)
 
@@ -130,6 +134,49 @@ def _action_row(db, respondent: str, a: plan.Action, cid: str, t, lang: str, tod
         left, right = st.columns(2)
         left.button(t("Save changes"), key=f"plan_save_{a.id}", on_click=changed, icon=":material/save:")
         right.button(t("Delete action"), key=f"plan_delete_{a.id}", on_click=deleted, icon=":material/delete:")
+
+
+def outcome(db, respondent: str, a: plan.Action, cid: str, t) -> None:
+    """"Hvad fik du gjort?" for one action: done / started / not yet / dropped and a private
+    note, saved on each change (plan.set_outcome). Only the leader sees it."""
+    choices = ["", *plan.OUTCOMES]
+
+    def saved() -> None:
+        try:
+            plan.set_outcome(db, respondent, a.id, st.session_state.get(f"plan_outcome_{a.id}") or "",
+                             st.session_state.get(f"plan_outcome_note_{a.id}") or "")
+        except plan.PlanError as e:
+            _refuse(cid, e, t)
+            return
+        _notify(cid, t("Saved: what you got done."))
+
+    left, right = st.columns([2, 3])
+    left.selectbox(t("What did you get done?"), choices, index=choices.index(a.outcome) if a.outcome in choices else 0,
+                   format_func=lambda o: t(plan.OUTCOMES[o]) if o else t("Not answered"),
+                   key=f"plan_outcome_{a.id}", on_change=saved)
+    right.text_input(t("Your note (only you can see it)"), value=a.outcome_note, max_chars=plan.MAX_CHARS,
+                     key=f"plan_outcome_note_{a.id}", on_change=saved)
+
+
+def review(db, fw, respondent: str, t, lang: str) -> None:
+    """At a follow-up round: every action of the plan with "Hvad fik du gjort?" (private)."""
+    p = plan.load(db, respondent)
+    if not p.actions:
+        return
+    with st.container(border=True, key="plan_review"):
+        st.subheader(t("What did you get done?"), anchor=False)
+        st.caption(t("Look at your plan again: for each action, did you do it? Only you can see your answers and notes."))
+        for cid in p.competences():
+            if cid not in fw.competence_index:
+                continue
+            st.markdown("**" + text(fw.competence_index[cid].name, lang) + "**")
+            notice = st.session_state.get(_NOTICE)
+            if notice and notice[0] == cid:
+                st.session_state.pop(_NOTICE, None)
+                st.success(notice[1], icon=":material/check:")
+            for a in p.actions_for(cid):
+                st.markdown(widgets.md(a.text))
+                outcome(db, respondent, a, cid, t)
 
 
 def _add_form(db, fw, respondent: str, cid: str, scores, t, lang: str, today: date) -> None:

@@ -37,8 +37,13 @@ def _why_not(o: profiles.Overlay, t) -> str:
     return t("Hidden: {reason}.").format(reason=t(reason).format(k=k))
 
 
-def show(db, fw, attempt, previous, user, t, lang: str) -> None:
-    """Draw the leader's wheel of `attempt` (`previous`: the attempt before it, or None)."""
+def show(db, fw, attempt, previous, user, t, lang: str, way_here: list | None = None) -> None:
+    """Draw the leader's wheel of `attempt` (`previous`: the attempt before it, or None). At a
+    follow-up, `way_here` (results.way_here: the start and end attempts before it) draws each as
+    its own outline instead: start -> end -> follow-up."""
+    earlier = tuple((results.attempt_label(a.round, a.submitted, t, lang), a.scores) for a in way_here or ())
+    if earlier:
+        previous = None
     scores = attempt.scores
     area, level = profiles.attempt_group(db, attempt, user.area, user.level)
     profile = profiles.profile_for(db, fw, level)
@@ -73,7 +78,7 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
     with chart:
         fig = wheel.wheel(fw, scores, lang, labels, wheel.WheelOptions(
             previous=previous.scores if previous else None, numbered=True, targets=profile.levels,
-            target_label=profile_label, overlay=overlay_scores, overlay_label=overlay_label))
+            target_label=profile_label, overlay=overlay_scores, overlay_label=overlay_label, earlier=earlier))
         table = results.table(framed, scores, lang, t)
         if drawn:
             table[t("Published mean")] = [
@@ -86,6 +91,7 @@ def show(db, fw, attempt, previous, user, t, lang: str) -> None:
         st.caption(
             t("Filled wedges: your score per competence. Dashed line: the target profile of your leader level.")
             + (" " + t("Solid line: your previous attempt.") if previous else "")
+            + (" " + t("Lines: your way here, {attempts}.").format(attempts=" → ".join(n for n, _ in earlier)) if earlier else "")
         )
         if drawn:
             pub = drawn.publication

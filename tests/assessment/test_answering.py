@@ -1,6 +1,6 @@
 import json
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -202,3 +202,61 @@ def test_next_round_outside_the_running_run_is_always_extra(database, leader):
     database.execute("DELETE FROM cohort_members WHERE user_id = ?", [leader.id])
     assert not programme_runs.is_member(database, leader.id)
     assert answering.next_round(database, leader.id, today=date(2100, 1, 4)) == "extra"
+
+
+# --- the follow-up rounds (issue 23) -----------------------------------------------------------
+
+
+def _windows(database):
+    from digled.content import programme
+
+    return {w.round: w for w in answering.followup_windows(database, programme.programme(database))}
+
+
+def test_follow_up_rounds_are_off_until_an_administrator_turns_them_on(database, leader):
+    assert not answering.followup_enabled(database) and _windows(database) == {}
+    answering.record_participation(database, leader.id, "start", date(2026, 2, 2))
+    answering.record_participation(database, leader.id, "end", date(2026, 6, 1))
+    assert answering.next_round(database, leader.id, today=date(2100, 1, 4)) == "extra"
+    answering.set_followup_enabled(database, True, "admin")
+    assert answering.followup_enabled(database)
+    assert database.execute("SELECT detail FROM audit_log WHERE action = 'set follow-up rounds'").fetchall() == [("on",)]
+
+
+def test_a_follow_up_round_is_offered_in_its_window_once(database, leader):
+    from digled.content import programme
+
+    answering.set_followup_enabled(database, True, "admin")
+    end = answering.programme_end(database, programme.programme(database))
+    w = _windows(database)
+    assert w["followup_3"].opens == answering.add_months(end, 3)
+    assert w["followup_6"].opens == answering.add_months(end, 6)
+    assert (w["followup_6"].opens - w["followup_3"].closes).days == 1  # one ends the day before the next opens
+    for r in ("start", "end"):
+        answering.record_participation(database, leader.id, r, date(2026, 2, 2))
+    assert answering.next_round(database, leader.id, today=w["followup_3"].opens) == "followup_3"
+    assert answering.next_round(database, leader.id, today=w["followup_3"].closes) == "followup_3"
+    assert answering.next_round(database, leader.id, today=end) == "extra"
+    answering.record_participation(database, leader.id, "followup_3", w["followup_3"].opens)
+    assert answering.next_round(database, leader.id, today=w["followup_3"].closes) == "extra"  # taken: a retake is private
+    assert answering.next_round(database, leader.id, today=w["followup_6"].opens) == "followup_6"
+    assert answering.next_round(database, leader.id, today=w["followup_6"].closes + timedelta(days=1)) == "extra"
+
+
+def test_a_leader_who_took_neither_start_nor_end_is_offered_the_follow_up(database, leader):
+    answering.set_followup_enabled(database, True, "admin")
+    w = _windows(database)
+    assert answering.next_round(database, leader.id, today=w["followup_6"].opens) == "followup_6"
+
+
+def test_a_follow_up_attempt_belongs_to_the_running_run(database, respondent):
+    a = answering.start(database, respondent, "followup_3", "Glostrup", "skole", "mellemleder", secret=SECRET)
+    assert a.round == "followup_3"
+    assert database.execute("SELECT cohort_id FROM assessments WHERE id = ?", [a.id]).fetchone()[0] == programme_runs.running_id(database)
+
+
+@pytest.mark.parametrize(("day", "months", "expected"), [
+    (date(2026, 5, 31), 3, date(2026, 8, 31)), (date(2026, 11, 30), 3, date(2027, 2, 28)),
+    (date(2027, 6, 15), 6, date(2027, 12, 15)), (date(2026, 10, 31), 4, date(2027, 2, 28))])
+def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, expected):
+    assert answering.add_months(day, months) == expected

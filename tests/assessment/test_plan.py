@@ -221,7 +221,8 @@ def test_markdown_and_csv_exports(database, framework):
     assert "- [ ] Læs vejledningen (1 Feb 2027)" in md
     assert "\\<script\\>alert(1)\\</script\\> & \\*mere\\*" in md
     rows = exports.read_csv_text(plan.csv_bytes(p, framework, "da", DA).decode("utf-8"))
-    assert rows[0] == ["Kompetence", "Hvad der skal til for at styrke den", "Handling", "Type", "Måldato", "Gennemført"]
+    assert rows[0] == ["Kompetence", "Hvad der skal til for at styrke den", "Handling", "Type", "Måldato", "Gennemført",
+                       "Hvad fik du gjort?", "Bemærkning"]
     assert len(rows) == 3
     safe = next(r for r in rows if "HYPERLINK" in r[2])
     assert safe[2].startswith("'=HYPERLINK") and safe[4] == "2027-01-15" and safe[5] == "ja"
@@ -245,3 +246,50 @@ def test_demo_plans_for_about_half_of_the_leaders_with_some_actions_done(demo_db
     for r in demo_db.execute("SELECT text, due, competence FROM plan_actions"):
         assert 1 <= len(r[0]) <= 500 and r[2] in framework.competence_index
         assert abs((date.fromisoformat(r[1]) - TODAY).days) <= 90
+
+
+# --- "Hvad fik du gjort?" at a follow-up (issue 23) ------------------------------------------------
+
+
+def test_what_came_of_each_action_is_the_leaders_own_and_private(database, framework):
+    cid = framework.competences[0].id
+    a = plan.add_action(database, ME, cid, "Tage punktet op", "2027-01-10", framework, today=TODAY)
+    b = plan.add_action(database, ME, cid, "Læse vejledningen", "2027-01-10", framework, today=TODAY)
+    plan.set_outcome(database, ME, a, "done", "Det gik godt")
+    plan.set_outcome(database, ME, b, "dropped", "")
+    got = {x.id: x for x in plan.load(database, ME).actions}
+    assert (got[a].outcome, got[a].outcome_note, got[a].done) == ("done", "Det gik godt", True)
+    assert (got[b].outcome, got[b].done) == ("dropped", False)
+    plan.set_outcome(database, ME, a, "started", "halvvejs")  # a later answer replaces it
+    assert plan.load(database, ME).actions[0].outcome == "started" and not plan.load(database, ME).actions[0].done
+    with pytest.raises(plan.PlanError):
+        plan.set_outcome(database, OTHER, a, "done")  # not hers: nothing written
+    with pytest.raises(plan.PlanError):
+        plan.set_outcome(database, ME, a, "maybe")
+    with pytest.raises(plan.PlanError):
+        plan.set_outcome(database, ME, a, "done", "x" * (plan.MAX_CHARS + 1))
+    assert plan.load(database, ME).actions[0].outcome_note == "halvvejs"
+    csv = plan.csv_bytes(plan.load(database, ME), framework, "da", DA).decode("utf-8-sig")
+    assert "Hvad fik du gjort?" in csv and "Påbegyndt" in csv and "Droppet" in csv and "halvvejs" in csv
+
+
+def test_a_follow_up_is_compared_with_the_end_else_the_start():
+    class A:
+        def __init__(self, r):
+            self.round = r
+
+    s, e, x, f3, f6 = A("start"), A("end"), A("extra"), A("followup_3"), A("followup_6")
+    assert plan.baseline([s, e, x, f3], 3) is e
+    assert plan.baseline([s, e, f3, f6], 3) is e
+    assert plan.baseline([s, x, f3], 2) is s
+    assert plan.baseline([x, f3], 1) is x
+
+
+def test_the_demo_has_a_follow_up_round_with_answers_and_what_leaders_got_done(demo_db, framework):
+    assert answering.followup_enabled(demo_db)  # on in the demo, off in a new run
+    taken = demo_db.execute("SELECT COUNT(*) FROM participation WHERE round = 'followup_3'").fetchone()[0]
+    answered = demo_db.execute("SELECT COUNT(*) FROM assessments WHERE round = 'followup_3' AND status = 'submitted'").fetchone()[0]
+    ends = demo_db.execute("SELECT COUNT(*) FROM participation WHERE round = 'end'").fetchone()[0]
+    assert 0.5 * ends < taken == answered <= ends
+    outcomes = dict(demo_db.execute("SELECT outcome, COUNT(*) FROM plan_actions GROUP BY outcome").fetchall())
+    assert set(outcomes) >= {"done", "started", "not_yet", "dropped"}

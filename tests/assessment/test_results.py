@@ -230,3 +230,19 @@ def test_the_report_puts_no_break_between_a_number_and_its_percent_sign(framewor
     report = results.personal_report(framework, s, "en", lambda m: m, "Start")
     table = report[report.index("<table>"):report.index("</table>")]
     assert results.NBSP + "%" in table and re.search(r"\d %", table) is None
+
+
+def test_every_round_has_a_name_and_a_follow_up_shows_the_way_here():
+    from digled.assessment import answering
+
+    assert set(results.ROUND_NAMES) == set(answering.ROUNDS)
+
+    def a(i, r):
+        return answering.Attempt(i, r, "submitted", "", f"2026-0{i}-01", 0, {})
+
+    s, x, e, f3, f6 = a(1, "start"), a(2, "extra"), a(3, "end"), a(4, "followup_3"), a(5, "followup_6")
+    attempts = [s, x, e, f3, f6]
+    assert results.way_here(attempts, 3) == [s, e]  # start -> end -> this follow-up
+    assert results.way_here(attempts, 4) == [s, e, f3]
+    assert results.way_here(attempts, 2) == []  # an end attempt compares with the one before it
+    assert results.way_here([x, f3], 1) == []  # no start or end: nothing drawn

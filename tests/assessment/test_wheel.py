@@ -170,3 +170,16 @@ def test_the_options_are_one_frozen_value_and_none_given_is_the_plain_wheel(fram
     plain = wheel.wheel(framework, s, "da", LABELS)
     assert plain.to_json() == wheel.wheel(framework, s, "da", LABELS, wheel.WheelOptions()).to_json()
     assert [d.name for d in plain.data if d.type == "scatterpolar"] == ["target"]
+
+
+def test_a_follow_up_wheel_draws_start_and_end_each_as_its_own_named_outline(framework):
+    from digled.assessment import scoring
+
+    scores = scoring.score(framework, {i.id: 3 for i in framework.items})
+    before = scoring.score(framework, {i.id: 2 for i in framework.items})
+    labels = {"score": "s", "level": "l", "target": "t", "previous": "p", "total": "T", "points": "pp", "change": "c"}
+    fig = wheel.wheel(framework, scores, "da", labels, wheel.WheelOptions(earlier=(("Start", before), ("Slut", scores))))
+    named = {tr.name: tr for tr in fig.data if tr.name in ("Start", "Slut")}
+    assert set(named) == {"Start", "Slut"}
+    assert named["Start"].line.dash != named["Slut"].line.dash  # told apart without colour
+    assert list(named["Start"].r)[0] == before["competences"][framework.competences[0].id]["score"]

@@ -22,7 +22,8 @@ def test_every_text_is_there_in_both_languages():
     t = mail_texts.load_texts()
     assert set(t.kinds) == set(mail_texts.KINDS)
     assert all(set(fields) == {"subject", "body", "button"} for fields in t.kinds.values())
-    assert set(t.common) == {"programme", "extra_assessment", "greeting", "sign_off", "footer", "footer_general"}
+    assert set(t.common) == {"programme", "extra_assessment", "followup_3", "followup_6", "greeting", "sign_off", "footer",
+                             "footer_general"}
     assert set(t.digest) == {"subject", "intro"}
     assert {"summary", "no_place", "booked", "cancelled"} == set(t.service)
     for text in [*t.common.values(), *t.digest.values(), *(f for k in t.kinds.values() for f in k.values())]:

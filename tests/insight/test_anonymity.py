@@ -121,7 +121,11 @@ def test_demo_publication_shows_figures_and_no_identity(demo_db):
     for name, email in demo_db.execute("SELECT name, email FROM users"):
         assert name.lower() not in text and (not email or email.lower() not in text)
     # extra retakes never enter; every released n is at least k
-    assert {r["round"] for r in rows} == {"start", "end"}
+    assert {r["round"] for r in rows} == {"start", "end", "followup_3", "followup_6"}
     assert all(r["n"] == "" or r["n"] >= 5 for r in rows)
+    # the demo's follow-up round (issue 23) is released, and whether the change held with it
+    assert any(r["round"] == "followup_3" and r["status"] == "new" and r["figure"] == "total" for r in rows)
+    held = publications.shown(demo_db, made.id, "followup", ("end>followup_3", None, None, None))
+    assert held.status == "new" and held.n >= 5 and json.loads(held.figures)["total"] is not None
     # a second call the same day publishes nothing new
     assert publications.publish_if_due(demo_db, fw, organisation.current(demo_db), programme.programme()) is None

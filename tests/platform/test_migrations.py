@@ -1,6 +1,8 @@
 """The schema steps: a new database is at the latest version, an old one migrates keeping its
 data, a newer one is refused, and a file SQLite cannot use is a StorageError naming the path."""
 
+import sqlite3
+
 import pytest
 
 from digled.platform import db, migrations
@@ -56,3 +58,27 @@ def test_unwritable_path_gives_a_storage_error_naming_the_path(tmp_path):
     with pytest.raises(db.StorageError) as e:
         migrations.open_and_migrate(path)
     assert str(path) in str(e.value)
+
+
+def test_step_14_widens_the_rounds_and_keeps_every_answer_and_mark(tmp_path):
+    """Follow-up rounds (issue 23): the round's CHECK is widened in place; a rebuild would have
+    cascaded the answers and importance marks away."""
+    conn = db.connect(tmp_path / "old.db")
+    migrations.migrate(conn, target=13)
+    with db.write(conn):
+        conn.execute("INSERT INTO assessments (id, respondent, round, status, started) VALUES (7, 'r', 'start', 'submitted', '')")
+        conn.execute("INSERT INTO answers (assessment_id, item, value) VALUES (7, 'k1', 3)")
+        conn.execute("INSERT INTO importance (assessment_id, competence, value) VALUES (7, 'c', 'less')")
+        conn.execute("INSERT INTO plan_actions (respondent, competence, text) VALUES ('r', 'c', 'do it')")
+    assert migrations.migrate(conn) == migrations.SCHEMA_VERSION
+    assert conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM importance").fetchone()[0] == 1
+    assert conn.execute("SELECT outcome, outcome_note FROM plan_actions").fetchall() == [("", "")]
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with db.write(conn):
+        conn.execute("INSERT INTO assessments (id, respondent, round, status, started) VALUES (8, 'r', 'followup_6', 'draft', '')")
+    assert conn.execute("SELECT cohort_id IS NOT NULL FROM assessments WHERE id = 8").fetchone()[0] == 1
+    with pytest.raises(sqlite3.IntegrityError), db.write(conn):
+        conn.execute("INSERT INTO assessments (id, respondent, round, status, started) VALUES (9, 'r', 'later', 'draft', '')")
+    with pytest.raises(sqlite3.IntegrityError), db.write(conn):
+        conn.execute("UPDATE plan_actions SET outcome = 'maybe'")

@@ -268,3 +268,34 @@ def test_the_service_checks_page_promises_only_the_emails_that_are_sent():
     assert "You get an e-mail when you can book your time, and a reminder three days before the time you booked." in (
         " ".join(text["en"].split()))
     assert "nærmere information" not in text["da"]
+
+
+# --- the follow-up rounds (issue 23) ----------------------------------------------------------
+
+
+def test_a_follow_up_round_is_e_mailed_once_in_its_window_with_a_link_to_the_assessment(
+        database, settings, cohort, smtp_server):
+    lea, emma = cohort["lea"], cohort["emma"]
+    prog = programme.programme(database)
+    answering.set_followup_enabled(database, False, "admin")
+    end = answering.programme_end(database, prog)
+    day = answering.add_months(end, 3)
+    assert not [r for r in reminder_due.due(database, settings, day) if r.kind == "followup"]  # off: nothing
+    answering.set_followup_enabled(database, True, "admin")
+    assert not [r for r in reminder_due.due(database, settings, day - timedelta(days=1)) if r.kind == "followup"]
+    due = [r for r in reminder_due.due(database, settings, day) if r.kind == "followup"]
+    assert keys(due) == {f"followup:followup_3:{lea}", f"followup:followup_3:{emma}"}
+    assert all(r.link.endswith("/assessment") for r in due)
+    answering.record_participation(database, emma, "followup_3", day)  # Emma took it: not reminded
+    reminder_sending.run(database, settings, day)
+    mine = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages}
+    assert set(mine) == {"lea@a.dk"}
+    text, html = parts(mine["lea@a.dk"])
+    assert mine["lea@a.dk"]["Subject"] == "Hvordan gik det? Opfølgning 3 måneder efter forløbet"
+    assert "hvad fik du gjort?" in text
+    assert "/assessment" in text and "Tag opfølgningen" in html
+    # sent once: the next day has no follow-up e-mail for her, the 6-month round another one
+    assert not [r for r in reminder_due.due(database, settings, day + timedelta(days=1)) if r.kind == "followup"]
+    later = [r for r in reminder_due.due(database, settings, answering.add_months(end, 6)) if r.kind == "followup"]
+    assert keys(later) == {f"followup:followup_6:{lea}", f"followup:followup_6:{emma}"}
+    assert {r.lang for r in later} == {"da", "en"} and any("How did it go?" in r.subject for r in later)
