@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled.insight import assessment_figures, publications
+from digled.insight import assessment_figures, audiences, publications
 from digled.platform import numbers, stats
 from digled.platform.i18n import N_, text
 from digled.ui import publication, widgets
@@ -78,11 +78,11 @@ def number(v: float, lang: str, sign: bool = True) -> str:
     return numbers.decimal(v, lang, 1, sign=sign)
 
 
-def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> None:
+def show(db, audience: audiences.Audience, pub: publications.Publication, key: tuple, fw, t, lang: str) -> None:
     """The start -> end view of group `key` = (municipality, area, level), None for all."""
     st.caption(t("Start and end of the same leaders: only leaders who took both the start and the end assessment, in the chosen municipality, area and leader level. The round filter above does not apply to this view."))
     k = publications.k_of(pub.summary, "paired")
-    shown = publications.shown(db, pub.id, "paired", key)
+    shown = audiences.shown(db, audience, pub.id, "paired", key)
     if not publication.explain(shown, k, t, lang, db):
         return
     ch, intervals, total_ci, has_intervals = parse(shown.figures, k)
@@ -144,12 +144,12 @@ def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> Non
     st.caption(t("Each mean change is over the leaders who answered the competence at both the start and the end (an answer other than \"don't know\"); a dash: fewer than {k} such leaders, or a few without such an answer, so the mean would tell about individual leaders.").format(k=k))
 
 
-def export_rows(db, pub: publications.Publication, key: tuple, fw) -> list[dict]:
+def export_rows(db, audience: audiences.Audience, pub: publications.Publication, key: tuple, fw) -> list[dict]:
     """What the view shows as export rows (cohort.EXPORT_COLUMNS, round "start-end"): n, the
     mean change of the total and per competence, and the 95 % interval bounds where shown; a
     hidden group is one row with blank n and value."""
     k = publications.k_of(pub.summary, "paired")
-    shown = publications.shown(db, pub.id, "paired", key)
+    shown = audiences.shown(db, audience, pub.id, "paired", key)
     mun, area, level = key
     base = {"publication": pub.id, "round": "start-end", "municipality": mun or "", "area": area or "",
             "level": level or "", "status": shown.status if shown else "hidden"}
