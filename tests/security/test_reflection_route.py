@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from digled.accounts import auth, sessions
-from digled.programme import reflections
+from digled.programme import leader_groups, reflections
 from digled.ui import web
 from tests.security.test_login_sessions import SAME_ORIGIN, _call, _request
 
@@ -98,8 +98,6 @@ def test_other_sites_are_refused_even_with_the_leader_s_cookie(database, key, he
 
 
 def test_a_chair_s_summary_is_flushed_for_the_own_group_only(database, key):
-    from digled.programme import leader_groups
-
     lea, ole = _user(database, "lea"), _user(database, "ole")
     g = leader_groups.create(database, "admin", "Skole")
     leader_groups.set_members(database, "admin", g, [lea.id, ole.id])
