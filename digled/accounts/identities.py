@@ -21,7 +21,8 @@ figures itself. Two rules close both routes (anonymity.py, the gate, relies on t
   sets it on the command line (`python -m digled scope-management USER MUNICIPALITY|all`); an
   administrator only asks (`request_scope`), and a management user confirms like the role itself,
   never for their own account and never giving more than they read themselves (a Glostrup
-  account confirms only Glostrup). A scope takes effect at the account's next page view.
+  account confirms only Glostrup, and the management role it confirms comes scoped to Glostrup).
+  A scope takes effect at the account's next page view.
 """
 
 from __future__ import annotations
@@ -165,6 +166,8 @@ def decide(db: sqlite_utils.Database, request_id: int, actor: str, grant: bool) 
                    [actor, _now(), "granted" if grant else "refused", request_id])
         if grant:
             _grant(db, row[0], actor)
+            if me.scope is not None:  # a scoped user gives no more than it reads: the role for its municipality
+                _set_scope(db, row[0], me.scope, actor)
         else:
             audit.log(db, actor, "refuse management role", str(row[0]))
 

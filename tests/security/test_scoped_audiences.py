@@ -99,7 +99,8 @@ def test_no_figure_of_the_other_municipalitys_breakdowns_can_be_read_or_worked_o
 def test_an_administrator_cannot_widen_what_a_scoped_account_reads(database):
     scopes = {"ledelse_glostrup": "Glostrup", "ledelse_glostrup2": "Glostrup", "ledelse_albertslund": "Albertslund"}
     for name, municipality in scopes.items():
-        auth.create_user(database, username=name, name=name, roles=("management",))
+        auth.create_user(database, username=name, name=name.replace("_", " ").title().replace("2", " To"),
+                         email=f"{name}@glostrup.dk", roles=("management",))
         identities.scope_by_operator(database, name, municipality)
     g = auth.get_user(database, "ledelse_glostrup")
     # the administrator asks to widen Glostrup's account to every municipality, then to Albertslund
@@ -112,6 +113,11 @@ def test_an_administrator_cannot_widen_what_a_scoped_account_reads(database):
                 identities.decide_scope(database, rid, actor, grant=True)
         assert audiences.of(database, g) == GLOSTRUP
         assert identities.pending_scopes(database)[0]["scope"] == wider
+    # moving the account itself to the other municipality (a routine edit) changes nothing it reads
+    participants.update(database, g.id, {"name": g.name, "email": g.email, "municipality": "Albertslund", "area": "skole",
+                                         "level": "topleder", "roles": list(g.roles)}, "anne")
+    assert auth.get_user(database, "ledelse_glostrup").municipality == "Albertslund"
+    assert audiences.of(database, g) == GLOSTRUP
     # an unscoped management user may confirm it, and the account and every management user are told
     auth.create_user(database, username="direktion", name="Direktion", roles=("management",))
     identities.decide_scope(database, identities.pending_scopes(database)[0]["id"], "direktion", grant=True)
@@ -119,6 +125,17 @@ def test_an_administrator_cannot_widen_what_a_scoped_account_reads(database):
     told = database.execute("SELECT COUNT(*) FROM notices WHERE user_id = ? AND message = ?",
                             [g.id, identities.SCOPE_SET]).fetchone()[0]
     assert told >= 1
+
+
+def test_a_management_role_confirmed_by_a_scoped_account_reads_no_more_than_it(database):
+    auth.create_user(database, username="lg", name="Lene Glostrup", roles=("management",))
+    identities.scope_by_operator(database, "lg", "Glostrup")
+    # the administrator makes an account at an address it controls and asks for the management role
+    new = auth.create_user(database, username="x", name="Xenia", roles=("leader",))
+    rid = identities.request_management(database, new, "anne")
+    identities.decide(database, rid, "lg", grant=True)
+    x = auth.get_user(database, "x")
+    assert identities.MANAGEMENT in x.roles and audiences.of(database, x) == GLOSTRUP
 
 
 def test_moving_a_leader_between_municipalities_gives_the_scoped_account_nothing(demo_db, framework):
