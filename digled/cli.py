@@ -8,6 +8,8 @@ the pages call (one implementation of everything).
     python -m digled add-admin USER --name NAME   create an administrator (first account)
     python -m digled grant-management USER   give an account the management role (the operator's
                                        grant; in the app, only a management user confirms one)
+    python -m digled scope-management USER MUNICIPALITY|all   which municipality a management account
+                                       reads (its own and all together; "all": every one)
     python -m digled export cohort --format csv   the latest publication's cohort table to stdout
     python -m digled publish [--dry-run]   make a publication when one is due; say what was held back
     python -m digled workshop-groups N [--seed S] [--min 5] [--max 7]   tables of workshop N as CSV
@@ -237,6 +239,25 @@ def _grant_management(args) -> int:
     return 0
 
 
+def _scope_management(args) -> int:
+    """The operator sets which municipality a management account reads (audited as 'operator';
+    the account and every other management user are told). In the app an administrator only asks."""
+
+    settings = config.load_settings()
+    database = config.open_database(settings)
+    municipality = None if args.municipality == identities.EVERY else args.municipality
+    try:
+        user = identities.scope_by_operator(database, args.username, municipality)
+    except identities.RoleRequestError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    if identities.MANAGEMENT not in user.roles:
+        print(f"note: {user.username} has no management role yet", file=sys.stderr)
+    print(f"{user.username} ({user.name}) reads " + (f"{municipality} and all municipalities together"
+                                                      if municipality else "every municipality"))
+    return 0
+
+
 def _export(args) -> int:
     """The latest publication's anonymised cohort table (every group and figure)."""
 
@@ -356,6 +377,11 @@ def parser() -> argparse.ArgumentParser:
     gm = sub.add_parser("grant-management", help="give USERNAME the management role (the operator's grant, audited)")
     gm.add_argument("username")
     gm.set_defaults(func=_grant_management)
+    sm = sub.add_parser("scope-management", help="which municipality the management account USERNAME reads "
+                                                  "(\"all\": every one; the operator's word, audited)")
+    sm.add_argument("username")
+    sm.add_argument("municipality")
+    sm.set_defaults(func=_scope_management)
     ex = sub.add_parser("export", help="write the anonymised cohort table (one row per group and figure)")
     ex.add_argument("what", choices=["cohort"])
     ex.add_argument("--format", choices=["csv", "xlsx"], default="csv")

@@ -3,7 +3,8 @@
 Deterministic for the seed in data/demo.yaml: about 60 leaders from Albertslund and Glostrup
 across the organisation's areas and levels, most with a start assessment, some with an end
 assessment, the programme's kick-off placed so that today falls mid-programme, and the three
-documented accounts `leder`, `ledelse` and `admin` (password `demo`).
+documented accounts `leder`, `ledelse` and `admin` (password `demo`), and `ledelse_albertslund` and
+`ledelse_glostrup`: management accounts that each read one municipality (and all together).
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
     with write(db):
         users = []
         for acc in spec["accounts"]:
-            users.append(dict(acc, password_hash=password_hash))
+            if "scope" not in acc:
+                users.append(dict(acc, password_hash=password_hash))
         used = set()
         for n in range(int(spec["leaders"])):
             while True:
@@ -96,6 +98,8 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
                     "takes_assessment": True,
                 }
             )
+        # the scoped management accounts come after the leaders (the leaders' ids stay as before)
+        users += [dict(acc, password_hash=password_hash) for acc in spec["accounts"] if "scope" in acc]
         for u in users:
             activated = u["takes_assessment"] is False or rng.random() < 0.92
             u["id"] = auth.create_user(
@@ -112,6 +116,8 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
                 activated_at=(kickoff - timedelta(days=rng.randint(1, 13))).isoformat() if activated else None,
             )
             u["activated"] = activated
+            if u.get("scope"):  # the operator's word (python -m digled scope-management), as the demo gives it
+                auth.set_scope(db, u["id"], u["scope"])
             if activated:  # the demo's accounts were invited by e-mail (identities.py): they count
                 identities.count(db, u["id"], "invitation")
         for u in users:
@@ -141,6 +147,7 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
         set_setting(db, "demo", "1")
         _programme_progress(db, spec, today)
         _leader_groups(db, org)
+        _group_summaries(db)
         # the development loop (issue 11): importance marks, then plans that follow them
         importance.demo_marks(db, random.Random(int(spec["seed"]) + 11), framework)
         plan.demo_plans(db, settings.pseudonym_secret, random.Random(int(spec["seed"]) + 12), today=today,
@@ -208,6 +215,25 @@ def _leader_groups(db: sqlite_utils.Database, org) -> None:
             chair = (next((u for u in members if u["username"] == "leder"), None)
                      or next((u for u in members if u["activated"]), members[0]))
             leader_groups.set_chair(db, "demo", group_id, chair["id"])
+
+
+_DEMO_SUMMARIES = (
+    "Vi drøftede, hvor digitaliseringen fylder i hverdagen. Flere oplever, at medarbejderne er klar, men at "
+    "ledelsen mangler et fælles billede af, hvad vi vil med teknologien. Vi vil gerne bruge workshoppen på at "
+    "arbejde med prioritering og gevinstansvar.",
+    "Gruppen talte mest om kompetencer i personalegruppen: hvem går forrest, og hvordan giver vi dem mandat. "
+    "Vi er usikre på, hvordan vi måler, om noget virker. Ønske til workshoppen: konkrete eksempler fra andre områder.",
+    "Vi delte erfaringer med selvbetjening og borgernes forventninger. Det var svært at blive enige om, hvad der "
+    "er ledelsens opgave, og hvad der er IT's. Vi tager gerne spørgsmålet om ansvar med til den fælles workshop.",
+)
+
+
+def _group_summaries(db: sqlite_utils.Database) -> None:
+    """The chairs' summaries of the first leader meeting (issue 23) for a few groups, shared for
+    preparing the first workshop."""
+    meeting = leader_groups.meetings()[0].id
+    for group, body in zip((g for g in leader_groups.groups(db) if g.chair_id), _DEMO_SUMMARIES):
+        leader_groups.save_summary(db, auth.get_user_by_id(db, group.chair_id), meeting, body)
 
 
 # --- programme progress -----------------------------------------------------------------------

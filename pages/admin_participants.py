@@ -160,6 +160,24 @@ if save_clicked:
         asked = " " + t(ASKED) if "roles" in changed and identities.pending_for(db, picked) else ""
         flash((t("Saved.") if changed else t("Nothing was changed.")) + asked)
 
+if identities.MANAGEMENT in person.roles or identities.pending_for(db, picked):
+    with st.container(border=True, key="scope_box"):
+        st.markdown("**" + t("What this management account reads") + "**")
+        every = t("Every municipality")
+        st.caption(t("Now: {scope}. A scoped account reads its municipality's figures and all municipalities together, "
+                     "never the other municipality's groups. A management user confirms a change, as with the role.").format(
+            scope=named("municipalities")(person.scope) if person.scope else every))
+        wanted = st.selectbox(t("Reads"), [None, *org.municipalities], key=f"scope_pick_{picked}",
+                              index=[None, *org.municipalities].index(person.scope) if person.scope in org.municipalities else 0,
+                              format_func=lambda m: every if m is None else named("municipalities")(m))
+        waiting = [r for r in identities.pending_scopes(db) if r["user_id"] == picked]
+        if waiting:
+            st.info(t("Waiting for a management user to confirm: {scope}.").format(
+                scope=named("municipalities")(waiting[0]["scope"]) if waiting[0]["scope"] else every))
+        if st.button(t("Ask for this"), key="scope_ask", disabled=wanted == person.scope):
+            identities.request_scope(db, picked, wanted, user.username)
+            flash(t("Asked: a management user confirms it on the page Participation."))
+
 left, right = st.columns(2)
 if person.active:
     if left.button(t("Deactivate the account"), key="deactivate", icon=":material/person_off:"):

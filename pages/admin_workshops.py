@@ -5,7 +5,7 @@ import streamlit as st
 
 from digled.accounts import organisation
 from digled.platform.i18n import text
-from digled.programme import workshops
+from digled.programme import leader_groups, workshops
 from digled.ui import session
 from digled.ui.widgets import md, message_md
 
@@ -30,6 +30,18 @@ if error:
 ok = st.session_state.pop("_ws_ok", None)
 if ok:
     st.success(ok)
+
+with st.expander(t("What the leader groups discussed before this workshop"), expanded=True):
+    st.caption(t("The chairs' summaries of the leader meetings since the previous workshop, to prepare this one. "
+                 "They hold no names, and never a leader's private notes."))
+    for meeting, summaries in leader_groups.summaries_for_workshop(db, workshop):
+        st.markdown("**" + md(text(meeting.title, lang)) + "**")
+        if not summaries:
+            st.caption(t("No group has written a summary of this meeting yet."))
+        for s in summaries:
+            with st.container(border=True, key=f"ws_summary_{meeting.id}_{s.group_id}"):
+                st.markdown("**" + md(s.group) + "**")
+                st.markdown(md(s.body))
 
 with st.container(border=True, key="ws_generate_box"):
     st.subheader(t("Generate tables"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from digled.accounts import organisation, programme_runs
 from digled.content import loader
-from digled.insight import assessment_figures, compare, publications
+from digled.insight import assessment_figures, audiences, compare, publications
 from digled.platform import exports
 from digled.ui import publication, session, widgets
 
@@ -15,6 +15,7 @@ db = session.database()
 lang = session.language()
 fw = loader.framework()
 org = organisation.current(db)
+audience = publication.reader(db, user)  # what this account may read (digled/insight/audiences.py)
 
 st.title(t("Compare runs"))
 st.caption(t("Released figures only: each run's latest publication, for the same round and group. A group is shown only where that run's publication shows it."))
@@ -34,7 +35,8 @@ if first_id == second_id:
     st.stop()
 
 
-rnd, mun, area, lvl = publication.group_filters(org, t, lang)
+publication.scope_note(org, audience, t, lang)
+rnd, mun, area, lvl = publication.group_filters(org, t, lang, audience=audience)
 
 by_id = {c.id: c for c in runs}
 names = (by_id[first_id].name, by_id[second_id].name)
@@ -48,7 +50,7 @@ for col, cid in zip(st.columns(2), (first_id, second_id)):
             figures.append(None)
             continue
         st.caption(t("Latest publication: {when}").format(when=publication.when(pub, lang)))
-        shown = publications.shown(db, pub.id, "assessment", (rnd, mun, area, lvl))
+        shown = audiences.shown(db, audience, pub.id, "assessment", (rnd, mun, area, lvl))
         k = publications.k_of(pub.summary, "assessment", (rnd,))
         if publication.explain(shown, k, t, lang, db):
             f = assessment_figures.Figures.from_json(shown.figures)

@@ -11,7 +11,7 @@ from digled.accounts import organisation
 from digled.assessment import results, wheel
 from digled.content import loader
 from digled.content.loader import DIMENSIONS
-from digled.insight import assessment_figures, charts, focus, profiles, publications
+from digled.insight import assessment_figures, audiences, charts, focus, profiles, publications
 from digled.platform import exports
 from digled.platform.i18n import text
 from digled.ui import change_view, downloads, publication, session, widgets
@@ -21,6 +21,7 @@ db = session.database()
 lang = session.language()
 fw = loader.framework()
 org = organisation.current(db)
+audience = publication.reader(db, user)  # what this account may read (digled/insight/audiences.py)
 
 
 def _excel(frame, sheet: str) -> bytes:
@@ -38,8 +39,9 @@ st.caption(t("Published figures, never live answers: a group is shown only when 
 
 
 start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
+publication.scope_note(org, audience, t, lang)
 rnd, mun, area, lvl = publication.group_filters(
-    org, t, lang, t("Start and end compares both rounds: the round does not apply.") if start_end else None)
+    org, t, lang, t("Start and end compares both rounds: the round does not apply.") if start_end else None, audience)
 
 k = publications.k_of(pub.summary, "assessment", (rnd,))
 HIDDEN = t("Hidden")
@@ -47,7 +49,7 @@ HIDDEN = t("Hidden")
 
 def group(round_: str, key: tuple):
     """A group's shown row and figures in the chosen publication."""
-    s = publications.shown(db, pub.id, "assessment", (round_, *key))
+    s = audiences.shown(db, audience, pub.id, "assessment", (round_, *key))
     return s, assessment_figures.Figures.from_json(s.figures if s else None)
 
 
@@ -192,9 +194,9 @@ if publication.explain(shown, k, t, lang, db):
         fig.update_layout(barmode="group", xaxis=dict(range=[0, 100], title="%"), yaxis=dict(autorange="reversed", title=t("Purpose")), height=420, margin=dict(t=20))
         widgets.chart_with_table(fig, ptable, t("Purposes as a table"), key="purposes")
     elif view == "change":
-        change_view.show(db, pub, key, fw, t, lang)
-        change_view.show_held(db, pub, key, t, lang)
-        shown_rows = change_view.export_rows(db, pub, key, fw)  # the export holds what is shown
+        change_view.show(db, audience, pub, key, fw, t, lang)
+        change_view.show_held(db, audience, pub, key, t, lang)
+        shown_rows = change_view.export_rows(db, audience, pub, key, fw)  # the export holds what is shown
     elif view == "focus":
         focus_view(f)
     else:
@@ -205,6 +207,8 @@ if publication.explain(shown, k, t, lang, db):
         for v in getattr(org, by):
             ckey = list(key)
             ckey[pos] = v
+            if not audience.may_read("assessment", (rnd, *ckey)):
+                continue  # another municipality's group, or a joint one this account may not break down
             cs, fx = group(rnd, tuple(ckey))
             visible = cs is not None and cs.status != "hidden"
             rows.append({t("Group"): text(getattr(org, by)[v], lang), t("Answers in the figures"): fx.n if visible else HIDDEN,
@@ -225,6 +229,6 @@ c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: _ex
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx", on_click="ignore")
 c3.download_button(t("Download the whole publication (CSV)"),
                    downloads.with_database(
-                       lambda d, pub_id=pub.id: exports.csv_bytes(assessment_figures.dataframe(publications.export_rows(d, pub_id))),
+                       lambda d, pub_id=pub.id: exports.csv_bytes(assessment_figures.dataframe(audiences.export_rows(d, audience, pub_id))),
                        user.username, "management"),
                    file_name=t("digled-publication") + f"-{pub.id}.csv", mime="text/csv", key="export_publication", on_click="ignore")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from digled.accounts import identities, organisation
 from digled.content import programme
-from digled.insight import participation, publications
+from digled.insight import audiences, participation, publications
 from digled.platform import dates, exports
 from digled.platform.i18n import text
 from digled.ui import downloads, publication, session, widgets
@@ -22,9 +22,10 @@ user, t = session.page(__file__)
 db = session.database()
 lang = session.language()
 org = organisation.current(db)
+audience = publication.reader(db, user)  # what this account may read (digled/insight/audiences.py)
 prog = programme.programme(db)
 steps = participation.shown_steps(prog)
-ALL = "__all__"
+ALL = publication.ALL
 OPEN_COLOUR, CLOSED_COLOUR = "#1c5a9e", "#8a8f96"  # grey with 3:1 contrast on white
 munis, areas = list(org.municipalities), list(org.areas)
 
@@ -46,6 +47,23 @@ for request in identities.pending(db):  # an administrator asked; only managemen
         if decision is not None:
             try:
                 identities.decide(db, request["id"], user.username, grant=decision)
+            except identities.RoleRequestError as e:
+                st.error(e.text(t))
+            else:
+                st.rerun()
+for request in identities.pending_scopes(db):  # what a management account reads: confirmed like the role
+    scope = (text(org.municipalities.get(request["scope"]), lang) or request["scope"]) if request["scope"] else t("every municipality")
+    with st.container(border=True, key=f"scope_request_{request['id']}"):
+        st.markdown(t("**{name}** ({username}): {actor} asked on {date} that this management account reads {scope}. "
+                      "Confirm only if this person should see those figures.").format(
+            name=md(request["name"]), username=md(request["username"]), actor=md(request["requested_by"]), scope=md(scope),
+            date=dates.day(date.fromisoformat(request["requested_at"][:10]), lang, "long")))
+        confirm, refuse = st.columns(2)
+        decision = (True if confirm.button(t("Confirm what the account reads"), key=f"grant_scope_{request['id']}") else
+                    False if refuse.button(t("Refuse"), key=f"refuse_scope_{request['id']}") else None)
+        if decision is not None:
+            try:
+                identities.decide_scope(db, request["id"], user.username, grant=decision)
             except identities.RoleRequestError as e:
                 st.error(e.text(t))
             else:
@@ -73,23 +91,24 @@ with st.container(border=True, key="evaluation_report"):
 
 
 def funnel(key: tuple) -> tuple[publications.Shown | None, int | None, dict, dict | None]:
-    s = publications.shown(db, pub.id, "participation", key)
+    s = audiences.shown(db, audience, pub.id, "participation", key)
     figs = json.loads(s.figures) if s and s.figures else {}
     return s, figs.get("n"), figs.get("counts", {}), figs.get("funnel")
 
 
 def answers(rnd: str, key: tuple) -> int | str:
     """The n of the same group's competence figures in the same publication (or Hidden)."""
-    s = publications.shown(db, pub.id, "assessment", (rnd, *key, None))
+    s = audiences.shown(db, audience, pub.id, "assessment", (rnd, *key, None))
     return s.n if s is not None and s.status != "hidden" and s.n is not None else t("Hidden")
 
 
+publication.scope_note(org, audience, t, lang)
 c1, c2 = st.columns(2)
-mun = c1.selectbox(t("Municipality"), [ALL, *munis], key="part_municipality",
-                   format_func=lambda v: t("All") if v == ALL else text(org.municipalities[v], lang))
-area = c2.selectbox(t("Area"), [ALL, *areas], key="part_area",
-                    format_func=lambda v: t("All") if v == ALL else text(org.areas[v], lang))
-mun, area = (None if mun == ALL else mun), (None if area == ALL else area)
+with c1:
+    mun = publication.group_picker(org, "municipalities", t("Municipality"), "part_municipality", t, lang,
+                                   [audience.municipality, ALL] if audience.scoped else None)
+with c2:
+    area = publication.group_picker(org, "areas", t("Area"), "part_area", t, lang, disabled=not audience.breaks_down(mun))
 
 shown, n, counts, stages = funnel((mun, area))
 if publication.explain(shown, k, t, lang, db, kind="participation"):
@@ -157,6 +176,8 @@ labels = [t("Leaders in the group"), t("Start answers in the competence figures"
 columns = {t("Number of leaders"): labels}
 for v in values:
     gkey = (v, area) if by == "municipality" else (mun, v)
+    if not audience.may_read("participation", gkey):
+        continue  # another municipality's group, or a joint one this account may not break down
     _, size, cts, _ = funnel(gkey)
     if size is None:
         cells = [t("Hidden"), *[""] * (len(labels) - 1)]

@@ -116,6 +116,19 @@ def my_leader_group(a) -> None:
             st.caption(t("Saving registers every member: ticked as attended, the others as absent."))
             st.form_submit_button(t("Save attendance"), key=f"grp_save_{a.id}", type="primary",
                                   on_click=register_group, args=(a.id,))
+        group_summary(a)
+
+
+def group_summary(a) -> None:
+    """The chair's short summary of the discussion, shared for preparing the next workshop."""
+    st.markdown("**" + t("The group's summary") + "**")
+    st.info(t("Shared with the programme's administrators and workshop facilitators, who read it when preparing the "
+              "next workshop. Write what the group discussed, without names: a name typed anyway is blanked out. "
+              "Your own notes below stay private."), icon=":material/group:")
+    error = st.session_state.pop(f"_summary_error_{a.id}", None)
+    if error:
+        st.error(error)
+    widgets.group_summary_field(db, user, prog, a.id, chaired.id, t, f"_summary_error_{a.id}")
 
 
 def meeting(step) -> None:

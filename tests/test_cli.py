@@ -172,3 +172,12 @@ def test_publish_with_a_bad_date_exits_2(demo_db, capsys):
     assert main(["publish", "--today", "25-01-2016"]) == 2
     assert "--today must be a date like" in capsys.readouterr().err
     assert publications.listing(demo_db) == []
+
+
+def test_scope_management_sets_what_a_management_account_reads(demo_db, capsys):
+    assert main(["scope-management", "ledelse", "Glostrup"]) == 0
+    assert "Glostrup" in capsys.readouterr().out
+    assert auth.get_user(demo_db, "ledelse").scope == "Glostrup"
+    assert main(["scope-management", "ledelse", "Ballerup"]) == 1
+    assert main(["scope-management", "ledelse", "all"]) == 0
+    assert auth.get_user(demo_db, "ledelse").scope is None

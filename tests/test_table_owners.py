@@ -59,6 +59,7 @@ OWNERS = {
     "reminders_sent": "digled.programme.outbox",
     "leader_groups": "digled.programme.leader_groups",
     "workshop_tables": "digled.programme.workshops",
+    "group_summaries": "digled.programme.leader_groups",
     # insight
     "publications": "digled.insight.publications",
     "released_sets": "digled.insight.publications",

@@ -73,6 +73,7 @@ class User:
     language: str
     activated_at: str | None = None
     duty: str = ""  # 'admin' or 'management' once the account has held one of them (never both)
+    scope: str | None = None  # a management account's municipality (None: every one): identities.py
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -152,6 +153,7 @@ def _user(row: dict) -> User:
         language=row["language"],
         activated_at=row.get("activated_at"),
         duty=row.get("duty") or "",
+        scope=row.get("scope"),
     )
 
 
@@ -483,6 +485,12 @@ def mark_counted(db: sqlite_utils.Database, user_id: int, moment: str) -> bool:
     with write(db):
         return db.execute("UPDATE users SET counted_at = ? WHERE id = ? AND counted_at IS NULL",
                           [moment, user_id]).rowcount == 1
+
+
+def set_scope(db: sqlite_utils.Database, user_id: int, municipality: str | None) -> None:
+    """The municipality a management account reads (None: every municipality): identities.py decides who sets it."""
+    with write(db):
+        db.execute("UPDATE users SET scope = ? WHERE id = ?", [municipality, user_id])
 
 
 def set_leader_group(db: sqlite_utils.Database, user_id: int, group_id: int | None) -> None:

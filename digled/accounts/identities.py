@@ -16,6 +16,13 @@ figures itself. Two rules close both routes (anonymity.py, the gate, relies on t
   command line (`python -m digled grant-management USER`, audited) or by an active management
   user who confirms an administrator's request in the app (`role_requests`); an administrator
   alone only asks. Every other management user is told of each grant.
+- **A management account's municipality.** A management account may be scoped to one
+  municipality (`users.scope`; digled/insight/audiences.py says what it then reads). The operator
+  sets it on the command line (`python -m digled scope-management USER MUNICIPALITY|all`); an
+  administrator only asks (`request_scope`), and a management user confirms like the role itself,
+  never for their own account and never giving more than they read themselves (a Glostrup
+  account confirms only Glostrup, and the management role it confirms comes scoped to Glostrup).
+  A scope takes effect at the account's next page view.
 """
 
 from __future__ import annotations
@@ -24,12 +31,13 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from digled.accounts import auth, notices
+from digled.accounts import auth, notices, organisation
 from digled.platform import audit, pseudonyms
 from digled.platform.db import write
 from digled.platform.i18n import N_, MessageError
 
 MANAGEMENT = "management"
+SCOPE = "scope"  # a role_requests row asking for a management account's municipality
 HOW = ("invitation", "reset", "sso", "operator", "existing")
 
 REQUESTED = N_("{actor} asked on {date} for {name} ({username}) to get the management role. Management sees the "
@@ -136,7 +144,9 @@ def pending(db: sqlite_utils.Database) -> list[dict]:
 
 
 def pending_for(db: sqlite_utils.Database, user_id: int) -> bool:
-    return db.execute("SELECT 1 FROM role_requests WHERE user_id = ? AND decided_at IS NULL", [user_id]).fetchone() is not None
+    """True while an administrator's request for the management role waits for `user_id`."""
+    return db.execute("SELECT 1 FROM role_requests WHERE user_id = ? AND role = ? AND decided_at IS NULL",
+                      [user_id, MANAGEMENT]).fetchone() is not None
 
 
 def decide(db: sqlite_utils.Database, request_id: int, actor: str, grant: bool) -> None:
@@ -146,7 +156,8 @@ def decide(db: sqlite_utils.Database, request_id: int, actor: str, grant: bool) 
         me = auth.get_user(db, actor)
         if me is None or not me.active or MANAGEMENT not in me.roles:
             raise RoleRequestError(N_("Only a management user can confirm the management role."))
-        row = db.execute("SELECT user_id FROM role_requests WHERE id = ? AND decided_at IS NULL", [request_id]).fetchone()
+        row = db.execute("SELECT user_id FROM role_requests WHERE id = ? AND role = ? AND decided_at IS NULL",
+                         [request_id, MANAGEMENT]).fetchone()
         if row is None:
             raise RoleRequestError(N_("This request has already been decided."))
         if row[0] == me.id:
@@ -155,6 +166,8 @@ def decide(db: sqlite_utils.Database, request_id: int, actor: str, grant: bool) 
                    [actor, _now(), "granted" if grant else "refused", request_id])
         if grant:
             _grant(db, row[0], actor)
+            if me.scope is not None:  # a scoped user gives no more than it reads: the role for its municipality
+                _set_scope(db, row[0], me.scope, actor)
         else:
             audit.log(db, actor, "refuse management role", str(row[0]))
 
@@ -187,3 +200,101 @@ def _grant(db: sqlite_utils.Database, user_id: int, actor: str) -> None:
 def _management_ids(db: sqlite_utils.Database, exclude: int) -> list[int]:
     return [r[0] for r in db.execute(
         f"SELECT id FROM users WHERE active = 1 AND id != ? AND {auth.has_role_sql(MANAGEMENT)}", [exclude])]
+
+
+# --- a management account's municipality ---------------------------------------------------------
+
+SCOPE_REQUESTED = N_("{actor} asked on {date} for {name} ({username}) to read {scope}. Confirm or refuse it on the "
+                     "page Participation.")
+SCOPE_SET = N_("{name} ({username}) now reads {scope}, set by {actor} on {date}.")
+SCOPE_REQUESTED_EVERY = N_("{actor} asked on {date} for {name} ({username}) to read every municipality. Confirm or "
+                           "refuse it on the page Participation.")
+SCOPE_SET_EVERY = N_("{name} ({username}) now reads every municipality, set by {actor} on {date}.")
+EVERY = "all"  # the command line's word for every municipality
+
+
+def scope_of(db: sqlite_utils.Database, user_id: int) -> str | None:
+    """The municipality a management account reads, fresh from the database (None: every one)."""
+    row = db.execute("SELECT scope FROM users WHERE id = ?", [user_id]).fetchone()
+    return row[0] if row else None
+
+
+def _check_scope(db: sqlite_utils.Database, municipality: str | None) -> None:
+    if municipality is not None and municipality not in organisation.current(db).municipalities:
+        raise RoleRequestError(N_("There is no municipality called {municipality}."), municipality=municipality)
+
+
+def request_scope(db: sqlite_utils.Database, user_id: int, municipality: str | None, actor: str) -> int:
+    """An administrator asks for a management account to read one municipality (None: every
+    one): a pending request that replaces an open one for the account; the other management
+    users are told. Returns the request id (0 when the account reads that already)."""
+    _check_scope(db, municipality)
+    with write(db):
+        user = auth.get_user_by_id(db, user_id)
+        if user is None:
+            raise KeyError(f"no user with id {user_id}")
+        db.execute("DELETE FROM role_requests WHERE user_id = ? AND role = ? AND decided_at IS NULL", [user_id, SCOPE])
+        if user.scope == municipality:
+            return 0
+        rid = db.execute("INSERT INTO role_requests (user_id, role, scope, requested_by, requested_at) "
+                         "VALUES (?, ?, ?, ?, ?)", [user_id, SCOPE, municipality, actor, _now()]).lastrowid
+        audit.log(db, actor, "request management scope", f"{user.username}: {municipality or EVERY}")
+        for other in _management_ids(db, exclude=user_id):
+            notices.add(db, other, SCOPE_REQUESTED if municipality else SCOPE_REQUESTED_EVERY, actor=actor,
+                        name=user.name, username=user.username, scope=municipality or "", date=date.today().isoformat())
+    return rid
+
+
+def pending_scopes(db: sqlite_utils.Database) -> list[dict]:
+    """The open scope requests: id, user_id, username, name, scope, requested_by, requested_at."""
+    return [dict(r) for r in db.query(
+        "SELECT r.id, r.user_id, u.username, u.name, r.scope, r.requested_by, r.requested_at FROM role_requests r "
+        "JOIN users u ON u.id = r.user_id WHERE r.decided_at IS NULL AND r.role = ? ORDER BY r.id", [SCOPE])]
+
+
+def decide_scope(db: sqlite_utils.Database, request_id: int, actor: str, grant: bool) -> None:
+    """A management user confirms (grant) or refuses a scope request. Refused (RoleRequestError)
+    when the actor is no active management user, is the account asked for, would give more than
+    it reads itself (a scoped actor confirms only its own municipality), or the request is gone."""
+    with write(db):
+        me = auth.get_user(db, actor)
+        if me is None or not me.active or MANAGEMENT not in me.roles:
+            raise RoleRequestError(N_("Only a management user can confirm what a management account reads."))
+        row = db.execute("SELECT user_id, scope FROM role_requests WHERE id = ? AND role = ? AND decided_at IS NULL",
+                         [request_id, SCOPE]).fetchone()
+        if row is None:
+            raise RoleRequestError(N_("This request has already been decided."))
+        user_id, municipality = row
+        if user_id == me.id:
+            raise RoleRequestError(N_("You cannot confirm what your own account reads."))
+        if grant and me.scope is not None and municipality != me.scope:
+            raise RoleRequestError(N_("You can only confirm your own municipality: you do not read more yourself."))
+        db.execute("UPDATE role_requests SET decided_by = ?, decided_at = ?, decision = ? WHERE id = ?",
+                   [actor, _now(), "granted" if grant else "refused", request_id])
+        if grant:
+            _set_scope(db, user_id, municipality, actor)
+        else:
+            audit.log(db, actor, "refuse management scope", str(user_id))
+
+
+def scope_by_operator(db: sqlite_utils.Database, username: str, municipality: str | None) -> auth.User:
+    """The operator's word on the command line (audited as 'operator'); an open request of the
+    account is closed as decided by the operator."""
+    _check_scope(db, municipality)
+    with write(db):
+        user = auth.get_user(db, username)
+        if user is None:
+            raise RoleRequestError(N_("There is no account called {username}."), username=username)
+        db.execute("UPDATE role_requests SET decided_by = 'operator', decided_at = ?, decision = 'refused' "
+                   "WHERE user_id = ? AND role = ? AND decided_at IS NULL", [_now(), user.id, SCOPE])
+        _set_scope(db, user.id, municipality, "operator")
+    return auth.get_user(db, username)
+
+
+def _set_scope(db: sqlite_utils.Database, user_id: int, municipality: str | None, actor: str) -> None:
+    user = auth.get_user_by_id(db, user_id)
+    auth.set_scope(db, user_id, municipality)
+    audit.log(db, actor, "set management scope", f"{user.username}: {municipality or EVERY}")
+    for other in _management_ids(db, exclude=0):  # the account itself is told too
+        notices.add(db, other, SCOPE_SET if municipality else SCOPE_SET_EVERY, name=user.name, username=user.username,
+                    scope=municipality or "", actor=actor, date=date.today().isoformat())

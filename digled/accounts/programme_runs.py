@@ -212,6 +212,8 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
             "settings": settings,
             "tables": {table: _rows(db, table) for table in RUN_TABLES},
             "leader_groups": _rows(db, "leader_groups"),
+            # the chairs' summaries go with their groups (ON DELETE CASCADE below): kept here
+            "group_summaries": _rows(db, "group_summaries"),
             "group_of": {str(r[0]): r[1] for r in db.execute("SELECT id, leader_group FROM users WHERE leader_group IS NOT NULL")},
             "members": [r[0] for r in db.execute("SELECT user_id FROM cohort_members WHERE cohort_id = ? ORDER BY user_id", [old])],
         }

@@ -10,8 +10,8 @@ held come from the programme's schedule (dates and places, never people).
 The content is a list of sections, each a title and blocks (a paragraph, a `Table`, a `Chart`),
 in the reader's language with every number in its form (digled/platform/numbers.py).
 `report_files.py` writes it as HTML and PDF. A section whose figures the publication lacks
-(a kind or round not in it) is left out. `visible(shown) -> bool` keeps out the groups an
-account may not see (a municipality-scoped account: `for_municipality`).
+(a kind or round not in it) is left out. Groups are read through
+audiences.py, so a municipality-scoped account's report holds exactly what its pages show.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import sqlite_utils
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
-from digled.insight import anonymity, focus, participation, profiles, publications
+from digled.insight import anonymity, audiences, focus, participation, profiles, publications
 from digled.insight.assessment_figures import Change, Figures
 from digled.platform import dates, numbers
 from digled.platform.i18n import N_, text, translator
@@ -92,24 +92,6 @@ class Report:
     publication: int
 
 
-def everything(shown: publications.Shown) -> bool:
-    return True
-
-
-def municipality_of(shown: publications.Shown) -> str | None:
-    """The municipality a group is about (None: both), by its kind's key."""
-    if shown.kind == "assessment":
-        return shown.key[1] if len(shown.key) > 1 else None
-    if shown.kind in ("paired", "participation"):
-        return shown.key[0] if shown.key else None
-    return None
-
-
-def for_municipality(municipality: str) -> Callable[[publications.Shown], bool]:
-    """What a municipality-scoped account sees: its own groups and the joint ones."""
-    return lambda shown: municipality_of(shown) in (None, municipality)
-
-
 @dataclass
 class _Context:
     db: sqlite_utils.Database
@@ -119,13 +101,13 @@ class _Context:
     prog: Programme
     lang: str
     t: Callable[[str], str]
-    visible: Callable[[publications.Shown], bool]
+    audience: audiences.Audience
     _kinds: dict = field(default_factory=dict)
 
     def all(self, kind: str) -> list[publications.Shown]:
         """Every group of a kind in the publication that the reader may see."""
         if kind not in self._kinds:
-            self._kinds[kind] = [s for s in publications.shown_all(self.db, self.pub.id, kind) if self.visible(s)]
+            self._kinds[kind] = audiences.shown_all(self.db, self.audience, self.pub.id, kind)
         return self._kinds[kind]
 
     def group(self, kind: str, key: tuple) -> publications.Shown | None:
@@ -422,14 +404,14 @@ SECTIONS: tuple[Callable[[_Context], Section | None], ...] = (
 
 
 def build(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, lang: str,
-          cohort_id: int | None = None, visible: Callable[[publications.Shown], bool] = everything) -> Report | None:
+          cohort_id: int | None = None, audience: audiences.Audience = audiences.EVERYONE) -> Report | None:
     """The report of a run's latest publication (the running run's by default) in `lang`, with
-    only the groups `visible` lets through; None before the run's first publication."""
+    only the groups `audience` reads (audiences.py: a municipality-scoped account's report holds what its pages show); None before the run's first publication."""
     pub = publications.latest(db, cohort_id)
     if pub is None:
         return None
     t = translator(lang)
-    c = _Context(db, pub, framework, org, prog, lang, t, visible)
+    c = _Context(db, pub, framework, org, prog, lang, t, audience)
     sections = [s for s in (make(c) for make in SECTIONS) if s is not None]
     return Report(lang, t("Evaluation of the programme in digital leadership"),
                   t("From the publication of {day}").format(day=dates.day(pub.made_at.date(), lang)), sections, pub.id)

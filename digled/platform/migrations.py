@@ -548,6 +548,31 @@ def _v14_followup_rounds(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v15_scoped_management(db: sqlite_utils.Database) -> None:
+    # A management account may be scoped to one municipality (digled/insight/audiences.py says
+    # what it may read): users.scope holds the municipality key, NULL for every municipality. An
+    # administrator's request to change it waits in role_requests (role 'scope', the municipality
+    # asked for in its scope column, NULL: every municipality) until a management user confirms.
+    db.execute("ALTER TABLE users ADD COLUMN scope TEXT")
+    db.execute("ALTER TABLE role_requests ADD COLUMN scope TEXT")
+
+
+def _v16_group_summaries(db: sqlite_utils.Database) -> None:
+    # The chair's summary of what a leader group discussed at one leader meeting
+    # (digled/programme/leader_groups.py): no names, shared with the programme's administrators
+    # and workshop facilitators. One per group and meeting, replaced as the chair edits it.
+    db.execute(
+        """CREATE TABLE group_summaries (
+            group_id INTEGER NOT NULL REFERENCES leader_groups(id) ON DELETE CASCADE,
+            activity_id TEXT NOT NULL,
+            body TEXT NOT NULL CHECK (length(body) <= 4000),
+            written_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (group_id, activity_id)
+        )"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_accounts, _v2_assessments, _v3_programme, _v4_publications,
     # helpers: add later steps below this line, one function each
@@ -561,6 +586,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v12_release_gate,
     _v13_sso_identities,
     _v14_followup_rounds,
+    _v15_scoped_management,
+    _v16_group_summaries,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

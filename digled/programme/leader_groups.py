@@ -12,13 +12,21 @@ Rules (the pages and the tests read the same functions):
   group (`register_for_group`, stored by `attendance.register` with the chair as actor).
 - The administrator sees and registers all attendance (the schedule page), and manages the groups
   here; every change is written to the audit log with the acting user.
+- After each leader meeting the chair writes a short summary of what the group discussed
+  (`save_summary`, saved while typing; one per group and meeting, `group_summaries`). It is shared
+  with the programme's administrators and workshop facilitators, who read it per workshop when
+  preparing it (`summaries_for_workshop`: the meetings since the previous workshop). It holds no
+  names: the chair is asked for none, and any participant's name (or a group member's first name)
+  the chair typed anyway is blanked out wherever it is read. The leaders' private reflections
+  are never part of it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
@@ -32,6 +40,8 @@ from digled.programme.attendance import register as register_attendance
 from digled.programme.errors import ProgrammeError
 
 MAX_NAME = 80
+MAX_SUMMARY = 4000  # characters of a chair's summary (the table checks it too)
+BLANKED = "[…]"  # what a name in a summary reads as
 CHAIR_KIND = "meeting"  # the activities a chair registers attendance for
 
 
@@ -322,8 +332,102 @@ def register_for_group(
         return register_attendance(db, chair_user.username, a.id, {int(u): m for u, m in marks.items()}, prog, today)
 
 
+# --- the chair's summary of a leader meeting ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A group's summary of one leader meeting, as shared (names blanked out)."""
+
+    group_id: int
+    group: str
+    activity_id: str
+    body: str
+    updated_at: str
+
+
+def _meeting(activity_id: str, prog: Programme) -> Activity:
+    try:
+        a = prog.activity(activity_id)
+    except KeyError:
+        raise GroupError(N_("Unknown activity: {activity}."), activity=activity_id) from None
+    if a.kind != CHAIR_KIND:
+        raise GroupError(N_("A group's summary belongs to a leader meeting."))
+    return a
+
+
+def save_summary(db: sqlite_utils.Database, chair_user, activity_id: str, body: str,
+                 prog: Programme | None = None) -> None:
+    """The chair (`chair_user`: an auth.User) stores the summary of their group's discussion at one
+    leader meeting, replacing the earlier text (sent twice, stored once; empty: no summary).
+    Refused (GroupError, nothing written) for anyone but the chair of a group, an activity that is
+    no leader meeting, or a text over MAX_SUMMARY characters."""
+    prog = prog or programme()
+    g = chaired_by(db, chair_user.id)
+    if g is None:
+        raise GroupError(N_("Only the chair of a leader group can write the group's summary."))
+    _meeting(activity_id, prog)
+    if len(body) > MAX_SUMMARY:
+        raise GroupError(N_("The summary is too long: at most {n} characters."), n=MAX_SUMMARY)
+    with write(db):
+        if body.strip():
+            db.execute(
+                "INSERT INTO group_summaries (group_id, activity_id, body, written_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (group_id, activity_id) DO UPDATE SET body = excluded.body, "
+                "written_by = excluded.written_by, updated_at = excluded.updated_at",
+                [g.id, activity_id, body, chair_user.id, datetime.now(UTC).isoformat(timespec="seconds")])
+        else:
+            db.execute("DELETE FROM group_summaries WHERE group_id = ? AND activity_id = ?", [g.id, activity_id])
+
+
+def own_summary(db: sqlite_utils.Database, group_id: int, activity_id: str) -> tuple[str, str | None]:
+    """The chair's own text as typed (names kept: it is theirs) and when it was saved."""
+    row = db.execute("SELECT body, updated_at FROM group_summaries WHERE group_id = ? AND activity_id = ?",
+                     [group_id, activity_id]).fetchone()
+    return (row[0], row[1]) if row else ("", None)
+
+
+def _names(db: sqlite_utils.Database, group_id: int) -> list[str]:
+    """The names blanked out of a group's summary: every participant's full name and the first
+    names of the group's members, longest first."""
+    full = [r[0] for r in db.execute("SELECT name FROM users WHERE name != ''")]
+    first = [r[0].split()[0] for r in db.execute("SELECT name FROM users WHERE leader_group = ? AND name != ''", [group_id])]
+    return sorted({n.strip() for n in full + first if len(n.strip()) > 1}, key=len, reverse=True)
+
+
+def blank_names(body: str, names: list[str]) -> str:
+    """`body` with each of `names` (whole words, any case) replaced by BLANKED."""
+    if not names:
+        return body
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(BLANKED, body)
+
+
+def summaries_for_workshop(db: sqlite_utils.Database, workshop_id: str, prog: Programme | None = None) -> list[tuple[Activity, list[Summary]]]:
+    """What the groups discussed at the leader meetings before a workshop (since the previous one),
+    per meeting in programme order, each group's summary with names blanked out."""
+    prog = prog or programme()
+    before: list[Activity] = []
+    for a in prog.activities:
+        if a.id == workshop_id:
+            break
+        if a.kind == "workshop":
+            before = []
+        elif a.kind == CHAIR_KIND:
+            before.append(a)
+    out = []
+    for meeting in before:
+        rows = db.execute(
+            "SELECT s.group_id, g.name, s.body, s.updated_at FROM group_summaries s JOIN leader_groups g ON g.id = s.group_id "
+            "WHERE s.activity_id = ? ORDER BY g.name, g.id", [meeting.id]).fetchall()
+        out.append((meeting, [Summary(gid, name, meeting.id, blank_names(body, _names(db, gid)), at)
+                              for gid, name, body, at in rows]))
+    return out
+
+
 __all__ = [
     "CHAIR_KIND", "Group", "GroupError", "MAX_NAME", "Member", "attendance", "chaired_by", "create", "delete",
     "get", "group_of", "groups", "meetings", "name_problem", "participants", "register_for_group", "rename",
-    "set_chair", "set_members", "unassigned",
+    "set_chair", "set_members", "unassigned", "Summary", "save_summary", "own_summary", "summaries_for_workshop",
+    "blank_names", "MAX_SUMMARY",
 ]

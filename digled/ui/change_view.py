@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from digled.insight import assessment_figures, publications
+from digled.insight import assessment_figures, audiences, publications
 from digled.platform import numbers, stats
 from digled.platform.i18n import N_, text
 from digled.ui import publication, widgets
@@ -78,11 +78,11 @@ def number(v: float, lang: str, sign: bool = True) -> str:
     return numbers.decimal(v, lang, 1, sign=sign)
 
 
-def show(db, pub: publications.Publication, key: tuple, fw, t, lang: str) -> None:
+def show(db, audience: audiences.Audience, pub: publications.Publication, key: tuple, fw, t, lang: str) -> None:
     """The start -> end view of group `key` = (municipality, area, level), None for all."""
     st.caption(t("Start and end of the same leaders: only leaders who took both the start and the end assessment, in the chosen municipality, area and leader level. The round filter above does not apply to this view."))
     k = publications.k_of(pub.summary, "paired")
-    shown = publications.shown(db, pub.id, "paired", key)
+    shown = audiences.shown(db, audience, pub.id, "paired", key)
     if not publication.explain(shown, k, t, lang, db):
         return
     ch, intervals, total_ci, has_intervals = parse(shown.figures, k)
@@ -152,13 +152,13 @@ PAIR_NAMES = {
 }
 
 
-def held_rows(db, pub: publications.Publication, key: tuple) -> list[dict]:
+def held_rows(db, audience: audiences.Audience, pub: publications.Publication, key: tuple) -> list[dict]:
     """Did the change hold: per follow-up pair (assessment_figures.FOLLOWUP_PAIRS) of group `key`,
     its published status, n, mean change of the total and interval (None where not shown).
     Empty when no pair of the group is shown (no follow-up round, or too few)."""
     out = []
     for pair in assessment_figures.FOLLOWUP_PAIRS:
-        shown = publications.shown(db, pub.id, "followup", (pair, *key))
+        shown = audiences.shown(db, audience, pub.id, "followup", (pair, *key))
         if shown is None or shown.status == "hidden" or not shown.figures:
             out.append({"pair": pair, "n": None, "total": None, "interval": None})
             continue
@@ -168,10 +168,10 @@ def held_rows(db, pub: publications.Publication, key: tuple) -> list[dict]:
     return out if any(r["n"] is not None for r in out) else []
 
 
-def show_held(db, pub: publications.Publication, key: tuple, t, lang: str) -> None:
+def show_held(db, audience: audiences.Audience, pub: publications.Publication, key: tuple, t, lang: str) -> None:
     """The follow-up rounds' view: did the change from the start and the end hold 3 and 6 months
     after the programme (the leaders who took both rounds of each pair)."""
-    data = held_rows(db, pub, key)
+    data = held_rows(db, audience, pub, key)
     if not data:
         return
     st.subheader(t("Did the change hold?"), anchor=False)
@@ -186,12 +186,12 @@ def show_held(db, pub: publications.Publication, key: tuple, t, lang: str) -> No
     st.caption(t("Percentage points. A dash: not shown in this publication (too few leaders, or the round has not been held)."))
 
 
-def export_rows(db, pub: publications.Publication, key: tuple, fw) -> list[dict]:
+def export_rows(db, audience: audiences.Audience, pub: publications.Publication, key: tuple, fw) -> list[dict]:
     """What the view shows as export rows (cohort.EXPORT_COLUMNS, round "start-end"): n, the
     mean change of the total and per competence, and the 95 % interval bounds where shown; a
     hidden group is one row with blank n and value."""
     k = publications.k_of(pub.summary, "paired")
-    shown = publications.shown(db, pub.id, "paired", key)
+    shown = audiences.shown(db, audience, pub.id, "paired", key)
     mun, area, level = key
     base = {"publication": pub.id, "round": "start-end", "municipality": mun or "", "area": area or "",
             "level": level or "", "status": shown.status if shown else "hidden"}

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from digled.accounts import auth, organisation
 from digled.content import loader, programme
-from digled.insight import evaluation_report, report_files
+from digled.insight import audiences, evaluation_report, report_files
 from digled.platform import db
 from digled.ui import session
 
@@ -56,11 +56,12 @@ def with_database(make: Callable[[sqlite_utils.Database], bytes | str], username
 REPORT_FORMS = {"pdf": report_files.to_pdf, "html": report_files.to_html}
 
 
-def evaluation_report_file(connection: sqlite_utils.Database, lang: str, cohort_id: int | None, form: str) -> bytes:
+def evaluation_report_file(connection: sqlite_utils.Database, lang: str, cohort_id: int | None, form: str,
+                           audience: audiences.Audience = audiences.EVERYONE) -> bytes:
     """The evaluation report of a run's latest publication (evaluation_report.py) as a PDF or an
-    HTML file in `lang` (empty before the run's first publication)."""
+    HTML file in `lang`, holding what `audience` reads (empty before the run's first publication)."""
     report = evaluation_report.build(connection, loader.framework(), organisation.current(connection),
-                                     programme.programme(connection), lang, cohort_id)
+                                     programme.programme(connection), lang, cohort_id, audience)
     if report is None:
         return b""
     made = REPORT_FORMS[form](report)
@@ -68,6 +69,9 @@ def evaluation_report_file(connection: sqlite_utils.Database, lang: str, cohort_
 
 
 def evaluation_report_download(username: str, lang: str, cohort_id: int | None, form: str) -> Callable[[], bytes | str]:
-    """The management pages' one-click evaluation report, made on click for a management user."""
-    return with_database(lambda connection: evaluation_report_file(connection, lang, cohort_id, form),
-                         username, "management")
+    """The management pages' one-click evaluation report, made on click for a management user
+    and holding what that account reads (its scope read at the click, audiences.of)."""
+    def make(connection: sqlite_utils.Database) -> bytes:
+        user = auth.get_user(connection, username)
+        return evaluation_report_file(connection, lang, cohort_id, form, audiences.of(connection, user))
+    return with_database(make, username, "management")

@@ -211,6 +211,8 @@ def page() -> None:
                     "the assessment), `ledelse` (management), `admin` (programme administrator)."
                 )
             )
+            st.caption(t("Management reading one municipality (and all together): `ledelse_glostrup`, "
+                         "`ledelse_albertslund`, password `demo`."))
 
 
 def _attempt() -> None:

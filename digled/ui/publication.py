@@ -11,7 +11,7 @@ import streamlit as st
 from digled.accounts import organisation, programme_runs
 from digled.assessment import results
 from digled.content import loader, programme
-from digled.insight import anonymity, assessment_figures, publications
+from digled.insight import anonymity, assessment_figures, audiences, publications
 from digled.platform import dates
 from digled.platform.i18n import text
 from digled.ui.widgets import md
@@ -172,28 +172,51 @@ def share_words(value, t, lang: str, n: int | None = None) -> str:
     return "–"
 
 
-def _group_picker(org, kind: str, label: str, key: str, t, lang: str):
-    options = [ALL, *getattr(org, kind)]
-    choice = st.selectbox(label, options, key=key,
-                          format_func=lambda v: t("All") if v == ALL else text(getattr(org, kind)[v], lang))
+def group_picker(org, kind: str, label: str, key: str, t, lang: str, options: list | None = None,
+                  disabled: bool = False, help: str | None = None):
+    options = options or [ALL, *getattr(org, kind)]
+    if st.session_state.get(key, options[0]) not in options or disabled:
+        st.session_state[key] = options[0]  # a value this reader may not choose (or none): the first
+    choice = st.selectbox(label, options, key=key, disabled=disabled, help=help,
+                          format_func=lambda v: (t("All municipalities together") if kind == "municipalities" and len(options) == 2
+                                                 else t("All")) if v == ALL else text(getattr(org, kind)[v], lang))
     return None if choice == ALL else choice
+
+
+def reader(db, user) -> audiences.Audience:
+    """The signed-in management account's audience (audiences.of: fresh from the database)."""
+    return audiences.of(db, user)
+
+
+def scope_note(org, audience: audiences.Audience, t, lang: str) -> None:
+    """Tell a scoped account what it reads (nothing for an unscoped one)."""
+    if audience.scoped:
+        st.caption(t("Your account reads {municipality}'s figures and all municipalities together, not the other "
+                     "municipality's groups.").format(
+            municipality=text(org.municipalities.get(audience.municipality), lang) or audience.municipality))
 
 
 # the filter row's widget keys (the same on every management page; the benchmarks find them here)
 ROUND_FILTER, MUNICIPALITY_FILTER, AREA_FILTER, LEVEL_FILTER = "filter_round", "filter_municipality", "filter_area", "filter_level"
 
 
-def group_filters(org, t, lang: str, round_help: str | None = None) -> tuple[str, str | None, str | None, str | None]:
+def group_filters(org, t, lang: str, round_help: str | None = None,
+                  audience: audiences.Audience = audiences.EVERYONE) -> tuple[str, str | None, str | None, str | None]:
     """The management pages' filter row: round, municipality, area and leader level (None for
-    all); the same widget keys on every page, so a choice carries over between them."""
+    all); the same widget keys on every page, so a choice carries over between them. A scoped
+    `audience` picks its own municipality or all together, and all together has no area or
+    level (audiences.py): every choice is a group it may read."""
     names = {r: t(results.ROUND_NAMES[r]) for r in assessment_figures.ROUNDS}
     cols = st.columns(4)
     with cols[0]:
         rnd = st.selectbox(t("Round"), list(names), format_func=names.get, key=ROUND_FILTER, help=round_help)
+    own = [audience.municipality, ALL] if audience.scoped else None
     with cols[1]:
-        mun = _group_picker(org, "municipalities", t("Municipality"), MUNICIPALITY_FILTER, t, lang)
+        mun = group_picker(org, "municipalities", t("Municipality"), MUNICIPALITY_FILTER, t, lang, own)
+    joint_only = not audience.breaks_down(mun)
+    why = t("All municipalities together are shown as a whole to your account.") if joint_only else None
     with cols[2]:
-        area = _group_picker(org, "areas", t("Area"), AREA_FILTER, t, lang)
+        area = group_picker(org, "areas", t("Area"), AREA_FILTER, t, lang, disabled=joint_only, help=why)
     with cols[3]:
-        lvl = _group_picker(org, "levels", t("Leader level"), LEVEL_FILTER, t, lang)
+        lvl = group_picker(org, "levels", t("Leader level"), LEVEL_FILTER, t, lang, disabled=joint_only, help=why)
     return rnd, mun, area, lvl

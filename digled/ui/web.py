@@ -14,7 +14,9 @@ websocket. So the login page hands the browser a one-time ticket, and the browse
   the page is hidden, left or reloaded or the field goes away, before its debounced save over the
   websocket could run. The leader is the session cookie's, checked exactly as the websocket's runs
   check it (sessions.login_of); the text is stored through reflections.save, the normal
-  save, so it replaces the note (never appends). Only the two keys, only a leader's own note.
+  save, so it replaces the note (never appends). Only the two keys, only a leader's own note. A
+  `question` of the form `summary:<leader meeting>` is the chair's summary of that meeting
+  (leader_groups.save_summary: only the chair of a group, for their own group).
 - `GET /api/digled/js/<name>.js`: digled's few scripts (the handover above, scrolls, the phone
   menu) as files, since the Content-Security-Policy runs no inline script (digled/ui/scripts.py).
 
@@ -50,13 +52,14 @@ from starlette.staticfiles import StaticFiles
 
 from digled.accounts import invitations, sessions
 from digled.platform import config, db
-from digled.programme import journey, reflections
+from digled.programme import journey, leader_groups, reflections
 from digled.ui import scripts
 
 SESSION_PATH = "/api/digled/session"
 CONFIRM_PATH = "/api/digled/confirm"
 LOGOUT_PATH = "/api/digled/logout"
 REFLECTION_PATH = "/api/digled/reflection"
+SUMMARY_PREFIX = "summary:"  # the reflection route's question for a chair's summary of a leader meeting
 REFLECTION_BODY_LIMIT = 64 * 1024  # keepalive fetches carry at most 64 KB; a note is at most 10,000 characters
 HEADER = "X-Digled-Handover"
 
@@ -210,8 +213,11 @@ async def reflection_endpoint(request: Request) -> JSONResponse:
             if problem or "leader" not in user.roles:
                 return 403
             try:
-                reflections.save(database, user.id, body["question"], body["text"])
-            except journey.JourneyError:
+                if body["question"].startswith(SUMMARY_PREFIX):
+                    leader_groups.save_summary(database, user, body["question"].removeprefix(SUMMARY_PREFIX), body["text"])
+                else:
+                    reflections.save(database, user.id, body["question"], body["text"])
+            except (journey.JourneyError, leader_groups.GroupError):
                 return 400
             return 200
         finally:

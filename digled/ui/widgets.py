@@ -11,7 +11,7 @@ from digled.content import uploaded_files
 from digled.platform import dates, numbers
 from digled.platform.i18n import text
 from digled.platform.validation import escape_markdown
-from digled.programme import journey, reflections
+from digled.programme import journey, leader_groups, reflections
 from digled.ui import autosave, downloads, scripts, session, web
 
 
@@ -114,6 +114,30 @@ def reflection_field(db, user_id: int, prog, reflection, saved: str, label: str,
         label, saved, f"refl_{reflection.id}", save, status=saved_status(saved_at, lang, t),
         pending=t("Saving when you pause…"), max_chars=reflections.MAX_CHARS, height=height,
         flush={"path": web.REFLECTION_PATH, "header": web.HEADER, "question": reflection.id},
+    )
+
+
+def group_summary_field(db, chair, prog, activity_id: str, group_id: int, t, error_key: str) -> None:
+    """The chair's summary of what the group discussed at a leader meeting, saved while typing
+    (and sent when the page is left, as the reflections are); a refusal goes to
+    `st.session_state[error_key]` and the status, and the text typed stays in the field."""
+
+    lang = session.language()
+    saved, saved_at = leader_groups.own_summary(db, group_id, activity_id)
+
+    def save(body: str) -> str:
+        try:
+            leader_groups.save_summary(db, chair, activity_id, body, prog)
+        except leader_groups.GroupError as e:
+            st.session_state[error_key] = e.text(t)
+            return e.text(t)
+        return saved_status(datetime.now().astimezone(), lang, t)
+
+    autosave.autosave_text_area(
+        t("What did the group discuss? (no names)"), saved, f"summary_{activity_id}", save,
+        status=saved_status(datetime.fromisoformat(saved_at) if saved_at else None, lang, t),
+        pending=t("Saving when you pause…"), max_chars=leader_groups.MAX_SUMMARY, height=120,
+        flush={"path": web.REFLECTION_PATH, "header": web.HEADER, "question": web.SUMMARY_PREFIX + activity_id},
     )
 
 

@@ -127,3 +127,46 @@ def test_the_operator_grants_but_never_to_an_administrator_or_an_unknown_account
         identities.grant_by_operator(database, "ghost")
     with pytest.raises(KeyError):
         identities.request_management(database, 999, "anne")
+
+
+# --- a management account's municipality (issue 23) -------------------------------------------------
+
+
+def test_the_operator_scopes_a_management_account_and_closes_an_open_request(database):
+    boss = _user(database, "boss", roles=("management",))
+    assert identities.scope_of(database, boss.id) is None
+    identities.request_scope(database, boss.id, "Albertslund", "anne")
+    identities.scope_by_operator(database, "boss", "Glostrup")
+    assert identities.scope_of(database, boss.id) == "Glostrup"
+    assert identities.pending_scopes(database) == []
+    assert ("operator", "set management scope", "boss: Glostrup") in [(r["actor"], r["action"], r["detail"]) for r in audit.recent(database)]
+    identities.scope_by_operator(database, "boss", None)
+    assert identities.scope_of(database, boss.id) is None
+
+
+def test_a_scope_request_names_a_known_municipality_and_replaces_the_open_one(database):
+    boss = _user(database, "boss", roles=("management",))
+    with pytest.raises(identities.RoleRequestError):
+        identities.request_scope(database, boss.id, "Ballerup", "anne")
+    with pytest.raises(identities.RoleRequestError):
+        identities.scope_by_operator(database, "boss", "Ballerup")
+    identities.request_scope(database, boss.id, "Albertslund", "anne")
+    identities.request_scope(database, boss.id, "Glostrup", "anne")
+    assert [r["scope"] for r in identities.pending_scopes(database)] == ["Glostrup"]
+    assert identities.request_scope(database, boss.id, None, "anne") == 0  # it reads every municipality already
+    assert identities.pending_scopes(database) == []
+    assert not identities.pending_for(database, boss.id)  # a scope request is no management request
+
+
+def test_a_scoped_confirmer_confirms_its_own_municipality_and_any_refusal(database):
+    boss = _user(database, "boss", roles=("management",))
+    _user(database, "other", roles=("management",))
+    identities.scope_by_operator(database, "other", "Glostrup")
+    rid = identities.request_scope(database, boss.id, "Glostrup", "anne")
+    identities.decide_scope(database, rid, "other", grant=True)
+    assert identities.scope_of(database, boss.id) == "Glostrup"
+    rid = identities.request_scope(database, boss.id, None, "anne")
+    with pytest.raises(identities.RoleRequestError):
+        identities.decide_scope(database, rid, "other", grant=True)
+    identities.decide_scope(database, rid, "other", grant=False)
+    assert identities.scope_of(database, boss.id) == "Glostrup" and identities.pending_scopes(database) == []

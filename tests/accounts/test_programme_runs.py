@@ -118,6 +118,9 @@ def test_closing_keeps_the_run_and_opens_the_next_with_the_continuing_leaders(de
     for table in RUN_TABLES:
         assert demo_db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
     assert demo_db.execute("SELECT COUNT(*) FROM leader_groups").fetchone()[0] == 0
+    # the chairs' summaries (issue 23) are kept with the closed run, and gone from the next
+    assert len(archive["group_summaries"]) == 3
+    assert demo_db.execute("SELECT COUNT(*) FROM group_summaries").fetchone()[0] == 0
     assert demo_db.execute("SELECT value FROM settings WHERE key = 'kickoff_date'").fetchone()[0] == "2027-01-11"
     assert demo_db.execute("SELECT COUNT(*) FROM settings WHERE key LIKE 'round_k:%'").fetchone()[0] == 0
     assert programme_runs.is_member(demo_db, lea) and not programme_runs.is_member(demo_db, other)

@@ -81,3 +81,29 @@ def test_a_note_typed_right_before_a_menu_click_or_closing_the_tab_is_kept(brows
     expect(again.locator(selector)).to_have_value("Skrevet lige før fanen lukkes.")
     assert note(server, username, question) == "Skrevet lige før fanen lukkes."
     context.close()
+
+
+def summary(server, activity: str):
+    with sqlite3.connect(server.db_path) as conn:
+        row = conn.execute("SELECT s.body FROM group_summaries s JOIN leader_groups g ON g.id = s.group_id "
+                           "JOIN users u ON u.id = g.chair_id WHERE u.username = 'leder' AND s.activity_id = ?",
+                           [activity]).fetchone()
+    return row[0] if row else None
+
+
+def test_the_chairs_summary_of_a_meeting_typed_right_before_a_reload_is_kept(browser, server):
+    """Issue 23: `leder` chairs her group; her summary of leader meeting 1 (shared, so the page says
+    with whom) is kept like a reflection when the page goes away right after the last key."""
+    page = films_page(browser, server, "leder")
+    page.goto(server.url + "/meetings")
+    idle(page)
+    expect(page.get_by_text("Deles med forløbets administratorer og workshopfacilitatorer", exact=False)).to_be_visible()
+    selector = ".st-key-summary_meeting1 textarea"
+    field = page.locator(selector)
+    expect(field).to_be_editable()
+    retype(field, "Vi drøftede mål og ansvar.")
+    page.reload()
+    idle(page)
+    expect(page.locator(selector)).to_have_value("Vi drøftede mål og ansvar.")
+    assert summary(server, "meeting1") == "Vi drøftede mål og ansvar."
+    page.context.close()

@@ -19,7 +19,7 @@ import pytest
 
 from digled.accounts import auth, identities, invitations, navigation, organisation, participants
 from digled.assessment import scoring
-from digled.insight import profiles, publications
+from digled.insight import audiences, profiles, publications
 from digled.platform import config, pseudonyms
 from digled.platform import db as storage
 from digled.programme import invitation_sending
@@ -76,7 +76,7 @@ def test_1_a_competence_nobody_answered_is_no_count_in_any_figure(world):
     assert figs["competences"][target] is None
     from digled.ui import change_view
 
-    rows = change_view.export_rows(world.db, publications.get(world.db, pub.id), GROUP, world.fw)
+    rows = change_view.export_rows(world.db, audiences.EVERYONE, publications.get(world.db, pub.id), GROUP, world.fw)
     assert {r["n"] for r in rows} == {6}  # the group's n only: nothing per competence
     # the truth the attacker wanted: 0 of 6 have a value for the competence
     assert sum(world.truth[m]["competences"][target]["score"] is not None for m in world.truth) == 0

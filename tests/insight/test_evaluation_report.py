@@ -10,8 +10,8 @@ import pytest
 
 from digled.accounts import organisation
 from digled.content import programme
+from digled.insight import audiences, publications
 from digled.insight import evaluation_report as er
-from digled.insight import publications
 from digled.insight.assessment_figures import Change, Figures
 from digled.platform import numbers
 
@@ -104,7 +104,7 @@ def test_a_hidden_group_gives_no_figure_and_its_reason_is_named(published, frame
 
 
 def test_a_municipality_sees_its_own_groups_and_the_joint_ones_only(published, framework):
-    mine = _build(published, framework, visible=er.for_municipality("Albertslund"))
+    mine = _build(published, framework, audience=audiences.Audience("Albertslund"))
     both = _build(published, framework)
     assert "Glostrup Municipality" in _cells(both)
     assert "Glostrup Municipality" not in _cells(mine)
@@ -159,3 +159,19 @@ def test_workshops_held_are_dates_and_places(published, framework):
     assert held, "the demo has held a workshop"
     assert [r[0] for r in rows] == [a.title["en"] for a in held]
     assert all(len(r) == 3 for r in rows)  # name, day and place: no people
+
+
+def test_a_scoped_report_holds_no_joint_group_broken_down(published, framework):
+    """A Glostrup account's pages never read all municipalities broken down by area (Glostrup's
+    own area group subtracted from it gives Albertslund's); its report reads through the same door."""
+    pub = publications.latest(published)
+    area = next(iter(organisation.current(published).areas))
+    published.conn.execute(
+        "INSERT OR REPLACE INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) "
+        "VALUES (?, 'paired', ?, 'new', '', ?, 12, ?)",
+        (pub.id, json.dumps([None, area, None]), pub.id, Change(n=12, total=4.25).to_json()))
+    published.conn.commit()
+    name = organisation.current(published).areas[area]["en"]
+    rows = lambda report: [r[0] for r in _tables(_section(report, "start_end"))[-1].rows]  # noqa: E731
+    assert name in rows(_build(published, framework))
+    assert name not in rows(_build(published, framework, audience=audiences.Audience("Glostrup")))

@@ -295,3 +295,22 @@ def test_participant_dates_are_shown_in_danish(demo_db):
     assert shown.str.fullmatch(r"\d{2}\.\d{2}\.\d{4}|–").all()
     assert dates.day(date.fromisoformat(person[2]), "da", "short") in set(shown)
     assert not table.value.isna().any().any()
+
+
+def test_an_administrator_asks_what_a_management_account_reads_and_management_confirms(demo_db):
+    at = _open(PARTICIPANTS)
+    _pick(at, demo_db, "ledelse")
+    assert "Now: Every municipality." in " ".join(c.value for c in at.caption)
+    at.selectbox(key=f"scope_pick_{auth.get_user(demo_db, 'ledelse').id}").set_value("Glostrup").run()
+    at.button(key="scope_ask").click().run()
+    assert not at.exception
+    assert auth.get_user(demo_db, "ledelse").scope is None  # the administrator only asks
+    [request] = identities.pending_scopes(demo_db)
+    # Albertslund's account cannot give Glostrup; Glostrup's can
+    for username, scope in (("ledelse_albertslund", None), ("ledelse_glostrup", "Glostrup")):
+        page = app_as(username).run()
+        page.switch_page("pages/management_participation.py").run()
+        page.button(key=f"grant_scope_{request['id']}").click().run()
+        assert not page.exception
+        assert auth.get_user(demo_db, "ledelse").scope == scope
+    assert identities.pending_scopes(demo_db) == []

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from digled.accounts import auth, organisation, programme_runs
+from digled.accounts import auth, identities, organisation, programme_runs
 from digled.assessment import answering, scoring
 from digled.content import loader, programme
 from digled.insight import publications
@@ -196,3 +196,25 @@ def test_both_pages_in_both_languages(demo_db, lang):
     comp = _open(COMPETENCES, lang)
     assert comp.selectbox(key="cohort").label == words[1]
     assert comp.selectbox(key="cohort").options[0] == words[2]
+
+
+def test_a_scoped_account_compares_its_municipality_and_cannot_filter_its_way_to_the_other(demo_db):
+    """Issue 23: an account scoped while its session had Albertslund chosen compares Glostrup (or
+    all together) in both runs from its next page view: the old choice is put back before anything
+    is read."""
+    _second_run(demo_db)
+    at = _open(COMPARE)
+    at.selectbox(key="filter_municipality").set_value("Albertslund").run()
+    identities.scope_by_operator(demo_db, "ledelse", "Glostrup")  # scoped while the session is open
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="filter_municipality").options == ["Glostrup Municipality", "All municipalities together"]
+    assert at.selectbox(key="filter_municipality").value == "Glostrup"
+    runs = [publications.latest(demo_db, c.id) for c in programme_runs.listing(demo_db)]
+    want = [s.n for s in (publications.shown(demo_db, p.id, "assessment", ("start", "Glostrup", None, None))
+                          for p in runs) if s is not None and s.status != "hidden"]
+    assert want and _metrics(at, "Answers in the figures") == want
+    at.selectbox(key="filter_municipality").set_value(pub_ui.ALL).run()
+    assert at.selectbox(key="filter_area").disabled and at.selectbox(key="filter_area").value == pub_ui.ALL
+    whole = [publications.shown(demo_db, p.id, "assessment", ("start", None, None, None)).n for p in runs]
+    assert _metrics(at, "Answers in the figures") == whole

@@ -14,7 +14,7 @@ from digled.accounts import auth, organisation, participants
 from digled.assessment import answering, scoring
 from digled.content import loader, programme
 from digled.insight import assessment_figures, participation, publications
-from digled.platform import exports, pseudonyms
+from digled.platform import exports, i18n, pseudonyms
 from digled.platform.db import write
 from digled.ui import publication as pub_ui
 from tests.apptest import Downloads, app_as, page_text, publish_first_figures
@@ -489,3 +489,53 @@ def test_management_downloads_the_evaluation_report_in_one_click(demo_db, lang, 
     assert title in text and len(pdf) < 2 * 1024 * 1024
     page = download(at, "report_html").decode("utf-8")
     assert title in page and f'lang="{lang}"' in page
+
+
+# --- a management account scoped to one municipality (issue 23) ---------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_scoped_account_reads_its_municipality_and_all_together_on_every_view(demo_db, lang):
+    _ = i18n.translator(lang)
+    at = _open(COMPETENCES, lang, "ledelse_glostrup")
+    assert _("Your account reads {municipality}'s figures and all municipalities together, not the other "
+             "municipality's groups.").format(municipality=organisation.current(demo_db).municipalities["Glostrup"][lang]) \
+        in page_text(at)
+    mun = at.selectbox(key="filter_municipality")
+    assert mun.options == [_("Glostrup Municipality") if lang == "en" else "Glostrup Kommune", _("All municipalities together")]
+    assert mun.value == "Glostrup" and not at.selectbox(key="filter_area").disabled
+    # every view, every download: nothing of Albertslund, no joint group broken down
+    everything = ""
+    for view in VIEWS:
+        at.radio(key="cohort_view").set_value(view).run()
+        assert not at.exception, (view, at.exception)
+        if view == "breakdown":
+            for by in ("municipalities", "areas", "levels"):
+                at.radio(key="breakdown_by").set_value(by).run()
+                everything += "\n".join(str(df.value) for df in at.dataframe)
+        everything += download(at, "export_csv").decode("utf-8-sig")
+    rows = exports.read_csv_text(download(at, "export_publication").decode("utf-8-sig"))
+    assert {r[2] for r in rows[1:]} == {"Glostrup", ""}
+    assert all(r[3] == r[4] == "" for r in rows[1:] if r[2] == "")
+    assert "Albertslund" not in everything
+    # all together: a whole, never broken down by area or level
+    at.selectbox(key="filter_area").set_value("skole").run()
+    at.selectbox(key="filter_municipality").set_value(pub_ui.ALL).run()
+    assert not at.exception
+    assert at.selectbox(key="filter_area").disabled and at.selectbox(key="filter_area").value == pub_ui.ALL
+    assert at.selectbox(key="filter_level").disabled
+    at.radio(key="cohort_view").set_value("breakdown").run()
+    at.radio(key="breakdown_by").set_value("municipalities").run()
+    assert "Albertslund" not in "\n".join(str(df.value) for df in at.dataframe)
+    # the participation page offers the same and its table holds Glostrup only
+    at.switch_page(PARTICIPATION).run()
+    assert not at.exception
+    assert at.selectbox(key="part_municipality").options == mun.options
+    assert "Albertslund" not in "\n".join(str(df.value) for df in at.dataframe) + download(at, "part_csv").decode("utf-8-sig")
+
+
+def test_an_unscoped_account_still_reads_both_municipalities(demo_db):
+    at = _open(COMPETENCES)
+    assert at.selectbox(key="filter_municipality").options[1:] == ["Albertslund Municipality", "Glostrup Municipality"]
+    rows = exports.read_csv_text(download(at, "export_publication").decode("utf-8-sig"))
+    assert "Albertslund" in {r[2] for r in rows[1:]}

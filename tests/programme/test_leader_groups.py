@@ -3,6 +3,7 @@ page and the chair's section on the meetings page (AppTest, da and en)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pandas as pd
@@ -406,3 +407,92 @@ def test_import_names_the_line_with_an_unknown_leader_group_and_writes_nothing(d
     twice = b"name,email,municipality,area,level,ledergruppe,Leader group\nBo,bo@x.dk,Glostrup,skole,topleder,,\n"
     assert [e.describe() for e in importer.parse(database, twice).errors] == [
         "line 1: the column Leader group appears twice"]
+
+
+# --- the chair's summary of a leader meeting (issue 23) ------------------------------------------
+
+
+def test_the_chair_writes_one_summary_per_meeting_replaced_as_edited(group):
+    db, g, _, ids = group
+    anna = _user(db, ids["anna"])
+    lg.save_summary(db, anna, "meeting1", "Vi talte om ansvar.")
+    lg.save_summary(db, anna, "meeting1", "Vi talte om ansvar og mål.")  # sent twice: stored once
+    assert lg.own_summary(db, g, "meeting1")[0] == "Vi talte om ansvar og mål."
+    assert db.execute("SELECT COUNT(*) FROM group_summaries").fetchone()[0] == 1
+    lg.save_summary(db, anna, "meeting1", "  ")  # emptied: no summary
+    assert lg.own_summary(db, g, "meeting1") == ("", None)
+
+
+@pytest.mark.parametrize("who, activity, body", [
+    ("bo", "meeting1", "Et referat"),  # a member who is not the chair
+    ("dan", "meeting1", "Et referat"),  # in another group without a chair
+    ("anna", "workshop1", "Et referat"),  # a workshop is no leader meeting
+    ("anna", "nothing", "Et referat"),
+    ("anna", "meeting1", "x" * (lg.MAX_SUMMARY + 1)),
+])
+def test_only_the_chair_writes_a_leader_meetings_summary(group, who, activity, body):
+    db, *_, ids = group
+    with pytest.raises(lg.GroupError):
+        lg.save_summary(db, _user(db, ids[who]), activity, body)
+    assert db.execute("SELECT COUNT(*) FROM group_summaries").fetchone()[0] == 0
+
+
+def test_the_administrator_reads_the_summaries_before_each_workshop_without_names(group):
+    db, g, _, ids = group
+    lg.save_summary(db, _user(db, ids["anna"]), "meeting1", "Bo og anna var uenige med Dan om Boligen.")
+    lg.save_summary(db, _user(db, ids["anna"]), "meeting2", "Andet møde.")
+    [(meeting, [s])] = lg.summaries_for_workshop(db, "workshop1")
+    assert meeting.id == "meeting1" and s.group == "Skole"
+    # members' first names and every participant's full name are blanked; other words stay
+    assert s.body == "[…] og […] var uenige med […] om Boligen."
+    [(meeting, [s])] = lg.summaries_for_workshop(db, "workshop2")
+    assert meeting.id == "meeting2" and s.body == "Andet møde."
+    # the chair reads her own text as typed
+    assert lg.own_summary(db, g, "meeting1")[0].startswith("Bo og anna")
+
+
+def test_a_summary_goes_with_its_group(group):
+    db, g, _, ids = group
+    lg.save_summary(db, _user(db, ids["anna"]), "meeting1", "Noget")
+    lg.delete(db, "admin", g)
+    assert db.execute("SELECT COUNT(*) FROM group_summaries").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_the_chair_sees_the_summary_field_with_the_sharing_note_and_members_do_not(demo_db, lang):
+    _ = i18n.translator(lang)
+    mine = lg.chaired_by(demo_db, uid(demo_db, "leder"))
+    lg.save_summary(demo_db, _user(demo_db, uid(demo_db, "leder")), "meeting1", "Vi talte om mål.")
+    at = open_page("leder", MEETINGS, lang)
+    text = page_text(at)
+    assert _("Shared with the programme's administrators and workshop facilitators, who read it when preparing the "
+             "next workshop. Write what the group discussed, without names: a name typed anyway is blanked out. "
+             "Your own notes below stay private.") in text
+    fields = {e.proto.id.split("-", 2)[2]: json.loads(e.proto.json) for e in at.get("bidi_component")}
+    field = fields["summary_meeting1"]
+    assert field["label"] == _("What did the group discuss? (no names)") and field["value"] == "Vi talte om mål."
+    assert field["flush"]["question"] == "summary:meeting1"
+    assert "summary_meeting2" not in fields  # meeting 2 has not taken place yet
+    # a member who is not the chair has no summary field
+    member = next(m for m in mine.active_members if m.id != mine.chair_id)
+    username = demo_db.execute("SELECT username FROM users WHERE id = ?", [member.id]).fetchone()[0]
+    other = open_page(username, MEETINGS, lang)
+    assert not [e for e in other.get("bidi_component") if "summary_" in e.proto.id]
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_the_administrator_reads_the_demo_summaries_when_preparing_a_workshop(demo_db, lang):
+    _ = i18n.translator(lang)
+    secret = "HEMMELIG NOTE"
+    leder = uid(demo_db, "leder")
+    demo_db.execute("INSERT INTO reflections (user_id, question, activity, text, updated_at) VALUES "
+                    "(?, 'meeting1-r1', 'meeting1', ?, '2026-01-01T00:00:00+00:00')", [leder, secret])
+    demo_db.conn.commit()
+    at = open_page("admin", "pages/admin_workshops.py", lang)
+    text = page_text(at)
+    assert _("What the leader groups discussed before this workshop") in [e.label for e in at.expander]
+    [(meeting, summaries)] = lg.summaries_for_workshop(demo_db, "workshop1")
+    assert len(summaries) == 3
+    for s in summaries:
+        assert s.group in text.replace("\\", "") and s.body[:40] in text.replace("\\", "")
+    assert secret not in text  # the leaders' private reflections stay private

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from digled.accounts import auth, sessions
-from digled.programme import reflections
+from digled.programme import leader_groups, reflections
 from digled.ui import web
 from tests.security.test_login_sessions import SAME_ORIGIN, _call, _request
 
@@ -95,3 +95,19 @@ def test_other_sites_are_refused_even_with_the_leader_s_cookie(database, key, he
     response = _post({"question": QUESTION, "text": "fra en anden side"}, headers, _cookie(database, lea, key))
     assert response.status_code == 403
     assert reflections.load(database, lea.id) == {}
+
+
+def test_a_chair_s_summary_is_flushed_for_the_own_group_only(database, key):
+    lea, ole = _user(database, "lea"), _user(database, "ole")
+    g = leader_groups.create(database, "admin", "Skole")
+    leader_groups.set_members(database, "admin", g, [lea.id, ole.id])
+    leader_groups.set_chair(database, "admin", g, lea.id)
+    summary = {"question": web.SUMMARY_PREFIX + "meeting1", "text": "Vi talte om mål."}
+    assert _post(summary, cookies=_cookie(database, lea, key)).status_code == 200
+    assert leader_groups.own_summary(database, g, "meeting1")[0] == "Vi talte om mål."
+    # a member who is not the chair, a workshop, a too long text: refused, nothing changed
+    for body, who in ((dict(summary, text="Oles version"), ole), ({**summary, "question": "summary:workshop1"}, lea),
+                      (dict(summary, text="x" * (leader_groups.MAX_SUMMARY + 1)), lea)):
+        assert _post(body, cookies=_cookie(database, who, key)).status_code == 400
+    assert leader_groups.own_summary(database, g, "meeting1")[0] == "Vi talte om mål."
+    assert reflections.load(database, lea.id) == {}  # a summary is never a reflection

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from digled.accounts import organisation
 from digled.content import loader, programme
-from digled.insight import assessment_figures, publications
+from digled.insight import assessment_figures, audiences, publications
 from digled.ui import change_view
 from tests.apptest import page_text
 
@@ -136,13 +136,13 @@ def _view(pub_id: int, key: list, lang: str) -> None:
     import streamlit as st  # noqa: F401
 
     from digled.content import loader
-    from digled.insight import publications
+    from digled.insight import audiences, publications
     from digled.platform import db, i18n
     from digled.ui import change_view
     from tests.apptest import db_path
 
     d = db.connect(db_path())
-    change_view.show(d, publications.get(d, pub_id), tuple(key), loader.framework(), i18n.translator(lang), lang)
+    change_view.show(d, audiences.EVERYONE, publications.get(d, pub_id), tuple(key), loader.framework(), i18n.translator(lang), lang)
 
 
 def _run(pub_id: int, key: tuple, lang: str = "en") -> AppTest:
@@ -234,7 +234,7 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
     k = publications.k_of(pub.summary, "paired")
     shown = publications.shown(demo_db, pub.id, "paired", (None, None, None))
     ch, intervals, total_ci, _ = change_view.parse(shown.figures, k)
-    rows = change_view.export_rows(demo_db, pub, (None, None, None), framework)
+    rows = change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework)
     assert {r["n"] for r in rows} == {ch.n} and set(rows[0]) == set(assessment_figures.EXPORT_COLUMNS)
     by_figure = {r["figure"]: r["value"] for r in rows}
     first = framework.competences[0].id
@@ -243,9 +243,9 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
     assert by_figure["change total"] == ch.total
     assert by_figure["change total 95% low"] == total_ci[0]
     hidden = next(s for s in publications.shown_all(demo_db, pub.id, "paired") if s.status == "hidden")
-    assert change_view.export_rows(demo_db, pub, hidden.key, framework) == [
+    assert change_view.export_rows(demo_db, audiences.EVERYONE, pub, hidden.key, framework) == [
         {"publication": pub.id, "round": "start-end", "municipality": hidden.key[0] or "", "area": hidden.key[1] or "",
          "level": hidden.key[2] or "", "status": "hidden", "n": "", "figure": "hidden", "value": ""}]
     small = next(s for s in publications.shown_all(demo_db, pub.id, "paired")
                  if s.status != "hidden" and s.n is not None and s.n < 2 * k)
-    assert not any("95%" in r["figure"] for r in change_view.export_rows(demo_db, pub, small.key, framework))
+    assert not any("95%" in r["figure"] for r in change_view.export_rows(demo_db, audiences.EVERYONE, pub, small.key, framework))
