@@ -152,7 +152,7 @@ st.caption(t("Each material without an address in the programme gets its file he
 for activity in programme.programme(db).activities:
     if activity.kind not in journey.ATTENDANCE_KINDS:
         continue
-    for index, material in enumerate(activity.materials):
+    for material in activity.materials:
         if not material.url:
-            file_slot(kickoff.Slot(uploaded_files.material_slot(activity.id, index), "material", material.title),
+            file_slot(kickoff.Slot(uploaded_files.material_slot(activity.id, material.id), "material", material.title),
                       text(activity.title, lang) + ": " + text(material.title, lang))

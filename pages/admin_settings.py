@@ -44,13 +44,15 @@ st.subheader(t("Anonymity"))
 frozen = organisation.frozen_round_k(db)
 ROUND_LABELS = {"start": t("Start"), "end": t("End")}
 for rnd, fk in frozen.items():
-    st.caption(t("{round} round: k = {k}, fixed because the round has answers. Changing k for a round with answers would let the figures before and after the change be subtracted.").format(round=ROUND_LABELS[rnd], k=fk))
+    st.caption(t("{round} round: at least {k} leaders per group, fixed because the round has answers. Changing the limit for a round "
+               "with answers would let the figures before and after the change be subtracted.").format(round=ROUND_LABELS[rnd], k=fk))
 with st.form("anonymity"):
     # no min_value/max_value: Streamlit's front end would answer a value outside them in English
     # before any Python runs; organisation.set_min_group_size checks it and the page says why
     k = st.number_input(
-        t("Minimum group size (k)"), step=1, value=organisation.min_group_size(db), key="min_group_size",
-        help=t("Management sees no figure about fewer than k respondents. Never below 3. It applies to rounds without answers and to participation counts."),
+        t("Minimum group size (leaders)"), step=1, value=organisation.min_group_size(db), key="min_group_size",
+        help=t("Management sees no figure about fewer respondents than this. Never below 3. It applies to rounds without "
+               "answers and to participation counts."),
     )
     if st.form_submit_button(t("Save"), type="primary", key="save_min_group_size"):
         try:
@@ -59,7 +61,7 @@ with st.form("anonymity"):
             st.error(e.text(t))
         else:
             if organisation.frozen_round_k(db):  # those rounds keep their k: do not claim the new one for them
-                flash(t("Saved. From now on groups smaller than {k} are hidden in rounds without answers and in participation counts; rounds with answers keep their k.").format(k=int(k)))
+                flash(t("Saved. From now on groups smaller than {k} are hidden in rounds without answers and in participation counts; rounds with answers keep their limit.").format(k=int(k)))
             else:
                 flash(t("Saved. Groups smaller than {k} are hidden from management.").format(k=int(k)))
 

@@ -6,6 +6,7 @@ are in digled/content/programme.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
@@ -29,6 +30,7 @@ class Reflection:
 class Material:
     title: Text
     url: str
+    id: str = ""  # its own (data/programme.yaml); else its place in the list, "0", "1", ...
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,29 @@ def _when(c: _Checker, a: dict, entry: str, opens: int, due: int) -> tuple[time 
     return start, end, day
 
 
+_MATERIAL_ID = re.compile(r"^[a-z][a-z0-9_-]{0,59}$")
+
+
+def _materials(c: _Checker, listed: list, entry: str) -> tuple[Material, ...]:
+    """An activity's materials, each with its id: the one written (a letter first, unique in the
+    activity), else its place in the list ("0", "1", ...: the slots of files uploaded before
+    materials had ids, see uploaded_files.adopt_material_ids)."""
+    if not isinstance(listed, list):
+        c.fail(f"{entry}: materials", "must be a list")
+    out, seen = [], set()
+    for k, m in enumerate(listed):
+        m = c.mapping(m, f"{entry}: materials[{k}]")
+        mid = m.get("id")
+        if mid is not None and (not isinstance(mid, str) or not _MATERIAL_ID.match(mid) or mid in seen):
+            c.fail(f"{entry}: materials[{k}]", "id must start with a letter (a-z, digits, - or _) and be used "
+                                               "once in the activity")
+        mid = mid or str(k)
+        seen.add(mid)
+        out.append(Material(title=c.text(m.get("title"), f"{entry}: materials[{k}]: title"),
+                            url=_url(c, m.get("url"), f"{entry}: materials[{k}]: url"), id=mid))
+    return tuple(out)
+
+
 def load_programme(path: Path | None = None) -> Programme:
     """Read and validate data/programme.yaml; raise ContentError naming file and entry."""
     path = path or DATA_DIR / "programme.yaml"
@@ -157,13 +182,7 @@ def load_programme(path: Path | None = None) -> Programme:
         for f in examples:
             if present[f] is None:
                 c.fail(entry, f"examples names {f}, but the activity has no {f}")
-        materials = tuple(
-            Material(
-                title=c.text(m.get("title"), f"{entry}: materials[{k}]: title"),
-                url=_url(c, m.get("url"), f"{entry}: materials[{k}]: url"),
-            )
-            for k, m in enumerate(a.get("materials") or [])
-        )
+        materials = _materials(c, a.get("materials") or [], entry)
         activities.append(
             Activity(
                 id=aid,

@@ -2,8 +2,9 @@
 meetings' and workshops' materials.
 
 A *slot* names the place a file fills ("handbook", "kickoff:invitation",
-"kickoff:talk:<id>:slides", "material:<activity id>:<n>" for the n-th material of an activity in
-data/programme.yaml, `material_slot`). Every upload to a slot is kept as a new version (previous + 1) in
+"kickoff:talk:<id>:slides", "material:<activity id>:<material id>" for a material of an activity
+in data/programme.yaml, `material_slot`; files uploaded when a material was known by its place
+in the list, "material:<activity id>:<n>", move to its id once, `adopt_material_ids`). Every upload to a slot is kept as a new version (previous + 1) in
 the `content_files` table, blob and all; the newest version is the one served. An upload is
 untrusted, so its type is decided by its content, never by its name: a PDF starts with `%PDF-`
 and ends with `%%EOF`; a slides slot (one ending in ":slides") also takes a PowerPoint .pptx,
@@ -67,9 +68,39 @@ class StoredFile:
 MATERIAL = "material:"  # the prefix of an activity's material slots
 
 
-def material_slot(activity_id: str, index: int) -> str:
-    """The slot of an activity's material: its place in the activity's list in data/programme.yaml."""
-    return f"{MATERIAL}{activity_id}:{int(index)}"
+def material_slot(activity_id: str, material_id: str) -> str:
+    """The slot of an activity's material, by the material's id (activities.Material.id): it stays
+    the same when the list in data/programme.yaml is reordered or a material added or removed."""
+    return f"{MATERIAL}{activity_id}:{material_id}"
+
+
+_BY_PLACE = re.compile(r"^material:(.+):(\d+)$")
+
+
+def adopt_material_ids(db: sqlite_utils.Database, activities) -> list[tuple[str, str]]:
+    """Move the files uploaded when a material's slot was its place in its activity's list
+    ("material:workshop1:1") to the slot of the material now at that place ("material:workshop1:
+    slides"), every version, once: a place-numbered slot no material is known by any more is
+    renamed; one whose material still has no id of its own (its id is its place) stays, as does
+    one whose new slot already holds files (nothing is merged or lost). Run at start-up
+    (digled/ui/session.py); audit-logged. Returns the (old, new) slots moved."""
+    materials = {a.id: a.materials for a in activities}
+    slots = [r[0] for r in db.execute(f"SELECT DISTINCT slot FROM content_files WHERE slot LIKE '{MATERIAL}%'")]
+    moved = []
+    for old in slots:
+        m = _BY_PLACE.match(old)
+        if not m or m[1] not in materials or int(m[2]) >= len(materials[m[1]]):
+            continue
+        new = material_slot(m[1], materials[m[1]][int(m[2])].id)
+        if new == old or new in slots:
+            continue
+        moved.append((old, new))
+    if moved:
+        with write(db):
+            for old, new in moved:
+                db.execute("UPDATE content_files SET slot = ? WHERE slot = ?", [new, old])
+                audit.log(db, "digled", "move file slot", f"{old} -> {new} (the material's id in data/programme.yaml)")
+    return moved
 
 
 def accepts_slides(slot: str) -> bool:

@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from digled import demo
 from digled.accounts import auth, invitations, navigation, notices, privacy
-from digled.content import guides, loader, mail_texts, programme, training
+from digled.content import guides, loader, mail_texts, programme, training, uploaded_files
 from digled.platform import config, db, i18n, sealing
 from digled.programme import kickoff
 
@@ -49,11 +49,13 @@ def _start(environ_key: tuple) -> AppContext:
 def _started_once() -> AppContext:
     """Validate settings, migrate, hold the database to its mode (never demo once it ran
     outside demo: config.open_database), seal the dates of rows written before schema step 5
-    (the secret is known here), load the demo if empty."""
+    (the secret is known here), move materials' files from place-numbered slots to their ids
+    (uploaded_files.adopt_material_ids), load the demo if empty."""
     settings = config.load_settings()
     database = config.open_database(settings)
     try:
         sealing.seal_legacy_rows(database, settings.pseudonym_secret)
+        uploaded_files.adopt_material_ids(database, programme.programme(database).activities)
         if settings.demo:
             demo.load_if_empty(database, settings)
     finally:

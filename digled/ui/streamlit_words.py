@@ -3,7 +3,9 @@
 Streamlit writes some words of its own in English whatever the page's language: the placeholder
 of every selectbox ("Choose an option", read out and shown while one types), screen-reader labels
 ("Link to heading", "Show password", "Help for …", "Collapse sidebar", "Dismiss", "Open") and its
-skip link "Skip to main content". None of them is a widget parameter. digled/ui/js/
+skip link "Skip to main content"; a date field's segments ("dd.mm.yyyy", read out as "day",
+"month", "year", "Empty") and its "Choose date" button; a file uploader's "Remove <file>", its
+sizes ("6.3MB") and errors ("File must be 5.0MB or smaller."). None of them is a widget parameter. digled/ui/js/
 streamlit_words.js puts ours in their place as they appear (a MutationObserver); the words are
 this module's, translated like every other text. In English the Danish words are put back, so
 a change of language leaves none behind. Checked in the browser
@@ -32,8 +34,32 @@ WORDS = {
     "Clear value": N_("Clear value"),
     "Clear all": N_("Clear all"),
     "Skip to main content": N_("Skip to main content"),
+    "Choose date": N_("Choose date"),  # a date field's calendar button
+    "Choose date range": N_("Choose date range"),
+    "Clear date": N_("Clear date"),
+    "Clear dates": N_("Clear dates"),
+    "Empty": N_("Empty"),  # a date segment's aria-valuetext before anything is typed
 }
-PREFIXES = {"Help for ": N_("Help for ")}  # "Help for Kick-off date"
+PREFIXES = {
+    "Help for ": N_("Help for "),  # "Help for Kick-off date"
+    "Remove ": N_("Remove "),  # an uploaded file's delete button: "Remove deltagere.csv"
+    "day, ": N_("day, "),  # a date field's segments: "day, Kick-off date"
+    "month, ": N_("month, "),
+    "year, ": N_("year, "),
+}
+# a date field's empty segments show these (Streamlit's field is always en-US): "dd.mm.yyyy"
+SEGMENTS = {"yyyy": N_("yyyy")}
+# whole texts with a part of their own ({size}: a file size, written the language's way; {any}:
+# a file name or type, kept), inside a file uploader's file chips only
+TEMPLATES = {
+    "{size}": "{size}",
+    "{any}, {size}": "{any}, {size}",
+    "Error: File must be {size} or smaller.": N_("Error: File must be {size} or smaller."),
+    "Error: {any} files are not allowed.": N_("Error: {any} files are not allowed."),
+    "Error: File size is too small.": N_("Error: File size is too small."),
+    "Error: Only one file is allowed.": N_("Error: Only one file is allowed."),
+    "Error: Unexpected error. Please try again.": N_("Error: Unexpected error. Please try again."),
+}
 TEXTS = ("Skip to main content",)  # also shown as a link's text, not only as a label
 
 
@@ -46,9 +72,29 @@ def words(lang: str) -> tuple[dict[str, str], dict[str, str]]:
     return {da(m): w for w, m in WORDS.items()}, {da(m): p for p, m in PREFIXES.items()}
 
 
+def segments(lang: str) -> dict[str, str]:
+    """An empty date segment's text -> ours ('yyyy' -> 'åååå'), and back in English."""
+    da = translator("da")
+    pairs = {w: da(m) for w, m in SEGMENTS.items()}
+    return pairs if lang == "da" else {v: k for k, v in pairs.items()}
+
+
+def templates(lang: str) -> list[tuple[str, str]]:
+    """(from, to) pairs of the uploader's texts for `lang` (see TEMPLATES), the longest first
+    ("{size}" alone matches last)."""
+    da = translator("da")
+    pairs = [(w, da(m)) for w, m in TEMPLATES.items()]
+    if lang != "da":
+        pairs = [(b, a) for a, b in pairs]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
 def apply(lang: str) -> None:
     """Put the words of `lang` in place on the page (run once per script run, by app.py)."""
     whole, prefixes = words(lang)
     scripts.run("streamlit_words", words=json.dumps(whole, ensure_ascii=False),
                 prefixes=json.dumps(prefixes, ensure_ascii=False),
-                texts=json.dumps([k for k, v in whole.items() if k in TEXTS or v in TEXTS], ensure_ascii=False))
+                texts=json.dumps([k for k, v in whole.items() if k in TEXTS or v in TEXTS], ensure_ascii=False),
+                segments=json.dumps(segments(lang), ensure_ascii=False),
+                templates=json.dumps(templates(lang), ensure_ascii=False),
+                decimal="," if lang == "da" else ".")

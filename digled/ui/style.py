@@ -11,6 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 CSS = """
+/* Streamlit's "Link to heading" anchor beside every heading is a Tab stop and a screen-reader
+   link on every page (issue 20, points 9 and 10): gone everywhere; the headings keep their ids,
+   so an address with #section still scrolls there. A heading's help icon stays. */
+[data-testid="stHeaderActionElements"] a[href^="#"] { display: none; }
 /* Titles wrap between words, never inside one (a phone at 390 px broke "kompetenceafklaring"):
    smaller headings on a phone so the longest Danish word fits the line. */
 h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: manual; }

@@ -70,15 +70,15 @@ def material_links(activity, lang: str, t, files: dict[str, uploaded_files.Store
     download of the newest file the administrator uploaded (`files`: uploaded_files.latest_all),
     made on click; "link follows" only while neither exists."""
 
-    for i, m in enumerate(activity.materials):
+    for m in activity.materials:
         label = text(m.title, lang)
-        meta = files.get(uploaded_files.material_slot(activity.id, i))
+        meta = files.get(uploaded_files.material_slot(activity.id, m.id))
         if m.url:
             st.markdown("- [" + label + "](" + m.url + ")")
         elif meta is not None:
             st.download_button(
                 label, downloads.with_database(lambda d, s=meta.slot: uploaded_files.read(d, s)[0], username, "leader"),
-                file_name=meta.filename, mime=meta.mime, key=f"material_{activity.id}_{i}", on_click="ignore",
+                file_name=meta.filename, mime=meta.mime, key=f"material_{activity.id}_{m.id}", on_click="ignore",
                 icon=":material/download:")
         else:
             st.markdown("- " + label + " (" + t("link follows") + ")")

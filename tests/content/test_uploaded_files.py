@@ -402,10 +402,77 @@ def test_an_unlocked_leader_is_told_plainly_when_no_handbook_is_uploaded(demo_db
 
 
 def test_a_material_has_a_slot_that_takes_a_pdf_or_slides(database):
-    slot = uploaded_files.material_slot("workshop1", 1)
-    assert slot == "material:workshop1:1" and uploaded_files.accepts_slides(slot)
+    slot = uploaded_files.material_slot("workshop1", "slides")
+    assert slot == "material:workshop1:slides" and uploaded_files.accepts_slides(slot)
     assert uploaded_files.upload(database, slot, "Slides.pptx", small_pptx(), "admin").mime == uploaded_files.PPTX
     assert uploaded_files.upload(database, slot, "Slides.pdf", small_pdf(), "admin").version == 2
+
+
+def _programme_with(tmp_path, workshop1_materials: str):
+    """data/programme.yaml with workshop 1's materials list replaced by `workshop1_materials`."""
+    from digled.content import activities
+    from digled.platform.config import DATA_DIR
+
+    text = (DATA_DIR / "programme.yaml").read_text(encoding="utf-8")
+    old = ('      - {id: programme, title: {da: "Program for workshoppen", en: "Workshop programme"}, url: ""}\n'
+           '      - {id: slides, title: {da: "Slides fra workshoppen", en: "Workshop slides"}, url: ""}\n')
+    assert old in text
+    path = tmp_path / "programme.yaml"
+    path.write_text(text.replace(old, workshop1_materials, 1), encoding="utf-8")
+    return activities.load_programme(path)
+
+
+AGENDA = '      - {id: agenda, title: {da: "Dagsorden", en: "Agenda"}, url: ""}\n'
+PROGRAMME = '      - {id: programme, title: {da: "Program for workshoppen", en: "Workshop programme"}, url: ""}\n'
+SLIDES = '      - {id: slides, title: {da: "Slides fra workshoppen", en: "Workshop slides"}, url: ""}\n'
+WITHOUT_IDS = ('      - {title: {da: "Program for workshoppen", en: "Workshop programme"}, url: ""}\n'
+               '      - {title: {da: "Slides fra workshoppen", en: "Workshop slides"}, url: ""}\n')
+
+
+def test_an_upload_keeps_its_material_when_the_list_is_edited(database, tmp_path):
+    """The slides uploaded to workshop 1 stay the slides when an agenda is put first and the
+    programme taken out: the slot follows the material's id, not its place."""
+    before = _programme_with(tmp_path, PROGRAMME + SLIDES).activity("workshop1")
+    slides = before.materials[1]
+    uploaded_files.upload(database, uploaded_files.material_slot("workshop1", slides.id), "s.pdf", small_pdf(), "admin")
+    after = _programme_with(tmp_path, AGENDA + SLIDES).activity("workshop1")
+    assert [m.id for m in after.materials] == ["agenda", "slides"]
+    files = uploaded_files.latest_all(database)
+    assert files[uploaded_files.material_slot("workshop1", after.materials[1].id)].filename == "s.pdf"
+    assert uploaded_files.material_slot("workshop1", after.materials[0].id) not in files
+
+
+def test_files_uploaded_by_place_move_to_their_materials_id_once(database, tmp_path):
+    """Before materials had ids, a slot was the place in the list ("material:workshop1:1"); at
+    start-up every version moves to the id of the material at that place, once: a later edit
+    of the list moves nothing, and a list still without ids keeps its place-numbered slots."""
+    old_prog = _programme_with(tmp_path, WITHOUT_IDS)
+    assert [m.id for m in old_prog.activity("workshop1").materials] == ["0", "1"]  # the old slots, as they were
+    uploaded_files.upload(database, "material:workshop1:1", "v1.pdf", small_pdf(), "admin")
+    uploaded_files.upload(database, "material:workshop1:1", "v2.pdf", small_pdf("to"), "admin")
+    uploaded_files.upload(database, "material:workshop1:0", "p.pdf", small_pdf("p"), "admin")
+    assert uploaded_files.adopt_material_ids(database, old_prog.activities) == []  # no ids yet: nothing moves
+
+    with_ids = _programme_with(tmp_path, PROGRAMME + SLIDES)
+    moved = uploaded_files.adopt_material_ids(database, with_ids.activities)
+    assert sorted(moved) == [("material:workshop1:0", "material:workshop1:programme"),
+                             ("material:workshop1:1", "material:workshop1:slides")]
+    assert [v.filename for v in uploaded_files.versions(database, "material:workshop1:slides")] == ["v2.pdf", "v1.pdf"]
+    assert uploaded_files.latest(database, "material:workshop1:1") is None
+    assert any(e["action"] == "move file slot" for e in database["audit_log"].rows)
+
+    edited = _programme_with(tmp_path, AGENDA + SLIDES)  # edited later: nothing moves again
+    assert uploaded_files.adopt_material_ids(database, edited.activities) == []
+    assert uploaded_files.latest(database, "material:workshop1:slides").filename == "v2.pdf"
+
+
+def test_a_material_id_is_checked(tmp_path):
+    from digled.content.loader import ContentError
+
+    with pytest.raises(ContentError, match=r"activity workshop1: materials\[1\].*used once"):
+        _programme_with(tmp_path, PROGRAMME + PROGRAMME)
+    with pytest.raises(ContentError, match="start with a letter"):
+        _programme_with(tmp_path, PROGRAMME.replace("id: programme", "id: 2"))
 
 
 @pytest.mark.parametrize("lang, saved, follows, marker", [
@@ -424,10 +491,10 @@ def test_workshop_materials_are_uploaded_and_the_leader_downloads_them(demo_db, 
     assert follows in before and sum(marker in m for m in before) == 4  # two per workshop, nothing uploaded
     data = small_pdf("workshop slides")
     at = open_page("admin", ADMIN_FILES, lang)
-    save_upload(at, "material_workshop1_1", "slides.pdf", data)
+    save_upload(at, "material_workshop1_slides", "slides.pdf", data)
     assert saved in texts(at, "success")
     leader = open_page("leder", "pages/meetings.py", lang)
     shown = texts(leader, "markdown")
     assert follows in shown  # the programme is still to follow
     assert sum(marker in m for m in shown) == 3  # only the uploaded slides became a download
-    assert files.get(leader, "material_workshop1_1") == data
+    assert files.get(leader, "material_workshop1_slides") == data

@@ -4,6 +4,8 @@ the reader picks English (digled/ui/streamlit_words.py; issue 20, point 9)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -48,5 +50,54 @@ def test_a_danish_reader_meets_none_of_streamlits_english_and_an_english_reader_
         assert page.locator("a", has_text="Skip to main content").count() == 1
         shown = page.evaluate(LABELS)
         assert not any(v in ("Vælg", "Link til overskriften") or v.startswith("Hjælp til ") for v in shown), shown
+    finally:
+        context.close()
+
+
+SEGMENTS = """(sel) => [...document.querySelectorAll(sel + " [role='spinbutton']")].map(e => ({
+  text: e.textContent, label: e.getAttribute('aria-label'), value: e.getAttribute('aria-valuetext')}))"""
+CHIP = "[data-testid='stFileChip']"
+
+
+def test_date_fields_uploads_and_headings_speak_danish(browser, server):
+    """A date field reads dd.mm.åååå ("dag, …", "Tom", "Vælg dato") and a typed digit still shows;
+    a file too large says so in Danish with the real limit ("5 MB") and its size the Danish way;
+    its delete button says "Fjern"; no heading has a "Link to heading" anchor to tab to. (English
+    puts Streamlit's words back: tests/ui/test_streamlit_words.py.)"""
+    context = browser.new_context(**DESKTOP, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_app(page, server.url)
+        login(page, "admin")
+        page.goto(server.url + "/admin-cohorts")  # the next run's kick-off date: empty (value=None)
+        idle(page)
+        page.locator(".st-key-co_close_section summary").click()  # the section with the date field
+        idle(page)
+        field = ".st-key-co_next_kickoff"
+        segments = page.evaluate(SEGMENTS, field)
+        assert [s["text"] for s in segments] == ["dd", "mm", "åååå"], segments
+        assert [s["label"].split(",")[0] for s in segments] == ["dag", "måned", "år"], segments
+        assert {s["value"] for s in segments} == {"Tom"}, segments
+        assert page.locator(f"{field} [data-testid='stDateInputCalendarButton']").get_attribute("aria-label") == "Vælg dato"
+        year = page.locator(f"{field} [role='spinbutton']").nth(2)
+        year.click()
+        page.keyboard.type("2")
+        expect(year).to_have_text(re.compile(r"^0*2$"))  # the typed digit shows, not "åååå"
+        page.keyboard.press("Backspace")
+        expect(year).to_have_text("åååå")
+        headings = page.locator("[data-testid='stMainBlockContainer'] [data-testid='stHeading']")
+        assert headings.count() > 1
+        assert page.locator("[data-testid='stMainBlockContainer'] a[href^='#']:visible").count() == 0
+
+        page.goto(server.url + "/admin-import")  # "højst 5 MB"
+        idle(page)
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "stor.csv", "mimeType": "text/csv", "buffer": b"x" * 6_300_000}])
+        chip = page.locator(CHIP)
+        expect(chip.get_by_role("alert")).to_have_text("Fejl: Filen må højst fylde 5 MB.")
+        expect(chip).to_have_attribute("aria-label", "stor.csv, 6,3 MB")
+        expect(chip.locator("[data-testid='stFileChipDeleteBtn'] button")).to_have_attribute("aria-label", "Fjern stor.csv")
+        assert "6,3 MB" in chip.inner_text() and "MB or smaller" not in page.content()
     finally:
         context.close()

@@ -94,21 +94,22 @@ def test_settings_show_the_frozen_k_and_keep_it(demo_db):
     captions = [c.value for c in at.caption]
     for rnd in answered:
         label = {"start": "Start", "end": "End"}[rnd]
-        assert (f"{label} round: k = {before[rnd]}, fixed because the round has answers. Changing k for a round "
-                "with answers would let the figures before and after the change be subtracted.") in captions
+        assert (f"{label} round: at least {before[rnd]} leaders per group, fixed because the round has answers. "
+                "Changing the limit for a round with answers would let the figures before and after the change be "
+                "subtracted.") in captions
     at.number_input(key="min_group_size").set_value(8)
     at.button(key="save_min_group_size").click().run()
     assert not at.exception, at.exception
     assert organisation.min_group_size(demo_db) == 8
     for rnd in answered:
         assert organisation.round_k(demo_db, rnd) == before[rnd]  # frozen: unchanged
-    assert any("rounds with answers keep their k" in s.value for s in at.success)
-    assert any(f"k = {before['start']}, fixed" in c.value for c in at.caption)
+    assert any("rounds with answers keep their limit" in s.value for s in at.success)
+    assert any(f"at least {before['start']} leaders per group, fixed" in c.value for c in at.caption)
 
 
 def test_settings_k_caption_in_danish(demo_db):
     at = _open(SETTINGS, lang="da")
-    assert any(c.value.startswith("Start-runden: k = 5") for c in at.caption)
+    assert any(c.value.startswith("Start-runden: mindst 5 ledere pr. gruppe ligger fast") for c in at.caption)
 
 
 def test_leaders_and_management_cannot_open_the_publications_page(demo_db):

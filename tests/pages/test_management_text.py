@@ -11,6 +11,7 @@ import json
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,7 +40,10 @@ def _open(page: str, lang: str):
 
 
 def _cell(value) -> str:
-    """A table cell as Streamlit's grid shows it: a float with a point, a text as it is."""
+    """A table cell as Streamlit's grid shows it: a float with a point, a text as it is, a
+    true/false as a tick box (no word)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "☑" if value else "☐"
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return str(value)

@@ -3,6 +3,7 @@ error page, cache clearing by anonymous clients, and downloads without a lasting
 
 from __future__ import annotations
 
+import re
 import secrets
 import tomllib
 
@@ -179,6 +180,15 @@ def test_the_streamlit_settings_hide_the_developer_menu():
     assert importer.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024
     from digled.content import uploaded_files  # the largest upload digled takes (a handbook) fits, barely
     assert uploaded_files.MAX_BYTES <= cfg["server"]["maxUploadSize"] * 1024 * 1024 <= 2 * uploaded_files.MAX_BYTES
+
+
+def test_the_readme_says_the_upload_limit_the_config_sets():
+    """The README once said `maxUploadSize = 6` where the config said 25 (issue 20, point 14)."""
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = {int(n) for n in re.findall(r"maxUploadSize\D{0,5}?(\d+)", readme)}
+    said |= {int(n) for n in re.findall(r"over (\d+) MB \(`server\.maxUploadSize`", readme)}
+    assert said == {cfg["server"]["maxUploadSize"]}, said
 
 
 # --- downloads only through the logged-in session: made on click, no /media/ URL --------------

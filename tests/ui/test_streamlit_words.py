@@ -25,3 +25,23 @@ def test_every_word_has_a_danish_translation():
     da = i18n.translator("da")
     untranslated = [m for m in [*sw.WORDS.values(), *sw.PREFIXES.values()] if da(m) == m]
     assert untranslated == []
+
+
+def test_a_date_fields_empty_year_reads_aaaa_in_danish_and_yyyy_in_english():
+    assert sw.segments("da") == {"yyyy": "åååå"}
+    assert sw.segments("en") == {"åååå": "yyyy"}
+    whole, prefixes = sw.words("da")
+    assert whole["Choose date"] == "Vælg dato" and whole["Empty"] == "Tom"
+    assert (prefixes["day, "], prefixes["month, "], prefixes["year, "], prefixes["Remove "]) == (
+        "dag, ", "måned, ", "år, ", "Fjern ")
+
+
+def test_the_uploaders_texts_go_both_ways_with_their_parts_kept():
+    da = dict(sw.templates("da"))
+    assert da["Error: File must be {size} or smaller."] == "Fejl: Filen må højst fylde {size}."
+    assert da["Error: {any} files are not allowed."].count("{any}") == 1
+    assert {v: k for k, v in da.items()} == dict(sw.templates("en"))
+    assert sw.templates("da")[-1] == ("{size}", "{size}")  # the bare size is tried last
+    untranslated = [m for m in sw.TEMPLATES.values() if "{" not in m.replace("{size}", "").replace("{any}", "")
+                    and i18n.translator("da")(m) == m and m not in ("{size}", "{any}, {size}")]
+    assert untranslated == []

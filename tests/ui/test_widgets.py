@@ -113,8 +113,8 @@ def test_materials_link_where_an_address_is_set_and_say_so_where_not():
         from digled.ui import widgets
 
         activity = SimpleNamespace(id="workshop1", materials=[
-            SimpleNamespace(title={"da": "Slides", "en": "Slides"}, url="https://example.org/slides.pdf"),
-            SimpleNamespace(title={"da": "Tjekliste", "en": "Checklist"}, url=""),
+            SimpleNamespace(title={"da": "Slides", "en": "Slides"}, url="https://example.org/slides.pdf", id="slides"),
+            SimpleNamespace(title={"da": "Tjekliste", "en": "Checklist"}, url="", id="checklist"),
         ])
         widgets.material_links(activity, "da", i18n.translator("da"), {}, "lea")  # nothing uploaded
 

@@ -1,14 +1,32 @@
 // Streamlit's own English words (placeholders, screen-reader labels, the skip link) in the
-// reader's language, as they appear: see digled/ui/streamlit_words.py. The words of the latest
-// script run are the ones in force; one observer serves every run.
+// reader's language, as they appear: see digled/ui/streamlit_words.py. A date field's empty
+// segments ("yyyy") change their text node's value in place (React keeps its node, so a typed
+// digit still shows); an uploader's chip texts follow templates with a file size in them. The
+// words of the latest script run are the ones in force; one observer serves every run.
 (() => {
   const data = document.currentScript.dataset;
+  // "Error: File must be {size} or smaller." -> a RegExp with a group for each part
+  function pattern(template) {
+    const parts = template.split(/(\{size\}|\{any\})/);
+    const kinds = [];
+    const source = parts.map((p) => {
+      if (p === "{size}") { kinds.push("size"); return "(\\d+(?:[.,]\\d+)? ?[KMGTP]?B)"; }
+      if (p === "{any}") { kinds.push("any"); return "(.+?)"; }
+      return p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("");
+    return {regex: new RegExp("^" + source + "$"), kinds};
+  }
   window.__digledWords = {
     whole: JSON.parse(data.words || "{}"),
     prefixes: JSON.parse(data.prefixes || "{}"),
     texts: new Set(JSON.parse(data.texts || "[]")),
+    segments: JSON.parse(data.segments || "{}"),
+    templates: JSON.parse(data.templates || "[]").map(([from, to]) => [pattern(from), to]),
+    decimal: data.decimal || ".",
   };
-  const ATTRIBUTES = ["aria-label", "placeholder", "title"];
+  const ATTRIBUTES = ["aria-label", "placeholder", "title", "aria-valuetext"];
+  const CHIP = "[data-testid='stFileChip']";
+  const SEGMENT = "[role='spinbutton'][data-placeholder='true']";
   const swap = (value) => {
     const w = window.__digledWords;
     if (Object.prototype.hasOwnProperty.call(w.whole, value)) return w.whole[value];
@@ -16,6 +34,43 @@
       if (value.startsWith(from)) return to + value.slice(from.length);
     }
     return null;
+  };
+  // "6.3MB" as the language writes it: "6,3 MB" (and "5.0MB" -> "5 MB") or Streamlit's "6.3MB"
+  const size = (value) => {
+    const m = value.match(/^(\d+)(?:[.,](\d+))? ?([KMGTP]?B)$/);
+    if (!m) return value;
+    const decimal = window.__digledWords.decimal;
+    if (decimal === ",") return m[1] + (m[2] && !/^0+$/.test(m[2]) ? "," + m[2] : "") + " " + m[3];
+    return m[1] + "." + (m[2] || "0") + m[3];
+  };
+  const fill = (value) => {
+    for (const [{regex, kinds}, to] of window.__digledWords.templates) {
+      const m = value.match(regex);
+      if (!m) continue;
+      let i = 0;
+      return to.replace(/\{size\}|\{any\}/g, () => { i += 1; return kinds[i - 1] === "size" ? size(m[i]) : m[i]; });
+    }
+    return null;
+  };
+  const fixChip = (el) => {
+    const label = el.getAttribute("aria-label");
+    if (el.matches(CHIP) && label !== null) {
+      const ours = fill(label);
+      if (ours !== null && ours !== label) el.setAttribute("aria-label", ours);
+    }
+    if (el.childElementCount === 0 && el.textContent) {
+      const ours = fill(el.textContent);
+      if (ours === null || ours === el.textContent) return;
+      // React keeps its text node: change its value in place where there is one
+      if (el.childNodes.length === 1) el.firstChild.nodeValue = ours;
+      else el.textContent = ours;
+    }
+  };
+  const fixSegment = (el) => {
+    const node = el.firstChild;
+    if (!node || node.nodeType !== 3) return;
+    const w = window.__digledWords.segments;
+    if (Object.prototype.hasOwnProperty.call(w, node.nodeValue)) node.nodeValue = w[node.nodeValue];
   };
   const fixElement = (el) => {
     for (const name of ATTRIBUTES) {
@@ -28,22 +83,28 @@
       const ours = swap(el.textContent);
       if (ours !== null && ours !== el.textContent) el.textContent = ours;
     }
+    if (el.matches(SEGMENT)) fixSegment(el);
+    if (el.closest(CHIP)) fixChip(el);
   };
   const fix = (root) => {
-    if (root.nodeType !== 1) return;
+    if (root.nodeType === 3) root = root.parentElement;  // a text changed (a segment, a chip)
+    if (!root || root.nodeType !== 1) return;
     fixElement(root);
-    root.querySelectorAll("[aria-label], [placeholder], [title], a").forEach(fixElement);
+    root.querySelectorAll(`[aria-label], [placeholder], [title], [aria-valuetext], a, ${SEGMENT}`).forEach(fixElement);
+    root.querySelectorAll(`${CHIP} *`).forEach(fixChip);
   };
   fix(document.body);
   if (!window.__digledWordsObserver) {
     window.__digledWordsObserver = new MutationObserver((records) => {
       for (const r of records) {
         if (r.type === "attributes") fixElement(r.target);
+        else if (r.type === "characterData") fix(r.target);
         else r.addedNodes.forEach(fix);
       }
     });
     window.__digledWordsObserver.observe(document.body, {
-      subtree: true, childList: true, attributes: true, attributeFilter: ATTRIBUTES,
+      subtree: true, childList: true, characterData: true, attributes: true,
+      attributeFilter: [...ATTRIBUTES, "data-placeholder"],
     });
   }
 })();

@@ -9,7 +9,8 @@
   const name = () => {
     const w = window.__digledUploadWord;
     document.querySelectorAll("[data-testid='stFileUploaderDropzone']").forEach((zone) => {
-      const button = zone.querySelector("button");
+      // the button that picks a file ("Upload", "Add files"), not a chosen file's delete button
+      const button = [...zone.querySelectorAll("button")].find((b) => !b.closest("[data-testid='stFileChipDeleteBtn']"));
       if (button && button.getAttribute("aria-label") !== w) button.setAttribute("aria-label", w);
       const input = zone.querySelector("input[type='file']");
       if (input && input.getAttribute("aria-label") !== w) input.setAttribute("aria-label", w);
