@@ -122,8 +122,8 @@ def my_leader_group(a) -> None:
 def group_summary(a) -> None:
     """The chair's short summary of the discussion, shared for preparing the next workshop."""
     st.markdown("**" + t("The group's summary") + "**")
-    st.info(t("Shared with the programme's administrators and workshop facilitators, who read it when preparing the "
-              "next workshop. Write what the group discussed, without names: a name typed anyway is blanked out. "
+    st.info(t("Shared with the programme's administrators, who read it when preparing the next workshop with its "
+              "facilitators. Write what the group discussed, without names: a name typed anyway is blanked out. "
               "Your own notes below stay private."), icon=":material/group:")
     error = st.session_state.pop(f"_summary_error_{a.id}", None)
     if error:

@@ -559,8 +559,8 @@ def _v15_scoped_management(db: sqlite_utils.Database) -> None:
 
 def _v16_group_summaries(db: sqlite_utils.Database) -> None:
     # The chair's summary of what a leader group discussed at one leader meeting
-    # (digled/programme/leader_groups.py): no names, shared with the programme's administrators
-    # and workshop facilitators. One per group and meeting, replaced as the chair edits it.
+    # (digled/programme/leader_groups.py): no names, shared with the programme's administrators,
+    # who prepare each workshop with its facilitators. One per group and meeting, replaced as the chair edits it.
     db.execute(
         """CREATE TABLE group_summaries (
             group_id INTEGER NOT NULL REFERENCES leader_groups(id) ON DELETE CASCADE,

@@ -14,8 +14,8 @@ Rules (the pages and the tests read the same functions):
   here; every change is written to the audit log with the acting user.
 - After each leader meeting the chair writes a short summary of what the group discussed
   (`save_summary`, saved while typing; one per group and meeting, `group_summaries`). It is shared
-  with the programme's administrators and workshop facilitators, who read it per workshop when
-  preparing it (`summaries_for_workshop`: the meetings since the previous workshop). It holds no
+  with the programme's administrators (the app has no facilitator role), who read it per workshop
+  when preparing it with its facilitators (`summaries_for_workshop`: the meetings since the previous workshop). It holds no
   names: the chair is asked for none, and any participant's name (or a group member's first name)
   the chair typed anyway is blanked out wherever it is read. The leaders' private reflections
   are never part of it.

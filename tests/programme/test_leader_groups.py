@@ -465,8 +465,8 @@ def test_the_chair_sees_the_summary_field_with_the_sharing_note_and_members_do_n
     lg.save_summary(demo_db, _user(demo_db, uid(demo_db, "leder")), "meeting1", "Vi talte om mål.")
     at = open_page("leder", MEETINGS, lang)
     text = page_text(at)
-    assert _("Shared with the programme's administrators and workshop facilitators, who read it when preparing the "
-             "next workshop. Write what the group discussed, without names: a name typed anyway is blanked out. "
+    assert _("Shared with the programme's administrators, who read it when preparing the next workshop with its "
+             "facilitators. Write what the group discussed, without names: a name typed anyway is blanked out. "
              "Your own notes below stay private.") in text
     fields = {e.proto.id.split("-", 2)[2]: json.loads(e.proto.json) for e in at.get("bidi_component")}
     field = fields["summary_meeting1"]
