@@ -97,7 +97,7 @@ def test_the_chairs_summary_of_a_meeting_typed_right_before_a_reload_is_kept(bro
     page = films_page(browser, server, "leder")
     page.goto(server.url + "/meetings")
     idle(page)
-    expect(page.get_by_text("Deles med forløbets administratorer og workshopfacilitatorer", exact=False)).to_be_visible()
+    expect(page.get_by_text("Deles med forløbets administratorer, som læser den", exact=False)).to_be_visible()
     selector = ".st-key-summary_meeting1 textarea"
     field = page.locator(selector)
     expect(field).to_be_editable()
