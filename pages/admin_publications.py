@@ -52,12 +52,14 @@ elif st.button(t("Publish now"), type="primary", key="publish_now"):
 
 st.subheader(t("Earlier publications"))
 KIND_NAMES = {"assessment": t("Assessment groups"), "paired": t("Start and end"), "participation": t("Participation"),
-              "overlay": t("Leaders' own comparison")}
+              "overlay": t("Leaders' own comparison"), "followup": t("Did the change hold?")}
 rows = []
 for pub in publications.listing(db):
     row = {t("Made"): publication.when(pub, lang), t("Why"): t(publications.TRIGGERS[pub.trigger]),
            t("Newly counted leaders"): str(pub.summary.get("identities", {}).get("new", ""))}
     for kind, counts in pub.summary.get("counts", {}).items():
+        if kind == "followup" and not any(counts.values()):
+            continue  # a run without follow-up rounds has no such groups
         row[KIND_NAMES[kind]] = t("{new} new, {held} held, {hidden} hidden").format(**counts)
     rows.append(row)
 if rows:

@@ -42,10 +42,13 @@ with st.form("kickoff"):
 
 st.subheader(t("Anonymity"))
 frozen = organisation.frozen_round_k(db)
-ROUND_LABELS = {"start": t("Start"), "end": t("End")}
 for rnd, fk in frozen.items():
-    st.caption(t("{round} round: at least {k} leaders per group, fixed because the round has answers. Changing the limit for a round "
-               "with answers would let the figures before and after the change be subtracted.").format(round=ROUND_LABELS[rnd], k=fk))
+    if rnd in answering.FOLLOWUP_ROUNDS:
+        st.caption(t("The follow-up {round}: at least {k} leaders per group, fixed because the round has answers. Changing the limit for a round "
+                     "with answers would let the figures before and after the change be subtracted.").format(round=t(results.ROUND_NAMES[rnd]), k=fk))
+    else:
+        st.caption(t("{round} round: at least {k} leaders per group, fixed because the round has answers. Changing the limit for a round "
+                     "with answers would let the figures before and after the change be subtracted.").format(round=t(results.ROUND_NAMES[rnd]), k=fk))
 with st.form("anonymity"):
     # no min_value/max_value: Streamlit's front end would answer a value outside them in English
     # before any Python runs; organisation.set_min_group_size checks it and the page says why

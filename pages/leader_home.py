@@ -50,9 +50,20 @@ st.progress(
 )
 
 nxt = mine.next_step
+FOLLOWUP_TITLES = {"followup_3": t("Follow-up assessment, 3 months after the programme"),
+                   "followup_6": t("Follow-up assessment, 6 months after the programme")}
 with st.container(border=True, key="next_step_card"):
     st.header(t("Your next step"))
-    if nxt is None:
+    if mine.followup is not None:  # an open follow-up round: due now (the reminder e-mail says the same)
+        due = mine.followup
+        st.markdown("**" + FOLLOWUP_TITLES[due.round] + "** · " + t(journey.KIND_NAMES["assessment"]) + " · "
+                    + due.when(lang))
+        st.write(t("Take the assessment again and look at your plan: what did you get done? About 30 minutes, "
+                   "and no one else in the app sees your answers."))
+        if st.button(t("Go to: {activity}").format(activity=FOLLOWUP_TITLES[due.round]), type="primary",
+                     key="next_step", icon=":material/arrow_forward:", width="stretch"):
+            st.switch_page(due.page, query_params=due.link)
+    elif nxt is None:
         st.success(t("You have been through the whole programme. Well done!"))
     else:
         title = content(nxt.activity.title, lang)

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from digled.accounts import identities, organisation
+from digled.assessment import answering
 from digled.content import programme
 from digled.insight import audiences, participation, publications
 from digled.platform import dates, exports
@@ -125,20 +126,24 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
     if stages is None:
         st.info(t("This publication was made before the funnel was introduced: the table shows each step's own count. The next publication shows the funnel."))
     else:
-        is_open = participation.open_stages(prog, programme.schedule(db, prog), date.today())
-        labels = [t(s.label) for s in participation.STAGES]
-        values = [stages.get(s.id) for s in participation.STAGES]
+        funnel_stages = participation.stages_of(stages)  # the follow-up stage when the publication holds it
+        windows = answering.followup_windows(db, prog)
+        is_open = participation.open_stages(prog, programme.schedule(db, prog), date.today(),
+                                            windows[0].opens if windows else None)
+        is_open.setdefault(participation.FOLLOWUP_STAGE.id, False)
+        labels = [t(s.label) for s in funnel_stages]
+        values = [stages.get(s.id) for s in funnel_stages]
         NOT_OPEN = t("not yet open")
         # a stage not open yet that has leaders anyway (a moved schedule): its count, and that it is not open
         shares = [round(v / n * 100) if publication.is_exact(v) and n else None for v in values]
         amounts = [t("{count} ({share} %)").format(count=v, share=p) if p is not None else publication.count_words(v, t)
                    for v, p in zip(values, shares)]
         bar_text = [a if is_open[s.id] else (NOT_OPEN if v == 0 else a + " · " + NOT_OPEN)
-                    for s, v, a in zip(participation.STAGES, values, amounts)]
+                    for s, v, a in zip(funnel_stages, values, amounts)]
         fig = go.Figure(go.Bar(
             y=["<br>".join(textwrap.wrap(label, 24)) for label in labels],
             x=[v if publication.is_exact(v) else 0 for v in values], orientation="h",
-            marker_color=[OPEN_COLOUR if is_open[s.id] else CLOSED_COLOUR for s in participation.STAGES],
+            marker_color=[OPEN_COLOUR if is_open[s.id] else CLOSED_COLOUR for s in funnel_stages],
             text=bar_text, textposition="outside", textfont=dict(size=15, color="#1f2328"), cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
@@ -150,7 +155,7 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
             t("Stage"): labels,
             t("Leaders through every stage so far"): [publication.count_words(v, t) for v in values],
             t("Share (%)"): ["" if p is None else str(p) for p in shares],
-            t("Status"): [t("open") if is_open[s.id] else NOT_OPEN for s in participation.STAGES],
+            t("Status"): [t("open") if is_open[s.id] else NOT_OPEN for s in funnel_stages],
         }).map(exports.safe_cell)
         widgets.chart_with_table(fig, table, t("The funnel as a table"), key="funnel")
         st.caption(t("A stage counts a leader only when they also passed every earlier stage, so the bars never widen. A film stage is passed by one film seen, a meeting or workshop stage by one attended. Grey: the stage has not opened yet."))

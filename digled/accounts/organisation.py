@@ -35,7 +35,7 @@ DEFAULT_MIN_GROUP_SIZE = 5
 MIN_GROUP_SIZE_FLOOR = 3
 MIN_GROUP_SIZE_CEILING = 100
 ROUND_K_PREFIX = "round_k:"
-ASSESSMENT_ROUNDS = ("start", "end")
+ASSESSMENT_ROUNDS = ("start", "end", "followup_3", "followup_6")  # a run's rounds (answering.RUN_ROUNDS), each with its k
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,8 @@ def _participation(c: _Context) -> Section | None:
     figs = json.loads(whole.figures)
     funnel = figs.get("funnel") or {}
     n = figs.get("n")
-    stages = [(t(s.label), funnel.get(s.id)) for s in participation.STAGES]
+    held = participation.stages_of(funnel)  # the follow-up stage when the publication holds it
+    stages = [(t(s.label), funnel.get(s.id)) for s in held]
     blocks: list[Block] = [
         t("{n} leaders take part in the programme. Each step counts the leaders who also took every step before "
           "it, so the numbers never grow.").format(n=n),
@@ -196,9 +197,9 @@ def _participation(c: _Context) -> Section | None:
         if s is not None:
             f = json.loads(s.figures)
             rows.append([c.place("municipalities", mun), str(f.get("n")),
-                         *[c.count((f.get("funnel") or {}).get(st.id)) for st in participation.STAGES]])
+                         *[c.count((f.get("funnel") or {}).get(st.id)) for st in held]])
     if rows:
-        blocks.append(Table([t("Municipality"), t("Leaders"), *[t(s.label) for s in participation.STAGES]], rows,
+        blocks.append(Table([t("Municipality"), t("Leaders"), *[t(s.label) for s in held]], rows,
                             t("Per municipality")))
     return Section("participation", t("Participation"), blocks)
 

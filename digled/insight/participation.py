@@ -11,6 +11,7 @@ one state, so counts move only when at least k leaders of a group changed, joine
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ import pandas as pd
 import sqlite_utils
 
 from digled.accounts import auth, programme_runs
+from digled.assessment import answering
 from digled.content.activities import Programme
 from digled.insight import anonymity
 from digled.platform.i18n import N_
@@ -57,7 +59,7 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
         columns=["id", "municipality", "area", "activated"],
     )
     users["invited"] = 1
-    for rnd in ("start", "end"):
+    for rnd in ("start", "end", *(answering.FOLLOWUP_ROUNDS if followup_in_use(db) else ())):
         ids = {r[0] for r in db.execute("SELECT user_id FROM participation WHERE round = ?", [rnd])}
         users[rnd] = users["id"].isin(ids).astype(int)
     progress = db.execute(
@@ -71,11 +73,21 @@ def person_steps(db: sqlite_utils.Database) -> pd.DataFrame:
     return users
 
 
+def followup_in_use(db: sqlite_utils.Database) -> bool:
+    """True while the run's follow-up rounds are switched on, or a leader of the run took one:
+    then the funnel has its follow-up stage."""
+    return answering.followup_enabled(db) or db.execute(
+        "SELECT 1 FROM participation WHERE round IN (SELECT value FROM json_each(?)) AND user_id IN "
+        f"(SELECT id FROM users WHERE {programme_runs.IN_RUNNING}) LIMIT 1",
+        [json.dumps(list(answering.FOLLOWUP_ROUNDS))]).fetchone() is not None
+
+
 def state_columns(prog: Programme) -> list[str]:
     """The steps a member's state is made of, in a fixed bit order: the kick-off came later, so
-    it takes the next bit and every earlier state keeps its member id."""
+    it takes the next bit and every earlier state keeps its member id; the follow-up rounds came
+    later still (a leader who takes one is a new member, as with any other step)."""
     kickoff = [a.id for a in prog.activities if a.kind == "kickoff"]
-    return [s.id for s in steps(prog) if s.id not in kickoff] + kickoff
+    return [s.id for s in steps(prog) if s.id not in kickoff] + kickoff + list(answering.FOLLOWUP_ROUNDS)
 
 
 def member_ids(people: pd.DataFrame, prog: Programme) -> np.ndarray:
@@ -112,7 +124,7 @@ def families(people: pd.DataFrame, prog: Programme) -> list[anonymity.Family]:
                             ids[people[s.id].to_numpy(dtype=bool) if s.id in people else nobody])
            for s in shown_steps(prog)]
     passed = stage_passed(people, prog)
-    out += [anonymity.Family(f"stage:{stage.id}", anonymity.COUNT, ids[passed[stage.id]]) for stage in STAGES]
+    out += [anonymity.Family(f"stage:{sid}", anonymity.COUNT, ids[through]) for sid, through in passed.items()]
     return out
 
 
@@ -141,7 +153,7 @@ def stage_passed(people: pd.DataFrame, prog: Programme) -> dict[str, np.ndarray]
     """Per stage, which leaders passed it *and every earlier stage* (a boolean per row)."""
     through = np.ones(len(people), dtype=bool)
     out = {}
-    for stage in STAGES:
+    for stage in stages(followup=answering.FOLLOWUP_ROUNDS[0] in people):
         cols = [c for c in stage_columns(stage, prog) if c in people]
         passed = people[cols].to_numpy(dtype=np.int64).any(axis=1) if cols else np.zeros(len(people), dtype=bool)
         through = through & passed
@@ -167,6 +179,7 @@ class Stage:
     label: str  # message id
     kinds: tuple[str, ...] = ()  # activity kinds of which one attended/done passes the stage
     round: str | None = None  # or: the assessment round taken
+    rounds: tuple[str, ...] = ()  # or: one of these rounds taken (the follow-ups)
 
 
 STAGES = (
@@ -177,10 +190,24 @@ STAGES = (
     Stage("workshops", N_("Attended at least one workshop"), kinds=("workshop",)),
     Stage("end", N_("Took the end assessment"), round="end"),
 )
+# after the programme, while the run's follow-up rounds are in use (followup_in_use)
+FOLLOWUP_STAGE = Stage("followup", N_("Took a follow-up assessment"), rounds=answering.FOLLOWUP_ROUNDS)
+
+
+def stages(followup: bool) -> tuple[Stage, ...]:
+    """The funnel's stages: STAGES, and the follow-up stage while the follow-ups are in use."""
+    return (*STAGES, FOLLOWUP_STAGE) if followup else STAGES
+
+
+def stages_of(funnel: dict) -> tuple[Stage, ...]:
+    """The stages a released funnel holds (the follow-up stage only when it was released with it)."""
+    return stages(FOLLOWUP_STAGE.id in (funnel or {}))
 
 
 def stage_columns(stage: Stage, prog: Programme) -> list[str]:
     """The step columns (person_steps) of which one passes a stage."""
+    if stage.rounds:
+        return list(stage.rounds)
     if stage.round:
         return [stage.round]
     return [a.id for a in prog.activities if a.kind in stage.kinds]
@@ -192,18 +219,24 @@ def funnel(people: pd.DataFrame, prog: Programme) -> dict[str, int]:
     return {sid: int(passed.sum()) for sid, passed in stage_passed(people, prog).items()}
 
 
-def stage_opens(prog: Programme, schedule: dict) -> dict[str, date | None]:
+def stage_opens(prog: Programme, schedule: dict, followup_opens: date | None = None) -> dict[str, date | None]:
     """The day each stage opens: the earliest opening of its activities (`schedule`:
-    programme.schedule); None when the programme has no such activity."""
+    programme.schedule); None when the programme has no such activity. With `followup_opens`
+    (the first follow-up round's day), the follow-up stage too."""
     out: dict[str, date | None] = {}
+    if followup_opens is not None:
+        out[FOLLOWUP_STAGE.id] = followup_opens
     for stage in STAGES:
         ids = [a.id for a in prog.activities
                if (a.kind in stage.kinds) or (stage.round and a.kind == "assessment" and a.round == stage.round)]
         days = [schedule[i].opens for i in ids if i in schedule]
         out[stage.id] = min(days) if days else None
+    if followup_opens is not None:
+        out[FOLLOWUP_STAGE.id] = out.pop(FOLLOWUP_STAGE.id)  # last, as in the funnel
     return out
 
 
-def open_stages(prog: Programme, schedule: dict, today: date) -> dict[str, bool]:
+def open_stages(prog: Programme, schedule: dict, today: date, followup_opens: date | None = None) -> dict[str, bool]:
     """Per stage: has it opened by `today`? (A later stage is shown as not yet open.)"""
-    return {sid: day is not None and day <= today for sid, day in stage_opens(prog, schedule).items()}
+    return {sid: day is not None and day <= today
+            for sid, day in stage_opens(prog, schedule, followup_opens).items()}

@@ -35,6 +35,7 @@ import numpy as np
 import sqlite_utils
 
 from digled.accounts import identities, organisation, programme_runs
+from digled.assessment import answering
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
@@ -335,6 +336,7 @@ class _Universe:
     framework: Framework
     prog: Programme
     values: list[list]  # municipalities, areas, levels
+    rounds: tuple[str, ...]  # the rounds with groups: start, end and the follow-ups in use (`_rounds`)
     ks: dict[str, int]  # the k per round
     k_now: int  # participation's k
     coalition: int
@@ -355,20 +357,41 @@ class _Universe:
     def k_pair(self) -> int:
         return max(self.ks.values())
 
+    @property
+    def followup_pairs(self) -> tuple[str, ...]:
+        """The follow-up pairs of the rounds in use (none while the follow-ups are not)."""
+        return tuple(p for p in assessment_figures.FOLLOWUP_PAIRS if p.split(">")[1] in self.rounds)
+
     def person(self, member: int):
         """Whose attempt a member is (the audit counts a person once)."""
         return self.respondent_of.get(member, member)
 
 
+def _rounds(db: sqlite_utils.Database, df) -> tuple[str, ...]:
+    """The rounds a publication has groups for: start and end, and each follow-up round while the
+    run's follow-up rounds are switched on, or when it has attempts or was released earlier in the
+    run (so a release stays audited after the setting is switched off). A run without follow-ups
+    stores no follow-up group at all."""
+    if answering.followup_enabled(db):
+        return assessment_figures.ROUNDS
+    taken = set(df["round"].unique().tolist()) if len(df) else set()
+    released = {r for r in answering.FOLLOWUP_ROUNDS if db.execute(
+        "SELECT 1 FROM released_sets WHERE kind IN ('assessment', 'followup', 'overlay') AND grp LIKE ? AND "
+        f"publication_id IN (SELECT id FROM publications WHERE cohort_id = {programme_runs.RUNNING_ID}) LIMIT 1",
+        [f'%{r}"%']).fetchone()}  # the group's round ends in the round's name: "followup_3", "end>followup_3"
+    return tuple(r for r in assessment_figures.ROUNDS if r not in answering.FOLLOWUP_ROUNDS or r in taken | released)
+
+
 def _universe(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, settings) -> _Universe:
     df = assessment_figures.frame(db, framework, exclude=identities.uncounted_respondents(db, settings.pseudonym_secret))
+    rounds = _rounds(db, df)
     pairs = assessment_figures.paired(df)
     followups = assessment_figures.followup_pairs(df)
     marks, snapped = assessment_figures.importance_codes(db, framework, df["member"].tolist())
     people = participation.person_steps(db)
     return _Universe(
-        framework=framework, prog=prog, values=[list(org.municipalities), list(org.areas), list(org.levels)],
-        ks={r: organisation.round_k(db, r) for r in assessment_figures.ROUNDS}, k_now=organisation.min_group_size(db),
+        framework=framework, prog=prog, values=[list(org.municipalities), list(org.areas), list(org.levels)], rounds=rounds,
+        ks={r: organisation.round_k(db, r) for r in rounds}, k_now=organisation.min_group_size(db),
         coalition=settings.coalition, df=df, pairs=pairs, arrays=assessment_figures.Arrays.of(df, framework),
         pair_arrays=assessment_figures.Arrays.of(pairs, framework), followups=followups,
         followup_arrays=assessment_figures.Arrays.of(followups, framework), marks=marks, snapped=snapped,
@@ -408,7 +431,7 @@ class FigureKind:
 
 
 def _assessment_groups(u: _Universe) -> list[tuple]:
-    return [(rnd, *grp) for rnd in assessment_figures.ROUNDS for grp in anonymity.lattice(u.values)]
+    return [(rnd, *grp) for rnd in u.rounds for grp in anonymity.lattice(u.values)]
 
 
 def _assessment_members(u: _Universe, grp: tuple) -> _Group:
@@ -419,7 +442,7 @@ def _assessment_members(u: _Universe, grp: tuple) -> _Group:
 
 def _assessment_breakdowns(u: _Universe) -> list[tuple]:
     return [(_key("assessment", (rnd, *p)), [_key("assessment", (rnd, *c)) for c in ch])
-            for rnd in assessment_figures.ROUNDS for p, ch in anonymity.families(u.values)]
+            for rnd in u.rounds for p, ch in anonymity.families(u.values)]
 
 
 def _assessment_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
@@ -438,7 +461,7 @@ def _paired_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
 
 
 def _followup_groups(u: _Universe) -> list[tuple]:
-    return [(pair, *grp) for pair in assessment_figures.FOLLOWUP_PAIRS for grp in anonymity.lattice(u.values)]
+    return [(pair, *grp) for pair in u.followup_pairs for grp in anonymity.lattice(u.values)]
 
 
 def _followup_members(u: _Universe, grp: tuple) -> _Group:
@@ -452,7 +475,7 @@ def _followup_members(u: _Universe, grp: tuple) -> _Group:
 
 def _followup_breakdowns(u: _Universe) -> list[tuple]:
     return [(_key("followup", (pair, *p)), [_key("followup", (pair, *c)) for c in ch])
-            for pair in assessment_figures.FOLLOWUP_PAIRS for p, ch in anonymity.families(u.values)]
+            for pair in u.followup_pairs for p, ch in anonymity.families(u.values)]
 
 
 def _followup_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
@@ -467,7 +490,7 @@ def _followup_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
 
 def _overlay_groups(u: _Universe) -> list[tuple]:
     """The cohort means a leader may draw on her wheel: all, her area, her level, per round."""
-    return [grp for rnd in assessment_figures.ROUNDS
+    return [grp for rnd in u.rounds
             for grp in [(rnd, None, None, None), *((rnd, None, a, None) for a in u.values[1]),
                         *((rnd, None, None, lv) for lv in u.values[2])]]
 
@@ -484,7 +507,7 @@ def _overlay_members(u: _Universe, grp: tuple) -> _Group | None:
 
 def _overlay_breakdowns(u: _Universe) -> list[tuple]:
     out = []
-    for rnd in assessment_figures.ROUNDS:
+    for rnd in u.rounds:
         parent = _key("overlay", (rnd, None, None, None))
         out.append((parent, [_key("overlay", (rnd, None, a, None)) for a in u.values[1]]))
         out.append((parent, [_key("overlay", (rnd, None, None, lv)) for lv in u.values[2]]))

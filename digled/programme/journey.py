@@ -52,6 +52,7 @@ from datetime import date, datetime, time
 
 import sqlite_utils
 
+from digled.assessment import answering
 from digled.content.activities import Activity, Programme
 from digled.content.programme import Dates, programme, schedule
 from digled.platform import dates
@@ -147,6 +148,38 @@ class Step:
 
 
 @dataclass(frozen=True)
+class FollowupDue:
+    """A follow-up round open today that the leader has not taken (answering.FOLLOWUP_ROUNDS):
+    due after the programme, beside its timeline. The home page and the reminder e-mail both
+    read it from the journey (`Journey.followup`), so they always agree."""
+
+    round: str
+    opens: date
+    closes: date  # the last day it is open
+    page: str = "pages/assessment.py"  # the assessment page opens the round that is due
+
+    @property
+    def link(self) -> dict[str, str]:
+        return {}
+
+    def when(self, lang: str, length: str = "medium") -> str:
+        return dates.day_range(self.opens, self.closes, lang, length)
+
+
+def followup_due(window: answering.FollowupWindow | None, taken: Iterable[str]) -> FollowupDue | None:
+    """The follow-up due for a leader who has taken `taken` rounds, while `window` is open (None:
+    none open today, or the follow-up rounds are off)."""
+    if window is None or window.round in set(taken):
+        return None
+    return FollowupDue(window.round, window.opens, window.closes)
+
+
+def open_followup_window(db: sqlite_utils.Database, prog: Programme, today: date) -> answering.FollowupWindow | None:
+    """The follow-up round's window open on `today` (None while none is, or the rounds are off)."""
+    return next((w for w in answering.followup_windows(db, prog) if w.opens <= today <= w.closes), None)
+
+
+@dataclass(frozen=True)
 class Journey:
     """A leader's whole timeline on one day, with progress and the next step."""
 
@@ -155,6 +188,7 @@ class Journey:
     total: int
     next_step: Step | None
     joined: date | None = None
+    followup: FollowupDue | None = None  # an open follow-up round not taken yet: due now
 
     @property
     def percent(self) -> int:
@@ -309,11 +343,12 @@ def journeys(
     dated = schedule(db, prog)
     handbook_day = _handbook_day(prog, dated)
     user_ids = list(user_ids)
-    return {uid: _journey(prog, dated, f, today, handbook_day) for uid, f in _facts(db, user_ids, now).items()}
+    window = open_followup_window(db, prog, today)
+    return {uid: _journey(prog, dated, f, today, handbook_day, window) for uid, f in _facts(db, user_ids, now).items()}
 
 
 def _journey(prog: Programme, dated: Mapping[str, Dates], facts: _Facts, today: date,
-             handbook_day: date | None) -> Journey:
+             handbook_day: date | None, window: answering.FollowupWindow | None = None) -> Journey:
     unlocked = "end" in facts.rounds or (handbook_day is not None and today >= handbook_day)
     steps = [_step(a, dated[a.id], facts, today, unlocked) for a in prog.activities]
     counted = [s for s in steps if s.counted]
@@ -323,6 +358,7 @@ def _journey(prog: Programme, dated: Mapping[str, Dates], facts: _Facts, today: 
         total=len(counted),
         next_step=next_step(steps, today),
         joined=facts.joined,
+        followup=followup_due(window, facts.rounds),
     )
 
 

@@ -137,8 +137,6 @@ class _Due:
         self.round_activity = {a.round: a for a in prog.activities if a.kind == "assessment"}
         self.programme_end = max(d.due for d in programme.schedule(db, prog).values())
         self.bookings = service.bookings_of(db, list(self.users))
-        # the follow-up round open today (answering.FOLLOWUP_ROUNDS; none while the rounds are off)
-        self.followup = next((w for w in answering.followup_windows(db, prog) if w.opens <= today <= w.closes), None)
         self.out: list[Reminder] = []
 
     def add(self, user: auth.User, kind: str, activity_id: str, link: str, suffix: str = "", **params: str) -> None:
@@ -187,8 +185,8 @@ class _Due:
                 self._slot_soon(user, a.id, step)
                 continue
             self.add(user, kind, a.id, link_for(kind, a.id), **self._params(step, user))
-        if self.followup is not None:
-            self._followup(user, draft)
+        if path.followup is not None:  # what the home page shows as due (journey.followup_due)
+            self._followup(user, draft, path.followup)
         if draft is not None and draft.started and (
                 date.fromisoformat(draft.started) + timedelta(days=DRAFT_GRACE_DAYS) <= self.today):
             a = self.round_activity.get(draft.round)
@@ -197,12 +195,12 @@ class _Due:
             name = title(a, lang) if a else self.tx.common.get(draft.round, self.tx.common["extra_assessment"])[lang]
             self.add(user, "draft", activity, link_for("draft"), _week(self.today), activity=name)
 
-    def _followup(self, user: auth.User, draft) -> None:
-        """A follow-up round is open and the leader has not taken it: one invitation to retake the
-        assessment and look at the plan again ("Hvad fik du gjort?"), linking to the assessment."""
-        w = self.followup
-        if w.round in answering.taken_rounds(self.db, user.id) or (draft is not None and draft.round == w.round):
-            return  # taken, or started (the draft reminder says so)
+    def _followup(self, user: auth.User, draft, w: journey.FollowupDue) -> None:
+        """A follow-up round is open and the leader has not taken it (the journey's follow-up due):
+        one invitation to retake the assessment and look at the plan again ("Hvad fik du gjort?"),
+        linking to the assessment."""
+        if draft is not None and draft.round == w.round:
+            return  # started (the draft reminder says so)
         lang = normalise(user.language)
         self.add(user, "followup", w.round, link_for("followup"), activity=self.tx.common[w.round][lang],
                  opens=dates.day(w.opens, lang), due=dates.day(w.closes, lang))

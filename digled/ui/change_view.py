@@ -189,11 +189,20 @@ def show_held(db, audience: audiences.Audience, pub: publications.Publication, k
 def export_rows(db, audience: audiences.Audience, pub: publications.Publication, key: tuple, fw) -> list[dict]:
     """What the view shows as export rows (cohort.EXPORT_COLUMNS, round "start-end"): n, the
     mean change of the total and per competence, and the 95 % interval bounds where shown; a
-    hidden group is one row with blank n and value."""
-    k = publications.k_of(pub.summary, "paired")
-    shown = audiences.shown(db, audience, pub.id, "paired", key)
+    hidden group is one row with blank n and value. With each follow-up change the publication
+    holds for the group ("did the change hold", round e.g. "end-followup_3") after it."""
+    out = _change_rows(audiences.shown(db, audience, pub.id, "paired", key), publications.k_of(pub.summary, "paired"),
+                       pub, "start-end", key, fw)
+    for pair in assessment_figures.FOLLOWUP_PAIRS:
+        held = audiences.shown(db, audience, pub.id, "followup", (pair, *key))
+        if held is not None:  # a publication of a run without follow-ups holds no such group
+            out += _change_rows(held, publications.k_of(pub.summary, "followup"), pub, pair.replace(">", "-"), key, fw)
+    return out
+
+
+def _change_rows(shown, k: int, pub: publications.Publication, round_: str, key: tuple, fw) -> list[dict]:
     mun, area, level = key
-    base = {"publication": pub.id, "round": "start-end", "municipality": mun or "", "area": area or "",
+    base = {"publication": pub.id, "round": round_, "municipality": mun or "", "area": area or "",
             "level": level or "", "status": shown.status if shown else "hidden"}
     if shown is None or shown.status == "hidden" or not shown.figures:
         return [{**base, "n": "", "figure": "hidden", "value": ""}]

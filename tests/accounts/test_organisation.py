@@ -5,6 +5,7 @@ import json
 import pytest
 
 from digled.accounts import auth, organisation
+from digled.assessment import answering
 from digled.content import loader
 from digled.platform import audit
 from digled.platform.db import get_setting, set_setting
@@ -100,3 +101,15 @@ def test_min_group_size_outside_3_to_100_is_refused(database, k):
 def test_min_group_size_is_never_below_3_whatever_is_stored(database, stored, k):
     set_setting(database, "min_group_size", stored)
     assert organisation.min_group_size(database) == k
+
+
+def test_every_round_of_a_run_has_its_k_frozen_once_answered(database):
+    """The follow-up rounds too (issue 23): changing k later never changes a round with answers."""
+    assert organisation.ASSESSMENT_ROUNDS == answering.RUN_ROUNDS
+    database.conn.execute("INSERT INTO assessments (respondent, round, status, started_at) "
+                          "VALUES ('r', 'followup_6', 'submitted', '2026-01-01')")
+    database.conn.commit()
+    assert organisation.frozen_round_k(database) == {"followup_6": 5}
+    organisation.set_min_group_size(database, 7, "admin")
+    assert organisation.round_k(database, "followup_6") == 5
+    assert organisation.round_k(database, "followup_3") == 7

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from digled.accounts import auth
+from digled.assessment import answering
 from digled.content import programme
 from digled.insight import anonymity, participation
 from digled.platform.db import write
@@ -61,7 +62,8 @@ def test_the_funnel_is_released_with_the_counts_and_the_state_keeps_its_bits():
     # the kick-off keeps the member id earlier publications knew)
     assert participation.state_columns(prog) == [
         "invited", "activated", "start", "film1", "kl1", "kl2", "film2", "kl3", "meeting1", "film3", "kl4", "workshop1",
-        "film4", "kl5", "meeting2", "service_check", "workshop2", "end", "handbook", "kickoff"]
+        "film4", "kl5", "meeting2", "service_check", "workshop2", "end", "handbook", "kickoff",
+        "followup_3", "followup_6"]  # the follow-up rounds came later still (issue 23)
     ids = participation.member_ids(people, prog)
     assert participation.person_of(ids[0]) == 1 and participation.person_of(ids[1]) == 2
     # leader 2: invited (bit 0), activated (1), start (2), kl1 (4)
@@ -201,3 +203,35 @@ def test_a_stage_without_an_activity_never_opens():
     assert participation.open_stages(no_meetings, sched, date(2030, 1, 1))["meetings"] is False
     assert participation.open_stages(no_meetings, sched, date(2026, 1, 4)) == {s.id: False for s in participation.STAGES}
     assert participation.stage_opens(no_meetings, sched)["films"] == date(2026, 1, 5)
+
+
+def test_the_funnel_has_a_follow_up_stage_while_the_follow_ups_are_in_use(database):
+    """Issue 23: off and untaken, no follow-up stage at all (the funnel as before); on, a stage
+    after the end assessment that never widens, gated like the others (its own family), and a
+    leader who takes a follow-up is a new member (the counts move only with members)."""
+    prog = programme.programme()
+    assert not participation.followup_in_use(database)
+    people = participation.person_steps(database)
+    assert "followup_3" not in people
+    assert [s.id for s in participation.stages(False)] == [s.id for s in participation.STAGES]
+    answering.set_followup_enabled(database, True, "admin")
+    assert participation.followup_in_use(database)
+    assert [s.id for s in participation.stages(True)][-2:] == ["end", "followup"]
+    people = pd.DataFrame({"id": [1, 2, 3], "municipality": ["a"] * 3, "area": ["x"] * 3,
+                           "start": [1, 1, 1], "end": [1, 1, 0], "followup_3": [1, 0, 1], "followup_6": [0, 0, 0]})
+    for a in prog.activities:
+        people[a.id] = 1
+    for step in ("invited", "activated"):
+        people[step] = 1
+    out = participation.counts(people, np.ones(3, dtype=bool), prog)
+    assert out["funnel"]["end"] == 2 and out["funnel"]["followup"] == 1  # leader 3 skipped the end: not through
+    people["member"] = participation.member_ids(people, prog)
+    fams = {f.id: f for f in participation.families(people, prog)}
+    assert sorted(fams["stage:followup"].members) == [int(people["member"][0])]
+    before = participation.member_ids(people.assign(followup_3=0), prog)
+    assert int(before[0]) != int(people["member"][0]) and int(before[1]) == int(people["member"][1])
+    opens = participation.stage_opens(prog, programme.schedule(database, prog))
+    assert "followup" not in opens
+    with_followup = participation.open_stages(prog, programme.schedule(database, prog), date(2029, 12, 31),
+                                              date(2030, 1, 1))
+    assert list(with_followup)[-1] == "followup" and with_followup["followup"] is False

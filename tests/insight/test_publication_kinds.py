@@ -6,7 +6,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from digled.insight import publications
+from digled.accounts import organisation
+from digled.assessment import answering
+from digled.content import programme
+from digled.insight import anonymity, publications
+from digled.platform.db import set_setting
 
 ROOT = Path(__file__).resolve().parents[2]
 READERS = {"shown": 2, "shown_all": 2, "k_of": 1, "least_k": 1}  # publications.<reader>(..., kind, ...)
@@ -57,3 +61,54 @@ def test_the_kinds_of_one_audit_stand_together_and_share_what_a_member_is():
     for audit in set(audits):
         rows = [fk for fk in publications.FIGURE_KINDS if fk.audit == audit]
         assert len({(fk.member, fk.held_from, fk.reader) for fk in rows}) == 1, audit
+
+
+# --- the follow-up rounds cost nothing while they are not in use (issue 23) ---------------------
+
+
+def _plan(db, framework, settings, trigger="first"):
+    return publications.make(db, framework, organisation.current(db), programme.programme(db), trigger,
+                             settings=settings)
+
+
+def _followup_keys(plan) -> set:
+    return {(s.kind, s.key) for s in plan.shown
+            if s.kind == "followup" or any(str(v).endswith(answering.FOLLOWUP_ROUNDS) for v in s.key)}
+
+
+def test_a_run_without_follow_ups_publishes_exactly_the_groups_it_did_before(demo_db, framework, settings):
+    set_setting(demo_db, answering.FOLLOWUP_SETTING, "off")
+    demo_db.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
+    demo_db.conn.commit()
+    plan = _plan(demo_db, framework, settings)
+    org = organisation.current(demo_db)
+    lattice = len(anonymity.lattice([list(org.municipalities), list(org.areas), list(org.levels)]))
+    places = len(anonymity.lattice([list(org.municipalities), list(org.areas)]))
+    overlay = sum(s.kind == "overlay" for s in plan.shown)
+    by_kind = {k: sum(s.kind == k for s in plan.shown) for k in ("assessment", "paired", "followup", "participation")}
+    # start and end per group, start->end per group, participation per place: no follow-up group at all
+    assert by_kind == {"assessment": 2 * lattice, "paired": lattice, "followup": 0, "participation": places}
+    assert len(plan.shown) == 3 * lattice + places + overlay == 356  # the demo's before the follow-up rounds
+    assert _followup_keys(plan) == set()
+    assert set(plan.summary["k"]) == {"start", "end", "participation", "coalition"}
+    assert demo_db.execute("SELECT COUNT(*) FROM released_groups WHERE kind = 'followup' OR grp LIKE '%followup%'"
+                           ).fetchone()[0] == 0
+
+
+def test_follow_up_groups_while_switched_on_or_taken_or_released_earlier(demo_db, framework, settings):
+    """The demo has the setting on and a follow-up 3 months after: every follow-up round's groups.
+    Switched off, the round with attempts keeps its groups (its releases stay audited); with its
+    attempts gone too, the round released earlier in the run still has its groups."""
+    on = _followup_keys(_plan(demo_db, framework, settings))
+    assert {k[1][0] for k in on} == {*answering.FOLLOWUP_ROUNDS, "end>followup_3", "start>followup_3",
+                                     "end>followup_6", "start>followup_6"}
+    assert any(k[0] == "followup" for k in on)
+    set_setting(demo_db, answering.FOLLOWUP_SETTING, "off")
+    demo_db.conn.commit()
+    off = _followup_keys(_plan(demo_db, framework, settings, "admin"))
+    assert {k[1][0] for k in off} == {"followup_3", "end>followup_3", "start>followup_3"}
+    demo_db.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
+    demo_db.conn.commit()
+    gone = publications.plan(demo_db, framework, organisation.current(demo_db), programme.programme(demo_db),
+                             "admin", settings=settings)
+    assert {k[1][0] for k in _followup_keys(gone)} == {"followup_3", "end>followup_3", "start>followup_3"}

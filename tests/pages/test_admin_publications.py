@@ -119,3 +119,20 @@ def test_leaders_and_management_cannot_open_the_publications_page(demo_db):
         assert not [b for b in at.button if b.key == "publish_now"]
     assert publications.listing(demo_db) == []
     assert "Publish now" not in page_text(at)
+
+
+def test_settings_freeze_the_follow_up_rounds_k_too(demo_db):
+    """The demo's follow-up 3 months after has answers: its k is listed and kept (da, en)."""
+    before = organisation.round_k(demo_db, "followup_3")
+    at = _open(SETTINGS)
+    assert (f"The follow-up 3 months after: at least {before} leaders per group, fixed because the round has answers. "
+            "Changing the limit for a round with answers would let the figures before and after the change be "
+            "subtracted.") in [c.value for c in at.caption]
+    assert not any(c.value.startswith("The follow-up 6 months after:") for c in at.caption)  # no answers
+    at.number_input(key="min_group_size").set_value(9)
+    at.button(key="save_min_group_size").click().run()
+    assert not at.exception, at.exception
+    assert organisation.round_k(demo_db, "followup_3") == before
+    assert organisation.round_k(demo_db, "followup_6") == 9
+    da = _open(SETTINGS, lang="da")
+    assert any(c.value.startswith(f"Opfølgningen 3 måneder efter: k = {before} ligger fast") for c in da.caption)

@@ -13,6 +13,7 @@ from digled.assessment import answering, plan
 from digled.content import programme
 from digled.platform import pseudonyms
 from digled.platform.db import set_setting, write
+from digled.programme import journey, reminder_due
 from tests.apptest import app_as, page_text, publish_first_figures
 from tests.conftest import SECRET
 
@@ -96,3 +97,35 @@ def test_an_administrator_switches_the_follow_up_rounds(demo_db):
     assert not at.exception, at.exception
     assert not answering.followup_enabled(demo_db)
     assert "Gemt: opfølgningsrunderne er slået fra." in page_text(at)
+
+
+HOME = {"da": ("Opfølgende kompetenceafklaring, 3 måneder efter forløbet", "hvad fik du gjort?"),
+        "en": ("Follow-up assessment, 3 months after the programme", "what did you get done?")}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_home_page_shows_the_open_follow_up_as_due_as_the_reminder_does(demo_db, settings, lang):
+    """One door for what is due: the journey's follow-up is the home page's next step and the
+    reminder e-mail's follow-up invitation, both leading to the assessment."""
+    _programme_ended_100_days_ago(demo_db)
+    user, _, _ = _leader_with_a_plan_and_no_follow_up(demo_db)
+    prog = programme.programme(demo_db)
+    due = journey.journey(demo_db, user.id, prog).followup
+    assert due is not None and due.round == "followup_3" and due.page == "pages/assessment.py"
+    reminders = [r for r in reminder_due.due(demo_db, settings, date.today()) if r.kind == "followup"]
+    assert user.id in {r.user.id for r in reminders}
+    mailed = next(r for r in reminders if r.user.id == user.id)
+    assert mailed.activity == due.round and "assessment" in mailed.link
+    at = app_as(user.username, lang=lang).run()
+    assert not at.exception, at.exception
+    title, question = HOME[lang]
+    card = page_text(at)
+    assert title in card and question in card and due.when(lang) in card
+    at.button(key="next_step").click().run()
+    assert not at.exception, at.exception
+    assert TEXTS[lang][0] in page_text(at)  # the assessment page: the follow-up round
+    # taken: no longer due, neither on the home page nor by e-mail
+    answering.record_participation(demo_db, user.id, "followup_3")
+    assert journey.journey(demo_db, user.id, prog).followup is None
+    assert user.id not in {r.user.id for r in reminder_due.due(demo_db, settings, date.today()) if r.kind == "followup"}
+    assert title not in page_text(app_as(user.username, lang=lang).run())

@@ -396,13 +396,15 @@ def test_the_participation_page_draws_a_funnel_that_never_widens(demo_db, lang):
     charts = at.get("plotly_chart")
     assert len(charts) == 1
     bar = _json.loads(charts[0].proto.spec)["data"][0]
-    assert bar["orientation"] == "h" and len(bar["x"]) == len(participation.STAGES)
+    assert bar["orientation"] == "h" and len(bar["x"]) == len(participation.stages(True))  # the demo's follow-ups on
     assert bar["x"] == sorted(bar["x"], reverse=True) and bar["x"][0] > 0
     pub = publications.latest(demo_db)
     released = _json.loads(publications.shown(demo_db, pub.id, "participation", (None, None)).figures)["funnel"]
-    assert bar["x"] == [released[s.id] for s in participation.STAGES]
+    assert bar["x"] == [released[s.id] for s in participation.stages(True)]
     labels = {"en": "Attended at least one leader meeting", "da": "Deltog i mindst ét ledermøde"}[lang]
     assert labels in [y.replace("<br>", " ") for y in bar["y"]]
+    follow = {"en": "Took a follow-up assessment", "da": "Tog en opfølgende kompetenceafklaring"}[lang]
+    assert [y.replace("<br>", " ") for y in bar["y"]][-1] == follow and released["followup"] == bar["x"][-1]
     # the demo is mid-programme: the end assessment has not opened, so its bar is grey and says so
     not_open = {"en": "not yet open", "da": "ikke åbnet endnu"}[lang]
     assert bar["marker"]["color"][-1] == "#8a8f96" and bar["marker"]["color"][0] == "#1c5a9e"

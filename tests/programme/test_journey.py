@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from digled.accounts import auth
+from digled.assessment import answering
 from digled.content import programme
 from digled.platform import audit, dates
 from digled.programme import attendance, journey, service
@@ -302,3 +303,12 @@ def test_journeys_of_many_leaders_are_each_leaders_journey(demo_db):
         assert list(many) == leaders
         assert all(many[uid] == journey.journey(demo_db, uid, prog, today) for uid in leaders)
     assert journey.journeys(demo_db, [], prog) == {}
+
+
+def test_a_follow_up_is_due_while_its_window_is_open_and_it_is_not_taken():
+    w = answering.FollowupWindow("followup_3", date(2027, 3, 1), date(2027, 5, 31))
+    due = journey.followup_due(w, {"start", "end"})
+    assert (due.round, due.opens, due.closes, due.page) == ("followup_3", w.opens, w.closes, "pages/assessment.py")
+    assert due.when("da") == dates.day_range(w.opens, w.closes, "da", "medium") == "1. mar. 2027 – 31. maj 2027"
+    assert journey.followup_due(w, {"start", "followup_3"}) is None
+    assert journey.followup_due(None, set()) is None  # none open, or the rounds are off

@@ -12,8 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from digled.accounts import organisation
+from digled.assessment import answering
 from digled.content import loader, programme
 from digled.insight import assessment_figures, audiences, publications
+from digled.platform.db import set_setting
 from digled.ui import change_view
 from tests.apptest import page_text
 
@@ -234,7 +236,7 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
     k = publications.k_of(pub.summary, "paired")
     shown = publications.shown(demo_db, pub.id, "paired", (None, None, None))
     ch, intervals, total_ci, _ = change_view.parse(shown.figures, k)
-    rows = change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework)
+    rows = [r for r in change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework) if r["round"] == "start-end"]
     assert {r["n"] for r in rows} == {ch.n} and set(rows[0]) == set(assessment_figures.EXPORT_COLUMNS)
     by_figure = {r["figure"]: r["value"] for r in rows}
     first = framework.competences[0].id
@@ -243,9 +245,35 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
     assert by_figure["change total"] == ch.total
     assert by_figure["change total 95% low"] == total_ci[0]
     hidden = next(s for s in publications.shown_all(demo_db, pub.id, "paired") if s.status == "hidden")
-    assert change_view.export_rows(demo_db, audiences.EVERYONE, pub, hidden.key, framework) == [
+    assert [r for r in change_view.export_rows(demo_db, audiences.EVERYONE, pub, hidden.key, framework) if r["round"] == "start-end"] == [
         {"publication": pub.id, "round": "start-end", "municipality": hidden.key[0] or "", "area": hidden.key[1] or "",
          "level": hidden.key[2] or "", "status": "hidden", "n": "", "figure": "hidden", "value": ""}]
     small = next(s for s in publications.shown_all(demo_db, pub.id, "paired")
                  if s.status != "hidden" and s.n is not None and s.n < 2 * k)
     assert not any("95%" in r["figure"] for r in change_view.export_rows(demo_db, audiences.EVERYONE, pub, small.key, framework))
+
+
+def test_the_export_rows_hold_the_follow_up_change_the_view_shows(demo_db, framework):
+    """Issue 23: after start->end, each follow-up change of the group as the publication holds it
+    (the demo's follow-up 3 months after); none in a run without follow-ups."""
+    pub = _publish(demo_db)
+    rows = change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework)
+    assert [r["round"] for r in rows][0] == "start-end"
+    k = publications.k_of(pub.summary, "followup")
+    for pair in assessment_figures.FOLLOWUP_PAIRS:
+        held = publications.shown(demo_db, pub.id, "followup", (pair, None, None, None))
+        mine = {r["figure"]: r for r in rows if r["round"] == pair.replace(">", "-")}
+        if held.status == "hidden":
+            assert list(mine) == ["hidden"] and mine["hidden"]["n"] == ""
+        else:
+            ch = change_view.parse(held.figures, k)[0]
+            assert mine["change total"]["value"] == ch.total and mine["change total"]["n"] == ch.n == held.n
+    assert any(r["round"] == "end-followup_3" and r["figure"] == "change total" for r in rows)  # one is shown
+
+
+def test_a_run_without_follow_ups_exports_only_start_end(demo_db, framework):
+    set_setting(demo_db, answering.FOLLOWUP_SETTING, "off")
+    demo_db.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
+    demo_db.conn.commit()
+    pub = _publish(demo_db)
+    assert {r["round"] for r in change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework)} == {"start-end"}
