@@ -13,18 +13,43 @@ from digled.insight import anonymity, publications
 from digled.platform.db import set_setting
 
 ROOT = Path(__file__).resolve().parents[2]
-READERS = {"shown": 2, "shown_all": 2, "k_of": 1, "least_k": 1}  # publications.<reader>(..., kind, ...)
+# where a reader takes the kind: publications.<reader>(..., kind, ...), and the same through the
+# audiences door (audiences.shown(db, audience, publication_id, kind, key))
+READERS = {("publications", "shown"): 2, ("publications", "shown_all"): 2, ("publications", "k_of"): 1,
+           ("publications", "least_k"): 1, ("audiences", "shown"): 3, ("audiences", "shown_all"): 3}
+PASS_THROUGH = {"audiences.py", "evaluation_report.py"}  # a door that passes on its caller's `kind`
+
+
+def _kind_of(arg: ast.expr, path: Path, line: int, constants: dict) -> str | None:
+    if isinstance(arg, ast.Constant):
+        return arg.value
+    if isinstance(arg, ast.Name) and arg.id in constants:
+        return constants[arg.id]
+    assert isinstance(arg, ast.Name) and arg.id == "kind" and path.name in PASS_THROUGH, \
+        f"{path}:{line}: a kind read must be a literal"
+    return None
 
 
 def _kinds_read(path: Path) -> set[str]:
-    """The literal kinds a file passes to publications.shown / shown_all / k_of / least_k."""
+    """The kinds a file passes to publications' or audiences' readers (literals, or module
+    constants such as evaluation_report.EFFECT_KIND); the evaluation report's own readers
+    (c.group / c.all) count too, and its list of kinds whose hidden groups it counts."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                 for t in n.targets if isinstance(t, ast.Name)}
     kinds = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in READERS
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "publications"):
-            arg = node.args[READERS[node.func.attr]]
-            assert isinstance(arg, ast.Constant), f"{path}:{node.lineno}: a kind read must be a literal"
-            kinds.add(arg.value)
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)):
+            continue
+        where = READERS.get((node.func.value.id, node.func.attr))
+        if where is None and path.name == "evaluation_report.py" and node.func.attr in ("group", "all") \
+                and node.func.value.id in ("c", "self"):
+            where = 0
+        if where is not None and len(node.args) > where:
+            kind = _kind_of(node.args[where], path, node.lineno, constants)
+            if kind is not None:
+                kinds.add(kind)
     return kinds
 
 
