@@ -67,6 +67,7 @@ REASONS = {
     "breakdown": N_("shown together with the other groups it would isolate fewer than {k}"),
     "audit": N_("combined with earlier publications it would isolate fewer than {k}"),
     "values": N_("too few answers with a value"),
+    "rest": N_("fewer than {k} leaders are outside the group, so its size would tell who took part"),
 }
 
 
@@ -128,13 +129,17 @@ class Row:
 @dataclass(frozen=True)
 class Candidate:
     """A group as it stands now: its key, kind (pairwise rule compares within a kind), row,
-    minimum group size, and rank (lower is decided first: coarse and large groups first)."""
+    minimum group size, and rank (lower is decided first: coarse and large groups first).
+    `rest`: for a group chosen by what its members did (effect.py), how many members of its
+    whole are outside it; under k (none included) the group's size would tell that everyone,
+    or all but fewer than k, did it, so it is hidden (reason "rest")."""
 
     key: Hashable
     kind: str
     row: Row
     k: int
     rank: tuple = ()
+    rest: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,9 @@ def decide(
             continue
         if len(support) < c.k:
             out.decisions[c.key] = _fallback(c.key, prev, "small")
+            continue
+        if c.rest is not None and c.rest < c.k:
+            out.decisions[c.key] = _fallback(c.key, prev, "rest")
             continue
         s = bits.of(support)
 
@@ -275,11 +283,17 @@ def _audit(out: Outcome, by_key, previous, history, person) -> None:
             for c, coef in exposure.items():
                 targets[c, j] = coef
         weights = np.linalg.pinv(matrix.T) @ targets  # rows x exposures: the combinations
+        # a row shown by several groups (the effect view's whole cohort is the start->end
+        # total's row) goes only with all of them: it ranks as its coarsest group
+        row_rank: dict[Row, tuple] = {}
+        for d in new:
+            rank = by_key[d.key].rank
+            row_rank[d.row] = min(row_rank.get(d.row, rank), rank)
         victims = {}
         for j in range(len(exposures)):
             involved = {kept_rows[i] for i in np.nonzero(np.abs(weights[:, j]) > TOLERANCE)[0]}
-            victim = max([d for d in new if d.row in involved] or new, key=lambda d: by_key[d.key].rank)
-            victims[victim.key] = victim
+            row = max({d.row for d in new if d.row in involved} or {d.row for d in new}, key=row_rank.get)
+            victims.update({d.key: d for d in new if d.row == row})
         for victim in victims.values():
             _withdraw(out, by_key[victim.key], previous, "audit")
 

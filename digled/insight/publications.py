@@ -38,7 +38,7 @@ from digled.accounts import identities, organisation, programme_runs
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
-from digled.insight import anonymity, assessment_figures, participation
+from digled.insight import anonymity, assessment_figures, effect, participation
 from digled.insight.anonymity import Candidate, Previous, Row
 from digled.platform import audit, config
 from digled.platform.db import get_setting, set_setting, write
@@ -49,7 +49,7 @@ DEFAULT_PERIOD_DAYS = 7
 MIN_PERIOD_DAYS = 1
 MAX_PERIOD_DAYS = 90
 ADMIN_INTERVAL = timedelta(days=1)
-KINDS = ("assessment", "paired", "participation", "overlay")  # overlay: what leaders may draw on their wheel
+KINDS = ("assessment", "paired", "effect", "participation", "overlay")  # overlay: what leaders may draw on their wheel
 TRIGGERS = {
     "first": N_("first publication"),
     "window_closed": N_("a round's answer window closed"),
@@ -346,6 +346,7 @@ class _Universe:
     snapped: np.ndarray
     respondent_of: dict[int, str]
     people: object  # participation.person_steps with each leader-in-a-state's member id
+    places: object  # effect.placed: each pair's group by what its leader took part in
     decisions: dict[tuple, anonymity.Decision] = field(default_factory=dict)
     ranks: dict[tuple, tuple] = field(default_factory=dict)
 
@@ -370,6 +371,7 @@ def _universe(db: sqlite_utils.Database, framework: Framework, org, prog: Progra
         pair_arrays=assessment_figures.Arrays.of(pairs, framework), marks=marks, snapped=snapped,
         respondent_of=dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall()),
         people=people.assign(member=participation.member_ids(people, prog)),
+        places=effect.placed(pairs, effect.parts(db, prog, settings.pseudonym_secret), prog),
     )
 
 
@@ -381,6 +383,7 @@ class _Group:
     k: int
     rank: tuple
     mask: np.ndarray | None = None
+    rest: int | None = None  # members of the group's whole outside it (anonymity.Candidate.rest)
 
 
 @dataclass(frozen=True)
@@ -431,6 +434,24 @@ def _paired_members(u: _Universe, grp: tuple) -> _Group:
 
 def _paired_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
     return assessment_figures.change(u.df, u.pairs, g.mask, u.framework, k, released).to_json()
+
+
+def _effect_members(u: _Universe, grp: tuple) -> _Group:
+    """The pairs (end attempts +, start attempts -) of leaders in one effect group; decided after
+    every other group of the audit (an effect group gives way first)."""
+    mask = effect.in_group(u.places, grp)
+    row = Row(frozenset(u.pairs["member"].to_numpy()[mask].tolist()),
+              frozenset(u.pairs["start_member"].to_numpy()[mask].tolist()))
+    rest = None if tuple(grp) == effect.ALL else len(mask) - int(mask.sum())
+    return _Group(row, u.k_pair, (9, tuple(grp) != effect.ALL, -len(row.plus), json.dumps(list(grp))), mask, rest)
+
+
+def _effect_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    return json.dumps(effect.figures(u.df, u.pairs, g.mask, u.framework, k, _group_key(u, g), released))
+
+
+def _group_key(u: _Universe, g: _Group) -> tuple:
+    return tuple(json.loads(g.rank[-1]))
 
 
 def _overlay_groups(u: _Universe) -> list[tuple]:
@@ -503,6 +524,13 @@ FIGURE_KINDS: tuple[FigureKind, ...] = (
         breakdowns=_breakdowns_of("paired", lambda u: u.values),
         families=lambda u: assessment_figures.paired_families(u.df, u.pairs, u.framework),
         gate_k=lambda u: u.k_pair, figures=_paired_figures),
+    # the start->end change of leaders grouped by what they took part in (effect.py)
+    FigureKind(
+        kind="effect", audit="assessment", reader="management", member="attempt", held_from="latest",
+        groups=lambda u: effect.groups(), members=_effect_members,
+        breakdowns=lambda u: [(_key("effect", p), [_key("effect", c) for c in ch]) for p, ch in effect.breakdowns()],
+        families=lambda u: effect.families(u.df, u.pairs, u.framework),
+        gate_k=lambda u: u.k_pair, figures=_effect_figures),
     # the leaders' own view: management's shown groups a leader may draw on her wheel, at k + c
     FigureKind(
         kind="overlay", audit="overlay", reader="leaders", member="attempt", held_from="own",
@@ -542,7 +570,7 @@ def _decide(out: Plan, u: _Universe, kinds: list[FigureKind], db: sqlite_utils.D
             if g is not None:
                 key = _key(fk.kind, grp)
                 found[key] = g
-                cands.append(Candidate(key, fk.kind, g.row, g.k, g.rank))
+                cands.append(Candidate(key, fk.kind, g.row, g.k, g.rank, g.rest))
     if kinds[0].held_from == "own":
         latest_releases = _latest_releases_of_kind(db, stored, kinds[0].kind)
     previous, prev_figures, origin = latest_releases
@@ -804,14 +832,14 @@ def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
 
 def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
     """The k a publication used for a group: its round's for an assessment group, the larger
-    of start's and end's for a start->end change, that plus the coalition c for the leaders'
+    of start's and end's for a start->end change (paired, effect), that plus the coalition c for the leaders'
     own view (overlay), participation's for counts of leaders."""
     ks, default = summary.get("k", {}), anonymity.DEFAULT_K
     if kind == "assessment":
         return ks.get(key[0], default)
     if kind == "overlay":  # what leaders see: at k + c (the coalition)
         return max(ks.get("start", default), ks.get("end", default)) + ks.get("coalition", 1)
-    if kind == "paired":
+    if kind in ("paired", "effect"):
         return max(ks.get("start", default), ks.get("end", default))
     return ks.get("participation", default)
 
