@@ -21,7 +21,7 @@ from tests.apptest import Downloads, app_as, page_text, publish_first_figures
 
 COMPETENCES = "pages/management_competences.py"
 PARTICIPATION = "pages/management_participation.py"
-VIEWS = ("wheel", "dims", "bands", "purposes", "change", "breakdown")
+VIEWS = ("wheel", "dims", "bands", "purposes", "change", "breakdown", "effect")
 
 # --- helpers ---------------------------------------------------------------------------------
 
