@@ -90,8 +90,12 @@ def show(db, pub: publications.Publication, fw, t, lang: str) -> None:
     st.subheader(t("Change by the number of parts completed"))
     st.caption(t("The four parts: all four films, both leader meetings, both workshops and the service check."))
     dose = [r for r in data if r["dimension"] == "dose"]
-    fig = dose_chart(dose, labels, t, lang)
-    widgets.chart_with_table(fig, frame(dose), t("The parts completed as a table"), key="effect_dose")
+    if any(r["mean"] is not None for r in dose):
+        fig = dose_chart(dose, labels, t, lang)
+        widgets.chart_with_table(fig, frame(dose), t("The parts completed as a table"), key="effect_dose")
+    else:
+        st.info(t("No number of parts completed can be shown yet: each is held back by the anonymity rules (see the table)."))
+        widgets.table(frame(dose))
     if any(r["status"] == "held" and r["reason"] for r in data):
         st.caption(t("Some groups show figures from an earlier publication: newer changes are held back."))
     st.caption(t("A hidden group is held back by the anonymity rules: it, or the leaders outside it, are fewer than {k}, or together with other published figures it would tell about individual leaders.").format(k=k))

@@ -38,7 +38,8 @@ def test_the_effect_view_shows_each_group_with_n_interval_and_what_it_is(demo_db
     text = page_text(at)
     association, whole, workshops, dose, rest, _ = WORDS[lang]
     assert association in text and workshops in text and dose in text
-    assert len(at.get("plotly_chart")) == 1  # the dose view
+    dose_shown = any(r["mean"] is not None for r in data if r["dimension"] == "dose")
+    assert len(at.get("plotly_chart")) == int(dose_shown)  # the dose view: a chart where a group is shown
     cells = "\n".join(df.value.to_csv() for df in at.dataframe)
     assert whole not in cells  # the whole cohort is the metric above, not a table row
     assert str(data[0]["n"]) in text  # the whole cohort's n as a metric
@@ -51,3 +52,15 @@ def test_the_effect_view_shows_each_group_with_n_interval_and_what_it_is(demo_db
     rows = effect_view.export_rows(demo_db, pub, loader.framework())
     assert len(export.strip().splitlines()) == len(rows) + 1
     assert "effect workshops=one: change total" in export or "effect workshops=none: change total" in export
+
+
+def test_the_dose_chart_draws_each_shown_group_with_its_interval():
+    rows = [{"key": ("dose", d), "mean": m, "interval": ci, "n": n}
+            for d, m, ci, n in ((0, 4.3, [1.0, 7.5], 12), (1, None, None, None), (2, 9.0, None, 6))]
+    labels = {r["key"]: f"{r['key'][1]} of 4" for r in rows}
+    fig = effect_view.dose_chart(rows, labels, lambda s: s, "da")
+    trace = fig.data[0]
+    assert list(trace.x) == ["0 of 4", "2 of 4"] and list(trace.y) == [4.3, 9.0]  # a hidden group is no point
+    assert list(trace.error_y.array) == [pytest.approx(3.2), 0] and list(trace.error_y.arrayminus) == [pytest.approx(3.3), 0]
+    assert [c[0] for c in trace.customdata] == ["+4,3", "+9,0"]  # Danish decimals in the hover
+    assert list(fig.layout.xaxis.categoryarray) == ["0 of 4", "1 of 4", "2 of 4"]  # the order 0..4 kept
