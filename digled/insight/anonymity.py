@@ -30,6 +30,9 @@ makes a new member). Members carry the *person* they belong to; sizes count pers
    person's start->end change is a difference) in the row space. The test is a projection onto the
    row space (SVD): a class's indicator lies in it when its leverage is 1; a tolerance of
    1e-6 errs on the side of withholding.
+   (d) *Rest*: a group chosen by what its members did (effect.py: the parts of the programme
+   taken) is released only with at least k members of its whole outside it: its size would
+   otherwise tell that everyone, or all but fewer than k, did it.
    A group whose new set fails keeps the set (and figures) of its previous publication, which
    passed when it was made, or stays hidden; the page says which and why.
 4. *No individual traces*: means and shares only; quartiles only for groups of at least 4k;

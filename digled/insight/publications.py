@@ -8,8 +8,9 @@ open (`publication_period_days`, default 7, never under 1), and on an administra
 (`publish_by_admin`), and a management user's explicit step while a run's first is due
 (`publish_first`). Reading never publishes: no page makes one by being opened.
 
-`make` builds the candidate groups of three kinds (assessment groups per round, start->end
-change of leaders who took both, participation counts), lets anonymity.decide release, hold
+`make` builds the candidate groups of every kind in FIGURE_KINDS (assessment groups per round,
+start->end change of leaders who took both, that change by part of the programme taken (effect),
+participation counts, the leaders' own overlay), lets anonymity.decide release, hold
 or hide each against every earlier publication, and stores:
 
 - `publications`: when, why, by whom, to whom it is shown (the management role), and a summary
