@@ -95,18 +95,15 @@ def parts(db: sqlite_utils.Database, prog: Programme, secret: str) -> pd.DataFra
     """Per leader account (any run, active or not), indexed by respondent pseudonym: how many of
     the programme's films, leader meetings and workshops they completed and whether the service
     check was held (columns films, meetings, workshops, service), from the `progress` rows."""
-    kind_of = {a.id: a.kind for a in prog.activities}
+    part_of = {a.id: part for part, kind in PARTS.items() for a in prog.activities if a.kind == kind}
     ids = [r[0] for r in db.execute(f"SELECT id FROM users WHERE {auth.LEADER_SQL}")]
-    counts = pd.DataFrame(0, index=pd.Index(ids, name="user"), columns=list(PARTS), dtype=np.int64)
-    rows = db.execute("SELECT DISTINCT user_id, activity FROM progress WHERE status IN ('done', 'attended')").fetchall()
-    part_of = {kind: part for part, kind in PARTS.items()}
-    tally: dict[tuple[int, str], int] = {}
-    for uid, act in rows:
-        part = part_of.get(kind_of.get(act))
-        if part is not None and uid in counts.index:
-            tally[(uid, part)] = tally.get((uid, part), 0) + 1
-    for (uid, part), c in tally.items():
-        counts.at[uid, part] = c
+    done = pd.DataFrame(
+        db.execute("SELECT DISTINCT user_id, activity FROM progress WHERE status IN ('done', 'attended')").fetchall(),
+        columns=["user", "activity"])
+    done["part"] = done["activity"].map(part_of)
+    done = done.dropna(subset=["part"])
+    counts = (done.groupby(["user", "part"]).size().unstack(fill_value=0)
+              .reindex(index=ids, columns=list(PARTS), fill_value=0).fillna(0).astype(np.int64))
     counts.index = pd.Index([pseudonyms.of_user(secret, i) for i in ids], name="respondent")
     return counts
 

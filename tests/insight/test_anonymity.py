@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from digled.accounts import organisation
 from digled.content import loader, programme
 from digled.insight import anonymity, assessment_figures, publications
@@ -152,3 +154,15 @@ def test_a_row_two_groups_show_is_withdrawn_as_one_ranked_as_its_coarsest():
     d = decide(cands, prev, [("x", everyone)])  # all - ax - g would be member 4
     assert d["ax"].status == "new" and d["ax-again"].status == "new"
     assert (d["g"].status, d["g"].reason) == ("hidden", "audit")
+
+
+def test_the_row_space_of_a_wide_matrix_is_the_svds():
+    """Many more classes than rows takes the QR route: the same projection as the plain SVD."""
+    rng = np.random.default_rng(3)
+    wide = (rng.random((40, 300)) < 0.3) * rng.choice([1.0, -1.0], size=(40, 300))
+    wide[30:] = wide[:10] + wide[10:20]  # rank 30
+    basis = anonymity._row_space(wide)
+    _, s, vt = np.linalg.svd(wide, full_matrices=False)
+    plain = vt[s > s.max() * 300 * np.finfo(float).eps]
+    assert basis.shape == plain.shape == (30, 300)
+    assert np.allclose(basis.T @ basis, plain.T @ plain, atol=1e-12)
