@@ -51,8 +51,9 @@ elif st.button(t("Publish now"), type="primary", key="publish_now"):
         st.rerun()
 
 st.subheader(t("Earlier publications"))
-KIND_NAMES = {"assessment": t("Assessment groups"), "paired": t("Start and end"), "participation": t("Participation"),
-              "overlay": t("Leaders' own comparison"), "followup": t("Did the change hold?")}
+KIND_NAMES = {"assessment": t("Assessment groups"), "paired": t("Start and end"), "effect": t("Effect by part"),
+              "participation": t("Participation"), "overlay": t("Leaders' own comparison"),
+              "followup": t("Did the change hold?")}
 rows = []
 for pub in publications.listing(db):
     row = {t("Made"): publication.when(pub, lang), t("Why"): t(publications.TRIGGERS[pub.trigger]),

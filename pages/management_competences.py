@@ -14,7 +14,7 @@ from digled.content.loader import DIMENSIONS
 from digled.insight import assessment_figures, audiences, charts, focus, profiles, publications
 from digled.platform import exports
 from digled.platform.i18n import text
-from digled.ui import change_view, downloads, publication, session, widgets
+from digled.ui import change_view, downloads, effect_view, publication, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -38,7 +38,7 @@ st.caption(t("Published figures, never live answers: a group is shown only when 
     k=publications.least_k(pub.summary, "assessment")))
 
 
-start_end = st.session_state.get("cohort_view") == "change"  # compares both rounds: no round applies
+start_end = st.session_state.get("cohort_view") in ("change", "effect")  # compares both rounds: no round applies
 publication.scope_note(org, audience, t, lang)
 rnd, mun, area, lvl = publication.group_filters(
     org, t, lang, t("Start and end compares both rounds: the round does not apply.") if start_end else None, audience)
@@ -136,7 +136,7 @@ if publication.explain(shown, k, t, lang, db):
     # one view at a time: only what is shown is computed and drawn (a filter change stays fast)
     views = {"wheel": t("Cohort wheel"), "dims": t("Areas and dimensions"), "bands": t("Level bands"),
              "purposes": t("Purposes"), "change": t("Start and end"), "breakdown": t("Breakdown"),
-             "focus": t("Focus list")}
+             "focus": t("Focus list"), "effect": t("Effect by part")}
     view = st.radio(t("Show"), list(views), format_func=views.get, horizontal=True, key="cohort_view")
     labels = results.wheel_labels(t)
     if view == "wheel":
@@ -199,6 +199,9 @@ if publication.explain(shown, k, t, lang, db):
         shown_rows = change_view.export_rows(db, audience, pub, key, fw)  # the export holds what is shown
     elif view == "focus":
         focus_view(f)
+    elif view == "effect":
+        effect_view.show(db, audience, pub, fw, t, lang)
+        shown_rows = effect_view.export_rows(db, audience, pub, fw)  # the export holds what is shown
     else:
         by = st.radio(t("Break down by"), ["municipalities", "areas", "levels"], horizontal=True, key="breakdown_by",
                       format_func={"municipalities": t("Municipality"), "areas": t("Area"), "levels": t("Leader level")}.get)

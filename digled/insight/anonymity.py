@@ -30,6 +30,9 @@ makes a new member). Members carry the *person* they belong to; sizes count pers
    person's start->end change is a difference) in the row space. The test is a projection onto the
    row space (SVD): a class's indicator lies in it when its leverage is 1; a tolerance of
    1e-6 errs on the side of withholding.
+   (d) *Rest*: a group chosen by what its members did (effect.py: the parts of the programme
+   taken) is released only with at least k members of its whole outside it: its size would
+   otherwise tell that everyone, or all but fewer than k, did it.
    A group whose new set fails keeps the set (and figures) of its previous publication, which
    passed when it was made, or stays hidden; the page says which and why.
 4. *No individual traces*: means and shares only; quartiles only for groups of at least 4k;
@@ -67,6 +70,7 @@ REASONS = {
     "breakdown": N_("shown together with the other groups it would isolate fewer than {k}"),
     "audit": N_("combined with earlier publications it would isolate fewer than {k}"),
     "values": N_("too few answers with a value"),
+    "rest": N_("fewer than {k} leaders are outside the group, so its size would tell who took part"),
 }
 
 
@@ -128,13 +132,17 @@ class Row:
 @dataclass(frozen=True)
 class Candidate:
     """A group as it stands now: its key, kind (pairwise rule compares within a kind), row,
-    minimum group size, and rank (lower is decided first: coarse and large groups first)."""
+    minimum group size, and rank (lower is decided first: coarse and large groups first).
+    `rest`: for a group chosen by what its members did (effect.py), how many members of its
+    whole are outside it; under k (none included) the group's size would tell that everyone,
+    or all but fewer than k, did it, so it is hidden (reason "rest")."""
 
     key: Hashable
     kind: str
     row: Row
     k: int
     rank: tuple = ()
+    rest: int | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,9 @@ def decide(
             continue
         if len(support) < c.k:
             out.decisions[c.key] = _fallback(c.key, prev, "small")
+            continue
+        if c.rest is not None and c.rest < c.k:
+            out.decisions[c.key] = _fallback(c.key, prev, "rest")
             continue
         s = bits.of(support)
 
@@ -275,11 +286,17 @@ def _audit(out: Outcome, by_key, previous, history, person) -> None:
             for c, coef in exposure.items():
                 targets[c, j] = coef
         weights = np.linalg.pinv(matrix.T) @ targets  # rows x exposures: the combinations
+        # a row shown by several groups (the effect view's whole cohort is the start->end
+        # total's row) goes only with all of them: it ranks as its coarsest group
+        row_rank: dict[Row, tuple] = {}
+        for d in new:
+            rank = by_key[d.key].rank
+            row_rank[d.row] = min(row_rank.get(d.row, rank), rank)
         victims = {}
         for j in range(len(exposures)):
             involved = {kept_rows[i] for i in np.nonzero(np.abs(weights[:, j]) > TOLERANCE)[0]}
-            victim = max([d for d in new if d.row in involved] or new, key=lambda d: by_key[d.key].rank)
-            victims[victim.key] = victim
+            row = max({d.row for d in new if d.row in involved} or {d.row for d in new}, key=row_rank.get)
+            victims.update({d.key: d for d in new if d.row == row})
         for victim in victims.values():
             _withdraw(out, by_key[victim.key], previous, "audit")
 
@@ -382,7 +399,15 @@ def _row_space(matrix: np.ndarray) -> np.ndarray:
     """An orthonormal basis (as rows) of the row space of `matrix`."""
     if matrix.size == 0:
         return np.zeros((0, matrix.shape[1]))
-    _, s, vt = np.linalg.svd(matrix, full_matrices=False)
+    if matrix.shape[1] > 2 * matrix.shape[0]:
+        # many more classes than rows (the effect groups split classes by the parts taken): the
+        # same singular values and vectors through a QR of the transpose first (A' = QR, so
+        # A = R'Q' and A's right singular vectors are Q times R''s), about twice as fast
+        q, r = np.linalg.qr(matrix.T)
+        _, s, wt = np.linalg.svd(r.T, full_matrices=False)
+        vt = wt @ q.T
+    else:
+        _, s, vt = np.linalg.svd(matrix, full_matrices=False)
     tol = s.max(initial=0) * max(matrix.shape) * np.finfo(float).eps
     return vt[s > tol]
 

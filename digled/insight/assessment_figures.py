@@ -215,15 +215,17 @@ def assessment_families(df: pd.DataFrame, marks: np.ndarray | None, framework: F
     return out
 
 
-def paired_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framework, prefix: str = "pv:") -> list[anonymity.Family]:
-    """The gate's figure families of the start->end groups: a mean change per column, over the
-    pairs (their later attempts) with a value at both ends (`prefix`: the families' ids)."""
+def paired_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framework,
+                    columns: list[str] | None = None, prefix: str = "pv") -> list[anonymity.Family]:
+    """The gate's figure families of the start->end groups: a mean change per column (`columns`:
+    change_columns by default), over the pairs (their end attempts) with a value at both ends;
+    family ids "<prefix>:<column>"."""
     ids = pairs["member"].to_numpy(dtype=np.int64)
     before = df.loc[pairs["start_member"].to_numpy()]
     out = []
-    for col in change_columns(framework):
+    for col in columns or change_columns(framework):
         lacking = np.isnan(pairs[col].to_numpy(dtype=float)) | np.isnan(before[col].to_numpy(dtype=float))
-        out.append(anonymity.Family(f"{prefix}{col}", anonymity.VALUE, ids[lacking], complement=True))
+        out.append(anonymity.Family(f"{prefix}:{col}", anonymity.VALUE, ids[lacking], complement=True))
     return out
 
 
@@ -247,7 +249,7 @@ def followup_families(df: pd.DataFrame, pairs: pd.DataFrame, framework: Framewor
     out = []
     for base in ("start", "end"):
         mine = pairs[pairs["round"].str.startswith(f"{base}>")]
-        out += paired_families(df, mine, framework, f"pv:{base}:")
+        out += paired_families(df, mine, framework, prefix=f"pv:{base}")
     return out
 
 
@@ -396,16 +398,27 @@ def change(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, framework: F
     """Mean change from start to end of the pairs under `mask`, as the gate released each
     (`released`: family id "pv:<column>" -> anonymity.Figure; without it the direct rule
     alone), and its 95 % interval, rounded to one decimal, where 2k or more pairs have a value."""
+    n, mean, intervals = mean_changes(df, pairs, mask, change_columns(framework), k, released)
+    return Change(n=n, hidden=False, total=mean["total"],
+                  competences={c.id: mean[f"c:{c.id}"] for c in framework.competences},
+                  intervals={c.id: intervals[f"c:{c.id}"] for c in framework.competences},
+                  interval_total=intervals["total"])
+
+
+def mean_changes(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, cols: list[str], k: int,
+                 released: dict | None = None, prefix: str = "pv") -> tuple[int, dict, dict]:
+    """The pairs under `mask`: their number, and per column the mean start->end change as the
+    gate released it (family "<prefix>:<column>"; without `released` the direct rule alone;
+    None when withheld) and its 95 % interval [low, high] (None under 2k pairs with a value)."""
     rows = pairs[mask]
     before = df.loc[rows["start_member"].to_numpy()]
-    cols = change_columns(framework)
     diff = rows[cols].to_numpy(dtype=float) - before[cols].to_numpy(dtype=float)
     counts = (~np.isnan(diff)).sum(axis=0)
     sums = np.nansum(diff, axis=0)
     n = len(rows)
     mean, intervals = {}, {}
     for i, col in enumerate(cols):
-        fig = (released or {}).get(f"pv:{col}")
+        fig = (released or {}).get(f"{prefix}:{col}")
         shown = (fig.status == anonymity.EXACT) if fig is not None else anonymity.mean_allowed(int(counts[i]), n, k)
         mean[col] = float(sums[i] / counts[i]) if shown and counts[i] else None
         sd = sample_sd(diff[:, i]) if mean[col] is not None else None
@@ -413,10 +426,7 @@ def change(df: pd.DataFrame, pairs: pd.DataFrame, mask: np.ndarray, framework: F
         if sd is not None and interval_allowed(int(counts[i]), k):
             low, high = stats.paired_interval(mean[col], sd, int(counts[i]), INTERVAL_LEVEL)
             intervals[col] = [round(low, 1), round(high, 1)]
-    return Change(n=n, hidden=False, total=mean["total"],
-                  competences={c.id: mean[f"c:{c.id}"] for c in framework.competences},
-                  intervals={c.id: intervals[f"c:{c.id}"] for c in framework.competences},
-                  interval_total=intervals["total"])
+    return n, mean, intervals
 
 
 def sample_sd(values: np.ndarray) -> float | None:

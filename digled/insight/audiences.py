@@ -19,8 +19,9 @@ an audience reads a subset of what was released and audited, so one audit covers
 group an account may not read is absent to it (not "hidden": the reason a group is hidden would
 itself say something about the other municipality).
 
-A figure kind names where its key holds the municipality (MUNICIPALITY_AT); a kind without an
-entry is read by unscoped accounts only (a new kind fails closed until it is added).
+A figure kind names where its key holds the municipality (MUNICIPALITY_AT), or is listed as
+joint (JOINT_KINDS: every group is all municipalities together, read by every audience); a kind
+in neither is read by unscoped accounts only (a new kind fails closed until it is added).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from digled.insight import publications
 
 # where a kind's group key holds the municipality (the places before it: the round)
 MUNICIPALITY_AT = {"assessment": 1, "overlay": 1, "paired": 0, "followup": 1, "participation": 0}
+# kinds whose every group is all municipalities together (effect by part: no municipality in its
+# key, so no own-municipality group exists to subtract from it): every audience reads them
+JOINT_KINDS = frozenset({"effect"})
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Audience:
 
     def may_read(self, kind: str, key: tuple) -> bool:
         """True when this audience may read the group `key` of `kind`."""
-        if self.municipality is None:
+        if self.municipality is None or kind in JOINT_KINDS:
             return True
         at = MUNICIPALITY_AT.get(kind)
         if at is None or len(key) <= at:
@@ -94,4 +98,4 @@ def export_rows(db: sqlite_utils.Database, audience: Audience, publication_id: i
     return [r for r in publications.export_rows(db, publication_id)
             if audience.may_read("assessment", (r["round"], *(r[c] or None for c in ("municipality", "area", "level"))))]
 
-__all__ = ["Audience", "EVERYONE", "MUNICIPALITY_AT", "of", "shown", "shown_all", "export_rows"]
+__all__ = ["Audience", "EVERYONE", "JOINT_KINDS", "MUNICIPALITY_AT", "of", "shown", "shown_all", "export_rows"]

@@ -8,8 +8,9 @@ open (`publication_period_days`, default 7, never under 1), and on an administra
 (`publish_by_admin`), and a management user's explicit step while a run's first is due
 (`publish_first`). Reading never publishes: no page makes one by being opened.
 
-`make` builds the candidate groups of three kinds (assessment groups per round, start->end
-change of leaders who took both, participation counts), lets anonymity.decide release, hold
+`make` builds the candidate groups of every kind in FIGURE_KINDS (assessment groups per round,
+start->end change of leaders who took both, that change by part of the programme taken (effect),
+participation counts, the leaders' own overlay), lets anonymity.decide release, hold
 or hide each against every earlier publication, and stores:
 
 - `publications`: when, why, by whom, to whom it is shown (the management role), and a summary
@@ -39,7 +40,7 @@ from digled.assessment import answering
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
-from digled.insight import anonymity, assessment_figures, participation
+from digled.insight import anonymity, assessment_figures, effect, participation
 from digled.insight.anonymity import Candidate, Previous, Row
 from digled.platform import audit, config
 from digled.platform.db import get_setting, set_setting, write
@@ -50,7 +51,7 @@ DEFAULT_PERIOD_DAYS = 7
 MIN_PERIOD_DAYS = 1
 MAX_PERIOD_DAYS = 90
 ADMIN_INTERVAL = timedelta(days=1)
-KINDS = ("assessment", "paired", "followup", "participation", "overlay")  # overlay: what leaders may draw on their wheel
+KINDS = ("assessment", "paired", "followup", "effect", "participation", "overlay")  # overlay: what leaders may draw on their wheel
 TRIGGERS = {
     "first": N_("first publication"),
     "window_closed": N_("a round's answer window closed"),
@@ -350,6 +351,7 @@ class _Universe:
     snapped: np.ndarray
     respondent_of: dict[int, str]
     people: object  # participation.person_steps with each leader-in-a-state's member id
+    places: object  # effect.placed: each pair's group by what its leader took part in
     decisions: dict[tuple, anonymity.Decision] = field(default_factory=dict)
     ranks: dict[tuple, tuple] = field(default_factory=dict)
 
@@ -397,6 +399,7 @@ def _universe(db: sqlite_utils.Database, framework: Framework, org, prog: Progra
         followup_arrays=assessment_figures.Arrays.of(followups, framework), marks=marks, snapped=snapped,
         respondent_of=dict(db.execute("SELECT id, respondent FROM assessments WHERE status = 'submitted'").fetchall()),
         people=people.assign(member=participation.member_ids(people, prog)),
+        places=effect.placed(pairs, effect.parts(db, prog, settings.pseudonym_secret), prog),
     )
 
 
@@ -408,6 +411,7 @@ class _Group:
     k: int
     rank: tuple
     mask: np.ndarray | None = None
+    rest: int | None = None  # members of the group's whole outside it (anonymity.Candidate.rest)
 
 
 @dataclass(frozen=True)
@@ -488,6 +492,24 @@ def _followup_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
     return assessment_figures.change(u.df, u.followups, g.mask, u.framework, k, mine).to_json()
 
 
+def _effect_members(u: _Universe, grp: tuple) -> _Group:
+    """The pairs (end attempts +, start attempts -) of leaders in one effect group; decided after
+    every other group of the audit (an effect group gives way first)."""
+    mask = effect.in_group(u.places, grp)
+    row = Row(frozenset(u.pairs["member"].to_numpy()[mask].tolist()),
+              frozenset(u.pairs["start_member"].to_numpy()[mask].tolist()))
+    rest = None if tuple(grp) == effect.ALL else len(mask) - int(mask.sum())
+    return _Group(row, u.k_pair, (9, tuple(grp) != effect.ALL, -len(row.plus), json.dumps(list(grp))), mask, rest)
+
+
+def _effect_figures(u: _Universe, g: _Group, k: int, released: dict) -> str:
+    return json.dumps(effect.figures(u.df, u.pairs, g.mask, u.framework, k, _group_key(u, g), released))
+
+
+def _group_key(u: _Universe, g: _Group) -> tuple:
+    return tuple(json.loads(g.rank[-1]))
+
+
 def _overlay_groups(u: _Universe) -> list[tuple]:
     """The cohort means a leader may draw on her wheel: all, her area, her level, per round."""
     return [grp for rnd in u.rounds
@@ -565,6 +587,15 @@ FIGURE_KINDS: tuple[FigureKind, ...] = (
         groups=_followup_groups, members=_followup_members, breakdowns=_followup_breakdowns,
         families=lambda u: assessment_figures.followup_families(u.df, u.followups, u.framework),
         gate_k=lambda u: u.k_pair, figures=_followup_figures),
+
+
+    # the start->end change of leaders grouped by what they took part in (effect.py)
+    FigureKind(
+        kind="effect", audit="assessment", reader="management", member="attempt", held_from="latest",
+        groups=lambda u: effect.groups(), members=_effect_members,
+        breakdowns=lambda u: [(_key("effect", p), [_key("effect", c) for c in ch]) for p, ch in effect.breakdowns()],
+        families=lambda u: effect.families(u.df, u.pairs, u.framework),
+        gate_k=lambda u: u.k_pair, figures=_effect_figures),
     # the leaders' own view: management's shown groups a leader may draw on her wheel, at k + c
     FigureKind(
         kind="overlay", audit="overlay", reader="leaders", member="attempt", held_from="own",
@@ -604,7 +635,7 @@ def _decide(out: Plan, u: _Universe, kinds: list[FigureKind], db: sqlite_utils.D
             if g is not None:
                 key = _key(fk.kind, grp)
                 found[key] = g
-                cands.append(Candidate(key, fk.kind, g.row, g.k, g.rank))
+                cands.append(Candidate(key, fk.kind, g.row, g.k, g.rank, g.rest))
     if kinds[0].held_from == "own":
         latest_releases = _latest_releases_of_kind(db, stored, kinds[0].kind)
     previous, prev_figures, origin = latest_releases
@@ -866,14 +897,14 @@ def export_rows(db: sqlite_utils.Database, publication_id: int) -> list[dict]:
 
 def k_of(summary: dict, kind: str, key: tuple = ()) -> int:
     """The k a publication used for a group: its round's for an assessment group, the larger
-    of start's and end's for a start->end change, that plus the coalition c for the leaders'
+    of start's and end's for a start->end change (paired, effect), that plus the coalition c for the leaders'
     own view (overlay), participation's for counts of leaders."""
     ks, default = summary.get("k", {}), anonymity.DEFAULT_K
     if kind == "assessment":
         return ks.get(key[0], default)
     if kind == "overlay":  # what leaders see: at k + c (the coalition)
         return max(ks.get("start", default), ks.get("end", default)) + ks.get("coalition", 1)
-    if kind == "paired":
+    if kind in ("paired", "effect"):
         return max(ks.get("start", default), ks.get("end", default))
     if kind == "followup":  # a base round and a follow-up: the largest k of the rounds
         return max([ks.get(r, default) for r in assessment_figures.ROUNDS])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from digled.accounts import organisation
 from digled.content import loader, programme
 from digled.insight import anonymity, assessment_figures, publications
@@ -129,3 +131,42 @@ def test_demo_publication_shows_figures_and_no_identity(demo_db):
     assert held.status == "new" and held.n >= 5 and json.loads(held.figures)["total"] is not None
     # a second call the same day publishes nothing new
     assert publications.publish_if_due(demo_db, fw, organisation.current(demo_db), programme.programme()) is None
+
+
+def test_a_group_whose_rest_is_under_k_is_hidden_with_its_reason():
+    """A group chosen by what its members did (effect.py) tells, with its size, what the rest
+    of its whole did: under k outside it (none included), it is hidden."""
+    def one(rest, prev=None):
+        c = Candidate("g", "effect", Row(frozenset(range(8))), 5, (0,), rest)
+        return decide([c], prev).get("g")
+    assert (one(0).status, one(0).reason) == ("hidden", "rest")
+    assert (one(4).status, one(4).reason) == ("hidden", "rest")
+    assert one(5).status == "new" and one(None).status == "new"
+    earlier = Previous(Row(frozenset(range(7))), 1)
+    assert (one(2, {"g": earlier}).status, one(2, {"g": earlier}).reason) == ("held", "rest")
+    assert anonymity.reasons("effect")["rest"].startswith("fewer than {k} leaders are outside")
+
+
+def test_a_row_two_groups_show_is_withdrawn_as_one_ranked_as_its_coarsest():
+    """The effect view's whole cohort is the start->end total's row. The audit withdraws a row,
+    not a group: withdrawing the finer of two groups showing one row would change nothing, so
+    the row ranks as its coarsest group and another row gives way."""
+    everyone = Row(frozenset(range(8)))
+    prev = {"all": Previous(everyone, 1)}
+    cands = [cand("all", range(8), 3, rank=(0,)), cand("ax", range(4), 3, rank=(1,)),
+             cand("ax-again", range(4), 3, rank=(5,), kind="y"), cand("g", range(5, 8), 3, rank=(2,))]
+    d = decide(cands, prev, [("x", everyone)])  # all - ax - g would be member 4
+    assert d["ax"].status == "new" and d["ax-again"].status == "new"
+    assert (d["g"].status, d["g"].reason) == ("hidden", "audit")
+
+
+def test_the_row_space_of_a_wide_matrix_is_the_svds():
+    """Many more classes than rows takes the QR route: the same projection as the plain SVD."""
+    rng = np.random.default_rng(3)
+    wide = (rng.random((40, 300)) < 0.3) * rng.choice([1.0, -1.0], size=(40, 300))
+    wide[30:] = wide[:10] + wide[10:20]  # rank 30
+    basis = anonymity._row_space(wide)
+    _, s, vt = np.linalg.svd(wide, full_matrices=False)
+    plain = vt[s > s.max() * 300 * np.finfo(float).eps]
+    assert basis.shape == plain.shape == (30, 300)
+    assert np.allclose(basis.T @ basis, plain.T @ plain, atol=1e-12)

@@ -75,3 +75,10 @@ def test_every_read_of_a_publication_outside_the_gate_goes_through_this_door():
     found = {str(p.relative_to(root)) for folder in ("digled", "pages") for p in (root / folder).rglob("*.py")
              if re.search(r"publications\.(shown|shown_all|export_rows)\(", p.read_text(encoding="utf-8"))}
     assert found <= allowed, found - allowed
+
+
+def test_a_scoped_account_reads_the_joint_effect_groups():
+    """Effect by part has no municipality in its key: every group is all municipalities together,
+    so a scoped account reads them like the other joint groups (no own group to subtract)."""
+    assert GLOSTRUP.may_read("effect", ("workshops", "both")) and GLOSTRUP.may_read("effect", ("dose", 2))
+    assert not GLOSTRUP.may_read("no-such-kind", (None,))  # a kind in neither list fails closed

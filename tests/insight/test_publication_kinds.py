@@ -9,7 +9,7 @@ from pathlib import Path
 from digled.accounts import organisation
 from digled.assessment import answering
 from digled.content import programme
-from digled.insight import anonymity, publications
+from digled.insight import anonymity, effect, publications
 from digled.platform.db import set_setting
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +66,7 @@ def _management_files() -> list[Path]:
 
 def test_the_table_lists_every_kind_the_management_pages_read():
     read = set().union(*(_kinds_read(p) for p in _management_files()))
-    assert read == {"assessment", "paired", "followup", "participation"}  # the scan finds what the pages read
+    assert read == {"assessment", "paired", "followup", "effect", "participation"}  # the scan finds what the pages read
     management = {fk.kind for fk in publications.FIGURE_KINDS if fk.reader == "management"}
     assert read <= management
 
@@ -113,7 +113,9 @@ def test_a_run_without_follow_ups_publishes_exactly_the_groups_it_did_before(dem
     by_kind = {k: sum(s.kind == k for s in plan.shown) for k in ("assessment", "paired", "followup", "participation")}
     # start and end per group, start->end per group, participation per place: no follow-up group at all
     assert by_kind == {"assessment": 2 * lattice, "paired": lattice, "followup": 0, "participation": places}
-    assert len(plan.shown) == 3 * lattice + places + overlay == 356  # the demo's before the follow-up rounds
+    effects = len(effect.groups())  # effect by part: one set of groups for the whole cohort
+    assert sum(s.kind == "effect" for s in plan.shown) == effects
+    assert len(plan.shown) == 3 * lattice + places + overlay + effects  # the groups a run had before the follow-up rounds
     assert _followup_keys(plan) == set()
     assert set(plan.summary["k"]) == {"start", "end", "participation", "coalition"}
     assert demo_db.execute("SELECT COUNT(*) FROM released_groups WHERE kind = 'followup' OR grp LIKE '%followup%'"

@@ -63,6 +63,8 @@ def test_publish_now_makes_one_and_then_waits_a_day(demo_db):
     assert list(listing["Why"]) == ["published by an administrator"]
     assert list(listing["Made"]) == [pub_ui.when(pubs[0], "en")]
     assert listing["Assessment groups"][0].endswith("hidden")
+    counts = pubs[0].summary["counts"]["effect"]
+    assert listing["Effect by part"][0] == "{new} new, {held} held, {hidden} hidden".format(**counts) and counts["new"] >= 1
     # a new visit the same day: still no button, still one publication
     at = _open(PUBLICATIONS)
     assert not [b for b in at.button if b.key == "publish_now"]
