@@ -59,7 +59,7 @@ ENGLISH = {
     "january", "february", "march", "may", "june", "july", "october",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mo", "tu", "we", "th", "sa", "su", "previous", "next", "choose", "date", "month", "year",
-    "use", "arrow", "keys", "navigate", "dates", "select", "escape", "close", "today", "selected",
+    "use", "arrow", "keys", "navigate", "dates", "select", "close", "today", "selected",  # not the keys' names
 }
 CALENDAR = "[data-testid='stDateInputCalendar']"
 # every text and label in the open calendar, its weekday row, its month and its arrows
