@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import json
 
+from babel.dates import get_day_names
+
+from digled.platform import dates
 from digled.platform.i18n import N_, translator
 
 from . import scripts
@@ -39,6 +42,10 @@ WORDS = {
     "Clear date": N_("Clear date"),
     "Clear dates": N_("Clear dates"),
     "Empty": N_("Empty"),  # a date segment's aria-valuetext before anything is typed
+    "Previous month": N_("Previous month"),  # the open calendar's arrows
+    "Next month": N_("Next month"),
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": N_(
+        "Use arrow keys to navigate dates. Enter to select. Escape to close."),  # the calendar's hint
 }
 PREFIXES = {
     "Help for ": N_("Help for "),  # "Help for Kick-off date"
@@ -46,6 +53,7 @@ PREFIXES = {
     "day, ": N_("day, "),  # a date field's segments: "day, Kick-off date"
     "month, ": N_("month, "),
     "year, ": N_("year, "),
+    "Choose date, ": N_("Choose date, "),  # the open calendar's name: "Choose date, august 2026"
 }
 # a date field's empty segments show these (Streamlit's field is always en-US): "dd.mm.yyyy"
 SEGMENTS = {"yyyy": N_("yyyy")}
@@ -89,6 +97,18 @@ def templates(lang: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+def calendar_locale(lang: str) -> str:
+    """The browser locale the calendar is drawn in: the one digled writes dates in ('da-DK',
+    'en-GB')."""
+    return dates.locale(lang).replace("_", "-")
+
+
+def weekdays(lang: str) -> list[str]:
+    """The calendar's weekday row, Monday first, two letters each: ma ti on to fr lø sø."""
+    names = get_day_names("short", locale=dates.locale(lang))
+    return [names[day].rstrip(".") for day in range(7)]
+
+
 def apply(lang: str) -> None:
     """Put the words of `lang` in place on the page (run once per script run, by app.py)."""
     whole, prefixes = words(lang)
@@ -97,4 +117,5 @@ def apply(lang: str) -> None:
                 texts=json.dumps([k for k, v in whole.items() if k in TEXTS or v in TEXTS], ensure_ascii=False),
                 segments=json.dumps(segments(lang), ensure_ascii=False),
                 templates=json.dumps(templates(lang), ensure_ascii=False),
-                decimal="," if lang == "da" else ".")
+                decimal="," if lang == "da" else ".",
+                locale=calendar_locale(lang), weekdays=json.dumps(weekdays(lang), ensure_ascii=False))

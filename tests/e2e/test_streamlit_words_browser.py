@@ -54,16 +54,47 @@ def test_a_danish_reader_meets_none_of_streamlits_english_and_an_english_reader_
         context.close()
 
 
+# English a Danish calendar must not show (words Danish spells the same, "august", are left out)
+ENGLISH = {
+    "january", "february", "march", "may", "june", "july", "october",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mo", "tu", "we", "th", "sa", "su", "previous", "next", "choose", "date", "month", "year",
+    "use", "arrow", "keys", "navigate", "dates", "select", "close", "today", "selected",  # not the keys' names
+}
+CALENDAR = "[data-testid='stDateInputCalendar']"
+# every text and label in the open calendar, its weekday row, its month and its arrows
+POPUP = """(sel) => { const p = document.querySelector(sel); const all = [p, ...p.querySelectorAll('*')];
+  return {texts: all.filter(e => e.childElementCount === 0 && e.textContent.trim()).map(e => e.textContent.trim())
+            .concat(all.map(e => e.getAttribute('aria-label')).filter(v => v)),
+          weekdays: [...p.querySelectorAll('thead th')].map(e => e.textContent),
+          month: p.querySelector("header button[aria-haspopup='listbox']").textContent,
+          arrows: [...p.querySelectorAll('header > button')].map(e => e.getAttribute('aria-label'))}; }"""
+
+
+def open_calendar(page, field: str) -> dict:
+    """Open a date field's calendar and read it (see POPUP); closed again with Escape."""
+    page.locator(f"{field} [data-testid='stDateInputCalendarButton']").click()
+    page.locator(CALENDAR).wait_for()
+    shown = page.evaluate(POPUP, CALENDAR)
+    page.keyboard.press("Escape")
+    expect(page.locator(CALENDAR)).to_have_count(0)
+    return shown
+
+
 SEGMENTS = """(sel) => [...document.querySelectorAll(sel + " [role='spinbutton']")].map(e => ({
   text: e.textContent, label: e.getAttribute('aria-label'), value: e.getAttribute('aria-valuetext')}))"""
 CHIP = "[data-testid='stFileChip']"
+DANISH_MONTHS = ("januar februar marts april maj juni juli august september oktober november december").split()
+ENGLISH_MONTHS = [m.capitalize() for m in ("january february march april may june july august september "
+                                           "october november december").split()]
 
 
 def test_date_fields_uploads_and_headings_speak_danish(browser, server):
     """A date field reads dd.mm.åååå ("dag, …", "Tom", "Vælg dato") and a typed digit still shows;
     a file too large says so in Danish with the real limit ("5 MB") and its size the Danish way;
-    its delete button says "Fjern"; no heading has a "Link to heading" anchor to tab to. (English
-    puts Streamlit's words back: tests/ui/test_streamlit_words.py.)"""
+    its delete button says "Fjern"; no heading has a "Link to heading" anchor to tab to; a date
+    field's calendar reads Danish (januar, ma ti on to fr lø sø from Monday, "Forrige måned") and,
+    once the reader picks English, English again (the rest of English: tests/ui/test_streamlit_words.py)."""
     context = browser.new_context(**DESKTOP, locale="da-DK")
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -99,5 +130,20 @@ def test_date_fields_uploads_and_headings_speak_danish(browser, server):
         expect(chip).to_have_attribute("aria-label", "stor.csv, 6,3 MB")
         expect(chip.locator("[data-testid='stFileChipDeleteBtn'] button")).to_have_attribute("aria-label", "Fjern stor.csv")
         assert "6,3 MB" in chip.inner_text() and "MB or smaller" not in page.content()
+
+        page.goto(server.url + "/admin-schedule")  # the kick-off date's calendar
+        idle(page)
+        kickoff = ".st-key-schedule_kickoff"
+        shown = open_calendar(page, kickoff)
+        english = sorted({v for v in shown["texts"] if ENGLISH & set(re.findall(r"[a-z]+", v.lower()))})
+        assert english == [], english
+        assert shown["weekdays"] == ["ma", "ti", "on", "to", "fr", "lø", "sø"], shown
+        assert shown["arrows"] == ["Forrige måned", "Næste måned"], shown
+        assert shown["month"] in DANISH_MONTHS, shown
+        pick_option(page, "lang_picker", "English")
+        shown = open_calendar(page, kickoff)
+        assert shown["weekdays"] == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"], shown
+        assert shown["arrows"] == ["Previous month", "Next month"], shown
+        assert shown["month"] in ENGLISH_MONTHS, shown
     finally:
         context.close()

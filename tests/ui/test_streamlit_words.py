@@ -45,3 +45,13 @@ def test_the_uploaders_texts_go_both_ways_with_their_parts_kept():
     untranslated = [m for m in sw.TEMPLATES.values() if "{" not in m.replace("{size}", "").replace("{any}", "")
                     and i18n.translator("da")(m) == m and m not in ("{size}", "{any}, {size}")]
     assert untranslated == []
+
+
+def test_the_open_calendar_speaks_the_readers_language_monday_first():
+    assert (sw.calendar_locale("da"), sw.calendar_locale("en")) == ("da-DK", "en-GB")  # digled's date locales
+    assert sw.weekdays("da") == ["ma", "ti", "on", "to", "fr", "lø", "sø"]
+    assert sw.weekdays("en") == ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+    whole, prefixes = sw.words("da")
+    assert (whole["Previous month"], whole["Next month"], prefixes["Choose date, "]) == (
+        "Forrige måned", "Næste måned", "Vælg dato, ")
+    assert whole["Use arrow keys to navigate dates. Enter to select. Escape to close."].startswith("Brug piletasterne")

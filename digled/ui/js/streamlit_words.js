@@ -2,7 +2,10 @@
 // reader's language, as they appear: see digled/ui/streamlit_words.py. A date field's empty
 // segments ("yyyy") change their text node's value in place (React keeps its node, so a typed
 // digit still shows); an uploader's chip texts follow templates with a file size in them. The
-// words of the latest script run are the ones in force; one observer serves every run.
+// words of the latest script run are the ones in force; one observer serves every run. A date
+// field's calendar is drawn in the browser's language, which Streamlit reads from
+// navigator.language at each redraw: the browser reports the page's (data-locale) instead, and
+// the calendar's one-letter weekday row gets two letters (data-weekdays, Monday first).
 (() => {
   const data = document.currentScript.dataset;
   // "Error: File must be {size} or smaller." -> a RegExp with a group for each part
@@ -23,10 +26,27 @@
     segments: JSON.parse(data.segments || "{}"),
     templates: JSON.parse(data.templates || "[]").map(([from, to]) => [pattern(from), to]),
     decimal: data.decimal || ".",
+    weekdays: JSON.parse(data.weekdays || "[]"),
   };
+  // The browser's language is the page's, read from this script's element at each call: the
+  // element is in the page from the redraw that brings a script run's words, before the script
+  // itself has loaded and run, so the redraw at the end of the run that changed the language
+  // already draws the calendar in the new one.
+  if (!window.__digledLocale) {
+    window.__digledLocale = true;
+    const browser = Object.getOwnPropertyDescriptor(Navigator.prototype, "language").get;
+    Object.defineProperty(navigator, "language", {
+      configurable: true,
+      get() {
+        const tags = document.querySelectorAll("script[data-locale]");
+        return tags.length ? tags[tags.length - 1].dataset.locale : browser.call(navigator);
+      },
+    });
+  }
   const ATTRIBUTES = ["aria-label", "placeholder", "title", "aria-valuetext"];
   const CHIP = "[data-testid='stFileChip']";
   const SEGMENT = "[role='spinbutton'][data-placeholder='true']";
+  const CALENDAR = "[data-testid='stDateInputCalendar']";
   const swap = (value) => {
     const w = window.__digledWords;
     if (Object.prototype.hasOwnProperty.call(w.whole, value)) return w.whole[value];
@@ -72,6 +92,20 @@
     const w = window.__digledWords.segments;
     if (Object.prototype.hasOwnProperty.call(w, node.nodeValue)) node.nodeValue = w[node.nodeValue];
   };
+  // a leaf text of the open calendar ("Choose date, august 2026", the hint), changed in place
+  const fixText = (el) => {
+    const value = el.textContent;
+    const ours = swap(value);
+    if (ours === null || ours === value) return;
+    if (el.childNodes.length === 1) el.firstChild.nodeValue = ours;
+    else el.textContent = ours;
+  };
+  const fixWeekdays = (calendar) => {
+    const cells = calendar.querySelectorAll("thead th");
+    const days = window.__digledWords.weekdays;
+    if (cells.length !== days.length) return;
+    cells.forEach((cell, i) => { if (cell.textContent !== days[i]) cell.textContent = days[i]; });
+  };
   const fixElement = (el) => {
     for (const name of ATTRIBUTES) {
       const value = el.getAttribute(name);
@@ -85,6 +119,7 @@
     }
     if (el.matches(SEGMENT)) fixSegment(el);
     if (el.closest(CHIP)) fixChip(el);
+    if (el.childElementCount === 0 && el.textContent && el.closest(CALENDAR)) fixText(el);
   };
   const fix = (root) => {
     if (root.nodeType === 3) root = root.parentElement;  // a text changed (a segment, a chip)
@@ -92,6 +127,9 @@
     fixElement(root);
     root.querySelectorAll(`[aria-label], [placeholder], [title], [aria-valuetext], a, ${SEGMENT}`).forEach(fixElement);
     root.querySelectorAll(`${CHIP} *`).forEach(fixChip);
+    root.querySelectorAll(`${CALENDAR} *`).forEach((el) => { if (el.childElementCount === 0) fixText(el); });
+    const calendar = root.closest(CALENDAR) || root.querySelector(CALENDAR);
+    if (calendar) fixWeekdays(calendar);
   };
   fix(document.body);
   if (!window.__digledWordsObserver) {
