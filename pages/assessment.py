@@ -21,6 +21,7 @@ respondent = pseudonyms.of_user(secret, user.id)
 STEPS = answering.steps(fw)
 ITEMS = {i.id: i for i in fw.items}
 PURPOSES = {p.id: p for p in fw.purposes}
+QUESTION_IDS = answering.question_ids(fw)
 ROUND_TEXT = {
     "start": t("This is your start assessment."),
     "end": t("This is your end assessment."),
@@ -56,12 +57,35 @@ def intro() -> None:
         st.rerun()
 
 
+GIVEN = "_given"  # this session's copy of its draft's answers: (draft id, {question: value})
+
+
+def given_answers(draft_id: int) -> dict[str, int]:
+    """The draft's answers as this session knows them: read from the database when a step is
+    drawn (a full run, Next, Back), then kept up to date by `save` after each answer is stored,
+    so an answer reads nothing back."""
+    kept = st.session_state.get(GIVEN)
+    if kept is None or kept[0] != draft_id:
+        kept = (draft_id, answering.answers(db, draft_id))
+        st.session_state[GIVEN] = kept
+    return kept[1]
+
+
 def save(draft_id: int, qid: str, key: str) -> None:
-    """Radio callback: write the answer to the database the moment it is given."""
+    """Radio callback: write the answer to the database the moment it is given (then, and only
+    then, this session's copy of the answers and the progress line follow)."""
+    value = st.session_state[key]
     try:
-        answering.save_answer(db, fw, draft_id, qid, st.session_state[key])
+        answering.save_answer(db, fw, draft_id, qid, value)
     except answering.AnswerError as e:
-        st.session_state["_answer_error"] = e
+        st.session_state["_answer_error"] = (qid, e)
+        return
+    given = given_answers(draft_id)
+    if value is None:
+        given.pop(qid, None)
+    else:
+        given[qid] = value
+    st.session_state["_answered"] = True
 
 
 def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
@@ -103,11 +127,19 @@ def questionnaire(draft_id: int) -> None:
 
 
 def _questionnaire(draft_id: int) -> None:
-    d = answering.draft(db, respondent)
+    """The step: drawn by a full run, by Next/Back and by each answer (this fragment's runs).
+    The draft and its answers are read from the database when the step is drawn; an answer's
+    run reads nothing back (`given_answers`: `save` stored the answer, then kept the copy)."""
+    answered = st.session_state.pop("_answered", False)
+    d = st.session_state.get("_draft") if answered else None
     if d is None or d.id != draft_id:
-        st.rerun()
-    given = answering.answers(db, draft_id)
-    total = len(answering.question_ids(fw))
+        d = answering.draft(db, respondent)
+        if d is None or d.id != draft_id:
+            st.rerun()
+        st.session_state.pop(GIVEN, None)  # a step is drawn from the database: another tab may have answered
+        st.session_state["_draft"] = d
+    given = given_answers(draft_id)
+    total = len(QUESTION_IDS)
     done = total - len(answering.unanswered(fw, given))
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
@@ -120,7 +152,7 @@ def _questionnaire(draft_id: int) -> None:
     # the same elements in the same places on every run: an element that comes and goes above the
     # questions would make the browser redraw them and drop the focus of the question answered
     if error := st.session_state.pop("_answer_error", None):
-        st.error(error.text(t))
+        st.error(error[1].text(t))
     else:
         st.empty()
     if step.kind == "competence":
