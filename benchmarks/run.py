@@ -333,7 +333,7 @@ def bench_answer(run: Run) -> str:
     base = run.baseline_page()
     per_step = app.locator(RADIOS).count()
     app_samples, base_samples = [], []
-    done_on_step, clicks, warm = 0, 0, 3
+    done_on_step, clicks, warm = 0, 0, 1 if run.cfg.smoke else 3
 
     def app_click():
         nonlocal done_on_step
@@ -387,7 +387,7 @@ def bench_memory(run: Run) -> str:
     warm = run.new_page()
     log_in(warm, server.url, "leder")
     go_to(warm, "pages/assessment.py")
-    time.sleep(1.0)
+    time.sleep(0.2 if run.cfg.smoke else 1.0)
     before = bb.rss_mb(server.proc.pid)
     note(f"memory: opening {run.cfg.sessions} logged-in sessions (server {before:.0f} MB)")
     pages = []
@@ -400,7 +400,7 @@ def bench_memory(run: Run) -> str:
             login(page, "leder")
         go_to(page, "pages/assessment.py")
         pages.append(page)
-    time.sleep(2.0)
+    time.sleep(0.2 if run.cfg.smoke else 2.0)
     for page in pages:  # every session still connected, logged in and idle
         bb.idle(page, settle=0)
         if page.locator(".st-key-logout_button").count() == 0:
@@ -493,12 +493,12 @@ def bench_dashboard(run: Run) -> str:
 
     order = [1, 0, 2, 0]  # a municipality, all, the other, all: every change changes the figures
     base_page = run.baseline_page()
-    for i in range(2):  # warm-up
+    for i in range(1 if run.cfg.smoke else 2):  # warm-up
         change(order[i % 4])
         run.baseline_click(base_page, i)
     samples, base_samples = [], []
     while len(samples) < run.cfg.clicks:  # interleaved blocks: both see the same machine load
-        for _ in range(5):
+        for _ in range(min(5, run.cfg.clicks)):
             samples.append(change(order[(len(samples) + 2) % 4]))
             base_samples.append(run.baseline_click(base_page, len(base_samples) + 2))
     page.context.close()
