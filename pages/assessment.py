@@ -73,7 +73,7 @@ def given_answers(draft_id: int) -> dict[str, int]:
 
 def save(draft_id: int, qid: str, key: str) -> None:
     """Radio callback: write the answer to the database the moment it is given (then, and only
-    then, this session's copy of the answers and the progress line follow)."""
+    then, this session's copy of the answers follows, and with it the progress line)."""
     value = st.session_state[key]
     try:
         answering.save_answer(db, fw, draft_id, qid, value)
@@ -85,10 +85,26 @@ def save(draft_id: int, qid: str, key: str) -> None:
         given.pop(qid, None)
     else:
         given[qid] = value
-    st.session_state["_answered"] = True
 
 
-def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
+def progress(slot, given: dict[str, int]) -> None:
+    total = len(QUESTION_IDS)
+    done = total - len(answering.unanswered(fw, given))
+    slot.progress(
+        done / total,
+        text=t("{done} of {total} answered · about {minutes} minutes left").format(
+            done=done, total=total, minutes=answering.minutes_left(fw, given)
+        ),
+    )
+
+
+@st.fragment
+def question(draft_id: int, qid: str, progress_slot) -> None:
+    """One question, a fragment of its own: an answer reruns only this question and the progress
+    line above the step (an st.empty each question writes on every run: Streamlit keeps each
+    fragment its place in it), not the step, the page or the router."""
+    given = given_answers(draft_id)
+    progress(progress_slot, given)
     if qid in ITEMS:
         item = ITEMS[qid]
         scale, label, help_ = fw.scales[item.dimension], text(item.text, lang), text(item.example, lang)
@@ -113,6 +129,14 @@ def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
         )
         if help_:
             st.caption(help_)
+        # below the answer, so nothing above the question moves (its focus stays)
+        error = st.session_state.get("_answer_error")
+        if error is not None and error[0] == qid:
+            del st.session_state["_answer_error"]
+            d = answering.draft(db, respondent)
+            if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
+                st.rerun(scope="app")
+            st.error(error[1].text(t))
 
 
 def go_to(draft_id: int, step: int) -> None:
@@ -120,41 +144,21 @@ def go_to(draft_id: int, step: int) -> None:
     st.session_state["_step_changed"] = True
 
 
-@st.fragment
-def questionnaire(draft_id: int) -> None:
+def questionnaire(draft_id: int, d) -> None:
     with st.container(key="questionnaire"):
-        _questionnaire(draft_id)
+        _questionnaire(draft_id, d)
 
 
-def _questionnaire(draft_id: int) -> None:
-    """The step: drawn by a full run, by Next/Back and by each answer (this fragment's runs).
-    The draft and its answers are read from the database when the step is drawn; an answer's
-    run reads nothing back (`given_answers`: `save` stored the answer, then kept the copy)."""
-    answered = st.session_state.pop("_answered", False)
-    d = st.session_state.get("_draft") if answered else None
-    if d is None or d.id != draft_id:
-        d = answering.draft(db, respondent)
-        if d is None or d.id != draft_id:
-            st.rerun()
-        st.session_state.pop(GIVEN, None)  # a step is drawn from the database: another tab may have answered
-        st.session_state["_draft"] = d
+def _questionnaire(draft_id: int, d) -> None:
+    """The step, drawn by a full run (the page opened, Next, Back): the draft and its answers
+    read from the database once; each answer then reruns only its question (`question`)."""
+    st.session_state.pop(GIVEN, None)  # a step is drawn from the database: another tab may have answered
     given = given_answers(draft_id)
-    total = len(QUESTION_IDS)
-    done = total - len(answering.unanswered(fw, given))
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
-    st.progress(
-        done / total,
-        text=t("{done} of {total} answered · about {minutes} minutes left").format(
-            done=done, total=total, minutes=answering.minutes_left(fw, given)
-        ),
-    )
-    # the same elements in the same places on every run: an element that comes and goes above the
-    # questions would make the browser redraw them and drop the focus of the question answered
-    if error := st.session_state.pop("_answer_error", None):
-        st.error(error[1].text(t))
-    else:
-        st.empty()
+    progress_slot = st.empty()
+    if not step.questions:
+        progress(progress_slot, given)
     if step.kind == "competence":
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
@@ -165,7 +169,7 @@ def _questionnaire(draft_id: int) -> None:
         st.header(t("The programme's purposes"), anchor=False)
         st.caption(t("To what degree does each statement describe you today?"))
     for qid in step.questions:
-        question(draft_id, qid, given)
+        question(draft_id, qid, progress_slot)
     if step.kind == "review":
         review(draft_id, given)
     has_back, has_next = step_no > 0, step_no < len(STEPS) - 1
@@ -228,4 +232,4 @@ else:
     stale = answering.stale_answers(fw, answering.answers(db, current.id))
     if stale:
         st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
-    questionnaire(current.id)
+    questionnaire(current.id, current)
