@@ -216,6 +216,7 @@ class Leader:
     username: str
     answer_seconds: list[float] = field(default_factory=list)
     answered_at: list[float] = field(default_factory=list)  # time.monotonic() when each answer's run finished
+    ready_at: float | None = None  # logged in with the questions open (or done): from here on it only answers
     confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> option index
     errors: list[str] = field(default_factory=list)
     reconnects: int = 0  # the websocket dropped (its server process died) and the leader came back
@@ -248,6 +249,7 @@ async def answer(client: Client, leader: Leader, rng: random.Random, think: tupl
     run = await client.run(page_name="assessment")
     if "start_assessment" in run.widgets:
         run = await client.run(trigger=run.widgets["start_assessment"].id)
+    leader.ready_at = leader.ready_at or time.monotonic()
     while time.monotonic() < deadline:
         questions = [(k, w) for k, w in run.widgets.items() if QUESTION.match(k) and w.kind == "radio"]
         open_ = [(k, w) for k, w in questions if w.id not in client.values and not w.element.HasField("default")]
@@ -323,6 +325,7 @@ async def floor_session(base_url: str, leader: Leader, seed: int, think: tuple[f
     try:
         await client.connect()
         run = await client.run(page_name="")
+        leader.ready_at = time.monotonic()
         index = -1
         while time.monotonic() < deadline:
             w = run.widgets.get(FLOOR_KEY) or client.widget(FLOOR_KEY)
@@ -438,7 +441,7 @@ class Report:
     reconnects: int = 0
     # confirmed answers by the proxy's sticky cookie at login (one value per app process; "" without a proxy)
     answers_by_upstream: dict[str, int] = field(default_factory=dict)
-    # the steady state: from the end of the ramp (every leader logged in) to the deadline
+    # the steady state: from every leader logged in with the questions open to the deadline
     steady_cpu_s: float = 0.0
     steady_answers: int = 0
 
@@ -504,8 +507,10 @@ def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, sec
 
     steady: dict[str, object] = {}
 
-    async def sample_steady():  # the server's CPU once the ramp is over (plus a second), and at the deadline
-        await asyncio.sleep(max(0.0, started + ramp + 1.0 - time.monotonic()))
+    async def sample_steady():  # the server's CPU once every leader is in (logged in, questions open), and at the deadline
+        await asyncio.sleep(max(0.0, started + ramp - time.monotonic()))
+        while time.monotonic() < deadline - 1.0 and any(leader.ready_at is None and not leader.errors for leader in leaders):
+            await asyncio.sleep(0.1)
         steady["from"], steady["cpu_from"] = time.monotonic(), sum(process_usage(p)[1] for p in server_pids)
         await asyncio.sleep(max(0.0, deadline - time.monotonic()))
         steady["to"], steady["cpu_to"] = time.monotonic(), sum(process_usage(p)[1] for p in server_pids)
