@@ -3,7 +3,8 @@
     python benchmarks/run.py            # everything (30,000 assessments; about 5 minutes on 2 cores)
     python benchmarks/run.py --quick    # smaller cohort and fewer repetitions (under 5 minutes)
     python benchmarks/run.py --smoke    # each benchmark in its smallest form: proves every one runs
-                                        # (tests/test_benchmarks.py in CI); its figures mean nothing
+                                        # (tests/test_benchmarks.py in CI); its figures mean nothing;
+                                        # the benchmarks that need no browser run beside the others
     python benchmarks/run.py --only answer,memory
 
 Every result is one line on stdout starting with its name (progress notes go to stderr):
@@ -29,11 +30,14 @@ Every result is one line on stdout starting with its name (progress notes go to 
                 of lines or cells). Target: each under 2 s (the tests check what is unpacked and built).
     capacity:   N leaders at once as real Streamlit sessions over the websocket (benchmarks/
                 sessions.py: log in, open the assessment, answer at 3-8 s think time), N = 25, 50,
-                100, 200, 400 on a fresh server each: p50/p95/p99 per answer, errors, lost answers,
+                100, 200, 300, 400 on a fresh server each (--capacity-n / --deployment-n: chosen N):
+                p50/p95/p99 per answer, errors, lost answers,
                 server RSS and CPU; the largest N whose p95 stays under 2x the single-user p95
                 with 0 errors and 0 lost (and, beside it, under 100 ms, a response people
                 perceive as instant); then the same for the deployment (benchmarks/layout.py:
-                deploy/Caddyfile in front of one app process per core); and Streamlit's full GC
+                deploy/Caddyfile in front of one app process per core); beside every one-process N
+                Streamlit's floor (benchmarks/floor_app.py) at the same N: digled's server CPU per
+                answer and p95 over the floor's (target <= 1.5); and Streamlit's full GC
                 after every run against digled's runner.postScriptGC = false at N = 100 (server
                 CPU per answer, p95).
 
