@@ -152,7 +152,6 @@ def questionnaire(draft_id: int, d) -> None:
 def _questionnaire(draft_id: int, d) -> None:
     """The step, drawn by a full run (the page opened, Next, Back): the draft and its answers
     read from the database once; each answer then reruns only its question (`question`)."""
-    st.session_state.pop(GIVEN, None)  # a step is drawn from the database: another tab may have answered
     given = given_answers(draft_id)
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
@@ -229,7 +228,9 @@ if current is None:
 else:
     st.title(t("Your digital competence assessment"), anchor=False)
     st.caption(ROUND_TEXT[current.round] + " " + t("Your answers are saved as you go."))
-    stale = answering.stale_answers(fw, answering.answers(db, current.id))
+    # the step is drawn from the database (another tab may have answered): read once, kept for the answers
+    st.session_state[GIVEN] = (current.id, answering.answers(db, current.id))
+    stale = answering.stale_answers(fw, st.session_state[GIVEN][1])
     if stale:
         st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
     questionnaire(current.id, current)
