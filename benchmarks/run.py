@@ -3,7 +3,8 @@
     python benchmarks/run.py            # everything (30,000 assessments; about 5 minutes on 2 cores)
     python benchmarks/run.py --quick    # smaller cohort and fewer repetitions (under 5 minutes)
     python benchmarks/run.py --smoke    # each benchmark in its smallest form: proves every one runs
-                                        # (tests/test_benchmarks.py in CI); its figures mean nothing
+                                        # (tests/test_benchmarks.py in CI); its figures mean nothing;
+                                        # the benchmarks that need no browser run beside the others
     python benchmarks/run.py --only answer,memory
 
 Every result is one line on stdout starting with its name (progress notes go to stderr):
@@ -32,11 +33,14 @@ Every result is one line on stdout starting with its name (progress notes go to 
                 of lines or cells). Target: each under 2 s (the tests check what is unpacked and built).
     capacity:   N leaders at once as real Streamlit sessions over the websocket (benchmarks/
                 sessions.py: log in, open the assessment, answer at 3-8 s think time), N = 25, 50,
-                100, 200, 400 on a fresh server each: p50/p95/p99 per answer, errors, lost answers,
+                100, 200, 300, 400 on a fresh server each (--capacity-n / --deployment-n: chosen N):
+                p50/p95/p99 per answer, errors, lost answers,
                 server RSS and CPU; the largest N whose p95 stays under 2x the single-user p95
                 with 0 errors and 0 lost (and, beside it, under 100 ms, a response people
                 perceive as instant); then the same for the deployment (benchmarks/layout.py:
-                deploy/Caddyfile in front of one app process per core); and Streamlit's full GC
+                deploy/Caddyfile in front of one app process per core); beside every one-process N
+                Streamlit's floor (benchmarks/floor_app.py) at the same N: digled's server CPU per
+                answer and p95 over the floor's (target <= 1.5); and Streamlit's full GC
                 after every run against digled's runner.postScriptGC = false at N = 100 (server
                 CPU per answer, p95).
 
@@ -59,8 +63,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -160,6 +166,8 @@ class Config:
     workdir: Path
     profile: bool = False
     smoke: bool = False  # the smallest form of each benchmark: it runs, its figures mean nothing
+    capacity_n: tuple[int, ...] = ()  # --capacity-n: these N for one process (and the floor) instead of the steps
+    deployment_n: tuple[int, ...] = ()  # --deployment-n: these N for the deployment
 
 
 @dataclass
@@ -175,6 +183,8 @@ class Run:
     cohort_secret: str = "bench-secret-" + "s" * 40  # the pseudonym secret the cohort was written with
     first_publish_s: float = 0.0
     pages: list = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=5))  # --smoke: measures at once
 
     # -- infrastructure --------------------------------------------------------------------
     def chromium(self):
@@ -191,6 +201,10 @@ class Run:
 
     def server(self, name: str, script: str = "app.py", prepare=None):
         """A streamlit server (tests/e2e's Server) on a fresh database, started once per run."""
+        with self.lock:  # benchmarks running at once (--smoke) may ask for the same one
+            return self._server(name, script, prepare)
+
+    def _server(self, name: str, script: str, prepare):
         if name not in self.servers:
             from tests.servers import Server
 
@@ -235,6 +249,7 @@ class Run:
                 pass
 
     def close(self) -> None:
+        self.pool.shutdown()  # measures still running (a benchmark failed first) stop their own servers
         for name in list(self.servers):
             self.stop_server(name)
         if self.browser is not None:
@@ -327,7 +342,7 @@ def bench_answer(run: Run) -> str:
     base = run.baseline_page()
     per_step = app.locator(RADIOS).count()
     app_samples, base_samples = [], []
-    done_on_step, clicks, warm = 0, 0, 3
+    done_on_step, clicks, warm = 0, 0, 1 if run.cfg.smoke else 3
 
     def app_click():
         nonlocal done_on_step
@@ -381,7 +396,7 @@ def bench_memory(run: Run) -> str:
     warm = run.new_page()
     log_in(warm, server.url, "leder")
     go_to(warm, "pages/assessment.py")
-    time.sleep(1.0)
+    time.sleep(0.2 if run.cfg.smoke else 1.0)
     before = bb.rss_mb(server.proc.pid)
     note(f"memory: opening {run.cfg.sessions} logged-in sessions (server {before:.0f} MB)")
     pages = []
@@ -394,7 +409,7 @@ def bench_memory(run: Run) -> str:
             login(page, "leder")
         go_to(page, "pages/assessment.py")
         pages.append(page)
-    time.sleep(2.0)
+    time.sleep(0.2 if run.cfg.smoke else 2.0)
     for page in pages:  # every session still connected, logged in and idle
         bb.idle(page, settle=0)
         if page.locator(".st-key-logout_button").count() == 0:
@@ -487,12 +502,12 @@ def bench_dashboard(run: Run) -> str:
 
     order = [1, 0, 2, 0]  # a municipality, all, the other, all: every change changes the figures
     base_page = run.baseline_page()
-    for i in range(2):  # warm-up
+    for i in range(1 if run.cfg.smoke else 2):  # warm-up
         change(order[i % 4])
         run.baseline_click(base_page, i)
     samples, base_samples = [], []
     while len(samples) < run.cfg.clicks:  # interleaved blocks: both see the same machine load
-        for _ in range(5):
+        for _ in range(min(5, run.cfg.clicks)):
             samples.append(change(order[(len(samples) + 2) % 4]))
             base_samples.append(run.baseline_click(base_page, len(base_samples) + 2))
     page.context.close()
@@ -666,7 +681,7 @@ def bench_login(run: Run) -> str:
             assert error == expected, (name, error)
             return took
 
-        rounds = 2 if run.cfg.smoke else 5 if run.cfg.quick else 15
+        rounds = 1 if run.cfg.smoke else 5 if run.cfg.quick else 15
         times: dict[str, list[float]] = {"kendt": [], "ukendt-navn": []}
         for _ in range(rounds):
             d.execute("DELETE FROM login_throttle")  # stay under the lockout of 5
@@ -718,7 +733,7 @@ def bench_uploads(run: Run) -> str:
     return f"uploads: refused: {', '.join(parts)} (each < {UPLOAD_TARGET_S:.0f} s: {verdict})"
 
 
-CAPACITY_STEPS = (25, 50, 100, 200, 400)
+CAPACITY_STEPS = (25, 50, 100, 200, 300, 400)
 SMOKE_STEPS = (3,)  # --smoke: one small N, for the one process, the GC comparison and the deployment
 CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-user p95
 PROCESSES = 2  # the deployment's app processes: one per core of this machine
@@ -731,31 +746,51 @@ def bench_capacity(run: Run) -> str:
     process per core behind Caddy): real Streamlit sessions (benchmarks/sessions.py) logging in
     and answering at a human pace (3-8 s think time); N steps through CAPACITY_STEPS while p95
     stays under CAPACITY_FACTOR x the single-user p95 with no error and no lost answer. Every N
-    runs on a fresh server (or layout). Also: Streamlit's full GC after every run against
-    digled's setting (gc_comparison)."""
+    runs on a fresh server (or layout), and beside it Streamlit's floor (benchmarks/floor_app.py,
+    driven by the same load generator at the same N): digled's server CPU per answer and p95 as
+    ratios over the floor's. Also: Streamlit's full GC after every run against digled's setting
+    (gc_comparison). In --smoke one server serves every digled step (its figures mean nothing)."""
     from benchmarks import layout, sessions
 
-    seconds = 8 if run.cfg.smoke else 45 if run.cfg.quick else 90
-    steps = SMOKE_STEPS if run.cfg.smoke else CAPACITY_STEPS[:3] if run.cfg.quick else CAPACITY_STEPS
+    if layout.CADDY is None:
+        raise RuntimeError("the deployment cannot be measured without caddy (apt-get install caddy)")
+    cfg = run.cfg
+    seconds = 8 if cfg.smoke else 45 if cfg.quick else 90
+    steps = cfg.capacity_n or (SMOKE_STEPS if cfg.smoke else CAPACITY_STEPS[:3] if cfg.quick else CAPACITY_STEPS)
+    deployment_steps = cfg.deployment_n or steps
+    pace = (0.3, 0.8) if cfg.smoke else (3.0, 8.0)  # think time; in --smoke a few answers each in seconds
     lines = []
+    reports: dict[int, sessions.Report] = {}
 
-    def one_process(n: int, think=(3.0, 8.0), secs=seconds) -> sessions.Report:
-        name = f"capacity-{n}"
-        server = run.server(name)
+    def one_process(n: int, think=pace, secs=seconds, floor: bool = False) -> sessions.Report:
+        name = "capacity-app" if cfg.smoke and not floor else f"capacity-{'floor-' if floor else ''}{n}"
+        server = run.server(name, script="benchmarks/floor_app.py" if floor else "app.py")
         try:
-            report = sessions.run(server.url, server.db_path, [server.proc.pid], n, secs, think)
+            report = sessions.run(server.url, server.db_path, [server.proc.pid], n, secs, think, floor=floor,
+                                  prefix=f"load{n}x")
         finally:
-            run.stop_server(name)
-        note(report.line())
+            if not cfg.smoke:
+                run.stop_server(name)
+        note(("floor " if floor else "") + report.line())
+        if not floor:
+            reports[n] = report
         return report
 
-    def deployment(n: int) -> sessions.Report:
-        workdir = run.cfg.workdir / f"capacity-deployment-{n}"
-        workdir.mkdir(parents=True, exist_ok=True)
-        note(f"starting Caddy and {PROCESSES} app processes for N={n}")
-        started = layout.Layout(workdir, processes=PROCESSES).start()
+    def with_floor(n: int) -> tuple[sessions.Report, str]:
+        """digled at N, then the floor app at N: the ratios of server CPU per answer and p95."""
+        mine, floor = measured(("one", n), one_process, n), measured(("floor", n), one_process, n, floor=True)
+        return mine, (f"; floor app at N={n}: p95 {_ms(floor.p95)}, server CPU per answer "
+                      f"{_ms(floor.steady_cpu_ms_per_answer, 1e-3, 1)}, errors {floor.errors}, lost {floor.lost}; digled "
+                      f"over the floor: CPU per answer {_ratio(mine.steady_cpu_ms_per_answer, floor.steady_cpu_ms_per_answer)}, "
+                      f"p95 {_ratio(mine.p95, floor.p95)} (target <= {ANSWER_TARGET})")
+
+    def deployment(n: int) -> tuple[sessions.Report, str]:
+        return measured(("deployment", n), deployment_report, n), ""
+
+    def deployment_report(n: int) -> sessions.Report:
+        started = _deployment(run, n)
         try:
-            report = sessions.run(started.url, started.db_path, started.pids, n, seconds)
+            report = sessions.run(started.url, started.db_path, started.pids, n, seconds, pace)
         finally:
             started.stop()
         note(report.line())
@@ -767,10 +802,10 @@ def bench_capacity(run: Run) -> str:
         (the curve is worth seeing) until an error, a lost answer or a saturated server."""
         held, held_perceived, failed, failed_perceived, out = 0, 0, False, False, []
         for n in ns:
-            report = measure(n)
+            report, beside = measure(n)
             sound = report.errors == 0 and report.lost == 0 and report.p95 is not None
             ok = sound and report.p95 < limit
-            out.append(report.line() + (" - holds" if ok else " - DOES NOT HOLD"))
+            out.append(report.line() + (" - holds" if ok else " - DOES NOT HOLD") + beside)
             failed = failed or not ok
             failed_perceived = failed_perceived or not (sound and report.p95 < PERCEIVED_S)
             held = n if not failed else held
@@ -779,19 +814,32 @@ def bench_capacity(run: Run) -> str:
                 break
         return held, held_perceived, out
 
-    single = one_process(1, think=(0.3, 0.8), secs=seconds if run.cfg.smoke else 30)  # one leader, many answers: the reference p95
+    ahead = {}  # --smoke: every measure at once (their figures mean nothing; a minute less in CI)
+
+    def measured(key, measure, *args, **kwargs):
+        return ahead.pop(key).result() if key in ahead else measure(*args, **kwargs)
+
+    if cfg.smoke:
+        run.server("capacity-app")
+        n = steps[0]
+        for key, measure, args in ((("single",), one_process, (1, (0.3, 0.8))), (("one", n), one_process, (n,)),
+                                   (("gc", n), gc_on, (run, n, seconds, pace)), (("deployment", n), deployment_report, (n,))):
+            ahead[key] = run.pool.submit(measure, *args)
+        ahead[("floor", n)] = run.pool.submit(one_process, n, floor=True)
+    single = measured(("single",), one_process, 1, think=(0.3, 0.8), secs=seconds if cfg.smoke else 30)  # one leader, many answers: the reference p95
+    if single.p95 is None:
+        raise RuntimeError(f"the single user answered nothing in {single.seconds:.0f} s ({single.first_errors or 'no error'})")
     limit = CAPACITY_FACTOR * single.p95
     lines.append(f"capacity: single user p95 {single.p95 * 1000:.0f} ms (p50 {single.p50 * 1000:.0f} ms, "
                  f"{single.answers} answers); limit {limit * 1000:.0f} ms")
-    held, perceived, out = step_through(one_process, steps)
+    held, perceived, out = step_through(with_floor, steps)
     lines += ["capacity: one process: " + line for line in out]
     lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once "
                  f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost); N = {perceived} with p95 < "
                  f"{PERCEIVED_S * 1000:.0f} ms")
-    lines.append(gc_comparison(run, SMOKE_STEPS[0] if run.cfg.smoke else GC_SESSIONS, seconds))
-    if layout.CADDY is None:
-        raise RuntimeError("the deployment cannot be measured without caddy (apt-get install caddy)")
-    held2, perceived2, out = step_through(deployment, steps)
+    gc_n = min(reports, key=lambda n: abs(n - GC_SESSIONS))
+    lines.append(gc_comparison(gc_n, measured(("gc", gc_n), gc_on, run, gc_n, seconds, pace), reports[gc_n]))
+    held2, perceived2, out = step_through(deployment, deployment_steps)
     lines += [f"capacity: deployment ({PROCESSES} processes behind Caddy): " + line for line in out]
     lines.append(f"capacity: the deployment ({PROCESSES} app processes behind Caddy, deploy/Caddyfile) holds "
                  f"N = {held2} leaders answering at once (same limit); N = {perceived2} with p95 < "
@@ -799,33 +847,58 @@ def bench_capacity(run: Run) -> str:
     return "\n".join(lines)
 
 
+def _ms(value, unit: float = 1.0, digits: int = 0) -> str:
+    """Seconds (or, with unit 1e-3, milliseconds) as "12 ms"; "-" when there is none."""
+    return "-" if value is None else f"{value * unit * 1000:.{digits}f} ms"
+
+
+def _ratio(a, b) -> str:
+    return f"{a / b:.2f}" if a and b else "-"
+
+
 GC_SESSIONS = 100
 
 
-def gc_comparison(run: Run, n: int, seconds: float) -> str:
-    """Streamlit's default (a full garbage collection after every script run) against digled's
-    `runner.postScriptGC = false`, same N, measured one after the other in this run: server CPU
-    per answer and p95."""
-    from benchmarks import sessions
+def _deployment(run: Run, n: int):
+    from benchmarks import layout
+
+    workdir = run.cfg.workdir / f"capacity-deployment-{n}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    note(f"starting Caddy and {PROCESSES} app processes for N={n}")
+    return layout.Layout(workdir, processes=PROCESSES).start()
+
+
+def _gc_server(run: Run):
     from tests.servers import Server
 
-    reports = {}
-    for value in ("true", "false"):
-        workdir = run.cfg.workdir / f"capacity-gc-{value}"
-        workdir.mkdir(parents=True, exist_ok=True)
-        note(f"starting streamlit with runner.postScriptGC = {value} for N={n}")
-        server = Server(workdir, env_extra={"STREAMLIT_RUNNER_POST_SCRIPT_GC": value}).start()
-        try:
-            reports[value] = sessions.run(server.url, server.db_path, [server.proc.pid], n, seconds)
-        finally:
-            server.stop()
-        note(reports[value].line())
-    on, off = reports["true"], reports["false"]
-    if not (on.cpu_ms_per_answer and off.cpu_ms_per_answer and on.p95 and off.p95):
-        return "capacity: postScriptGC comparison: no answers"
+    workdir = run.cfg.workdir / "capacity-gc-true"
+    workdir.mkdir(parents=True, exist_ok=True)
+    note("starting streamlit with runner.postScriptGC = true")
+    return Server(workdir, env_extra={"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}).start()
+
+
+def gc_on(run: Run, n: int, seconds: float, think: tuple[float, float]):
+    """N leaders against a server with Streamlit's default, a full GC after every script run."""
+    from benchmarks import sessions
+
+    server = _gc_server(run)
+    try:
+        on = sessions.run(server.url, server.db_path, [server.proc.pid], n, seconds, think, prefix="gc")
+    finally:
+        server.stop()
+    note(on.line())
+    return on
+
+
+def gc_comparison(n: int, on, off) -> str:
+    """Streamlit's default (a full garbage collection after every script run: `on`) against
+    digled's `runner.postScriptGC = false` (`off`: the one-process report at the same N of this
+    run): server CPU per answer and p95."""
+    if not (on.steady_cpu_ms_per_answer and off.steady_cpu_ms_per_answer and on.p95 and off.p95):
+        raise RuntimeError(f"postScriptGC comparison at N={n}: no answers in the steady state ({on.line()}; {off.line()})")
     return (f"capacity: N={n}, a full GC after every run (Streamlit's default) vs off (digled): server CPU per "
-            f"answer {on.cpu_ms_per_answer:.1f} vs {off.cpu_ms_per_answer:.1f} ms "
-            f"(ratio {off.cpu_ms_per_answer / on.cpu_ms_per_answer:.2f}), p95 {on.p95 * 1000:.0f} vs "
+            f"answer {on.steady_cpu_ms_per_answer:.1f} vs {off.steady_cpu_ms_per_answer:.1f} ms "
+            f"(ratio {off.steady_cpu_ms_per_answer / on.steady_cpu_ms_per_answer:.2f}), p95 {on.p95 * 1000:.0f} vs "
             f"{off.p95 * 1000:.0f} ms, errors {on.errors + off.errors}, lost {on.lost + off.lost}")
 
 
@@ -853,6 +926,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true",
                    help="profile every script run of the servers; reports in benchmarks/results/profile-*.txt")
     p.add_argument("--leaders", type=int, help="cohort leaders (x 3 rounds); default 10000, --quick 1000")
+    p.add_argument("--capacity-n", help="capacity: comma-separated N for one process and the floor, e.g. 100,200")
+    p.add_argument("--deployment-n", help="capacity: comma-separated N for the deployment, e.g. 300")
     args = p.parse_args(argv)
     only = [n.strip() for n in args.only.split(",")] if args.only else list(NAMES)
     unknown = set(only) - set(NAMES)
@@ -869,6 +944,8 @@ def main(argv: list[str] | None = None) -> int:
             submits=3 if args.smoke else 30 if args.quick else 100,
             workdir=Path(tmp),
             profile=args.profile,
+            capacity_n=tuple(int(n) for n in args.capacity_n.split(",")) if args.capacity_n else (),
+            deployment_n=tuple(int(n) for n in args.deployment_n.split(",")) if args.deployment_n else (),
         )
         run = Run(cfg)
         mode = "smoke" if args.smoke else "quick" if args.quick else "full"
@@ -876,18 +953,15 @@ def main(argv: list[str] | None = None) -> int:
         for line in header:
             print(line, flush=True)
         try:
+            # --smoke: the benchmarks that need neither the browser nor the cohort run beside the
+            # others (their figures mean nothing there; CI waits half as long)
+            beside = ThreadPoolExecutor(max_workers=len(BESIDE))
+            ahead = {name: beside.submit(one_bench, run, name) for name in only if args.smoke and name in BESIDE}
             for name in only:
-                note(f"{name} ...")
-                t0 = time.perf_counter()
-                try:
-                    line = BENCHES[name](run)
-                except Exception as e:  # one broken benchmark must not hide the others
-                    traceback.print_exc()
-                    run.screenshots(name)
-                    line = f"{name}: ERROR {type(e).__name__}: {e}"
-                note(f"{name} took {time.perf_counter() - t0:.0f} s")
+                line = ahead[name].result() if name in ahead else one_bench(run, name)
                 print(line, flush=True)
                 run.lines.append(line)
+            beside.shutdown()
         finally:
             run.close()
     total = f"total: {time.perf_counter() - started:.0f} s"
@@ -897,6 +971,22 @@ def main(argv: list[str] | None = None) -> int:
         "\n".join(header + run.lines + [total]) + "\n", encoding="utf-8"
     )
     return 0 if complete(only, run.lines) else 1
+
+
+BESIDE = ("capacity", "login", "concurrent", "uploads")  # --smoke: run at once beside the others
+
+
+def one_bench(run: Run, name: str) -> str:
+    note(f"{name} ...")
+    t0 = time.perf_counter()
+    try:
+        line = BENCHES[name](run)
+    except Exception as e:  # one broken benchmark must not hide the others
+        traceback.print_exc()
+        run.screenshots(name)
+        line = f"{name}: ERROR {type(e).__name__}: {e}"
+    note(f"{name} took {time.perf_counter() - t0:.0f} s")
+    return line
 
 
 def complete(names: list[str], lines: list[str]) -> bool:

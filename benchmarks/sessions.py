@@ -215,6 +215,8 @@ class Leader:
 
     username: str
     answer_seconds: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)  # time.monotonic() when each answer's run finished
+    ready_at: float | None = None  # logged in with the questions open (or done): from here on it only answers
     confirmed: dict[tuple[int, str], int] = field(default_factory=dict)  # (draft id, item) -> option index
     errors: list[str] = field(default_factory=list)
     reconnects: int = 0  # the websocket dropped (its server process died) and the leader came back
@@ -247,6 +249,7 @@ async def answer(client: Client, leader: Leader, rng: random.Random, think: tupl
     run = await client.run(page_name="assessment")
     if "start_assessment" in run.widgets:
         run = await client.run(trigger=run.widgets["start_assessment"].id)
+    leader.ready_at = leader.ready_at or time.monotonic()
     while time.monotonic() < deadline:
         questions = [(k, w) for k, w in run.widgets.items() if QUESTION.match(k) and w.kind == "radio"]
         open_ = [(k, w) for k, w in questions if w.id not in client.values and not w.element.HasField("default")]
@@ -264,6 +267,7 @@ async def answer(client: Client, leader: Leader, rng: random.Random, think: tupl
         run = await client.run(set_values={w.id: WidgetState(id=w.id, string_value=w.element.options[index])},
                                fragment=w.fragment)
         leader.answer_seconds.append(run.seconds)
+        leader.answered_at.append(time.monotonic())
         if run.errors:
             leader.errors.extend(run.errors)
             continue
@@ -306,6 +310,52 @@ async def leader_session(base_url: str, leader: Leader, seed: int, think: tuple[
         leader.errors.append(f"{type(e).__name__}: {e}")
     finally:
         await client.close()
+
+
+FLOOR_KEY = "floor_answer"  # benchmarks/floor_app.py
+
+
+async def floor_session(base_url: str, leader: Leader, seed: int, think: tuple[float, float],
+                        start_delay: float, deadline: float, reconnect: bool = False) -> None:
+    """One visitor of the floor app (benchmarks/floor_app.py): open it, then change its one
+    radio at the same pace as a leader answers (each change is an answer its callback saves)."""
+    rng = random.Random(seed)
+    client = Client(base_url)
+    await asyncio.sleep(start_delay)
+    try:
+        await client.connect()
+        run = await client.run(page_name="")
+        leader.ready_at = time.monotonic()
+        index = -1
+        while time.monotonic() < deadline:
+            w = run.widgets.get(FLOOR_KEY) or client.widget(FLOOR_KEY)
+            await asyncio.sleep(rng.uniform(*think))
+            if time.monotonic() >= deadline:
+                return
+            index = (index + 1 + rng.randrange(len(w.element.options) - 1)) % len(w.element.options)
+            run = await client.run(set_values={w.id: WidgetState(id=w.id, string_value=w.element.options[index])},
+                                   fragment=w.fragment)
+            leader.answer_seconds.append(run.seconds)
+            leader.answered_at.append(time.monotonic())
+            if run.errors:
+                leader.errors.extend(run.errors)
+                continue
+            leader.confirmed[(0, str(len(leader.confirmed)))] = index
+    except (TimeoutError, SessionError, OSError, websockets.WebSocketException) as e:
+        leader.errors.append(f"{type(e).__name__}: {e}")
+    finally:
+        await client.close()
+
+
+def floor_lost(db_path: Path, leaders: list[Leader]) -> int:
+    """Answers the floor app confirmed that its table does not hold."""
+    confirmed = sum(len(leader.confirmed) for leader in leaders)
+    con = sqlite3.connect(db_path)
+    try:
+        stored = con.execute("SELECT COUNT(*) FROM answers").fetchone()[0] if confirmed else 0
+    finally:
+        con.close()
+    return max(0, confirmed - stored)
 
 
 async def warm_up(base_url: str) -> None:
@@ -391,6 +441,15 @@ class Report:
     reconnects: int = 0
     # confirmed answers by the proxy's sticky cookie at login (one value per app process; "" without a proxy)
     answers_by_upstream: dict[str, int] = field(default_factory=dict)
+    # the steady state: from every leader logged in with the questions open to the deadline
+    steady_cpu_s: float = 0.0
+    steady_answers: int = 0
+
+    @property
+    def steady_cpu_ms_per_answer(self) -> float | None:
+        """Server CPU time per answer once everyone is in (no logins; the page changes of
+        "Next" included): what one more answer costs the server."""
+        return self.steady_cpu_s * 1000 / self.steady_answers if self.steady_answers else None
 
     @property
     def cpu_ms_per_answer(self) -> float | None:
@@ -402,6 +461,8 @@ class Report:
         return (f"N={self.sessions}: {self.answers} answers in {self.seconds:.0f} s, p50 {ms(self.p50)}, "
                 f"p95 {ms(self.p95)}, p99 {ms(self.p99)}, errors {self.errors}, lost {self.lost}, "
                 f"server RSS {self.rss_mb:.0f} MB, CPU {self.cpu_share:.2f} cores"
+                + (f", server CPU per answer {self.steady_cpu_ms_per_answer:.1f} ms"
+                   if self.steady_cpu_ms_per_answer else "")
                 + (f", reconnects {self.reconnects}" if self.reconnects else ""))
 
 
@@ -423,12 +484,16 @@ def _run_async(coro):
 
 def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, seconds: float,
         think: tuple[float, float] = (3.0, 8.0), ramp: float | None = None, seed: int = 1,
-        reconnect: bool = False, prefix: str = "load") -> Report:
+        reconnect: bool = False, prefix: str = "load", floor: bool = False) -> Report:
     """N simulated leaders against a running server for `seconds` (they start spread over
     `ramp` seconds, default a quarter of the run), then the report. `reconnect`: see
-    `leader_session`."""
+    `leader_session`. `floor`: the server runs benchmarks/floor_app.py (no login, one radio)."""
     _run_async(warm_up(base_url))  # the app creates (and fills) its database at its first run
-    leaders = create_leaders(db_path, sessions, prefix)
+    if floor:
+        leaders = [Leader(f"floor{i:03d}") for i in range(1, sessions + 1)]
+    else:
+        leaders = create_leaders(db_path, sessions, prefix)
+    one_session = floor_session if floor else leader_session
     ramp = seconds / 4 if ramp is None else ramp
     before = [process_usage(p) for p in server_pids]
     started = time.monotonic()
@@ -436,22 +501,37 @@ def run(base_url: str, db_path: Path, server_pids: list[int], sessions: int, sec
 
     async def all_leaders():
         await asyncio.gather(*(
-            leader_session(base_url, leader, seed * 1000 + i, think, ramp * i / max(1, sessions), deadline, reconnect)
+            one_session(base_url, leader, seed * 1000 + i, think, ramp * i / max(1, sessions), deadline, reconnect)
             for i, leader in enumerate(leaders)
         ))
 
-    _run_async(all_leaders())
+    steady: dict[str, object] = {}
+
+    async def sample_steady():  # the server's CPU once every leader is in (logged in, questions open), and at the deadline
+        await asyncio.sleep(max(0.0, started + ramp - time.monotonic()))
+        while time.monotonic() < deadline - 1.0 and any(leader.ready_at is None and not leader.errors for leader in leaders):
+            await asyncio.sleep(0.1)
+        steady["from"], steady["cpu_from"] = time.monotonic(), sum(process_usage(p)[1] for p in server_pids)
+        await asyncio.sleep(max(0.0, deadline - time.monotonic()))
+        steady["to"], steady["cpu_to"] = time.monotonic(), sum(process_usage(p)[1] for p in server_pids)
+
+    async def measured():
+        await asyncio.gather(all_leaders(), sample_steady())
+
+    _run_async(measured())
     wall = time.monotonic() - started
     after = [process_usage(p) for p in server_pids]
+    in_window = sum(1 for leader in leaders for at in leader.answered_at if steady["from"] <= at <= steady["to"])
     times = [s for leader in leaders for s in leader.answer_seconds]
     errors = [e for leader in leaders for e in leader.errors]
     return Report(
         sessions=sessions, seconds=wall, answers=len(times),
         p50=_quantile(times, 0.5), p95=_quantile(times, 0.95), p99=_quantile(times, 0.99),
-        errors=len(errors), lost=lost_answers(db_path, leaders),
+        errors=len(errors), lost=(floor_lost if floor else lost_answers)(db_path, leaders),
         rss_mb=sum(a[0] for a in after), cpu_share=sum(max(0.0, a[1] - b[1]) for a, b in zip(after, before)) / wall,
         first_errors=errors[:5], reconnects=sum(leader.reconnects for leader in leaders),
         answers_by_upstream=dict(Counter(leader.upstream for leader in leaders for _ in leader.confirmed)),
+        steady_cpu_s=max(0.0, steady["cpu_to"] - steady["cpu_from"]), steady_answers=in_window,
     )
 
 

@@ -21,6 +21,7 @@ respondent = pseudonyms.of_user(secret, user.id)
 STEPS = answering.steps(fw)
 ITEMS = {i.id: i for i in fw.items}
 PURPOSES = {p.id: p for p in fw.purposes}
+QUESTION_IDS = answering.question_ids(fw)
 ROUND_TEXT = {
     "start": t("This is your start assessment."),
     "end": t("This is your end assessment."),
@@ -61,15 +62,54 @@ def intro() -> None:
         st.rerun()
 
 
+GIVEN = "_given"  # this session's copy of its draft's answers: (draft id, {question: value})
+
+
+def given_answers(draft_id: int) -> dict[str, int]:
+    """The draft's answers as this session knows them: read from the database when a step is
+    drawn (a full run, Next, Back), then kept up to date by `save` after each answer is stored,
+    so an answer reads nothing back."""
+    kept = st.session_state.get(GIVEN)
+    if kept is None or kept[0] != draft_id:
+        kept = (draft_id, answering.answers(db, draft_id))
+        st.session_state[GIVEN] = kept
+    return kept[1]
+
+
 def save(draft_id: int, qid: str, key: str) -> None:
-    """Radio callback: write the answer to the database the moment it is given."""
+    """Radio callback: write the answer to the database the moment it is given (then, and only
+    then, this session's copy of the answers follows, and with it the progress line)."""
+    value = st.session_state[key]
     try:
-        answering.save_answer(db, fw, draft_id, qid, st.session_state[key])
+        answering.save_answer(db, fw, draft_id, qid, value)
     except answering.AnswerError as e:
-        st.session_state["_answer_error"] = e
+        st.session_state["_answer_error"] = (qid, e)
+        return
+    given = given_answers(draft_id)
+    if value is None:
+        given.pop(qid, None)
+    else:
+        given[qid] = value
 
 
-def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
+def progress(slot, given: dict[str, int]) -> None:
+    total = len(QUESTION_IDS)
+    done = total - len(answering.unanswered(fw, given))
+    slot.progress(
+        done / total,
+        text=t("{done} of {total} answered · about {minutes} minutes left").format(
+            done=done, total=total, minutes=answering.minutes_left(fw, given)
+        ),
+    )
+
+
+@st.fragment
+def question(draft_id: int, qid: str, progress_slot) -> None:
+    """One question, a fragment of its own: an answer reruns only this question and the progress
+    line above the step (an st.empty each question writes on every run: Streamlit keeps each
+    fragment its place in it), not the step, the page or the router."""
+    given = given_answers(draft_id)
+    progress(progress_slot, given)
     if qid in ITEMS:
         item = ITEMS[qid]
         scale, label, help_ = fw.scales[item.dimension], text(item.text, lang), text(item.example, lang)
@@ -94,6 +134,14 @@ def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
         )
         if help_:
             st.caption(help_)
+        # below the answer, so nothing above the question moves (its focus stays)
+        error = st.session_state.get("_answer_error")
+        if error is not None and error[0] == qid:
+            del st.session_state["_answer_error"]
+            d = answering.draft(db, respondent)
+            if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
+                st.rerun(scope="app")
+            st.error(error[1].text(t))
 
 
 def go_to(draft_id: int, step: int) -> None:
@@ -101,33 +149,20 @@ def go_to(draft_id: int, step: int) -> None:
     st.session_state["_step_changed"] = True
 
 
-@st.fragment
-def questionnaire(draft_id: int) -> None:
+def questionnaire(draft_id: int, d) -> None:
     with st.container(key="questionnaire"):
-        _questionnaire(draft_id)
+        _questionnaire(draft_id, d)
 
 
-def _questionnaire(draft_id: int) -> None:
-    d = answering.draft(db, respondent)
-    if d is None or d.id != draft_id:
-        st.rerun()
-    given = answering.answers(db, draft_id)
-    total = len(answering.question_ids(fw))
-    done = total - len(answering.unanswered(fw, given))
+def _questionnaire(draft_id: int, d) -> None:
+    """The step, drawn by a full run (the page opened, Next, Back): the draft and its answers
+    read from the database once; each answer then reruns only its question (`question`)."""
+    given = given_answers(draft_id)
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
-    st.progress(
-        done / total,
-        text=t("{done} of {total} answered · about {minutes} minutes left").format(
-            done=done, total=total, minutes=answering.minutes_left(fw, given)
-        ),
-    )
-    # the same elements in the same places on every run: an element that comes and goes above the
-    # questions would make the browser redraw them and drop the focus of the question answered
-    if error := st.session_state.pop("_answer_error", None):
-        st.error(error.text(t))
-    else:
-        st.empty()
+    progress_slot = st.empty()
+    if not step.questions:
+        progress(progress_slot, given)
     if step.kind == "competence":
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
@@ -138,7 +173,7 @@ def _questionnaire(draft_id: int) -> None:
         st.header(t("The programme's purposes"), anchor=False)
         st.caption(t("To what degree does each statement describe you today?"))
     for qid in step.questions:
-        question(draft_id, qid, given)
+        question(draft_id, qid, progress_slot)
     if step.kind == "review":
         review(draft_id, given)
     has_back, has_next = step_no > 0, step_no < len(STEPS) - 1
@@ -198,7 +233,9 @@ if current is None:
 else:
     st.title(t("Your digital competence assessment"), anchor=False)
     st.caption(ROUND_TEXT[current.round] + " " + t("Your answers are saved as you go."))
-    stale = answering.stale_answers(fw, answering.answers(db, current.id))
+    # the step is drawn from the database (another tab may have answered): read once, kept for the answers
+    st.session_state[GIVEN] = (current.id, answering.answers(db, current.id))
+    stale = answering.stale_answers(fw, st.session_state[GIVEN][1])
     if stale:
         st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
-    questionnaire(current.id)
+    questionnaire(current.id, current)
