@@ -263,7 +263,8 @@ def _purposes(c: _Context) -> Section | None:
         return None
     rows = [[text(p.text, c.lang), c.pct(start.purposes.get(p.id) if start else None),
              c.pct(end.purposes.get(p.id) if end else None)] for p in c.fw.purposes]
-    bars = [Bar(f"{i + 1}. {t('End')}", (end.purposes.get(p.id) if end else None), row[2])
+    end_word = t("End")
+    bars = [Bar(f"{i + 1}. {end_word}", (end.purposes.get(p.id) if end else None), row[2])
             for i, (p, row) in enumerate(zip(c.fw.purposes, rows))]
     return Section("purposes", t("The programme's purposes"), [
         t("How far the leaders see the programme's purposes fulfilled, as a mean score at the start and at the end."),
