@@ -26,7 +26,7 @@ import sqlite_utils
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
-from digled.insight import anonymity, audiences, focus, participation, profiles, publications
+from digled.insight import anonymity, audiences, effect, focus, participation, profiles, publications
 from digled.insight.assessment_figures import Change, Figures
 from digled.platform import dates, numbers
 from digled.platform.i18n import N_, text, translator
@@ -34,7 +34,7 @@ from digled.platform.i18n import N_, text, translator
 FOLLOWUP_ROUNDS = ("followup_3", "followup_6")  # rounds a publication may hold after the programme
 ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "followup_3": N_("3 months after"),
                "followup_6": N_("6 months after")}
-EFFECT_KIND = "effect"  # start->end change by part of the programme taken (where a publication holds it)
+EFFECT_KIND = "effect"  # effect.KIND: the start->end change by part of the programme taken (where a publication holds it)
 # the kinds whose hidden groups the report names (the leaders' own overlay is not management's)
 HIDDEN_KINDS = ("participation", "assessment", "paired", EFFECT_KIND)
 KIND_NAMES = {"participation": N_("Participation"), "assessment": N_("Competences per round"),
@@ -302,7 +302,7 @@ def _effect(c: _Context) -> Section | None:
     rows, bars = [], []
     for s in groups:
         figs = json.loads(s.figures)
-        label = " / ".join(_label(c, v) for v in s.key if v is not None) or t("All")
+        label = t(figs.get("label") or effect.label(s.key)).format(**(figs.get("label_args") or {"d": s.key[-1]}))
         total, ci = figs.get("total"), figs.get("interval_total")
         rows.append([label, str(figs.get("n", "–")), c.pp(total), c.span(ci)])
         bars.append(Bar(label, total, c.pp(total), *(ci or (None, None))))

@@ -179,7 +179,7 @@ def show_held(db, audience: audiences.Audience, pub: publications.Publication, k
     widgets.table(pd.DataFrame({
         t("Compared"): [t(PAIR_NAMES[r["pair"]]) for r in data],
         t("Leaders who took both rounds"): ["–" if r["n"] is None else str(r["n"]) for r in data],
-        t("Mean change of the total"): ["–" if r["total"] is None else number(r["total"], lang) for r in data],
+        t("Mean change of the total (percentage points)"): ["–" if r["total"] is None else number(r["total"], lang) for r in data],
         t("95 % interval"): [t("{low} to {high}").format(low=number(r["interval"][0], lang), high=number(r["interval"][1], lang))
                              if r["interval"] else "–" for r in data],
     }))

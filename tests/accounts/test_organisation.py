@@ -106,7 +106,7 @@ def test_min_group_size_is_never_below_3_whatever_is_stored(database, stored, k)
 def test_every_round_of_a_run_has_its_k_frozen_once_answered(database):
     """The follow-up rounds too (issue 23): changing k later never changes a round with answers."""
     assert organisation.ASSESSMENT_ROUNDS == answering.RUN_ROUNDS
-    database.conn.execute("INSERT INTO assessments (respondent, round, status, started_at) "
+    database.conn.execute("INSERT INTO assessments (respondent, round, status, started) "
                           "VALUES ('r', 'followup_6', 'submitted', '2026-01-01')")
     database.conn.commit()
     assert organisation.frozen_round_k(database) == {"followup_6": 5}

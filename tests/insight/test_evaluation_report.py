@@ -125,7 +125,7 @@ def test_the_report_is_in_the_readers_language(published, framework):
 def test_effect_and_follow_up_sections_show_only_what_a_publication_holds(published, framework):
     pub = publications.latest(published)
     published.conn.execute(  # a publication without follow-up rounds (the demo's has them)
-        "DELETE FROM released_groups WHERE publication_id = ? AND (kind = 'followup' OR grp LIKE '[\"followup%')",
+        "DELETE FROM released_groups WHERE publication_id = ? AND (kind IN ('followup', 'effect') OR grp LIKE '[\"followup%')",
         (pub.id,))
     published.conn.commit()
     report = _build(published, framework)
@@ -144,7 +144,7 @@ def test_effect_and_follow_up_sections_show_only_what_a_publication_holds(publis
     followup = _tables(_section(report, "followup"))[0]
     assert followup.headers[-1] == "3 months after" and followup.rows[1][-1] == "61 %"
     rows = _tables(_section(report, "effect"))[0].rows
-    assert rows == [["workshops / both", "9", "+12.3", "+3.1 to +21.6"]]  # the hidden group gives nothing
+    assert rows == [["Both workshops", "9", "+12.3", "+3.1 to +21.6"]]  # the hidden group gives nothing
     assert "association" in _section(report, "effect").blocks[0]
 
 
@@ -175,3 +175,15 @@ def test_a_scoped_report_holds_no_joint_group_broken_down(published, framework):
     rows = lambda report: [r[0] for r in _tables(_section(report, "start_end"))[-1].rows]  # noqa: E731
     assert name in rows(_build(published, framework))
     assert name not in rows(_build(published, framework, audience=audiences.Audience("Glostrup")))
+
+
+def test_the_effect_section_reads_the_gates_own_figures_in_danish(published, framework):
+    """The demo's publication holds the effect kind as the gate stores it: its groups read by
+    their translated labels, never by their ids."""
+    report = _build(published, framework, lang="da")
+    rows = _tables(_section(report, "effect"))[0].rows
+    pub = publications.latest(published)
+    shown = [s for s in publications.shown_all(published, pub.id, "effect") if s.status != "hidden" and s.figures]
+    assert len(rows) == len(shown) >= 1
+    assert rows[0][0] == "Alle ledere, der tog begge runder" and rows[0][1] == str(shown[0].n)
+    assert not any(word in " ".join(r[0] for r in rows) for word in ("all", "workshops", "films", "dose"))

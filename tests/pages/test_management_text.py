@@ -121,6 +121,9 @@ def states(lang: str):
     for rnd_value in assessment_figures.ROUNDS:
         at.selectbox(key=pub_ui.ROUND_FILTER).set_value(rnd_value).run()
         assert not at.exception, at.exception
+        if not [r for r in at.radio if r.key == "cohort_view"]:  # a round with nothing shown (no follow-up 6 yet)
+            yield f"competences {rnd_value}, nothing shown", at
+            continue
         for view in VIEWS:
             at.radio(key="cohort_view").set_value(view).run()
             assert not at.exception, (view, at.exception)
