@@ -27,11 +27,14 @@ from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
 from digled.insight import anonymity, audiences, effect, focus, participation, profiles, publications
-from digled.insight.assessment_figures import Change, Figures
+from digled.insight.assessment_figures import FOLLOWUP_PAIRS, Change, Figures
 from digled.platform import dates, numbers
 from digled.platform.i18n import N_, text, translator
 
 FOLLOWUP_ROUNDS = ("followup_3", "followup_6")  # rounds a publication may hold after the programme
+# did the change hold: each follow-up pair (assessment_figures.FOLLOWUP_PAIRS) as the change view names it
+PAIR_NAMES = {"end>followup_3": N_("End to 3 months after"), "start>followup_3": N_("Start to 3 months after"),
+              "end>followup_6": N_("End to 6 months after"), "start>followup_6": N_("Start to 6 months after")}
 ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "followup_3": N_("3 months after"),
                "followup_6": N_("6 months after")}
 EFFECT_KIND = "effect"  # effect.KIND: the start->end change by part of the programme taken (where a publication holds it)
@@ -273,24 +276,56 @@ def _purposes(c: _Context) -> Section | None:
     ])
 
 
+def _held(c: _Context, pair: str, key: tuple = (None, None, None)) -> Change | None:
+    s = c.group("followup", (pair, *key))
+    return Change.from_json(s.figures) if s is not None else None
+
+
+def _held_cells(c: _Context, ch: Change | None) -> list[str]:
+    """n, mean change of the total and its interval of one follow-up pair (dashes: not shown)."""
+    if ch is None:
+        return ["–", "–", "–"]
+    return [str(ch.n) if ch.n is not None else "–", c.pp(ch.total), c.span(ch.interval_total)]
+
+
 def _followup(c: _Context) -> Section | None:
-    """Whether the change held: the follow-up rounds beside start and end (only where published)."""
+    """Whether the change held: the follow-up rounds beside start and end, and the same leaders'
+    change from their end and from their start to each follow-up (the "followup" kind); only
+    what the publication holds for this reader."""
     t = c.t
     rounds = [r for r in FOLLOWUP_ROUNDS if _round_figures(c, r) is not None]
-    if not rounds:
+    # the pairs the publication has a group of (a run without follow-ups stores none)
+    pairs = [p for p in FOLLOWUP_PAIRS if any(s.key[0] == p for s in c.all("followup"))]
+    held = {p: _held(c, p) for p in pairs}
+    if not rounds and not any(held.values()):
         return None
-    shown = ["start", "end", *rounds]
-    figs = {r: _round_figures(c, r) for r in shown}
-    head = [t("Competence area"), *[t(ROUND_NAMES[r]) for r in shown]]
-    rows = [[t("Answers in the figures"), *[str(figs[r].n) if figs[r] else "–" for r in shown]],
-            [t("Total"), *[c.pct(figs[r].total) if figs[r] else "–" for r in shown]]]
-    rows += [[text(a.name, c.lang), *[c.pct(figs[r].areas.get(a.id)) if figs[r] else "–" for r in shown]]
-             for a in c.fw.areas]
-    return Section("followup", t("After the programme: did the change hold?"), [
-        t("The follow-up assessments after the programme's end beside the start and the end: all leaders who "
-          "answered each round, so the groups are not exactly the same leaders."),
-        Table(head, rows),
-    ])
+    blocks: list[Block] = []
+    if rounds:
+        shown = ["start", "end", *rounds]
+        figs = {r: _round_figures(c, r) for r in shown}
+        head = [t("Competence area"), *[t(ROUND_NAMES[r]) for r in shown]]
+        rows = [[t("Answers in the figures"), *[str(figs[r].n) if figs[r] else "–" for r in shown]],
+                [t("Total"), *[c.pct(figs[r].total) if figs[r] else "–" for r in shown]]]
+        rows += [[text(a.name, c.lang), *[c.pct(figs[r].areas.get(a.id)) if figs[r] else "–" for r in shown]]
+                 for a in c.fw.areas]
+        blocks += [t("The follow-up assessments after the programme's end beside the start and the end: all leaders "
+                     "who answered each round, so the groups are not exactly the same leaders."), Table(head, rows)]
+    if any(held.values()):
+        heads = [t("Leaders who took both rounds"), t("Mean change of the total (percentage points)"), t("95 % interval")]
+        blocks += [
+            t("Did the change hold?") + " " + t("The same leaders at a follow-up round after the programme, compared "
+                                                 "with their own start or end assessment. Only leaders who took both "
+                                                 "rounds of a row count in it."),
+            Table([t("Compared"), *heads], [[t(PAIR_NAMES[p]), *_held_cells(c, held[p])] for p in pairs]),
+            t("Percentage points. A dash: not shown in this publication (too few leaders, or the round has not been "
+              "held)."),
+        ]
+        rows = [[c.place("municipalities", mun), t(PAIR_NAMES[p]), *_held_cells(c, ch)]
+                for mun in c.org.municipalities for p in pairs if (ch := _held(c, p, (mun, None, None))) is not None]
+        if rows:
+            blocks.append(Table([t("Municipality"), t("Compared"), *heads], rows,
+                                t("Per municipality")))
+    return Section("followup", t("After the programme: did the change hold?"), blocks)
 
 
 def _effect(c: _Context) -> Section | None:

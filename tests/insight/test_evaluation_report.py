@@ -187,3 +187,49 @@ def test_the_effect_section_reads_the_gates_own_figures_in_danish(published, fra
     assert len(rows) == len(shown) >= 1
     assert rows[0][0] == "Alle ledere, der tog begge runder" and rows[0][1] == str(shown[0].n)
     assert not any(word in " ".join(r[0] for r in rows) for word in ("all", "workshops", "films", "dose"))
+
+
+def _held(report):
+    section = _section(report, "followup")
+    return next(t for t in _tables(section) if t.headers[0] in ("Compared", "Sammenlignet"))
+
+
+def test_did_the_change_hold_reads_the_followup_kind_of_the_demo(published, framework):
+    """The demo holds a follow-up 3 months after: the report shows end->follow-up and
+    start->follow-up of all leaders exactly as the publication's "followup" kind holds them."""
+    pub = publications.latest(published)
+    report = _build(published, framework)
+    held = _held(report)
+    assert held.headers == ["Compared", "Leaders who took both rounds", "Mean change of the total (percentage points)",
+                            "95 % interval"]
+    rows = {r[0]: r[1:] for r in held.rows}
+    for pair, name in (("end>followup_3", "End to 3 months after"), ("start>followup_3", "Start to 3 months after")):
+        ch = Change.from_json(publications.shown(published, pub.id, "followup", (pair, None, None, None)).figures)
+        assert ch.n and ch.interval_total, "the demo's follow-up is shown with its interval"
+        assert rows[name] == [str(ch.n), numbers.decimal(ch.total, "en", 1, sign=True),
+                              f"{numbers.decimal(ch.interval_total[0], 'en', 1, sign=True)} to "
+                              f"{numbers.decimal(ch.interval_total[1], 'en', 1, sign=True)}"]
+    assert rows["End to 6 months after"] == ["–", "–", "–"]  # hidden in the demo: too few so far
+    da = _held(_build(published, framework, lang="da"))
+    assert da.rows[0][0] == "Slut til 3 måneder efter" and "," in da.rows[0][2]
+
+
+def test_did_the_change_hold_follows_the_readers_audience(published, framework):
+    """A group a scoped reader may not see gives nothing; its own municipality's pairs it sees."""
+    pub = publications.latest(published)
+    published.conn.executemany(
+        "INSERT OR REPLACE INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) "
+        "VALUES (?, 'followup', ?, 'new', '', ?, 12, ?)",
+        [(pub.id, json.dumps(["end>followup_3", mun, None, None]), pub.id,
+          Change(n=12, hidden=False, total=total, interval_total=[total - 2, total + 2]).to_json())
+         for mun, total in (("Glostrup", 3.4), ("Albertslund", -4.6))])
+    published.conn.commit()
+
+    def municipal(report):
+        return [r for t in _tables(_section(report, "followup")) if t.headers[0] == "Municipality" for r in t.rows]
+
+    everyone = municipal(_build(published, framework))
+    assert ["Glostrup Municipality", "End to 3 months after", "12", "+3.4", "+1.4 to +5.4"] in everyone
+    assert ["Albertslund Municipality", "End to 3 months after", "12", "-4.6", "-6.6 to -2.6"] in everyone
+    glostrup = municipal(_build(published, framework, audience=audiences.Audience("Glostrup")))
+    assert [r[0] for r in glostrup] == ["Glostrup Municipality"]

@@ -102,3 +102,16 @@ def test_a_heading_is_never_broken_inside_a_word():
     pdf = _text(report_files.to_pdf(er.Report("da", "T", "S", [er.Section("s", "S", [table])], 1)))
     for word in " ".join(headers).split():
         assert re.search(rf"(?<!\w){re.escape(word)}(?!\w)", pdf), word
+
+
+def test_the_pdf_says_whether_the_change_held_after_the_demos_follow_up(demo_db, reports):
+    """The demo's follow-up 3 months after: the same leaders' change from their end and from
+    their start, with its n, read from the PDF in Danish (decimal comma) and in English."""
+    pub = publications.latest(demo_db)
+    n = publications.shown(demo_db, pub.id, "followup", ("end>followup_3", None, None, None)).n
+    da = " ".join(_text(report_files.to_pdf(reports["da"])).split())
+    assert "Holdt forandringen?" in da
+    assert re.search(rf"Slut til 3 måneder efter {n} [+-]?\d+,\d [+-]?\d+,\d til [+-]?\d+,\d", da), da[-3000:]
+    assert re.search(rf"Start til 3 måneder efter {n} [+-]?\d+,\d", da)
+    en = " ".join(_text(report_files.to_pdf(reports["en"])).split())
+    assert re.search(rf"End to 3 months after {n} [+-]?\d+\.\d [+-]?\d+\.\d to [+-]?\d+\.\d", en)
