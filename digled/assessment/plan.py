@@ -6,7 +6,8 @@ område?", table `plan_needs`) and picks actions, from the competence's exercise
 with a target date, and ticks them off (`plan_actions`). Private: kept under the respondent
 pseudonym (`pseudonyms.of_user(secret, user.id)`), never a user id, no timestamps; nobody but
 the leader reads it. `what_moved` sets the plan beside the change between two attempts;
-`report_html`, `markdown` and `csv_bytes` export it. No streamlit here (digled/ui/plan_panel.py).
+`report_html`, `markdown` and `csv_bytes` export it, each action with what came of it where the
+leader said at a follow-up (done / started / not yet / dropped and the private note). No streamlit here (digled/ui/plan_panel.py).
 """
 
 from __future__ import annotations
@@ -356,6 +357,17 @@ def _due_text(a: Action, lang: str, t) -> str:
     return dates.day(a.due, lang, "medium") if a.due else t("no date")
 
 
+def _outcome_text(a: Action, t) -> str:
+    """What came of an action, as the leader said at a follow-up ("Hvad fik du gjort?" and the
+    private note, the note as written); '' when the leader has said nothing."""
+    parts = []
+    if a.outcome in OUTCOMES:
+        parts.append(t("What did you get done?") + " " + t(OUTCOMES[a.outcome]) + ".")
+    if a.outcome_note.strip():
+        parts.append(t("Note") + ": " + a.outcome_note.strip())
+    return " ".join(parts)
+
+
 def _ordered(plan: Plan, framework: Framework) -> list[str]:
     planned = set(plan.competences())
     return [c.id for c in framework.competences if c.id in planned]
@@ -383,8 +395,10 @@ def report_html(plan: Plan, framework: Framework, lang: str, t: Callable[[str], 
             parts.append("<ul>")
             for a in actions:
                 state = t("done") if a.done else t("not done")
+                outcome = _outcome_text(a, t)
                 parts.append("<li>" + ("☑ " if a.done else "☐ ") + esc(a.text) + " <span class='muted'>("
-                             + esc(_due_text(a, lang, t)) + ", " + esc(state) + ")</span></li>")
+                             + esc(_due_text(a, lang, t)) + ", " + esc(state) + ")</span>"
+                             + ("<br>" + esc(outcome).replace("\n", "<br>") if outcome else "") + "</li>")
             parts.append("</ul>")
         parts.append("</div>")
     parts.append("</section>")
@@ -409,6 +423,8 @@ def markdown(plan: Plan, framework: Framework, lang: str, t: Callable[[str], str
             lines += ["**" + t("What it takes to strengthen it") + ":** " + _md(need), ""]
         for a in plan.actions_for(cid):
             lines.append("- [" + ("x" if a.done else " ") + "] " + _md(a.text) + " (" + _due_text(a, lang, t) + ")")
+            if outcome := _outcome_text(a, t):
+                lines.append("  - " + _md(outcome))
         if plan.actions_for(cid):
             lines.append("")
     if len(lines) == 2:

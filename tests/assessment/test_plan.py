@@ -273,6 +273,33 @@ def test_what_came_of_each_action_is_the_leaders_own_and_private(database, frame
     assert "Hvad fik du gjort?" in csv and "Påbegyndt" in csv and "Droppet" in csv and "halvvejs" in csv
 
 
+
+def test_the_markdown_and_html_exports_say_what_came_of_each_action(database, framework):
+    """Like the CSV: each action's answer to "Hvad fik du gjort?" and the private note, in the
+    reader's language, the note escaped; an action without an answer says nothing of it."""
+    cid = framework.competences[0].id
+    a = plan.add_action(database, ME, cid, "Tage punktet op", "2027-01-10", framework, today=TODAY)
+    b = plan.add_action(database, ME, cid, "Læse vejledningen", "2027-01-10", framework, today=TODAY)
+    c = plan.add_action(database, ME, cid, "Holde et teammøde", "2027-01-10", framework, today=TODAY)
+    plan.set_outcome(database, ME, a, "started", "halvvejs <b>*nu*</b>")
+    plan.set_outcome(database, ME, b, "dropped", "")
+    p = plan.load(database, ME)
+    assert c and not p.actions[2].outcome
+    da_md = plan.markdown(p, framework, "da", DA).splitlines()
+    at = da_md.index("- [ ] Tage punktet op (10. jan. 2027)")
+    assert da_md[at + 1] == "  - Hvad fik du gjort? Påbegyndt. Bemærkning: halvvejs \\<b\\>\\*nu\\*\\</b\\>"
+    assert da_md[da_md.index("- [ ] Læse vejledningen (10. jan. 2027)") + 1] == "  - Hvad fik du gjort? Droppet."
+    assert da_md[da_md.index("- [ ] Holde et teammøde (10. jan. 2027)") + 1:] in ([], [""])
+    en_md = plan.markdown(p, framework, "en", EN)
+    assert "  - What did you get done? Started. Note: halvvejs" in en_md and "Påbegyndt" not in en_md
+    da = plan.report_html(p, framework, "da", DA)
+    assert "Hvad fik du gjort?" in da and "Påbegyndt" in da and "Droppet" in da
+    assert "halvvejs &lt;b&gt;*nu*&lt;/b&gt;" in da and "<b>*nu*" not in da
+    assert da.count("Hvad fik du gjort?") == 2  # the action without an answer says nothing
+    en = plan.report_html(p, framework, "en", EN)
+    assert "What did you get done?" in en and "Started" in en and "Dropped" in en and "Note" in en
+
+
 def test_a_follow_up_is_compared_with_the_end_else_the_start():
     class A:
         def __init__(self, r):
