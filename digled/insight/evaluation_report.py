@@ -39,9 +39,9 @@ ROUND_NAMES = {"start": N_("Start"), "end": N_("End"), "followup_3": N_("3 month
                "followup_6": N_("6 months after")}
 EFFECT_KIND = "effect"  # effect.KIND: the start->end change by part of the programme taken (where a publication holds it)
 # the kinds whose hidden groups the report names (the leaders' own overlay is not management's)
-HIDDEN_KINDS = ("participation", "assessment", "paired", EFFECT_KIND)
+HIDDEN_KINDS = ("participation", "assessment", "paired", "followup", EFFECT_KIND)
 KIND_NAMES = {"participation": N_("Participation"), "assessment": N_("Competences per round"),
-              "paired": N_("Start and end of the same leaders"), EFFECT_KIND: N_("Effect by part of the programme")}
+              "paired": N_("Start and end of the same leaders"), "followup": N_("Did the change hold?"), EFFECT_KIND: N_("Effect by part of the programme")}
 FOCUS_ROWS = 8
 ASSESSMENT_NAMES = {"start": N_("the start assessment"), "end": N_("the end assessment")}
 
@@ -412,10 +412,11 @@ def _hidden(c: _Context) -> Section:
                 continue
             why = t(reasons.get(s.reason, reasons["small"])).format(k=c.k(kind, s.key))
             counts[(t(KIND_NAMES[kind]), why)] = counts.get((t(KIND_NAMES[kind]), why), 0) + 1
-            parts = [v for v in (s.key[1:] if kind == "assessment" else s.key) if v is not None]
+            parts = [v for v in (s.key[1:] if kind in ("assessment", "followup") else s.key) if v is not None]
             if len(parts) <= 1 and kind != EFFECT_KIND:
                 where = " / ".join(_label(c, v) for v in parts) or t("All")
-                rnd = [t(ROUND_NAMES.get(s.key[0], s.key[0]))] if kind == "assessment" else []
+                rnd = ([t(ROUND_NAMES.get(s.key[0], s.key[0]))] if kind == "assessment"
+                       else [t(PAIR_NAMES.get(s.key[0], s.key[0]))] if kind == "followup" else [])
                 coarse.append([t(KIND_NAMES[kind]), " / ".join([*rnd, where]), why])
     blocks: list[Block] = [t("A group is hidden when showing it could tell something about individual leaders. "
                              "Finer groups (a municipality's area at one leader level) are hidden more often.")]

@@ -233,3 +233,16 @@ def test_did_the_change_hold_follows_the_readers_audience(published, framework):
     assert ["Albertslund Municipality", "End to 3 months after", "12", "-4.6", "-6.6 to -2.6"] in everyone
     glostrup = municipal(_build(published, framework, audience=audiences.Audience("Glostrup")))
     assert [r[0] for r in glostrup] == ["Glostrup Municipality"]
+
+
+def test_hidden_follow_up_changes_are_named_with_their_reason(published, framework):
+    """The demo's 6-months pairs are hidden (too few so far): the last section counts them and
+    names the whole group's rows by their pair."""
+    pub = publications.latest(published)
+    hidden = [s for s in publications.shown_all(published, pub.id, "followup") if s.status == "hidden"]
+    assert hidden, "the demo has hidden follow-up changes"
+    tables = _tables(_section(_build(published, framework), "hidden"))
+    counted = sum(int(r[2]) for r in tables[0].rows if r[0] == "Did the change hold?")
+    assert counted == len(hidden)
+    coarse = [r[1] for r in tables[1].rows if r[0] == "Did the change hold?"]
+    assert "End to 6 months after / All" in coarse and "Start to 6 months after / All" in coarse
