@@ -211,7 +211,7 @@ def page() -> None:
                     "the assessment), `ledelse` (management), `admin` (programme administrator)."
                 )
             )
-            st.caption(t("Management reading one municipality (and all together): `ledelse_glostrup`, "
+            st.markdown(t("Management reading one municipality (and all together): `ledelse_glostrup`, "
                          "`ledelse_albertslund`, password `demo`."))
 
 
