@@ -14,6 +14,7 @@ For every answer it times the script run it caused: from the BackMsg sent to the
 database. `run` reports per N: p50/p95/p99, errors, lost answers, server RSS and CPU.
 
     python benchmarks/sessions.py --sessions 20 --seconds 30      # against a fresh demo server
+    python benchmarks/sessions.py --sessions 40 --seconds 45 --think 1,2 --floor   # and then the floor app
 """
 
 from __future__ import annotations
@@ -540,19 +541,33 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", default="3,8", help="think time range in seconds, e.g. 3,8")
+    parser.add_argument("--floor", action="store_true",
+                        help="then the same load against Streamlit's floor (benchmarks/floor_app.py), and the ratio")
     args = parser.parse_args()
+    low, high = (float(x) for x in args.think.split(","))
+    mine = _one_server("app.py", args.sessions, args.seconds, (low, high), floor=False)
+    if not args.floor:
+        return 0 if mine.errors == 0 and mine.lost == 0 else 1
+    floor = _one_server("benchmarks/floor_app.py", args.sessions, args.seconds, (low, high), floor=True)
+    if mine.steady_cpu_ms_per_answer and floor.steady_cpu_ms_per_answer:
+        print(f"digled over the floor: server CPU per answer "
+              f"{mine.steady_cpu_ms_per_answer / floor.steady_cpu_ms_per_answer:.2f}")
+    return 0 if mine.errors + floor.errors == 0 and mine.lost + floor.lost == 0 else 1
+
+
+def _one_server(script: str, sessions: int, seconds: float, think: tuple[float, float], floor: bool) -> Report:
+    """A fresh server for `script`, N sessions against it, its report printed."""
     from tests.servers import Server
 
-    server = Server(Path(tempfile.mkdtemp(prefix="digled-load-"))).start()
+    server = Server(Path(tempfile.mkdtemp(prefix="digled-load-")), script=script).start()
     try:
-        low, high = (float(x) for x in args.think.split(","))
-        report = run(server.url, server.db_path, [server.proc.pid], args.sessions, args.seconds, (low, high))
-        print(report.line())
-        for e in report.first_errors:
-            print("  error:", e)
-        return 0 if report.errors == 0 and report.lost == 0 else 1
+        report = run(server.url, server.db_path, [server.proc.pid], sessions, seconds, think, floor=floor)
     finally:
         server.stop()
+    print(("floor " if floor else "digled ") + report.line())
+    for e in report.first_errors:
+        print("  error:", e)
+    return report
 
 
 if __name__ == "__main__":
