@@ -70,6 +70,7 @@ class Run:
     errors: list[str]
     scripts: list[str]  # bodies of st.html elements
     fragment_only: bool = False  # a fragment's run: the other widgets were not sent again
+    fragments: set[str] = field(default_factory=set)  # the fragments that drew in this run
 
 
 def user_key(widget_id: str) -> str:
@@ -134,7 +135,9 @@ class Client:
         await self.ws.send(msg.SerializeToString())
         run = await self._read(started)
         if run.fragment_only and self.last is not None:  # the rest of the page stays as it was
-            kept = {k: w for k, w in self.last.widgets.items() if w.fragment != fragment}
+            # (the fragments that reran are not always the changed widget's: a callback may
+            # name others, e.g. digled's answer reruns only the progress line)
+            kept = {k: w for k, w in self.last.widgets.items() if w.fragment not in run.fragments}
             run.widgets = {**kept, **run.widgets}
         self.values = {wid: ws for wid, ws in values.items() if wid in {w.id for w in run.widgets.values()}}
         self.last = run
@@ -145,6 +148,7 @@ class Client:
         texts: list[str] = []
         errors: list[str] = []
         scripts: list[str] = []
+        fragments: set[str] = set()
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT)
             f = ForwardMsg()
@@ -152,8 +156,11 @@ class Client:
             kind = f.WhichOneof("type")
             if kind == "navigation":
                 self.page_hash = f.navigation.page_script_hash
-            elif kind == "delta" and f.delta.WhichOneof("type") == "new_element":
+            elif kind == "delta" and f.delta.WhichOneof("type") != "new_element":
+                fragments.add(f.delta.fragment_id)
+            elif kind == "delta":
                 fragment = f.delta.fragment_id
+                fragments.add(fragment)
                 element = f.delta.new_element
                 etype = element.WhichOneof("type")
                 el = getattr(element, etype)
@@ -176,7 +183,8 @@ class Client:
                     if f.script_finished == f.FINISHED_WITH_COMPILE_ERROR:
                         errors.append("compile error")
                     return Run(seconds, widgets, texts, errors, scripts,
-                               fragment_only=f.script_finished == f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+                               fragment_only=f.script_finished == f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+                               fragments=fragments - {""})
                 # FINISHED_EARLY_FOR_RERUN (st.rerun in a callback or page): the next run follows
 
     async def _hand_over(self, body: str) -> None:
