@@ -14,6 +14,7 @@ For every answer it times the script run it caused: from the BackMsg sent to the
 database. `run` reports per N: p50/p95/p99, errors, lost answers, server RSS and CPU.
 
     python benchmarks/sessions.py --sessions 20 --seconds 30      # against a fresh demo server
+    python benchmarks/sessions.py --sessions 40 --seconds 45 --think 1,2 --floor   # and then the floor app
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Run:
     errors: list[str]
     scripts: list[str]  # bodies of st.html elements
     fragment_only: bool = False  # a fragment's run: the other widgets were not sent again
+    fragments: set[str] = field(default_factory=set)  # the fragments that drew in this run
 
 
 def user_key(widget_id: str) -> str:
@@ -133,7 +135,9 @@ class Client:
         await self.ws.send(msg.SerializeToString())
         run = await self._read(started)
         if run.fragment_only and self.last is not None:  # the rest of the page stays as it was
-            kept = {k: w for k, w in self.last.widgets.items() if w.fragment != fragment}
+            # (the fragments that reran are not always the changed widget's: a callback may
+            # name others, e.g. digled's answer reruns only the progress line)
+            kept = {k: w for k, w in self.last.widgets.items() if w.fragment not in run.fragments}
             run.widgets = {**kept, **run.widgets}
         self.values = {wid: ws for wid, ws in values.items() if wid in {w.id for w in run.widgets.values()}}
         self.last = run
@@ -144,6 +148,7 @@ class Client:
         texts: list[str] = []
         errors: list[str] = []
         scripts: list[str] = []
+        fragments: set[str] = set()
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT)
             f = ForwardMsg()
@@ -151,8 +156,11 @@ class Client:
             kind = f.WhichOneof("type")
             if kind == "navigation":
                 self.page_hash = f.navigation.page_script_hash
-            elif kind == "delta" and f.delta.WhichOneof("type") == "new_element":
+            elif kind == "delta" and f.delta.WhichOneof("type") != "new_element":
+                fragments.add(f.delta.fragment_id)
+            elif kind == "delta":
                 fragment = f.delta.fragment_id
+                fragments.add(fragment)
                 element = f.delta.new_element
                 etype = element.WhichOneof("type")
                 el = getattr(element, etype)
@@ -175,7 +183,8 @@ class Client:
                     if f.script_finished == f.FINISHED_WITH_COMPILE_ERROR:
                         errors.append("compile error")
                     return Run(seconds, widgets, texts, errors, scripts,
-                               fragment_only=f.script_finished == f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+                               fragment_only=f.script_finished == f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+                               fragments=fragments - {""})
                 # FINISHED_EARLY_FOR_RERUN (st.rerun in a callback or page): the next run follows
 
     async def _hand_over(self, body: str) -> None:
@@ -540,19 +549,33 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", default="3,8", help="think time range in seconds, e.g. 3,8")
+    parser.add_argument("--floor", action="store_true",
+                        help="then the same load against Streamlit's floor (benchmarks/floor_app.py), and the ratio")
     args = parser.parse_args()
+    low, high = (float(x) for x in args.think.split(","))
+    mine = _one_server("app.py", args.sessions, args.seconds, (low, high), floor=False)
+    if not args.floor:
+        return 0 if mine.errors == 0 and mine.lost == 0 else 1
+    floor = _one_server("benchmarks/floor_app.py", args.sessions, args.seconds, (low, high), floor=True)
+    if mine.steady_cpu_ms_per_answer and floor.steady_cpu_ms_per_answer:
+        print(f"digled over the floor: server CPU per answer "
+              f"{mine.steady_cpu_ms_per_answer / floor.steady_cpu_ms_per_answer:.2f}")
+    return 0 if mine.errors + floor.errors == 0 and mine.lost + floor.lost == 0 else 1
+
+
+def _one_server(script: str, sessions: int, seconds: float, think: tuple[float, float], floor: bool) -> Report:
+    """A fresh server for `script`, N sessions against it, its report printed."""
     from tests.servers import Server
 
-    server = Server(Path(tempfile.mkdtemp(prefix="digled-load-"))).start()
+    server = Server(Path(tempfile.mkdtemp(prefix="digled-load-")), script=script).start()
     try:
-        low, high = (float(x) for x in args.think.split(","))
-        report = run(server.url, server.db_path, [server.proc.pid], args.sessions, args.seconds, (low, high))
-        print(report.line())
-        for e in report.first_errors:
-            print("  error:", e)
-        return 0 if report.errors == 0 and report.lost == 0 else 1
+        report = run(server.url, server.db_path, [server.proc.pid], sessions, seconds, think, floor=floor)
     finally:
         server.stop()
+    print(("floor " if floor else "digled ") + report.line())
+    for e in report.first_errors:
+        print("  error:", e)
+    return report
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from digled.assessment import answering
 from digled.content import loader
 from digled.platform import pseudonyms
 from digled.platform.i18n import text
-from digled.ui import guides, plan_panel, scripts, session
+from digled.ui import guides, login, plan_panel, scripts, session
 
 user, t = session.page(__file__)
 db = session.database()
@@ -63,6 +63,8 @@ def intro() -> None:
 
 
 GIVEN = "_given"  # this session's copy of its draft's answers: (draft id, {question: value})
+PROGRESS = "assessment_progress"  # the fragments' keys: an answer reruns the progress line alone,
+STEP = "assessment_step"  # Next and Back the step and the progress line (no full run, no router)
 
 
 def given_answers(draft_id: int) -> dict[str, int]:
@@ -78,7 +80,9 @@ def given_answers(draft_id: int) -> dict[str, int]:
 
 def save(draft_id: int, qid: str, key: str) -> None:
     """Radio callback: write the answer to the database the moment it is given (then, and only
-    then, this session's copy of the answers follows, and with it the progress line)."""
+    then, this session's copy of the answers follows), and rerun only the progress line: the
+    radio already shows the answer. An answer that could not be stored reruns its step instead,
+    which shows the error below the question."""
     value = st.session_state[key]
     try:
         answering.save_answer(db, fw, draft_id, qid, value)
@@ -90,12 +94,15 @@ def save(draft_id: int, qid: str, key: str) -> None:
         given.pop(qid, None)
     else:
         given[qid] = value
+    st.rerun(PROGRESS)
 
 
-def progress(slot, given: dict[str, int]) -> None:
+@st.fragment(key=PROGRESS)
+def progress(draft_id: int) -> None:
+    given = given_answers(draft_id)
     total = len(QUESTION_IDS)
     done = total - len(answering.unanswered(fw, given))
-    slot.progress(
+    st.progress(
         done / total,
         text=t("{done} of {total} answered · about {minutes} minutes left").format(
             done=done, total=total, minutes=answering.minutes_left(fw, given)
@@ -103,13 +110,7 @@ def progress(slot, given: dict[str, int]) -> None:
     )
 
 
-@st.fragment
-def question(draft_id: int, qid: str, progress_slot) -> None:
-    """One question, a fragment of its own: an answer reruns only this question and the progress
-    line above the step (an st.empty each question writes on every run: Streamlit keeps each
-    fragment its place in it), not the step, the page or the router."""
-    given = given_answers(draft_id)
-    progress(progress_slot, given)
+def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
     if qid in ITEMS:
         item = ITEMS[qid]
         scale, label, help_ = fw.scales[item.dimension], text(item.text, lang), text(item.example, lang)
@@ -138,31 +139,39 @@ def question(draft_id: int, qid: str, progress_slot) -> None:
         error = st.session_state.get("_answer_error")
         if error is not None and error[0] == qid:
             del st.session_state["_answer_error"]
-            d = answering.draft(db, respondent)
-            if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
-                st.rerun(scope="app")
             st.error(error[1].text(t))
 
 
 def go_to(draft_id: int, step: int) -> None:
+    """Next, Back and the review's links: a new step without a full run, so without the
+    router's login check: a login ended elsewhere (logout, deactivation, idle) is checked here
+    and gets the full run that logs this session out. The step is then drawn from the database
+    (another tab may have answered)."""
+    if not login.still_valid():
+        st.rerun()
     answering.set_step(db, draft_id, step)
     st.session_state["_step_changed"] = True
+    st.session_state.pop(GIVEN, None)
+    st.rerun([STEP, PROGRESS])
 
 
-def questionnaire(draft_id: int, d) -> None:
+def questionnaire(draft_id: int) -> None:
     with st.container(key="questionnaire"):
-        _questionnaire(draft_id, d)
+        progress(draft_id)
+        step_fragment(draft_id)
 
 
-def _questionnaire(draft_id: int, d) -> None:
-    """The step, drawn by a full run (the page opened, Next, Back): the draft and its answers
-    read from the database once; each answer then reruns only its question (`question`)."""
+@st.fragment(key=STEP)
+def step_fragment(draft_id: int) -> None:
+    """The step: drawn by a full run (the page opened) or alone (Next, Back; an answer that
+    could not be stored). The draft and its answers are read once when it is drawn."""
+    d = answering.draft(db, respondent)
+    if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
+        st.session_state.pop("_answer_error", None)
+        st.rerun(scope="app")
     given = given_answers(draft_id)
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
-    progress_slot = st.empty()
-    if not step.questions:
-        progress(progress_slot, given)
     if step.kind == "competence":
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
@@ -173,7 +182,7 @@ def _questionnaire(draft_id: int, d) -> None:
         st.header(t("The programme's purposes"), anchor=False)
         st.caption(t("To what degree does each statement describe you today?"))
     for qid in step.questions:
-        question(draft_id, qid, progress_slot)
+        question(draft_id, qid, given)
     if step.kind == "review":
         review(draft_id, given)
     has_back, has_next = step_no > 0, step_no < len(STEPS) - 1
@@ -238,4 +247,4 @@ else:
     stale = answering.stale_answers(fw, st.session_state[GIVEN][1])
     if stale:
         st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
-    questionnaire(current.id, current)
+    questionnaire(current.id)

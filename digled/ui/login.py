@@ -10,8 +10,9 @@ holding the username, set from JavaScript so never HttpOnly, with no server-side
   a one-time ticket, so the cookie is HttpOnly. The script run waits until the browser has sent
   the cookie back (the confirm route) before it shows the user as logged in: a reload at any
   moment after that keeps the login.
-- Every run checks the session (ended, idle, too old, account deactivated); logout ends every
-  session of the user and deletes the cookie from the browser through the logout route.
+- Every full run checks the session (ended, idle, too old, account deactivated), and so does a
+  fragment's run that changes the screen (`still_valid`: the assessment's Next and Back); an
+  answer's own rerun (its progress line) does not. Logout ends every session of the user and deletes the cookie from the browser through the logout route.
 """
 
 from __future__ import annotations
@@ -179,6 +180,24 @@ def _still_valid(db) -> auth.User | None:
         return None
     sessions.touch(db, found)
     return user
+
+
+def still_valid() -> bool:
+    """Whether this session's login still holds (not ended elsewhere, not idle or too old, the
+    account active and not reset), for a run without the router's check (a fragment's own run,
+    e.g. the assessment's Next). Only reads: the full run that follows a False logs the session
+    out and deletes the cookie (`current`)."""
+    user = session.current_user()
+    if user is None or not user.active:
+        return False
+    login_at = st.session_state.get("login_at")
+    if login_at is not None and login_at < user.sessions_valid_after:
+        return False
+    session_id = st.session_state.get("login_session")
+    if session_id is None:  # AppTest sessions seeded without a login
+        return True
+    found = sessions.get(session.database(), session_id)
+    return found is not None and not found.problem(user, _policy())
 
 
 def page() -> None:

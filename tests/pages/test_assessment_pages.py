@@ -35,10 +35,17 @@ def test_answers_are_saved_the_moment_they_are_given_and_resume(demo_db):
     radios = at.radio
     assert len(radios) == 6  # one competence: 2 knowledge, 2 skills, 2 attitude items
     radios[0].set_value(4).run()
-    radios = at.radio
-    radios[1].set_value(0).run()  # don't know
+    # an answer reruns the progress line alone (the radio shows the answer already): that run
+    # drew nothing else (AppTest shows what the run sent)
+    assert [p.proto.text for p in at.get("progress")] == ["1 of 103 answered · about 30 minutes left"]
+    assert not at.radio and not at.button
+    at.run()  # the page drawn anew: the answer is in its question
+    assert at.radio[0].value == 4
+    at.radio[1].set_value(0).run()  # don't know
+    assert at.get("progress")[0].proto.text.startswith("2 of 103 answered")
     d = answering.draft(demo_db, _leder_respondent(demo_db))
     assert answering.answers(demo_db, d.id) == {"info_search-k1": 4, "info_search-k2": 0}
+    at.run()
     at.button(key="step_next").click().run()
     assert answering.draft(demo_db, _leder_respondent(demo_db)).step == 1
     assert "Step 2 of 18" in page_text(at)

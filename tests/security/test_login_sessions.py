@@ -353,3 +353,25 @@ def test_old_sessions_and_failure_counts_are_deleted(database, lea):
     auth.forget_old_failures(database, now=later)
     assert sessions.get(database, ended) is None and sessions.get(database, live) is not None
     assert database.execute("SELECT COUNT(*) FROM login_throttle").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "UPDATE login_sessions SET ended_at = 1",  # a logout elsewhere
+    "UPDATE users SET active = 0 WHERE username = 'leder'",  # deactivated
+])
+def test_a_login_ended_elsewhere_ends_the_assessment_at_its_next_step(demo_app, elsewhere):
+    """Next and Back draw the step without a full run (issue 22): they check the login
+    themselves, and a login ended elsewhere logs this session out instead of moving on."""
+    from tests.apptest import app_as, page_text
+
+    at = _login_form(app_as(None).run(), "leder", "demo")
+    at.switch_page("pages/assessment.py").run()
+    at.button(key="start_assessment").click().run()
+    at.button(key="step_next").click().run()
+    assert "Trin 2 af 18" in page_text(at)
+    demo_app.execute(elsewhere)
+    at.button(key="step_next").click().run()
+    assert not at.exception and not at.session_state["authentication_status"]
+    assert [t.key for t in at.text_input] == ["login_username", "login_password"]
+    steps = demo_app.execute("SELECT step FROM assessments WHERE status = 'draft'").fetchall()
+    assert steps == [(1,)]  # it did not move on; the draft is kept for the next login
