@@ -755,7 +755,7 @@ def bench_capacity(run: Run) -> str:
     if layout.CADDY is None:
         raise RuntimeError("the deployment cannot be measured without caddy (apt-get install caddy)")
     cfg = run.cfg
-    seconds = 8 if cfg.smoke else 45 if cfg.quick else 90
+    seconds = 14 if cfg.smoke else 45 if cfg.quick else 90  # --smoke: long enough for answers in the steady state beside CI's browser tests
     steps = cfg.capacity_n or (SMOKE_STEPS if cfg.smoke else CAPACITY_STEPS[:3] if cfg.quick else CAPACITY_STEPS)
     deployment_steps = cfg.deployment_n or steps
     pace = (0.3, 0.8) if cfg.smoke else (3.0, 8.0)  # think time; in --smoke a few answers each in seconds
@@ -824,7 +824,7 @@ def bench_capacity(run: Run) -> str:
         n = steps[0]
         # the reference leader gets longer than the others: its login and first page share two
         # cores with four more servers starting at once, and a reference without answers fails
-        for key, measure, args in ((("single",), one_process, (1, (0.3, 0.8), 2.5 * seconds)), (("one", n), one_process, (n,)),
+        for key, measure, args in ((("single",), one_process, (1, (0.3, 0.8), seconds + 12)), (("one", n), one_process, (n,)),
                                    (("gc", n), gc_on, (run, n, seconds, pace)), (("deployment", n), deployment_report, (n,))):
             ahead[key] = run.pool.submit(measure, *args)
         ahead[("floor", n)] = run.pool.submit(one_process, n, floor=True)
