@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import start_mail_collector
 from tests.servers import ROOT
 
 CHROMIUM = os.environ.get("DIGLED_CHROMIUM", "/usr/bin/chromium")
@@ -58,3 +59,18 @@ def leader(demo) -> str:
 
     return leader_with_assessment(demo)
 
+
+
+@pytest.fixture(scope="module")
+def mailbox():
+    """An SMTP collector for one test file's server (see mail_env)."""
+    _require_chromium()
+    handler, controller = start_mail_collector()
+    yield handler
+    controller.stop()
+
+
+def mail_env(mailbox) -> dict[str, str]:
+    """A server's settings to send its e-mail to `mailbox`."""
+    return {"DIGLED_SMTP_HOST": "127.0.0.1", "DIGLED_SMTP_PORT": str(mailbox.port), "DIGLED_SMTP_USER": "",
+            "DIGLED_SMTP_PASSWORD": "", "DIGLED_SMTP_FROM": "Digital ledelse <forloeb@test.digled.dk>"}

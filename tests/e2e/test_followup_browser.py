@@ -16,26 +16,14 @@ import pytest
 from digled.assessment import answering
 from digled.content import programme
 from digled.platform import db as storage
-from tests.conftest import start_mail_collector
-from tests.e2e.conftest import _require_chromium
+from tests.e2e.conftest import mail_env
 from tests.e2e.helpers import expect_text, login, open_app
 from tests.servers import Server
 
 
 @pytest.fixture(scope="module")
-def mailbox():
-    _require_chromium()
-    handler, controller = start_mail_collector()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory, mailbox):
-    s = Server(tmp_path_factory.mktemp("followup"), env_extra={
-        "DIGLED_SMTP_HOST": "127.0.0.1", "DIGLED_SMTP_PORT": str(mailbox.port), "DIGLED_SMTP_USER": "",
-        "DIGLED_SMTP_PASSWORD": "", "DIGLED_SMTP_FROM": "Digital ledelse <forloeb@test.digled.dk>",
-    })
+    s = Server(tmp_path_factory.mktemp("followup"), env_extra=mail_env(mailbox))
     s.env["DIGLED_BASE_URL"] = s.url  # the e-mailed links open this server
     s.start()
     yield s

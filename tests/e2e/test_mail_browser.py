@@ -11,8 +11,7 @@ import sqlite3
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import start_mail_collector
-from tests.e2e.conftest import _require_chromium
+from tests.e2e.conftest import mail_env
 from tests.e2e.helpers import body, expect_text, idle, login, open_app, pick_option
 from tests.servers import Server
 
@@ -28,19 +27,8 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}/\d{2}/\d{2}\b")
 
 
 @pytest.fixture(scope="module")
-def mailbox():
-    _require_chromium()
-    handler, controller = start_mail_collector()
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory, mailbox):
-    s = Server(tmp_path_factory.mktemp("mail"), env_extra={
-        "DIGLED_SMTP_HOST": "127.0.0.1", "DIGLED_SMTP_PORT": str(mailbox.port), "DIGLED_SMTP_USER": "",
-        "DIGLED_SMTP_PASSWORD": "", "DIGLED_SMTP_FROM": "Digital ledelse <forloeb@test.digled.dk>",
-    }).start()
+    s = Server(tmp_path_factory.mktemp("mail"), env_extra=mail_env(mailbox)).start()
     yield s
     s.stop()
 
