@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from digled import demo
+from digled.assessment import answering
 from digled.content import loader
 from digled.platform import config, db, migrations
 
@@ -295,3 +296,11 @@ def page(browser, request):
             print(f"\nno screenshot: {e}")
     context.close()
 
+
+
+def without_follow_ups(database) -> None:
+    """The demo's run as runs were before the follow-up rounds (issue 23): switched off and
+    without their attempts."""
+    db.set_setting(database, answering.FOLLOWUP_SETTING, "off")
+    database.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
+    database.conn.commit()

@@ -11,6 +11,7 @@ from digled.assessment import answering
 from digled.content import programme
 from digled.insight import anonymity, effect, publications
 from digled.platform.db import set_setting
+from tests.conftest import without_follow_ups
 
 ROOT = Path(__file__).resolve().parents[2]
 # where a reader takes the kind: publications.<reader>(..., kind, ...), and the same through the
@@ -102,9 +103,7 @@ def _followup_keys(plan) -> set:
 
 
 def test_a_run_without_follow_ups_publishes_exactly_the_groups_it_did_before(demo_db, framework, settings):
-    set_setting(demo_db, answering.FOLLOWUP_SETTING, "off")
-    demo_db.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
-    demo_db.conn.commit()
+    without_follow_ups(demo_db)
     plan = _plan(demo_db, framework, settings)
     org = organisation.current(demo_db)
     lattice = len(anonymity.lattice([list(org.municipalities), list(org.areas), list(org.levels)]))

@@ -12,12 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from digled.accounts import organisation
-from digled.assessment import answering
 from digled.content import loader, programme
 from digled.insight import assessment_figures, audiences, publications
-from digled.platform.db import set_setting
 from digled.ui import change_view
 from tests.apptest import page_text
+from tests.conftest import without_follow_ups
 
 K = 5
 
@@ -157,8 +156,7 @@ def _without_follow_ups(db, pairs: int | None = None) -> None:
     """The demo's run as it was before its follow-up round: the start->end view's own groups (a
     follow-up round in the same audit may withhold a small start->end group these tests need);
     `pairs`: only that many leaders keep their end attempt (a whole cohort between k and 2k)."""
-    set_setting(db, answering.FOLLOWUP_SETTING, "off")
-    db.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
+    without_follow_ups(db)
     if pairs is not None:
         db.conn.execute("DELETE FROM assessments WHERE round = 'end' AND id NOT IN "
                         "(SELECT id FROM assessments WHERE round = 'end' AND status = 'submitted' ORDER BY id LIMIT ?)",
@@ -287,8 +285,6 @@ def test_the_export_rows_hold_the_follow_up_change_the_view_shows(demo_db, frame
 
 
 def test_a_run_without_follow_ups_exports_only_start_end(demo_db, framework):
-    set_setting(demo_db, answering.FOLLOWUP_SETTING, "off")
-    demo_db.conn.execute("DELETE FROM assessments WHERE round LIKE 'followup%'")
-    demo_db.conn.commit()
+    without_follow_ups(demo_db)
     pub = _publish(demo_db)
     assert {r["round"] for r in change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework)} == {"start-end"}
