@@ -224,17 +224,20 @@ def decide(
         accepted.append((c.kind, s))
     by_key = {c.key: c for c in candidates}
     _breakdowns(out, by_key, previous, families_, bits)
-    _audit(out, by_key, previous, history, person)
-    return out
+    while True:  # an audit withdrawal shows a group's earlier row again, which a breakdown may not take
+        _audit(out, by_key, previous, history, person)
+        if not _breakdowns(out, by_key, previous, families_, bits):
+            return out
 
 
 def _withdraw(out: Outcome, c: Candidate, previous, reason: str) -> None:
     out.decisions[c.key] = _fallback(c.key, previous.get(c.key), reason)
 
 
-def _breakdowns(out: Outcome, by_key, previous, families_, bits: _BitIndex) -> None:
-    """Rule 3b: withdraw new releases until every breakdown's residual is 0 or >= k."""
-    changed = True
+def _breakdowns(out: Outcome, by_key, previous, families_, bits: _BitIndex) -> bool:
+    """Rule 3b: withdraw new releases until every breakdown's residual is 0 or >= k; True when
+    it withdrew any."""
+    changed, withdrew = True, False
     while changed:
         changed = False
         for parent, children in families_:
@@ -254,7 +257,8 @@ def _breakdowns(out: Outcome, by_key, previous, families_, bits: _BitIndex) -> N
                 continue  # all as already published: nothing to withdraw
             victim = max(new, key=lambda d: by_key[d.key].rank)
             _withdraw(out, by_key[victim.key], previous, "breakdown")
-            changed = True
+            changed = withdrew = True
+    return withdrew
 
 
 def _audit(out: Outcome, by_key, previous, history, person) -> None:
