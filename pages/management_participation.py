@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from digled.accounts import identities, organisation
-from digled.assessment import answering
 from digled.content import programme
 from digled.insight import audiences, participation, publications
 from digled.platform import dates, exports
@@ -127,10 +126,7 @@ if publication.explain(shown, k, t, lang, db, kind="participation"):
         st.info(t("This publication was made before the funnel was introduced: the table shows each step's own count. The next publication shows the funnel."))
     else:
         funnel_stages = participation.stages_of(stages)  # the follow-up stage when the publication holds it
-        windows = answering.followup_windows(db, prog)
-        is_open = participation.open_stages(prog, programme.schedule(db, prog), date.today(),
-                                            windows[0].opens if windows else None)
-        is_open.setdefault(participation.FOLLOWUP_STAGE.id, False)
+        is_open = participation.run_open_stages(db, prog, pub.cohort_id)  # a closed run: by its own days
         labels = [t(s.label) for s in funnel_stages]
         values = [stages.get(s.id) for s in funnel_stages]
         NOT_OPEN = t("not yet open")

@@ -13,7 +13,7 @@ import pytest
 from digled import demo
 from digled.assessment import answering
 from digled.content import loader
-from digled.platform import config, db, migrations
+from digled.platform import config, db, migrations, pseudonyms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clock"))
 import moved_clock  # noqa: E402  (the same module tests/clock/sitecustomize.py starts in child processes)
@@ -153,24 +153,48 @@ def database(tmp_path):
     d.close()
 
 
-@pytest.fixture(scope="session")
-def _demo_template(tmp_path_factory) -> Path:
-    """The demo database, generated once per test session (bcrypt is slow) and copied."""
+def _template(tmp_path_factory, earlier: bool) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     d = migrations.open_and_migrate(path)
     s = config.Settings(db_path=path, demo=True, cookie_key=COOKIE_KEY, pseudonym_secret=SECRET)
-    demo.load(d, s, today=date.today())
+    demo.load(d, s, today=date.today(), earlier=earlier)
     d.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     d.close()
     return path
 
 
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    """The demo's running run alone, generated once per test session (bcrypt is slow) and copied."""
+    return _template(tmp_path_factory, earlier=False)
+
+
+@pytest.fixture(scope="session")
+def _full_demo_template(tmp_path_factory) -> Path:
+    """The demo as shipped (the app's first start): the closed earlier run, then the running one."""
+    return _template(tmp_path_factory, earlier=True)
+
+
+def _copy(template: Path, tmp_path: Path):
+    target = tmp_path / "digled.db"
+    shutil.copy(template, target)
+    return db.connect(target)
+
+
 @pytest.fixture
 def demo_db(_demo_template, tmp_path):
-    """A fresh copy of the demo database at DIGLED_DB, opened."""
-    target = tmp_path / "digled.db"
-    shutil.copy(_demo_template, target)
-    d = db.connect(target)
+    """A fresh copy at DIGLED_DB of the demo's running run alone (an installation in its first
+    run, mid-programme: one run, no follow-up answers yet), opened."""
+    d = _copy(_demo_template, tmp_path)
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def full_demo_db(_full_demo_template, tmp_path):
+    """A fresh copy at DIGLED_DB of the demo as shipped: the closed earlier run with the whole
+    programme and both follow-up rounds, published, then the running run (tests/test_demo.py)."""
+    d = _copy(_full_demo_template, tmp_path)
     yield d
     d.close()
 
@@ -296,6 +320,29 @@ def page(browser, request):
             print(f"\nno screenshot: {e}")
     context.close()
 
+
+
+def with_follow_up(database, secret: str = SECRET, share: float = 0.8) -> int:
+    """The demo's running run given a follow-up 3 months after, answered today by most of its
+    leaders who took the end assessment (their end answers again); returns how many. (The demo's
+    own follow-ups are in its earlier run; this one is for what a running run does with them.)"""
+    from digled.assessment import scoring
+
+    made = 0
+    with db.write(database):
+        rows = database.execute("SELECT a.id, a.respondent, a.municipality, a.area, a.level FROM assessments a "
+                                "WHERE a.round = 'end' AND a.status = 'submitted' AND a.cohort_id = "
+                                "(SELECT id FROM cohorts WHERE closed_at IS NULL) ORDER BY a.id").fetchall()
+        users = {pseudonyms.of_user(secret, uid): uid for (uid,) in database.execute("SELECT id FROM users")}
+        for i, (aid, respondent, municipality, area, level) in enumerate(rows):
+            if i % 10 >= share * 10:
+                continue
+            given = answering.answers(database, aid)
+            answering.insert_submitted(database, secret, respondent, "followup_3", date.today(), municipality, area,
+                                       level, scoring.score(loader.framework(), given), given)
+            answering.record_participation(database, users[respondent], "followup_3", date.today())
+            made += 1
+    return made
 
 
 def without_follow_ups(database) -> None:

@@ -24,6 +24,9 @@ from datetime import UTC, date, datetime
 import sqlite_utils
 
 from digled.accounts import auth
+from digled.content import programme
+from digled.content.activities import Programme
+from digled.content.programme import Dates
 from digled.platform import audit
 from digled.platform.db import delete_setting, set_setting, write
 from digled.platform.i18n import N_, MessageError
@@ -40,7 +43,10 @@ IN_RUNNING = f"id IN (SELECT user_id FROM cohort_members WHERE cohort_id = {RUNN
 # per-run state kept in a closed cohort's archive and cleared for the next one (bookings before
 # the slots they refer to)
 RUN_TABLES = ("progress", "participation", "workshop_tables", "bookings", "service_slots", "reminders_sent")
-RUN_SETTINGS = ("kickoff_date", "schedule_overrides", "workshop_tables", "round_k:start", "round_k:end")
+# (each round's frozen k: organisation.ROUND_K_PREFIX + each of organisation.ASSESSMENT_ROUNDS,
+# written out here as organisation reads this module; tests/accounts/test_programme_runs.py holds them equal)
+RUN_SETTINGS = ("kickoff_date", "schedule_overrides", "workshop_tables", "round_k:start", "round_k:end",
+                "round_k:followup_3", "round_k:followup_6")
 
 
 class CohortError(MessageError):
@@ -189,13 +195,15 @@ def _rows(db: sqlite_utils.Database, table: str) -> list[dict]:
 
 
 def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continuing: list[int] | tuple[int, ...],
-                   actor: str) -> Cohort:
+                   actor: str, when: datetime | None = None) -> Cohort:
     """Close the running cohort and open the next one, called `name`, with its kick-off on
     `kickoff` and the leaders in `continuing` (user ids of leaders) as its first participants.
 
     The closed cohort keeps its state in its archive; the running state is cleared; open drafts
     become private extra retakes (their answers stay with the leader). Nothing a leader owns is
-    removed: accounts, attempts, marks, plans and reflections stay."""
+    removed: accounts, attempts, marks, plans and reflections stay. `when`: the moment of the
+    change (now; the demo dates its invented history)."""
+    stamp = when.astimezone(UTC).isoformat(timespec="seconds") if when else _now()
     problem = name_problem(name, db)
     if problem:
         raise problem
@@ -218,7 +226,7 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
             "members": [r[0] for r in db.execute("SELECT user_id FROM cohort_members WHERE cohort_id = ? ORDER BY user_id", [old])],
         }
         db.execute("UPDATE cohorts SET closed_at = ?, closed_by = ?, archive = ? WHERE id = ?",
-                   [_now(), actor, json.dumps(kept, ensure_ascii=False, default=str), old])
+                   [stamp, actor, json.dumps(kept, ensure_ascii=False, default=str), old])
         for table in RUN_TABLES:  # in this order: bookings refer to slots
             db.execute(f"DELETE FROM {table}")
         auth.clear_leader_groups(db)
@@ -227,12 +235,37 @@ def close_and_open(db: sqlite_utils.Database, name: str, kickoff: date, continui
             delete_setting(db, key)
         set_setting(db, "kickoff_date", kickoff.isoformat())
         db.execute("UPDATE assessments SET round = 'extra', cohort_id = NULL WHERE status = 'draft' AND cohort_id = ?", [old])
-        new = db.execute("INSERT INTO cohorts (name, opened_at) VALUES (?, ?)", [name, _now()]).lastrowid
+        new = db.execute("INSERT INTO cohorts (name, opened_at) VALUES (?, ?)", [name, stamp]).lastrowid
         db.conn.executemany("INSERT OR IGNORE INTO cohort_members (cohort_id, user_id) VALUES (?, ?)",
                        [(new, u) for u in sorted(set(continuing))])
         audit.log(db, actor, "close cohort", f"{old} -> {new} {name}: kick-off {kickoff.isoformat()}, "
                   f"{len(set(continuing))} continuing")
     return get(db, new)
+
+
+def record_opening(db: sqlite_utils.Database, when: datetime) -> None:
+    """Date the running run's opening as it was: for the demo's invented history, which no
+    administrator's action could make (a run opens when the one before it closes)."""
+    with write(db):
+        db.execute("UPDATE cohorts SET opened_at = ? WHERE closed_at IS NULL",
+                   [when.astimezone(UTC).isoformat(timespec="seconds")])
+
+
+def schedule(db: sqlite_utils.Database, prog: Programme, cohort_id: int | None = None) -> dict[str, Dates]:
+    """A run's activity dates: the running run's as they are now (programme.schedule), a closed
+    run's as they were when it closed (its archived kick-off and dates set by hand)."""
+    run = get(db, cohort_id) if cohort_id is not None else None
+    if run is None or run.running:
+        return programme.schedule(db, prog)
+    kept = archive(db, run.id).get("settings", {})
+    kickoff = date.fromisoformat(kept["kickoff_date"]) if kept.get("kickoff_date") else prog.kickoff_date
+    return programme.schedule(db, prog, kickoff, json.loads(kept.get("schedule_overrides") or "{}"))
+
+
+def last_day(db: sqlite_utils.Database, cohort_id: int | None = None) -> date:
+    """The day a run's figures are read at: today for the running run, its closing day for a closed one."""
+    run = get(db, cohort_id) if cohort_id is not None else None
+    return date.fromisoformat(run.closed_at[:10]) if run is not None and run.closed_at else date.today()
 
 
 # --- the administrator's page (pages/admin_cohorts.py) -------------------------------------------

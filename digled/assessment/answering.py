@@ -374,9 +374,10 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
-def programme_end(db: sqlite_utils.Database, prog) -> date | None:
-    """The programme's last day: the latest due day of its activities (None without any)."""
-    dates = programme.schedule(db, prog)
+def programme_end(db: sqlite_utils.Database, prog, schedule: dict | None = None) -> date | None:
+    """The programme's last day: the latest due day of its activities (None without any), in
+    `schedule` when given (a closed run's: programme_runs.schedule), else the running run's."""
+    dates = programme.schedule(db, prog) if schedule is None else schedule
     return max((d.due for d in dates.values()), default=None)
 
 
@@ -387,11 +388,11 @@ class FollowupWindow:
     closes: date  # the last day it is open
 
 
-def followup_windows(db: sqlite_utils.Database, prog) -> list[FollowupWindow]:
+def followup_windows(db: sqlite_utils.Database, prog, schedule: dict | None = None) -> list[FollowupWindow]:
     """The follow-up rounds' windows: each opens `FOLLOWUP_MONTHS` after the programme's end and
     stays open FOLLOWUP_WINDOW_MONTHS (the day before the next one opens). Empty while the
-    administrator has them off."""
-    end = programme_end(db, prog)
+    administrator has them off. `schedule`: as for programme_end."""
+    end = programme_end(db, prog, schedule)
     if end is None or not followup_enabled(db):
         return []
     return [FollowupWindow(r, add_months(end, FOLLOWUP_MONTHS[r]),

@@ -473,7 +473,7 @@ _DEMO_OWN = (
 
 
 def demo_plans(db: sqlite_utils.Database, secret: str, rng: random.Random, today: date | None = None,
-               framework: Framework | None = None) -> int:
+               framework: Framework | None = None, leaders: list[int] | None = None) -> int:
     """Plausible plans for about half of the demo leaders with an assessment: two or three of
     the competences they marked important (call after the importance marks; their recommended
     competences where they marked none), a need text, one to three actions with dates around
@@ -482,7 +482,7 @@ def demo_plans(db: sqlite_utils.Database, secret: str, rng: random.Random, today
     framework = framework or loader.framework()
     today = today or date.today()
     written = 0
-    for uid in auth.leader_ids(db):
+    for uid in auth.leader_ids(db) if leaders is None else leaders:
         respondent = pseudonyms.of_user(secret, uid)
         history = answering.history(db, respondent, secret)
         if not history or rng.random() >= 0.5:

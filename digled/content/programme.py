@@ -120,11 +120,13 @@ def hand_set_dates(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
     return json.loads(get_setting(db, "schedule_overrides", "{}") or "{}")
 
 
-def planned(db: sqlite_utils.Database, prog: Programme, kickoff: date | None = None) -> dict[str, Planned]:
+def planned(db: sqlite_utils.Database, prog: Programme, kickoff: date | None = None,
+            overrides: dict | None = None) -> dict[str, Planned]:
     """Every activity's dates with their source (set by hand, or following the kick-off). With
-    `kickoff`, as they would be with that kick-off date instead of the stored one."""
+    `kickoff` (and `overrides`, dates set by hand), as they would be with those instead of the
+    stored ones (a closed run's: programme_runs.schedule)."""
     kickoff = kickoff or kickoff_date(db, prog)
-    overrides = hand_set_dates(db)
+    overrides = hand_set_dates(db) if overrides is None else overrides
     out = {}
     for a in prog.activities:
         offset_opens, offset_due = kickoff + timedelta(days=a.opens), kickoff + timedelta(days=a.due)
@@ -137,10 +139,11 @@ def planned(db: sqlite_utils.Database, prog: Programme, kickoff: date | None = N
     return out
 
 
-def schedule(db: sqlite_utils.Database, prog: Programme) -> dict[str, Dates]:
+def schedule(db: sqlite_utils.Database, prog: Programme, kickoff: date | None = None,
+             overrides: dict | None = None) -> dict[str, Dates]:
     """The real open/due dates of every activity: set by hand, or kick-off + offsets moved
-    forward to working days."""
-    return {activity_id: p.dates for activity_id, p in planned(db, prog).items()}
+    forward to working days (the running run's, unless `kickoff` and `overrides` are given)."""
+    return {activity_id: p.dates for activity_id, p in planned(db, prog, kickoff, overrides).items()}
 
 
 def event_day(activity: Activity, dates: Dates) -> date:

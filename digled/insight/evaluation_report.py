@@ -23,6 +23,7 @@ from datetime import date
 
 import sqlite_utils
 
+from digled.accounts import programme_runs
 from digled.content import programme
 from digled.content.activities import Programme
 from digled.content.loader import Framework
@@ -382,9 +383,10 @@ def _focus(c: _Context) -> Section | None:
 
 
 def _workshops(c: _Context) -> Section | None:
-    """The joint workshops held by the publication's day: when and where (no people)."""
+    """The joint workshops held by the publication's day, by its run's own schedule: when and
+    where (no people)."""
     t = c.t
-    schedule = programme.schedule(c.db, c.prog)
+    schedule = programme_runs.schedule(c.db, c.prog, c.pub.cohort_id)
     until = c.pub.made_at.date()
     rows = []
     for a in c.prog.activities:

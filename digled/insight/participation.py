@@ -240,3 +240,14 @@ def open_stages(prog: Programme, schedule: dict, today: date, followup_opens: da
     """Per stage: has it opened by `today`? (A later stage is shown as not yet open.)"""
     return {sid: day is not None and day <= today
             for sid, day in stage_opens(prog, schedule, followup_opens).items()}
+
+
+def run_open_stages(db: sqlite_utils.Database, prog: Programme, cohort_id: int | None = None) -> dict[str, bool]:
+    """Per stage of a run's funnel (the running run's by default): had it opened by the run's last
+    day (today, or a closed run's closing day), by that run's own schedule? The follow-up stage
+    by its first round's day (False while the follow-up rounds are off)."""
+    schedule = programme_runs.schedule(db, prog, cohort_id)
+    windows = answering.followup_windows(db, prog, schedule)
+    out = open_stages(prog, schedule, programme_runs.last_day(db, cohort_id), windows[0].opens if windows else None)
+    out.setdefault(FOLLOWUP_STAGE.id, False)
+    return out

@@ -324,3 +324,9 @@ def test_the_cli_says_a_new_run_has_nothing_to_publish_yet(demo_db, framework, c
     assert cli.main(["publish"]) == 0  # not tried again until something changes
     assert "no publication due: the new run has nothing to show yet" in capsys.readouterr().out
     assert publications.count(demo_db) == 0
+
+
+def test_closing_a_run_keeps_and_clears_every_rounds_frozen_k():
+    """Every round's frozen k belongs to its run (the follow-up rounds' too): kept in the archive
+    and cleared for the next run."""
+    assert {organisation.ROUND_K_PREFIX + r for r in organisation.ASSESSMENT_ROUNDS} <= set(programme_runs.RUN_SETTINGS)

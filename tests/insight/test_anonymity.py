@@ -125,10 +125,9 @@ def test_demo_publication_shows_figures_and_no_identity(demo_db):
     # extra retakes never enter; every released n is at least k
     assert {r["round"] for r in rows} == {"start", "end", "followup_3", "followup_6"}
     assert all(r["n"] == "" or r["n"] >= 5 for r in rows)
-    # the demo's follow-up round (issue 23) is released, and whether the change held with it
-    assert any(r["round"] == "followup_3" and r["status"] == "new" and r["figure"] == "total" for r in rows)
-    held = publications.shown(demo_db, made.id, "followup", ("end>followup_3", None, None, None))
-    assert held.status == "new" and held.n >= 5 and json.loads(held.figures)["total"] is not None
+    # mid-programme: the follow-up rounds (on in the demo) have groups, all hidden, none answered
+    # yet (the demo's earlier run releases them: tests/test_demo.py)
+    assert not any(r["round"].startswith("followup") and r["status"] == "new" for r in rows)
     # a second call the same day publishes nothing new
     assert publications.publish_if_due(demo_db, fw, organisation.current(demo_db), programme.programme()) is None
 

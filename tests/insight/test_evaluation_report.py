@@ -194,45 +194,54 @@ def _held(report):
     return next(t for t in _tables(section) if t.headers[0] in ("Compared", "Sammenlignet"))
 
 
-def test_did_the_change_hold_reads_the_followup_kind_of_the_demo(published, framework):
-    """The demo holds a follow-up 3 months after: the report shows end->follow-up and
+@pytest.fixture
+def earlier(full_demo_db):
+    """The demo's earlier run (both follow-ups taken and published): the database and its run id."""
+    from digled.accounts import programme_runs
+
+    return full_demo_db, programme_runs.listing(full_demo_db)[1].id
+
+
+def test_did_the_change_hold_reads_the_followup_kind_of_the_demo(earlier, framework):
+    """The demo's earlier run took both follow-ups: the report shows end->follow-up and
     start->follow-up of all leaders exactly as the publication's "followup" kind holds them."""
-    pub = publications.latest(published)
-    report = _build(published, framework)
-    held = _held(report)
+    db, run = earlier
+    pub = publications.latest(db, run)
+    held = _held(_build(db, framework, cohort_id=run))
     assert held.headers == ["Compared", "Leaders who took both rounds", "Mean change of the total (percentage points)",
                             "95 % interval"]
     rows = {r[0]: r[1:] for r in held.rows}
-    for pair, name in (("end>followup_3", "End to 3 months after"), ("start>followup_3", "Start to 3 months after")):
-        ch = Change.from_json(publications.shown(published, pub.id, "followup", (pair, None, None, None)).figures)
+    for pair, name in (("end>followup_3", "End to 3 months after"), ("start>followup_3", "Start to 3 months after"),
+                       ("end>followup_6", "End to 6 months after"), ("start>followup_6", "Start to 6 months after")):
+        ch = Change.from_json(publications.shown(db, pub.id, "followup", (pair, None, None, None)).figures)
         assert ch.n and ch.interval_total, "the demo's follow-up is shown with its interval"
         assert rows[name] == [str(ch.n), numbers.decimal(ch.total, "en", 1, sign=True),
                               f"{numbers.decimal(ch.interval_total[0], 'en', 1, sign=True)} to "
                               f"{numbers.decimal(ch.interval_total[1], 'en', 1, sign=True)}"]
-    assert rows["End to 6 months after"] == ["–", "–", "–"]  # hidden in the demo: too few so far
-    da = _held(_build(published, framework, lang="da"))
+    da = _held(_build(db, framework, lang="da", cohort_id=run))
     assert da.rows[0][0] == "Slut til 3 måneder efter" and "," in da.rows[0][2]
 
 
-def test_did_the_change_hold_follows_the_readers_audience(published, framework):
+def test_did_the_change_hold_follows_the_readers_audience(earlier, framework):
     """A group a scoped reader may not see gives nothing; its own municipality's pairs it sees."""
-    pub = publications.latest(published)
-    published.conn.executemany(
+    db, run = earlier
+    pub = publications.latest(db, run)
+    db.conn.executemany(
         "INSERT OR REPLACE INTO released_groups (publication_id, kind, grp, status, reason, since, n, figures) "
         "VALUES (?, 'followup', ?, 'new', '', ?, 12, ?)",
         [(pub.id, json.dumps(["end>followup_3", mun, None, None]), pub.id,
           Change(n=12, hidden=False, total=total, interval_total=[total - 2, total + 2]).to_json())
          for mun, total in (("Glostrup", 3.4), ("Albertslund", -4.6))])
-    published.conn.commit()
+    db.conn.commit()
 
     def municipal(report):
         return [r for t in _tables(_section(report, "followup")) if t.headers[0] == "Municipality" for r in t.rows]
 
-    everyone = municipal(_build(published, framework))
+    everyone = municipal(_build(db, framework, cohort_id=run))
     assert ["Glostrup Municipality", "End to 3 months after", "12", "+3.4", "+1.4 to +5.4"] in everyone
     assert ["Albertslund Municipality", "End to 3 months after", "12", "-4.6", "-6.6 to -2.6"] in everyone
-    glostrup = municipal(_build(published, framework, audience=audiences.Audience("Glostrup")))
-    assert [r[0] for r in glostrup] == ["Glostrup Municipality"]
+    glostrup = municipal(_build(db, framework, audience=audiences.Audience("Glostrup"), cohort_id=run))
+    assert {r[0] for r in glostrup} == {"Glostrup Municipality"}
 
 
 def test_hidden_follow_up_changes_are_named_with_their_reason(published, framework):
@@ -246,3 +255,23 @@ def test_hidden_follow_up_changes_are_named_with_their_reason(published, framewo
     assert counted == len(hidden)
     coarse = [r[1] for r in tables[1].rows if r[0] == "Did the change hold?"]
     assert "End to 6 months after / All" in coarse and "Start to 6 months after / All" in coarse
+
+
+def test_a_closed_runs_report_holds_its_own_workshops(full_demo_db, framework):
+    """The demo's earlier run held both workshops; its report names them on that run's days (its
+    archived kick-off), not on the running run's, which are later than its publication."""
+    from digled.accounts import programme_runs
+
+    earlier = programme_runs.listing(full_demo_db)[1]
+    prog = programme.programme(full_demo_db)
+    report = _build(full_demo_db, framework, cohort_id=earlier.id)
+    rows = _tables(_section(report, "workshops"))[0].rows
+    schedule = programme_runs.schedule(full_demo_db, prog, earlier.id)
+    from digled.platform import dates
+
+    expected = [[a.title["en"], dates.day(programme.event_day(a, schedule[a.id]), "en")]
+                for a in prog.activities if a.kind == "workshop"]
+    assert [r[:2] for r in rows] == expected and len(expected) == 2
+    running = programme.schedule(full_demo_db, prog)
+    assert all(programme.event_day(a, running[a.id]) > publications.latest(full_demo_db, earlier.id).made_at.date()
+               for a in prog.activities if a.kind == "workshop")

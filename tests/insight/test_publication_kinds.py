@@ -11,7 +11,7 @@ from digled.assessment import answering
 from digled.content import programme
 from digled.insight import anonymity, effect, publications
 from digled.platform.db import set_setting
-from tests.conftest import without_follow_ups
+from tests.conftest import with_follow_up, without_follow_ups
 
 ROOT = Path(__file__).resolve().parents[2]
 # where a reader takes the kind: publications.<reader>(..., kind, ...), and the same through the
@@ -122,9 +122,10 @@ def test_a_run_without_follow_ups_publishes_exactly_the_groups_it_did_before(dem
 
 
 def test_follow_up_groups_while_switched_on_or_taken_or_released_earlier(demo_db, framework, settings):
-    """The demo has the setting on and a follow-up 3 months after: every follow-up round's groups.
+    """With the setting on (as in the demo) and a follow-up 3 months after: every follow-up round's groups.
     Switched off, the round with attempts keeps its groups (its releases stay audited); with its
     attempts gone too, the round released earlier in the run still has its groups."""
+    assert with_follow_up(demo_db) >= 10
     on = _followup_keys(_plan(demo_db, framework, settings))
     assert {k[1][0] for k in on} == {*answering.FOLLOWUP_ROUNDS, "end>followup_3", "start>followup_3",
                                      "end>followup_6", "start>followup_6"}

@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from digled.accounts import organisation
+from digled.accounts import organisation, programme_runs
 from digled.content import programme
 from digled.insight import evaluation_report as er
 from digled.insight import publications, report_files
@@ -104,11 +104,14 @@ def test_a_heading_is_never_broken_inside_a_word():
         assert re.search(rf"(?<!\w){re.escape(word)}(?!\w)", pdf), word
 
 
-def test_the_pdf_says_whether_the_change_held_after_the_demos_follow_up(demo_db, reports):
-    """The demo's follow-up 3 months after: the same leaders' change from their end and from
-    their start, with its n, read from the PDF in Danish (decimal comma) and in English."""
-    pub = publications.latest(demo_db)
-    n = publications.shown(demo_db, pub.id, "followup", ("end>followup_3", None, None, None)).n
+def test_the_pdf_says_whether_the_change_held_after_the_demos_follow_up(full_demo_db, framework):
+    """The demo's earlier run took its follow-ups: the same leaders' change from their end and
+    from their start, with its n, read from that run's PDF in Danish (decimal comma) and in English."""
+    earlier = programme_runs.listing(full_demo_db)[1]
+    pub = publications.latest(full_demo_db, earlier.id)
+    reports = {lang: er.build(full_demo_db, framework, organisation.current(full_demo_db),
+                              programme.programme(full_demo_db), lang, cohort_id=earlier.id) for lang in ("da", "en")}
+    n = publications.shown(full_demo_db, pub.id, "followup", ("end>followup_3", None, None, None)).n
     da = " ".join(_text(report_files.to_pdf(reports["da"])).split())
     assert "Holdt forandringen?" in da
     assert re.search(rf"Slut til 3 måneder efter {n} [+-]?\d+,\d [+-]?\d+,\d til [+-]?\d+,\d", da), da[-3000:]

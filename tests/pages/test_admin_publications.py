@@ -10,6 +10,7 @@ from digled.insight import publications
 from digled.platform import audit
 from digled.ui import publication as pub_ui
 from tests.apptest import app_as, page_text
+from tests.conftest import with_follow_up
 
 PUBLICATIONS = "pages/admin_publications.py"
 SETTINGS = "pages/admin_settings.py"
@@ -124,7 +125,8 @@ def test_leaders_and_management_cannot_open_the_publications_page(demo_db):
 
 
 def test_settings_freeze_the_follow_up_rounds_k_too(demo_db):
-    """The demo's follow-up 3 months after has answers: its k is listed and kept (da, en)."""
+    """A follow-up 3 months after with answers: its k is listed and kept (da, en)."""
+    with_follow_up(demo_db)
     before = organisation.round_k(demo_db, "followup_3")
     at = _open(SETTINGS)
     assert (f"The follow-up 3 months after: at least {before} leaders per group, fixed because the round has answers. "

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from digled.accounts import organisation
+from digled.accounts import organisation, programme_runs
 from digled.content import loader, programme
 from digled.insight import assessment_figures, audiences, publications
 from digled.ui import change_view
@@ -266,10 +266,11 @@ def test_the_export_rows_are_what_the_view_shows(demo_db, framework):
          "level": hidden.key[2] or "", "status": "hidden", "n": "", "figure": "hidden", "value": ""}]
 
 
-def test_the_export_rows_hold_the_follow_up_change_the_view_shows(demo_db, framework):
+def test_the_export_rows_hold_the_follow_up_change_the_view_shows(full_demo_db, framework):
     """Issue 23: after start->end, each follow-up change of the group as the publication holds it
-    (the demo's follow-up 3 months after); none in a run without follow-ups."""
-    pub = _publish(demo_db)
+    (the demo's earlier run, with both follow-ups); none in a run without follow-ups."""
+    demo_db = full_demo_db
+    pub = publications.latest(demo_db, programme_runs.listing(demo_db)[1].id)
     rows = change_view.export_rows(demo_db, audiences.EVERYONE, pub, (None, None, None), framework)
     assert [r["round"] for r in rows][0] == "start-end"
     k = publications.k_of(pub.summary, "followup")

@@ -1,8 +1,10 @@
 """The embedded demo: a living programme generated into an empty database at first start.
 
-Deterministic for the seed in data/demo.yaml: about 60 leaders from Albertslund and Glostrup
-across the organisation's areas and levels, most with a start assessment, some with an end
-assessment, the programme's kick-off placed so that today falls mid-programme, and the three
+Deterministic for the seed in data/demo.yaml. The running run: about 60 leaders from Albertslund
+and Glostrup across the organisation's areas and levels, most with a start assessment, some with
+an end assessment, the programme's kick-off placed so that today falls mid-programme. Before it, a
+closed earlier run with its own leaders, the whole programme and both follow-up rounds, published
+(earlier_run.py). The three
 documented accounts `leder`, `ledelse` and `admin` (password `demo`), and `ledelse_albertslund` and
 `ledelse_glostrup`: management accounts that each read one municipality (and all together).
 """
@@ -15,8 +17,9 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from digled.accounts import auth, identities, programme_runs
-from digled.assessment import answering, importance, plan, scoring
+from digled.assessment import answering, importance, plan
 from digled.content import loader, programme
+from digled.demo import earlier_run, invented
 from digled.platform import pseudonyms
 from digled.platform.config import DATA_DIR, Settings
 from digled.platform.db import set_setting, write
@@ -38,30 +41,9 @@ def load_if_empty(db: sqlite_utils.Database, settings: Settings, today: date | N
     return True
 
 
-def _answers(rng: random.Random, framework: loader.Framework, ability: dict[str, float]) -> dict[str, int]:
-    """Plausible answers: each area has a latent ability 0..1; steps drawn around it."""
-    out = {}
-    for item in framework.items:
-        area = framework.competence_index[item.competence].area
-        if rng.random() < 0.04:
-            out[item.id] = scoring.DONT_KNOW
-            continue
-        p = min(1.0, max(0.0, ability[area] + rng.gauss(0, 0.18)))
-        out[item.id] = 1 + round(p * (scoring.SCALE_STEPS - 1))
-    for purpose in framework.purposes:
-        p = min(1.0, max(0.0, ability["_purpose"] + rng.gauss(0, 0.2)))
-        out[purpose.id] = 1 + round(p * (scoring.SCALE_STEPS - 1))
-    return out
-
-
-def _insert_assessment(db, framework, secret, respondent, round_, day, user, answers_) -> None:
-    """A submitted attempt as the app writes one: random id, the days sealed (no linkage)."""
-    answering.insert_submitted(db, secret, respondent, round_, date.fromisoformat(day), user["municipality"],
-                                user["area"], user["level"], scoring.score(framework, answers_), answers_)
-
-
-def load(db: sqlite_utils.Database, settings: Settings, today: date | None = None) -> None:
-    """Generate the demo cohort into `db` (all or nothing)."""
+def load(db: sqlite_utils.Database, settings: Settings, today: date | None = None, earlier: bool = True) -> None:
+    """Generate the demo into `db` (all or nothing): first the earlier run, closed, then the
+    running one. `earlier=False`: the running run alone, as an installation in its first run."""
     today = today or date.today()
     spec = loader.read_yaml(DATA_DIR / "demo.yaml")
     framework = loader.framework()
@@ -72,34 +54,42 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
     municipalities = list(org.municipalities)
     areas = list(org.areas)
     levels = list(org.levels)
+    users = []
+    for acc in spec["accounts"]:
+        if "scope" not in acc:
+            users.append(dict(acc, password_hash=password_hash))
+    used = set()
+    for n in range(int(spec["leaders"])):
+        while True:
+            first, last = rng.choice(spec["first_names"]), rng.choice(spec["last_names"])
+            if (first, last) not in used:
+                used.add((first, last))
+                break
+        username = invented.username(first, last)
+        users.append(
+            {
+                "username": username,
+                "name": f"{first} {last}",
+                "email": f"{username}@demo.digled.dk",
+                "municipality": municipalities[n % len(municipalities)],
+                "area": areas[(n // len(municipalities)) % len(areas)],
+                "level": levels[0] if n % 10 == 0 else levels[1] if n % 3 == 0 else levels[2],
+                "roles": ["leader"],
+                "password_hash": password_hash,
+                "takes_assessment": True,
+            }
+        )
+    # the scoped management accounts come after the leaders
+    users += [dict(acc, password_hash=password_hash) for acc in spec["accounts"] if "scope" in acc]
     with write(db):
-        users = []
-        for acc in spec["accounts"]:
-            if "scope" not in acc:
-                users.append(dict(acc, password_hash=password_hash))
-        used = set()
-        for n in range(int(spec["leaders"])):
-            while True:
-                first, last = rng.choice(spec["first_names"]), rng.choice(spec["last_names"])
-                if (first, last) not in used:
-                    used.add((first, last))
-                    break
-            username = f"{first}.{last}".lower().replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
-            users.append(
-                {
-                    "username": username,
-                    "name": f"{first} {last}",
-                    "email": f"{username}@demo.digled.dk",
-                    "municipality": municipalities[n % len(municipalities)],
-                    "area": areas[(n // len(municipalities)) % len(areas)],
-                    "level": levels[0] if n % 10 == 0 else levels[1] if n % 3 == 0 else levels[2],
-                    "roles": ["leader"],
-                    "password_hash": password_hash,
-                    "takes_assessment": True,
-                }
-            )
-        # the scoped management accounts come after the leaders (the leaders' ids stay as before)
-        users += [dict(acc, password_hash=password_hash) for acc in spec["accounts"] if "scope" in acc]
+        # the run before this one, with its own leaders, closed before this run's kick-off: this
+        # run is opened by closing it, and this run's accounts join it as they are made
+        if earlier:
+            earlier_run.build(db, settings, spec, framework, org, kickoff, password_hash, used)
+        else:  # named after its kick-off's year, like any run without a chosen name
+            programme_runs.rename(db, programme_runs.running_id(db), f"Digital ledelse {kickoff.year}", "demo", log=False)
+            set_setting(db, "kickoff_date", kickoff.isoformat())
+        set_setting(db, answering.FOLLOWUP_SETTING, "on")  # the administrator's setting, on in the demo
         for u in users:
             activated = u["takes_assessment"] is False or rng.random() < 0.92
             u["id"] = auth.create_user(
@@ -129,21 +119,16 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
             base = rng.uniform(0.25, 0.6)
             ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
             ability["_purpose"] = base
-            day = (kickoff + timedelta(days=rng.randint(0, 14))).isoformat()
-            _insert_assessment(db, framework, settings.pseudonym_secret, respondent, "start", day, u,
-                               _answers(rng, framework, ability))
-            answering.record_participation(db, u["id"], "start", date.fromisoformat(day))
+            day = kickoff + timedelta(days=rng.randint(0, 14))
+            invented.insert(db, framework, settings.pseudonym_secret, respondent, "start", day, u,
+                            invented.answers(rng, framework, ability))
+            answering.record_participation(db, u["id"], "start", day)
             if rng.random() < float(spec["end_assessment_share"]):
                 grown = {k: min(1.0, v + rng.uniform(0.05, 0.2)) for k, v in ability.items()}
-                day = (today - timedelta(days=rng.randint(1, 20))).isoformat()
-                _insert_assessment(db, framework, settings.pseudonym_secret, respondent, "end", day, u,
-                                   _answers(rng, framework, grown))
-                answering.record_participation(db, u["id"], "end", date.fromisoformat(day))
-        set_setting(db, "kickoff_date", kickoff.isoformat())
-        # the run was named when the empty database was made, before it had a kick-off: it is
-        # named after the kick-off's year like any run without a chosen name (early in a year the
-        # demo's kick-off lies in the year before)
-        programme_runs.rename(db, programme_runs.running_id(db), f"Digital ledelse {kickoff.year}", "demo", log=False)
+                day = today - timedelta(days=rng.randint(1, 20))
+                invented.insert(db, framework, settings.pseudonym_secret, respondent, "end", day, u,
+                                invented.answers(rng, framework, grown))
+                answering.record_participation(db, u["id"], "end", day)
         set_setting(db, "demo", "1")
         _programme_progress(db, spec, today)
         _leader_groups(db, org)
@@ -151,44 +136,8 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
         # the development loop (issue 11): importance marks, then plans that follow them
         importance.demo_marks(db, random.Random(int(spec["seed"]) + 11), framework)
         plan.demo_plans(db, settings.pseudonym_secret, random.Random(int(spec["seed"]) + 12), today=today,
-                        framework=framework)
-        _followup(db, settings.pseudonym_secret, framework, users, random.Random(int(spec["seed"]) + 23), today)
+                        framework=framework, leaders=[u["id"] for u in users if "leader" in u["roles"]])
 
-
-# --- the follow-up round (issue 23) -------------------------------------------------------------
-
-FOLLOWUP_SHARE = 0.75  # of the leaders who took the end assessment
-OUTCOME_WEIGHTS = {"done": 0.45, "started": 0.3, "not_yet": 0.15, "dropped": 0.1}
-_DEMO_OUTCOME_NOTES = (
-    "Vi tog det op på personalemødet i marts.",
-    "Kom i gang, men det gik i stå i sommerferien.",
-    "Blev overhalet af en omorganisering.",
-)
-
-
-def _followup(db: sqlite_utils.Database, secret: str, framework, users: list[dict], rng: random.Random,
-              today: date) -> None:
-    """The follow-up rounds on (the administrator's setting), and a follow-up 3 months after
-    answered, so every view has something to show: most leaders who took the end assessment
-    retake it (their change mostly holds), and those with a plan say what they got done. (The
-    demo's programme is mid-way: its follow-up answers are dated today.)"""
-    set_setting(db, answering.FOLLOWUP_SETTING, "on")
-    for u in users:
-        if not u.get("takes_assessment") or "end" not in answering.taken_rounds(db, u["id"]):
-            continue
-        if rng.random() >= FOLLOWUP_SHARE:
-            continue
-        respondent = pseudonyms.of_user(secret, u["id"])
-        end = next(a for a in reversed(answering.history(db, respondent, secret)) if a.round == "end")
-        given = answering.answers(db, end.id)
-        held = {q: v if v == scoring.DONT_KNOW or rng.random() < 0.7 else max(1, min(scoring.SCALE_STEPS, v + rng.choice((-1, 1))))
-                for q, v in given.items()}
-        _insert_assessment(db, framework, secret, respondent, "followup_3", today.isoformat(), u, held)
-        answering.record_participation(db, u["id"], "followup_3", today)
-        for a in plan.load(db, respondent).actions:
-            outcome = rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
-            note = rng.choice(_DEMO_OUTCOME_NOTES) if outcome != "done" and rng.random() < 0.4 else ""
-            plan.set_outcome(db, respondent, a.id, outcome, note)
 
 
 # --- leader groups ----------------------------------------------------------------------------
