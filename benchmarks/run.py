@@ -739,6 +739,11 @@ CAPACITY_FACTOR = 2.0  # p95 under load must stay under this times the single-us
 PROCESSES = 2  # the deployment's app processes: one per core of this machine
 SATURATED_S = 1.0  # a p95 of a second: the server is saturated, larger N are not run
 PERCEIVED_S = 0.1  # the second measure: p95 under 100 ms, a response people perceive as instant
+KICKOFF_P95_S = 0.25  # the kick-off's limit (issue 22): p95 under 250 ms, 0 errors, 0 lost
+# A kick-off: the leaders log in over minutes, not all in the same seconds (300 in two minutes).
+# Each login is a bcrypt check of about a quarter of a second; at this pace they take about 0.6 of
+# a core beside the answers. The run lasts the logins' ramp plus the steady state.
+LOGINS_PER_SECOND = 2.5
 
 
 def bench_capacity(run: Run) -> str:
@@ -762,12 +767,19 @@ def bench_capacity(run: Run) -> str:
     lines = []
     reports: dict[int, sessions.Report] = {}
 
-    def one_process(n: int, think=pace, secs=seconds, floor: bool = False) -> sessions.Report:
+    def ramp(n: int) -> float | None:
+        """The logins' ramp at N: LOGINS_PER_SECOND (--smoke: sessions.run's default)."""
+        return None if cfg.smoke else max(seconds / 4, n / LOGINS_PER_SECOND)
+
+    def length(n: int) -> float:
+        return seconds if cfg.smoke else ramp(n) + seconds
+
+    def one_process(n: int, think=pace, secs=None, floor: bool = False) -> sessions.Report:
         name = "capacity-app" if cfg.smoke and not floor else f"capacity-{'floor-' if floor else ''}{n}"
         server = run.server(name, script="benchmarks/floor_app.py" if floor else "app.py")
         try:
-            report = sessions.run(server.url, server.db_path, [server.proc.pid], n, secs, think, floor=floor,
-                                  prefix=f"load{n}x")
+            report = sessions.run(server.url, server.db_path, [server.proc.pid], n, secs or length(n), think,
+                                  ramp=ramp(n), floor=floor, prefix=f"load{n}x")
         finally:
             if not cfg.smoke:
                 run.stop_server(name)
@@ -790,7 +802,7 @@ def bench_capacity(run: Run) -> str:
     def deployment_report(n: int) -> sessions.Report:
         started = _deployment(run, n)
         try:
-            report = sessions.run(started.url, started.db_path, started.pids, n, seconds, pace)
+            report = sessions.run(started.url, started.db_path, started.pids, n, length(n), pace, ramp=ramp(n))
         finally:
             started.stop()
         note(report.line())
@@ -800,7 +812,7 @@ def bench_capacity(run: Run) -> str:
         """The largest N up to which every step held: by the limit (2 x the single-user p95), and
         by PERCEIVED_S (an answer people do not notice waiting for). The steps go on past a miss
         (the curve is worth seeing) until an error, a lost answer or a saturated server."""
-        held, held_perceived, failed, failed_perceived, out = 0, 0, False, False, []
+        held, held_perceived, held_kickoff, failed, failed_perceived, failed_kickoff, out = 0, 0, 0, False, False, False, []
         for n in ns:
             report, beside = measure(n)
             sound = report.errors == 0 and report.lost == 0 and report.p95 is not None
@@ -808,11 +820,13 @@ def bench_capacity(run: Run) -> str:
             out.append(report.line() + (" - holds" if ok else " - DOES NOT HOLD") + beside)
             failed = failed or not ok
             failed_perceived = failed_perceived or not (sound and report.p95 < PERCEIVED_S)
+            failed_kickoff = failed_kickoff or not (sound and report.p95 < KICKOFF_P95_S)
             held = n if not failed else held
             held_perceived = n if not failed_perceived else held_perceived
+            held_kickoff = n if not failed_kickoff else held_kickoff
             if not sound or report.p95 > SATURATED_S:
                 break
-        return held, held_perceived, out
+        return held, held_perceived, held_kickoff, out
 
     ahead = {}  # --smoke: every measure at once (their figures mean nothing; a minute less in CI)
 
@@ -834,18 +848,19 @@ def bench_capacity(run: Run) -> str:
     limit = CAPACITY_FACTOR * single.p95
     lines.append(f"capacity: single user p95 {single.p95 * 1000:.0f} ms (p50 {single.p50 * 1000:.0f} ms, "
                  f"{single.answers} answers); limit {limit * 1000:.0f} ms")
-    held, perceived, out = step_through(with_floor, steps)
+    logins = "" if cfg.smoke else f", logging in at {LOGINS_PER_SECOND:g} a second"
+    held, perceived, kickoff, out = step_through(with_floor, steps)
     lines += ["capacity: one process: " + line for line in out]
-    lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once "
-                 f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost); N = {perceived} with p95 < "
-                 f"{PERCEIVED_S * 1000:.0f} ms")
+    lines.append(f"capacity: one server process on this machine holds N = {held} leaders answering at once{logins} "
+                 f"(p95 < {CAPACITY_FACTOR:.0f} x single user, 0 errors, 0 lost); N = {kickoff} with p95 < "
+                 f"{KICKOFF_P95_S * 1000:.0f} ms; N = {perceived} with p95 < {PERCEIVED_S * 1000:.0f} ms")
     gc_n = min(reports, key=lambda n: abs(n - GC_SESSIONS))
-    lines.append(gc_comparison(gc_n, measured(("gc", gc_n), gc_on, run, gc_n, seconds, pace), reports[gc_n]))
-    held2, perceived2, out = step_through(deployment, deployment_steps)
+    lines.append(gc_comparison(gc_n, measured(("gc", gc_n), gc_on, run, gc_n, length(gc_n), pace, ramp(gc_n)), reports[gc_n]))
+    held2, perceived2, kickoff2, out = step_through(deployment, deployment_steps)
     lines += [f"capacity: deployment ({PROCESSES} processes behind Caddy): " + line for line in out]
     lines.append(f"capacity: the deployment ({PROCESSES} app processes behind Caddy, deploy/Caddyfile) holds "
-                 f"N = {held2} leaders answering at once (same limit); N = {perceived2} with p95 < "
-                 f"{PERCEIVED_S * 1000:.0f} ms")
+                 f"N = {held2} leaders answering at once{logins} (same limit); N = {kickoff2} with p95 < "
+                 f"{KICKOFF_P95_S * 1000:.0f} ms; N = {perceived2} with p95 < {PERCEIVED_S * 1000:.0f} ms")
     return "\n".join(lines)
 
 
@@ -879,13 +894,13 @@ def _gc_server(run: Run):
     return Server(workdir, env_extra={"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}).start()
 
 
-def gc_on(run: Run, n: int, seconds: float, think: tuple[float, float]):
+def gc_on(run: Run, n: int, seconds: float, think: tuple[float, float], ramp: float | None = None):
     """N leaders against a server with Streamlit's default, a full GC after every script run."""
     from benchmarks import sessions
 
     server = _gc_server(run)
     try:
-        on = sessions.run(server.url, server.db_path, [server.proc.pid], n, seconds, think, prefix="gc")
+        on = sessions.run(server.url, server.db_path, [server.proc.pid], n, seconds, think, ramp=ramp, prefix="gc")
     finally:
         server.stop()
     note(on.line())

@@ -58,6 +58,8 @@ def test_the_earlier_run_publishes_every_view_with_something_shown(full_demo_db)
     _, earlier = _runs(full_demo_db)
     pub = publications.latest(full_demo_db, earlier.id)
     assert pub is not None and pub.made_at.date() <= date.fromisoformat(earlier.closed_at[:10])
+    # its leaders were counted (invited by e-mail) before it was published: all of them begin to count in it
+    assert pub.summary["identities"]["new"] == earlier.members
 
     def shown(kind):
         return [s for s in publications.shown_all(full_demo_db, pub.id, kind) if s.status == "new"]

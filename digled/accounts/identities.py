@@ -71,12 +71,13 @@ def domain_allowed(email: str, domains: tuple[str, ...]) -> bool:
     return any(d == x or d.endswith("." + x) for x in domains)
 
 
-def count(db: sqlite_utils.Database, user_id: int, how: str) -> bool:
+def count(db: sqlite_utils.Database, user_id: int, how: str, when: datetime | None = None) -> bool:
     """Mark an account counted from now on (once; later calls keep the first moment). Returns
-    True when it was not counted before. Inside the caller's transaction where there is one."""
+    True when it was not counted before. Inside the caller's transaction where there is one.
+    `when`: the moment (now; the demo dates its invented history)."""
     if how not in HOW:
         raise ValueError(f"unknown way of counting {how!r}")
-    return auth.mark_counted(db, user_id, _now())
+    return auth.mark_counted(db, user_id, when.astimezone(UTC).isoformat(timespec="seconds") if when else _now())
 
 
 def on_activation(db: sqlite_utils.Database, user: auth.User, purpose: str, link_shown: bool,

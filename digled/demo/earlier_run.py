@@ -95,8 +95,9 @@ def _leaders(db, spec: dict, org, rng: random.Random, password_hash: str, used: 
             db, username=u["username"], name=u["name"], email=f"{u['username']}@demo.digled.dk",
             municipality=u["municipality"], area=u["area"], level=u["level"], roles=["leader"],
             password_hash=password_hash, invited_at=(start - timedelta(days=21)).isoformat(),
-            activated_at=(start - timedelta(days=rng.randint(1, 20))).isoformat())
-        identities.count(db, u["id"], "invitation")  # invited by e-mail: they count (identities.py)
+            activated_at=(activated := start - timedelta(days=rng.randint(1, 20))).isoformat())
+        # invited by e-mail: they count (identities.py) from the day they activated their account
+        identities.count(db, u["id"], "invitation", when=datetime.combine(activated, time(10), UTC))
         # most leaders took (nearly) every part, the others about half: two kinds of leader, as a
         # programme sees them (and fewer small combinations for the gate to hold back)
         u["diligence"] = 1.0 if rng.random() < FULL_SHARE else rng.uniform(0.35, 0.65)
