@@ -96,3 +96,41 @@ def test_the_earlier_runs_frozen_k_went_with_it(full_demo_db):
     kept = programme_runs.archive(full_demo_db, earlier.id)["settings"]
     assert {f"round_k:{r}" for r in answering.RUN_ROUNDS} <= set(kept)
     assert get_setting(full_demo_db, "round_k:followup_3") is None and get_setting(full_demo_db, "round_k:followup_6") is None
+
+
+def test_the_running_runs_figures_are_not_withheld_for_the_earlier_runs(full_demo_db, settings):
+    """A new run's first publication shows its importance shares (the focus list) and its funnel
+    counts as a run without a history would: the earlier run's releases are over other members."""
+    import json
+
+    from digled.accounts import organisation
+    from digled.content import loader
+
+    db = full_demo_db
+    plan = publications.make(db, loader.framework(), organisation.current(db), programme.programme(db), "first",
+                             settings=settings)
+    start = json.loads(publications.shown(db, plan.id, "assessment", ("start", None, None, None)).figures)
+    shares = [v for marks in start["importance"].values() for v in (marks["important"], marks["less"])]
+    assert all(isinstance(v, float) for v in shares), start["importance"]
+    funnel = json.loads(publications.shown(db, plan.id, "participation", (None, None)).figures)["funnel"]
+    assert all(isinstance(v, int) or isinstance(v, dict) for v in funnel.values())  # a number or a band, never held back
+    assert any(isinstance(v, int) and v > 0 for v in funnel.values())
+
+
+def test_an_attacker_with_both_runs_publications_singles_out_nobody(full_demo_db, settings):
+    """Judged against every row both runs released (exact linear algebra, tests/attacker.py):
+    no leader's attempt, and no leader's programme state, is isolated."""
+    from digled.accounts import organisation
+    from digled.content import loader
+    from digled.insight.anonymity import Row
+    from tests import attacker
+
+    db = full_demo_db
+    publications.make(db, loader.framework(), organisation.current(db), programme.programme(db), "first",
+                      settings=settings)
+    rows = publications._history(db)  # every released set of every publication, both runs
+    assert {s.publication for s in rows} >= {1, 2}
+    respondent = dict(db.execute("SELECT id, respondent FROM assessments").fetchall())
+    for kinds, person in ((("assessment", "overlay"), respondent.get), (("participation",), participation.person_of)):
+        released = [s.row for s in rows if s.kind in kinds and isinstance(s.row, Row)]
+        assert released and attacker.exposed(released, person, 5) == [], kinds

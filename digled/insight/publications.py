@@ -643,10 +643,18 @@ def _decide(out: Plan, u: _Universe, kinds: list[FigureKind], db: sqlite_utils.D
     person = kinds[0].person(u)
     outcome = anonymity.decide(cands, previous, [h for h in history if h[0] in names],
                                [b for fk in kinds for b in breakdowns[fk.kind]], person)
+    # The figure gate judges this run's figures against this run's earlier releases. Another
+    # run's releases are over its own members, whose families (marks, values, steps) this
+    # universe (the running run's frame and roster) does not hold: judged here, they counted as
+    # members without any, and a new run's importance shares and funnel counts were withheld
+    # (found when the demo got its earlier run). Every run's rows stay in the set audit above
+    # (rules 3a-3c), and an attempt belongs to one run only.
+    this_run = {pid for (pid,) in db.execute(f"SELECT id FROM publications WHERE cohort_id = {programme_runs.RUNNING_ID}")}
+    run_stored = [s for s in stored if s.publication in this_run]
     for fk in kinds:
         mine = [c for c in cands if c.kind == fk.kind]
         families = fk.families(u)
-        figs = _figure_gate(fk.kind, mine, outcome, stored, origin, families, breakdowns[fk.kind],
+        figs = _figure_gate(fk.kind, mine, outcome, run_stored, origin, families, breakdowns[fk.kind],
                             person, fk.gate_k(u))
 
         def compute(kind, key, k, fk=fk, figs=figs, families=families):
