@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from digled.accounts import auth
+from digled.accounts import auth, programme_runs
 from tests.e2e.helpers import expect_text, idle, login, open_app
 from tests.e2e.test_quality_browser import serious_violations
 
@@ -99,9 +99,9 @@ def test_chair_registers_attendance_and_the_administrator_sees_it(browser, serve
         idle(page)
         counts = dict(rows(server, "SELECT p.status, COUNT(*) FROM users u JOIN progress p ON p.user_id = u.id "
                                    "AND p.activity = 'meeting1' WHERE u.active = 1 "
-                                   f"AND {auth.has_role_sql('leader', 'u')} GROUP BY p.status"))
-        total = rows(server, "SELECT COUNT(*) FROM users WHERE active = 1 "
-                             f"AND {auth.LEADER_SQL}")[0][0]
+                                   f"AND {auth.has_role_sql('leader', 'u')} AND u.{programme_runs.IN_RUNNING} GROUP BY p.status"))
+        total = rows(server, "SELECT COUNT(*) FROM users WHERE active = 1 "  # the running run's participants
+                             f"AND {auth.LEADER_SQL} AND {programme_runs.IN_RUNNING}")[0][0]
         attended, absent = counts.get("attended", 0), counts.get("absent", 0)
         expect_text(page, words["counts"].format(attended=attended, absent=absent, open=total - attended - absent))
 

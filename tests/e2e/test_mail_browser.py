@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 from icalendar import Calendar
 
+from digled.accounts import programme_runs
 from tests.e2e.conftest import mail_env
 from tests.e2e.helpers import body, expect_text, idle, login, open_app, pick_option
 from tests.servers import Server
@@ -34,12 +35,12 @@ def server(tmp_path_factory, mailbox):
 
 
 def free_leader(server, lang: str) -> tuple[str, str]:
-    """A demo leader who can log in and has no booking, set to `lang`: (username, e-mail)."""
+    """A demo leader of the running run who can log in and has no booking, set to `lang`: (username, e-mail)."""
     with sqlite3.connect(server.db_path) as con:
         username, email = con.execute(
             "SELECT username, email FROM users WHERE password_hash IS NOT NULL AND roles = 'leader' "
             "AND username != 'leder' AND id NOT IN (SELECT user_id FROM bookings) "
-            "AND id NOT IN (SELECT user_id FROM reminders_sent) ORDER BY id LIMIT 1"
+            f"AND id NOT IN (SELECT user_id FROM reminders_sent) AND {programme_runs.IN_RUNNING} ORDER BY id LIMIT 1"
         ).fetchone()
         con.execute("UPDATE users SET language = ? WHERE username = ?", [lang or "da", username])
     return username, email
