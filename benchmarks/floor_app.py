@@ -1,9 +1,10 @@
 """Streamlit's floor for an answer: one fragment holding one st.radio whose callback writes one
-row to SQLite, durably (what an answer costs at least in any Streamlit app that saves it).
+row to SQLite, durably (what an answer costs at least in any Streamlit app that saves it), and a
+caption counting the answers saved (the line a browser sees change, as digled's progress line).
 
 The capacity benchmark (benchmarks/run.py: capacity, benchmarks/sessions.run_floor) drives it
 with the same load generator as digled, so digled's server CPU per answer and p95 read as
-ratios over this floor. The database is DIGLED_DB (tests/servers.Server sets it), in WAL mode
+ratios over this floor; the browser's `answer` benchmark clicks it beside digled. The database is DIGLED_DB (tests/servers.Server sets it), in WAL mode
 with synchronous = FULL, one connection per session: as digled/platform/db.py.
 """
 
@@ -40,6 +41,8 @@ def _save() -> None:
 @st.fragment
 def question() -> None:
     st.radio("Svar", OPTIONS, index=None, horizontal=True, key=KEY, on_change=_save)
+    # what the browser benchmark waits for, as it waits for digled's progress line (benchmarks/run.py: answer)
+    st.caption(f"{st.session_state.get('floor_n', 0)} besvaret")
 
 
 st.session_state.setdefault("floor_id", os.urandom(8).hex())
