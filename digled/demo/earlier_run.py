@@ -115,14 +115,19 @@ def _programme(db, prog, dates: dict, leaders: list[dict], rng: random.Random) -
             if a.kind == "kickoff" and rng.random() < 0.85:
                 rows.append((u["id"], a.id, "done", when.opens.isoformat()))
             elif a.kind in ("elearning", "kl_film") and rng.random() < 0.99 * d:
-                day = when.opens + timedelta(days=rng.randint(0, (when.due - when.opens).days))
-                rows.append((u["id"], a.id, "done", day.isoformat()))
+                rows.append((u["id"], a.id, "done", _day_in(rng, when.opens, when.due).isoformat()))
             elif a.kind in ("meeting", "workshop"):
                 status = "attended" if rng.random() < 0.98 * d else "absent"
                 rows.append((u["id"], a.id, status, when.due.isoformat()))
             elif a.kind == "service_check" and rng.random() < 0.95 * d - 0.1:
                 rows.append((u["id"], a.id, "attended", (when.opens + timedelta(days=rng.randint(3, 30))).isoformat()))
     journey.record_history(db, rows)
+
+
+def _day_in(rng: random.Random, first: date, last: date) -> date:
+    """A day from `first` to `last`, drawn with one number whatever the window's length: the
+    demo's leaders and answers are the same on every day it is built (only their days move)."""
+    return first + timedelta(days=int(rng.random() * ((last - first).days + 1)))
 
 
 def _dose(db, u: dict, prog) -> int:
@@ -149,14 +154,14 @@ def _assessments(db, settings: Settings, framework, prog, dates: dict, leaders: 
         base = rng.uniform(0.25, 0.6)
         ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
         ability["_purpose"] = base
-        day = first_window.opens + timedelta(days=rng.randint(0, (first_window.due - first_window.opens).days))
+        day = _day_in(rng, first_window.opens, first_window.due)
         invented.insert(db, framework, secret, respondent, "start", day, u, invented.answers(rng, framework, ability))
         answering.record_participation(db, u["id"], "start", day)
         if rng.random() >= float(part["end_assessment_share"]):
             continue
         growth = 0.02 + 0.035 * _dose(db, u, prog)
         grown = {k: min(1.0, v + growth + rng.uniform(-0.03, 0.06)) for k, v in ability.items()}
-        day = end_window.opens + timedelta(days=rng.randint(0, (end_window.due - end_window.opens).days))
+        day = _day_in(rng, end_window.opens, end_window.due)
         given = invented.answers(rng, framework, grown)
         invented.insert(db, framework, secret, respondent, "end", day, u, given)
         answering.record_participation(db, u["id"], "end", day)
@@ -164,7 +169,7 @@ def _assessments(db, settings: Settings, framework, prog, dates: dict, leaders: 
             if rng.random() >= float(part[f"{round_}_share"]):
                 break  # who skips the 3-month round is not asked again in the demo
             w = windows[round_]
-            day = w.opens + timedelta(days=rng.randint(0, min(30, (w.closes - w.opens).days)))
+            day = _day_in(rng, w.opens, min(w.closes, w.opens + timedelta(days=30)))
             given = invented.held(rng, given)
             invented.insert(db, framework, secret, respondent, round_, day, u, given)
             answering.record_participation(db, u["id"], round_, day)
