@@ -202,7 +202,9 @@ def demo_marks(db: sqlite_utils.Database, rng: random.Random, framework: Framewo
     if framework is None:
 
         framework = current()
-    rank = {"start": 0, "end": 1, "extra": 2}
+    # a run's rounds in their order (answering.RUN_ROUNDS), then retakes: the ids are random, so
+    # a tie between two rounds would order them differently from build to build
+    rank = {"start": 0, "end": 1, "followup_3": 2, "followup_6": 3, "extra": 4}
     rows = sorted(
         db.query("SELECT id, respondent, round, area FROM assessments WHERE status = 'submitted' "
                  "AND id NOT IN (SELECT assessment_id FROM importance) ORDER BY respondent, id"),
