@@ -51,34 +51,17 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
     rng = random.Random(spec["seed"])
     password_hash = auth.hash_password(DEMO_PASSWORD)
     kickoff = today - timedelta(days=int(spec["kickoff_days_ago"]))
-    municipalities = list(org.municipalities)
-    areas = list(org.areas)
-    levels = list(org.levels)
     users = []
     for acc in spec["accounts"]:
         if "scope" not in acc:
             users.append(dict(acc, password_hash=password_hash))
     used = set()
     for n in range(int(spec["leaders"])):
-        while True:
-            first, last = rng.choice(spec["first_names"]), rng.choice(spec["last_names"])
-            if (first, last) not in used:
-                used.add((first, last))
-                break
+        first, last = invented.name(rng, spec, used)
         username = invented.username(first, last)
-        users.append(
-            {
-                "username": username,
-                "name": f"{first} {last}",
-                "email": f"{username}@demo.digled.dk",
-                "municipality": municipalities[n % len(municipalities)],
-                "area": areas[(n // len(municipalities)) % len(areas)],
-                "level": levels[0] if n % 10 == 0 else levels[1] if n % 3 == 0 else levels[2],
-                "roles": ["leader"],
-                "password_hash": password_hash,
-                "takes_assessment": True,
-            }
-        )
+        users.append({"username": username, "name": f"{first} {last}", "email": f"{username}@demo.digled.dk",
+                      **invented.place(org, n), "roles": ["leader"], "password_hash": password_hash,
+                      "takes_assessment": True})
     # the scoped management accounts come after the leaders
     users += [dict(acc, password_hash=password_hash) for acc in spec["accounts"] if "scope" in acc]
     with write(db):
@@ -116,9 +99,7 @@ def load(db: sqlite_utils.Database, settings: Settings, today: date | None = Non
             if rng.random() > float(spec["start_assessment_share"]):
                 continue
             respondent = pseudonyms.of_user(settings.pseudonym_secret, u["id"])
-            base = rng.uniform(0.25, 0.6)
-            ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
-            ability["_purpose"] = base
+            ability = invented.ability(rng, framework)
             day = kickoff + timedelta(days=rng.randint(0, 14))
             invented.insert(db, framework, settings.pseudonym_secret, respondent, "start", day, u,
                             invented.answers(rng, framework, ability))

@@ -20,7 +20,7 @@ from digled.accounts import auth, identities, programme_runs
 from digled.assessment import answering, importance, plan
 from digled.content import loader, programme
 from digled.demo import invented
-from digled.insight import publications
+from digled.insight import effect, publications
 from digled.platform import pseudonyms
 from digled.platform.config import Settings
 from digled.platform.db import set_setting
@@ -78,19 +78,11 @@ def build(db: sqlite_utils.Database, settings: Settings, spec: dict, framework: 
 
 def _leaders(db, spec: dict, org, rng: random.Random, password_hash: str, used: set, start: date) -> list[dict]:
     """The earlier run's leaders, spread over the municipalities, areas and levels like the running run's."""
-    municipalities, areas, levels = list(org.municipalities), list(org.areas), list(org.levels)
     out = []
     taken = set(used)
     for n in range(int(spec["earlier_run"]["leaders"])):
-        while True:
-            first, last = rng.choice(spec["first_names"]), rng.choice(spec["last_names"])
-            if (first, last) not in taken:
-                taken.add((first, last))
-                break
-        u = {"username": invented.username(first, last), "name": f"{first} {last}",
-             "municipality": municipalities[n % len(municipalities)],
-             "area": areas[(n // len(municipalities)) % len(areas)],
-             "level": levels[0] if n % 10 == 0 else levels[1] if n % 3 == 0 else levels[2]}
+        first, last = invented.name(rng, spec, taken)
+        u = {"username": invented.username(first, last), "name": f"{first} {last}", **invented.place(org, n)}
         u["id"] = auth.create_user(
             db, username=u["username"], name=u["name"], email=f"{u['username']}@demo.digled.dk",
             municipality=u["municipality"], area=u["area"], level=u["level"], roles=["leader"],
@@ -130,16 +122,6 @@ def _day_in(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=int(rng.random() * ((last - first).days + 1)))
 
 
-def _dose(db, u: dict, prog) -> int:
-    """How many of the four parts (all films, both meetings, both workshops, the service check) the leader completed."""
-    done = {r[0] for r in db.execute("SELECT activity FROM progress WHERE user_id = ? AND status IN ('done', 'attended')", [u["id"]])}
-    parts = 0
-    for kind in ("elearning", "meeting", "workshop", "service_check"):
-        ids = {a.id for a in prog.activities if a.kind == kind}
-        parts += bool(ids) and ids <= done
-    return parts
-
-
 def _assessments(db, settings: Settings, framework, prog, dates: dict, leaders: list[dict], part: dict,
                  rng: random.Random) -> None:
     """Start for most; end for most of them, grown a little more the more parts a leader completed;
@@ -147,19 +129,20 @@ def _assessments(db, settings: Settings, framework, prog, dates: dict, leaders: 
     secret = settings.pseudonym_secret
     first_window, end_window = dates["assessment_start"], dates["assessment_end"]
     windows = {w.round: w for w in answering.followup_windows(db, prog)}
+    # how many of the four parts each leader completed, as the effect view counts them (effect.py)
+    counts = effect.parts(db, prog, secret)
+    dose = dict(zip(counts.index, sum(done.astype(int) for done in effect.completed(counts, prog).values())))
     for u in leaders:
         if rng.random() >= float(part["start_assessment_share"]):
             continue
         respondent = pseudonyms.of_user(secret, u["id"])
-        base = rng.uniform(0.25, 0.6)
-        ability = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
-        ability["_purpose"] = base
+        ability = invented.ability(rng, framework)
         day = _day_in(rng, first_window.opens, first_window.due)
         invented.insert(db, framework, secret, respondent, "start", day, u, invented.answers(rng, framework, ability))
         answering.record_participation(db, u["id"], "start", day)
         if rng.random() >= float(part["end_assessment_share"]):
             continue
-        growth = 0.02 + 0.035 * _dose(db, u, prog)
+        growth = 0.02 + 0.035 * dose[respondent]
         grown = {k: min(1.0, v + growth + rng.uniform(-0.03, 0.06)) for k, v in ability.items()}
         day = _day_in(rng, end_window.opens, end_window.due)
         given = invented.answers(rng, framework, grown)

@@ -1,5 +1,6 @@
-"""The demo's invented people and answers: usernames as the demo spells them, plausible answers
-around a latent ability, written as the app writes a submitted attempt."""
+"""The demo's invented people and answers: names, places in the organisation and usernames as
+the demo gives them, plausible answers around a latent ability, written as the app writes a
+submitted attempt. The running run and the earlier one draw them the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +9,33 @@ from datetime import date
 
 from digled.assessment import answering, scoring
 from digled.content import loader
+
+
+def name(rng: random.Random, spec: dict, taken: set[tuple[str, str]]) -> tuple[str, str]:
+    """A first and a last name from the demo's lists (data/demo.yaml) that no one in `taken` has
+    (added to it)."""
+    while True:
+        first, last = rng.choice(spec["first_names"]), rng.choice(spec["last_names"])
+        if (first, last) not in taken:
+            taken.add((first, last))
+            return first, last
+
+
+def place(org, n: int) -> dict[str, str]:
+    """The n-th invented leader's municipality, area and level: the municipalities in turn, the
+    areas in turn across them, one in ten at the first level, one in three of the rest at the second."""
+    municipalities, areas, levels = list(org.municipalities), list(org.areas), list(org.levels)
+    return {"municipality": municipalities[n % len(municipalities)],
+            "area": areas[(n // len(municipalities)) % len(areas)],
+            "level": levels[0] if n % 10 == 0 else levels[1] if n % 3 == 0 else levels[2]}
+
+
+def ability(rng: random.Random, framework: loader.Framework) -> dict[str, float]:
+    """A leader's latent ability 0..1 per area around a base drawn for them, and the base for the purposes."""
+    base = rng.uniform(0.25, 0.6)
+    out = {a.id: min(1.0, max(0.0, base + rng.gauss(0, 0.12))) for a in framework.areas}
+    out["_purpose"] = base
+    return out
 
 
 def username(first: str, last: str) -> str:

@@ -114,12 +114,18 @@ def totals(prog: Programme) -> dict[str, int]:
     return {part: sum(a.kind == kind for a in prog.activities) for part, kind in PARTS.items()}
 
 
+def completed(counts: pd.DataFrame, prog: Programme) -> dict[str, np.ndarray]:
+    """Per part, which rows of `counts` (as `parts` gives them) completed it: every activity of
+    the part (a part the programme lacks is never completed)."""
+    full = totals(prog)
+    return {p: counts[p].to_numpy() >= max(full[p], 1) for p in PARTS}
+
+
 def placed(pairs: pd.DataFrame, counts: pd.DataFrame, prog: Programme) -> pd.DataFrame:
     """Each pair's group in every dimension (rows aligned with `pairs`); a respondent without a
     leader account took part in nothing recorded."""
     mine = counts.reindex(pairs["respondent"].to_numpy()).fillna(0).astype(np.int64)
-    full = totals(prog)
-    done = {p: (mine[p].to_numpy() >= max(full[p], 1)) for p in PARTS}
+    done = completed(mine, prog)
     workshops = mine["workshops"].to_numpy()
     out = pd.DataFrame(index=pairs.index)
     out["films"] = np.where(done["films"], "all", "fewer")
