@@ -623,9 +623,10 @@ def _audits() -> list[list[FigureKind]]:
 
 
 def _decide(out: Plan, u: _Universe, kinds: list[FigureKind], db: sqlite_utils.Database, stored: list[Stored],
-            latest_releases: tuple, history: list) -> anonymity.Outcome:
-    """Decide one audit's groups against the earlier releases of its kinds, gate the figures of
-    every new group, and add them to the plan (kind by kind, in the table's order)."""
+            run_stored: list[Stored], latest_releases: tuple, history: list) -> anonymity.Outcome:
+    """Decide one audit's groups against the earlier releases of its kinds (`stored`: every
+    run's), gate the figures of every new group against this run's (`run_stored`), and add them
+    to the plan (kind by kind, in the table's order)."""
     names = {fk.kind for fk in kinds}
     found: dict[tuple, _Group] = {}
     cands: list[Candidate] = []
@@ -643,14 +644,6 @@ def _decide(out: Plan, u: _Universe, kinds: list[FigureKind], db: sqlite_utils.D
     person = kinds[0].person(u)
     outcome = anonymity.decide(cands, previous, [h for h in history if h[0] in names],
                                [b for fk in kinds for b in breakdowns[fk.kind]], person)
-    # The figure gate judges this run's figures against this run's earlier releases. Another
-    # run's releases are over its own members, whose families (marks, values, steps) this
-    # universe (the running run's frame and roster) does not hold: judged here, they counted as
-    # members without any, and a new run's importance shares and funnel counts were withheld
-    # (found when the demo got its earlier run). Every run's rows stay in the set audit above
-    # (rules 3a-3c), and an attempt belongs to one run only.
-    this_run = {pid for (pid,) in db.execute(f"SELECT id FROM publications WHERE cohort_id = {programme_runs.RUNNING_ID}")}
-    run_stored = [s for s in stored if s.publication in this_run]
     for fk in kinds:
         mine = [c for c in cands if c.kind == fk.kind]
         families = fk.families(u)
@@ -678,12 +671,20 @@ def plan(db: sqlite_utils.Database, framework: Framework, org, prog: Programme, 
     now = now or now_utc()
     stored = _history(db)
     history = list(dict.fromkeys((s.kind, s.row) for s in stored))
+    # The figure gate judges this run's figures against this run's earlier releases. Another
+    # run's releases are over its own members, whose families (marks, values, steps) this
+    # universe (the running run's frame and roster) does not hold: judged here, they counted as
+    # members without any, and a new run's importance shares and funnel counts were withheld
+    # (found when the demo got its earlier run). Every run's rows stay in the set audit
+    # (rules 3a-3c), and an attempt belongs to one run only.
+    this_run = {pid for (pid,) in db.execute(f"SELECT id FROM publications WHERE cohort_id = {programme_runs.RUNNING_ID}")}
+    run_stored = [s for s in stored if s.publication in this_run]
     latest_releases = _previous(db, stored)
     u = _universe(db, framework, org, prog, settings)
     out = Plan(made_at=now, trigger=trigger)
     audit_rounds = 0
     for kinds in _audits():
-        outcome = _decide(out, u, kinds, db, stored, latest_releases, history)
+        outcome = _decide(out, u, kinds, db, stored, run_stored, latest_releases, history)
         if kinds[0].reader == "management":
             audit_rounds += outcome.audit_rounds
     out.snapshot = _snapshot(u.df, u.marks, u.snapped, framework, history, out.sets)
