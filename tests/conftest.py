@@ -13,6 +13,7 @@ import pytest
 from digled import demo
 from digled.assessment import answering
 from digled.content import loader
+from digled.demo import invented
 from digled.platform import config, db, migrations, pseudonyms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clock"))
@@ -326,21 +327,19 @@ def with_follow_up(database, secret: str = SECRET, share: float = 0.8) -> int:
     """The demo's running run given a follow-up 3 months after, answered today by most of its
     leaders who took the end assessment (their end answers again); returns how many. (The demo's
     own follow-ups are in its earlier run; this one is for what a running run does with them.)"""
-    from digled.assessment import scoring
-
+    framework, today = loader.framework(), date.today()
     made = 0
     with db.write(database):
-        rows = database.execute("SELECT a.id, a.respondent, a.municipality, a.area, a.level FROM assessments a "
-                                "WHERE a.round = 'end' AND a.status = 'submitted' AND a.cohort_id = "
-                                "(SELECT id FROM cohorts WHERE closed_at IS NULL) ORDER BY a.id").fetchall()
+        rows = list(database.query("SELECT id, respondent, municipality, area, level FROM assessments "
+                                   "WHERE round = 'end' AND status = 'submitted' AND cohort_id = "
+                                   "(SELECT id FROM cohorts WHERE closed_at IS NULL) ORDER BY id"))
         users = {pseudonyms.of_user(secret, uid): uid for (uid,) in database.execute("SELECT id FROM users")}
-        for i, (aid, respondent, municipality, area, level) in enumerate(rows):
+        for i, end in enumerate(rows):
             if i % 10 >= share * 10:
                 continue
-            given = answering.answers(database, aid)
-            answering.insert_submitted(database, secret, respondent, "followup_3", date.today(), municipality, area,
-                                       level, scoring.score(loader.framework(), given), given)
-            answering.record_participation(database, users[respondent], "followup_3", date.today())
+            invented.insert(database, framework, secret, end["respondent"], "followup_3", today, end,
+                            answering.answers(database, end["id"]))
+            answering.record_participation(database, users[end["respondent"]], "followup_3", today)
             made += 1
     return made
 

@@ -5,13 +5,16 @@ something. Judged against the demo's own rows and dates."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from digled.accounts import programme_runs
+from digled.accounts import organisation, programme_runs
 from digled.assessment import answering
-from digled.content import programme
+from digled.content import loader, programme
 from digled.insight import participation, publications
+from digled.insight.anonymity import Row
 from digled.platform.db import get_setting
+from tests import attacker
 
 
 def _runs(db):
@@ -101,11 +104,6 @@ def test_the_earlier_runs_frozen_k_went_with_it(full_demo_db):
 def test_the_running_runs_figures_are_not_withheld_for_the_earlier_runs(full_demo_db, settings):
     """A new run's first publication shows its importance shares (the focus list) and its funnel
     counts as a run without a history would: the earlier run's releases are over other members."""
-    import json
-
-    from digled.accounts import organisation
-    from digled.content import loader
-
     db = full_demo_db
     plan = publications.make(db, loader.framework(), organisation.current(db), programme.programme(db), "first",
                              settings=settings)
@@ -120,11 +118,6 @@ def test_the_running_runs_figures_are_not_withheld_for_the_earlier_runs(full_dem
 def test_an_attacker_with_both_runs_publications_singles_out_nobody(full_demo_db, settings):
     """Judged against every row both runs released (exact linear algebra, tests/attacker.py):
     no leader's attempt, and no leader's programme state, is isolated."""
-    from digled.accounts import organisation
-    from digled.content import loader
-    from digled.insight.anonymity import Row
-    from tests import attacker
-
     db = full_demo_db
     publications.make(db, loader.framework(), organisation.current(db), programme.programme(db), "first",
                       settings=settings)

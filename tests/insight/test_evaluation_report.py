@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from digled.accounts import organisation
+from digled.accounts import organisation, programme_runs
 from digled.content import programme
 from digled.insight import audiences, publications
 from digled.insight import evaluation_report as er
 from digled.insight.assessment_figures import Change, Figures
-from digled.platform import numbers
+from digled.platform import dates, numbers
 
 
 def _build(db, framework, lang="en", **kw):
@@ -197,8 +197,6 @@ def _held(report):
 @pytest.fixture
 def earlier(full_demo_db):
     """The demo's earlier run (both follow-ups taken and published): the database and its run id."""
-    from digled.accounts import programme_runs
-
     return full_demo_db, programme_runs.listing(full_demo_db)[1].id
 
 
@@ -260,15 +258,11 @@ def test_hidden_follow_up_changes_are_named_with_their_reason(published, framewo
 def test_a_closed_runs_report_holds_its_own_workshops(full_demo_db, framework):
     """The demo's earlier run held both workshops; its report names them on that run's days (its
     archived kick-off), not on the running run's, which are later than its publication."""
-    from digled.accounts import programme_runs
-
     earlier = programme_runs.listing(full_demo_db)[1]
     prog = programme.programme(full_demo_db)
     report = _build(full_demo_db, framework, cohort_id=earlier.id)
     rows = _tables(_section(report, "workshops"))[0].rows
     schedule = programme_runs.schedule(full_demo_db, prog, earlier.id)
-    from digled.platform import dates
-
     expected = [[a.title["en"], dates.day(programme.event_day(a, schedule[a.id]), "en")]
                 for a in prog.activities if a.kind == "workshop"]
     assert [r[:2] for r in rows] == expected and len(expected) == 2
