@@ -257,16 +257,10 @@ class Run:
             self.pw.stop()
 
     # -- the baseline ----------------------------------------------------------------------
-    def baseline_page(self):
-        server = self.server("baseline", script="benchmarks/baseline_app.py")
-        page = self.new_page()
-        page.goto(server.url)
-        bb.idle(page)
-        return page
-
-    def floor_page(self):
-        """Streamlit's floor (benchmarks/floor_app.py) in the browser: its radio saves durably."""
-        server = self.server("floor", script="benchmarks/floor_app.py")
+    def baseline_page(self, name: str = "baseline"):
+        """A reference app open in the browser: "baseline" (benchmarks/baseline_app.py, one radio)
+        or "floor" (benchmarks/floor_app.py, one radio saving durably), clicked by baseline_click."""
+        server = self.server(name, script=f"benchmarks/{name}_app.py")
         page = self.new_page()
         page.goto(server.url)
         bb.idle(page)
@@ -353,7 +347,7 @@ def bench_answer(run: Run) -> str:
     (issue 22: within 1.5 x the floor); the baseline's ratio is printed beside it."""
     app = _start_assessment(run)
     base = run.baseline_page()
-    floor = run.floor_page()
+    floor = run.baseline_page("floor")
     per_step = app.locator(RADIOS).count()
     app_samples, base_samples, floor_samples = [], [], []
     done_on_step, clicks, warm = 0, 0, 1 if run.cfg.smoke else 3
