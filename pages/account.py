@@ -4,7 +4,7 @@ e-mail), change my e-mail address (only I can, once my account is activated)."""
 import streamlit as st
 
 from digled.accounts import auth, impersonation, participants
-from digled.ui import session
+from digled.ui import login, session
 from digled.ui.widgets import md
 
 user, t = session.page(__file__)
@@ -25,8 +25,6 @@ if submitted:
     if problem:
         st.error(t(problem))
     else:
-        from digled.ui import login
-
         login.keep_this_session()  # this browser stays logged in: a new session and cookie
         impersonation.tell_password_changed(db, session.context().settings, user.id)
         st.success(t("Your password is changed. You are logged out everywhere else."))
