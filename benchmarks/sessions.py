@@ -71,6 +71,8 @@ class Run:
     scripts: list[str]  # bodies of st.html elements
     fragment_only: bool = False  # a fragment's run: the other widgets were not sent again
     fragments: set[str] = field(default_factory=set)  # the fragments that drew in this run
+    starts: int = 1  # script runs begun for it (a callback's st.rerun ends one early and begins another)
+    drawn: list[str] = field(default_factory=list)  # the element types the run sent, in order
 
 
 def user_key(widget_id: str) -> str:
@@ -136,7 +138,7 @@ class Client:
         run = await self._read(started)
         if run.fragment_only and self.last is not None:  # the rest of the page stays as it was
             # (the fragments that reran are not always the changed widget's: a callback may
-            # name others, e.g. digled's answer reruns only the progress line)
+            # name others, as digled's Next names the step's)
             kept = {k: w for k, w in self.last.widgets.items() if w.fragment not in run.fragments}
             run.widgets = {**kept, **run.widgets}
         self.values = {wid: ws for wid, ws in values.items() if wid in {w.id for w in run.widgets.values()}}
@@ -149,12 +151,16 @@ class Client:
         errors: list[str] = []
         scripts: list[str] = []
         fragments: set[str] = set()
+        starts = 0
+        drawn: list[str] = []
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT)
             f = ForwardMsg()
             f.ParseFromString(raw)
             kind = f.WhichOneof("type")
-            if kind == "navigation":
+            if kind == "new_session":  # sent as each script run begins
+                starts += 1
+            elif kind == "navigation":
                 self.page_hash = f.navigation.page_script_hash
             elif kind == "delta" and f.delta.WhichOneof("type") != "new_element":
                 fragments.add(f.delta.fragment_id)
@@ -164,6 +170,7 @@ class Client:
                 element = f.delta.new_element
                 etype = element.WhichOneof("type")
                 el = getattr(element, etype)
+                drawn.append(etype)
                 if etype == "exception":
                     errors.append(el.message or el.type)
                 elif etype == "alert" and element.alert.format == element.alert.ERROR:
@@ -184,7 +191,7 @@ class Client:
                         errors.append("compile error")
                     return Run(seconds, widgets, texts, errors, scripts,
                                fragment_only=f.script_finished == f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-                               fragments=fragments - {""})
+                               fragments=fragments - {""}, starts=starts, drawn=drawn)
                 # FINISHED_EARLY_FOR_RERUN (st.rerun in a callback or page): the next run follows
 
     async def _hand_over(self, body: str) -> None:

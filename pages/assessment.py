@@ -10,7 +10,7 @@ from digled.assessment import answering
 from digled.content import loader
 from digled.platform import pseudonyms
 from digled.platform.i18n import text
-from digled.ui import guides, login, plan_panel, scripts, session
+from digled.ui import guides, login, plan_panel, scripts, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -63,8 +63,7 @@ def intro() -> None:
 
 
 GIVEN = "_given"  # this session's copy of its draft's answers: (draft id, {question: value})
-PROGRESS = "assessment_progress"  # the fragments' keys: an answer reruns the progress line alone,
-STEP = "assessment_step"  # Next and Back the step and the progress line (no full run, no router)
+STEP = "assessment_step"  # the step's fragment: Next and Back (its buttons) rerun it alone
 
 
 def given_answers(draft_id: int) -> dict[str, int]:
@@ -79,10 +78,9 @@ def given_answers(draft_id: int) -> dict[str, int]:
 
 
 def save(draft_id: int, qid: str, key: str) -> None:
-    """Radio callback: write the answer to the database the moment it is given (then, and only
-    then, this session's copy of the answers follows), and rerun only the progress line: the
-    radio already shows the answer. An answer that could not be stored reruns its step instead,
-    which shows the error below the question."""
+    """Radio callback: write the answer to the database the moment it is given; then, and only
+    then, this session's copy of the answers follows (the progress line the answer's own run
+    draws reads it). An answer that could not be stored shows the error below its question."""
     value = st.session_state[key]
     try:
         answering.save_answer(db, fw, draft_id, qid, value)
@@ -94,15 +92,12 @@ def save(draft_id: int, qid: str, key: str) -> None:
         given.pop(qid, None)
     else:
         given[qid] = value
-    st.rerun(PROGRESS)
 
 
-@st.fragment(key=PROGRESS)
-def progress(draft_id: int) -> None:
-    given = given_answers(draft_id)
+def progress(line, given: dict[str, int]) -> None:
     total = len(QUESTION_IDS)
     done = total - len(answering.unanswered(fw, given))
-    st.progress(
+    line.progress(
         done / total,
         text=t("{done} of {total} answered · about {minutes} minutes left").format(
             done=done, total=total, minutes=answering.minutes_left(fw, given)
@@ -110,61 +105,78 @@ def progress(draft_id: int) -> None:
     )
 
 
-def question(draft_id: int, qid: str, given: dict[str, int]) -> None:
+def question(draft_id: int, qid: str, line) -> None:
+    """One question in its frame: what it measures above, its example below, and between them
+    the answer, a fragment of its own (`answer`)."""
     if qid in ITEMS:
         item = ITEMS[qid]
-        scale, label, help_ = fw.scales[item.dimension], text(item.text, lang), text(item.example, lang)
-        dim = text(fw.dimensions[item.dimension], lang)
+        help_, dim = text(item.example, lang), text(fw.dimensions[item.dimension], lang)
     else:
-        scale, label, help_, dim = fw.scales["purpose"], text(PURPOSES[qid].text, lang), None, None
-    options = [v for v, _ in scale] + [0]
-    names = {v: text(words, lang) for v, words in scale} | {0: text(fw.dont_know, lang)}
-    key = f"q-{draft_id}-{qid}"
+        help_, dim = None, None
     with st.container(border=True):
         if dim:
             st.caption(dim)
-        st.radio(
-            label,
-            options,
-            index=options.index(given[qid]) if qid in given else None,
-            format_func=names.get,
-            horizontal=True,
-            key=key,
-            on_change=save,
-            args=(draft_id, qid, key),
-        )
+        answer(draft_id, qid, line)
         if help_:
             st.caption(help_)
-        # below the answer, so nothing above the question moves (its focus stays)
-        error = st.session_state.get("_answer_error")
-        if error is not None and error[0] == qid:
-            del st.session_state["_answer_error"]
-            st.error(error[1].text(t))
+
+
+@st.fragment
+def answer(draft_id: int, qid: str, line) -> None:
+    """The radio, a fragment of its own: an answer reruns only it and the progress line above
+    the step (`line`, which every answer writes on every run, so Streamlit keeps each its place
+    there), not the step, the page or the router: one script run per answer."""
+    given = given_answers(draft_id)
+    if qid in ITEMS:
+        item = ITEMS[qid]
+        scale, label = fw.scales[item.dimension], text(item.text, lang)
+    else:
+        scale, label = fw.scales["purpose"], text(PURPOSES[qid].text, lang)
+    options = [v for v, _ in scale] + [0]
+    names = {v: text(words, lang) for v, words in scale} | {0: text(fw.dont_know, lang)}
+    key = f"q-{draft_id}-{qid}"
+    st.radio(
+        label,
+        options,
+        index=options.index(given[qid]) if qid in given else None,
+        format_func=names.get,
+        horizontal=True,
+        key=key,
+        on_change=save,
+        args=(draft_id, qid, key),
+    )
+    # below the answer, so nothing above the question moves (its focus stays)
+    error = st.session_state.get("_answer_error")
+    if error is not None and error[0] == qid:
+        del st.session_state["_answer_error"]
+        d = answering.draft(db, respondent)
+        if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
+            st.rerun(scope="app")
+        st.error(error[1].text(t))
+    progress(line, given)
 
 
 def go_to(draft_id: int, step: int) -> None:
-    """Next, Back and the review's links: a new step without a full run, so without the
-    router's login check: a login ended elsewhere (logout, deactivation, idle) is checked here
-    and gets the full run that logs this session out. The step is then drawn from the database
-    (another tab may have answered)."""
+    """Next, Back and the review's links, buttons of the step's fragment: their own rerun draws
+    the new step without a full run, so without the router's login check: a login ended
+    elsewhere (logout, deactivation, idle) is checked here and gets the full run that logs this
+    session out. The step is then drawn from the database (another tab may have answered)."""
     if not login.still_valid():
         st.rerun()
     answering.set_step(db, draft_id, step)
     st.session_state["_step_changed"] = True
     st.session_state.pop(GIVEN, None)
-    st.rerun([STEP, PROGRESS])
 
 
 def questionnaire(draft_id: int) -> None:
     with st.container(key="questionnaire"):
-        progress(draft_id)
         step_fragment(draft_id)
 
 
 @st.fragment(key=STEP)
 def step_fragment(draft_id: int) -> None:
-    """The step: drawn by a full run (the page opened) or alone (Next, Back; an answer that
-    could not be stored). The draft and its answers are read once when it is drawn."""
+    """The step: drawn by a full run (the page opened) or alone (Next, Back). The draft and its
+    answers are read once when it is drawn; each answer then reruns only its own fragment."""
     d = answering.draft(db, respondent)
     if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
         st.session_state.pop("_answer_error", None)
@@ -172,6 +184,9 @@ def step_fragment(draft_id: int) -> None:
     given = given_answers(draft_id)
     step_no = min(max(d.step, 0), len(STEPS) - 1)
     step = STEPS[step_no]
+    line = widgets.fragments_slot()  # the progress line, written by each answer's fragment
+    if not step.questions:
+        progress(line, given)
     if step.kind == "competence":
         comp = fw.competence_index[step.competence]
         area = fw.area_index[comp.area]
@@ -182,7 +197,7 @@ def step_fragment(draft_id: int) -> None:
         st.header(t("The programme's purposes"), anchor=False)
         st.caption(t("To what degree does each statement describe you today?"))
     for qid in step.questions:
-        question(draft_id, qid, given)
+        question(draft_id, qid, line)
     if step.kind == "review":
         review(draft_id, given)
     has_back, has_next = step_no > 0, step_no < len(STEPS) - 1

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from digled.content import uploaded_files
 from digled.platform import dates, numbers
@@ -221,3 +223,18 @@ def filled(df: pd.DataFrame) -> pd.DataFrame:
             out[column] = values.astype(object).where(~blank, NOTHING)
     return out
 
+
+
+def fragments_slot():
+    """An st.empty that the fragments nested in the running one may each write (the last write
+    shows), also when the running fragment is a fragment's rerun of its own.
+
+    Streamlit 1.67 lets a fragment write a container outside it only when that container was
+    created by a fragment running in the same run; it records that for blocks (st.container)
+    but not for st.empty, an element (delta_generator.py, `_block` sets `_creating_fragment_id`,
+    `_enqueue` does not), so a nested fragment writing an st.empty of its parent fails when the
+    parent fragment reruns alone. The slot is given the creating fragment a block would have.
+    tests/test_pages.py::test_the_assessment_step_reruns_alone holds this to the pinned version."""
+    slot = st.empty()
+    slot._creating_fragment_id = ThreadState.get().fragment_id if get_script_run_ctx() else None
+    return slot
