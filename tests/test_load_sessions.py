@@ -5,6 +5,10 @@ holds is a benchmark (benchmarks/run.py --only capacity)."""
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from benchmarks import sessions
 from digled.assessment import answering
 from digled.content import loader
@@ -61,5 +65,63 @@ def test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line(tmp
             assert run.drawn == ["radio", "progress"]
         assert step.starts == 1 and step.fragment_only and not step.errors
         assert step.drawn.count("radio") == 6 and "navigation" not in step.drawn
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "UPDATE login_sessions SET ended_at = 1",  # a logout elsewhere
+    "UPDATE users SET active = 0 WHERE username = 'ledelse'",  # deactivated
+    "UPDATE users SET roles = 'leader' WHERE username = 'ledelse'",  # no longer management
+])
+def test_a_filter_change_reruns_only_the_figures_and_not_for_a_login_ended_elsewhere(tmp_path, elsewhere):
+    """Issue 22: a filter change on "Competences" reruns the filters and the figures alone (no
+    router, no menu); that run checks the login and the page's access itself, so after a login
+    ended elsewhere the next filter change shows the login form and no figure."""
+    from digled.ui.publication import MUNICIPALITY_FILTER
+    from tests.servers import Server
+
+    server = Server(tmp_path, script="app.py").start()
+    try:
+        sessions._run_async(sessions.warm_up(server.url))  # the demo: management's account and a publication
+
+        async def change(client, municipality):
+            box = client.widget(MUNICIPALITY_FILTER)
+            value = box.element.options[list(box.element.options).index(municipality)]
+            return await client.run(set_values={box.id: sessions.WidgetState(id=box.id, string_value=value)},
+                                    fragment=box.fragment)
+
+        async def scenario():
+            client = sessions.Client(server.url)
+            await client.connect()
+            await client.run(page_name="")
+            login = {client.widget("login_username").id: sessions.WidgetState(id=client.widget("login_username").id, string_value="ledelse"),
+                     client.widget("login_password").id: sessions.WidgetState(id=client.widget("login_password").id, string_value="demo")}
+            run = await client.run(set_values=login, trigger=client.form_submitter("login").id)
+            assert "logout_button" in run.widgets
+            await client.run(page_name="management-competences")
+            run_picker = client.widget("cohort")  # the demo's running run is not published yet: the earlier run
+            opened = await client.run(set_values={run_picker.id: sessions.WidgetState(
+                id=run_picker.id, string_value=run_picker.element.options[1])})
+            options = list(client.widget(MUNICIPALITY_FILTER).element.options)
+            changed = await change(client, options[1])
+            db = sqlite3.connect(server.db_path)
+            with db:
+                db.execute(elsewhere)
+            db.close()
+            after = await change(client, options[0])
+            await client.close()
+            return opened, changed, after
+
+        opened, changed, after = sessions._run_async(scenario())
+        assert not opened.fragment_only and "plotly_chart" in opened.drawn
+        assert changed.fragment_only and changed.starts == 1 and not changed.errors
+        assert "plotly_chart" in changed.drawn and "logout_button" in changed.widgets  # the menu was kept, not redrawn
+        assert not after.fragment_only and not after.errors
+        if "roles" in elsewhere:  # still logged in, and the page is closed to the account
+            assert "logout_button" in after.widgets
+        else:
+            assert "login_username" in after.widgets and "logout_button" not in after.widgets
+        assert "plotly_chart" not in after.drawn and MUNICIPALITY_FILTER not in after.widgets
     finally:
         server.stop()

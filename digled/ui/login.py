@@ -21,7 +21,7 @@ import time
 
 import streamlit as st
 
-from digled.accounts import auth, sessions, sso
+from digled.accounts import auth, navigation, sessions, sso
 from digled.platform import config
 from digled.platform.i18n import N_
 from digled.ui import scripts, session, sso_settings, web
@@ -198,6 +198,15 @@ def still_valid() -> bool:
         return True
     found = sessions.get(session.database(), session_id)
     return found is not None and not found.problem(user, _policy())
+
+
+def fragment_may_go_on(file: str) -> None:
+    """Top of a page's fragment, whose own reruns (a filter changed) skip the router: the login
+    still holds (`still_valid`) and the account may still open the page `file`; otherwise the
+    full run, which logs the session out or shows that the page is closed to it."""
+    user = session.current_user()
+    if not still_valid() or not navigation.allowed(navigation.spec_for(file), user.roles):
+        st.rerun(scope="app")
 
 
 def page() -> None:

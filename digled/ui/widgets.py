@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -16,12 +20,41 @@ from digled.platform.validation import escape_markdown
 from digled.programme import journey, leader_groups, reflections
 from digled.ui import autosave, downloads, scripts, session, web
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 
 def chart(fig, key: str) -> None:
     """A plotly chart whose hover and axis numbers follow the page's language (digled.platform.numbers:
     a decimal comma in Danish)."""
-    fig.update_layout(separators=numbers.separators(session.language()))
+    separators = numbers.separators(session.language())
+    if fig.layout.separators != separators:  # a kept figure has them already (and is not changed)
+        fig.update_layout(separators=separators)
     st.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
+
+
+FIGURES_KEPT = 64  # the newest figures kept by kept_figure
+_figures: OrderedDict[tuple, go.Figure] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def kept_figure(key: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure `build` draws, built once per server process for `key` and then shared by every
+    session: building a plotly figure is most of a filter change's work on the server (a cohort
+    wheel takes about 17 ms). `key` names everything the figure is drawn from (its figures, the
+    language, the words); a kept figure is never changed after (chart() finds its number format
+    set). The newest FIGURES_KEPT are kept."""
+    with _figures_lock:
+        if key in _figures:
+            _figures.move_to_end(key)
+            return _figures[key]
+    fig = build()
+    fig.update_layout(separators=numbers.separators(session.language()))
+    with _figures_lock:
+        _figures[key] = fig
+        while len(_figures) > FIGURES_KEPT:
+            _figures.popitem(last=False)
+    return fig
 
 
 FIT_WIDTH = 860  # px a table may take on a 1366 px screen (the main block is about 900 px wide)

@@ -224,3 +224,28 @@ def test_a_wide_table_fits_the_main_block():
 def test_many_columns_keep_a_readable_width():
     widths = widgets.fitted_widths([f"Trin {i}" for i in range(30)])
     assert min(widths.values()) >= 70
+
+
+def test_a_kept_figure_is_built_once_per_key_with_the_languages_number_format_and_the_newest_are_kept(monkeypatch):
+    """widgets.kept_figure (issue 22): the cohort wheel is built once for the same figures and
+    language, shared by every reader, and never changed after (chart() finds its separators set)."""
+    import plotly.graph_objects as go
+
+    from digled.ui import session, widgets
+
+    monkeypatch.setattr(widgets, "_figures", widgets.OrderedDict())
+    monkeypatch.setattr(session, "language", lambda: "da")
+    built = []
+
+    def build(n):
+        built.append(n)
+        return go.Figure(go.Bar(x=[1], y=[n]))
+
+    first = widgets.kept_figure(("wheel", 1, "da"), lambda: build(1))
+    assert widgets.kept_figure(("wheel", 1, "da"), lambda: build(99)) is first and built == [1]
+    assert first.layout.separators == ",."  # Danish: decimal comma, thousands point
+    other = widgets.kept_figure(("wheel", 2, "da"), lambda: build(2))
+    assert other is not first and built == [1, 2]
+    for n in range(widgets.FIGURES_KEPT):
+        widgets.kept_figure(("more", n), lambda n=n: build(n))
+    assert ("wheel", 1, "da") not in widgets._figures and len(widgets._figures) == widgets.FIGURES_KEPT
