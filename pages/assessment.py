@@ -161,8 +161,7 @@ def go_to(draft_id: int, step: int) -> None:
     the new step without a full run, so without the router's login check: a login ended
     elsewhere (logout, deactivation, idle) is checked here and gets the full run that logs this
     session out. The step is then drawn from the database (another tab may have answered)."""
-    if not login.still_valid():
-        st.rerun()
+    login.fragment_may_go_on(__file__)
     answering.set_step(db, draft_id, step)
     st.session_state["_step_changed"] = True
     st.session_state.pop(GIVEN, None)

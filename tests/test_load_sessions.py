@@ -34,8 +34,10 @@ def test_the_loss_check_finds_an_answer_the_database_does_not_hold(database, tmp
 def test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line(tmp_path):
     """Issue 22: the cost of an answer is one script run (no callback's rerun ending a run early
     and beginning another) that sends the answered question's radio and the progress line and
-    nothing else; Next draws the next step without a full run (no router, no menu). Judged on the
-    websocket messages a real server sends (benchmarks/sessions.Client speaks the protocol)."""
+    nothing else; Next draws the next step without a full run (no router, no menu), and so checks
+    the login itself: after a logout elsewhere it shows the login form and does not move on.
+    Judged on the websocket messages a real server sends (benchmarks/sessions.Client speaks the
+    protocol)."""
     from tests.servers import Server
 
     server = Server(tmp_path, script="app.py").start()
@@ -56,15 +58,25 @@ def test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line(tmp
                                              fragment=w.fragment))
             nxt = client.widget("step_next")
             runs.append(await client.run(trigger=nxt.id, fragment=nxt.fragment))
+            db = sqlite3.connect(server.db_path)  # a logout elsewhere: the next step is not drawn
+            with db:
+                db.execute("UPDATE login_sessions SET ended_at = 1")
+            db.close()
+            nxt = client.widget("step_next")
+            runs.append(await client.run(trigger=nxt.id, fragment=nxt.fragment))
             await client.close()
             return runs
 
-        first, second, step = sessions._run_async(scenario())
+        first, second, step, ended = sessions._run_async(scenario())
         for run in (first, second):
             assert run.starts == 1 and run.fragment_only and not run.errors
             assert run.drawn == ["radio", "progress"]
         assert step.starts == 1 and step.fragment_only and not step.errors
         assert step.drawn.count("radio") == 6 and "navigation" not in step.drawn
+        assert not ended.fragment_only and "login_username" in ended.widgets and "radio" not in ended.drawn
+        db = sqlite3.connect(server.db_path)
+        assert db.execute("SELECT step FROM assessments WHERE status = 'draft'").fetchall() == [(1,)]
+        db.close()
     finally:
         server.stop()
 
