@@ -11,8 +11,8 @@ holding the username, set from JavaScript so never HttpOnly, with no server-side
   the cookie back (the confirm route) before it shows the user as logged in: a reload at any
   moment after that keeps the login.
 - Every full run checks the session (ended, idle, too old, account deactivated), and so does a
-  fragment's run that changes the screen (`still_valid`: the assessment's Next and Back); an
-  answer's own rerun (its progress line) does not. Logout ends every session of the user and deletes the cookie from the browser through the logout route.
+  fragment's run that changes the screen (`fragment_may_go_on`: the assessment's Next and Back,
+  management's filters); an answer's own rerun (its radio and the progress line) does not. Logout ends every session of the user and deletes the cookie from the browser through the logout route.
 """
 
 from __future__ import annotations
@@ -182,12 +182,11 @@ def _still_valid(db) -> auth.User | None:
     return user
 
 
-def still_valid() -> bool:
-    """Whether this session's login still holds (not ended elsewhere, not idle or too old, the
-    account active and not reset), for a run without the router's check (a fragment's own run,
-    e.g. the assessment's Next). Only reads: the full run that follows a False logs the session
-    out and deletes the cookie (`current`)."""
-    user = session.current_user()
+def still_valid(user: auth.User | None) -> bool:
+    """Whether this session's login (of `user`, as session.current_user read it) still holds
+    (not ended elsewhere, not idle or too old, the account active and not reset), for a run
+    without the router's check (`fragment_may_go_on`). Only reads: the full run that follows a
+    False logs the session out and deletes the cookie (`current`)."""
     if user is None or not user.active:
         return False
     login_at = st.session_state.get("login_at")
@@ -205,7 +204,7 @@ def fragment_may_go_on(file: str) -> None:
     still holds (`still_valid`) and the account may still open the page `file`; otherwise the
     full run, which logs the session out or shows that the page is closed to it."""
     user = session.current_user()
-    if not still_valid() or not navigation.allowed(navigation.spec_for(file), user.roles):
+    if not still_valid(user) or not navigation.allowed(navigation.spec_for(file), user.roles):
         st.rerun(scope="app")
 
 

@@ -257,7 +257,6 @@ def filled(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-
 def fragments_slot():
     """An st.empty that the fragments nested in the running one may each write (the last write
     shows), also when the running fragment is a fragment's rerun of its own.
@@ -267,7 +266,8 @@ def fragments_slot():
     but not for st.empty, an element (delta_generator.py, `_block` sets `_creating_fragment_id`,
     `_enqueue` does not), so a nested fragment writing an st.empty of its parent fails when the
     parent fragment reruns alone. The slot is given the creating fragment a block would have.
-    tests/test_pages.py::test_the_assessment_step_reruns_alone holds this to the pinned version."""
+    tests/test_load_sessions.py::test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line
+    holds this to the pinned version (Next reruns the step alone, its answers writing the slot)."""
     slot = st.empty()
     slot._creating_fragment_id = ThreadState.get().fragment_id if get_script_run_ctx() else None
     return slot
