@@ -19,8 +19,6 @@ lang = session.language()
 secret = session.context().settings.pseudonym_secret
 respondent = pseudonyms.of_user(secret, user.id)
 STEPS = answering.steps(fw)
-ITEMS = {i.id: i for i in fw.items}
-PURPOSES = {p.id: p for p in fw.purposes}
 QUESTION_IDS = answering.question_ids(fw)
 ROUND_TEXT = {
     "start": t("This is your start assessment."),
@@ -80,13 +78,13 @@ def given_answers(draft_id: int) -> dict[str, int]:
 def save(draft_id: int, qid: str, key: str) -> None:
     """Radio callback: write the answer to the database the moment it is given; then, and only
     then, this session's copy of the answers follows (the progress line the answer's own run
-    draws reads it). An answer that could not be stored shows the error below its question."""
+    draws reads it). An answer that could not be stored reruns the step instead."""
     value = st.session_state[key]
     try:
         answering.save_answer(db, fw, draft_id, qid, value)
-    except answering.AnswerError as e:
-        st.session_state["_answer_error"] = (qid, e)
-        return
+    except answering.AnswerError as e:  # shown below its question by the step drawn anew, which
+        st.session_state["_answer_error"] = (qid, e)  # starts the page anew if the draft is gone
+        st.rerun(STEP)
     given = given_answers(draft_id)
     if value is None:
         given.pop(qid, None)
@@ -108,38 +106,28 @@ def progress(line, given: dict[str, int]) -> None:
 def question(draft_id: int, qid: str, line) -> None:
     """One question in its frame: what it measures above, its example below, and between them
     the answer, a fragment of its own (`answer`)."""
-    if qid in ITEMS:
-        item = ITEMS[qid]
-        help_, dim = text(item.example, lang), text(fw.dimensions[item.dimension], lang)
-    else:
-        help_, dim = None, None
+    words = answering.wording(fw, qid, lang)
     with st.container(border=True):
-        if dim:
-            st.caption(dim)
-        answer(draft_id, qid, line)
-        if help_:
-            st.caption(help_)
+        if words.dimension:
+            st.caption(words.dimension)
+        answer(draft_id, qid, words, line)
+        if words.example:
+            st.caption(words.example)
 
 
 @st.fragment
-def answer(draft_id: int, qid: str, line) -> None:
+def answer(draft_id: int, qid: str, words: answering.Wording, line) -> None:
     """The radio, a fragment of its own: an answer reruns only it and the progress line above
     the step (`line`, which every answer writes on every run, so Streamlit keeps each its place
     there), not the step, the page or the router: one script run per answer."""
     given = given_answers(draft_id)
-    if qid in ITEMS:
-        item = ITEMS[qid]
-        scale, label = fw.scales[item.dimension], text(item.text, lang)
-    else:
-        scale, label = fw.scales["purpose"], text(PURPOSES[qid].text, lang)
-    options = [v for v, _ in scale] + [0]
-    names = {v: text(words, lang) for v, words in scale} | {0: text(fw.dont_know, lang)}
+    options = [v for v, _ in words.options]
     key = f"q-{draft_id}-{qid}"
     st.radio(
-        label,
+        words.label,
         options,
         index=options.index(given[qid]) if qid in given else None,
-        format_func=names.get,
+        format_func=dict(words.options).get,
         horizontal=True,
         key=key,
         on_change=save,
@@ -149,9 +137,6 @@ def answer(draft_id: int, qid: str, line) -> None:
     error = st.session_state.get("_answer_error")
     if error is not None and error[0] == qid:
         del st.session_state["_answer_error"]
-        d = answering.draft(db, respondent)
-        if d is None or d.id != draft_id:  # submitted or gone (another tab): the page anew
-            st.rerun(scope="app")
         st.error(error[1].text(t))
     progress(line, given)
 

@@ -137,3 +137,40 @@ def test_a_filter_change_reruns_only_the_figures_and_not_for_a_login_ended_elsew
         assert "plotly_chart" not in after.drawn and MUNICIPALITY_FILTER not in after.widgets
     finally:
         server.stop()
+
+
+def test_an_answer_to_a_draft_submitted_in_another_tab_shows_the_assessment_anew(tmp_path):
+    """An answer that cannot be stored because its draft was submitted elsewhere (another tab)
+    stores nothing, shows no error, and the page starts anew (the intro with its start button)."""
+    from digled.platform import db as dbm
+    from tests.servers import Server
+
+    server = Server(tmp_path, script="app.py").start()
+    try:
+        sessions._run_async(sessions.warm_up(server.url))
+        (leader,) = sessions.create_leaders(server.db_path, 1, prefix="othertab")
+
+        async def scenario():
+            client = sessions.Client(server.url)
+            await sessions.log_in(client, leader)
+            run = await client.run(page_name="assessment")
+            run = await client.run(trigger=run.widgets["start_assessment"].id)
+            w = next(w for k, w in run.widgets.items() if sessions.QUESTION.match(k))
+            database = dbm.connect(server.db_path)
+            draft = database.execute("SELECT id FROM assessments WHERE status = 'draft'").fetchone()[0]
+            answering.save_answer(database, loader.framework(), draft, "info_search-a2", 3)  # the other tab's answer
+            answering.submit(database, loader.framework(), draft, secret=server.env["DIGLED_PSEUDONYM_SECRET"],
+                             confirmed_missing=True)
+            database.close()
+            after = await client.run(set_values={w.id: sessions.WidgetState(id=w.id, string_value=w.element.options[1])},
+                                     fragment=w.fragment)
+            await client.close()
+            return after, draft
+
+        after, draft = sessions._run_async(scenario())
+        assert not after.errors and not after.fragment_only and "start_assessment" in after.widgets
+        database = dbm.connect(server.db_path)
+        assert database.execute("SELECT item FROM answers WHERE assessment_id = ?", [draft]).fetchall() == [("info_search-a2",)]
+        database.close()
+    finally:
+        server.stop()

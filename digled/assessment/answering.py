@@ -28,7 +28,7 @@ from digled.content import programme
 from digled.content.loader import Framework
 from digled.platform import audit, sealing
 from digled.platform.db import get_setting, set_setting, write
-from digled.platform.i18n import N_, MessageError
+from digled.platform.i18n import N_, MessageError, text
 
 FOLLOWUP_ROUNDS = ("followup_3", "followup_6")  # 3 and 6 months after the programme's end
 FOLLOWUP_MONTHS = {"followup_3": 3, "followup_6": 6}
@@ -96,6 +96,31 @@ VALID_VALUES = range(0, scoring.SCALE_STEPS + 1)  # 0 = don't know, 1..steps
 def question_ids(framework: Framework) -> list[str]:
     """All answerable ids in order: the items, then the purposes."""
     return [i.id for i in framework.items] + [p.id for p in framework.purposes]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a question shows in one language: its statement, its options (value, words) with
+    "don't know" (0) last, and for an item what it measures (its dimension) and its example."""
+
+    label: str
+    options: tuple[tuple[int, str], ...]
+    dimension: str | None = None
+    example: str | None = None
+
+
+def wording(framework: Framework, question_id: str, lang: str) -> Wording:
+    """The wording of an item or a purpose statement (purposes have the purpose scale and no
+    dimension or example)."""
+    dont_know = ((0, text(framework.dont_know, lang)),)
+    for item in framework.items:
+        if item.id == question_id:
+            scale = tuple((v, text(w, lang)) for v, w in framework.scales[item.dimension])
+            return Wording(text(item.text, lang), scale + dont_know,
+                           text(framework.dimensions[item.dimension], lang), text(item.example, lang))
+    purpose = next(p for p in framework.purposes if p.id == question_id)
+    scale = tuple((v, text(w, lang)) for v, w in framework.scales["purpose"])
+    return Wording(text(purpose.text, lang), scale + dont_know)
 
 
 def draft(db: sqlite_utils.Database, respondent: str, secret: str | None = None) -> Attempt | None:

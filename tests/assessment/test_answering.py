@@ -6,7 +6,9 @@ import pytest
 
 from digled.accounts import auth, programme_runs
 from digled.assessment import answering
+from digled.content import loader
 from digled.platform import db, migrations, pseudonyms
+from digled.platform.i18n import text
 
 SECRET = "s" * 40
 
@@ -260,3 +262,18 @@ def test_a_follow_up_attempt_belongs_to_the_running_run(database, respondent):
     (date(2027, 6, 15), 6, date(2027, 12, 15)), (date(2026, 10, 31), 4, date(2027, 2, 28))])
 def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, expected):
     assert answering.add_months(day, months) == expected
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_wording_of_an_item_and_of_a_purpose(lang):
+    """answering.wording: an item's statement, its dimension's scale with "don't know" (0) last,
+    its dimension and example; a purpose's statement on the purpose scale, without either."""
+    fw = loader.framework()
+    item, purpose = fw.items[0], fw.purposes[0]
+    words = answering.wording(fw, item.id, lang)
+    assert words.label == text(item.text, lang) and words.example == text(item.example, lang)
+    assert words.dimension == text(fw.dimensions[item.dimension], lang)
+    assert words.options == (*((v, text(w, lang)) for v, w in fw.scales[item.dimension]), (0, text(fw.dont_know, lang)))
+    words = answering.wording(fw, purpose.id, lang)
+    assert words.label == text(purpose.text, lang) and words.dimension is None and words.example is None
+    assert [v for v, _ in words.options] == [v for v, _ in fw.scales["purpose"]] + [0]
