@@ -1,7 +1,6 @@
 """Kompetencer i holdet: a stored publication's anonymised figures, with filters, charts,
 tables and exports. Nothing here is computed from live answers (see digled/insight/anonymity.py)."""
 
-import io
 import json
 
 import pandas as pd
@@ -12,10 +11,10 @@ from digled.accounts import organisation
 from digled.assessment import results, wheel
 from digled.content import loader
 from digled.content.loader import DIMENSIONS
-from digled.insight import assessment_figures, audiences, charts, focus, profiles, publications
+from digled.insight import assessment_figures, audiences, publications
 from digled.platform import exports
 from digled.platform.i18n import text
-from digled.ui import change_view, downloads, effect_view, login, publication, session, widgets
+from digled.ui import change_view, downloads, effect_view, focus_view, login, publication, session, widgets
 
 user, t = session.page(__file__)
 db = session.database()
@@ -23,12 +22,6 @@ lang = session.language()
 fw = loader.framework()
 org = organisation.current(db)
 audience = publication.reader(db, user)  # what this account may read (digled/insight/audiences.py)
-
-
-def _excel(frame, sheet: str) -> bytes:
-    buf = io.BytesIO()
-    frame.to_excel(buf, index=False, sheet_name=sheet)
-    return buf.getvalue()
 
 
 st.title(t("Competences in the cohort"))
@@ -46,73 +39,6 @@ def group(round_: str, key: tuple):
     """A group's shown row and figures in the chosen publication."""
     s = audiences.shown(db, audience, pub.id, "assessment", (round_, *key))
     return s, assessment_figures.Figures.from_json(s.figures if s else None)
-
-
-def focus_view(f: assessment_figures.Figures, rnd: str, key: tuple, lvl: str | None) -> None:
-    """The focus list of the group shown: table, matrix and its own exports (same n as above)."""
-    whole = f if key == (None, None, None) else group(rnd, (None, None, None))[1]
-    if not f.importance or not focus.has_importance(whole):
-        st.info(t("No importance marks in this publication: the focus list needs a publication made after leaders began marking importance."))
-        return
-    if not focus.has_importance(f):
-        st.info(t("The importance shares of this group are withheld: with this few leaders, or with nearly all of them giving the same mark (or none), they would tell individual leaders' marks. Choose a larger group."))
-        return
-    profile = profiles.profile_for(db, fw, lvl)
-    if lvl:
-        source = t("Target levels: the target profile of {level}").format(level=text(org.levels[lvl], lang))
-    else:
-        source = t("Target levels: the default target profile (choose a leader level for its own profile)")
-    if not profile.approved:
-        source += " " + t("(provisional: not yet approved)")
-    rows = focus.focus_list(fw, f, profile.levels)
-    quadrant = {q: t(name) for q, name in focus.QUADRANTS.items()}
-    names = {c.id: text(c.name, lang) for c in fw.competences}
-
-    def num(v, digits=1):
-        return None if v is None else round(v, digits)
-
-    table = pd.DataFrame({
-        t("Priority rank"): pd.array([i + 1 if r.priority is not None else None for i, r in enumerate(rows)], dtype="Int64"),
-        t("No."): [r.number for r in rows],
-        t("Competence"): [names[r.competence] for r in rows],
-        t("Marked important (%)"): [num(r.importance, 0) for r in rows],
-        t("Mean level"): [num(r.mean_level) for r in rows],
-        t("Target level"): [r.target for r in rows],
-        t("Gap (levels)"): [num(r.gap) for r in rows],
-        t("Weighted gap (levels)"): [num(r.priority, 2) for r in rows],
-        t("Quadrant"): [quadrant[r.quadrant] if r.quadrant else "" for r in rows],
-    })
-    focus_help = {
-        t("Priority rank"): t("1 is the competence to work on first: the one with the largest weighted gap."),
-        t("Marked important (%)"): t("The share of the group's leaders who marked the competence important in the assessment."),
-        t("Mean level"): t("The group's mean score as a level from 1 to 8: each 12.5 percentage points of the score is one level."),
-        t("Gap (levels)"): t("How many levels the mean level is below the target level (a negative number: that many levels above it)."),
-        t("Weighted gap (levels)"): t("The gap times the share who marked the competence important: a gap of 3 levels that 42 % marked important weighs 3 × 0.42 = 1.26 levels. The list is ranked by it."),
-        t("Quadrant"): t("Where the competence lies in the chart below: important or less important, below or at the target."),
-    }
-    st.subheader(t("Focus list"))
-    st.caption(t("Ranked by the share of the {n} leaders who mark a competence important times the gap from the mean level to the target level. A blank: the publication withholds that figure.").format(n=f.n))
-    st.caption(source)
-    widgets.table(table, column_help=focus_help,
-                  widths={t("Priority rank"): "small", t("No."): 40, t("Competence"): 240, t("Marked important (%)"): "small",
-                          t("Mean level"): "small", t("Target level"): "small", t("Gap (levels)"): "small",
-                          t("Weighted gap (levels)"): "small", t("Quadrant"): 110})
-    fig = charts.matrix(fw, rows, lang, {
-        "x": t("Level relative to target"), "y": t("Marked important (%)"),
-        "target": t("Vertical line: the target level"),
-        "median": t("Horizontal line: median share marked important ({m:.0f} %)"),
-        "hover": t("{name}: {imp} % important, mean level {lvl}, target {target}"),
-        **quadrant,
-    })
-    st.subheader(t("Importance and level"))
-    widgets.chart(fig, key="focus_matrix")
-    st.caption(t("Each point is a competence, numbered as in the wheel and the table above; points close together are drawn apart (hover for the exact values). Strengthen: important and below target. Maintain: important and at or above target. Consider: less important and at or above target. Low priority: less important and below target."))
-    d1, d2 = st.columns(2)
-    d1.download_button(t("Download the focus list (CSV)"), lambda frame=table: exports.csv_bytes(frame),
-                       file_name=t("digled-focus-list") + ".csv", mime="text/csv", key="focus_csv", on_click="ignore")
-    d2.download_button(t("Download the focus list (Excel)"), lambda frame=table: _excel(frame, "fokusliste"),
-                       file_name=t("digled-focus-list") + ".xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="focus_xlsx", on_click="ignore")
 
 
 def breakdown(rnd: str, key: tuple, base: dict) -> list[dict]:
@@ -230,7 +156,8 @@ def cohort() -> None:
             change_view.show_held(db, audience, pub, key, t, lang)
             shown_rows = change_view.export_rows(db, audience, pub, key, fw)  # the export holds what is shown
         elif view == "focus":
-            focus_view(f, rnd, key, lvl)
+            whole = f if key == (None, None, None) else group(rnd, (None, None, None))[1]
+            focus_view.show(db, fw, org, f, whole, lvl, t, lang)
         elif view == "effect":
             effect_view.show(db, audience, pub, fw, t, lang)
             shown_rows = effect_view.export_rows(db, audience, pub, fw)  # the export holds what is shown
@@ -243,7 +170,7 @@ def cohort() -> None:
     c1.download_button(t("Download what is shown (CSV)"), lambda frame=export: exports.csv_bytes(frame),
                        file_name=t("digled-competences") + ".csv", mime="text/csv", key="export_csv", on_click="ignore")
 
-    c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: _excel(frame, "kompetencer"),
+    c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: exports.excel_bytes(frame, "kompetencer"),
                        file_name=t("digled-competences") + ".xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx", on_click="ignore")
     c3.download_button(t("Download the whole publication (CSV)"),

@@ -1,7 +1,6 @@
 """Deltagelse: how far the cohort has come in the programme, from a stored publication
 (counts only, never a person; see digled/insight/anonymity.py)."""
 
-import io
 import json
 import textwrap
 from datetime import date
@@ -189,16 +188,10 @@ breakdown = pd.DataFrame(columns).map(exports.safe_cell)
 widgets.table(breakdown)
 
 
-def _excel(frame) -> bytes:
-    buf = io.BytesIO()
-    frame.to_excel(buf, index=False, sheet_name="deltagelse")
-    return buf.getvalue()
-
-
 # made on click: no lasting /media/ URL (digled/ui/downloads.py)
 d1, d2 = st.columns(2)
 d1.download_button(t("Download what is shown (CSV)"), lambda frame=breakdown: exports.csv_bytes(frame),
                    file_name=t("digled-participation") + ".csv", mime="text/csv", key="part_csv", on_click="ignore")
-d2.download_button(t("Download what is shown (Excel)"), lambda frame=breakdown: _excel(frame),
+d2.download_button(t("Download what is shown (Excel)"), lambda frame=breakdown: exports.excel_bytes(frame, "deltagelse"),
                    file_name=t("digled-participation") + ".xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="part_xlsx", on_click="ignore")

@@ -70,6 +70,13 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return ("\ufeff" + csv_text(df)).encode("utf-8")
 
 
+def excel_bytes(df: pd.DataFrame, sheet: str) -> bytes:
+    """The table as an Excel workbook of one sheet named `sheet`, without the index."""
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False, sheet_name=sheet)
+    return buf.getvalue()
+
+
 def read_csv_text(text: str) -> list[list[str]]:
     """Rows of a file written here (a BOM is skipped), for tests and round trips."""
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=SEPARATOR))

@@ -2,6 +2,8 @@
 CRLF, decimal comma, UTF-8 with a byte order mark, formula-like text neutralised with a leading
 apostrophe. (Attacks through the downloads are in tests/security/test_csv_exports.py.)"""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,3 +45,10 @@ def test_export_cells_are_neutralised_against_formulas():
     assert exports.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert exports.safe_cell(" +1") == "' +1" and exports.safe_cell("@x") == "'@x" and exports.safe_cell("-2") == "'-2"
     assert exports.safe_cell("Albertslund") == "Albertslund" and exports.safe_cell(-2.5) == -2.5
+
+
+def test_excel_bytes_is_one_named_sheet_without_the_index():
+    df = pd.DataFrame({"Gruppe": ["Albertslund", "Glostrup"], "Svar": [12, 9]})
+    book = pd.read_excel(io.BytesIO(exports.excel_bytes(df, "deltagelse")), sheet_name=None)
+    assert list(book) == ["deltagelse"]
+    assert book["deltagelse"].to_dict("list") == {"Gruppe": ["Albertslund", "Glostrup"], "Svar": [12, 9]}
