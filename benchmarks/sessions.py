@@ -58,6 +58,7 @@ class Widget:
     id: str
     element: object
     fragment: str = ""  # the st.fragment holding it: changing it reruns only that fragment
+    path: tuple[int, ...] = ()  # where it sits: its delta path (one number per container, then its place)
 
 
 @dataclass
@@ -182,7 +183,7 @@ class Client:
                     texts.append(el.body)
                 wid = getattr(el, "id", "")
                 if wid.startswith("$$ID-"):
-                    widgets[user_key(wid)] = Widget(etype, wid, el, fragment)
+                    widgets[user_key(wid)] = Widget(etype, wid, el, fragment, tuple(f.metadata.delta_path))
             elif kind == "script_finished":
                 if f.script_finished in (f.FINISHED_SUCCESSFULLY, f.FINISHED_WITH_COMPILE_ERROR,
                                          f.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):

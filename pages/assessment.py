@@ -104,15 +104,16 @@ def progress(line, given: dict[str, int]) -> None:
 
 
 def question(draft_id: int, qid: str, line) -> None:
-    """One question in its frame: what it measures above, its example below, and between them
-    the answer, a fragment of its own (`answer`)."""
+    """One question: the answer, a fragment of its own (`answer`), then one line with what it
+    measures and its example. No frame and no container of its own: Streamlit copies the
+    containers a fragment sits in when it is drawn and again on each of its runs, so every
+    container around the answer is paid for on every answer (the line between questions is
+    CSS, digled/ui/style.py)."""
     words = answering.wording(fw, qid, lang)
-    with st.container(border=True):
-        if words.dimension:
-            st.caption(words.dimension)
-        answer(draft_id, qid, words, line)
-        if words.example:
-            st.caption(words.example)
+    answer(draft_id, qid, words, line)
+    note = " · ".join(part for part in (words.dimension, words.example) if part)
+    if note:
+        st.caption(note)
 
 
 @st.fragment
@@ -150,11 +151,6 @@ def go_to(draft_id: int, step: int) -> None:
     answering.set_step(db, draft_id, step)
     st.session_state["_step_changed"] = True
     st.session_state.pop(GIVEN, None)
-
-
-def questionnaire(draft_id: int) -> None:
-    with st.container(key="questionnaire"):
-        step_fragment(draft_id)
 
 
 @st.fragment(key=STEP)
@@ -195,7 +191,7 @@ def step_fragment(draft_id: int) -> None:
     # keyboard help, last so it moves nothing: the skip link to the current question, and after a
     # step change the focus on the new step's current question (digled/ui/js/current_question.js)
     changed = st.session_state.pop("_step_changed", False)
-    scripts.run("current_question", label=t("Go to the current question"), marker="questionnaire",
+    scripts.run("current_question", label=t("Go to the current question"), marker="step_nav",
                 keys=json.dumps([f"q-{draft_id}-{qid}" for qid in step.questions]), focus_step=step_no if changed else "")
 
 
@@ -246,4 +242,4 @@ else:
     stale = answering.stale_answers(fw, st.session_state[GIVEN][1])
     if stale:
         st.info(t("The questionnaire has changed since you started. {n} of your answers belong to questions that were removed: they are kept but not counted. All other answers still apply.").format(n=len(stale)))
-    questionnaire(current.id)
+    step_fragment(current.id)

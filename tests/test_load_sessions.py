@@ -52,6 +52,10 @@ def test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line(tmp
             run = await client.run(trigger=run.widgets["start_assessment"].id)
             questions = [w for k, w in run.widgets.items() if sessions.QUESTION.match(k)]
             assert len(questions) == 6 and len({w.fragment for w in questions}) == 6  # each its own fragment
+            # and each directly in the step's fragment (the page, the step, its own fragment, the
+            # radio): Streamlit copies the containers around a fragment when the step draws it and
+            # again on each of its runs, so a frame around a question costs every answer
+            assert all(len(w.path) == 4 and w.path[:2] == questions[0].path[:2] for w in questions)
             runs = []
             for w in questions[:2]:
                 runs.append(await client.run(set_values={w.id: sessions.WidgetState(id=w.id, string_value=w.element.options[1])},

@@ -31,6 +31,12 @@ h1, h2, h3 { overflow-wrap: normal; word-break: normal; hyphens: manual; }
    line on a phone and a tablet, one row of equal cells on a wide screen (never 3 + 2); every
    option is a target of at least 44 px. */
 [class*="st-key-q-"] { width: 100%; }
+/* A line above each question (the answer's fragment: the block holding the radio), instead of a
+   frame: a bordered container around each question would be one more container for Streamlit
+   to copy on every answer (pages/assessment.py, question). */
+[data-testid="stVerticalBlock"]:has(> [class*="st-key-q-"]) {
+  border-top: 1px solid rgba(49, 51, 63, 0.2); padding-top: 1rem; margin-top: 0.5rem;
+}
 [class*="st-key-q-"] [data-testid="stRadioGroup"] {
   display: flex; flex-direction: column; flex-wrap: nowrap; align-items: stretch; gap: 0; width: 100%;
 }

@@ -5,7 +5,7 @@
 // - after a step change (`data-focus-step` not empty) the new step's current question gets the
 //   focus, with the top of the step in view (on the review step: its first button);
 // - a question whose element a rerun redrew keeps the focus (the browser would drop it to the page).
-// The link lives while the questionnaire (`.st-key-<data-marker>`) is on the page.
+// The link lives while the questionnaire's step (its Back/Next row, `.st-key-<data-marker>`) is on the page.
 (() => {
   const data = document.currentScript.dataset;
   const marker = ".st-key-" + data.marker;
