@@ -297,7 +297,7 @@ def server(tmp_path_factory):
     from tests.servers import Server
 
     _require_chromium()
-    s = Server(tmp_path_factory.mktemp("server")).start()
+    s = Server(tmp_path_factory.mktemp("server"), demo=True).start()
     yield s
     s.stop()
 

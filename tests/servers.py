@@ -5,9 +5,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -38,9 +41,11 @@ def wait_healthy(url: str, seconds: float, proc=None) -> bool:
 
 
 class Server:
-    """A streamlit process serving app.py on a fresh database."""
+    """A streamlit process serving app.py on a fresh database: empty (the app builds the demo at
+    its first page run, as on a first start), or with `demo=True` a copy of the demo that first
+    start builds (`demo_template`), which saves each test file's server about three seconds."""
 
-    def __init__(self, workdir: Path, env_extra: dict | None = None, script: str = "app.py"):
+    def __init__(self, workdir: Path, env_extra: dict | None = None, script: str = "app.py", demo: bool = False):
         self.port = free_port()
         self.db_path = workdir / "digled.db"
         self.log = workdir / "streamlit.log"
@@ -55,6 +60,8 @@ class Server:
         }
         self.script = script
         self.proc = None
+        if demo:
+            shutil.copy(demo_template(), self.db_path)
 
     @property
     def url(self) -> str:
@@ -82,3 +89,25 @@ class Server:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+_template: list[Path] = []
+
+
+def demo_template() -> Path:
+    """The demo database a server's first start builds (`python -m digled init` with a default
+    Server's settings, in a child process: with --today its clock is moved too), built once per
+    test process and copied by `Server(demo=True)`."""
+    if not _template:
+        workdir = Path(tempfile.mkdtemp(prefix="digled-demo-template-"))
+        done = subprocess.run([sys.executable, "-m", "digled", "init"], cwd=ROOT, env=Server(workdir).env,
+                              capture_output=True, text=True)
+        if done.returncode != 0 or "(demo loaded)" not in done.stdout:
+            raise RuntimeError(f"the demo template was not built: {done.stdout}{done.stderr}")
+        con = sqlite3.connect(workdir / "digled.db")
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one file holds it all
+        finally:
+            con.close()
+        _template.append(workdir / "digled.db")
+    return _template[0]

@@ -40,9 +40,8 @@ def test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line(tmp
     protocol)."""
     from tests.servers import Server
 
-    server = Server(tmp_path, script="app.py").start()
+    server = Server(tmp_path, script="app.py", demo=True).start()
     try:
-        sessions._run_async(sessions.warm_up(server.url))  # the first visit sets the database up
         (leader,) = sessions.create_leaders(server.db_path, 1, prefix="onerun")
 
         async def scenario():
@@ -97,9 +96,8 @@ def test_a_filter_change_reruns_only_the_figures_and_not_for_a_login_ended_elsew
     from digled.ui.publication import MUNICIPALITY_FILTER
     from tests.servers import Server
 
-    server = Server(tmp_path, script="app.py").start()
+    server = Server(tmp_path, script="app.py", demo=True).start()
     try:
-        sessions._run_async(sessions.warm_up(server.url))  # the demo: management's account and a publication
 
         async def change(client, municipality):
             box = client.widget(MUNICIPALITY_FILTER)
@@ -149,9 +147,8 @@ def test_an_answer_to_a_draft_submitted_in_another_tab_shows_the_assessment_anew
     from digled.platform import db as dbm
     from tests.servers import Server
 
-    server = Server(tmp_path, script="app.py").start()
+    server = Server(tmp_path, script="app.py", demo=True).start()
     try:
-        sessions._run_async(sessions.warm_up(server.url))
         (leader,) = sessions.create_leaders(server.db_path, 1, prefix="othertab")
 
         async def scenario():

@@ -23,7 +23,7 @@ from tests.servers import Server
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, mailbox):
-    s = Server(tmp_path_factory.mktemp("followup"), env_extra=mail_env(mailbox))
+    s = Server(tmp_path_factory.mktemp("followup"), env_extra=mail_env(mailbox), demo=True)
     s.env["DIGLED_BASE_URL"] = s.url  # the e-mailed links open this server
     s.start()
     yield s

@@ -29,7 +29,7 @@ ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{4}/\d{2}/\d{2}\b")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, mailbox):
-    s = Server(tmp_path_factory.mktemp("mail"), env_extra=mail_env(mailbox)).start()
+    s = Server(tmp_path_factory.mktemp("mail"), env_extra=mail_env(mailbox), demo=True).start()
     yield s
     s.stop()
 

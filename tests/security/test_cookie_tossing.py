@@ -27,7 +27,7 @@ HTTPS_BASE = "https://digled.kommune.example"
 
 @pytest.fixture(scope="module")
 def https_server(tmp_path_factory):
-    s = Server(tmp_path_factory.mktemp("https"), env_extra={"DIGLED_BASE_URL": HTTPS_BASE}).start()
+    s = Server(tmp_path_factory.mktemp("https"), env_extra={"DIGLED_BASE_URL": HTTPS_BASE}, demo=True).start()
     asyncrun.run(_front_page(s.url))  # the first visit creates the demo database
     yield s
     s.stop()
