@@ -167,12 +167,8 @@ def cohort() -> None:
     export = assessment_figures.dataframe(shown_rows)
     c1, c2, c3 = st.columns(3)
     # every export is made on click: no lasting /media/ URL (digled/ui/downloads.py)
-    c1.download_button(t("Download what is shown (CSV)"), lambda frame=export: exports.csv_bytes(frame),
-                       file_name=t("digled-competences") + ".csv", mime="text/csv", key="export_csv", on_click="ignore")
-
-    c2.download_button(t("Download what is shown (Excel)"), lambda frame=export: exports.excel_bytes(frame, "kompetencer"),
-                       file_name=t("digled-competences") + ".xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx", on_click="ignore")
+    widgets.table_downloads((c1, c2), export, (t("Download what is shown (CSV)"), t("Download what is shown (Excel)")),
+                            t("digled-competences"), "kompetencer", key="export")
     c3.download_button(t("Download the whole publication (CSV)"),
                        downloads.with_database(
                            lambda d, pub_id=pub.id: exports.csv_bytes(assessment_figures.dataframe(audiences.export_rows(d, audience, pub_id))),

@@ -189,9 +189,5 @@ widgets.table(breakdown)
 
 
 # made on click: no lasting /media/ URL (digled/ui/downloads.py)
-d1, d2 = st.columns(2)
-d1.download_button(t("Download what is shown (CSV)"), lambda frame=breakdown: exports.csv_bytes(frame),
-                   file_name=t("digled-participation") + ".csv", mime="text/csv", key="part_csv", on_click="ignore")
-d2.download_button(t("Download what is shown (Excel)"), lambda frame=breakdown: exports.excel_bytes(frame, "deltagelse"),
-                   file_name=t("digled-participation") + ".xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="part_xlsx", on_click="ignore")
+widgets.table_downloads(st.columns(2), breakdown, (t("Download what is shown (CSV)"), t("Download what is shown (Excel)")),
+                        t("digled-participation"), "deltagelse", key="part")

@@ -10,7 +10,6 @@ import streamlit as st
 
 from digled.content.loader import Framework
 from digled.insight import assessment_figures, charts, focus, profiles
-from digled.platform import exports
 from digled.platform.i18n import text
 from digled.ui import widgets
 
@@ -76,9 +75,5 @@ def show(db, fw: Framework, org, f: assessment_figures.Figures, whole: assessmen
     st.subheader(t("Importance and level"))
     widgets.chart(fig, key="focus_matrix")
     st.caption(t("Each point is a competence, numbered as in the wheel and the table above; points close together are drawn apart (hover for the exact values). Strengthen: important and below target. Maintain: important and at or above target. Consider: less important and at or above target. Low priority: less important and below target."))
-    d1, d2 = st.columns(2)
-    d1.download_button(t("Download the focus list (CSV)"), lambda frame=table: exports.csv_bytes(frame),
-                       file_name=t("digled-focus-list") + ".csv", mime="text/csv", key="focus_csv", on_click="ignore")
-    d2.download_button(t("Download the focus list (Excel)"), lambda frame=table: exports.excel_bytes(frame, "fokusliste"),
-                       file_name=t("digled-focus-list") + ".xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="focus_xlsx", on_click="ignore")
+    widgets.table_downloads(st.columns(2), table, (t("Download the focus list (CSV)"), t("Download the focus list (Excel)")),
+                            t("digled-focus-list"), "fokusliste", key="focus")

@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from digled.content import uploaded_files
-from digled.platform import dates, numbers
+from digled.platform import dates, exports, numbers
 from digled.platform.i18n import text
 from digled.platform.validation import escape_markdown
 from digled.programme import journey, leader_groups, reflections
@@ -92,6 +92,20 @@ def chart_with_table(fig, df: pd.DataFrame, table_label: str, key: str) -> None:
     chart(fig, key)
     with st.expander(table_label, expanded=False):
         table(df)
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_downloads(columns, frame: pd.DataFrame, labels: tuple[str, str], stem: str, sheet: str, key: str) -> None:
+    """The table `frame` as two download buttons in `columns` (a pair from st.columns): CSV
+    (`KEY_csv`), then Excel of one sheet named `sheet` (`KEY_xlsx`), files `stem`.csv and
+    `stem`.xlsx, each made on click: no lasting /media/ URL (digled/ui/downloads.py)."""
+    csv_column, excel_column = columns
+    csv_column.download_button(labels[0], lambda: exports.csv_bytes(frame), file_name=stem + ".csv", mime="text/csv",
+                               key=key + "_csv", on_click="ignore")
+    excel_column.download_button(labels[1], lambda: exports.excel_bytes(frame, sheet), file_name=stem + ".xlsx",
+                                 mime=XLSX_MIME, key=key + "_xlsx", on_click="ignore")
 
 
 def scroll_to_top() -> None:

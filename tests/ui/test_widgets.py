@@ -249,3 +249,33 @@ def test_a_kept_figure_is_built_once_per_key_with_the_languages_number_format_an
     for n in range(widgets.FIGURES_KEPT):
         widgets.kept_figure(("more", n), lambda n=n: build(n))
     assert ("wheel", 1, "da") not in widgets._figures and len(widgets._figures) == widgets.FIGURES_KEPT
+
+
+def test_table_downloads_are_a_csv_and_an_excel_file_of_the_table_made_on_click(monkeypatch):
+    """widgets.table_downloads: KEY_csv gives the table as the project's CSV, KEY_xlsx an Excel
+    workbook of one sheet named as asked; both made on click (no /media/ URL)."""
+    import io
+
+    from digled.platform import exports
+    from tests.apptest import Downloads
+
+    def script():
+        import pandas as pd
+        import streamlit as st
+
+        from digled.ui import widgets
+
+        frame = pd.DataFrame({"Gruppe": ["Albertslund", "Glostrup"], "Svar": [12, 9]})
+        widgets.table_downloads(st.columns(2), frame, ("Hent (CSV)", "Hent (Excel)"), "digled-test", "ark", key="t")
+
+    downloads = Downloads(monkeypatch)
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception, at.exception
+    buttons = {b.proto.id.rsplit("-", 1)[1]: b.proto for b in at.get("download_button")}
+    assert set(buttons) == {"t_csv", "t_xlsx"}
+    assert (buttons["t_csv"].label, buttons["t_xlsx"].label) == ("Hent (CSV)", "Hent (Excel)")
+    expected = pd.DataFrame({"Gruppe": ["Albertslund", "Glostrup"], "Svar": [12, 9]})
+    assert all(b.deferred_file_id and not b.url for b in buttons.values())  # made on click
+    assert downloads.get(at, "t_csv") == exports.csv_bytes(expected)
+    book = pd.read_excel(io.BytesIO(downloads.get(at, "t_xlsx")), sheet_name=None)
+    assert list(book) == ["ark"] and book["ark"].to_dict("list") == {"Gruppe": ["Albertslund", "Glostrup"], "Svar": [12, 9]}
