@@ -260,12 +260,18 @@ QUESTION = re.compile(r"^q-(\d+)-(.+)$")
 UPSTREAM_COOKIE = "digled_upstream"  # deploy/Caddyfile: `lb_policy cookie digled_upstream`
 
 
-async def answer(client: Client, leader: Leader, rng: random.Random, think: tuple[float, float],
-                 deadline: float) -> None:
-    """Open the assessment, start it and answer until the deadline, at a human pace."""
+async def open_assessment(client: Client) -> Run:
+    """Open the assessment page and start it unless a draft is open: the run showing its step."""
     run = await client.run(page_name="assessment")
     if "start_assessment" in run.widgets:
         run = await client.run(trigger=run.widgets["start_assessment"].id)
+    return run
+
+
+async def answer(client: Client, leader: Leader, rng: random.Random, think: tuple[float, float],
+                 deadline: float) -> None:
+    """Open the assessment, start it and answer until the deadline, at a human pace."""
+    run = await open_assessment(client)
     leader.ready_at = leader.ready_at or time.monotonic()
     while time.monotonic() < deadline:
         questions = [(k, w) for k, w in run.widgets.items() if QUESTION.match(k) and w.kind == "radio"]

@@ -47,8 +47,7 @@ def test_an_answer_is_one_script_run_drawing_its_radio_and_the_progress_line(tmp
         async def scenario():
             client = sessions.Client(server.url)
             await sessions.log_in(client, leader)
-            run = await client.run(page_name="assessment")
-            run = await client.run(trigger=run.widgets["start_assessment"].id)
+            run = await sessions.open_assessment(client)
             questions = [w for k, w in run.widgets.items() if sessions.QUESTION.match(k)]
             assert len(questions) == 6 and len({w.fragment for w in questions}) == 6  # each its own fragment
             # and each directly in the step's fragment (the page, the step, its own fragment, the
@@ -154,8 +153,7 @@ def test_an_answer_to_a_draft_submitted_in_another_tab_shows_the_assessment_anew
         async def scenario():
             client = sessions.Client(server.url)
             await sessions.log_in(client, leader)
-            run = await client.run(page_name="assessment")
-            run = await client.run(trigger=run.widgets["start_assessment"].id)
+            run = await sessions.open_assessment(client)
             w = next(w for k, w in run.widgets.items() if sessions.QUESTION.match(k))
             database = dbm.connect(server.db_path)
             draft = database.execute("SELECT id FROM assessments WHERE status = 'draft'").fetchone()[0]
