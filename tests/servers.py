@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -91,23 +92,19 @@ class Server:
                 self.proc.kill()
 
 
-_template: list[Path] = []
-
-
+@functools.cache
 def demo_template() -> Path:
     """The demo database a server's first start builds (`python -m digled init` with a default
     Server's settings, in a child process: with --today its clock is moved too), built once per
     test process and copied by `Server(demo=True)`."""
-    if not _template:
-        workdir = Path(tempfile.mkdtemp(prefix="digled-demo-template-"))
-        done = subprocess.run([sys.executable, "-m", "digled", "init"], cwd=ROOT, env=Server(workdir).env,
-                              capture_output=True, text=True)
-        if done.returncode != 0 or "(demo loaded)" not in done.stdout:
-            raise RuntimeError(f"the demo template was not built: {done.stdout}{done.stderr}")
-        con = sqlite3.connect(workdir / "digled.db")
-        try:
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one file holds it all
-        finally:
-            con.close()
-        _template.append(workdir / "digled.db")
-    return _template[0]
+    workdir = Path(tempfile.mkdtemp(prefix="digled-demo-template-"))
+    done = subprocess.run([sys.executable, "-m", "digled", "init"], cwd=ROOT, env=Server(workdir).env,
+                          capture_output=True, text=True)
+    if done.returncode != 0 or "(demo loaded)" not in done.stdout:
+        raise RuntimeError(f"the demo template was not built: {done.stdout}{done.stderr}")
+    con = sqlite3.connect(workdir / "digled.db")
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one file holds it all
+    finally:
+        con.close()
+    return workdir / "digled.db"
